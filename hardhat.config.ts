@@ -1,0 +1,35 @@
+import { createRequire } from "node:module";
+import hardhatToolboxViemPlugin from "@nomicfoundation/hardhat-toolbox-viem";
+import { defineConfig } from "hardhat/config";
+
+const require = createRequire(import.meta.url);
+
+export default defineConfig({
+  plugins: [hardhatToolboxViemPlugin],
+  solidity: {
+    profiles: {
+      default: {
+        // Hardhat cannot download compilers here: use the soljson.js shipped by the pinned `solc` package.
+        version: "0.8.30",
+        path: require.resolve("solc/soljson.js"),
+        settings: {
+          optimizer: { enabled: true, runs: 200 },
+          evmVersion: "cancun",
+        },
+      },
+    },
+    npmFilesToBuild: ["@openzeppelin/contracts/mocks/token/ERC20Mock.sol"],
+  },
+  paths: {
+    tests: { solidity: "contracts/test", nodejs: "test" },
+  },
+  test: {
+    solidity: {
+      fuzz: { runs: 256 },
+      invariant: { runs: 64, depth: 32 },
+    },
+  },
+  networks: {
+    localhost: { type: "http", url: process.env.MESHPAY_RPC_URL ?? "http://127.0.0.1:8545" },
+  },
+});

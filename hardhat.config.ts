@@ -14,11 +14,11 @@ export default defineConfig({
         path: require.resolve("solc/soljson.js"),
         settings: {
           optimizer: { enabled: true, runs: 200 },
+          viaIR: true,
           evmVersion: "cancun",
         },
       },
     },
-    npmFilesToBuild: ["@openzeppelin/contracts/mocks/token/ERC20Mock.sol"],
   },
   paths: {
     tests: { solidity: "contracts/test", nodejs: "test" },

@@ -7,7 +7,6 @@ import {AccessControl} from "@openzeppelin/contracts/access/AccessControl.sol";
 import {ReentrancyGuardTransient} from "@openzeppelin/contracts/utils/ReentrancyGuardTransient.sol";
 import {EIP712} from "@openzeppelin/contracts/utils/cryptography/EIP712.sol";
 import {ECDSA} from "@openzeppelin/contracts/utils/cryptography/ECDSA.sol";
-import {MerkleProof} from "@openzeppelin/contracts/utils/cryptography/MerkleProof.sol";
 
 import {
     IRewardDistributor,
@@ -29,11 +28,15 @@ import {
 } from "./interfaces/IRewardDistributorViews.sol";
 import {MeshpayHashing} from "./libraries/MeshpayHashing.sol";
 import {PoolIdLib} from "./libraries/PoolIdLib.sol";
+import {SortedMerkleProof} from "./libraries/SortedMerkleProof.sol";
 
 /// @title RewardDistributor
-/// @notice See {IRewardDistributor}. Gas notes: a claim reads three cold slots (the fast-path root, the pool's
-/// balance, the account's claim state); posting writes two new slots per epoch (root and a packed record holding
-/// the post time and a 27-byte commitment to the rest), whatever the number of receipts behind it.
+/// @notice See {IRewardDistributor}.
+/// @dev Gas is spent where it must be. A claim reads three cold slots: the recorded claimable root, the pool's
+/// balance (the cap that holds whatever a root says) and the account's claim state; the token comes out of the pool
+/// id. A post writes two ring slots (root; post time plus a 27-byte commitment to the aggregator, bundle hash and
+/// pool totals) that are reused once the epoch is settled, plus one balance slot per pool, whatever the number of
+/// receipts behind it. Epochs become claimable by their window alone; posts record them as they pass.
 contract RewardDistributor is IRewardDistributor, IRewardDistributorViews, AccessControl, EIP712, ReentrancyGuardTransient {
     using SafeERC20 for IERC20;
     using PoolIdLib for bytes32;
@@ -44,18 +47,22 @@ contract RewardDistributor is IRewardDistributor, IRewardDistributorViews, Acces
     uint32 private constant NO_BLOCK = type(uint32).max;
     /// @dev Bounds the work one post spends recording earlier epochs as claimable.
     uint256 private constant MAX_ADVANCE = 16;
+    /// @dev Epochs from the recorded claimable one on live in rings of this many slots, so posting rewrites warm
+    /// nonzero slots instead of creating new ones. The constructor checks the configuration cannot need more.
+    uint256 internal constant EPOCH_RING = 256;
     uint256 private constant BPS = 10_000;
 
     // ---------------------------------------------------------------- configuration (immutable)
 
-    uint256 public immutable genesisTime;
-    uint256 public immutable epochSeconds;
-    uint256 public immutable graceSeconds;
-    uint256 public immutable challengeWindow;
-    uint256 public immutable arbiterTimeout;
-    uint256 public immutable aggregatorBond;
-    uint256 public immutable challengerBond;
-    uint256 public immutable challengerShareBps;
+    // Internal, and read through config(): every public getter lengthens the dispatcher every call walks.
+    uint256 internal immutable genesisTime;
+    uint256 internal immutable epochSeconds;
+    uint256 internal immutable graceSeconds;
+    uint256 internal immutable challengeWindow;
+    uint256 internal immutable arbiterTimeout;
+    uint256 internal immutable aggregatorBond;
+    uint256 internal immutable challengerBond;
+    uint256 internal immutable challengerShareBps;
     address public immutable treasury;
 
     // ---------------------------------------------------------------- storage
@@ -108,10 +115,9 @@ contract RewardDistributor is IRewardDistributor, IRewardDistributorViews, Acces
 
     struct Aggregator {
         uint128 bond;
-        uint32 lastEpoch;
         uint40 exitAvailableAt;
+        uint32 exitAfterEpoch;
         bool active;
-        bool hasPosted;
     }
 
     GlobalState private _state;
@@ -126,8 +132,8 @@ contract RewardDistributor is IRewardDistributor, IRewardDistributorViews, Acces
     mapping(bytes32 poolId => SignerChange[]) private _signers;
     mapping(bytes32 poolId => mapping(address account => ClaimState)) private _claims;
 
-    mapping(uint256 epoch => bytes32) private _roots;
-    mapping(uint256 epoch => EpochRecord) private _epochs;
+    bytes32[EPOCH_RING] private _roots;
+    EpochRecord[EPOCH_RING] private _epochs;
     mapping(uint256 epoch => uint256 challengeId) private _openChallengeOf;
     mapping(uint256 challengeId => ChallengeInfo) private _challenges;
 
@@ -146,6 +152,10 @@ contract RewardDistributor is IRewardDistributor, IRewardDistributorViews, Acces
         if (config.challengerShareBps > BPS) revert ConfigInvalid("challengerShareBps");
         if (config.genesisTime > type(uint40).max) revert ConfigInvalid("genesisTime");
         if (config.aggregatorBond == 0) revert ConfigInvalid("aggregatorBond");
+        // Pending epochs span at most the window plus an unresolved challenge's timeout, plus posting lag.
+        if ((config.challengeWindow + config.arbiterTimeout) / config.epochSeconds + 8 >= EPOCH_RING) {
+            revert ConfigInvalid("epochSeconds");
+        }
         genesisTime = config.genesisTime;
         epochSeconds = config.epochSeconds;
         graceSeconds = config.graceSeconds;
@@ -275,6 +285,7 @@ contract RewardDistributor is IRewardDistributor, IRewardDistributorViews, Acces
         if (a.exitAvailableAt != 0) revert AggregatorExiting(msg.sender);
         uint256 availableAt = block.timestamp + challengeWindow;
         a.exitAvailableAt = uint40(availableAt);
+        a.exitAfterEpoch = _state.nextEpoch;
         emit AggregatorExitRequested(msg.sender, availableAt);
     }
 
@@ -283,11 +294,11 @@ contract RewardDistributor is IRewardDistributor, IRewardDistributorViews, Acces
         Aggregator memory a = _aggregators[msg.sender];
         if (a.exitAvailableAt == 0) revert AggregatorNotExiting(msg.sender);
         GlobalState memory s = _advanceView(_state, type(uint256).max);
-        // Its last epoch must be claimable, or gone (rejected); a re-post by another aggregator at that number
-        // only delays the exit until that epoch too is settled.
-        bool lastSettled = !a.hasPosted || a.lastEpoch < s.claimableEnd || a.lastEpoch >= s.nextEpoch;
-        if (block.timestamp < a.exitAvailableAt || !lastSettled) {
-            revert AggregatorExitNotReady(msg.sender, a.exitAvailableAt, a.lastEpoch);
+        // Every epoch posted before the notice (so every epoch of this aggregator) must be claimable or rejected.
+        // Epochs other aggregators post later at rejected numbers only delay the exit until they settle too.
+        uint256 until = a.exitAfterEpoch < s.nextEpoch ? a.exitAfterEpoch : s.nextEpoch;
+        if (block.timestamp < a.exitAvailableAt || s.claimableEnd < until) {
+            revert AggregatorExitNotReady(msg.sender, a.exitAvailableAt, until);
         }
         delete _aggregators[msg.sender];
         _credit(msg.sender, a.bond);
@@ -305,16 +316,18 @@ contract RewardDistributor is IRewardDistributor, IRewardDistributorViews, Acces
         string calldata bundleURI
     ) external {
         GlobalState memory s = _state;
-        bool firstPost = _checkPost(epoch, root, s);
+        _checkPost(epoch, root, s);
         _allocate(poolTotals);
         bytes32 dataHash = keccak256(abi.encode(EpochData(msg.sender, bundleHash, poolTotals)));
-        _roots[epoch] = root;
-        _epochs[epoch] = EpochRecord({postedAt: uint40(block.timestamp), dataHash: bytes27(dataHash)});
-        Aggregator storage a = _aggregators[msg.sender];
-        a.lastEpoch = uint32(epoch);
-        if (firstPost) a.hasPosted = true;
+        _roots[epoch % EPOCH_RING] = root;
+        _epochs[epoch % EPOCH_RING] = EpochRecord({postedAt: uint40(block.timestamp), dataHash: bytes27(dataHash)});
         s.nextEpoch = uint32(epoch + 1);
-        _state = _advanceClaimable(s);
+        s = _advanceClaimable(s);
+        // The ring keeps epochs claimableEnd - 2 (the superseded root claims still accept) to nextEpoch - 1.
+        if (s.nextEpoch - s.claimableEnd > EPOCH_RING - 3) {
+            revert EpochTooManyPending(s.nextEpoch - s.claimableEnd, EPOCH_RING - 3);
+        }
+        _state = s;
         emit EpochPosted(epoch, msg.sender, root, bundleHash, bundleURI, poolTotals, dataHash);
     }
 
@@ -325,6 +338,20 @@ contract RewardDistributor is IRewardDistributor, IRewardDistributorViews, Acces
         uint256 before = s.claimableEnd;
         s = _advanceClaimable(s);
         if (s.claimableEnd != before) _state = s;
+    }
+
+    /// @inheritdoc IRewardDistributor
+    function prepareEpochRing(uint256 fromIndex, uint256 count) external {
+        uint256 end = fromIndex + count;
+        if (end > EPOCH_RING) end = EPOCH_RING;
+        for (uint256 i = fromIndex; i < end; ++i) {
+            // A slot in use always holds a nonzero root and a nonzero post time, so zero means never used.
+            if (_roots[i] == bytes32(0)) _roots[i] = bytes32(uint256(1));
+            if (_epochs[i].postedAt == 0 && _epochs[i].dataHash == bytes27(0)) {
+                _epochs[i] = EpochRecord({postedAt: 0, dataHash: bytes27(uint216(1))});
+            }
+        }
+        emit EpochRingPrepared(fromIndex, end > fromIndex ? end - fromIndex : 0);
     }
 
     // ================================================================ challenges
@@ -403,20 +430,21 @@ contract RewardDistributor is IRewardDistributor, IRewardDistributorViews, Acces
     }
 
     // ================================================================ claims
+    // Claims follow checks-effects-interactions strictly: every claim's accounting is final before its
+    // transfer, so a re-entering token can only start claims that would be valid anyway. That is why the single
+    // claims skip the reentrancy guard (it costs a claim ~300 gas); the batches keep it.
 
     /// @inheritdoc IRewardDistributor
-    function claim(uint256 epoch, RewardLeaf calldata leaf, bytes32[] calldata proof)
-        external
-        nonReentrant
-        returns (uint256 amount)
-    {
-        amount = _account(epoch, leaf, proof, 0, false);
-        emit Claimed(leaf.poolId, leaf.account, leaf.account, amount, 0);
-        IERC20(leaf.poolId.token()).safeTransfer(leaf.account, amount);
+    function claim(RewardLeaf calldata leaf, bytes32[] calldata proof) external returns (uint256 amount) {
+        bytes32 poolId = leaf.poolId;
+        address account = leaf.account;
+        amount = _account(leaf, proof, poolId, account, 0, false);
+        emit Claimed(poolId, account, amount);
+        IERC20(poolId.token()).safeTransfer(account, amount);
     }
 
     /// @inheritdoc IRewardDistributor
-    function claimWithAuthorization(AuthorizedClaim calldata c) external nonReentrant returns (uint256 amount) {
+    function claimWithAuthorization(AuthorizedClaim calldata c) external returns (uint256 amount) {
         amount = _accountAuthorized(c);
         IERC20 token = IERC20(c.leaf.poolId.token());
         token.safeTransfer(c.recipient, amount - c.fee);
@@ -427,11 +455,13 @@ contract RewardDistributor is IRewardDistributor, IRewardDistributorViews, Acces
     function claimBatch(Claim[] calldata claims) external nonReentrant returns (uint256[] memory amounts) {
         amounts = new uint256[](claims.length);
         for (uint256 i; i < claims.length; ++i) {
-            Claim calldata c = claims[i];
-            uint256 amount = _account(c.epoch, c.leaf, c.proof, 0, false);
+            RewardLeaf calldata leaf = claims[i].leaf;
+            bytes32 poolId = leaf.poolId;
+            address account = leaf.account;
+            uint256 amount = _account(leaf, claims[i].proof, poolId, account, 0, false);
             amounts[i] = amount;
-            emit Claimed(c.leaf.poolId, c.leaf.account, c.leaf.account, amount, 0);
-            IERC20(c.leaf.poolId.token()).safeTransfer(c.leaf.account, amount);
+            emit Claimed(poolId, account, amount);
+            IERC20(poolId.token()).safeTransfer(account, amount);
         }
     }
 
@@ -491,11 +521,25 @@ contract RewardDistributor is IRewardDistributor, IRewardDistributorViews, Acces
         if (!s.paused) revert SystemNotPaused();
         s.paused = false;
         _state = s;
-        _claimRoot = s.claimableEnd == 0 ? bytes32(0) : _roots[s.claimableEnd - 1];
+        _claimRoot = s.claimableEnd == 0 ? bytes32(0) : _roots[(s.claimableEnd - 1) % EPOCH_RING];
         emit Unpaused(msg.sender);
     }
 
     // ================================================================ views
+
+    /// @inheritdoc IRewardDistributorViews
+    function config() external view returns (DistributorConfig memory) {
+        return DistributorConfig({
+            genesisTime: genesisTime,
+            epochSeconds: epochSeconds,
+            graceSeconds: graceSeconds,
+            challengeWindow: challengeWindow,
+            arbiterTimeout: arbiterTimeout,
+            aggregatorBond: aggregatorBond,
+            challengerBond: challengerBond,
+            challengerShareBps: challengerShareBps
+        });
+    }
 
     /// @inheritdoc IRewardDistributorViews
     function currentEpoch() public view returns (uint256) {
@@ -542,13 +586,15 @@ contract RewardDistributor is IRewardDistributor, IRewardDistributorViews, Acces
     /// @inheritdoc IRewardDistributorViews
     function epochInfo(uint256 epoch) external view returns (EpochInfo memory info) {
         GlobalState memory s = _state;
-        EpochRecord memory r = _epochs[epoch];
-        info.root = _roots[epoch];
+        info.posted = epoch < s.nextEpoch;
+        // Only epochs from the superseded claimable one on are still in the ring.
+        if (!info.posted || epoch + 2 < s.claimableEnd) return info;
+        EpochRecord memory r = _epochs[epoch % EPOCH_RING];
+        info.root = _roots[epoch % EPOCH_RING];
         info.postedAt = r.postedAt;
         info.dataHash = r.dataHash;
-        info.claimableAt = r.postedAt == 0 ? 0 : uint256(r.postedAt) + challengeWindow;
+        info.claimableAt = uint256(r.postedAt) + challengeWindow;
         info.openChallengeId = _openChallengeOf[epoch];
-        info.posted = epoch < s.nextEpoch;
         info.claimable = !s.paused && _isRipe(epoch, s);
     }
 
@@ -599,10 +645,9 @@ contract RewardDistributor is IRewardDistributor, IRewardDistributorViews, Acces
         Aggregator memory a = _aggregators[aggregator];
         return AggregatorInfo({
             bond: a.bond,
-            lastEpoch: a.lastEpoch,
             exitAvailableAt: a.exitAvailableAt,
-            active: a.active,
-            hasPosted: a.hasPosted
+            exitAfterEpoch: a.exitAfterEpoch,
+            active: a.active
         });
     }
 
@@ -624,77 +669,103 @@ contract RewardDistributor is IRewardDistributor, IRewardDistributorViews, Acces
     // ================================================================ internal: claims
 
     /// @dev Verifies the leaf against a claimable root and books the payout (effects only; callers transfer).
+    /// The two slots are handled raw: layouts are ClaimState {uint192 claimed | uint64 nonce << 192} and
+    /// PoolBalance {uint128 unallocated | uint120 owed << 128 | bool exists << 248}.
     function _account(
-        uint256 epoch,
         RewardLeaf calldata leaf,
         bytes32[] calldata proof,
+        bytes32 poolId,
+        address account,
         uint256 nonce,
         bool useNonce
     ) private returns (uint256 amount) {
-        bytes32 root = MerkleProof.processProofCalldata(proof, MeshpayHashing.leafHash(leaf));
-        // Fast path: the latest recorded claimable root (zero while paused). Otherwise the window alone decides.
-        if (root != _claimRoot || root == bytes32(0)) _requireClaimableRoot(epoch, root, leaf);
+        bytes32 root = SortedMerkleProof.processProof(proof, MeshpayHashing.leafHash(leaf));
+        // Fast path: the recorded claimable root (zero while paused).
+        if (root != _claimRoot) _syncClaimRoot(root, poolId, account);
 
-        bytes32 poolId = leaf.poolId;
-        address account = leaf.account;
         uint256 cumulative = leaf.cumulativeAmount;
-        ClaimState memory state = _claims[poolId][account];
-        if (useNonce && nonce != state.nonce) revert ClaimAuthorizationNonce(nonce, state.nonce);
-        if (cumulative <= state.claimed) revert ClaimNothingDue(poolId, account, cumulative, state.claimed);
-        if (cumulative > type(uint192).max) revert ClaimAmountOverflow(cumulative);
-        amount = cumulative - state.claimed;
+        uint256 claimSlot;
+        uint256 state;
+        assembly ("memory-safe") {
+            mstore(0x00, poolId)
+            mstore(0x20, _claims.slot)
+            mstore(0x20, keccak256(0x00, 0x40))
+            mstore(0x00, account)
+            claimSlot := keccak256(0x00, 0x40)
+            state := sload(claimSlot)
+        }
+        uint256 alreadyClaimed = uint192(state);
+        uint256 stateNonce = state >> 192;
+        if (useNonce && nonce != stateNonce) revert ClaimAuthorizationNonce(nonce, stateNonce);
+        if (cumulative <= alreadyClaimed) revert ClaimNothingDue(poolId, account, cumulative, alreadyClaimed);
+        // No check that `cumulative` fits 192 bits: it is `alreadyClaimed + amount` with amount <= owed < 2^120,
+        // and no account can have claimed anywhere near 2^192 - 2^120 from one pool.
+        unchecked {
+            amount = cumulative - alreadyClaimed;
+        }
 
-        PoolBalance memory b = _balances[poolId];
-        if (amount > b.owed) revert PoolAllocationExceeded(poolId, amount, b.owed);
-        _balances[poolId] = PoolBalance({unallocated: b.unallocated, owed: b.owed - uint120(amount), exists: b.exists});
-        _claims[poolId][account] =
-            ClaimState({claimed: uint192(cumulative), nonce: useNonce ? state.nonce + 1 : state.nonce});
+        uint256 balanceSlot;
+        uint256 poolBalance;
+        assembly ("memory-safe") {
+            mstore(0x00, poolId)
+            mstore(0x20, _balances.slot)
+            balanceSlot := keccak256(0x00, 0x40)
+            poolBalance := sload(balanceSlot)
+        }
+        uint256 owed = uint120(poolBalance >> 128);
+        if (amount > owed) revert PoolAllocationExceeded(poolId, amount, owed);
+        assembly ("memory-safe") {
+            // owed >= amount, so the subtraction cannot borrow into `exists`.
+            sstore(balanceSlot, sub(poolBalance, shl(128, amount)))
+            sstore(claimSlot, or(cumulative, shl(192, add(stateNonce, useNonce))))
+        }
     }
 
     /// @dev Checks the authorization, books the claim and emits; the caller transfers.
     function _accountAuthorized(AuthorizedClaim calldata c) private returns (uint256 amount) {
         if (block.timestamp > c.deadline) revert ClaimAuthorizationExpired(c.deadline);
+        RewardLeaf calldata leaf = c.leaf;
+        bytes32 poolId = leaf.poolId;
+        address account = leaf.account;
         bytes32 digest = _hashTypedDataV4(
-            MeshpayHashing.hashClaimAuthorization(
-                c.leaf.poolId, c.leaf.account, c.recipient, c.maxFee, c.nonce, c.deadline
-            )
+            MeshpayHashing.hashClaimAuthorization(poolId, account, c.recipient, c.maxFee, c.nonce, c.deadline)
         );
-        address signer = _recover(digest, c.signature);
-        if (signer != c.leaf.account) revert ClaimAuthorizationSigner(signer, c.leaf.account);
+        (address signer,,) = ECDSA.tryRecover(digest, c.r, c.vs);
+        if (signer != account || signer == address(0)) revert ClaimAuthorizationSigner(signer, account);
         if (c.recipient == address(0)) revert ZeroAddress();
-        amount = _account(c.epoch, c.leaf, c.proof, c.nonce, true);
+        amount = _account(leaf, c.proof, poolId, account, c.nonce, true);
         if (c.fee > c.maxFee || c.fee > amount) revert ClaimFeeTooHigh(c.fee, c.maxFee, amount);
-        emit Claimed(c.leaf.poolId, c.leaf.account, c.recipient, amount, c.fee);
+        emit ClaimedWithAuthorization(poolId, account, c.recipient, amount, c.fee);
     }
 
-    /// @dev 65-byte (r, s, v) or EIP-2098 64-byte (r, vs) signatures; high-s is rejected by ECDSA.
-    function _recover(bytes32 digest, bytes calldata signature) private pure returns (address) {
-        if (signature.length == 64) {
-            return ECDSA.recover(digest, bytes32(signature[0:32]), bytes32(signature[32:64]));
-        }
-        return ECDSA.recoverCalldata(digest, signature);
-    }
-
-    function _requireClaimableRoot(uint256 epoch, bytes32 root, RewardLeaf calldata leaf) private view {
+    /// @dev The slow path: records epochs that passed their window since the last post, then accepts the latest
+    /// claimable root or the one it superseded (a claim built just before an epoch boundary stays valid).
+    function _syncClaimRoot(bytes32 root, bytes32 poolId, address account) private {
         GlobalState memory s = _state;
         if (s.paused) revert SystemPaused();
-        if (!_isRipe(epoch, s)) revert EpochNotClaimable(epoch);
-        if (_roots[epoch] != root) revert ClaimInvalidProof(epoch, leaf.poolId, leaf.account);
+        uint256 before = s.claimableEnd;
+        s = _advanceClaimable(s);
+        if (s.claimableEnd != before) _state = s;
+        uint256 end = s.claimableEnd;
+        if (end > 0 && root == _roots[(end - 1) % EPOCH_RING]) return;
+        if (end > 1 && root == _roots[(end - 2) % EPOCH_RING]) return;
+        revert ClaimInvalidProof(poolId, account);
     }
 
     // ================================================================ internal: epochs
 
-    /// @dev Claimable: posted, past its window, and neither it nor an earlier epoch under open challenge. Post
-    /// times only grow along the surviving sequence (re-posts come later), so a ripe epoch's predecessors are ripe.
+    /// @dev Claimable: recorded as such, or posted, past its window and neither it nor an earlier epoch under open
+    /// challenge. Post times only grow along the surviving sequence (re-posts come later), so a ripe epoch's
+    /// predecessors are ripe too.
     function _isRipe(uint256 epoch, GlobalState memory s) private view returns (bool) {
-        if (epoch >= s.nextEpoch || epoch >= s.blockedFrom) return false;
         if (epoch < s.claimableEnd) return true;
-        return block.timestamp >= uint256(_epochs[epoch].postedAt) + challengeWindow;
+        if (epoch >= s.nextEpoch || epoch >= s.blockedFrom) return false;
+        return block.timestamp >= uint256(_epochs[epoch % EPOCH_RING].postedAt) + challengeWindow;
     }
 
     function _isPending(uint256 epoch, GlobalState memory s) private view returns (bool) {
         if (epoch >= s.nextEpoch || epoch < s.claimableEnd) return false;
-        return block.timestamp < uint256(_epochs[epoch].postedAt) + challengeWindow;
+        return block.timestamp < uint256(_epochs[epoch % EPOCH_RING].postedAt) + challengeWindow;
     }
 
     function _advanceView(GlobalState memory s, uint256 maxSteps) private view returns (GlobalState memory) {
@@ -702,7 +773,7 @@ contract RewardDistributor is IRewardDistributor, IRewardDistributorViews, Acces
         uint256 limit = s.nextEpoch < s.blockedFrom ? s.nextEpoch : s.blockedFrom;
         uint256 steps;
         while (end < limit && steps < maxSteps) {
-            if (block.timestamp < uint256(_epochs[end].postedAt) + challengeWindow) break;
+            if (block.timestamp < uint256(_epochs[end % EPOCH_RING].postedAt) + challengeWindow) break;
             ++end;
             ++steps;
         }
@@ -715,7 +786,7 @@ contract RewardDistributor is IRewardDistributor, IRewardDistributorViews, Acces
         uint256 before = s.claimableEnd;
         s = _advanceView(s, MAX_ADVANCE);
         if (s.claimableEnd != before) {
-            bytes32 root = _roots[s.claimableEnd - 1];
+            bytes32 root = _roots[(s.claimableEnd - 1) % EPOCH_RING];
             if (!s.paused) _claimRoot = root;
             emit ClaimableEpochAdvanced(s.claimableEnd, root);
         }
@@ -730,7 +801,9 @@ contract RewardDistributor is IRewardDistributor, IRewardDistributorViews, Acces
         for (uint256 i; i < count; ++i) {
             uint256 epoch = fromEpoch + i;
             EpochData calldata data = rejected[i];
-            if (bytes27(keccak256(abi.encode(data))) != _epochs[epoch].dataHash) revert EpochDataMismatch(epoch);
+            if (bytes27(keccak256(abi.encode(data))) != _epochs[epoch % EPOCH_RING].dataHash) {
+                revert EpochDataMismatch(epoch);
+            }
             for (uint256 j; j < data.poolTotals.length; ++j) {
                 bytes32 poolId = data.poolTotals[j].poolId;
                 PoolBalance memory b = _balances[poolId];
@@ -753,8 +826,8 @@ contract RewardDistributor is IRewardDistributor, IRewardDistributorViews, Acces
                     emit ChallengeVoided(other);
                 }
             }
-            delete _roots[epoch];
-            delete _epochs[epoch];
+            // The ring slots are left as they are (outside [claimableEnd - 1, nextEpoch) nothing reads them), so
+            // the re-post rewrites nonzero slots.
             emit EpochRejected(epoch, challengeId);
         }
         s.nextEpoch = uint32(fromEpoch);
@@ -763,8 +836,8 @@ contract RewardDistributor is IRewardDistributor, IRewardDistributorViews, Acces
         _state = s;
     }
 
-    /// @dev Validates a post; returns whether it is the aggregator's first.
-    function _checkPost(uint256 epoch, bytes32 root, GlobalState memory s) private view returns (bool firstPost) {
+    /// @dev Validates a post.
+    function _checkPost(uint256 epoch, bytes32 root, GlobalState memory s) private view {
         if (s.paused) revert SystemPaused();
         Aggregator memory a = _aggregators[msg.sender];
         if (!a.active || a.exitAvailableAt != 0) revert AggregatorNotActive(msg.sender);
@@ -772,7 +845,6 @@ contract RewardDistributor is IRewardDistributor, IRewardDistributorViews, Acces
         uint256 closesAt = epochClosesAt(epoch);
         if (block.timestamp < closesAt) revert EpochNotClosed(epoch, closesAt);
         if (root == bytes32(0)) revert EpochRootZero(epoch);
-        return !a.hasPosted;
     }
 
     /// @dev Moves each pool's total from unallocated to owed; refuses any total the pool cannot cover.

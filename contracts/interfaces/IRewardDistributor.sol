@@ -19,18 +19,17 @@ struct RewardLeaf {
     bytes32 receiptsRoot;
 }
 
-/// @notice A direct claim: `leaf` proven against the root of claimable `epoch`.
+/// @notice A direct claim: `leaf` and its proof against a claimable root.
 struct Claim {
-    uint256 epoch;
     RewardLeaf leaf;
     bytes32[] proof;
 }
 
 /// @notice A relayed claim: a `Claim` plus the operator's signed ClaimAuthorization and the fee the relayer takes.
-/// @dev `signature` is 65 bytes (r, s, v) or 64 bytes (EIP-2098 r, vs), signed by `leaf.account` over the
-/// EIP-712 ClaimAuthorization {poolId, account, recipient, maxFee, nonce, deadline}.
+/// @dev The signature by `leaf.account` over the EIP-712 ClaimAuthorization {poolId, account, recipient, maxFee,
+/// nonce, deadline} travels in its EIP-2098 compact form (r, vs): two fixed words, no length or offset, which
+/// matters in batches. Any 65-byte signature converts losslessly (vs = s | (v - 27) << 255).
 struct AuthorizedClaim {
-    uint256 epoch;
     RewardLeaf leaf;
     bytes32[] proof;
     address recipient;
@@ -38,7 +37,8 @@ struct AuthorizedClaim {
     uint256 nonce;
     uint64 deadline;
     uint256 fee;
-    bytes signature;
+    bytes32 r;
+    bytes32 vs;
 }
 
 /// @notice The data an epoch's on-chain commitment hides; given back to reject it (release its allocations) or
@@ -122,6 +122,8 @@ interface IRewardDistributor {
     );
     /// @notice Epochs below `claimableEnd` are recorded as claimable and `root` is the fast-path claim root.
     event ClaimableEpochAdvanced(uint256 claimableEnd, bytes32 root);
+    /// @notice Ring slots `[fromIndex, fromIndex + count)` were pre-paid.
+    event EpochRingPrepared(uint256 fromIndex, uint256 count);
     /// @notice A pending epoch was rejected and its pool allocations released.
     event EpochRejected(uint256 indexed epoch, uint256 indexed challengeId);
 
@@ -143,8 +145,10 @@ interface IRewardDistributor {
     /// @notice The challenge's epoch was rejected by another challenge; its bond was credited back.
     event ChallengeVoided(uint256 indexed challengeId);
 
-    /// @notice `account` was paid `amount - fee` at `recipient`; `fee` went to the relayer.
-    event Claimed(
+    /// @notice `account` was paid `amount` by a direct claim.
+    event Claimed(bytes32 indexed poolId, address indexed account, uint256 amount);
+    /// @notice `account` claimed `amount` through a relayer: `amount - fee` went to `recipient`, `fee` to the relayer.
+    event ClaimedWithAuthorization(
         bytes32 indexed poolId, address indexed account, address recipient, uint256 amount, uint256 fee
     );
     /// @notice `account` may withdraw `amount` more wei (refunded or earned bonds).
@@ -194,8 +198,9 @@ interface IRewardDistributor {
     error AggregatorExiting(address aggregator);
     /// @notice The aggregator has not given notice of exit.
     error AggregatorNotExiting(address aggregator);
-    /// @notice The exit notice runs until `availableAt`, or epoch `epoch` of the aggregator is still pending.
-    error AggregatorExitNotReady(address aggregator, uint256 availableAt, uint256 epoch);
+    /// @notice The exit notice runs until `availableAt`, or an epoch below `untilEpoch` (posted before the notice)
+    /// is still pending.
+    error AggregatorExitNotReady(address aggregator, uint256 availableAt, uint256 untilEpoch);
 
     /// @notice Epochs are posted in order: `expected` is next.
     error EpochOutOfOrder(uint256 epoch, uint256 expected);
@@ -207,10 +212,10 @@ interface IRewardDistributor {
     error EpochPoolTotalsNotSorted(uint256 index);
     /// @notice The epoch is not pending (not posted, already claimable, or rejected).
     error EpochNotPending(uint256 epoch);
-    /// @notice The epoch cannot be claimed against: not posted, still in its window, or blocked by a challenge.
-    error EpochNotClaimable(uint256 epoch);
     /// @notice The EpochData given does not match what was posted for `epoch`.
     error EpochDataMismatch(uint256 epoch);
+    /// @notice `pending` epochs already await their window; no more can be posted until some become claimable.
+    error EpochTooManyPending(uint256 pending, uint256 max);
     /// @notice `count` EpochData entries were given where `expected` are being rejected.
     error EpochDataCount(uint256 count, uint256 expected);
 
@@ -223,12 +228,10 @@ interface IRewardDistributor {
     /// @notice The arbiter still has until `deadline` to resolve the challenge.
     error ChallengeNotExpired(uint256 challengeId, uint256 deadline);
 
-    /// @notice The proof does not lead to the root of `epoch`.
-    error ClaimInvalidProof(uint256 epoch, bytes32 poolId, address account);
+    /// @notice The proof leads neither to the latest claimable root nor to the one it just superseded.
+    error ClaimInvalidProof(bytes32 poolId, address account);
     /// @notice `cumulativeAmount` does not exceed what `account` already `claimed`.
     error ClaimNothingDue(bytes32 poolId, address account, uint256 cumulativeAmount, uint256 claimed);
-    /// @notice The cumulative amount exceeds the supported maximum.
-    error ClaimAmountOverflow(uint256 cumulativeAmount);
     /// @notice The authorization expired at `deadline`.
     error ClaimAuthorizationExpired(uint256 deadline);
     /// @notice The authorization's nonce is not the account's next nonce `expected`.
@@ -295,6 +298,11 @@ interface IRewardDistributor {
     /// @notice Records as claimable every epoch whose window has passed. Optional: claims work without it.
     function advanceClaimable() external;
 
+    /// @notice Anyone may pre-pay the epoch ring's storage: writes a placeholder into `count` never-used ring slots
+    /// from `fromIndex`, so that posts rewrite nonzero slots (about 34,000 gas less per post) from the first
+    /// epoch on, not only after the ring has wrapped once. Slots in use are never touched.
+    function prepareEpochRing(uint256 fromIndex, uint256 count) external;
+
     // ---------------------------------------------------------------- challenges
 
     /// @notice Disputes pending `epoch`, bonding exactly `challengerBond` wei. Blocks that epoch and all later ones
@@ -317,13 +325,15 @@ interface IRewardDistributor {
 
     // ---------------------------------------------------------------- claims
 
-    /// @notice Pays `leaf.account` its `cumulativeAmount` minus what it already claimed from the pool.
-    /// @param epoch A claimable epoch whose root the proof leads to (ignored when the proof leads to the
-    /// fast-path root, which is the latest recorded claimable epoch's).
-    function claim(uint256 epoch, RewardLeaf calldata leaf, bytes32[] calldata proof) external returns (uint256 amount);
+    /// @notice Pays `leaf.account` its `cumulativeAmount` minus what it already claimed from the pool, against the
+    /// latest claimable epoch's root (or the root it superseded, so a claim racing an epoch boundary still lands).
+    /// Anyone may call it; the tokens always go to the account.
+    /// @dev When epochs passed their window since the last post, the first claim records them (a few thousand gas
+    /// more, once); otherwise a claim reads three cold slots.
+    function claim(RewardLeaf calldata leaf, bytes32[] calldata proof) external returns (uint256 amount);
 
     /// @notice Claims for `leaf.account` with its signed ClaimAuthorization; pays `recipient` the amount minus
-    /// `fee` and the caller `fee`, which may not exceed the signed `maxFee`.
+    /// `fee` and the caller `fee`, which may not exceed the signed `maxFee`. The nonce is used up.
     function claimWithAuthorization(AuthorizedClaim calldata authorizedClaim) external returns (uint256 amount);
 
     /// @notice Several direct claims, over any pools and accounts, in one transaction.

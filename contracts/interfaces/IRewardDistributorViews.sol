@@ -42,10 +42,9 @@ struct EpochInfo {
 /// @notice An aggregator's bond and status.
 struct AggregatorInfo {
     uint256 bond;
-    uint256 lastEpoch;
-    uint256 exitAvailableAt;
+    uint256 exitAvailableAt; // zero unless the aggregator gave notice
+    uint256 exitAfterEpoch; // epochs below this were posted before the notice and must settle first
     bool active;
-    bool hasPosted;
 }
 
 /// @notice The epoch sequence at a glance.
@@ -62,6 +61,8 @@ struct SystemState {
 /// @title IRewardDistributorViews
 /// @notice Read-only functions for operators, auditors and the off-chain services.
 interface IRewardDistributorViews {
+    /// @notice The deployment parameters.
+    function config() external view returns (DistributorConfig memory);
     /// @notice The epoch containing the current block's timestamp.
     function currentEpoch() external view returns (uint256);
     /// @notice When `epoch` closes (its end plus grace): receipts are refused and the epoch may be posted.
@@ -70,11 +71,13 @@ interface IRewardDistributorViews {
     function withdrawalNotice() external view returns (uint256);
     /// @notice The epoch sequence, challenges and pause flag.
     function systemState() external view returns (SystemState memory);
-    /// @notice Whether a claim against `epoch` would be accepted now (by the window alone, no transaction needed).
+    /// @notice Whether `epoch` is claimable (final): posted, past its window, and neither it nor an earlier epoch
+    /// under open challenge. No transaction is needed for that; claims use the latest claimable epoch's root.
     function isClaimable(uint256 epoch) external view returns (bool);
     /// @notice The latest epoch a claim can use now, if any.
     function latestClaimableEpoch() external view returns (bool exists, uint256 epoch);
-    /// @notice What is stored for `epoch`.
+    /// @notice What is stored for `epoch`. Only the latest recorded claimable epochs and the pending ones are kept
+    /// (in a ring of EPOCH_RING slots); older roots are in the EpochPosted events.
     function epochInfo(uint256 epoch) external view returns (EpochInfo memory);
     /// @notice A pool's configuration and balances. Reverts with PoolNotFound for an unknown id.
     function poolInfo(bytes32 poolId) external view returns (PoolInfo memory);

@@ -1,83 +1,14 @@
 // SPDX-License-Identifier: MIT
 pragma solidity ^0.8.28;
 
-/// @notice One pool's share of an epoch, as posted by the aggregator.
-/// @dev `poolTotals` arrays are strictly ascending by `poolId`, so an epoch has one canonical encoding.
-struct PoolTotal {
-    bytes32 poolId;
-    uint256 amount;
-}
+import {IRewardDistributorViews} from "./IRewardDistributorViews.sol";
+import {
+    PoolTotal, RewardLeaf, Claim, AuthorizedClaim, EpochData, ChallengeStatus, ChallengeInfo
+} from "./RewardDistributorTypes.sol";
 
-/// @notice The fields of a reward-tree leaf; the leaf is the OpenZeppelin StandardMerkleTree hash of
-/// `abi.encode(account, poolId, cumulativeAmount, epochBytes, epochAmount, receiptsRoot)`.
-struct RewardLeaf {
-    address account;
-    bytes32 poolId;
-    uint256 cumulativeAmount;
-    uint256 epochBytes;
-    uint256 epochAmount;
-    bytes32 receiptsRoot;
-}
-
-/// @notice A direct claim: `leaf` and its proof against a claimable root.
-struct Claim {
-    RewardLeaf leaf;
-    bytes32[] proof;
-}
-
-/// @notice A relayed claim: a `Claim` plus the operator's signed ClaimAuthorization and the fee the relayer takes.
-/// @dev The signature by `leaf.account` over the EIP-712 ClaimAuthorization {poolId, account, recipient, maxFee,
-/// nonce, deadline} travels in its EIP-2098 compact form (r, vs): two fixed words, no length or offset, which
-/// matters in batches. Any 65-byte signature converts losslessly (vs = s | (v - 27) << 255).
-struct AuthorizedClaim {
-    RewardLeaf leaf;
-    bytes32[] proof;
-    address recipient;
-    uint256 maxFee;
-    uint256 nonce;
-    uint64 deadline;
-    uint256 fee;
-    bytes32 r;
-    bytes32 vs;
-}
-
-/// @notice The data an epoch's on-chain commitment hides; given back to reject it (release its allocations) or
-/// to prove fraud against it. Its hash is emitted in full by {IRewardDistributor.EpochPosted}.
-struct EpochData {
-    address aggregator;
-    bytes32 bundleHash;
-    PoolTotal[] poolTotals;
-}
-
-/// @notice The state of a challenge.
-enum ChallengeStatus {
-    None,
-    Open,
-    Upheld,
-    Dismissed,
-    Expired,
-    Voided
-}
-
-/// @notice A challenge against a pending epoch.
-struct ChallengeInfo {
-    address challenger;
-    uint32 epoch;
-    uint40 openedAt;
-    ChallengeStatus status;
-    uint128 bond;
-    bytes32 evidenceHash;
-}
-
-/// @title IRewardDistributor
-/// @notice Holds broadcasters' reward pools, takes epoch roots from bonded aggregators, lets bonded challengers
-/// dispute them, and pays relay operators their cumulative rewards.
-/// @dev Lifecycle of an epoch: posted (pending) -> claimable once `challengeWindow` has passed with no open
-/// challenge on it or an earlier epoch; or rejected (with every later pending epoch) by an upheld or expired
-/// challenge, after which the aggregator posts it again. No transaction is needed to make an epoch claimable.
-interface IRewardDistributor {
-    // ---------------------------------------------------------------- events
-
+/// @title IRewardDistributorEvents
+/// @notice Every state change of the RewardDistributor emits one of these, after the change.
+interface IRewardDistributorEvents {
     /// @notice A broadcaster created a pool. `poolId` embeds the token address in its high 160 bits.
     event PoolCreated(
         bytes32 indexed poolId,
@@ -159,9 +90,11 @@ interface IRewardDistributor {
     event Paused(address indexed guardian);
     /// @notice The guardian resumed normal operation.
     event Unpaused(address indexed guardian);
+}
 
-    // ---------------------------------------------------------------- errors
-
+/// @title IRewardDistributorErrors
+/// @notice Custom errors, prefixed by the component that raises them; arguments say what was wrong.
+interface IRewardDistributorErrors {
     /// @notice A configuration value given to the constructor is out of range.
     error ConfigInvalid(string parameter);
     /// @notice The contract is paused.
@@ -240,7 +173,17 @@ interface IRewardDistributor {
     error ClaimAuthorizationSigner(address signer, address account);
     /// @notice The fee exceeds the signed `maxFee` or the `amount` being claimed.
     error ClaimFeeTooHigh(uint256 fee, uint256 maxFee, uint256 amount);
+}
 
+/// @title IRewardDistributor
+/// @notice Holds broadcasters' reward pools, takes epoch roots from bonded aggregators, lets bonded challengers
+/// dispute them, and pays relay operators their cumulative rewards.
+/// @dev Lifecycle of an epoch: posted (pending) -> claimable once `challengeWindow` has passed with no open
+/// challenge on it or an earlier epoch; or rejected (with every later pending epoch) by an upheld or expired
+/// challenge, after which the aggregator posts it again. No transaction is needed to make an epoch claimable.
+/// The contract is deployed as a core (claims, posts, funding: the hot paths, with a short dispatcher) and an
+/// extension that the core delegatecalls for every other function; both share one storage layout and one address.
+interface IRewardDistributor is IRewardDistributorEvents, IRewardDistributorErrors, IRewardDistributorViews {
     // ---------------------------------------------------------------- pools
 
     /// @notice Creates a pool paying `token` at `pricePerGB` base units per 10^9 bytes delivered.

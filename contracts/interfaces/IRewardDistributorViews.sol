@@ -1,66 +1,17 @@
 // SPDX-License-Identifier: MIT
 pragma solidity ^0.8.28;
 
-import {ChallengeInfo} from "./IRewardDistributor.sol";
-
-/// @notice Deployment parameters; time in seconds, bonds in wei.
-struct DistributorConfig {
-    uint256 genesisTime; // start of epoch 0 (unix seconds)
-    uint256 epochSeconds; // length of an epoch
-    uint256 graceSeconds; // after an epoch ends, how long late receipts are still taken before it closes
-    uint256 challengeWindow; // how long a posted epoch stays pending
-    uint256 arbiterTimeout; // how long the arbiter has to resolve a challenge
-    uint256 aggregatorBond; // minimum bond to post epochs
-    uint256 challengerBond; // exact bond per challenge
-    uint256 challengerShareBps; // share of a slashed aggregator bond paid to the challenger
-}
-
-/// @notice A pool as a broadcaster or an auditor sees it.
-struct PoolInfo {
-    address token;
-    address owner;
-    address ticketSigner;
-    uint256 pricePerGB; // for the current epoch
-    uint256 unallocated; // funded, not yet allocated to any epoch: the only part the owner may withdraw
-    uint256 owed; // allocated to posted epochs and not yet paid
-    uint256 withdrawalAmount;
-    uint256 withdrawalAvailableAt;
-    string metadataURI;
-}
-
-/// @notice An epoch as stored. `dataHash` is the first 27 bytes of keccak256(abi.encode(EpochData)).
-struct EpochInfo {
-    bytes32 root;
-    uint256 postedAt;
-    uint256 claimableAt;
-    bytes27 dataHash;
-    uint256 openChallengeId;
-    bool posted;
-    bool claimable;
-}
-
-/// @notice An aggregator's bond and status.
-struct AggregatorInfo {
-    uint256 bond;
-    uint256 exitAvailableAt; // zero unless the aggregator gave notice
-    uint256 exitAfterEpoch; // epochs below this were posted before the notice and must settle first
-    bool active;
-}
-
-/// @notice The epoch sequence at a glance.
-struct SystemState {
-    uint256 nextEpoch; // next epoch to post
-    uint256 claimableEnd; // epochs below are recorded claimable (later ones may be claimable by time alone)
-    uint256 blockedFrom; // lowest epoch under open challenge, or type(uint256).max
-    uint256 openChallenges;
-    bool paused;
-    bytes32 claimRoot; // the fast-path root
-    uint256 challengeCount;
-}
+import {
+    ChallengeInfo, DistributorConfig, PoolInfo, EpochInfo, AggregatorInfo, SystemState
+} from "./RewardDistributorTypes.sol";
 
 /// @title IRewardDistributorViews
 /// @notice Read-only functions for operators, auditors and the off-chain services.
 interface IRewardDistributorViews {
+    /// @notice Where slashed bonds (beyond the challenger's share) and forfeited challenger bonds go.
+    function treasuryAddress() external view returns (address);
+    /// @notice The extension contract the core delegates to (it refuses direct calls).
+    function extension() external view returns (address);
     /// @notice The deployment parameters.
     function config() external view returns (DistributorConfig memory);
     /// @notice The epoch containing the current block's timestamp.

@@ -1,0 +1,182 @@
+// SPDX-License-Identifier: MIT
+pragma solidity ^0.8.28;
+
+import {EIP712} from "@openzeppelin/contracts/utils/cryptography/EIP712.sol";
+
+import {IRewardDistributorEvents, IRewardDistributorErrors} from "./interfaces/IRewardDistributor.sol";
+import {ChallengeInfo, DistributorConfig} from "./interfaces/RewardDistributorTypes.sol";
+
+/// @title RewardDistributorBase
+/// @notice The storage layout, configuration and epoch-sequence logic that the RewardDistributor core and its
+/// extension share. The extension runs by delegatecall from the core, so both must inherit exactly this base,
+/// first, and declare no storage of their own (the extension's AccessControl roles sit after it, unused by the core).
+abstract contract RewardDistributorBase is IRewardDistributorEvents, IRewardDistributorErrors, EIP712 {
+    uint32 internal constant NO_BLOCK = type(uint32).max;
+    /// @dev Bounds the work one post spends recording earlier epochs as claimable.
+    uint256 internal constant MAX_ADVANCE = 16;
+    /// @dev Epochs from the superseded claimable one on live in rings of this many slots, so posting rewrites
+    /// nonzero slots instead of creating new ones. The constructor checks the configuration cannot need more.
+    uint256 internal constant EPOCH_RING = 256;
+    uint256 internal constant BPS = 10_000;
+
+    // ---------------------------------------------------------------- configuration (immutable)
+
+    // Internal, and read through config(): every public getter lengthens the dispatcher every call walks.
+    uint256 internal immutable genesisTime;
+    uint256 internal immutable epochSeconds;
+    uint256 internal immutable graceSeconds;
+    uint256 internal immutable challengeWindow;
+    uint256 internal immutable arbiterTimeout;
+    uint256 internal immutable aggregatorBond;
+    uint256 internal immutable challengerBond;
+    uint256 internal immutable challengerShareBps;
+    address internal immutable treasury;
+
+    // ---------------------------------------------------------------- storage
+
+    /// @dev Everything a post or a slow-path claim needs to know about the epoch sequence, in one slot.
+    struct GlobalState {
+        uint32 nextEpoch; // the next epoch to post; epochs below it are posted (pending or claimable)
+        uint32 claimableEnd; // epochs below it are recorded claimable; `_claimRoot` is epoch claimableEnd-1's
+        uint32 blockedFrom; // lowest epoch with an open challenge, or NO_BLOCK
+        uint32 openChallenges;
+        bool paused;
+    }
+
+    /// @dev A pool's money, in the one slot both posts and claims touch. `owed` is allocated but not yet paid.
+    struct PoolBalance {
+        uint128 unallocated;
+        uint120 owed;
+        bool exists;
+    }
+
+    struct PoolConfig {
+        address owner;
+        uint40 withdrawalAvailableAt;
+        uint128 withdrawalAmount;
+        string metadataURI;
+    }
+
+    struct PriceChange {
+        uint32 fromEpoch;
+        uint224 pricePerGB;
+    }
+
+    struct SignerChange {
+        uint40 since;
+        address signer;
+    }
+
+    /// @dev The claimed amount and the ClaimAuthorization nonce share a slot, so a relayed claim writes it once.
+    struct ClaimState {
+        uint192 claimed;
+        uint64 nonce;
+    }
+
+    /// @dev The root lives in its own slot; this record keeps when it was posted and a commitment to EpochData
+    /// (aggregator, bundle hash, pool totals), which rejection and future fraud proofs take back as calldata.
+    struct EpochRecord {
+        uint40 postedAt;
+        bytes27 dataHash;
+    }
+
+    struct Aggregator {
+        uint128 bond;
+        uint40 exitAvailableAt;
+        uint32 exitAfterEpoch;
+        bool active;
+    }
+
+    GlobalState internal _state;
+    /// @dev Root of the latest recorded claimable epoch; zero while paused, which stops fast-path claims for free.
+    bytes32 internal _claimRoot;
+    uint96 internal _poolSequence;
+    uint256 internal _challengeCount;
+
+    mapping(bytes32 poolId => PoolBalance) internal _balances;
+    mapping(bytes32 poolId => PoolConfig) internal _pools;
+    mapping(bytes32 poolId => PriceChange[]) internal _prices;
+    mapping(bytes32 poolId => SignerChange[]) internal _signers;
+    mapping(bytes32 poolId => mapping(address account => ClaimState)) internal _claims;
+
+    bytes32[EPOCH_RING] internal _roots;
+    EpochRecord[EPOCH_RING] internal _epochs;
+    mapping(uint256 epoch => uint256 challengeId) internal _openChallengeOf;
+    mapping(uint256 challengeId => ChallengeInfo) internal _challenges;
+
+    mapping(address => Aggregator) internal _aggregators;
+    mapping(address => uint256) internal _credits;
+
+    /// @param config Time parameters and bonds, see {DistributorConfig}. A slashed bond's `challengerShareBps` goes to
+    /// the challenger, the rest to `treasury_`, as do forfeited challenger bonds.
+    constructor(address treasury_, DistributorConfig memory config) EIP712("meshpay", "1") {
+        if (treasury_ == address(0)) revert ZeroAddress();
+        if (config.epochSeconds == 0) revert ConfigInvalid("epochSeconds");
+        if (config.challengeWindow == 0) revert ConfigInvalid("challengeWindow");
+        if (config.arbiterTimeout == 0) revert ConfigInvalid("arbiterTimeout");
+        if (config.challengerShareBps > BPS) revert ConfigInvalid("challengerShareBps");
+        if (config.genesisTime > type(uint40).max) revert ConfigInvalid("genesisTime");
+        if (config.aggregatorBond == 0) revert ConfigInvalid("aggregatorBond");
+        // Pending epochs span at most the window plus an unresolved challenge's timeout, plus posting lag.
+        if ((config.challengeWindow + config.arbiterTimeout) / config.epochSeconds + 8 >= EPOCH_RING) {
+            revert ConfigInvalid("epochSeconds");
+        }
+        genesisTime = config.genesisTime;
+        epochSeconds = config.epochSeconds;
+        graceSeconds = config.graceSeconds;
+        challengeWindow = config.challengeWindow;
+        arbiterTimeout = config.arbiterTimeout;
+        aggregatorBond = config.aggregatorBond;
+        challengerBond = config.challengerBond;
+        challengerShareBps = config.challengerShareBps;
+        treasury = treasury_;
+    }
+
+    /// @dev When `epoch` closes (its end plus grace).
+    function _epochClosesAt(uint256 epoch) internal view returns (uint256) {
+        return genesisTime + (epoch + 1) * epochSeconds + graceSeconds;
+    }
+    /// @dev Claimable: recorded as such, or posted, past its window and neither it nor an earlier epoch under open
+    /// challenge. Post times only grow along the surviving sequence (re-posts come later), so a ripe epoch's
+    /// predecessors are ripe too.
+    function _isRipe(uint256 epoch, GlobalState memory s) internal view returns (bool) {
+        if (epoch < s.claimableEnd) return true;
+        if (epoch >= s.nextEpoch || epoch >= s.blockedFrom) return false;
+        return block.timestamp >= uint256(_epochs[epoch % EPOCH_RING].postedAt) + challengeWindow;
+    }
+    function _isPending(uint256 epoch, GlobalState memory s) internal view returns (bool) {
+        if (epoch >= s.nextEpoch || epoch < s.claimableEnd) return false;
+        return block.timestamp < uint256(_epochs[epoch % EPOCH_RING].postedAt) + challengeWindow;
+    }
+    function _advanceView(GlobalState memory s, uint256 maxSteps) internal view returns (GlobalState memory) {
+        uint256 end = s.claimableEnd;
+        uint256 limit = s.nextEpoch < s.blockedFrom ? s.nextEpoch : s.blockedFrom;
+        uint256 steps;
+        while (end < limit && steps < maxSteps) {
+            if (block.timestamp < uint256(_epochs[end % EPOCH_RING].postedAt) + challengeWindow) break;
+            ++end;
+            ++steps;
+        }
+        s.claimableEnd = uint32(end);
+        return s;
+    }
+    /// @dev Records ripe epochs as claimable and moves the fast-path root to the latest of them; callers store `s`.
+    function _advanceClaimable(GlobalState memory s) internal returns (GlobalState memory) {
+        uint256 before = s.claimableEnd;
+        s = _advanceView(s, MAX_ADVANCE);
+        if (s.claimableEnd != before) {
+            bytes32 root = _roots[(s.claimableEnd - 1) % EPOCH_RING];
+            if (!s.paused) _claimRoot = root;
+            emit ClaimableEpochAdvanced(s.claimableEnd, root);
+        }
+        return s;
+    }
+    function _requireNotPaused() internal view {
+        if (_state.paused) revert SystemPaused();
+    }
+    function _credit(address account, uint256 amount) internal {
+        if (amount == 0) return;
+        _credits[account] += amount;
+        emit BalanceCredited(account, amount);
+    }
+}

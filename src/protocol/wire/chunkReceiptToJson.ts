@@ -1,0 +1,8 @@
+import type { ChunkReceipt } from "../types.ts";
+import { encodeFields, chunkReceiptSpec } from "./jsonFields.ts";
+import type { ChunkReceiptJson } from "./jsonTypes.ts";
+
+/** JSON wire form of an unsigned chunk receipt. */
+export function chunkReceiptToJson(value: ChunkReceipt): ChunkReceiptJson {
+  return encodeFields(value, chunkReceiptSpec) as ChunkReceiptJson;
+}

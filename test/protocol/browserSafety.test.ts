@@ -1,0 +1,31 @@
+import assert from "node:assert/strict";
+import { readdirSync } from "node:fs";
+import { join, relative } from "node:path";
+import { describe, it } from "node:test";
+import { build } from "esbuild";
+
+const root = join(import.meta.dirname, "../../src/protocol");
+const files = (dir: string): string[] =>
+  readdirSync(dir, { withFileTypes: true }).flatMap((e) => (e.isDirectory() ? files(join(dir, e.name)) : [join(dir, e.name)]));
+
+describe("browser path import graph", () => {
+  it("everything outside src/protocol/node bundles for the browser with no Node built-ins or native secp256k1", async () => {
+    const entries = files(root).filter((f) => f.endsWith(".ts") && !relative(root, f).startsWith("node/"));
+    const result = await build({
+      entryPoints: entries,
+      bundle: true,
+      write: false,
+      platform: "browser",
+      format: "esm",
+      outdir: "/tmp/meshpay-browser-check",
+      metafile: true,
+      logLevel: "silent",
+    });
+    const inputs = Object.keys(result.metafile.inputs);
+    assert.ok(inputs.some((i) => i.includes("@noble/curves")));
+    for (const input of inputs) {
+      assert.ok(!input.startsWith("node:"), input);
+      assert.ok(!/node_modules\/secp256k1\//.test(input), input);
+    }
+  });
+});

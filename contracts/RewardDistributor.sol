@@ -19,7 +19,8 @@ import {SortedMerkleProof} from "./libraries/SortedMerkleProof.sol";
 /// posts, funding) and hands every other call to its extension by delegatecall, at the same address and storage.
 /// @dev Why the split: each external function adds about 22 gas to every call whose selector sorts after it in the
 /// dispatcher; with ~50 functions a claim paid ~600 gas just to be found. Same pattern as Balancer V3's Vault and
-/// VaultExtension. The extension is created here and fixed forever: nothing is upgradeable.
+/// VaultExtension. The extension is created here and fixed forever: nothing is upgradeable. For the same reason the
+/// batch forms are named claimMany and claimWithAuthorizations: their selectors sort after claim's.
 ///
 /// Gas is spent where it must be. A claim reads three cold slots: the recorded claimable root, the pool's balance
 /// (the cap that holds whatever a root says) and the account's claim state; the token comes out of the pool id. A
@@ -33,12 +34,12 @@ contract RewardDistributor is RewardDistributorBase, ReentrancyGuardTransient {
     /// @dev The extension every call not handled here is delegated to; readable as `extension()` through it.
     address private immutable _extension;
 
-    constructor(address admin, address guardian, address arbiter, address treasury_, DistributorConfig memory config)
-        RewardDistributorBase(treasury_, config)
+    constructor(address admin, address guardian, address arbiter, address treasury_, DistributorConfig memory config_)
+        RewardDistributorBase(treasury_, config_)
     {
         if (admin == address(0)) revert ZeroAddress();
         _state = GlobalState({nextEpoch: 0, claimableEnd: 0, blockedFrom: NO_BLOCK, openChallenges: 0, paused: false});
-        address ext = address(new RewardDistributorExtension(treasury_, config));
+        address ext = address(new RewardDistributorExtension(treasury_, config_));
         _extension = ext;
         // Roles live in the extension's AccessControl storage, which is this contract's storage.
         (bool ok, bytes memory data) =
@@ -127,7 +128,7 @@ contract RewardDistributor is RewardDistributorBase, ReentrancyGuardTransient {
     }
 
     /// @dev See {IRewardDistributor}.
-    function claimBatch(Claim[] calldata claims) external nonReentrant returns (uint256[] memory amounts) {
+    function claimMany(Claim[] calldata claims) external nonReentrant returns (uint256[] memory amounts) {
         amounts = new uint256[](claims.length);
         for (uint256 i; i < claims.length; ++i) {
             RewardLeaf calldata leaf = claims[i].leaf;
@@ -141,7 +142,7 @@ contract RewardDistributor is RewardDistributorBase, ReentrancyGuardTransient {
     }
 
     /// @dev See {IRewardDistributor}.
-    function claimBatchWithAuthorization(AuthorizedClaim[] calldata claims)
+    function claimWithAuthorizations(AuthorizedClaim[] calldata claims)
         external
         nonReentrant
         returns (uint256[] memory amounts)
@@ -185,12 +186,14 @@ contract RewardDistributor is RewardDistributorBase, ReentrancyGuardTransient {
         uint256 cumulative = leaf.cumulativeAmount;
         uint256 claimSlot;
         uint256 state;
+        uint256 seed = CLAIM_SLOT_SEED;
         assembly ("memory-safe") {
-            mstore(0x00, poolId)
-            mstore(0x20, _claims.slot)
-            mstore(0x20, keccak256(0x00, 0x40))
-            mstore(0x00, account)
-            claimSlot := keccak256(0x00, 0x40)
+            // The same slot as _claimSlot(poolId, account), hashed in place.
+            let m := mload(0x40)
+            mstore(m, poolId)
+            mstore(add(m, 0x20), account)
+            mstore(add(m, 0x40), seed)
+            claimSlot := keccak256(m, 0x60)
             state := sload(claimSlot)
         }
         uint256 alreadyClaimed = uint192(state);
@@ -226,7 +229,7 @@ contract RewardDistributor is RewardDistributorBase, ReentrancyGuardTransient {
         RewardLeaf calldata leaf = c.leaf;
         bytes32 poolId = leaf.poolId;
         address account = leaf.account;
-        bytes32 digest = _hashTypedDataV4(
+        bytes32 digest = _hashTypedData(
             MeshpayHashing.hashClaimAuthorization(poolId, account, c.recipient, c.maxFee, c.nonce, c.deadline)
         );
         (address signer,,) = ECDSA.tryRecover(digest, c.r, c.vs);

@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: MIT
 pragma solidity ^0.8.28;
 
-import {EIP712} from "@openzeppelin/contracts/utils/cryptography/EIP712.sol";
+import {MessageHashUtils} from "@openzeppelin/contracts/utils/cryptography/MessageHashUtils.sol";
 
 import {IRewardDistributorEvents, IRewardDistributorErrors} from "./interfaces/IRewardDistributor.sol";
 import {ChallengeInfo, DistributorConfig} from "./interfaces/RewardDistributorTypes.sol";
@@ -9,8 +9,9 @@ import {ChallengeInfo, DistributorConfig} from "./interfaces/RewardDistributorTy
 /// @title RewardDistributorBase
 /// @notice The storage layout, configuration and epoch-sequence logic that the RewardDistributor core and its
 /// extension share. The extension runs by delegatecall from the core, so both must inherit exactly this base,
-/// first, and declare no storage of their own (the extension's AccessControl roles sit after it, unused by the core).
-abstract contract RewardDistributorBase is IRewardDistributorEvents, IRewardDistributorErrors, EIP712 {
+/// first, and declare no storage of their own (the extension's EIP712 and AccessControl state sit after it, unused
+/// by the core).
+abstract contract RewardDistributorBase is IRewardDistributorEvents, IRewardDistributorErrors {
     uint32 internal constant NO_BLOCK = type(uint32).max;
     /// @dev Bounds the work one post spends recording earlier epochs as claimable.
     uint256 internal constant MAX_ADVANCE = 16;
@@ -18,6 +19,20 @@ abstract contract RewardDistributorBase is IRewardDistributorEvents, IRewardDist
     /// nonzero slots instead of creating new ones. The constructor checks the configuration cannot need more.
     uint256 internal constant EPOCH_RING = 256;
     uint256 internal constant BPS = 10_000;
+    /// @dev Namespaces the claim-state slots so they can never meet a Solidity mapping's slots.
+    uint256 internal constant CLAIM_SLOT_SEED = uint256(keccak256("meshpay.RewardDistributor.claimState"));
+
+    /// @dev The EIP-712 domain {name: "meshpay", version: "1", chainId, verifyingContract}. The core hashes its
+    /// ClaimAuthorizations with these rather than inheriting OpenZeppelin's EIP712, whose public eip712Domain()
+    /// would sit in front of `claim` in the core's dispatcher; the extension inherits EIP712 for ERC-5267, and a
+    /// test checks the two agree.
+    bytes32 private constant _DOMAIN_TYPEHASH =
+        keccak256("EIP712Domain(string name,string version,uint256 chainId,address verifyingContract)");
+    bytes32 private constant _NAME_HASH = keccak256("meshpay");
+    bytes32 private constant _VERSION_HASH = keccak256("1");
+    bytes32 private immutable _cachedDomainSeparator;
+    uint256 private immutable _cachedChainId;
+    address private immutable _cachedThis;
 
     // ---------------------------------------------------------------- configuration (immutable)
 
@@ -97,7 +112,8 @@ abstract contract RewardDistributorBase is IRewardDistributorEvents, IRewardDist
     mapping(bytes32 poolId => PoolConfig) internal _pools;
     mapping(bytes32 poolId => PriceChange[]) internal _prices;
     mapping(bytes32 poolId => SignerChange[]) internal _signers;
-    mapping(bytes32 poolId => mapping(address account => ClaimState)) internal _claims;
+    // Claim states (ClaimState, per pool and account) are not in a Solidity mapping: each lives at
+    // _claimSlot(poolId, account), one keccak instead of a nested mapping's two, on every claim.
 
     bytes32[EPOCH_RING] internal _roots;
     EpochRecord[EPOCH_RING] internal _epochs;
@@ -109,7 +125,10 @@ abstract contract RewardDistributorBase is IRewardDistributorEvents, IRewardDist
 
     /// @param config Time parameters and bonds, see {DistributorConfig}. A slashed bond's `challengerShareBps` goes to
     /// the challenger, the rest to `treasury_`, as do forfeited challenger bonds.
-    constructor(address treasury_, DistributorConfig memory config) EIP712("meshpay", "1") {
+    constructor(address treasury_, DistributorConfig memory config) {
+        _cachedChainId = block.chainid;
+        _cachedThis = address(this);
+        _cachedDomainSeparator = _buildMeshpayDomainSeparator();
         if (treasury_ == address(0)) revert ZeroAddress();
         if (config.epochSeconds == 0) revert ConfigInvalid("epochSeconds");
         if (config.challengeWindow == 0) revert ConfigInvalid("challengeWindow");
@@ -178,5 +197,25 @@ abstract contract RewardDistributorBase is IRewardDistributorEvents, IRewardDist
         if (amount == 0) return;
         _credits[account] += amount;
         emit BalanceCredited(account, amount);
+    }
+
+    /// @dev The domain separator for this address and chain (rebuilt when delegatecalled or after a fork).
+    function _meshpayDomainSeparator() internal view returns (bytes32) {
+        if (address(this) == _cachedThis && block.chainid == _cachedChainId) return _cachedDomainSeparator;
+        return _buildMeshpayDomainSeparator();
+    }
+
+    function _buildMeshpayDomainSeparator() private view returns (bytes32) {
+        return keccak256(abi.encode(_DOMAIN_TYPEHASH, _NAME_HASH, _VERSION_HASH, block.chainid, address(this)));
+    }
+
+    /// @dev The EIP-712 digest of `structHash` in this contract's domain.
+    function _hashTypedData(bytes32 structHash) internal view returns (bytes32) {
+        return MessageHashUtils.toTypedDataHash(_meshpayDomainSeparator(), structHash);
+    }
+
+    /// @dev Where the ClaimState {uint192 claimed | uint64 nonce << 192} of (poolId, account) is stored.
+    function _claimSlot(bytes32 poolId, address account) internal pure returns (uint256 slot) {
+        slot = uint256(keccak256(abi.encode(poolId, account, CLAIM_SLOT_SEED)));
     }
 }

@@ -5,6 +5,7 @@ import {IERC20} from "@openzeppelin/contracts/token/ERC20/IERC20.sol";
 import {SafeERC20} from "@openzeppelin/contracts/token/ERC20/utils/SafeERC20.sol";
 import {AccessControl} from "@openzeppelin/contracts/access/AccessControl.sol";
 import {ReentrancyGuardTransient} from "@openzeppelin/contracts/utils/ReentrancyGuardTransient.sol";
+import {EIP712} from "@openzeppelin/contracts/utils/cryptography/EIP712.sol";
 
 import {
     PoolTotal,
@@ -23,7 +24,7 @@ import {PoolIdLib} from "./libraries/PoolIdLib.sol";
 /// @title RewardDistributorExtension
 /// @notice Pool administration, the aggregator lifecycle, challenges, the guardian and every view of the
 /// RewardDistributor. It only ever runs by delegatecall from its RewardDistributor (see there why the split).
-contract RewardDistributorExtension is RewardDistributorBase, AccessControl, ReentrancyGuardTransient {
+contract RewardDistributorExtension is RewardDistributorBase, EIP712, AccessControl, ReentrancyGuardTransient {
     using SafeERC20 for IERC20;
     using PoolIdLib for bytes32;
 
@@ -40,7 +41,9 @@ contract RewardDistributorExtension is RewardDistributorBase, AccessControl, Ree
         _;
     }
 
-    constructor(address treasury_, DistributorConfig memory config) RewardDistributorBase(treasury_, config) {
+    constructor(address treasury_, DistributorConfig memory config_) RewardDistributorBase(treasury_, config_)
+        EIP712("meshpay", "1")
+    {
         _self = address(this);
     }
 
@@ -117,14 +120,14 @@ contract RewardDistributorExtension is RewardDistributorBase, AccessControl, Ree
         _requireNotPaused();
         _requirePoolOwner(poolId);
         if (to == address(0)) revert ZeroAddress();
-        PoolConfig storage config = _pools[poolId];
-        uint256 availableAt = config.withdrawalAvailableAt;
+        PoolConfig storage poolConfig = _pools[poolId];
+        uint256 availableAt = poolConfig.withdrawalAvailableAt;
         if (availableAt == 0) revert PoolNoWithdrawalRequested(poolId);
         if (block.timestamp < availableAt) revert PoolWithdrawalNotReady(poolId, availableAt);
         PoolBalance memory b = _balances[poolId];
-        amount = config.withdrawalAmount < b.unallocated ? config.withdrawalAmount : b.unallocated;
-        config.withdrawalAmount = 0;
-        config.withdrawalAvailableAt = 0;
+        amount = poolConfig.withdrawalAmount < b.unallocated ? poolConfig.withdrawalAmount : b.unallocated;
+        poolConfig.withdrawalAmount = 0;
+        poolConfig.withdrawalAvailableAt = 0;
         _balances[poolId].unallocated = b.unallocated - uint128(amount);
         emit PoolWithdrawn(poolId, to, amount);
         if (amount > 0) IERC20(poolId.token()).safeTransfer(to, amount);
@@ -392,16 +395,16 @@ contract RewardDistributorExtension is RewardDistributorBase, AccessControl, Ree
     function poolInfo(bytes32 poolId) external view returns (PoolInfo memory info) {
         PoolBalance memory b = _balances[poolId];
         if (!b.exists) revert PoolNotFound(poolId);
-        PoolConfig storage config = _pools[poolId];
+        PoolConfig storage poolConfig = _pools[poolId];
         info.token = poolId.token();
-        info.owner = config.owner;
+        info.owner = poolConfig.owner;
         info.ticketSigner = ticketSignerAt(poolId, block.timestamp);
         info.pricePerGB = priceAt(poolId, currentEpoch());
         info.unallocated = b.unallocated;
         info.owed = b.owed;
-        info.withdrawalAmount = config.withdrawalAmount;
-        info.withdrawalAvailableAt = config.withdrawalAvailableAt;
-        info.metadataURI = config.metadataURI;
+        info.withdrawalAmount = poolConfig.withdrawalAmount;
+        info.withdrawalAvailableAt = poolConfig.withdrawalAvailableAt;
+        info.metadataURI = poolConfig.metadataURI;
     }
 
     /// @dev See {IRewardDistributorViews}.
@@ -426,8 +429,12 @@ contract RewardDistributorExtension is RewardDistributorBase, AccessControl, Ree
 
     /// @dev See {IRewardDistributorViews}.
     function claimed(bytes32 poolId, address account) external view returns (uint256 amount, uint256 nonce) {
-        ClaimState memory c = _claims[poolId][account];
-        return (c.claimed, c.nonce);
+        uint256 slot = _claimSlot(poolId, account);
+        uint256 state;
+        assembly ("memory-safe") {
+            state := sload(slot)
+        }
+        return (uint192(state), state >> 192);
     }
 
     /// @dev See {IRewardDistributorViews}.

@@ -280,10 +280,10 @@ interface IRewardDistributor is IRewardDistributorEvents, IRewardDistributorErro
     function claimWithAuthorization(AuthorizedClaim calldata authorizedClaim) external returns (uint256 amount);
 
     /// @notice Several direct claims, over any pools and accounts, in one transaction.
-    function claimBatch(Claim[] calldata claims) external returns (uint256[] memory amounts);
+    function claimMany(Claim[] calldata claims) external returns (uint256[] memory amounts);
 
     /// @notice Several relayed claims in one transaction; fees are paid to the caller once per run of one token.
-    function claimBatchWithAuthorization(AuthorizedClaim[] calldata claims) external returns (uint256[] memory amounts);
+    function claimWithAuthorizations(AuthorizedClaim[] calldata claims) external returns (uint256[] memory amounts);
 
     // ---------------------------------------------------------------- balances and guardian
 

@@ -115,7 +115,7 @@ contract RewardDistributor is RewardDistributorBase, ReentrancyGuardTransient {
         bytes32 poolId = leaf.poolId;
         address account = leaf.account;
         amount = _account(leaf, proof, poolId, account, 0, false);
-        emit Claimed(poolId, account, amount);
+        emit Claimed(account, poolId, amount);
         IERC20(poolId.token()).safeTransfer(account, amount);
     }
 
@@ -136,7 +136,7 @@ contract RewardDistributor is RewardDistributorBase, ReentrancyGuardTransient {
             address account = leaf.account;
             uint256 amount = _account(leaf, claims[i].proof, poolId, account, 0, false);
             amounts[i] = amount;
-            emit Claimed(poolId, account, amount);
+            emit Claimed(account, poolId, amount);
             IERC20(poolId.token()).safeTransfer(account, amount);
         }
     }
@@ -237,7 +237,7 @@ contract RewardDistributor is RewardDistributorBase, ReentrancyGuardTransient {
         if (c.recipient == address(0)) revert ZeroAddress();
         amount = _account(leaf, c.proof, poolId, account, c.nonce, true);
         if (c.fee > c.maxFee || c.fee > amount) revert ClaimFeeTooHigh(c.fee, c.maxFee, amount);
-        emit ClaimedWithAuthorization(poolId, account, c.recipient, amount, c.fee);
+        emit ClaimedWithAuthorization(account, poolId, c.recipient, amount, c.fee);
     }
 
     /// @dev The slow path: records epochs that passed their window since the last post, then accepts the latest

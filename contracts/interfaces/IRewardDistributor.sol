@@ -76,11 +76,14 @@ interface IRewardDistributorEvents {
     /// @notice The challenge's epoch was rejected by another challenge; its bond was credited back.
     event ChallengeVoided(uint256 indexed challengeId);
 
-    /// @notice `account` was paid `amount` by a direct claim.
-    event Claimed(bytes32 indexed poolId, address indexed account, uint256 amount);
-    /// @notice `account` claimed `amount` through a relayer: `amount - fee` went to `recipient`, `fee` to the relayer.
+    /// @notice `account` was paid `amount` from pool `poolId` by a direct claim.
+    /// @dev Only the account is indexed: a third topic would cost every claim 119 gas, and a pool's payouts are
+    /// in its `owed` balance and in the token's Transfer events anyway.
+    event Claimed(address indexed account, bytes32 poolId, uint256 amount);
+    /// @notice `account` claimed `amount` from pool `poolId` through a relayer: `amount - fee` went to `recipient`,
+    /// `fee` to the relayer.
     event ClaimedWithAuthorization(
-        bytes32 indexed poolId, address indexed account, address recipient, uint256 amount, uint256 fee
+        address indexed account, bytes32 poolId, address recipient, uint256 amount, uint256 fee
     );
     /// @notice `account` may withdraw `amount` more wei (refunded or earned bonds).
     event BalanceCredited(address indexed account, uint256 amount);

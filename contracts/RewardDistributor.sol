@@ -96,7 +96,7 @@ contract RewardDistributor is RewardDistributorBase, ReentrancyGuardTransient {
         _roots[epoch % EPOCH_RING] = root;
         _epochs[epoch % EPOCH_RING] = EpochRecord({postedAt: uint40(block.timestamp), dataHash: bytes27(dataHash)});
         s.nextEpoch = uint32(epoch + 1);
-        s = _advanceClaimable(s);
+        s = _advanceClaimable(s, MAX_ADVANCE);
         // The ring keeps epochs claimableEnd - 2 (the superseded root claims still accept) to nextEpoch - 1.
         if (s.nextEpoch - s.claimableEnd > EPOCH_RING - 3) {
             revert EpochTooManyPending(s.nextEpoch - s.claimableEnd, EPOCH_RING - 3);
@@ -246,7 +246,7 @@ contract RewardDistributor is RewardDistributorBase, ReentrancyGuardTransient {
         GlobalState memory s = _state;
         if (s.paused) revert SystemPaused();
         uint256 before = s.claimableEnd;
-        s = _advanceClaimable(s);
+        s = _advanceClaimable(s, EPOCH_RING);
         if (s.claimableEnd != before) _state = s;
         uint256 end = s.claimableEnd;
         if (end > 0 && root == _roots[(end - 1) % EPOCH_RING]) return;

@@ -155,18 +155,21 @@ abstract contract RewardDistributorBase is IRewardDistributorEvents, IRewardDist
     function _epochClosesAt(uint256 epoch) internal view returns (uint256) {
         return genesisTime + (epoch + 1) * epochSeconds + graceSeconds;
     }
-    /// @dev Claimable: recorded as such, or posted, past its window and neither it nor an earlier epoch under open
-    /// challenge. Post times only grow along the surviving sequence (re-posts come later), so a ripe epoch's
-    /// predecessors are ripe too.
+
+    /// @dev Claimable: every epoch up to it is posted, past its window, and under no open challenge. Epochs become
+    /// claimable strictly in order (a dismissed challenge restarts its epoch's window, so a later epoch may be past
+    /// its own window and still wait for it).
     function _isRipe(uint256 epoch, GlobalState memory s) internal view returns (bool) {
-        if (epoch < s.claimableEnd) return true;
-        if (epoch >= s.nextEpoch || epoch >= s.blockedFrom) return false;
-        return block.timestamp >= uint256(_epochs[epoch % EPOCH_RING].postedAt) + challengeWindow;
+        return epoch < _advanceView(s, EPOCH_RING).claimableEnd;
     }
+
+
     function _isPending(uint256 epoch, GlobalState memory s) internal view returns (bool) {
         if (epoch >= s.nextEpoch || epoch < s.claimableEnd) return false;
         return block.timestamp < uint256(_epochs[epoch % EPOCH_RING].postedAt) + challengeWindow;
     }
+
+    /// @dev `s` with claimableEnd moved past every epoch, in order, that has become claimable (at most `maxSteps`).
     function _advanceView(GlobalState memory s, uint256 maxSteps) internal view returns (GlobalState memory) {
         uint256 end = s.claimableEnd;
         uint256 limit = s.nextEpoch < s.blockedFrom ? s.nextEpoch : s.blockedFrom;
@@ -179,10 +182,13 @@ abstract contract RewardDistributorBase is IRewardDistributorEvents, IRewardDist
         s.claimableEnd = uint32(end);
         return s;
     }
-    /// @dev Records ripe epochs as claimable and moves the fast-path root to the latest of them; callers store `s`.
-    function _advanceClaimable(GlobalState memory s) internal returns (GlobalState memory) {
+
+    /// @dev Records up to `maxSteps` newly claimable epochs and moves the fast-path root to the latest of them;
+    /// callers store `s`. Posts bound the steps (MAX_ADVANCE) to keep their cost flat; claims and
+    /// advanceClaimable() record everything, so a claim against the latest claimable root always works.
+    function _advanceClaimable(GlobalState memory s, uint256 maxSteps) internal returns (GlobalState memory) {
         uint256 before = s.claimableEnd;
-        s = _advanceView(s, MAX_ADVANCE);
+        s = _advanceView(s, maxSteps);
         if (s.claimableEnd != before) {
             bytes32 root = _roots[(s.claimableEnd - 1) % EPOCH_RING];
             if (!s.paused) _claimRoot = root;
@@ -190,9 +196,11 @@ abstract contract RewardDistributorBase is IRewardDistributorEvents, IRewardDist
         }
         return s;
     }
+
     function _requireNotPaused() internal view {
         if (_state.paused) revert SystemPaused();
     }
+
     function _credit(address account, uint256 amount) internal {
         if (amount == 0) return;
         _credits[account] += amount;

@@ -180,7 +180,7 @@ contract RewardDistributorExtension is RewardDistributorBase, EIP712, AccessCont
         _requireNotPaused();
         GlobalState memory s = _state;
         uint256 before = s.claimableEnd;
-        s = _advanceClaimable(s);
+        s = _advanceClaimable(s, EPOCH_RING);
         if (s.claimableEnd != before) _state = s;
     }
 
@@ -254,6 +254,9 @@ contract RewardDistributorExtension is RewardDistributorBase, EIP712, AccessCont
         ChallengeInfo memory c = _requireOpenChallenge(challengeId);
         _challenges[challengeId].status = ChallengeStatus.Dismissed;
         _openChallengeOf[c.epoch] = 0;
+        // The epoch's window starts again: a bogus challenge dismissed late must not let the epoch become
+        // claimable before honest watchers have had a full window to challenge it.
+        _epochs[c.epoch % EPOCH_RING].postedAt = uint40(block.timestamp);
         GlobalState memory s = _state;
         s.openChallenges -= 1;
         if (s.blockedFrom == c.epoch) s.blockedFrom = _lowestOpenChallenge(c.epoch + 1, s.nextEpoch);

@@ -69,7 +69,8 @@ interface IRewardDistributorEvents {
     );
     /// @notice The arbiter upheld the challenge: its epoch and every later pending one were rejected.
     event ChallengeUpheld(uint256 indexed challengeId, address indexed arbiter);
-    /// @notice The arbiter dismissed the challenge: the challenger's bond went to the treasury.
+    /// @notice The arbiter dismissed the challenge: the challenger's bond went to the treasury and the epoch's
+    /// challenge window started again.
     event ChallengeDismissed(uint256 indexed challengeId, address indexed arbiter);
     /// @notice Nobody resolved the challenge in time: its epochs were rejected without slashing anyone.
     event ChallengeExpired(uint256 indexed challengeId);
@@ -262,7 +263,8 @@ interface IRewardDistributor is IRewardDistributorEvents, IRewardDistributorErro
     /// gives their EpochData in order), the epoch's aggregator is slashed, and the challenger is paid.
     function upholdChallenge(uint256 challengeId, EpochData[] calldata rejected) external;
 
-    /// @notice Arbiter only: dismisses the challenge; the challenger's bond goes to the treasury.
+    /// @notice Arbiter only: dismisses the challenge; the challenger's bond goes to the treasury and the epoch's
+    /// challenge window starts again, so a bogus challenge cannot run out the clock on honest watchers.
     function dismissChallenge(uint256 challengeId) external;
 
     /// @notice Anyone, after `arbiterTimeout`: rejects the challenged epoch and every later pending one, slashing

@@ -1,4 +1,5 @@
 import { network } from "hardhat";
+import type { NetworkConnection } from "hardhat/types/network";
 import type { Address, Hex } from "viem";
 import { encodeAbiParameters, keccak256, parseEther } from "viem";
 
@@ -56,16 +57,24 @@ export function epochDataHash(aggregator: Address, bundleHash: Hex, poolTotals: 
   );
 }
 
+export type DeployFixtureOptions = {
+  /** Deploy on this connection instead of a fresh in-process chain (lets tests snapshot it with loadFixture). */
+  connection?: NetworkConnection;
+  /** Replaces parameters of TEST_CONFIG (and the genesis time, by default the start of the current hour). */
+  config?: Partial<typeof TEST_CONFIG> & { genesisTime?: bigint };
+};
+
 /** A fresh in-process Hardhat chain with a token, a distributor and the roles wired to named wallets. */
-export async function deployFixture() {
-  const connection = await network.connect();
+export async function deployFixture(options: DeployFixtureOptions = {}) {
+  const connection = options.connection ?? (await network.create());
   const { viem, networkHelpers } = connection;
   const publicClient = await viem.getPublicClient();
   const [admin, guardian, arbiter, treasury, broadcaster, aggregator, challenger, ...others] =
     await viem.getWalletClients();
+  const params = { ...TEST_CONFIG, ...options.config };
   const now = BigInt(await networkHelpers.time.latest());
-  const genesisTime = now - (now % TEST_CONFIG.epochSeconds);
-  const config = { genesisTime, ...TEST_CONFIG };
+  const genesisTime = options.config?.genesisTime ?? now - (now % params.epochSeconds);
+  const config = { ...params, genesisTime };
   const core = await viem.deployContract("RewardDistributor", [
     admin.account.address,
     guardian.account.address,

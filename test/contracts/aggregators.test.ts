@@ -1,0 +1,205 @@
+import assert from "node:assert/strict";
+import { describe, it } from "node:test";
+import { zeroHash } from "viem";
+import { TEST_CONFIG } from "./fixture.ts";
+import {
+  type AggregatorInfo,
+  leaf,
+  loadScenario,
+  now,
+  openChallenge,
+  postEpoch,
+  type Scenario,
+} from "./scenario.ts";
+
+async function aggregatorInfo(s: Scenario, account = s.wallets.aggregator.account.address): Promise<AggregatorInfo> {
+  return (await s.distributor.read.aggregatorInfo([account])) as AggregatorInfo;
+}
+
+describe("RewardDistributor aggregators", () => {
+  it("registerAggregator takes the bond and emits AggregatorRegistered", async () => {
+    const s = await loadScenario();
+    const { distributor, viem, wallets } = s;
+    const newcomer = wallets.others[4]!;
+    await viem.assertions.emitWithArgs(
+      distributor.write.registerAggregator([], { account: newcomer.account, value: TEST_CONFIG.aggregatorBond }),
+      distributor,
+      "AggregatorRegistered",
+      [newcomer.account.address, TEST_CONFIG.aggregatorBond],
+    );
+    assert.deepEqual(await aggregatorInfo(s, newcomer.account.address), {
+      bond: TEST_CONFIG.aggregatorBond,
+      exitAvailableAt: 0n,
+      exitAfterEpoch: 0n,
+      active: true,
+    });
+    assert.equal(await s.publicClient.getBalance({ address: distributor.address }), 2n * TEST_CONFIG.aggregatorBond);
+  });
+
+  it("registerAggregator refuses a bond below the minimum with AggregatorBondTooLow", async () => {
+    const s = await loadScenario();
+    const { distributor, viem, wallets } = s;
+    const newcomer = wallets.others[4]!;
+    await viem.assertions.revertWithCustomErrorWithArgs(
+      distributor.write.registerAggregator([], { account: newcomer.account, value: TEST_CONFIG.aggregatorBond - 1n }),
+      distributor,
+      "AggregatorBondTooLow",
+      [TEST_CONFIG.aggregatorBond - 1n, TEST_CONFIG.aggregatorBond],
+    );
+    assert.equal((await aggregatorInfo(s, newcomer.account.address)).active, false);
+    // An unregistered account cannot post.
+    await viem.assertions.revertWithCustomErrorWithArgs(
+      postEpoch(s, 0n, [], { aggregator: newcomer }),
+      distributor,
+      "AggregatorNotActive",
+      [newcomer.account.address],
+    );
+  });
+
+  it("registerAggregator tops up an existing bond and reports the total", async () => {
+    const s = await loadScenario();
+    const { distributor, viem, wallets } = s;
+    await viem.assertions.emitWithArgs(
+      distributor.write.registerAggregator([], { account: wallets.aggregator.account, value: 3n }),
+      distributor,
+      "AggregatorRegistered",
+      [wallets.aggregator.account.address, TEST_CONFIG.aggregatorBond + 3n],
+    );
+    assert.equal((await aggregatorInfo(s)).bond, TEST_CONFIG.aggregatorBond + 3n);
+  });
+
+  it("requestAggregatorExit emits AggregatorExitRequested and stops the aggregator posting", async () => {
+    const s = await loadScenario();
+    const { distributor, viem, wallets } = s;
+    const account = wallets.aggregator.account;
+    await postEpoch(s, 0n, [leaf(wallets.others[1]!.account.address, s.poolId, 10n)]);
+    const at = (await now(s)) + 5n;
+    await s.networkHelpers.time.setNextBlockTimestamp(at);
+    await viem.assertions.emitWithArgs(
+      distributor.write.requestAggregatorExit([], { account }),
+      distributor,
+      "AggregatorExitRequested",
+      [account.address, at + TEST_CONFIG.challengeWindow],
+    );
+    assert.deepEqual(await aggregatorInfo(s), {
+      bond: TEST_CONFIG.aggregatorBond,
+      exitAvailableAt: at + TEST_CONFIG.challengeWindow,
+      exitAfterEpoch: 1n,
+      active: true,
+    });
+    await viem.assertions.revertWithCustomErrorWithArgs(postEpoch(s, 1n, []), distributor, "AggregatorNotActive", [
+      account.address,
+    ]);
+    await viem.assertions.revertWithCustomErrorWithArgs(
+      distributor.write.requestAggregatorExit([], { account }),
+      distributor,
+      "AggregatorExiting",
+      [account.address],
+    );
+    await viem.assertions.revertWithCustomErrorWithArgs(
+      distributor.write.registerAggregator([], { account, value: TEST_CONFIG.aggregatorBond }),
+      distributor,
+      "AggregatorExiting",
+      [account.address],
+    );
+  });
+
+  it("requestAggregatorExit refuses an account that is not registered with AggregatorNotActive", async () => {
+    const { distributor, viem, wallets } = await loadScenario();
+    const stranger = wallets.others[4]!.account;
+    await viem.assertions.revertWithCustomErrorWithArgs(
+      distributor.write.requestAggregatorExit([], { account: stranger }),
+      distributor,
+      "AggregatorNotActive",
+      [stranger.address],
+    );
+  });
+
+  it("exitAggregator without notice reverts with AggregatorNotExiting", async () => {
+    const { distributor, viem, wallets } = await loadScenario();
+    const account = wallets.aggregator.account;
+    await viem.assertions.revertWithCustomErrorWithArgs(
+      distributor.write.exitAggregator([], { account }),
+      distributor,
+      "AggregatorNotExiting",
+      [account.address],
+    );
+  });
+
+  it("exitAggregator waits for the notice (AggregatorExitNotReady), then credits the bond and emits AggregatorExited", async () => {
+    const s = await loadScenario();
+    const { distributor, viem, wallets } = s;
+    const account = wallets.aggregator.account;
+    await distributor.write.requestAggregatorExit([], { account });
+    const { exitAvailableAt } = await aggregatorInfo(s);
+    await s.networkHelpers.time.setNextBlockTimestamp(exitAvailableAt - 1n);
+    await viem.assertions.revertWithCustomErrorWithArgs(
+      distributor.write.exitAggregator([], { account }),
+      distributor,
+      "AggregatorExitNotReady",
+      [account.address, exitAvailableAt, 0n],
+    );
+    await s.networkHelpers.time.setNextBlockTimestamp(exitAvailableAt);
+    const tx = distributor.write.exitAggregator([], { account });
+    await viem.assertions.emitWithArgs(tx, distributor, "AggregatorExited", [account.address, TEST_CONFIG.aggregatorBond]);
+    await viem.assertions.emitWithArgs(tx, distributor, "BalanceCredited", [account.address, TEST_CONFIG.aggregatorBond]);
+    assert.equal(await distributor.read.creditOf([account.address]), TEST_CONFIG.aggregatorBond);
+    assert.deepEqual(await aggregatorInfo(s), { bond: 0n, exitAvailableAt: 0n, exitAfterEpoch: 0n, active: false });
+    // The bond comes out through withdrawBalance.
+    await viem.assertions.balancesHaveChanged(distributor.write.withdrawBalance([], { account }), [
+      { address: account.address, amount: TEST_CONFIG.aggregatorBond },
+      { address: distributor.address, amount: -TEST_CONFIG.aggregatorBond },
+    ]);
+    // Having left, it may register again.
+    await distributor.write.registerAggregator([], { account, value: TEST_CONFIG.aggregatorBond });
+    assert.equal((await aggregatorInfo(s)).active, true);
+  });
+
+  it("exitAggregator is refused while an epoch the aggregator posted is pending under challenge, and allowed once it settles", async () => {
+    const s = await loadScenario();
+    const { distributor, viem, wallets } = s;
+    const account = wallets.aggregator.account;
+    await postEpoch(s, 0n, [leaf(wallets.others[1]!.account.address, s.poolId, 10n)]);
+    const challenge = await openChallenge(s, 0n);
+    await distributor.write.requestAggregatorExit([], { account });
+    const { exitAvailableAt } = await aggregatorInfo(s);
+    await s.networkHelpers.time.increaseTo(exitAvailableAt + 1n);
+    // The notice has run, but epoch 0 (posted before it) is still pending: the aggregator is still answerable.
+    await viem.assertions.revertWithCustomErrorWithArgs(
+      distributor.write.exitAggregator([], { account }),
+      distributor,
+      "AggregatorExitNotReady",
+      [account.address, exitAvailableAt, 1n],
+    );
+    await distributor.write.dismissChallenge([challenge.id], { account: wallets.arbiter.account });
+    // The dismissal restarts epoch 0's window: the aggregator stays answerable until that window has run too.
+    await viem.assertions.revertWithCustomErrorWithArgs(
+      distributor.write.exitAggregator([], { account }),
+      distributor,
+      "AggregatorExitNotReady",
+      [account.address, exitAvailableAt, 1n],
+    );
+    await s.networkHelpers.time.increase(Number(TEST_CONFIG.challengeWindow));
+    await viem.assertions.emitWithArgs(
+      distributor.write.exitAggregator([], { account }),
+      distributor,
+      "AggregatorExited",
+      [account.address, TEST_CONFIG.aggregatorBond],
+    );
+  });
+
+  it("the exit notice outlasts the window of every epoch posted before it: an unchallenged aggregator leaves right after it", async () => {
+    const s = await loadScenario();
+    const { distributor, wallets } = s;
+    const account = wallets.aggregator.account;
+    await postEpoch(s, 0n, [], { bundleHash: zeroHash });
+    await distributor.write.requestAggregatorExit([], { account });
+    const { exitAvailableAt } = await aggregatorInfo(s);
+    const posted = (await distributor.read.epochInfo([0n])) as { postedAt: bigint };
+    assert.ok(exitAvailableAt >= posted.postedAt + TEST_CONFIG.challengeWindow);
+    await s.networkHelpers.time.setNextBlockTimestamp(exitAvailableAt);
+    await distributor.write.exitAggregator([], { account });
+    assert.equal(await distributor.read.isClaimable([0n]), true);
+    assert.equal(await distributor.read.creditOf([account.address]), TEST_CONFIG.aggregatorBond);
+  });
+});

@@ -29,8 +29,6 @@ import {
 import { privateKeyToAccount } from "viem/accounts";
 import { rewardDistributorAbi } from "../src/contracts/abis.ts";
 import { createSimulation } from "../src/simulator/createSimulation.ts";
-import { resolveChallenge } from "../src/verifier/arbiter/resolveChallenge.ts";
-import { reviewChallenge } from "../src/verifier/arbiter/reviewChallenge.ts";
 import { recordResults } from "./bench/results.ts";
 
 const root = resolve(import.meta.dirname, "..");
@@ -363,15 +361,17 @@ async function main() {
   ok(`challenge ${challengeId} on epoch ${opened.args.epoch} by the verifier, evidence ${opened.args.evidenceURI}`);
   if (opened.args.epoch !== faultyEpoch) fail(`the challenged epoch is ${opened.args.epoch}, not the faulty ${faultyEpoch}`);
 
-  step("Arbiter: review the evidence, recompute from public data, uphold");
-  const review = await reviewChallenge({ client, distributor, challengeId, fromBlock });
-  if (review.verdict !== "uphold" || !review.evidence.hashMatches) {
-    fail(`the arbiter's recomputation does not support upholding: ${review.verdict}, evidence ${JSON.stringify(review.evidence)}`);
+  step("Arbiter (meshpay arbiter): review the evidence, recompute from public data, uphold");
+  const review = await meshpay(KEYS.deployer, ["arbiter", "review", String(challengeId)]);
+  if (!review.ok || review.recommendation !== "uphold") {
+    fail(`the arbiter's recomputation does not support upholding: ${review.recommendation}, ${review.reason}`);
   } else {
-    ok(`evidence ${review.evidence.fault} (${review.evidence.summary}); independent recomputation confirms ${review.confirmed.join(", ")}`);
+    ok(`evidence ${review.evidence.fault} matches its on-chain hash; independent recomputation confirms ${review.confirmed.join(", ")}`);
   }
-  const upheld = await resolveChallenge({ publicClient: client, walletClient: deployer, distributor, challengeId, decision: "uphold", fromBlock });
-  ok(`upheld in ${upheld.txHash}: epochs ${upheld.rejectedEpochs.join(", ")} rejected, the aggregator's bond slashed`);
+  const upheld = await meshpay(KEYS.deployer, ["arbiter", "uphold", String(challengeId)]);
+  ok(
+    `upheld: epochs ${upheld.rejectedEpochs.join(", ")} rejected, the aggregator's bond of ${formatUnits(BigInt(upheld.slashed?.bond ?? 0), 18)} ETH slashed (${formatUnits(BigInt(upheld.slashed?.toChallenger ?? 0), 18)} ETH to the verifier)`,
+  );
 
   step(`Waiting for the honest re-post of epochs ${faultyEpoch}–${lastTrafficEpoch} to become claimable`);
   await waitFor("the last traffic epoch to be claimable", 120_000, async () => {

@@ -1,0 +1,67 @@
+import type { Address, Hex } from "../../protocol/types.ts";
+import type { FaultConfig } from "../epoch/faultKinds.ts";
+
+/** The aggregator's validated configuration (docs/operations.md lists every field). */
+export type AggregatorConfig = {
+  http: {
+    host: string;
+    port: number;
+    /** Base URL others reach this service at; bundle URIs posted on chain start with it. */
+    publicUrl: string;
+    maxBodyBytes: number;
+  };
+  ingest: {
+    maxReceiptsPerBatch: number;
+    maxTicketsPerBatch: number;
+    /** Receipts delivered more than this far in the future (by this server's clock) are refused. */
+    maxFutureSkewMs: number;
+    /** How long a stored idempotent response is kept. */
+    idempotencyTtlSeconds: number;
+  };
+  rateLimit: {
+    requestsPerSecond: number;
+    requestBurst: number;
+    receiptsPerSecond: number;
+    receiptBurst: number;
+  };
+  storage: {
+    /** SQLite database file. */
+    path: string;
+    /** Where epoch bundles are written. */
+    bundleDir: string;
+    synchronous: "FULL" | "NORMAL";
+  };
+  chain: {
+    rpcUrl: string;
+    distributor: Address;
+    /** Checked against the RPC's eth_chainId when given. */
+    chainId: number | undefined;
+    pollIntervalMs: number;
+    /** Blocks behind the head the follower stays (reorg safety). */
+    confirmations: number;
+    /** First block to read logs from (the distributor's deployment block). */
+    fromBlock: bigint;
+    logChunkBlocks: number;
+    requestTimeoutMs: number;
+  };
+  posting: {
+    enabled: boolean;
+    privateKey: Hex | undefined;
+    /** Register (or re-register after a slash) with the contract's aggregatorBond when not active. */
+    autoRegister: boolean;
+    /** Re-broadcast a submitted transaction not mined after this long (same nonce, fees bumped). */
+    resendAfterMs: number;
+    /** Wait this long after an epoch closes before closing it here. */
+    closeDelayMs: number;
+  };
+  log: { level: "fatal" | "error" | "warn" | "info" | "debug" | "trace" | "silent" };
+  /** TEST-ONLY: a deliberate fault in one epoch (see docs/operations.md). */
+  fault: FaultConfig | null;
+  /** TEST-ONLY knobs. */
+  testing: {
+    /** Exit abruptly (as a crash would) at a named point of the posting state machine. */
+    crashAt: "after-submit-recorded" | "after-broadcast" | undefined;
+    /** "noble": recover signatures with @noble/curves instead of libsecp256k1 (benchmark baseline). */
+    verifierBackend: "native" | "noble";
+  };
+};

@@ -1,0 +1,44 @@
+import { createFastKeccak256 } from "../../protocol/hash/createFastKeccak256.ts";
+import { buildRewardTree, type RewardTree } from "../../protocol/tree/buildRewardTree.ts";
+import type { Hex, Keccak256, RewardLeaf } from "../../protocol/types.ts";
+import { readBundleLeaves } from "./readBundleLeaves.ts";
+
+export type LeafProof = { leaf: RewardLeaf; leafHash: Hex; proof: Hex[]; root: Hex };
+
+export type LeafIndex = {
+  /** The leaf of (poolId, account) in the bundle at `path` with its proof, or undefined when it has none. */
+  find(path: string, leavesOffset: number, poolId: string, account: string): Promise<LeafProof | undefined>;
+};
+
+/**
+ * Serves leaves and proofs from bundle files: the tree of a bundle is rebuilt once from its leaf lines
+ * (buildRewardTree, same proofs as StandardMerkleTree) and kept for the next requests (the last few bundles).
+ */
+export function createLeafIndex(options: { keep?: number } = {}): LeafIndex {
+  const keep = options.keep ?? 3;
+  const cache = new Map<string, Promise<{ tree: RewardTree; byKey: Map<string, number> }>>();
+  let keccak: Promise<Keccak256> | undefined;
+  const load = async (path: string, leavesOffset: number) => {
+    keccak ??= createFastKeccak256();
+    const leaves = await readBundleLeaves(path, leavesOffset);
+    const tree = buildRewardTree(leaves, await keccak);
+    const byKey = new Map<string, number>();
+    leaves.forEach((l, i) => byKey.set(`${l.poolId}:${l.account}`, i));
+    return { tree, byKey };
+  };
+  return {
+    async find(path, leavesOffset, poolId, account) {
+      let entry = cache.get(path);
+      if (!entry) {
+        entry = load(path, leavesOffset);
+        cache.set(path, entry);
+        entry.catch(() => cache.delete(path));
+        while (cache.size > keep) cache.delete(cache.keys().next().value!);
+      }
+      const { tree, byKey } = await entry;
+      const i = byKey.get(`${poolId.toLowerCase()}:${account.toLowerCase()}`);
+      if (i === undefined) return undefined;
+      return { leaf: tree.leaves[i]!, leafHash: tree.leafHash(i), proof: tree.getProof(i), root: tree.root };
+    },
+  };
+}

@@ -1,0 +1,337 @@
+import { createHash } from "node:crypto";
+import { createReadStream, statSync } from "node:fs";
+import express, { type NextFunction, type Request, type Response } from "express";
+import type { Logger } from "pino";
+import type { Hex } from "../../protocol/types.ts";
+import type { PoolRecord, PoolRegistry } from "../chain/createPoolRegistry.ts";
+import type { LeafIndex } from "../epoch/createLeafIndex.ts";
+import { AggregatorError } from "../errors/AggregatorError.ts";
+import type { Ingestor } from "../ingest/createIngestor.ts";
+import type { AggregatorMetrics } from "../metrics/createMetrics.ts";
+import type { EpochPost, EpochStore } from "../storage/createEpochStore.ts";
+import { readBody, type BodyTooLargeError } from "./readBody.ts";
+
+export type AppOptions = {
+  ingestor: Ingestor;
+  pools: PoolRegistry;
+  epochs: EpochStore;
+  leafIndex: LeafIndex;
+  epochParams: { genesisTime: number; epochSeconds: number; graceSeconds: number };
+  maxBodyBytes: number;
+  metrics: AggregatorMetrics;
+  logger: Logger;
+  /** Whether ingest may run (the chain follower has caught up once); the reason when not. */
+  readiness: () => { ready: boolean; reason?: string };
+  /** GET /healthz: HTTP status and body. */
+  health: () => { status: number; body: Record<string, unknown> };
+  now?: () => number;
+};
+
+const IDEMPOTENCY_KEY = /^[A-Za-z0-9_.:-]{1,128}$/;
+const BYTES32 = /^0x[0-9a-fA-F]{64}$/;
+const ADDRESS = /^0x[0-9a-fA-F]{40}$/;
+const EPOCH = /^(0|[1-9][0-9]{0,9})$/;
+
+/**
+ * The aggregator's HTTP API (docs/api.md) as an express 5 app. Every answer is JSON (bundles are NDJSON files);
+ * every error is `{ code, message, details? }` with its status, including unknown routes, wrong methods, bodies
+ * express or Node could not read and any unexpected failure (500 INTERNAL, logged).
+ */
+export function createApp(o: AppOptions): express.Express {
+  const now = o.now ?? Date.now;
+  const app = express();
+  app.disable("x-powered-by");
+  app.set("etag", false);
+  app.set("query parser", "simple");
+
+  // Metrics per route; the route label is the pattern, never the raw path.
+  app.use((req, res, next) => {
+    const started = performance.now();
+    res.on("finish", () => {
+      const route = (res.locals.route as string | undefined) ?? "unmatched";
+      o.metrics.httpDuration.observe({ route }, (performance.now() - started) / 1000);
+      o.metrics.httpResponses.inc({ route, status: String(res.statusCode), code: (res.locals.errorCode as string | undefined) ?? "" });
+    });
+    next();
+  });
+  const route = (name: string) => (_req: Request, res: Response, next: NextFunction) => {
+    res.locals.route = name;
+    next();
+  };
+
+  app.post("/v1/receipts", route("POST /v1/receipts"), async (req, res) => {
+    const type = (req.headers["content-type"] ?? "").split(";")[0]!.trim().toLowerCase();
+    if (type !== "application/json")
+      throw new AggregatorError("REQUEST_UNSUPPORTED_MEDIA_TYPE", 415, "Send the batch as Content-Type: application/json.", {
+        data: { contentType: req.headers["content-type"] ?? null },
+      });
+    const key = req.headers["idempotency-key"];
+    if (key === undefined || key === "")
+      throw new AggregatorError("IDEMPOTENCY_KEY_MISSING", 400, "Every batch needs an Idempotency-Key header; reuse it when retrying the batch.");
+    if (typeof key !== "string" || !IDEMPOTENCY_KEY.test(key))
+      throw new AggregatorError("IDEMPOTENCY_KEY_INVALID", 400, "Idempotency-Key must be 1 to 128 characters of A-Z a-z 0-9 _ . : -");
+    const raw = await readBody(req, o.maxBodyBytes);
+    let body: unknown;
+    try {
+      body = JSON.parse(raw.toString("utf8"));
+    } catch (cause) {
+      throw new AggregatorError("REQUEST_INVALID_JSON", 400, `The body is not valid JSON: ${(cause as Error).message}`);
+    }
+    const ready = o.readiness();
+    if (!ready.ready)
+      throw new AggregatorError("SERVICE_UNAVAILABLE", 503, `Not accepting receipts yet: ${ready.reason ?? "starting"}. Retry with backoff.`);
+    const bodyHash = createHash("sha256").update(raw).digest("hex");
+    const started = performance.now();
+    const { json, replayed } = o.ingestor.ingest({ idempotencyKey: key, bodyHash, body });
+    if (replayed) res.setHeader("Idempotent-Replayed", "true");
+    if (o.logger.isLevelEnabled("debug"))
+      o.logger.debug({ idempotencyKey: key, bytes: raw.length, replayed, ms: Math.round(performance.now() - started) }, "receipt batch");
+    res.status(200).type("application/json").send(json);
+  });
+
+  app.get("/v1/pools", route("GET /v1/pools"), (_req, res) => {
+    const epoch = currentEpoch();
+    res.json({ pools: o.pools.all().map((p) => poolView(p, epoch, false)) });
+  });
+
+  app.get("/v1/pools/:poolId", route("GET /v1/pools/:poolId"), (req, res) => {
+    const poolId = param(req, "poolId", BYTES32, "a 0x-prefixed 32-byte pool id");
+    const pool = o.pools.get(poolId);
+    if (!pool) throw new AggregatorError("POOL_NOT_FOUND", 404, `No pool ${poolId} on chain (as followed so far).`, { data: { poolId } });
+    res.json(poolView(pool, currentEpoch(), true));
+  });
+
+  app.get("/v1/epochs", route("GET /v1/epochs"), (req, res) => {
+    const current = currentEpoch();
+    const limit = queryInt(req, "limit", 50, 1, 500);
+    const before = queryInt(req, "before", current + 1, 0, 4_294_967_295);
+    const to = Math.min(before, current + 1);
+    const from = Math.max(0, to - limit);
+    const stats = o.epochs.statsRange(from, to);
+    const items = [];
+    for (let e = to - 1; e >= from; e--) items.push(epochView(e, stats.get(e), false));
+    res.json({ currentEpoch: current, epochs: items, ...(from > 0 ? { next: `/v1/epochs?before=${from}&limit=${limit}` } : {}) });
+  });
+
+  app.get("/v1/epochs/:epoch", route("GET /v1/epochs/:epoch"), (req, res) => {
+    const epoch = epochParam(req);
+    res.json(epochView(epoch, o.epochs.statsRange(epoch, epoch + 1).get(epoch), true));
+  });
+
+  app.get("/v1/epochs/:epoch/bundle", route("GET /v1/epochs/:epoch/bundle"), (req, res) => {
+    const epoch = epochParam(req);
+    const post = postFor(req, epoch);
+    if (!post || !post.servable)
+      throw new AggregatorError("BUNDLE_NOT_FOUND", 404, `No bundle of epoch ${epoch}${req.query.hash ? ` with hash ${String(req.query.hash)}` : ""} is available.`, {
+        data: { epoch },
+      });
+    let size: number;
+    try {
+      size = statSync(post.bundlePath).size;
+    } catch {
+      throw new AggregatorError("BUNDLE_NOT_FOUND", 404, `The bundle file of epoch ${epoch} is missing on this server.`, { data: { epoch } });
+    }
+    res.status(200);
+    res.setHeader("Content-Type", "application/x-ndjson");
+    res.setHeader("Content-Length", String(size));
+    res.setHeader("ETag", `"${post.fileHash}"`);
+    res.setHeader("X-Meshpay-Bundle-Hash", post.fileHash);
+    res.setHeader("Cache-Control", "public, max-age=31536000, immutable");
+    const stream = createReadStream(post.bundlePath);
+    stream.on("error", (err) => {
+      o.logger.error({ err, epoch }, "bundle stream failed");
+      res.destroy(err);
+    });
+    stream.pipe(res);
+  });
+
+  app.get("/v1/epochs/:epoch/leaves/:poolId/:account", route("GET /v1/epochs/:epoch/leaves/:poolId/:account"), async (req, res) => {
+    const epoch = epochParam(req);
+    const poolId = param(req, "poolId", BYTES32, "a 0x-prefixed 32-byte pool id");
+    const account = param(req, "account", ADDRESS, "a 0x-prefixed 20-byte address");
+    const post = postFor(req, epoch);
+    if (!post) throw new AggregatorError("EPOCH_NOT_FOUND", 404, `Epoch ${epoch} has no reward tree yet.`, { data: { epoch } });
+    const found = await o.leafIndex.find(post.bundlePath, post.leavesOffset, poolId, account);
+    if (!found)
+      throw new AggregatorError("LEAF_NOT_FOUND", 404, `Account ${account} has no leaf in pool ${poolId} in epoch ${epoch}.`, {
+        data: { epoch, poolId, account },
+      });
+    const l = found.leaf;
+    res.json({
+      epoch,
+      attempt: post.attempt,
+      state: post.state,
+      claimable: post.state === "claimable",
+      root: found.root,
+      bundleHash: post.bundleHash,
+      leaf: {
+        account: l.account,
+        poolId: l.poolId,
+        cumulativeAmount: l.cumulativeAmount.toString(),
+        epochBytes: l.epochBytes.toString(),
+        epochAmount: l.epochAmount.toString(),
+        receiptsRoot: l.receiptsRoot,
+      },
+      leafHash: found.leafHash,
+      proof: found.proof,
+    });
+  });
+
+  app.get("/healthz", route("GET /healthz"), (_req, res) => {
+    const h = o.health();
+    res.status(h.status).json(h.body);
+  });
+
+  app.get("/metrics", route("GET /metrics"), async (_req, res) => {
+    res.setHeader("Content-Type", o.metrics.registry.contentType);
+    res.send(await o.metrics.registry.metrics());
+  });
+
+  // Known paths with a method they do not support.
+  const methods: [string, string][] = [
+    ["/v1/receipts", "POST"],
+    ["/v1/pools", "GET"],
+    ["/v1/pools/:poolId", "GET"],
+    ["/v1/epochs", "GET"],
+    ["/v1/epochs/:epoch", "GET"],
+    ["/v1/epochs/:epoch/bundle", "GET"],
+    ["/v1/epochs/:epoch/leaves/:poolId/:account", "GET"],
+    ["/healthz", "GET"],
+    ["/metrics", "GET"],
+  ];
+  for (const [path, allowed] of methods) {
+    app.all(path, route(`${allowed} ${path}`), (req, res) => {
+      res.setHeader("Allow", allowed === "GET" ? "GET, HEAD" : allowed);
+      throw new AggregatorError("METHOD_NOT_ALLOWED", 405, `${req.method} is not supported on ${path}; use ${allowed}.`);
+    });
+  }
+
+  app.use((req) => {
+    throw new AggregatorError("NOT_FOUND", 404, `No route ${req.method} ${req.path}.`);
+  });
+
+  app.use((err: unknown, req: Request, res: Response, _next: NextFunction) => {
+    const e = toAggregatorError(err);
+    if (e.status >= 500) o.logger.error({ err, method: req.method, path: req.path }, "request failed");
+    if (res.headersSent) {
+      res.destroy();
+      return;
+    }
+    res.locals.errorCode = e.code;
+    if (e.code === "RATE_LIMITED") res.setHeader("Retry-After", String(e.data?.retryAfterSeconds ?? 1));
+    if (e.code === "SERVICE_UNAVAILABLE") res.setHeader("Retry-After", "2");
+    if ((e as Partial<BodyTooLargeError>).closeConnection) res.setHeader("Connection", "close");
+    res.status(e.status).json(e.toJSON());
+  });
+
+  function currentEpoch(): number {
+    const s = Math.floor(now() / 1000);
+    return s < o.epochParams.genesisTime ? 0 : Math.floor((s - o.epochParams.genesisTime) / o.epochParams.epochSeconds);
+  }
+
+  function poolView(p: PoolRecord, epoch: number, detail: boolean) {
+    const view = {
+      poolId: p.poolId,
+      token: p.token,
+      owner: p.owner,
+      ticketSigner: o.pools.signerAt(p, Math.floor(now() / 1000)),
+      pricePerGB: o.pools.priceAt(p, epoch).toString(),
+      unallocated: p.unallocated.toString(),
+      owed: p.owed.toString(),
+      metadataURI: p.metadataUri,
+      createdBlock: p.createdBlock,
+      createdAt: p.createdAt,
+      balancesBlock: p.updatedBlock,
+    };
+    if (!detail) return view;
+    return {
+      ...view,
+      signers: p.signers.map((s) => ({ since: s.since, signer: s.signer })),
+      prices: p.prices.map((x) => ({ fromEpoch: x.fromEpoch, pricePerGB: x.pricePerGB.toString() })),
+    };
+  }
+
+  function epochView(epoch: number, stats: { receiptCount: number; bytes: number } | undefined, detail: boolean) {
+    const { genesisTime, epochSeconds, graceSeconds } = o.epochParams;
+    const startsAt = genesisTime + epoch * epochSeconds;
+    const closesAt = startsAt + epochSeconds + graceSeconds;
+    const post = o.epochs.current(epoch);
+    const status = post ? post.state : now() < closesAt * 1000 ? "open" : "closed";
+    const view = {
+      epoch,
+      startsAt,
+      endsAt: startsAt + epochSeconds,
+      closesAt,
+      status,
+      receiptCount: stats?.receiptCount ?? 0,
+      bytes: String(stats?.bytes ?? 0),
+      post: post ? postView(post) : null,
+    };
+    return detail ? { ...view, attempts: o.epochs.attempts(epoch).map(postView) } : view;
+  }
+
+  function postFor(req: Request, epoch: number): EpochPost | undefined {
+    const hash = req.query.hash;
+    if (hash === undefined) return o.epochs.current(epoch);
+    if (typeof hash !== "string" || !BYTES32.test(hash))
+      throw new AggregatorError("REQUEST_INVALID", 400, "hash must be a 0x-prefixed 32-byte bundle hash.", { data: { path: "hash" } });
+    return o.epochs.byBundleHash(epoch, hash);
+  }
+
+  return app;
+}
+
+function postView(p: EpochPost) {
+  return {
+    attempt: p.attempt,
+    state: p.state,
+    root: p.root,
+    bundleHash: p.bundleHash,
+    bundleURI: p.bundleUri,
+    bundleBytes: p.bundleBytes,
+    snapshotBlock: p.snapshotBlock,
+    previousBundleHash: p.previousBundleHash,
+    poolTotals: JSON.parse(p.poolTotals) as { poolId: Hex; amount: string }[],
+    receiptCount: p.receiptCount,
+    ticketCount: p.ticketCount,
+    leafCount: p.leafCount,
+    txHash: p.minedTxHash ?? p.txHash,
+    nonce: p.nonce,
+    minedBlock: p.minedBlock,
+    postedAt: p.postedAt,
+    challengeId: p.challengeId,
+    error: p.error,
+  };
+}
+
+function param(req: Request, name: string, pattern: RegExp, what: string): string {
+  const value = req.params[name];
+  if (typeof value !== "string" || !pattern.test(value))
+    throw new AggregatorError("REQUEST_INVALID", 400, `${name} must be ${what}.`, { data: { path: name } });
+  return value.toLowerCase();
+}
+
+function epochParam(req: Request): number {
+  return Number(param(req, "epoch", EPOCH, "a non-negative integer epoch number"));
+}
+
+function queryInt(req: Request, name: string, fallback: number, min: number, max: number): number {
+  const v = req.query[name];
+  if (v === undefined) return fallback;
+  const n = typeof v === "string" && /^[0-9]{1,10}$/.test(v) ? Number(v) : Number.NaN;
+  if (!(n >= min && n <= max))
+    throw new AggregatorError("REQUEST_INVALID", 400, `${name} must be an integer in [${min}, ${max}].`, { data: { path: name } });
+  return n;
+}
+
+/** Any thrown value as an AggregatorError: ours as is, express/Node 4xx as REQUEST_INVALID, the rest INTERNAL. */
+function toAggregatorError(err: unknown): AggregatorError {
+  if (err instanceof AggregatorError) return err;
+  const status = (err as { status?: unknown; statusCode?: unknown })?.status ?? (err as { statusCode?: unknown })?.statusCode;
+  const type = (err as { type?: unknown })?.type;
+  if (type === "entity.too.large" || status === 413) return new AggregatorError("REQUEST_TOO_LARGE", 413, "The body is too large.");
+  if (type === "entity.parse.failed") return new AggregatorError("REQUEST_INVALID_JSON", 400, "The body is not valid JSON.");
+  if (typeof status === "number" && status >= 400 && status < 500)
+    return new AggregatorError("REQUEST_INVALID", 400, `The request could not be read: ${(err as Error).message ?? "bad request"}.`);
+  return new AggregatorError("INTERNAL", 500, "Internal error; retry with backoff.", { cause: err });
+}

@@ -1,0 +1,436 @@
+import { encodeFunctionData, keccak256, parseTransaction, type PublicClient, type WalletClient } from "viem";
+import type { PrivateKeyAccount } from "viem/accounts";
+import type { Logger } from "pino";
+import { ZERO_HASH } from "../../protocol/constants.ts";
+import type { Address, Hex } from "../../protocol/types.ts";
+import type { ChainHead, EpochEvent } from "../chain/createChainFollower.ts";
+import type { PoolRegistry } from "../chain/createPoolRegistry.ts";
+import { getRevertName } from "../chain/getRevertName.ts";
+import { rewardDistributorAbi } from "../../contracts/abis.ts";
+import type { FaultConfig } from "../epoch/faultKinds.ts";
+import type { PrepareEpochInput, PrepareEpochResult } from "../epoch/prepareEpoch.ts";
+import type { AggregatorMetrics } from "../metrics/createMetrics.ts";
+import { postStates, type EpochPost, type EpochStore } from "../storage/createEpochStore.ts";
+
+export type PosterStatus = {
+  enabled: boolean;
+  account: Address | undefined;
+  /** The contract's next epoch to post, as last read. */
+  nextEpoch: number | undefined;
+  /** What the poster is waiting for, in words (null when it is not waiting). */
+  waitingFor: string | null;
+  /** A condition that needs an operator (e.g. an epoch on chain this database does not know). */
+  halted: string | null;
+  lastError: string | null;
+  lastTickAt: number | null;
+};
+
+export type Poster = {
+  /** One round of the state machine against a chain head: resolve, reconcile, close, prepare, submit. */
+  tick(head: ChainHead): Promise<void>;
+  /** Epoch events from the follower (challenges, rejections, posts by others). */
+  noteEvents(events: EpochEvent[]): void;
+  status(): PosterStatus;
+};
+
+export type PosterOptions = {
+  enabled: boolean;
+  client: PublicClient;
+  wallet: WalletClient | undefined;
+  account: PrivateKeyAccount | undefined;
+  chainId: number;
+  distributor: Address;
+  /** The distributor's deployment block (log queries start there). */
+  fromBlock: bigint;
+  epochs: EpochStore;
+  pools: PoolRegistry;
+  epochParams: { genesisTime: number; epochSeconds: number; graceSeconds: number };
+  dbPath: string;
+  bundleDir: string;
+  publicUrl: string;
+  autoRegister: boolean;
+  resendAfterMs: number;
+  closeDelayMs: number;
+  fault: FaultConfig | null;
+  crashAt: "after-submit-recorded" | "after-broadcast" | undefined;
+  runPrepare: (input: PrepareEpochInput) => Promise<PrepareEpochResult>;
+  /** Called before an epoch is closed: ingest must refuse its receipts from then on. */
+  onClose: (epoch: number) => void;
+  metrics: AggregatorMetrics;
+  logger: Logger;
+  now?: () => number;
+};
+
+/** Reverts that mean "not yet": the same attempt is retried on a later tick. */
+const WAIT_REVERTS: Record<string, string> = {
+  EpochNotClosed: "the chain's clock to pass the epoch's close",
+  SystemPaused: "the guardian to unpause the contract",
+  EpochTooManyPending: "pending epochs to become claimable (too many pending)",
+  EpochOutOfOrder: "the chain's next epoch to be re-read",
+};
+
+/**
+ * The posting state machine (docs/operations.md, "Posting"). Per epoch, attempts move
+ * prepared -> submitted(txHash, nonce) -> mined -> claimable, or to rejected (challenge upheld: the epoch is posted
+ * again from a fresh snapshot) or failed (reverted, or its nonce taken by another transaction: a new attempt).
+ * Every signed transaction is recorded before it is broadcast and re-broadcast (same nonce) until one of that
+ * nonce's transactions is mined, so a crash, an RPC outage or a lost transaction can neither post an epoch twice
+ * nor skip one; the contract's strict epoch order backs this up.
+ */
+export function createPoster(o: PosterOptions): Poster {
+  const now = o.now ?? Date.now;
+  const { client, epochs, logger, metrics } = o;
+  const address = o.account?.address.toLowerCase() as Address | undefined;
+  const state: PosterStatus = {
+    enabled: o.enabled,
+    account: address,
+    nextEpoch: undefined,
+    waitingFor: null,
+    halted: null,
+    lastError: null,
+    lastTickAt: null,
+  };
+  const closesAt = (e: number) => o.epochParams.genesisTime + (e + 1) * o.epochParams.epochSeconds + o.epochParams.graceSeconds;
+  const crash = (point: PosterOptions["crashAt"]) => {
+    if (o.crashAt === point) {
+      logger.fatal({ point }, "TEST crash point reached: exiting abruptly");
+      process.kill(process.pid, "SIGKILL");
+    }
+  };
+  const read = <T>(functionName: string, args: readonly unknown[], blockNumber?: bigint): Promise<T> =>
+    client.readContract({
+      address: o.distributor,
+      abi: rewardDistributorAbi,
+      functionName: functionName as "systemState",
+      args: args as [],
+      ...(blockNumber === undefined ? {} : { blockNumber }),
+    }) as Promise<T>;
+
+  const broadcast = async (raw: Hex, epoch: number): Promise<void> => {
+    try {
+      await client.sendRawTransaction({ serializedTransaction: raw });
+    } catch (err) {
+      // Already known, nonce already used, RPC down: the next tick finds out from receipts and nonces.
+      logger.warn({ epoch, err: shortError(err) }, "broadcast of the post transaction failed; will reconcile");
+    }
+  };
+
+  const signAndRecord = async (a: EpochPost, nonce: number, fees: { maxFeePerGas: bigint; maxPriorityFeePerGas: bigint }, gas: bigint) => {
+    const data = encodeFunctionData({ abi: rewardDistributorAbi, functionName: "postEpoch", args: postArgs(a) });
+    const raw = (await o.account!.signTransaction({
+      chainId: o.chainId,
+      type: "eip1559",
+      to: o.distributor,
+      data,
+      gas,
+      nonce,
+      ...fees,
+    })) as Hex;
+    const txHash = keccak256(raw);
+    epochs.recordSubmission(a.epoch, a.attempt, { txHash, nonce, raw });
+    return { raw, txHash };
+  };
+
+  const resolveSubmitted = async (a: EpochPost): Promise<void> => {
+    const txs = epochs.transactions(a.epoch, a.attempt);
+    for (const t of [...txs].reverse()) {
+      const receipt = await client.getTransactionReceipt({ hash: t.txHash as Hex }).catch((err: unknown) => {
+        if (isNotFound(err)) return undefined;
+        throw err;
+      });
+      if (!receipt) continue;
+      if (receipt.status === "success") {
+        const block = await client.getBlock({ blockNumber: receipt.blockNumber });
+        epochs.markMined(a.epoch, a.attempt, { block: Number(receipt.blockNumber), txHash: t.txHash as Hex, postedAt: Number(block.timestamp) });
+        metrics.postsMined.inc();
+        logger.info({ epoch: a.epoch, attempt: a.attempt, txHash: t.txHash, block: Number(receipt.blockNumber), root: a.root }, "epoch posted");
+      } else {
+        epochs.markFailed(a.epoch, a.attempt, `transaction ${t.txHash} reverted in block ${receipt.blockNumber}`);
+        metrics.postFailures.inc({ reason: "reverted" });
+        logger.warn({ epoch: a.epoch, attempt: a.attempt, txHash: t.txHash }, "post transaction reverted; a new attempt follows");
+      }
+      return;
+    }
+    const latestNonce = await client.getTransactionCount({ address: o.account!.address, blockTag: "latest" });
+    if (latestNonce > (a.nonce ?? Number.MAX_SAFE_INTEGER)) {
+      // The nonce is spent but none of our transactions has a receipt: look for our post in the logs first.
+      const mine = new Set(txs.map((t) => t.txHash));
+      const logs = await client.getContractEvents({
+        address: o.distributor,
+        abi: rewardDistributorAbi,
+        eventName: "EpochPosted",
+        args: { epoch: BigInt(a.epoch) },
+        fromBlock: BigInt(a.snapshotBlock),
+      });
+      const ours = logs.find((l) => mine.has(l.transactionHash.toLowerCase()));
+      if (ours) {
+        const block = await client.getBlock({ blockNumber: ours.blockNumber });
+        epochs.markMined(a.epoch, a.attempt, { block: Number(ours.blockNumber), txHash: ours.transactionHash, postedAt: Number(block.timestamp) });
+        metrics.postsMined.inc();
+        return;
+      }
+      epochs.markFailed(a.epoch, a.attempt, `nonce ${a.nonce} was used by another transaction`);
+      metrics.postFailures.inc({ reason: "nonce_taken" });
+      logger.warn({ epoch: a.epoch, attempt: a.attempt, nonce: a.nonce }, "the post's nonce was taken by another transaction; a new attempt follows");
+      return;
+    }
+    // Still pending, or lost (RPC outage, node restart): send again, with higher fees once it has waited long enough.
+    const last = txs.at(-1);
+    if (!last) {
+      epochs.markFailed(a.epoch, a.attempt, "submitted without a recorded transaction");
+      return;
+    }
+    if (now() - last.createdAt < o.resendAfterMs) {
+      await broadcast(last.rawTransaction as Hex, a.epoch);
+      return;
+    }
+    const previous = parseTransaction(last.rawTransaction as Hex);
+    const estimated = await client.estimateFeesPerGas();
+    const bump = (old: bigint | undefined, est: bigint) => {
+      const raised = ((old ?? 0n) * 1125n) / 1000n + 1n;
+      return raised > est ? raised : est;
+    };
+    const fees = {
+      maxFeePerGas: bump(previous.maxFeePerGas, estimated.maxFeePerGas),
+      maxPriorityFeePerGas: bump(previous.maxPriorityFeePerGas, estimated.maxPriorityFeePerGas),
+    };
+    const { raw, txHash } = await signAndRecord(a, a.nonce!, fees, previous.gas ?? 1_000_000n);
+    logger.warn({ epoch: a.epoch, attempt: a.attempt, txHash, nonce: a.nonce }, "post not mined in time: re-sent with higher fees");
+    await broadcast(raw, a.epoch);
+  };
+
+  const findPostedElsewhere = async (epoch: number): Promise<boolean> => {
+    // The chain has `epoch` posted but no live attempt here: maybe our transaction was mined while we were away.
+    const logs = await client.getContractEvents({ address: o.distributor, abi: rewardDistributorAbi, eventName: "EpochPosted", args: { epoch: BigInt(epoch) }, fromBlock: o.fromBlock });
+    const last = logs.at(-1);
+    if (!last) return false;
+    for (const a of epochs.attempts(epoch)) {
+      if (!epochs.transactions(epoch, a.attempt).some((t) => t.txHash === last.transactionHash.toLowerCase())) continue;
+      const block = await client.getBlock({ blockNumber: last.blockNumber });
+      epochs.markMined(epoch, a.attempt, { block: Number(last.blockNumber), txHash: last.transactionHash, postedAt: Number(block.timestamp) });
+      return true;
+    }
+    return false;
+  };
+
+  const ensureRegistered = async (): Promise<boolean> => {
+    const info = await read<{ bond: bigint; exitAvailableAt: bigint; active: boolean }>("aggregatorInfo", [o.account!.address]);
+    if (info.active && info.exitAvailableAt === 0n) return true;
+    if (info.exitAvailableAt !== 0n) {
+      state.halted = "this aggregator gave notice of exit: it can no longer post";
+      return false;
+    }
+    if (!o.autoRegister || !o.wallet) {
+      state.waitingFor = "registration: the posting account is not an active aggregator (register it, or set posting.autoRegister)";
+      return false;
+    }
+    const config = await read<{ aggregatorBond: bigint }>("config", []);
+    const value = config.aggregatorBond > info.bond ? config.aggregatorBond - info.bond : 0n;
+    const hash = await o.wallet.writeContract({
+      address: o.distributor,
+      abi: rewardDistributorAbi,
+      functionName: "registerAggregator",
+      value,
+      account: o.account!,
+      chain: null,
+    });
+    const receipt = await client.waitForTransactionReceipt({ hash, timeout: 60_000 });
+    logger.info({ txHash: hash, value: value.toString(), status: receipt.status }, "registered as aggregator");
+    return receipt.status === "success";
+  };
+
+  const prepare = async (epoch: number, previous: EpochPost | undefined, head: ChainHead): Promise<EpochPost> => {
+    o.onClose(epoch);
+    const snapshotBlock = head.number;
+    const poolInputs: PrepareEpochInput["pools"] = [];
+    for (const { poolId } of epochs.stats(epoch)) {
+      const [info, price] = await Promise.all([
+        read<{ unallocated: bigint }>("poolInfo", [poolId], snapshotBlock),
+        read<bigint>("priceAt", [poolId, BigInt(epoch)], snapshotBlock),
+      ]);
+      poolInputs.push({ poolId, pricePerGB: price.toString(), available: info.unallocated.toString() });
+    }
+    const everOnChain = epochs.attempts(epoch).some((a) => a.state === "mined" || a.state === "claimable" || a.state === "rejected");
+    const fault = o.fault && o.fault.epoch === epoch && !everOnChain ? o.fault : null;
+    const attempt = epochs.nextAttempt(epoch);
+    const input: PrepareEpochInput = {
+      dbPath: o.dbPath,
+      bundleDir: o.bundleDir,
+      epoch,
+      attempt,
+      chainId: o.chainId,
+      distributor: o.distributor,
+      genesisTime: o.epochParams.genesisTime,
+      epochSeconds: o.epochParams.epochSeconds,
+      graceSeconds: o.epochParams.graceSeconds,
+      snapshotBlock: Number(snapshotBlock),
+      pools: poolInputs,
+      signerHistories: o.pools
+        .all()
+        .filter((p) => p.signers.length > 1)
+        .map((p) => ({ poolId: p.poolId, signers: p.signers })),
+      previous: previous ? { bundleHash: previous.bundleHash as Hex, path: previous.bundlePath, leavesOffset: previous.leavesOffset } : null,
+      fault,
+    };
+    const result = await o.runPrepare(input);
+    metrics.epochCloseDuration.observe(result.seconds);
+    const bundleUri = `${o.publicUrl}/v1/epochs/${epoch}/bundle?hash=${result.bundleHash}`;
+    epochs.insertPrepared(result, { bundleUri, snapshotBlock: Number(snapshotBlock), previousBundleHash: input.previous?.bundleHash ?? ZERO_HASH });
+    if (result.faultApplied) logger.warn({ epoch, attempt, fault: result.faultApplied }, "TEST FAULT committed in this epoch");
+    if (result.excluded.length > 0) logger.warn({ epoch, excluded: result.excluded.length }, "receipts left out: ticket signer rotated before delivery");
+    logger.info(
+      { epoch, attempt, root: result.root, bundleHash: result.bundleHash, receipts: result.receiptCount, leaves: result.leafCount, seconds: result.seconds },
+      "epoch closed",
+    );
+    return epochs.get(epoch, attempt)!;
+  };
+
+  const submit = async (a: EpochPost): Promise<void> => {
+    let gas: bigint;
+    try {
+      gas = await client.estimateContractGas({
+        address: o.distributor,
+        abi: rewardDistributorAbi,
+        functionName: "postEpoch",
+        args: postArgs(a),
+        account: o.account!,
+      });
+    } catch (err) {
+      const reason = getRevertName(err);
+      if (reason === undefined) throw err;
+      if (reason in WAIT_REVERTS) {
+        state.waitingFor = WAIT_REVERTS[reason]!;
+        return;
+      }
+      if (reason === "AggregatorNotActive") {
+        state.waitingFor = "registration as an active aggregator";
+        return;
+      }
+      // PoolOverdrawn (a withdrawal since the snapshot) and anything unexpected: a fresh attempt next tick.
+      epochs.markFailed(a.epoch, a.attempt, `the post would revert with ${reason}`);
+      metrics.postFailures.inc({ reason: "estimate_failed" });
+      logger.warn({ epoch: a.epoch, attempt: a.attempt, reason }, "the post would revert; preparing a new attempt");
+      return;
+    }
+    const nonce = await client.getTransactionCount({ address: o.account!.address, blockTag: "pending" });
+    const fees = await client.estimateFeesPerGas();
+    const { raw, txHash } = await signAndRecord(a, nonce, { maxFeePerGas: fees.maxFeePerGas, maxPriorityFeePerGas: fees.maxPriorityFeePerGas }, (gas * 12n) / 10n);
+    logger.info({ epoch: a.epoch, attempt: a.attempt, txHash, nonce }, "post submitted");
+    crash("after-submit-recorded");
+    await broadcast(raw, a.epoch);
+    crash("after-broadcast");
+  };
+
+  const tick = async (head: ChainHead): Promise<void> => {
+    if (!o.enabled || !o.account) return;
+    state.waitingFor = null;
+    try {
+      for (const a of epochs.inState("submitted")) await resolveSubmitted(a);
+      const sys = await read<{ nextEpoch: bigint; paused: boolean }>("systemState", [], head.number);
+      const next = Number(sys.nextEpoch);
+      state.nextEpoch = next;
+      metrics.nextEpoch.set(next);
+      // Live attempts at or above the chain's next epoch are no longer on chain: rejected (or reorged away).
+      for (const a of epochs.liveFrom(next)) {
+        if ((a.minedBlock ?? Number.MAX_SAFE_INTEGER) > Number(head.number)) continue;
+        epochs.markRejected(a.epoch, a.attempt);
+        logger.warn({ epoch: a.epoch, attempt: a.attempt }, "epoch no longer on chain (rejected): it will be posted again");
+      }
+      for (const a of epochs.inState("mined", 64)) {
+        if (a.epoch >= next || (a.minedBlock ?? Number.MAX_SAFE_INTEGER) > Number(head.number)) break;
+        if (!(await read<boolean>("isClaimable", [BigInt(a.epoch)], head.number))) break;
+        epochs.markClaimable(a.epoch, a.attempt);
+        logger.info({ epoch: a.epoch, attempt: a.attempt }, "epoch claimable");
+      }
+      refreshGauges();
+      if (sys.paused) {
+        state.waitingFor = "the guardian to unpause the contract";
+        return;
+      }
+      if (epochs.inState("submitted").length > 0) {
+        state.waitingFor = "the submitted post to be mined";
+        return;
+      }
+      const epoch = next;
+      const close = closesAt(epoch);
+      if (now() < close * 1000 + o.closeDelayMs) {
+        state.waitingFor = `epoch ${epoch} to close at ${new Date(close * 1000).toISOString()}`;
+        return;
+      }
+      if (head.timestamp < close) {
+        state.waitingFor = `a block at or after epoch ${epoch}'s close (${close})`;
+        return;
+      }
+      let previous: EpochPost | undefined;
+      if (epoch > 0) {
+        previous = epochs.live(epoch - 1);
+        if (!previous && (await findPostedElsewhere(epoch - 1))) previous = epochs.live(epoch - 1);
+        if (!previous) {
+          state.halted = `epoch ${epoch - 1} is on chain but this database has no post of it: cannot continue its cumulative amounts`;
+          return;
+        }
+      }
+      state.halted = null;
+      const previousHash = previous?.bundleHash ?? ZERO_HASH;
+      let attempt = epochs.latestPrepared(epoch);
+      if (attempt && attempt.previousBundleHash !== previousHash) {
+        epochs.markFailed(attempt.epoch, attempt.attempt, "prepared on a previous epoch that is no longer on chain");
+        attempt = undefined;
+      }
+      if (!(await ensureRegistered())) return;
+      attempt ??= await prepare(epoch, previous, head);
+      await submit(attempt);
+      state.lastError = null;
+    } catch (err) {
+      state.lastError = shortError(err);
+      metrics.rpcErrors.inc();
+      logger.warn({ err: state.lastError }, "posting round failed; retrying on the next tick");
+    } finally {
+      state.lastTickAt = now();
+    }
+  };
+
+  const refreshGauges = () => {
+    const counts = epochs.countByState();
+    for (const s of postStates) metrics.epochsByState.set({ state: s }, counts.get(s) ?? 0);
+    metrics.latestClaimableEpoch.set(epochs.latestClaimable() ?? -1);
+  };
+
+  return {
+    tick,
+    noteEvents(events) {
+      for (const ev of events) {
+        if (ev.kind === "challenged") {
+          const live = epochs.live(ev.epoch);
+          if (live) {
+            epochs.setChallenge(live.epoch, live.attempt, ev.challengeId);
+            logger.warn({ epoch: ev.epoch, challengeId: ev.challengeId }, "epoch challenged");
+          }
+        } else if (ev.kind === "rejected") {
+          const live = epochs.live(ev.epoch);
+          if (live && (live.minedBlock ?? 0) <= ev.block) {
+            epochs.markRejected(live.epoch, live.attempt, ev.challengeId);
+            logger.warn({ epoch: ev.epoch, challengeId: ev.challengeId }, "epoch rejected on chain: it will be posted again");
+          }
+        } else if (ev.kind === "posted" && address && ev.aggregator !== address) {
+          logger.warn({ epoch: ev.epoch, aggregator: ev.aggregator }, "epoch posted by another aggregator");
+        }
+      }
+    },
+    status: () => ({ ...state }),
+  };
+}
+
+function postArgs(a: EpochPost) {
+  const totals = (JSON.parse(a.poolTotals) as { poolId: Hex; amount: string }[]).map((t) => ({ poolId: t.poolId, amount: BigInt(t.amount) }));
+  return [BigInt(a.epoch), a.root as Hex, totals, a.bundleHash as Hex, a.bundleUri] as const;
+}
+
+function isNotFound(err: unknown): boolean {
+  return err instanceof Error && (err.name === "TransactionReceiptNotFoundError" || /could not be found/i.test(err.message));
+}
+
+function shortError(err: unknown): string {
+  if (err && typeof err === "object" && "shortMessage" in err && typeof err.shortMessage === "string") return err.shortMessage;
+  return err instanceof Error ? err.message : String(err);
+}

@@ -1,0 +1,336 @@
+import { createServer } from "node:http";
+import type { AddressInfo } from "node:net";
+import { pino, type Logger } from "pino";
+import { createWalletClient, http, type PublicClient } from "viem";
+import { privateKeyToAccount } from "viem/accounts";
+import { createReceiptVerifier, type ReceiptVerifier } from "../protocol/createReceiptVerifier.ts";
+import { createFastKeccak256 } from "../protocol/hash/createFastKeccak256.ts";
+import { createNodeReceiptVerifier } from "../protocol/node/createNodeReceiptVerifier.ts";
+import type { Address } from "../protocol/types.ts";
+import { createChainClient } from "./chain/createChainClient.ts";
+import { createChainFollower } from "./chain/createChainFollower.ts";
+import { createPoolRegistry } from "./chain/createPoolRegistry.ts";
+import { rewardDistributorAbi } from "../contracts/abis.ts";
+import type { AggregatorConfig } from "./config/AggregatorConfig.ts";
+import { createLeafIndex } from "./epoch/createLeafIndex.ts";
+import { runPrepareEpochInWorker } from "./epoch/runPrepareEpochInWorker.ts";
+import { AggregatorError } from "./errors/AggregatorError.ts";
+import { createApp } from "./http/createApp.ts";
+import { createIngestor, type Ingestor } from "./ingest/createIngestor.ts";
+import { createMetrics } from "./metrics/createMetrics.ts";
+import { createPoster } from "./posting/createPoster.ts";
+import { createChainStore } from "./storage/createChainStore.ts";
+import { createEpochStore } from "./storage/createEpochStore.ts";
+import { createIngestStore } from "./storage/createIngestStore.ts";
+import { openDatabase } from "./storage/openDatabase.ts";
+
+export type RunningAggregator = {
+  /** The base URL the HTTP server listens on. */
+  url: string;
+  port: number;
+  logger: Logger;
+  /** Stops taking requests, finishes the current chain round, closes the database. */
+  close(): Promise<void>;
+};
+
+type Identity = { chainId: number; genesisTime: number; epochSeconds: number; graceSeconds: number };
+
+/**
+ * Starts the aggregator: storage (migrated), the HTTP API, the chain loop (follower + poster). The HTTP server is
+ * up at once; POST /v1/receipts answers 503 until the deployment's parameters are known and the pools have been
+ * read (from the chain, or from the database of a previous run while the RPC is unreachable).
+ */
+export async function startAggregator(
+  config: AggregatorConfig,
+  options: { logger?: Logger; onFatal?: (err: unknown) => void } = {},
+): Promise<RunningAggregator> {
+  const logger = options.logger ?? pino({ level: config.log.level, base: { service: "meshpay-aggregator" } });
+  const database = openDatabase(config.storage.path, { synchronous: config.storage.synchronous });
+  const chainStore = createChainStore(database);
+  const epochs = createEpochStore(database);
+  const metrics = createMetrics();
+  const pools = createPoolRegistry(chainStore.loadPools());
+  const client = createChainClient({ rpcUrl: config.chain.rpcUrl, timeoutMs: config.chain.requestTimeoutMs });
+  const leafIndex = createLeafIndex();
+
+  let identity: Identity | undefined = readIdentity(chainStore, config);
+  let ingestor: Ingestor | undefined;
+  let firstSyncDone = false;
+  let lastSyncAt: number | null = null;
+  let lastChainError: string | null = null;
+  let headInfo: { block: number; timestamp: number } | null = null;
+  let stopping = false;
+  let poster: ReturnType<typeof createPoster> | undefined;
+
+  const ready = () => {
+    if (!identity || !ingestor) return { ready: false, reason: "reading the deployment's parameters from the chain" };
+    if (!firstSyncDone && chainStore.getCursor() === undefined) return { ready: false, reason: "reading pools from the chain" };
+    return { ready: true };
+  };
+
+  const health = () => {
+    const r = ready();
+    const reasons: string[] = [];
+    if (!r.ready) reasons.push(r.reason!);
+    const lag = headInfo ? Math.max(0, Date.now() / 1000 - headInfo.timestamp) : null;
+    if (lastChainError) reasons.push(`chain RPC: ${lastChainError}`);
+    const posting = poster?.status();
+    if (posting?.halted) reasons.push(`posting halted: ${posting.halted}`);
+    if (posting?.lastError) reasons.push(`posting: ${posting.lastError}`);
+    let storageOk = true;
+    try {
+      database.sqlite.prepare("SELECT 1").get();
+    } catch {
+      storageOk = false;
+      reasons.push("storage unreadable");
+    }
+    const status = !r.ready || !storageOk ? "starting" : reasons.length > 0 ? "degraded" : "ok";
+    return {
+      status: status === "starting" ? 503 : 200,
+      body: {
+        status,
+        reasons,
+        chain: {
+          chainId: identity?.chainId ?? null,
+          distributor: config.chain.distributor,
+          headBlock: headInfo?.block ?? null,
+          headLagSeconds: lag,
+          syncedBlock: chainStore.getCursor()?.toString() ?? null,
+          lastSyncAt,
+          lastError: lastChainError,
+        },
+        epochs: identity ? { genesisTime: identity.genesisTime, epochSeconds: identity.epochSeconds, graceSeconds: identity.graceSeconds } : null,
+        posting: posting ?? { enabled: config.posting.enabled },
+        storage: { ok: storageOk },
+      },
+    };
+  };
+
+  const app = createApp({
+    ingestor: {
+      ingest: (input) => {
+        if (!ingestor) throw new AggregatorError("SERVICE_UNAVAILABLE", 503, "Not accepting receipts yet: starting. Retry with backoff.");
+        return ingestor.ingest(input);
+      },
+      prune: () => ingestor?.prune() ?? 0,
+      closeThrough: (epoch) => ingestor?.closeThrough(epoch),
+    },
+    pools,
+    epochs,
+    leafIndex,
+    epochParams: {
+      get genesisTime() {
+        return identity?.genesisTime ?? 0;
+      },
+      get epochSeconds() {
+        return identity?.epochSeconds ?? 1;
+      },
+      get graceSeconds() {
+        return identity?.graceSeconds ?? 0;
+      },
+    },
+    maxBodyBytes: config.http.maxBodyBytes,
+    metrics,
+    logger,
+    readiness: ready,
+    health,
+  });
+
+  const server = createServer({ keepAliveTimeout: 65_000 }, app);
+  server.on("clientError", (err: NodeJS.ErrnoException, socket) => {
+    // Requests Node itself cannot parse still get a JSON error, never an HTML page.
+    if (!socket.writable || (err.code === "ECONNRESET" && !socket.readable)) return socket.destroy();
+    const tooLarge = err.code === "HPE_HEADER_OVERFLOW";
+    const body = JSON.stringify({
+      code: tooLarge ? "REQUEST_TOO_LARGE" : "REQUEST_INVALID",
+      message: tooLarge ? "The request headers are too large." : "The HTTP request could not be parsed.",
+    });
+    socket.end(
+      `HTTP/1.1 ${tooLarge ? "431 Request Header Fields Too Large" : "400 Bad Request"}\r\nContent-Type: application/json; charset=utf-8\r\n` +
+        `Content-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`,
+    );
+  });
+  await new Promise<void>((resolve, reject) => {
+    server.once("error", reject);
+    server.listen(config.http.port, config.http.host, () => resolve());
+  });
+  const port = (server.address() as AddressInfo).port;
+  const url = `http://${config.http.host}:${port}`;
+  logger.info({ url, db: config.storage.path }, "listening");
+
+  const setup = async () => {
+    if (!identity) {
+      identity = await fetchIdentity(client, config);
+      chainStore.setValue("identity", JSON.stringify(identity));
+      logger.info({ ...identity }, "deployment parameters read from the chain");
+    }
+    const domain = { chainId: identity.chainId, verifyingContract: config.chain.distributor };
+    const verifier: ReceiptVerifier =
+      config.testing.verifierBackend === "noble"
+        ? createReceiptVerifier({ domain, keccak: await createFastKeccak256() })
+        : await createNodeReceiptVerifier({ domain });
+    ingestor = createIngestor({
+      store: createIngestStore(database.sqlite),
+      pools,
+      verifier,
+      epochParams: { genesisTime: BigInt(identity.genesisTime), epochSeconds: BigInt(identity.epochSeconds), graceSeconds: BigInt(identity.graceSeconds) },
+      limits: {
+        maxReceipts: config.ingest.maxReceiptsPerBatch,
+        maxTickets: config.ingest.maxTicketsPerBatch,
+        maxFutureSkewMs: config.ingest.maxFutureSkewMs,
+        idempotencyTtlSeconds: config.ingest.idempotencyTtlSeconds,
+      },
+      rateLimit: config.rateLimit,
+      metrics,
+      closedThrough: epochs.latestClosed() ?? -1,
+    });
+    const account = config.posting.privateKey ? privateKeyToAccount(config.posting.privateKey) : undefined;
+    poster = createPoster({
+      enabled: config.posting.enabled,
+      client,
+      wallet: account ? createWalletClient({ account, transport: http(config.chain.rpcUrl, { timeout: config.chain.requestTimeoutMs, retryCount: 0 }) }) : undefined,
+      account,
+      chainId: identity.chainId,
+      distributor: config.chain.distributor,
+      fromBlock: config.chain.fromBlock,
+      epochs,
+      pools,
+      epochParams: identity,
+      dbPath: config.storage.path,
+      bundleDir: config.storage.bundleDir,
+      publicUrl: config.http.publicUrl,
+      autoRegister: config.posting.autoRegister,
+      resendAfterMs: config.posting.resendAfterMs,
+      closeDelayMs: config.posting.closeDelayMs,
+      fault: config.fault,
+      crashAt: config.testing.crashAt,
+      runPrepare: runPrepareEpochInWorker,
+      onClose: (epoch) => ingestor?.closeThrough(epoch),
+      metrics,
+      logger: logger.child({ component: "poster" }),
+    });
+    if (config.fault) logger.warn({ fault: config.fault }, "TEST-ONLY fault configured: this aggregator will post a wrong epoch");
+  };
+
+  const follower = createChainFollower({
+    client,
+    distributor: config.chain.distributor as Address,
+    store: chainStore,
+    pools,
+    confirmations: config.chain.confirmations,
+    fromBlock: config.chain.fromBlock,
+    chunkBlocks: config.chain.logChunkBlocks,
+    metrics,
+    logger: logger.child({ component: "follower" }),
+  });
+
+  let lastPrune = 0;
+  const round = async () => {
+    try {
+      if (!ingestor) await setup();
+      const { head, events, caughtUp } = await follower.sync();
+      headInfo = { block: Number(head.number), timestamp: head.timestamp };
+      lastSyncAt = Date.now();
+      if (lastChainError) logger.info("chain RPC reachable again");
+      lastChainError = null;
+      if (caughtUp) firstSyncDone = true;
+      poster!.noteEvents(events);
+      if (caughtUp && !stopping) await poster!.tick(head);
+    } catch (err) {
+      const message = err instanceof Error ? ((err as { shortMessage?: string }).shortMessage ?? err.message) : String(err);
+      if (err instanceof AggregatorError && err.code === "CONFIG_INVALID") throw err;
+      if (lastChainError !== message) logger.warn({ err: message }, "chain round failed; retrying");
+      lastChainError = message;
+      metrics.rpcErrors.inc();
+    }
+    if (Date.now() - lastPrune > 3_600_000 && ingestor) {
+      lastPrune = Date.now();
+      const n = ingestor.prune();
+      if (n > 0) logger.info({ removed: n }, "expired idempotent responses removed");
+    }
+  };
+
+  // A configuration the chain contradicts (another chain, no contract) fails the start; an unreachable RPC does not.
+  try {
+    await setup();
+  } catch (err) {
+    if (err instanceof AggregatorError && err.code === "CONFIG_INVALID") {
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+      database.close();
+      throw err;
+    }
+    lastChainError = err instanceof Error ? err.message : String(err);
+    logger.warn({ err: lastChainError }, "chain RPC unreachable at start; retrying");
+  }
+
+  let wake: (() => void) | undefined;
+  const loop = (async () => {
+    while (!stopping) {
+      try {
+        await round();
+      } catch (err) {
+        logger.fatal({ err: (err as Error).message }, "aggregator stopped");
+        stopping = true;
+        options.onFatal?.(err);
+        break;
+      }
+      await new Promise<void>((resolve) => {
+        const timer = setTimeout(resolve, config.chain.pollIntervalMs);
+        wake = () => {
+          clearTimeout(timer);
+          resolve();
+        };
+      });
+    }
+  })();
+
+  return {
+    url,
+    port,
+    logger,
+    async close() {
+      stopping = true;
+      wake?.();
+      server.closeIdleConnections();
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+      await loop;
+      database.close();
+      logger.info("stopped");
+    },
+  };
+}
+
+function readIdentity(store: ReturnType<typeof createChainStore>, config: AggregatorConfig): Identity | undefined {
+  const saved = store.getValue("identity");
+  const distributor = store.getValue("distributor");
+  if (distributor !== undefined && distributor !== config.chain.distributor)
+    throw new AggregatorError(
+      "CONFIG_INVALID",
+      500,
+      `Invalid configuration: chain.distributor: the database ${config.storage.path} belongs to distributor ${distributor}, not ${config.chain.distributor}.`,
+      { data: { field: "chain.distributor" } },
+    );
+  if (distributor === undefined) store.setValue("distributor", config.chain.distributor);
+  if (saved === undefined) return undefined;
+  const identity = JSON.parse(saved) as Identity;
+  if (config.chain.chainId !== undefined && config.chain.chainId !== identity.chainId)
+    throw new AggregatorError("CONFIG_INVALID", 500, `Invalid configuration: chain.chainId: the database belongs to chain ${identity.chainId}.`, {
+      data: { field: "chain.chainId" },
+    });
+  return identity;
+}
+
+async function fetchIdentity(client: PublicClient, config: AggregatorConfig): Promise<Identity> {
+  const chainId = await client.getChainId();
+  if (config.chain.chainId !== undefined && config.chain.chainId !== chainId)
+    throw new AggregatorError("CONFIG_INVALID", 500, `Invalid configuration: chain.chainId: the RPC serves chain ${chainId}, not ${config.chain.chainId}.`, {
+      data: { field: "chain.chainId" },
+    });
+  const code = await client.getCode({ address: config.chain.distributor });
+  if (!code || code === "0x")
+    throw new AggregatorError("CONFIG_INVALID", 500, `Invalid configuration: chain.distributor: no contract at ${config.chain.distributor} on chain ${chainId}.`, {
+      data: { field: "chain.distributor" },
+    });
+  const c = await client.readContract({ address: config.chain.distributor, abi: rewardDistributorAbi, functionName: "config" });
+  return { chainId, genesisTime: Number(c.genesisTime), epochSeconds: Number(c.epochSeconds), graceSeconds: Number(c.graceSeconds) };
+}

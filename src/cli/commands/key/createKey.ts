@@ -1,0 +1,12 @@
+import { generatePrivateKey } from "viem/accounts";
+import type { Hex } from "../../../protocol/types.ts";
+import type { CommandContext } from "../../context/CliDeps.ts";
+import { writeKeystoreFile } from "./writeKeystoreFile.ts";
+
+export type CreateKeyResult = { address: Hex; keystore: string };
+
+/** `meshpay key new`: a fresh random key, sealed in an encrypted keystore file. The key itself is never printed. */
+export async function createKey(args: { out?: string; force?: boolean }, ctx: CommandContext): Promise<CreateKeyResult> {
+  const { address, path } = await writeKeystoreFile(ctx, generatePrivateKey(), args);
+  return { address, keystore: path };
+}

@@ -1,0 +1,97 @@
+import { getAbiItem } from "viem";
+import type { Address, Hex } from "../../../protocol/types.ts";
+import { distributorAbi } from "../../abi/cliAbi.ts";
+import { connectChain, type Chain } from "../../chain/connectChain.ts";
+import { listPoolIds } from "../../chain/listPoolIds.ts";
+import { parseAddress, parsePoolId } from "../../chain/parseArguments.ts";
+import { readPool } from "../../chain/readPool.ts";
+import type { CommandContext } from "../../context/CliDeps.ts";
+import { amountJson, type AmountJson } from "../../format/amountJson.ts";
+import type { TokenInfo } from "../../format/formatAmount.ts";
+
+export type PoolStatus = {
+  poolId: Hex;
+  owner: Address;
+  token: TokenInfo;
+  ticketSigner: Address;
+  metadataURI: string;
+  currentEpoch: bigint;
+  /** Price for the current epoch, per GB. */
+  pricePerGB: AmountJson;
+  /** Price from the next epoch on (differs after set-price). */
+  nextPricePerGB: AmountJson;
+  /** Funded and not yet allocated to an epoch: the only part the owner can withdraw. */
+  unallocated: AmountJson;
+  /** Allocated to posted epochs, not yet claimed. */
+  owed: AmountJson;
+  funded: AmountJson;
+  paid: AmountJson;
+  withdrawn: AmountJson;
+  withdrawal: null | { amount: AmountJson; availableAt: bigint; ready: boolean; secondsLeft: bigint };
+  chainTime: bigint;
+};
+
+export type PoolStatusResult = { pools: PoolStatus[] };
+
+/**
+ * `meshpay pool status [pool]`: one pool's configuration, balances, totals funded / paid / withdrawn (from events)
+ * and any pending withdrawal; without a pool id, every pool (optionally of one owner).
+ */
+export async function getPoolStatus(args: { poolId?: string; owner?: string }, ctx: CommandContext): Promise<PoolStatusResult> {
+  const chain = await connectChain(ctx);
+  const ids = args.poolId
+    ? [parsePoolId(args.poolId)]
+    : (await listPoolIds(chain, args.owner ? parseAddress(args.owner, "owner") : undefined)).map((p) => p.poolId);
+  const chainTime = await chain.chainTime();
+  const currentEpoch = await chain.publicClient.readContract({ address: chain.distributor, abi: distributorAbi, functionName: "currentEpoch" });
+  const pools: PoolStatus[] = [];
+  for (const poolId of ids) pools.push(await readPoolStatus(chain, poolId, currentEpoch, chainTime));
+  return { pools };
+}
+
+async function readPoolStatus(chain: Chain, poolId: Hex, currentEpoch: bigint, chainTime: bigint): Promise<PoolStatus> {
+  const pool = await readPool(chain, poolId);
+  const token = pool.token;
+  const logs = (name: "PoolFunded" | "Claimed" | "ClaimedWithAuthorization" | "PoolWithdrawn") =>
+    chain.publicClient.getLogs({
+      address: chain.distributor,
+      event: getAbiItem({ abi: distributorAbi, name }),
+      args: { poolId },
+      fromBlock: chain.fromBlock,
+      toBlock: "latest",
+    } as never) as unknown as Promise<{ args: { amount?: bigint } }[]>;
+  const [nextPrice, funded, claimed, relayed, withdrawn] = await Promise.all([
+    chain.publicClient.readContract({ address: chain.distributor, abi: distributorAbi, functionName: "priceAt", args: [poolId, currentEpoch + 1n] }),
+    logs("PoolFunded"),
+    logs("Claimed"),
+    logs("ClaimedWithAuthorization"),
+    logs("PoolWithdrawn"),
+  ]);
+  const sum = (l: { args: { amount?: bigint } }[]) => l.reduce((s, x) => s + (x.args.amount ?? 0n), 0n);
+  const a = (v: bigint) => amountJson(v, token);
+  return {
+    poolId,
+    owner: pool.owner,
+    token,
+    ticketSigner: pool.ticketSigner,
+    metadataURI: pool.metadataURI,
+    currentEpoch,
+    pricePerGB: a(pool.pricePerGB),
+    nextPricePerGB: a(nextPrice),
+    unallocated: a(pool.unallocated),
+    owed: a(pool.owed),
+    funded: a(sum(funded)),
+    paid: a(sum(claimed) + sum(relayed)),
+    withdrawn: a(sum(withdrawn)),
+    withdrawal:
+      pool.withdrawalAvailableAt === 0n
+        ? null
+        : {
+            amount: a(pool.withdrawalAmount),
+            availableAt: pool.withdrawalAvailableAt,
+            ready: chainTime >= pool.withdrawalAvailableAt,
+            secondsLeft: chainTime >= pool.withdrawalAvailableAt ? 0n : pool.withdrawalAvailableAt - chainTime,
+          },
+    chainTime,
+  };
+}

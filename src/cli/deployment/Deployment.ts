@@ -1,0 +1,19 @@
+import type { Address } from "../../protocol/types.ts";
+
+/** What `meshpay dev deploy` writes and every other command reads (docs/cli.md, "Deployment file"). */
+export type Deployment = {
+  format: "meshpay-deployment";
+  version: 1;
+  chainId: number;
+  rpcUrl: string;
+  /** The RewardDistributor (core) address: talk to it with IRewardDistributor's ABI. */
+  distributor: Address;
+  /** The test ERC-20 of a local deployment; pools may use any token. */
+  token?: Address;
+  /** MeshpayHasher, the contract's own hashing, used by audits to cross-check leaf hashes. */
+  hasher?: Address;
+  /** First block to read the distributor's events from. */
+  fromBlock: string;
+  deployer?: Address;
+  deployedAt?: string;
+};

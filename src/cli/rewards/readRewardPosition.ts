@@ -1,0 +1,90 @@
+import type { Address, Hex, RewardLeaf } from "../../protocol/types.ts";
+import { distributorAbi } from "../abi/cliAbi.ts";
+import type { Chain } from "../chain/connectChain.ts";
+import { tokenOfPool } from "../chain/parseArguments.ts";
+import { readEpochPost, type EpochPost } from "../chain/readEpochPost.ts";
+import type { CommandContext } from "../context/CliDeps.ts";
+import type { TokenInfo } from "../format/formatAmount.ts";
+import { readAccountLeaves, type AccountLeaves } from "./readAccountLeaves.ts";
+
+/** What one account has in one pool, in base units of the pool's token. */
+export type PoolReward = {
+  poolId: Hex;
+  token: TokenInfo;
+  /** Everything earned up to the latest posted epoch (cumulativeAmount of its leaf). */
+  earned: bigint;
+  /** Payable now: the latest claimable epoch's cumulativeAmount minus what was already claimed. */
+  claimable: bigint;
+  /** Earned in epochs still in their challenge window (or blocked by a challenge). */
+  pending: bigint;
+  claimed: bigint;
+  /** The account's next ClaimAuthorization nonce for the pool. */
+  nonce: bigint;
+  /** The leaf and proof a claim uses now (latest claimable epoch), when there is one. */
+  claim?: { leaf: RewardLeaf; proof: Hex[] };
+};
+
+export type RewardPosition = {
+  account: Address;
+  chainTime: bigint;
+  latestPosted: Pick<EpochPost, "epoch" | "status" | "windowEndsAt" | "bundleURI"> | null;
+  latestClaimable: { epoch: bigint } | null;
+  source: "bundle" | "aggregator";
+  pools: PoolReward[];
+};
+
+/**
+ * An account's rewards per pool: earned (latest posted epoch), claimable now (latest claimable epoch minus claimed),
+ * pending in the challenge window, already claimed (chain). Leaves come from the epochs' bundles, or from the
+ * aggregator's leaf endpoint when `aggregatorUrl` is given; proofs are checked against the on-chain roots.
+ */
+export async function readRewardPosition(ctx: CommandContext, chain: Chain, account: Address, aggregatorUrl?: string): Promise<RewardPosition> {
+  const read = <T>(functionName: string, args: readonly unknown[] = []) =>
+    chain.publicClient.readContract({ address: chain.distributor, abi: distributorAbi, functionName, args } as never) as Promise<T>;
+  const [state, [hasClaimable, claimableEpoch], chainTime] = await Promise.all([
+    read<{ nextEpoch: bigint }>("systemState"),
+    read<readonly [boolean, bigint]>("latestClaimableEpoch"),
+    chain.chainTime(),
+  ]);
+  const source = aggregatorUrl ? "aggregator" : "bundle";
+  if (state.nextEpoch === 0n) return { account, chainTime, latestPosted: null, latestClaimable: null, source, pools: [] };
+
+  const postedPost = await readEpochPost(chain, state.nextEpoch - 1n);
+  const posted = await readAccountLeaves(ctx, chain, postedPost, account, aggregatorUrl);
+  let claimable: AccountLeaves | undefined;
+  if (hasClaimable)
+    claimable = claimableEpoch === postedPost.epoch ? posted : await readAccountLeaves(ctx, chain, await readEpochPost(chain, claimableEpoch), account, aggregatorUrl);
+
+  const byPool = new Map<string, { posted?: (typeof posted.leaves)[number]; claimable?: (typeof posted.leaves)[number] }>();
+  for (const e of posted.leaves) byPool.set(e.leaf.poolId, { ...byPool.get(e.leaf.poolId), posted: e });
+  for (const e of claimable?.leaves ?? []) byPool.set(e.leaf.poolId, { ...byPool.get(e.leaf.poolId), claimable: e });
+
+  const pools: PoolReward[] = [];
+  for (const [poolId, entry] of [...byPool].sort(([a], [b]) => (a < b ? -1 : 1))) {
+    const [[claimed, nonce], token] = await Promise.all([
+      read<readonly [bigint, bigint]>("claimed", [poolId, account]),
+      chain.token(tokenOfPool(poolId as Hex)),
+    ]);
+    const claimableCumulative = entry.claimable?.leaf.cumulativeAmount ?? 0n;
+    const earned = entry.posted?.leaf.cumulativeAmount ?? claimableCumulative;
+    const settled = claimableCumulative > claimed ? claimableCumulative : claimed;
+    pools.push({
+      poolId: poolId as Hex,
+      token,
+      earned,
+      claimable: claimableCumulative > claimed ? claimableCumulative - claimed : 0n,
+      pending: earned > settled ? earned - settled : 0n,
+      claimed,
+      nonce,
+      ...(entry.claimable && claimableCumulative > claimed ? { claim: { leaf: entry.claimable.leaf, proof: entry.claimable.proof } } : {}),
+    });
+  }
+  return {
+    account,
+    chainTime,
+    latestPosted: { epoch: postedPost.epoch, status: postedPost.status, windowEndsAt: postedPost.windowEndsAt, bundleURI: postedPost.bundleURI },
+    latestClaimable: hasClaimable ? { epoch: claimableEpoch } : null,
+    source,
+    pools,
+  };
+}

@@ -1,0 +1,433 @@
+import { encodeFunctionData, decodeEventLog, type TransactionReceipt } from "viem";
+import type { Logger } from "pino";
+import type { ReceiptVerifier } from "../../protocol/createReceiptVerifier.ts";
+import type { Address, Hex, Keccak256, RewardLeaf } from "../../protocol/types.ts";
+import { getUniquenessKey } from "../../protocol/validation/getUniquenessKey.ts";
+import { fetchBundle } from "../bundle/fetchBundle.ts";
+import type { BundleCache } from "../bundle/createBundleCache.ts";
+import { rewardDistributorAbi as distributorAbi } from "../../contracts/abis.ts";
+import { getRevertErrorName } from "../chain/isContractRevert.ts";
+import type { ChainFacts, PostedEpoch, VerifierPublicClient } from "../chain/types.ts";
+import { VerifierError } from "../errors/VerifierError.ts";
+import { buildEvidence } from "../evidence/buildEvidence.ts";
+import type { VerifierMetrics } from "../metrics/createVerifierMetrics.ts";
+import type { VerifierStore } from "../store/openVerifierStore.ts";
+import { getPostRow, getPreviousPostRow, rowToPost, type PostRow } from "../store/postQueries.ts";
+import type { TxOutcome, TxSender } from "../tx/createTxSender.ts";
+import { auditBundle, type BundleAudit } from "./auditBundle.ts";
+import { createFindingCollector } from "./createFindingCollector.ts";
+import { loadCarryFromStore } from "./loadCarryFromStore.ts";
+import type { Finding } from "./types.ts";
+
+export type AuditorOptions = {
+  store: VerifierStore;
+  client: VerifierPublicClient;
+  facts: ChainFacts;
+  verifier: ReceiptVerifier;
+  keccak: Keccak256;
+  bundles: BundleCache;
+  /** Sends challenges; without it the auditor only audits. */
+  txSender?: TxSender;
+  /** Base URL evidence is served from: evidenceURI = `${publicUrl()}/v1/evidence/<hash>`. */
+  publicUrl: () => string;
+  /** Seconds after a post (chain time, or wall time since the first attempt) the bundle may stay unavailable. */
+  bundleDeadlineSeconds: bigint;
+  fetch?: { timeoutMs?: number; maxBytes?: number; allowFile?: boolean };
+  /** Attempts at a challenge transaction before giving up (while the window is open). */
+  maxChallengeAttempts?: number;
+  metrics?: VerifierMetrics;
+  logger?: Logger;
+};
+
+export type AuditRow = {
+  post_id: string;
+  epoch: number;
+  status: "pending" | "blocked" | "error" | "ok" | "faulty" | "rejected";
+  fault: string | null;
+  findings: string | null;
+  evidence_hash: Hex | null;
+  recomputed_root: Hex | null;
+  attempts: number;
+  first_attempt_at: number | null;
+  last_error: string | null;
+  challenge_status: "none" | "pending" | "submitted" | "opened" | "covered" | "failed" | "missed" | "disabled" | "not_needed";
+  challenge_tx_id: number | null;
+  challenge_id: number | null;
+  updated_at: number;
+};
+
+/**
+ * The audit loop. Each tick audits, oldest first, every followed post not audited yet: fetches its bundle (from the
+ * local cache, else bundleURI), checks it against the chain and recomputes it (auditBundle), records the result, the
+ * ticket usage later epochs need and, for a faulty epoch, an evidence document; then challenges every faulty epoch
+ * still inside its window that nobody is challenging. A bundle that cannot be fetched, or does not match its hash,
+ * is retried until `bundleDeadlineSeconds` after the post before it becomes a finding. Chain or network errors never
+ * become findings: the audit is retried on the next tick.
+ */
+export function createAuditor(options: AuditorOptions) {
+  const { store, client, facts, bundles, txSender, logger, metrics } = options;
+  const { sqlite } = store;
+  const maxChallengeAttempts = options.maxChallengeAttempts ?? 5;
+  const challengeAttempts = new Map<string, number>();
+
+  const getAudit = (postId: string) => sqlite.prepare("SELECT * FROM audits WHERE post_id = ?").get(postId) as AuditRow | undefined;
+  const updateAudit = (postId: string, fields: Partial<Omit<AuditRow, "post_id">>) => {
+    const keys = Object.keys(fields);
+    sqlite
+      .prepare(`UPDATE audits SET ${keys.map((k) => `${k} = @${k}`).join(", ")}, updated_at = @updated_at WHERE post_id = @post_id`)
+      .run({ ...fields, updated_at: Date.now(), post_id: postId });
+  };
+
+  const evidenceUri = (hash: Hex) => `${options.publicUrl().replace(/\/+$/, "")}/v1/evidence/${hash}`;
+
+  /** Stores evidence and marks the post faulty with it (a later finding never replaces an earlier one). */
+  function recordFaulty(post: PostedEpoch, findings: Finding[], recomputation: Record<string, unknown> | null, omitted?: Record<string, unknown>): Hex {
+    const evidence = buildEvidence({
+      chainId: facts.chainId,
+      distributor: facts.distributor,
+      post,
+      findings,
+      recomputation,
+      ...(omitted ? { omitted } : {}),
+      challenger: txSender?.account ?? ("0x0000000000000000000000000000000000000000" as Address),
+    });
+    sqlite.transaction(() => {
+      sqlite
+        .prepare("INSERT OR IGNORE INTO evidence (hash, post_id, epoch, fault, bytes, created_at) VALUES (?, ?, ?, ?, ?, ?)")
+        .run(evidence.hash, post.id, Number(post.epoch), evidence.document.fault, Buffer.from(evidence.bytes), Date.now());
+      updateAudit(post.id, {
+        status: "faulty",
+        fault: evidence.document.fault,
+        findings: JSON.stringify(findings.map((f) => ({ code: f.code, message: f.message, count: f.count }))),
+        evidence_hash: evidence.hash,
+        challenge_status: options.txSender ? "pending" : "disabled",
+        last_error: null,
+      });
+    })();
+    metrics?.findings.inc({ fault: evidence.document.fault });
+    metrics?.audits.inc({ result: "faulty" });
+    logger?.warn({ epoch: post.epoch.toString(), post: post.id, fault: evidence.document.fault, evidenceHash: evidence.hash }, "epoch is faulty");
+    return evidence.hash;
+  }
+
+  async function obtainBundle(post: PostedEpoch): Promise<{ bytes: Uint8Array } | { error: string; mismatch?: { computed: Hex; bytes: number } }> {
+    const cached = bundles.get(post.bundleHash);
+    if (cached) return { bytes: cached };
+    let bytes: Uint8Array;
+    try {
+      bytes = await fetchBundle(post.bundleURI, options.fetch);
+    } catch (err) {
+      if (!(err instanceof VerifierError)) throw err;
+      metrics?.bundleFetchFailures.inc();
+      return { error: err.shortMessage };
+    }
+    const computed = `0x${Buffer.from(options.keccak(bytes)).toString("hex")}` as Hex;
+    if (computed !== post.bundleHash.toLowerCase()) {
+      metrics?.bundleFetchFailures.inc();
+      return { error: `the bytes served hash to ${computed}, not to the posted ${post.bundleHash}`, mismatch: { computed, bytes: bytes.length } };
+    }
+    bundles.put(post.bundleHash, bytes);
+    return { bytes };
+  }
+
+  async function auditPost(row: PostRow, chainNow: bigint): Promise<void> {
+    const post = rowToPost(row);
+    const now = Date.now();
+    let audit = getAudit(post.id);
+    if (!audit) {
+      sqlite
+        .prepare("INSERT INTO audits (post_id, epoch, status, attempts, first_attempt_at, updated_at) VALUES (?, ?, 'pending', 0, ?, ?)")
+        .run(post.id, Number(post.epoch), now, now);
+      audit = getAudit(post.id)!;
+    }
+    updateAudit(post.id, { attempts: audit.attempts + 1 });
+    const started = performance.now();
+
+    const got = await obtainBundle(post);
+    if ("error" in got) {
+      const waited = BigInt(Math.floor((now - (audit.first_attempt_at ?? now)) / 1000));
+      const deadline = chainNow >= post.postedAt + options.bundleDeadlineSeconds || waited >= options.bundleDeadlineSeconds;
+      if (!deadline) {
+        updateAudit(post.id, { status: "pending", last_error: got.error });
+        logger?.info({ epoch: post.epoch.toString(), error: got.error }, "bundle not available yet; will retry");
+        return;
+      }
+      const findings = createFindingCollector();
+      if (got.mismatch)
+        findings.add("BUNDLE_HASH_MISMATCH", "The bundle served at bundleURI does not hash to the bundleHash posted on chain.", {
+          bundleURI: post.bundleURI, posted: post.bundleHash, computed: got.mismatch.computed, bytes: got.mismatch.bytes,
+        });
+      else
+        findings.add("BUNDLE_UNAVAILABLE", "The bundle could not be fetched from its bundleURI.", {
+          bundleURI: post.bundleURI, reason: got.error, attempts: audit.attempts + 1, firstAttempt: new Date(audit.first_attempt_at ?? now).toISOString(), lastAttempt: new Date(now).toISOString(),
+        });
+      recordFaulty(post, findings.list(), null);
+      return;
+    }
+
+    // The previous epoch's post this one was built on, and its leaves.
+    let previous: { bundleHash: Hex; leaves: readonly RewardLeaf[] } | null = null;
+    if (post.epoch > 0n) {
+      const prevRow = getPreviousPostRow(store, post);
+      if (!prevRow) {
+        updateAudit(post.id, { status: "blocked", last_error: `epoch ${post.epoch - 1n} was never seen posted before this post (is startBlock after it?)` });
+        return;
+      }
+      let prevBundle;
+      try {
+        prevBundle = bundles.parsed(prevRow.bundle_hash as Hex);
+      } catch {
+        prevBundle = undefined;
+      }
+      if (!prevBundle) {
+        updateAudit(post.id, {
+          status: "blocked",
+          last_error: `the bundle of epoch ${post.epoch - 1n} (post ${prevRow.id}) is not available: cumulative amounts cannot be checked until it is, or until that epoch is rejected`,
+        });
+        return;
+      }
+      previous = { bundleHash: prevRow.bundle_hash as Hex, leaves: prevBundle.leaves };
+    }
+
+    const result: BundleAudit = await auditBundle({
+      post,
+      bytes: got.bytes,
+      previous,
+      loadCarry: async (tickets) => loadCarryFromStore({ store, post, tickets, epochParams: facts.epochParams, verifier: options.verifier }),
+      facts,
+      verifier: options.verifier,
+      keccak: options.keccak,
+    });
+    metrics?.auditSeconds.observe((performance.now() - started) / 1000);
+    if (result.missingEpochs.length > 0)
+      logger?.warn({ epoch: post.epoch.toString(), missing: result.missingEpochs.map(String) }, "cross-epoch ticket checks incomplete: earlier bundles not audited");
+
+    // Ticket usage for later epochs: only what this epoch validly credited.
+    const rec = result.recomputation;
+    sqlite.transaction(() => {
+      sqlite.prepare("DELETE FROM ticket_usage WHERE post_id = ?").run(post.id);
+      if (rec) {
+        const usage = new Map<string, { bytes: bigint; keys: string[] }>();
+        for (const a of rec.accepted) {
+          const u = usage.get(a.ticketHash) ?? { bytes: 0n, keys: [] };
+          u.bytes += BigInt(a.signed.receipt.size);
+          u.keys.push(getUniquenessKey(a.signed.receipt));
+          usage.set(a.ticketHash, u);
+        }
+        const insert = sqlite.prepare("INSERT INTO ticket_usage (post_id, epoch, ticket_hash, bytes, keys) VALUES (?, ?, ?, ?, ?)");
+        for (const [h, u] of usage) insert.run(post.id, Number(post.epoch), h, u.bytes.toString(), JSON.stringify(u.keys));
+      }
+      updateAudit(post.id, { recomputed_root: rec?.root ?? null });
+    })();
+
+    if (result.findings.length === 0) {
+      updateAudit(post.id, { status: "ok", fault: null, findings: "[]", last_error: null, challenge_status: "not_needed" });
+      metrics?.audits.inc({ result: "ok" });
+      logger?.info({ epoch: post.epoch.toString(), post: post.id, receipts: rec?.accepted.length, leaves: rec?.leaves.length }, "epoch audited: honest");
+      return;
+    }
+    recordFaulty(post, result.findings, summarizeRecomputation(result));
+  }
+
+  function summarizeRecomputation(r: BundleAudit): Record<string, unknown> | null {
+    if (!r.recomputation) return null;
+    return {
+      bundleHash: r.computedHash,
+      snapshotBlock: r.snapshotBlock,
+      root: r.recomputation.root,
+      bundleLeavesRoot: r.bundleRoot,
+      poolTotals: r.recomputation.poolTotals,
+      pools: r.recomputation.pools,
+      receipts: { inBundle: r.bundle?.receipts.length ?? 0, accepted: r.recomputation.accepted.length, rejected: r.recomputation.rejected.length },
+      leafCount: r.recomputation.leaves.length,
+      differingLeaves: r.differingLeaves.slice(0, 100),
+      differingLeafCount: r.differingLeaves.length,
+      crossEpochChecksIncomplete: r.missingEpochs,
+    };
+  }
+
+  /** Challenges one faulty epoch if it still can and should be. */
+  async function challengeStep(audit: AuditRow, chainNow: bigint): Promise<void> {
+    const row = getPostRow(store, audit.post_id);
+    if (!row) return;
+    if (row.rejected_by !== null) return updateAudit(audit.post_id, { challenge_status: "not_needed" });
+    if (!txSender) return updateAudit(audit.post_id, { challenge_status: "disabled" });
+    const post = rowToPost(row);
+    const info = await client.readContract({ address: facts.distributor, abi: distributorAbi, functionName: "epochInfo", args: [post.epoch] });
+    if (/^0x0{64}$/.test(info.root) && info.posted) return updateAudit(audit.post_id, { challenge_status: "missed" }); // long final
+    if (info.root.toLowerCase() !== post.root.toLowerCase() && info.posted) return; // the post this audit is about is gone
+    // From the chain's record, not the event: a dismissed challenge restarts the epoch's window.
+    const windowEnd = (info.postedAt > 0n ? info.postedAt : post.postedAt) + facts.config.challengeWindow;
+    if (info.openChallengeId !== 0n) {
+      const c = await client.readContract({ address: facts.distributor, abi: distributorAbi, functionName: "challengeInfo", args: [info.openChallengeId] });
+      const mine = c.challenger.toLowerCase() === txSender.account;
+      updateAudit(audit.post_id, { challenge_status: mine ? "opened" : "covered", challenge_id: Number(info.openChallengeId) });
+      return;
+    }
+    if (info.claimable || chainNow >= windowEnd) {
+      if (audit.challenge_status !== "missed") {
+        logger?.error({ epoch: post.epoch.toString(), post: post.id, fault: audit.fault }, "faulty epoch is past its challenge window: cannot challenge");
+        metrics?.challenges.inc({ outcome: "missed" });
+      }
+      return updateAudit(audit.post_id, { challenge_status: "missed" });
+    }
+    const attempts = (challengeAttempts.get(audit.post_id) ?? 0) + 1;
+    if (attempts > maxChallengeAttempts) return;
+    challengeAttempts.set(audit.post_id, attempts);
+    const evidenceHash = audit.evidence_hash!;
+    const data = encodeFunctionData({ abi: distributorAbi, functionName: "challenge", args: [post.epoch, evidenceHash, evidenceUri(evidenceHash)] });
+    const value = facts.config.challengerBond;
+    let gas: bigint;
+    try {
+      gas = await client.estimateGas({ account: txSender.account, to: facts.distributor, data, value });
+    } catch (err) {
+      const name = getRevertErrorName(err) ?? (err as Error).message.slice(0, 200);
+      logger?.warn({ epoch: post.epoch.toString(), error: name }, "challenge would revert; will retry");
+      return updateAudit(audit.post_id, { challenge_status: "failed", last_error: `challenge simulation: ${name}` });
+    }
+    const gasPrice = await client.getGasPrice();
+    await txSender.send({
+      kind: "challenge",
+      ref: audit.post_id,
+      to: facts.distributor,
+      data,
+      value,
+      gas: (gas * 5n) / 4n,
+      gasPrice,
+      record: (txId) => updateAudit(audit.post_id, { challenge_status: "submitted", challenge_tx_id: txId }),
+    });
+    metrics?.challenges.inc({ outcome: "submitted" });
+  }
+
+  /**
+   * A challenge of ours the arbiter left unresolved past arbiterTimeout: anyone may then reject the epoch (and every
+   * later one) without slashing, and the bond comes back. The verifier does it, so a wrong root never waits forever.
+   */
+  async function expireStep(audit: AuditRow, chainNow: bigint): Promise<void> {
+    if (!txSender || audit.challenge_id === null) return;
+    const c = await client.readContract({ address: facts.distributor, abi: distributorAbi, functionName: "challengeInfo", args: [BigInt(audit.challenge_id)] });
+    if (c.status !== 1 || chainNow < BigInt(c.openedAt) + facts.config.arbiterTimeout) return;
+    if (sqlite.prepare("SELECT 1 FROM transactions WHERE kind = 'expire' AND ref = ? AND status IN ('signed', 'mined')").get(audit.post_id)) return;
+    const live = sqlite
+      .prepare("SELECT * FROM posts WHERE epoch >= ? AND rejected_by IS NULL ORDER BY epoch ASC, block_number ASC, log_index ASC")
+      .all(c.epoch) as PostRow[];
+    const byEpoch = new Map<number, PostRow>();
+    for (const p of live) byEpoch.set(p.epoch, p); // the latest live post of each epoch
+    const epochData = [...byEpoch.values()].map((p) => {
+      const post = rowToPost(p);
+      return { aggregator: post.aggregator, bundleHash: post.bundleHash, poolTotals: post.poolTotals };
+    });
+    const data = encodeFunctionData({ abi: distributorAbi, functionName: "resolveExpiredChallenge", args: [BigInt(audit.challenge_id), epochData] });
+    let gas: bigint;
+    try {
+      gas = await client.estimateGas({ account: txSender.account, to: facts.distributor, data });
+    } catch (err) {
+      logger?.warn({ challengeId: audit.challenge_id, error: getRevertErrorName(err) ?? (err as Error).message.slice(0, 200) }, "cannot resolve the expired challenge yet");
+      return;
+    }
+    await txSender.send({ kind: "expire", ref: audit.post_id, to: facts.distributor, data, gas: (gas * 5n) / 4n, gasPrice: await client.getGasPrice() });
+    logger?.warn({ challengeId: audit.challenge_id, epoch: audit.epoch }, "the arbiter did not resolve our challenge in time: resolving it as expired");
+  }
+
+  async function onChallengeTx(outcome: TxOutcome): Promise<void> {
+    const postId = outcome.tx.ref;
+    if (outcome.status === "mined") {
+      const opened = findChallengeOpened(outcome.receipt);
+      updateAudit(postId, { challenge_status: "opened", ...(opened === undefined ? {} : { challenge_id: Number(opened) }) });
+      metrics?.challenges.inc({ outcome: "opened" });
+      logger?.warn({ post: postId, challengeId: opened?.toString(), tx: outcome.tx.hash }, "challenge opened");
+    } else {
+      updateAudit(postId, { challenge_status: "failed", last_error: `challenge transaction ${outcome.status}` });
+      metrics?.challenges.inc({ outcome: "failed" });
+    }
+  }
+
+  function findChallengeOpened(receipt: TransactionReceipt): bigint | undefined {
+    for (const log of receipt.logs) {
+      if (log.address.toLowerCase() !== facts.distributor) continue;
+      try {
+        const ev = decodeEventLog({ abi: distributorAbi, data: log.data, topics: log.topics });
+        if (ev.eventName === "ChallengeOpened") return ev.args.challengeId;
+      } catch {
+        // another event
+      }
+    }
+    return undefined;
+  }
+
+  txSender?.onOutcome("challenge", onChallengeTx);
+  txSender?.onOutcome("expire", (o) => {
+    logger?.info({ post: o.tx.ref, status: o.status, tx: o.tx.hash }, "expired-challenge resolution settled");
+  });
+
+  return {
+    /** One round: audit what is new, then challenge what is faulty. */
+    async tick(): Promise<void> {
+      const latest = await client.getBlock({ blockTag: "latest" });
+      const chainNow = latest.timestamp;
+      const rows = sqlite
+        .prepare(
+          `SELECT p.* FROM posts p LEFT JOIN audits a ON a.post_id = p.id
+           WHERE a.status IS NULL OR a.status IN ('pending', 'blocked', 'error')
+           ORDER BY p.block_number ASC, p.log_index ASC`,
+        )
+        .all() as PostRow[];
+      for (const row of rows) {
+        if (row.rejected_by !== null) {
+          const now = Date.now();
+          sqlite
+            .prepare(
+              `INSERT INTO audits (post_id, epoch, status, attempts, updated_at, challenge_status) VALUES (?, ?, 'rejected', 0, ?, 'not_needed')
+               ON CONFLICT(post_id) DO UPDATE SET status = 'rejected', challenge_status = 'not_needed', updated_at = excluded.updated_at`,
+            )
+            .run(row.id, row.epoch, now);
+          continue;
+        }
+        try {
+          await auditPost(row, chainNow);
+        } catch (err) {
+          logger?.error({ err, epoch: row.epoch, post: row.id }, "audit failed (will retry)");
+          metrics?.loopErrors.inc({ loop: "audit" });
+          if (getAudit(row.id)) updateAudit(row.id, { status: "error", last_error: String((err as Error).message ?? err).slice(0, 500) });
+        }
+      }
+      const faulty = sqlite
+        .prepare("SELECT * FROM audits WHERE status = 'faulty' AND challenge_status IN ('pending', 'failed', 'covered') ORDER BY epoch ASC")
+        .all() as AuditRow[];
+      for (const audit of faulty) {
+        try {
+          await challengeStep(audit, chainNow);
+        } catch (err) {
+          logger?.error({ err, post: audit.post_id }, "challenge step failed (will retry)");
+          metrics?.loopErrors.inc({ loop: "challenge" });
+        }
+      }
+      const opened = sqlite
+        .prepare(
+          `SELECT a.* FROM audits a JOIN challenges c ON c.id = a.challenge_id
+           WHERE a.challenge_status = 'opened' AND c.status = 'open'`,
+        )
+        .all() as AuditRow[];
+      for (const audit of opened) {
+        try {
+          await expireStep(audit, chainNow);
+        } catch (err) {
+          logger?.error({ err, post: audit.post_id }, "expired-challenge step failed (will retry)");
+          metrics?.loopErrors.inc({ loop: "challenge" });
+        }
+      }
+    },
+    getAudit,
+    /** The audit of the live post of `epoch` (or of its latest post). */
+    getEpochAudit(epoch: bigint): { post: PostRow; audit: AuditRow | undefined } | undefined {
+      const post = sqlite
+        .prepare("SELECT * FROM posts WHERE epoch = ? ORDER BY (rejected_by IS NULL) DESC, block_number DESC, log_index DESC LIMIT 1")
+        .get(Number(epoch)) as PostRow | undefined;
+      return post ? { post, audit: getAudit(post.id) } : undefined;
+    },
+    recordFaulty,
+    evidenceUri,
+  };
+}
+
+export type Auditor = ReturnType<typeof createAuditor>;

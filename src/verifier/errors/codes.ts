@@ -1,0 +1,55 @@
+/**
+ * What an audit can find wrong with a posted epoch. Stable strings: evidence documents, the HTTP API, metrics
+ * and arbiters depend on them. Listed from the most fundamental to the most derived: an evidence document's
+ * `fault` is its most fundamental finding (see getPrimaryFault).
+ */
+export const faultCodes = [
+  "BUNDLE_UNAVAILABLE",
+  "BUNDLE_HASH_MISMATCH",
+  "BUNDLE_MALFORMED",
+  "HEADER_MISMATCH",
+  "RECEIPT_INVALID",
+  "RECEIPT_DUPLICATE",
+  "RECEIPTS_OMITTED",
+  "RELAY_TOTAL_MISMATCH",
+  "POOL_TOTAL_MISMATCH",
+  "CUMULATIVE_MISMATCH",
+  "ROOT_MISMATCH",
+] as const;
+
+export type FaultCode = (typeof faultCodes)[number];
+
+/** Codes of errors the verifier's HTTP API answers with (besides the fault codes above). */
+export const apiErrorCodes = [
+  "REQUEST_INVALID_JSON",
+  "REQUEST_INVALID",
+  "REQUEST_TOO_LARGE",
+  "REQUEST_UNSUPPORTED_MEDIA_TYPE",
+  "NOT_FOUND",
+  "INTERNAL",
+  "SERVICE_UNAVAILABLE",
+  // paid claims
+  "AUTHORIZATION_INVALID",
+  "AUTHORIZATION_SIGNER_MISMATCH",
+  "AUTHORIZATION_EXPIRED",
+  "AUTHORIZATION_NONCE_USED",
+  "AUTHORIZATION_NONCE_FUTURE",
+  "AUTHORIZATION_DUPLICATE",
+  "RECIPIENT_ZERO",
+  "MAX_FEE_TOO_LOW",
+  "TOKEN_NOT_SUPPORTED",
+  "LEAF_NOT_FOUND",
+  "LEAF_PROOF_INVALID",
+  "NOTHING_DUE",
+  "CLAIMS_DISABLED",
+  // disputes
+  "DISPUTE_EPOCH_UNKNOWN",
+  "DISPUTE_WINDOW_CLOSED",
+  "DISPUTE_MIXED_EPOCHS",
+  "DISPUTE_EMPTY",
+  // configuration
+  "CONFIG_INVALID",
+] as const;
+
+export type ApiErrorCode = (typeof apiErrorCodes)[number];
+export type VerifierErrorCode = FaultCode | ApiErrorCode;

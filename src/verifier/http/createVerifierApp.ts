@@ -1,0 +1,150 @@
+import express, { type NextFunction, type Request, type Response } from "express";
+import type { Logger } from "pino";
+import type { Auditor } from "../audit/createAuditor.ts";
+import type { ClaimRelayer } from "../claims/createClaimRelayer.ts";
+import type { DisputeDesk } from "../disputes/createDisputeDesk.ts";
+import { VerifierError } from "../errors/VerifierError.ts";
+import type { VerifierMetrics } from "../metrics/createVerifierMetrics.ts";
+import type { VerifierStore } from "../store/openVerifierStore.ts";
+
+export type VerifierAppDeps = {
+  store: VerifierStore;
+  auditor: Auditor;
+  disputes: DisputeDesk;
+  claims: ClaimRelayer | undefined;
+  metrics: VerifierMetrics;
+  /** What /healthz reports; `ok: false` answers 503. */
+  health: () => Record<string, unknown> & { ok: boolean };
+  bodyLimitBytes: number;
+  logger?: Logger;
+};
+
+/**
+ * The verifier's HTTP API (docs/api.md, "Verifier"): evidence, epoch audits, disputes, paid claims, health and
+ * metrics. JSON in and out; every error is `{ code, message, details? }` with the right status.
+ */
+export function createVerifierApp(deps: VerifierAppDeps): express.Express {
+  const { store, auditor, disputes, claims, metrics, logger } = deps;
+  const app = express();
+  app.disable("x-powered-by");
+  app.set("etag", false);
+
+  app.use((req, res, next) => {
+    res.on("finish", () => metrics.httpRequests.inc({ route: (req.route?.path as string | undefined) ?? "unmatched", status: String(res.statusCode) }));
+    next();
+  });
+  const json = express.json({ limit: deps.bodyLimitBytes, strict: false, type: () => true });
+  const requireJson = (req: Request, _res: Response, next: NextFunction) => {
+    if (!req.is("application/json")) return next(new VerifierError("REQUEST_UNSUPPORTED_MEDIA_TYPE", "Send the body as Content-Type: application/json.", { status: 415 }));
+    next();
+  };
+
+  app.get("/healthz", (_req, res) => {
+    const h = deps.health();
+    res.status(h.ok ? 200 : 503).json(h);
+  });
+  app.get("/metrics", async (_req, res) => {
+    res.type(metrics.registry.contentType).send(await metrics.registry.metrics());
+  });
+
+  app.get("/v1/evidence/:hash", (req, res) => {
+    const hash = String(req.params.hash).toLowerCase();
+    if (!/^0x[0-9a-f]{64}$/.test(hash)) throw new VerifierError("REQUEST_INVALID", "The evidence hash must be 0x-hex of 32 bytes.", { data: { path: "hash" } });
+    const row = store.sqlite.prepare("SELECT bytes FROM evidence WHERE hash = ?").get(hash) as { bytes: Buffer } | undefined;
+    if (!row) throw new VerifierError("NOT_FOUND", `No evidence with hash ${hash}.`, { status: 404 });
+    res.type("application/json").send(row.bytes);
+  });
+
+  const challengeStatus = (id: number) => (store.sqlite.prepare("SELECT status FROM challenges WHERE id = ?").get(id) as { status: string } | undefined)?.status;
+  app.get("/v1/epochs/:epoch", (req, res) => {
+    const epoch = parseEpoch(String(req.params.epoch));
+    const found = auditor.getEpochAudit(epoch);
+    if (!found) throw new VerifierError("NOT_FOUND", `Epoch ${epoch} has not been seen posted.`, { status: 404 });
+    res.json(epochView(challengeStatus, found.post, found.audit, auditor));
+  });
+  app.get("/v1/epochs", (_req, res) => {
+    const rows = store.sqlite.prepare("SELECT * FROM posts ORDER BY block_number DESC, log_index DESC LIMIT 100").all() as Parameters<typeof epochView>[1][];
+    res.json({ posts: rows.map((p) => epochView(challengeStatus, p, auditor.getAudit(p.id), auditor)) });
+  });
+
+  app.post("/v1/disputes", requireJson, json, async (req, res) => {
+    const epoch = req.query.epoch === undefined ? undefined : parseEpoch(String(req.query.epoch));
+    const view = await disputes.submit(req.body, epoch === undefined ? {} : { epoch });
+    res.status(view.status === "waiting" || view.status === "received" ? 202 : 201).json(view);
+  });
+  app.get("/v1/disputes/:id", (req, res) => {
+    const view = disputes.view(String(req.params.id));
+    if (!view) throw new VerifierError("NOT_FOUND", `No dispute ${req.params.id}.`, { status: 404 });
+    res.json(view);
+  });
+
+  app.post("/v1/claims", requireJson, json, async (req, res) => {
+    if (!claims) throw new VerifierError("CLAIMS_DISABLED", "This verifier does not relay claims.", { status: 503 });
+    const { created, claim } = await claims.submit(req.body);
+    res.status(created ? 202 : 200).json(claim);
+  });
+  app.get("/v1/claims/:id", (req, res) => {
+    if (!claims) throw new VerifierError("CLAIMS_DISABLED", "This verifier does not relay claims.", { status: 503 });
+    const claim = claims.get(String(req.params.id));
+    if (!claim) throw new VerifierError("NOT_FOUND", `No claim ${req.params.id}.`, { status: 404 });
+    res.json(claim);
+  });
+
+  app.use((_req, _res, next) => next(new VerifierError("NOT_FOUND", "No such endpoint.", { status: 404 })));
+  app.use((err: unknown, _req: Request, res: Response, _next: NextFunction) => {
+    const e = err as { type?: string; status?: number };
+    if (err instanceof VerifierError) return res.status(err.status).json(err.toJSON());
+    if (e.type === "entity.too.large") return res.status(413).json({ code: "REQUEST_TOO_LARGE", message: `The body is over ${deps.bodyLimitBytes} bytes.` });
+    if (e.type === "entity.parse.failed") return res.status(400).json({ code: "REQUEST_INVALID_JSON", message: "The body is not valid JSON." });
+    if (typeof e.status === "number" && e.status >= 400 && e.status < 500) return res.status(e.status).json({ code: "REQUEST_INVALID", message: String((err as Error).message) });
+    logger?.error({ err }, "request failed");
+    const unavailable = /fetch failed|ECONNREFUSED|HttpRequestError|timed out/i.test(String((err as Error)?.message ?? err));
+    return unavailable
+      ? res.status(503).json({ code: "SERVICE_UNAVAILABLE", message: "The chain's RPC is not answering; retry with backoff." })
+      : res.status(500).json({ code: "INTERNAL", message: "Something went wrong; retry with backoff." });
+  });
+  return app;
+}
+
+function parseEpoch(s: string): bigint {
+  if (!/^(0|[1-9][0-9]{0,15})$/.test(s)) throw new VerifierError("REQUEST_INVALID", "The epoch must be a non-negative integer.", { data: { path: "epoch" } });
+  return BigInt(s);
+}
+
+function epochView(
+  onChainStatus: (challengeId: number) => string | undefined,
+  post: { id: string; epoch: number; aggregator: string; root: string; bundle_hash: string; bundle_uri: string; block_number: number; posted_at_s: number; rejected_by: number | null },
+  audit: ReturnType<Auditor["getAudit"]>,
+  auditor: Auditor,
+): Record<string, unknown> {
+  return {
+    epoch: String(post.epoch),
+    post: {
+      id: post.id,
+      aggregator: post.aggregator,
+      root: post.root,
+      bundleHash: post.bundle_hash,
+      bundleURI: post.bundle_uri,
+      blockNumber: String(post.block_number),
+      postedAt: String(post.posted_at_s),
+      rejectedByChallenge: post.rejected_by === null ? null : String(post.rejected_by),
+    },
+    audit: audit
+      ? {
+          status: audit.status,
+          fault: audit.fault,
+          findings: audit.findings ? JSON.parse(audit.findings) : null,
+          evidenceHash: audit.evidence_hash,
+          evidenceURI: audit.evidence_hash ? auditor.evidenceUri(audit.evidence_hash) : null,
+          recomputedRoot: audit.recomputed_root,
+          attempts: audit.attempts,
+          lastError: audit.last_error,
+          challenge: {
+            status: audit.challenge_status,
+            challengeId: audit.challenge_id === null ? null : String(audit.challenge_id),
+            onChain: audit.challenge_id === null ? null : (onChainStatus(audit.challenge_id) ?? null),
+          },
+        }
+      : null,
+  };
+}

@@ -1,0 +1,172 @@
+import { keccak256, TransactionReceiptNotFoundError, type Hex as ViemHex, type LocalAccount, type TransactionReceipt } from "viem";
+import type { Logger } from "pino";
+import type { Address, Hex } from "../../protocol/types.ts";
+import type { VerifierPublicClient } from "../chain/types.ts";
+import type { VerifierStore } from "../store/openVerifierStore.ts";
+
+export type TxRow = {
+  id: number;
+  kind: string;
+  ref: string;
+  nonce: number;
+  hash: Hex;
+  raw: Hex;
+  gas_price: string;
+  gas_limit: string;
+  status: "signed" | "mined" | "reverted" | "dropped";
+  mined_block: number | null;
+  gas_used: string | null;
+  error: string | null;
+};
+
+export type TxOutcome =
+  | { status: "mined" | "reverted"; tx: TxRow; receipt: TransactionReceipt }
+  | { status: "dropped"; tx: TxRow; reason: string };
+
+export type TxRequest = {
+  kind: string;
+  ref: string;
+  to: Address;
+  data: Hex;
+  value?: bigint;
+  gas: bigint;
+  gasPrice: bigint;
+  /** Runs inside the SQLite transaction that records the signed transaction, before anything is broadcast. */
+  record?: (txId: number, hash: Hex) => void;
+};
+
+/**
+ * Sends the verifier's transactions so that a crash never causes a double submission: each transaction is signed
+ * locally with an explicit nonce and recorded (hash, raw bytes, nonce) in SQLite, together with whatever the caller
+ * marks as submitted, before it is broadcast. `reconcile()` (run at start and on every tick) looks each unsettled
+ * transaction up: mined or reverted → handed to the kind's handler; unknown to the node → broadcast again (the same
+ * bytes, so at most one can ever be mined); its nonce used by something else → dropped, and the handler requeues.
+ * One account, one sender: nonces are assigned under a lock.
+ */
+export function createTxSender(options: {
+  client: VerifierPublicClient;
+  account: LocalAccount;
+  chainId: number;
+  store: VerifierStore;
+  logger?: Logger;
+}) {
+  const { client, account, store, logger } = options;
+  const { sqlite } = store;
+  const handlers = new Map<string, (outcome: TxOutcome) => void | Promise<void>>();
+  let lock: Promise<unknown> = Promise.resolve();
+  const locked = <T>(fn: () => Promise<T>): Promise<T> => {
+    const run = lock.then(fn, fn);
+    lock = run.catch(() => {});
+    return run;
+  };
+
+  const nextNonce = async (): Promise<number> => {
+    const pending = await client.getTransactionCount({ address: account.address, blockTag: "pending" });
+    const row = sqlite.prepare("SELECT MAX(nonce) AS n FROM transactions WHERE status IN ('signed', 'mined', 'reverted')").get() as { n: number | null };
+    return Math.max(pending, row.n === null ? 0 : row.n + 1);
+  };
+
+  const broadcast = async (tx: Pick<TxRow, "id" | "hash" | "raw">): Promise<"sent" | "unknown" | string> => {
+    try {
+      await client.sendRawTransaction({ serializedTransaction: tx.raw as ViemHex });
+      return "sent";
+    } catch (err) {
+      const text = `${(err as Error).message ?? err}`;
+      if (/already known|already imported|known transaction|nonce too low|nonce has already been used/i.test(text)) return "sent";
+      // A network failure leaves the fate of the bytes unknown (reconcile will look again); any answer from the node
+      // that is not "already known" means it will never mine them.
+      const walk = (err as { walk?: (f: (e: unknown) => boolean) => unknown }).walk;
+      const network = walk?.call(err, (e) => ["HttpRequestError", "TimeoutError", "WebSocketRequestError"].includes((e as { name?: string }).name ?? ""));
+      if (network || !walk) return "unknown";
+      return text;
+    }
+  };
+
+  return {
+    account: account.address.toLowerCase() as Address,
+    /** Registers what to do when a transaction of `kind` is mined, reverted or dropped. */
+    onOutcome(kind: string, handler: (outcome: TxOutcome) => void | Promise<void>): void {
+      handlers.set(kind, handler);
+    },
+    /** Signs, records and broadcasts. Returns the recorded transaction; its fate arrives through the handler. */
+    send(req: TxRequest): Promise<TxRow> {
+      return locked(async () => {
+        const nonce = await nextNonce();
+        const raw = (await account.signTransaction({
+          chainId: options.chainId,
+          type: "legacy",
+          nonce,
+          to: req.to,
+          data: req.data,
+          value: req.value ?? 0n,
+          gas: req.gas,
+          gasPrice: req.gasPrice,
+        })) as Hex;
+        const hash = keccak256(raw) as Hex;
+        const now = Date.now();
+        const id = sqlite.transaction(() => {
+          const r = sqlite
+            .prepare(
+              `INSERT INTO transactions (kind, ref, nonce, hash, raw, gas_price, gas_limit, status, created_at, updated_at)
+               VALUES (?, ?, ?, ?, ?, ?, ?, 'signed', ?, ?)`,
+            )
+            .run(req.kind, req.ref, nonce, hash, raw, req.gasPrice.toString(), req.gas.toString(), now, now);
+          const txId = Number(r.lastInsertRowid);
+          req.record?.(txId, hash);
+          return txId;
+        })();
+        const sent = await broadcast({ id, hash, raw });
+        if (sent !== "sent" && sent !== "unknown") {
+          logger?.error({ kind: req.kind, ref: req.ref, hash, error: sent }, "the node refused a transaction");
+          sqlite.prepare("UPDATE transactions SET status = 'dropped', error = ?, updated_at = ? WHERE id = ?").run(sent.slice(0, 500), Date.now(), id);
+          const tx = sqlite.prepare("SELECT * FROM transactions WHERE id = ?").get(id) as TxRow;
+          await handlers.get(req.kind)?.({ status: "dropped", tx, reason: sent });
+          return tx;
+        }
+        logger?.info({ kind: req.kind, ref: req.ref, hash, nonce }, "transaction broadcast");
+        return sqlite.prepare("SELECT * FROM transactions WHERE id = ?").get(id) as TxRow;
+      });
+    },
+    /** Settles every recorded transaction that is not settled yet (see above). */
+    reconcile(): Promise<void> {
+      return locked(async () => {
+        const open = sqlite.prepare("SELECT * FROM transactions WHERE status = 'signed' ORDER BY nonce ASC").all() as TxRow[];
+        if (open.length === 0) return;
+        const latestNonce = await client.getTransactionCount({ address: account.address, blockTag: "latest" });
+        for (const tx of open) {
+          let receipt: TransactionReceipt | undefined;
+          try {
+            receipt = await client.getTransactionReceipt({ hash: tx.hash });
+          } catch (err) {
+            if (!(err instanceof TransactionReceiptNotFoundError)) throw err;
+          }
+          // The handler runs before the transaction is marked settled: after a crash in between it simply runs
+          // again (handlers are idempotent), so no outcome is ever lost.
+          if (receipt) {
+            const status = receipt.status === "success" ? "mined" : "reverted";
+            const row: TxRow = { ...tx, status, mined_block: Number(receipt.blockNumber), gas_used: receipt.gasUsed.toString() };
+            logger?.info({ kind: tx.kind, ref: tx.ref, hash: tx.hash, status }, "transaction settled");
+            await handlers.get(tx.kind)?.({ status, tx: row, receipt });
+            sqlite
+              .prepare("UPDATE transactions SET status = ?, mined_block = ?, gas_used = ?, updated_at = ? WHERE id = ?")
+              .run(status, Number(receipt.blockNumber), receipt.gasUsed.toString(), Date.now(), tx.id);
+          } else if (latestNonce > tx.nonce) {
+            const reason = "nonce used by another transaction";
+            logger?.warn({ kind: tx.kind, ref: tx.ref, hash: tx.hash }, "transaction dropped: its nonce was used by another");
+            await handlers.get(tx.kind)?.({ status: "dropped", tx: { ...tx, status: "dropped", error: reason }, reason });
+            sqlite.prepare("UPDATE transactions SET status = 'dropped', error = ?, updated_at = ? WHERE id = ?").run(reason, Date.now(), tx.id);
+          } else {
+            const sent = await broadcast(tx);
+            if (sent !== "sent" && sent !== "unknown") logger?.warn({ hash: tx.hash, error: sent }, "rebroadcast refused; will retry");
+          }
+        }
+      });
+    },
+    /** Transactions recorded but not settled yet. */
+    pendingCount(): number {
+      return (sqlite.prepare("SELECT COUNT(*) AS n FROM transactions WHERE status = 'signed'").get() as { n: number }).n;
+    },
+  };
+}
+
+export type TxSender = ReturnType<typeof createTxSender>;

@@ -1,0 +1,75 @@
+import assert from "node:assert/strict";
+import { spawnSync } from "node:child_process";
+import { writeFileSync } from "node:fs";
+import { join, resolve } from "node:path";
+import { describe, it } from "node:test";
+import { loadConfig } from "../../src/aggregator/config/loadConfig.ts";
+import { AggregatorError } from "../../src/aggregator/errors/AggregatorError.ts";
+import { makeWorkDir } from "./helpers/aggregatorProcess.ts";
+
+const root = resolve(import.meta.dirname, "../..");
+const dir = makeWorkDir("config");
+const KEY = `0x${"ab".repeat(32)}`;
+const DIST = `0x${"cd".repeat(20)}`;
+
+function write(name: string, value: unknown): string {
+  const path = join(dir, name);
+  writeFileSync(path, typeof value === "string" ? value : JSON.stringify(value));
+  return path;
+}
+
+function fieldOf(fn: () => unknown): string {
+  try {
+    fn();
+  } catch (err) {
+    assert.ok(err instanceof AggregatorError, String(err));
+    assert.equal(err.code, "CONFIG_INVALID");
+    return err.data!.field as string;
+  }
+  assert.fail("expected CONFIG_INVALID");
+}
+
+describe("aggregator configuration", () => {
+  const minimal = { chain: { rpcUrl: "http://127.0.0.1:8545", distributor: DIST } };
+
+  it("reads the file, applies defaults, resolves paths against the file and lets MESHPAY_* variables win", () => {
+    const file = write("ok.json", { ...minimal, storage: { path: "data/a.db" }, http: { port: 9000 } });
+    const c = loadConfig({ file, env: { MESHPAY_AGGREGATOR_PRIVATE_KEY: KEY, MESHPAY_HTTP_PORT: "9100", MESHPAY_FAULT: "inflate-bytes:3" } });
+    assert.equal(c.http.port, 9100);
+    assert.equal(c.http.publicUrl, "http://127.0.0.1:9100");
+    assert.equal(c.storage.path, join(dir, "data/a.db"));
+    assert.equal(c.storage.synchronous, "FULL");
+    assert.equal(c.posting.privateKey, KEY);
+    assert.equal(c.ingest.maxReceiptsPerBatch, 5000);
+    assert.equal(c.http.maxBodyBytes, 4 * 1024 * 1024);
+    assert.deepEqual(c.fault, { kind: "inflate-bytes", epoch: 3 });
+  });
+
+  it("names the field of every invalid setting", () => {
+    const env = { MESHPAY_AGGREGATOR_PRIVATE_KEY: KEY };
+    assert.equal(fieldOf(() => loadConfig({ file: write("a.json", { chain: { rpcUrl: "http://x" } }), env })), "chain.distributor");
+    assert.equal(fieldOf(() => loadConfig({ file: write("b.json", { chain: { ...minimal.chain, distributor: "0x12" } }), env })), "chain.distributor");
+    assert.equal(fieldOf(() => loadConfig({ file: write("c.json", { ...minimal, http: { port: 70000 } }), env })), "http.port");
+    assert.equal(fieldOf(() => loadConfig({ file: write("d.json", { ...minimal, fault: { kind: "steal-everything", epoch: 1 } }), env })), "fault.kind");
+    assert.equal(fieldOf(() => loadConfig({ file: write("e.json", { ...minimal, fault: { kind: "forge-receipt" } }), env })), "fault.epoch");
+    assert.equal(fieldOf(() => loadConfig({ file: write("f.json", { ...minimal, chain: { ...minimal.chain, rpcUrl: "ftp://x" } }), env })), "chain.rpcUrl");
+    assert.equal(fieldOf(() => loadConfig({ file: write("g.json", { ...minimal, storage: { synchronous: "OFF" } }), env })), "storage.synchronous");
+    assert.equal(fieldOf(() => loadConfig({ file: write("h.json", { ...minimal, http: { prot: 1 } }), env })), "http.prot");
+    assert.equal(fieldOf(() => loadConfig({ file: write("i.json", "{ not json"), env })), "(file)");
+    assert.equal(fieldOf(() => loadConfig({ file: write("j.json", minimal), env: {} })), "posting.privateKey");
+    assert.equal(fieldOf(() => loadConfig({ file: write("k.json", minimal), env: { MESHPAY_AGGREGATOR_PRIVATE_KEY: "0x1234" } })), "posting.privateKey");
+    assert.equal(fieldOf(() => loadConfig({ file: write("l.json", minimal), env: { ...env, MESHPAY_HTTP_PORT: "eighty" } })), "http.port");
+  });
+
+  it("exits with code 2 and a message naming the field when started with an invalid file", () => {
+    const file = write("bad.json", { ...minimal, chain: { ...minimal.chain, pollIntervalMs: -5 } });
+    const r = spawnSync(resolve(root, "node_modules/.bin/node"), [resolve(root, "src/aggregator/main.ts"), "--config", file], {
+      encoding: "utf8",
+      env: { PATH: process.env.PATH, MESHPAY_AGGREGATOR_PRIVATE_KEY: KEY },
+      timeout: 20_000,
+    });
+    assert.equal(r.status, 2, r.stderr);
+    assert.match(r.stderr, /CONFIG_INVALID: Invalid configuration: chain\.pollIntervalMs/);
+    assert.ok(!r.stderr.includes(KEY.slice(2)), "the key is never printed");
+  });
+});

@@ -1,0 +1,129 @@
+// End to end with the real services: the broadcaster's ticket from `meshpay ticket issue`, receipts signed by the
+// relay SDK's receiver and submitted by its relay to the real aggregator process, which closes the epoch, posts its
+// root and publishes its bundle; then `meshpay receipts`, `meshpay rewards` from the bundle and from the aggregator's
+// leaf endpoint, `meshpay audit epoch` and `audit proof` on the aggregator's own bundle, and `meshpay claim`.
+import assert from "node:assert/strict";
+import { after, before, describe, it } from "node:test";
+import { rmSync } from "node:fs";
+import { join } from "node:path";
+import { createPublicClient, http } from "viem";
+import { privateKeyToAccount } from "viem/accounts";
+import { distributorAbi } from "../../src/cli/abi/cliAbi.ts";
+import type { Address, Hex } from "../../src/protocol/types.ts";
+import { createReceiver } from "../../src/relay-sdk/receiver/createReceiver.ts";
+import { createViewerSessionKey } from "../../src/relay-sdk/receiver/createViewerSessionKey.ts";
+import { createRelay } from "../../src/relay-sdk/relay/createRelay.ts";
+import { signedViewerTicketFromJson } from "../../src/protocol/wire/signedViewerTicketFromJson.ts";
+import { aggregatorConfig, makeWorkDir, startAggregatorProcess, waitFor, type AggregatorProcess } from "../aggregator/helpers/aggregatorProcess.ts";
+import { createPoolWithCli, deployWithCli, DEV_KEYS, type CliChain } from "./helpers/deployWithCli.ts";
+import { freePort, mineAt } from "./helpers/startHardhatNode.ts";
+
+const BROADCASTER = DEV_KEYS[1];
+const RELAY = DEV_KEYS[3];
+const relay = privateKeyToAccount(RELAY).address.toLowerCase() as Address;
+const EPOCH_SECONDS = 6n;
+const GRACE_SECONDS = 1n;
+
+describe("meshpay end to end with the real aggregator and relay SDK", () => {
+  let chain: CliChain;
+  let aggregator: AggregatorProcess;
+  let pool: Hex;
+  let genesis: bigint;
+  let aggregatorDir: string | undefined;
+  const store = () => join(chain.dir, "relay.sqlite");
+
+  before(async () => {
+    // Epoch 0 starts 18 s from now (after the setup below) and lasts 6 s plus 1 s of grace.
+    genesis = BigInt(Math.floor(Date.now() / 1000)) + 18n;
+    chain = await deployWithCli("e2e", ["--epoch-seconds", String(EPOCH_SECONDS), "--grace-seconds", String(GRACE_SECONDS), "--genesis-time", String(genesis)]);
+    pool = await createPoolWithCli(chain, BROADCASTER, "1000");
+    for (const args of [["dev", "mint", "1000"], ["pool", "fund", pool, "1000"]]) assert.equal((await chain.run(args, { key: BROADCASTER })).code, 0);
+    const dir = makeWorkDir("cli-e2e");
+    aggregatorDir = dir;
+    aggregator = await startAggregatorProcess({
+      dir,
+      config: aggregatorConfig({
+        dir,
+        port: await freePort(),
+        rpcUrl: chain.node.url,
+        distributor: chain.deployment.distributor,
+        fromBlock: BigInt(chain.deployment.fromBlock),
+        overrides: { posting: { enabled: true, autoRegister: true, resendAfterMs: 5000 }, log: { level: "warn" } },
+      }),
+      env: { MESHPAY_AGGREGATOR_PRIVATE_KEY: DEV_KEYS[5] },
+    });
+  });
+  after(async () => {
+    await aggregator?.kill();
+    await chain?.close();
+    if (aggregatorDir) rmSync(aggregatorDir, { recursive: true, force: true });
+  });
+
+  it("carries a CLI-issued ticket's receipts through the relay SDK to the aggregator, which posts the epoch", async () => {
+    const viewer = createViewerSessionKey();
+    const issued = await chain.run(
+      ["--json", "ticket", "issue", pool, "--viewer", viewer.address, "--stream", "e2e", "--not-before", String(genesis * 1000n), "--valid-for", "1h"],
+      { key: BROADCASTER },
+    );
+    assert.equal(issued.code, 0, issued.stdout + issued.stderr);
+    const domain = { chainId: chain.deployment.chainId, verifyingContract: chain.deployment.distributor };
+    const receiver = createReceiver({ domain, ticket: signedViewerTicketFromJson(issued.json().signedTicket), sessionKey: viewer, now: () => Number(genesis) * 1000 + 1000 });
+    const relayNode = await createRelay({ dbPath: store(), aggregatorUrl: aggregator.url, relay, domain, retry: { baseDelayMs: 0 } });
+    try {
+      await relayNode.addTicket(issued.json().signedTicket);
+      for (let chunk = 0; chunk < 20; chunk++) {
+        const bytes = new Uint8Array(1_000_000).fill(chunk);
+        await relayNode.addReceipt(receiver.signChunk({ bytes, relay, segment: 0, chunk }).signed);
+      }
+      const flushed = await relayNode.flush();
+      assert.equal(flushed.batches[0]?.accepted, 20, JSON.stringify(flushed));
+    } finally {
+      await relayNode.close();
+    }
+    const receipts = await chain.run(["--json", "receipts", "--store", store()]);
+    assert.equal(receipts.code, 0, receipts.stderr);
+    assert.equal(receipts.json().totals.accepted.receipts, 20);
+    assert.equal(receipts.json().byPool[0].epoch, 0);
+
+    // Epoch 0 closes at genesis + 7 s by the aggregator's clock and by the chain's: then it posts.
+    const closesAt = genesis + EPOCH_SECONDS + GRACE_SECONDS;
+    await waitFor("epoch 0 to close", async () => Date.now() >= Number(closesAt) * 1000 + 200, 60_000, 100);
+    await mineAt(chain.node.url, closesAt);
+    const client = createPublicClient({ transport: http(chain.node.url) });
+    await waitFor("the aggregator to post epoch 0", async () => {
+      await mineAt(chain.node.url, 0n);
+      const state = await client.readContract({ address: chain.deployment.distributor, abi: distributorAbi, functionName: "systemState" });
+      return state.nextEpoch >= 1n;
+    }, 60_000, 500);
+  });
+
+  it("shows the same rewards from the aggregator's leaf endpoint as from its public bundle", async () => {
+    const fromBundle = await chain.run(["--json", "rewards", "--account", relay]);
+    const fromAggregator = await chain.run(["--json", "rewards", "--account", relay, "--aggregator", aggregator.url]);
+    assert.equal(fromBundle.code, 0, fromBundle.stdout + fromBundle.stderr);
+    assert.equal(fromAggregator.code, 0, fromAggregator.stdout + fromAggregator.stderr);
+    assert.equal(fromBundle.json().source, "bundle");
+    assert.equal(fromAggregator.json().source, "aggregator");
+    assert.deepEqual(fromAggregator.json().pools, fromBundle.json().pools);
+    const [p] = fromBundle.json().pools;
+    assert.deepEqual([p.poolId, p.earned.amount, p.pending.amount], [pool, "20", "20"]);
+  });
+
+  it("audits the aggregator's own bundle: every receipt re-verified, the root recomputed, the payout proven", async () => {
+    const epoch = await chain.run(["--json", "audit", "epoch", "0"]);
+    assert.equal(epoch.code, 0, epoch.stdout + epoch.stderr);
+    assert.equal(epoch.json().ok, true, JSON.stringify(epoch.json().findings));
+    assert.equal(epoch.json().counts.validReceipts, 20);
+    const proof = await chain.run(["--json", "audit", "proof", pool, relay, "--epoch", "0"]);
+    assert.equal(proof.code, 0, proof.stdout + proof.stderr);
+    assert.equal(proof.json().ok, true);
+  });
+
+  it("claims once the challenge window has passed", async () => {
+    const latest = await createPublicClient({ transport: http(chain.node.url) }).getBlock();
+    await mineAt(chain.node.url, latest.timestamp + 301n);
+    const r = await chain.run(["--json", "claim"], { key: RELAY });
+    assert.equal(r.code, 0, r.stdout + r.stderr);
+    assert.equal(r.json().paid[0].amount.amount, "20");
+  });
+});

@@ -1,0 +1,49 @@
+// Test helper: runs the verifier service in this process against a test chain, configured through its real config
+// loader (a file plus environment), with its own SQLite file and data directory.
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { pino } from "pino";
+import { loadVerifierConfig } from "../../../src/verifier/config/loadVerifierConfig.ts";
+import { startVerifier } from "../../../src/verifier/startVerifier.ts";
+import type { VerifierChain } from "./verifierChain.ts";
+
+const dirs: string[] = [];
+process.once("exit", () => {
+  for (const d of dirs) rmSync(d, { recursive: true, force: true });
+});
+
+/** A fresh temporary directory, removed when the test process exits. */
+export function makeDataDir(prefix = "meshpay-verifier-"): string {
+  const dir = mkdtempSync(join(tmpdir(), prefix));
+  dirs.push(dir);
+  return dir;
+}
+
+export function writeVerifierConfig(dir: string, chain: Pick<VerifierChain, "distributor" | "deployBlock" | "token">, overrides: Record<string, unknown> = {}): string {
+  const file = join(dir, "verifier.json");
+  const config = {
+    rpcUrl: "http://127.0.0.1:1",
+    distributor: chain.distributor.address,
+    startBlock: Number(chain.deployBlock),
+    confirmations: 0,
+    pollIntervalMs: 200,
+    dataDir: "./data",
+    http: { host: "127.0.0.1", port: 0 },
+    audit: { bundleDeadlineSeconds: 5, bundleTimeoutMs: 2_000 },
+    claims: { batchWaitMs: 0, minDeadlineSeconds: 30, tokenPerEth: { [chain.token.address]: "3000000000" } },
+    logLevel: process.env.VERIFIER_TEST_LOG ?? "silent",
+    ...overrides,
+  };
+  writeFileSync(file, JSON.stringify(config, null, 2));
+  return file;
+}
+
+/** The verifier with its loop off: the test drives it with `tick()`. */
+export async function startTestVerifier(chain: VerifierChain, overrides: Record<string, unknown> = {}, dir = makeDataDir()) {
+  const file = writeVerifierConfig(dir, chain, overrides);
+  const config = loadVerifierConfig({ file, env: { MESHPAY_VERIFIER_PRIVATE_KEY: chain.verifierKey } });
+  const logger = pino({ level: config.logLevel });
+  const verifier = await startVerifier({ config, transport: chain.transport, logger, loop: false });
+  return Object.assign(verifier, { dir, config });
+}

@@ -1,0 +1,40 @@
+import assert from "node:assert/strict";
+import { join } from "node:path";
+import { describe, it } from "node:test";
+import { getTableColumns, getTableName } from "drizzle-orm";
+import { migrations } from "../../src/verifier/store/migrations.ts";
+import { openVerifierStore } from "../../src/verifier/store/openVerifierStore.ts";
+import * as schema from "../../src/verifier/store/schema.ts";
+import { makeDataDir } from "./helpers/startTestVerifier.ts";
+
+describe("openVerifierStore", () => {
+  it("creates the file in WAL mode, migrates once, and the drizzle schema matches the tables", () => {
+    const path = join(makeDataDir(), "nested", "verifier.db");
+    const store = openVerifierStore(path);
+    assert.equal(store.sqlite.pragma("journal_mode", { simple: true }), "wal");
+    assert.equal(store.sqlite.pragma("user_version", { simple: true }), migrations.length);
+    for (const table of Object.values(schema)) {
+      const name = getTableName(table);
+      const actual = (store.sqlite.prepare(`PRAGMA table_info(${name})`).all() as { name: string }[]).map((c) => c.name).sort();
+      const declared = Object.values(getTableColumns(table)).map((c) => c.name).sort();
+      assert.deepEqual(actual, declared, `table ${name}`);
+      assert.deepEqual(store.db.select().from(table).all(), []);
+    }
+    store.close();
+    const again = openVerifierStore(path);
+    assert.equal(again.sqlite.pragma("user_version", { simple: true }), migrations.length);
+    again.close();
+  });
+
+  it("keeps one live claim per authorization nonce, but lets a failed one be replaced", () => {
+    const store = openVerifierStore(join(makeDataDir(), "verifier.db"));
+    const insert = (id: string, status: string) =>
+      store.sqlite
+        .prepare("INSERT INTO claims (id, status, pool_id, account, recipient, max_fee, nonce, deadline, signature, created_at, updated_at) VALUES (?, ?, 'p', 'a', 'r', '1', '0', 1, 's', 0, 0)")
+        .run(id, status);
+    insert("c1", "failed");
+    insert("c2", "queued");
+    assert.throws(() => insert("c3", "queued"), /UNIQUE/);
+    store.close();
+  });
+});

@@ -82,12 +82,11 @@ describe("simulator end to end: real aggregator process, real local chain", () =
     const forged = summary.relays.find((r) => r.cheater)!.forged;
     assert.ok(forged.submitted > 10);
     assert.equal(forged.accepted, 0, "no forged claim was credited to the cheater");
-    // KNOWN AGGREGATOR ISSUE (reported): a replay of another relay's receipt that is already stored is answered
-    // already_accepted instead of RECEIPT_RELAY_MISMATCH (createIngestor checks the receiptId first). Nothing is
-    // credited to the cheater either way; tighten to `rejected === submitted` once fixed.
+    // A replay of another relay's receipt is refused even when the aggregator already stored that receipt.
     const replay = forged.byMode.replay;
     assert.ok(replay.submitted > 0);
-    assert.equal(replay.rejected + replay.alreadyAccepted, replay.submitted);
+    assert.equal(replay.rejected, replay.submitted);
+    assert.equal(replay.alreadyAccepted, 0);
     assert.equal(replay.rejectedByCode.RECEIPT_RELAY_MISMATCH, replay.rejected);
     for (const mode of ["wrong-signer", "fake-ticket", "replay-rewrite"] as const) {
       assert.equal(forged.byMode[mode].rejected, forged.byMode[mode].submitted, mode);

@@ -176,7 +176,10 @@ export function createIngestor(options: IngestorOptions): Ingestor {
             verifier,
           });
           const receiptId = result.receiptId ?? toHex(verifier.receiptDigest(r));
-          if (inBatch !== undefined && inBatch.receiptId === receiptId) {
+          // The same receipt again is a harmless retry only from the relay it credits; from another relay's batch it
+          // is a replay, refused with RECEIPT_RELAY_MISMATCH (and RECEIPT_DUPLICATE) below.
+          const ownRetry = r.relay === relay;
+          if (ownRetry && inBatch !== undefined && inBatch.receiptId === receiptId) {
             already(index, receiptId, inBatch.epoch);
             continue;
           }
@@ -186,7 +189,7 @@ export function createIngestor(options: IngestorOptions): Ingestor {
           if (!result.ok || extra.length > 0) {
             // A ticket the database does not hold has no stored receipt (receipts are stored with their ticket).
             const stored = inBatch ?? (ticket.stored ? store.findByUniqueness(r.ticketHash, segment, r.chunk) : undefined);
-            if (stored !== undefined && stored.receiptId === receiptId) {
+            if (ownRetry && stored !== undefined && stored.receiptId === receiptId) {
               already(index, receiptId, stored.epoch);
               continue;
             }

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
-# The project's whole test suite: Solidity fuzz/invariant tests, then the TypeScript tests.
+# The project's whole test suite: types, Solidity fuzz/invariant tests and the gas snapshot, then every TypeScript test.
 set -euo pipefail
 cd "$(dirname "$0")/.."
+npx tsc --noEmit -p .
 npx hardhat test solidity
 npx hardhat test nodejs

@@ -15,6 +15,7 @@ import { createFastKeccak256 } from "../../src/protocol/hash/createFastKeccak256
 import { signClaimAuthorization } from "../../src/protocol/messages/signClaimAuthorization.ts";
 import { buildRewardTree, type RewardTree } from "../../src/protocol/tree/buildRewardTree.ts";
 import type { RewardLeaf } from "../../src/protocol/types.ts";
+import { rewardDistributorAbi } from "../../src/contracts/abis.ts";
 import { recordResults } from "./results.ts";
 
 const EPOCH = 3_600n;
@@ -70,7 +71,10 @@ async function scenario(depth: number) {
     admin.account.address,
     config,
   ]);
-  const distributor = await viem.getContractAt("IRewardDistributor", core.address);
+  // The full ABI (core + extension) at the core's address; typed from the generated module.
+  const distributor = await viem.getContractAt("IRewardDistributor", core.address) as unknown as Awaited<
+    ReturnType<typeof viem.getContractAt<"IRewardDistributor">>
+  > & { write: Record<string, (...args: any[]) => Promise<Hex>>; abi: typeof rewardDistributorAbi };
   const token = await viem.deployContract("TestToken", ["Test USD", "TUSD", 6]);
   await distributor.write.prepareEpochRing([0n, 128n]);
   await distributor.write.prepareEpochRing([128n, 128n]);

@@ -4,7 +4,7 @@ import { join } from "node:path";
 import { after, before, describe, it } from "node:test";
 import { StandardMerkleTree } from "@openzeppelin/merkle-tree";
 import { keccak256 } from "viem";
-import { EMPTY_EPOCH_ROOT } from "../../src/aggregator/epoch/emptyEpochRoot.ts";
+import { EMPTY_EPOCH_ROOT } from "../../src/protocol/tree/emptyEpochRoot.ts";
 import { faultKinds, type FaultKind } from "../../src/aggregator/epoch/faultKinds.ts";
 import { prepareEpoch, type PrepareEpochInput, type PrepareEpochResult } from "../../src/aggregator/epoch/prepareEpoch.ts";
 import { REWARD_LEAF_TYPES, ZERO_HASH } from "../../src/protocol/constants.ts";

@@ -150,7 +150,7 @@ describe("RewardDistributor views", () => {
     const newest = leaf(account, s.poolId, 20n, 1n);
     await distributor.write.claim([newest, last.proof(newest)]);
     assert.deepEqual(await distributor.read.claimed([s.poolId, account]), [20n, 0n]);
-    assert.equal((await distributor.read.systemState()).claimableEnd, 20n);
+    assert.equal(((await distributor.read.systemState()) as { claimableEnd: bigint }).claimableEnd, 20n);
   });
 
 });

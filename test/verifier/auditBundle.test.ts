@@ -6,7 +6,7 @@ import { createNodeReceiptVerifier } from "../../src/protocol/node/createNodeRec
 import { signChunkReceipt } from "../../src/protocol/messages/signChunkReceipt.ts";
 import type { Hex, Keccak256, RewardLeaf } from "../../src/protocol/types.ts";
 import { auditBundle } from "../../src/verifier/audit/auditBundle.ts";
-import { EMPTY_EPOCH_ROOT } from "../../src/verifier/audit/emptyEpochRoot.ts";
+import { EMPTY_EPOCH_ROOT } from "../../src/protocol/tree/emptyEpochRoot.ts";
 import type { TicketCarry } from "../../src/verifier/audit/types.ts";
 import { createChainFacts } from "../../src/verifier/chain/createChainFacts.ts";
 import type { ChainFacts, PostedEpoch } from "../../src/verifier/chain/types.ts";

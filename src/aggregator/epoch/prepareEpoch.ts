@@ -11,7 +11,7 @@ import type { Address, Hex, Keccak256 } from "../../protocol/types.ts";
 import { ZERO_HASH } from "../../protocol/constants.ts";
 import { endLine, headerLine, leafLine, poolLine, receiptLine, ticketLine, type BundleReceipt } from "./bundleLines.ts";
 import { createBundleFile } from "./createBundleFile.ts";
-import { EMPTY_EPOCH_ROOT } from "./emptyEpochRoot.ts";
+import { EMPTY_EPOCH_ROOT } from "../../protocol/tree/emptyEpochRoot.ts";
 import type { FaultConfig } from "./faultKinds.ts";
 import { readBundleLeaves } from "./readBundleLeaves.ts";
 

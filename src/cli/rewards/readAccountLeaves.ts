@@ -4,7 +4,7 @@ import { hashRewardLeaf } from "../../protocol/tree/hashRewardLeaf.ts";
 import { verifyMerkleProof } from "../../protocol/tree/verifyMerkleProof.ts";
 import type { Address, Hex, RewardLeaf } from "../../protocol/types.ts";
 import { downloadBundle } from "../bundle/downloadBundle.ts";
-import { EMPTY_EPOCH_ROOT } from "../bundle/emptyEpochRoot.ts";
+import { EMPTY_EPOCH_ROOT } from "../../protocol/tree/emptyEpochRoot.ts";
 import { parseEpochBundle } from "../bundle/parseEpochBundle.ts";
 import type { Chain } from "../chain/connectChain.ts";
 import { listPoolIds } from "../chain/listPoolIds.ts";

@@ -7,7 +7,7 @@ import type { Bundle } from "../bundle/types.ts";
 import type { ChainFacts, PostedEpoch } from "../chain/types.ts";
 import { VerifierError } from "../errors/VerifierError.ts";
 import { createFindingCollector, type FindingCollector } from "./createFindingCollector.ts";
-import { EMPTY_EPOCH_ROOT } from "./emptyEpochRoot.ts";
+import { EMPTY_EPOCH_ROOT } from "../../protocol/tree/emptyEpochRoot.ts";
 import { recomputeEpoch } from "./recomputeEpoch.ts";
 import type { Finding, Recomputation, TicketCarry, TicketMap } from "./types.ts";
 

@@ -5,7 +5,7 @@ import type { Hex, Keccak256, RewardLeaf } from "../../protocol/types.ts";
 import { validateReceipt } from "../../protocol/validation/validateReceipt.ts";
 import type { BundlePool } from "../bundle/types.ts";
 import type { ChainFacts } from "../chain/types.ts";
-import { EMPTY_EPOCH_ROOT } from "./emptyEpochRoot.ts";
+import { EMPTY_EPOCH_ROOT } from "../../protocol/tree/emptyEpochRoot.ts";
 import type { ReceiptInput, ReceiptRejection, Recomputation, TicketCarry, TicketMap } from "./types.ts";
 
 /**

@@ -9,7 +9,7 @@ import { bytesToHex } from "../../../protocol/utils/bytes.ts";
 import { validateReceipt } from "../../../protocol/validation/validateReceipt.ts";
 import { distributorAbi } from "../../abi/cliAbi.ts";
 import { downloadBundle } from "../../bundle/downloadBundle.ts";
-import { EMPTY_EPOCH_ROOT } from "../../bundle/emptyEpochRoot.ts";
+import { EMPTY_EPOCH_ROOT } from "../../../protocol/tree/emptyEpochRoot.ts";
 import type { EpochBundle } from "../../bundle/EpochBundle.ts";
 import { parseEpochBundle } from "../../bundle/parseEpochBundle.ts";
 import { connectChain, type Chain } from "../../chain/connectChain.ts";

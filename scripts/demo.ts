@@ -170,16 +170,24 @@ function start(name: string, command: string[], env: Record<string, string> = {}
   return child;
 }
 
-function stopAll() {
+function stopAll(signal: NodeJS.Signals = "SIGTERM") {
   for (const child of children) {
-    if (child.pid && child.exitCode === null) {
+    if (child.pid && child.exitCode === null && child.signalCode === null) {
       try {
-        process.kill(-child.pid, "SIGTERM");
+        process.kill(-child.pid, signal);
       } catch {}
     }
   }
 }
-process.on("exit", stopAll);
+
+/** SIGTERM every process the demo started, then SIGKILL whatever is still running after a few seconds. */
+async function shutdown() {
+  stopAll("SIGTERM");
+  const deadline = Date.now() + 6_000;
+  while (Date.now() < deadline && children.some((c) => c.exitCode === null && c.signalCode === null)) await sleep(100);
+  stopAll("SIGKILL");
+}
+process.on("exit", () => stopAll("SIGKILL"));
 process.on("SIGINT", () => {
   stopAll();
   process.exit(130);
@@ -520,7 +528,7 @@ try {
 } catch (error) {
   fail(error instanceof Error ? error.message : String(error));
 }
-stopAll();
+await shutdown();
 const seconds = ((Date.now() - started) / 1000).toFixed(0);
 if (failures.length > 0) {
   process.stderr.write(`\ndemo FAILED after ${seconds}s: ${failures.join("; ")}\nlogs: ${work}\n`);

@@ -31,6 +31,12 @@ try {
     if (stopping) return;
     stopping = true;
     logger.info({ signal }, "stopping");
+    // A round stuck on an unreachable RPC must not keep the process alive: everything is persisted as it
+    // happens, so after a grace period exiting is safe.
+    setTimeout(() => {
+      logger.warn({ signal }, "stopping took more than 5 s; exiting now");
+      process.exit(0);
+    }, 5_000).unref();
     await verifier.close();
     process.exit(0);
   };

@@ -3,5 +3,5 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 npx tsc --noEmit -p .
-npx hardhat test solidity
+npx hardhat test solidity --snapshot-check
 npx hardhat test nodejs

@@ -31,6 +31,7 @@ import { createFastKeccak256 } from "../../src/protocol/hash/createFastKeccak256
 import { createNodeReceiptVerifier } from "../../src/protocol/node/createNodeReceiptVerifier.ts";
 import { publicKeyToAddress } from "../../src/protocol/signature/publicKeyToAddress.ts";
 import type { ChunkReceipt, MeshpayDomain, ViewerTicket } from "../../src/protocol/types.ts";
+import { xorshift } from "./xorshift.ts";
 import { recordResults, type BenchFigure } from "./results.ts";
 
 const root = resolve(import.meta.dirname, "../..");
@@ -52,21 +53,6 @@ const hasTaskset = (() => {
 /** Command and arguments running `args` on core `core` when taskset exists. */
 const onCore = (core: number, args: string[]): [string, string[]] => (hasTaskset ? ["taskset", ["-c", String(core), ...args]] : [args[0]!, args.slice(1)]);
 
-function xorshift(seed: number) {
-  let x = seed >>> 0 || 1;
-  return (n: number): Uint8Array => {
-    const out = new Uint8Array(n);
-    for (let i = 0; i < n; i++) {
-      x ^= x << 13;
-      x >>>= 0;
-      x ^= x >>> 17;
-      x ^= x << 5;
-      x >>>= 0;
-      out[i] = x & 0xff;
-    }
-    return out;
-  };
-}
 const hex = (b: Uint8Array): Hex => `0x${Buffer.from(b.buffer, b.byteOffset, b.length).toString("hex")}`;
 
 /** Deterministic keys, tickets and signed receipts for one domain, signed with libsecp256k1. */

@@ -16,26 +16,12 @@ import { signDigest } from "../../src/protocol/signature/signDigest.ts";
 import { buildRewardTree } from "../../src/protocol/tree/buildRewardTree.ts";
 import { rewardLeafToValues } from "../../src/protocol/tree/rewardLeafToValues.ts";
 import type { Address, ChunkReceipt, Hex, RewardLeaf } from "../../src/protocol/types.ts";
+import { xorshift } from "./xorshift.ts";
 import { recordResults, type BenchFigure } from "./results.ts";
 
 const domain = { chainId: 31337, verifyingContract: "0x5FbDB2315678afecb367f032d93F642f64180aa3" as Address };
 const quick = process.argv.includes("--quick");
 
-function xorshift(seed: number) {
-  let x = seed >>> 0 || 1;
-  return (n: number): Uint8Array => {
-    const out = new Uint8Array(n);
-    for (let i = 0; i < n; i++) {
-      x ^= x << 13;
-      x >>>= 0;
-      x ^= x >>> 17;
-      x ^= x << 5;
-      x >>>= 0;
-      out[i] = x & 0xff;
-    }
-    return out;
-  };
-}
 /** 0x-hex as a flat (sequential) string, like the strings JSON.parse or a database driver produce. */
 const hex = (b: Uint8Array): Hex => {
   const out = Buffer.allocUnsafe(2 + 2 * b.length);

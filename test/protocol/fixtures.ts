@@ -4,6 +4,7 @@ import { hashViewerTicket } from "../../src/protocol/eip712/hashViewerTicket.ts"
 import { signChunkReceipt } from "../../src/protocol/messages/signChunkReceipt.ts";
 import { signViewerTicket } from "../../src/protocol/messages/signViewerTicket.ts";
 import type { ChunkReceipt, EpochParams, Hex, MeshpayDomain, PoolInfo, ViewerTicket } from "../../src/protocol/types.ts";
+import { xorshift } from "../../scripts/bench/xorshift.ts";
 
 export const keys = {
   ticketSigner: "0xac0974bec39a17e36ba4a6b4d238ff944bacb478cbed5efcae784d7bf4f2ff80",
@@ -62,21 +63,7 @@ export function makeSignedPair(ticketOverrides: Partial<ViewerTicket> = {}, rece
 }
 
 /** Deterministic pseudo-random bytes (xorshift) for property-style tests. */
-export function rng(seed: number): (n: number) => Uint8Array {
-  let x = seed >>> 0 || 1;
-  return (n) => {
-    const out = new Uint8Array(n);
-    for (let i = 0; i < n; i++) {
-      x ^= x << 13;
-      x >>>= 0;
-      x ^= x >>> 17;
-      x ^= x << 5;
-      x >>>= 0;
-      out[i] = x & 0xff;
-    }
-    return out;
-  };
-}
+export const rng = xorshift;
 
 export const toHexStr = (b: Uint8Array): Hex => `0x${Buffer.from(b).toString("hex")}`;
 export const toBig = (b: Uint8Array): bigint => (b.length === 0 ? 0n : BigInt(toHexStr(b)));

@@ -19,6 +19,8 @@ if (stripsTypes) {
     });
     process.exit(r.status ?? 1);
   }
-  process.stderr.write(`meshpay needs Node.js 22.18 or newer (it runs TypeScript directly); this is ${process.version}.\n`);
+  process.stderr.write(
+    `meshpay needs Node.js 22.18 or newer (it runs TypeScript directly); this is ${process.version}.\n`,
+  );
   process.exit(1);
 }

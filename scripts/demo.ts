@@ -18,10 +18,10 @@ import { resolve } from "node:path";
 import { setTimeout as sleep } from "node:timers/promises";
 import {
   type Address,
-  type Hex,
   createPublicClient,
   createWalletClient,
   formatUnits,
+  type Hex,
   http,
   parseAbiItem,
   parseEther,
@@ -104,8 +104,10 @@ async function l2FeeProxy(target: string): Promise<string> {
       const requests = Array.isArray(parsed) ? parsed : [parsed];
       const local: ({ jsonrpc: string; id: unknown; result: string } | undefined)[] = [];
       for (const r of requests) {
-        if (r?.method === "eth_maxPriorityFeePerGas") local.push({ jsonrpc: "2.0", id: r.id, result: PROXY_PRIORITY_FEE });
-        else if (r?.method === "eth_gasPrice") local.push({ jsonrpc: "2.0", id: r.id, result: await l2GasPrice(target) });
+        if (r?.method === "eth_maxPriorityFeePerGas")
+          local.push({ jsonrpc: "2.0", id: r.id, result: PROXY_PRIORITY_FEE });
+        else if (r?.method === "eth_gasPrice")
+          local.push({ jsonrpc: "2.0", id: r.id, result: await l2GasPrice(target) });
         else local.push(undefined);
       }
       let answers = local;
@@ -195,11 +197,15 @@ process.on("SIGINT", () => {
 
 /** Runs the meshpay CLI as a real process; returns its parsed --json output. */
 async function meshpay(key: Hex | undefined, cliArgs: string[]): Promise<any> {
-  const child = spawn(process.execPath, ["bin/meshpay.js", "--json", "--deployment", resolve(work, "deployment.json"), "--rpc", proxyUrl, ...cliArgs], {
-    cwd: root,
-    env: { ...process.env, ...(key ? { MESHPAY_PRIVATE_KEY: key } : {}) },
-    stdio: ["ignore", "pipe", "pipe"],
-  });
+  const child = spawn(
+    process.execPath,
+    ["bin/meshpay.js", "--json", "--deployment", resolve(work, "deployment.json"), "--rpc", proxyUrl, ...cliArgs],
+    {
+      cwd: root,
+      env: { ...process.env, ...(key ? { MESHPAY_PRIVATE_KEY: key } : {}) },
+      stdio: ["ignore", "pipe", "pipe"],
+    },
+  );
   let out = "";
   let err = "";
   child.stdout.on("data", (d) => (out += d));
@@ -268,7 +274,16 @@ async function main() {
   const broadcaster = privateKeyToAccount(KEYS.broadcaster).address;
   const ticketSigner = privateKeyToAccount(KEYS.ticketSigner).address;
   await meshpay(KEYS.broadcaster, ["dev", "mint", "100000"]);
-  const pool = await meshpay(KEYS.broadcaster, ["pool", "create", "--price", PRICE_PER_GB, "--ticket-signer", ticketSigner, "--metadata", "https://example.com/streams/launch"]);
+  const pool = await meshpay(KEYS.broadcaster, [
+    "pool",
+    "create",
+    "--price",
+    PRICE_PER_GB,
+    "--ticket-signer",
+    ticketSigner,
+    "--metadata",
+    "https://example.com/streams/launch",
+  ]);
   const poolId = pool.poolId as Hex;
   await meshpay(KEYS.broadcaster, ["pool", "fund", poolId, "50000"]);
   ok(`pool ${poolId.slice(0, 18)}… pays ${PRICE_PER_GB} TUSD/GB, funded with 50,000 TUSD by ${broadcaster}`);
@@ -281,7 +296,11 @@ async function main() {
     resolve(work, "aggregator.json"),
     JSON.stringify({
       http: { host: "127.0.0.1", port: aggregatorPort, publicUrl: `http://127.0.0.1:${aggregatorPort}` },
-      storage: { path: resolve(work, "aggregator/aggregator.db"), bundleDir: resolve(work, "aggregator/bundles"), synchronous: "NORMAL" },
+      storage: {
+        path: resolve(work, "aggregator/aggregator.db"),
+        bundleDir: resolve(work, "aggregator/bundles"),
+        synchronous: "NORMAL",
+      },
       chain: { rpcUrl, distributor, chainId, fromBlock: Number(fromBlock), pollIntervalMs: 250 },
       posting: { enabled: true, autoRegister: true, resendAfterMs: 5_000 },
       log: { level: "info" },
@@ -303,7 +322,12 @@ async function main() {
       dataDir: resolve(work, "verifier"),
       http: { host: "127.0.0.1", port: verifierPort, publicUrl: `http://127.0.0.1:${verifierPort}` },
       audit: { challenge: true },
-      claims: { enabled: true, batchSize: 10, batchWaitMs: 500, tokenPerEth: { [token]: String(ASSUMED_ETH_USD * 1e6) } },
+      claims: {
+        enabled: true,
+        batchSize: 10,
+        batchWaitMs: 500,
+        tokenPerEth: { [token]: String(ASSUMED_ETH_USD * 1e6) },
+      },
       logLevel: "info",
     }),
   );
@@ -329,7 +353,11 @@ async function main() {
     domain: { chainId, verifyingContract: distributor },
     poolId,
     ticketSignerKey: KEYS.ticketSigner,
-    epochParams: { genesisTime: config.genesisTime, epochSeconds: config.epochSeconds, graceSeconds: config.graceSeconds },
+    epochParams: {
+      genesisTime: config.genesisTime,
+      epochSeconds: config.epochSeconds,
+      graceSeconds: config.graceSeconds,
+    },
     seed: 7,
     viewers: VIEWERS,
     relays: RELAYS,
@@ -345,36 +373,48 @@ async function main() {
   });
   const progress = setInterval(() => {
     const s = simulation.summary();
-    step(`  swarm: ${s.totals.received} chunks received and signed for, ${s.totals.accepted} receipts accepted by the aggregator`);
+    step(
+      `  swarm: ${s.totals.received} chunks received and signed for, ${s.totals.accepted} receipts accepted by the aggregator`,
+    );
   }, 4_000);
   const swarm = await simulation.run({ epochs: TRAFFIC_EPOCHS, drain: true });
   clearInterval(progress);
   const lastTrafficEpoch = firstTrafficEpoch + BigInt(TRAFFIC_EPOCHS) - 1n;
   const t = swarm.totals;
-  ok(`${t.accepted} receipts accepted, ${t.rejected} refused (${Object.entries(t.rejectedByCode).map(([c, n]) => `${n} ${c}`).join(", ")}), ${(t.acceptedBytes / 1e9).toFixed(3)} GB credited; ${t.lost} deliveries lost`);
+  ok(
+    `${t.accepted} receipts accepted, ${t.rejected} refused (${Object.entries(t.rejectedByCode)
+      .map(([c, n]) => `${n} ${c}`)
+      .join(", ")}), ${(t.acceptedBytes / 1e9).toFixed(3)} GB credited; ${t.lost} deliveries lost`,
+  );
   if (!swarm.checks.ok) fail(`swarm checks: ${swarm.checks.problems.join("; ")}`);
-  else ok("every forged receipt was refused, every late one too, and every relay's accepted bytes match its deliveries");
+  else
+    ok("every forged receipt was refused, every late one too, and every relay's accepted bytes match its deliveries");
 
   // ---------------------------------------------------------------- the faulty epoch
   step(`Waiting for the verifier to catch epoch ${faultyEpoch} and challenge it`);
   const opened = await waitFor("a challenge", 90_000, async () => {
     const logs = await client.getLogs({
       address: distributor,
-      event: parseAbiItem("event ChallengeOpened(uint256 indexed challengeId, uint256 indexed epoch, address indexed challenger, uint256 bond, bytes32 evidenceHash, string evidenceURI)"),
+      event: parseAbiItem(
+        "event ChallengeOpened(uint256 indexed challengeId, uint256 indexed epoch, address indexed challenger, uint256 bond, bytes32 evidenceHash, string evidenceURI)",
+      ),
       fromBlock,
     });
     return logs[0];
   });
   const challengeId = opened.args.challengeId!;
   ok(`challenge ${challengeId} on epoch ${opened.args.epoch} by the verifier, evidence ${opened.args.evidenceURI}`);
-  if (opened.args.epoch !== faultyEpoch) fail(`the challenged epoch is ${opened.args.epoch}, not the faulty ${faultyEpoch}`);
+  if (opened.args.epoch !== faultyEpoch)
+    fail(`the challenged epoch is ${opened.args.epoch}, not the faulty ${faultyEpoch}`);
 
   step("Arbiter (meshpay arbiter): review the evidence, recompute from public data, uphold");
   const review = await meshpay(KEYS.deployer, ["arbiter", "review", String(challengeId)]);
   if (!review.ok || review.recommendation !== "uphold") {
     fail(`the arbiter's recomputation does not support upholding: ${review.recommendation}, ${review.reason}`);
   } else {
-    ok(`evidence ${review.evidence.fault} matches its on-chain hash; independent recomputation confirms ${review.confirmed.join(", ")}`);
+    ok(
+      `evidence ${review.evidence.fault} matches its on-chain hash; independent recomputation confirms ${review.confirmed.join(", ")}`,
+    );
   }
   const upheld = await meshpay(KEYS.deployer, ["arbiter", "uphold", String(challengeId)]);
   ok(
@@ -383,7 +423,11 @@ async function main() {
 
   step(`Waiting for the honest re-post of epochs ${faultyEpoch}–${lastTrafficEpoch} to become claimable`);
   await waitFor("the last traffic epoch to be claimable", 120_000, async () => {
-    const [exists, epoch] = await client.readContract({ address: distributor, abi: rewardDistributorAbi, functionName: "latestClaimableEpoch" });
+    const [exists, epoch] = await client.readContract({
+      address: distributor,
+      abi: rewardDistributorAbi,
+      functionName: "latestClaimableEpoch",
+    });
     return exists && epoch >= lastTrafficEpoch ? epoch : undefined;
   });
   ok(`epoch ${lastTrafficEpoch} is claimable; the verifier audited every re-post and challenged none`);
@@ -399,18 +443,32 @@ async function main() {
     const rewards = await meshpay(relay.privateKey, ["rewards"]);
     const claimed = await meshpay(relay.privateKey, ["claim"]);
     direct.push({ relay: relay.address, rewards, claimed });
-    ok(`${relay.address} claimed ${claimed.paid.map((p: any) => `${p.amount.amount} ${p.amount.symbol}`).join(", ")} in ${claimed.transaction}`);
+    ok(
+      `${relay.address} claimed ${claimed.paid.map((p: any) => `${p.amount.amount} ${p.amount.symbol}`).join(", ")} in ${claimed.transaction}`,
+    );
   }
   const relayed = [];
   for (const relay of honest.slice(2, 4)) {
     // The relay lets the verifier keep up to half of what is due for the gas it spends; it charges only its cost.
     const rewards = await meshpay(relay.privateKey, ["rewards"]);
     const due = rewards.pools.reduce((s: number, p: any) => s + Number(p.claimable.amount), 0);
-    const claimed = await meshpay(relay.privateKey, ["claim", "--via", verifierUrl, "--timeout", "60s", "--max-fee", (due / 2).toFixed(6)]);
+    const claimed = await meshpay(relay.privateKey, [
+      "claim",
+      "--via",
+      verifierUrl,
+      "--timeout",
+      "60s",
+      "--max-fee",
+      (due / 2).toFixed(6),
+    ]);
     relayed.push({ relay: relay.address, claimed });
     for (const c of claimed.claims) {
-      if (c.status !== "paid") fail(`${relay.address}: relayed claim ${c.claimId} ended ${c.status} ${JSON.stringify(c.error ?? {})}`);
-      else ok(`${relay.address} claimed ${c.amount.amount} ${c.amount.symbol} through the verifier, fee ${c.fee?.amount ?? "0"} (max ${c.maxFee.amount}) in ${c.transaction}`);
+      if (c.status !== "paid")
+        fail(`${relay.address}: relayed claim ${c.claimId} ended ${c.status} ${JSON.stringify(c.error ?? {})}`);
+      else
+        ok(
+          `${relay.address} claimed ${c.amount.amount} ${c.amount.symbol} through the verifier, fee ${c.fee?.amount ?? "0"} (max ${c.maxFee.amount}) in ${c.transaction}`,
+        );
     }
   }
 
@@ -441,22 +499,33 @@ async function main() {
   const bytesPerSecond = bytesTotal / (TRAFFIC_EPOCHS * EPOCH_SECONDS);
   const dailyPayoutUsd = ((bytesPerSecond * 86_400) / 1e9) * Number(PRICE_PER_GB) * ASSUMED_TOKEN_USD;
   const postGas = receipts.avg("postEpoch");
-  const claimGas = receipts.avg("claimWithAuthorizations") || receipts.avg("claimWithAuthorization") || receipts.avg("claim");
+  const claimGas =
+    receipts.avg("claimWithAuthorizations") || receipts.avg("claimWithAuthorization") || receipts.avg("claim");
   const dailyGas = (24 / PRODUCTION_EPOCH_HOURS) * postGas + RELAYS * PRODUCTION_CLAIMS_PER_RELAY_PER_DAY * claimGas;
-  const overheadPct = (dailyGas * usdPerGas) / dailyPayoutUsd * 100;
-  const costPerGb = Number(PRICE_PER_GB) * ASSUMED_TOKEN_USD + (dailyGas * usdPerGas) / ((bytesPerSecond * 86_400) / 1e9);
+  const overheadPct = ((dailyGas * usdPerGas) / dailyPayoutUsd) * 100;
+  const costPerGb =
+    Number(PRICE_PER_GB) * ASSUMED_TOKEN_USD + (dailyGas * usdPerGas) / ((bytesPerSecond * 86_400) / 1e9);
 
   const summary = {
     chain: { chainId, distributor, pool: poolId },
     swarm: { viewers: VIEWERS, relays: RELAYS, epochs: TRAFFIC_EPOCHS, epochSeconds: EPOCH_SECONDS, ...swarm.totals },
     relays: perRelay.map((r) => ({ ...r, earned: formatUnits(r.earned, decimals) })),
     gas: receipts.table,
-    assumptions: { gasPriceGwei: ASSUMED_GAS_PRICE_GWEI, ethUsd: ASSUMED_ETH_USD, tokenUsd: ASSUMED_TOKEN_USD, pricePerGB: PRICE_PER_GB, cdnPerGb: CDN_PER_GB, productionEpochHours: PRODUCTION_EPOCH_HOURS, claimsPerRelayPerDay: PRODUCTION_CLAIMS_PER_RELAY_PER_DAY },
+    assumptions: {
+      gasPriceGwei: ASSUMED_GAS_PRICE_GWEI,
+      ethUsd: ASSUMED_ETH_USD,
+      tokenUsd: ASSUMED_TOKEN_USD,
+      pricePerGB: PRICE_PER_GB,
+      cdnPerGb: CDN_PER_GB,
+      productionEpochHours: PRODUCTION_EPOCH_HOURS,
+      claimsPerRelayPerDay: PRODUCTION_CLAIMS_PER_RELAY_PER_DAY,
+    },
     settlement: { runGas, runOverheadPct, dailyPayoutUsd, dailyGas, overheadPct, costPerGb, cdnPerGb: CDN_PER_GB },
     receiptsPerSecond: swarm.totals.accepted / ((Date.now() - startAt) / 1000),
     failures,
   };
-  if (json) process.stdout.write(`${JSON.stringify(summary, (_, v) => (typeof v === "bigint" ? v.toString() : v), 2)}\n`);
+  if (json)
+    process.stdout.write(`${JSON.stringify(summary, (_, v) => (typeof v === "bigint" ? v.toString() : v), 2)}\n`);
   else printSummary(summary, perRelay, decimals);
   recordResults({
     "system.receiptsPerSecond": { value: Number(summary.receiptsPerSecond.toFixed(1)), unit: "receipts/s" },
@@ -474,7 +543,9 @@ async function gasReport(client: ReturnType<typeof createPublicClient>, distribu
       if (typeof tx === "string" || tx.to?.toLowerCase() !== distributor.toLowerCase()) continue;
       const receipt = await client.getTransactionReceipt({ hash: tx.hash });
       const selector = tx.input.slice(0, 10);
-      const item = rewardDistributorAbi.find((i) => i.type === "function" && selectorOf(i) === selector) as { name: string } | undefined;
+      const item = rewardDistributorAbi.find((i) => i.type === "function" && selectorOf(i) === selector) as
+        | { name: string }
+        | undefined;
       const name = item?.name ?? selector;
       byOp.set(name, [...(byOp.get(name) ?? []), Number(receipt.gasUsed)]);
     }
@@ -485,39 +556,61 @@ async function gasReport(client: ReturnType<typeof createPublicClient>, distribu
     avgGas: Math.round(gas.reduce((a, b) => a + b, 0) / gas.length),
   }));
   const totalGas = [...byOp.entries()]
-    .filter(([op]) => ["postEpoch", "claim", "claimMany", "claimWithAuthorization", "claimWithAuthorizations"].includes(op))
+    .filter(([op]) =>
+      ["postEpoch", "claim", "claimMany", "claimWithAuthorization", "claimWithAuthorizations"].includes(op),
+    )
     .reduce((s, [, g]) => s + g.reduce((a, b) => a + b, 0), 0);
   return { table, totalGas, avg: (op: string) => table.find((r) => r.operation === op)?.avgGas ?? 0 };
 }
 
 import { toFunctionSelector } from "viem";
+
 function selectorOf(item: unknown): string {
   return toFunctionSelector(item as Parameters<typeof toFunctionSelector>[0]);
 }
 
-function printSummary(summary: any, perRelay: { relay: string; cheater: boolean; bytes: number; earned: bigint }[], decimals: number) {
+function printSummary(
+  summary: any,
+  perRelay: { relay: string; cheater: boolean; bytes: number; earned: bigint }[],
+  decimals: number,
+) {
   const out: string[] = [];
   const s = summary.settlement;
   out.push("");
-  out.push(`meshpay demo — ${summary.swarm.viewers} viewers, ${summary.swarm.relays} relays, ${summary.swarm.epochs} epochs of ${summary.swarm.epochSeconds}s`);
+  out.push(
+    `meshpay demo — ${summary.swarm.viewers} viewers, ${summary.swarm.relays} relays, ${summary.swarm.epochs} epochs of ${summary.swarm.epochSeconds}s`,
+  );
   out.push("");
   out.push("relay                                       GB delivered   earned (TUSD)");
   for (const r of [...perRelay].sort((a, b) => b.bytes - a.bytes).slice(0, 10)) {
-    out.push(`${r.relay}${r.cheater ? " (cheater)" : "          "}  ${(r.bytes / 1e9).toFixed(3).padStart(10)}   ${formatUnits(r.earned, decimals).padStart(12)}`);
+    out.push(
+      `${r.relay}${r.cheater ? " (cheater)" : "          "}  ${(r.bytes / 1e9).toFixed(3).padStart(10)}   ${formatUnits(r.earned, decimals).padStart(12)}`,
+    );
   }
   const cheater = perRelay.find((r) => r.cheater);
   if (cheater) {
-    out.push(`  the cheater ${cheater.relay} is paid for the chunks it really delivered; all ${summary.swarm.forged.submitted} receipts it forged were refused`);
+    out.push(
+      `  the cheater ${cheater.relay} is paid for the chunks it really delivered; all ${summary.swarm.forged.submitted} receipts it forged were refused`,
+    );
   }
   out.push(`… ${perRelay.length - 10} more relays (--json for all)`);
   out.push("");
   out.push("gas per operation (measured on this run)");
-  for (const row of summary.gas as GasRow[]) out.push(`  ${row.operation.padEnd(28)} ${String(row.count).padStart(3)} tx   ${row.avgGas.toLocaleString("en-US").padStart(9)} gas avg`);
+  for (const row of summary.gas as GasRow[])
+    out.push(
+      `  ${row.operation.padEnd(28)} ${String(row.count).padStart(3)} tx   ${row.avgGas.toLocaleString("en-US").padStart(9)} gas avg`,
+    );
   out.push("");
-  out.push(`assumptions: gas ${ASSUMED_GAS_PRICE_GWEI} gwei (an L2), ETH $${ASSUMED_ETH_USD}, TUSD $${ASSUMED_TOKEN_USD}, relays paid ${PRICE_PER_GB} TUSD/GB`);
-  out.push(`settlement overhead at production cadence (${PRODUCTION_EPOCH_HOURS}h epochs, ${PRODUCTION_CLAIMS_PER_RELAY_PER_DAY} relayed claim per relay per day): ${s.overheadPct.toFixed(3)}% of payouts`);
+  out.push(
+    `assumptions: gas ${ASSUMED_GAS_PRICE_GWEI} gwei (an L2), ETH $${ASSUMED_ETH_USD}, TUSD $${ASSUMED_TOKEN_USD}, relays paid ${PRICE_PER_GB} TUSD/GB`,
+  );
+  out.push(
+    `settlement overhead at production cadence (${PRODUCTION_EPOCH_HOURS}h epochs, ${PRODUCTION_CLAIMS_PER_RELAY_PER_DAY} relayed claim per relay per day): ${s.overheadPct.toFixed(3)}% of payouts`,
+  );
   out.push(`  (this compressed run: ${s.runOverheadPct.toFixed(1)}% — its epochs last seconds, not hours)`);
-  out.push(`cost per GB delivered: $${s.costPerGb.toFixed(4)} (relay price plus settlement) vs CDN $${CDN_PER_GB.toFixed(2)}: ${(100 * (1 - s.costPerGb / CDN_PER_GB)).toFixed(0)}% cheaper`);
+  out.push(
+    `cost per GB delivered: $${s.costPerGb.toFixed(4)} (relay price plus settlement) vs CDN $${CDN_PER_GB.toFixed(2)}: ${(100 * (1 - s.costPerGb / CDN_PER_GB)).toFixed(0)}% cheaper`,
+  );
   out.push(`sustained accepted receipts per second, swarm to claimable root: ${summary.receiptsPerSecond.toFixed(0)}`);
   out.push("");
   process.stdout.write(`${out.join("\n")}\n`);

@@ -18,7 +18,9 @@ export function renderAbis(): string {
     (item: { type: string; name?: string }) => item.type === "error" && !known.has(`error:${item.name}`),
   );
   const core = artifact("RewardDistributor.sol/RewardDistributor.json").abi.filter(
-    (item: { type: string; name?: string }) => item.type === "error" && !known.has(`error:${item.name}`) &&
+    (item: { type: string; name?: string }) =>
+      item.type === "error" &&
+      !known.has(`error:${item.name}`) &&
       !extraErrors.some((e: { name: string }) => e.name === item.name),
   );
   const token = artifact("mocks/TestToken.sol/TestToken.json").abi;

@@ -19,20 +19,20 @@ import { createRequire } from "node:module";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import Database from "better-sqlite3";
-import { createPublicClient, createWalletClient, http, parseEther, type Hex } from "viem";
+import { createPublicClient, createWalletClient, type Hex, http, parseEther } from "viem";
 import { mnemonicToAccount } from "viem/accounts";
 import { hardhat } from "viem/chains";
-import { rewardDistributorAbi, testTokenAbi } from "../../src/contracts/abis.ts";
 import { prepareEpoch } from "../../src/aggregator/epoch/prepareEpoch.ts";
-import { openDatabase } from "../../src/aggregator/storage/openDatabase.ts";
 import { migrations } from "../../src/aggregator/storage/migrations.ts";
+import { openDatabase } from "../../src/aggregator/storage/openDatabase.ts";
+import { rewardDistributorAbi, testTokenAbi } from "../../src/contracts/abis.ts";
 import { createReceiptVerifier } from "../../src/protocol/createReceiptVerifier.ts";
 import { createFastKeccak256 } from "../../src/protocol/hash/createFastKeccak256.ts";
 import { createNodeReceiptVerifier } from "../../src/protocol/node/createNodeReceiptVerifier.ts";
 import { publicKeyToAddress } from "../../src/protocol/signature/publicKeyToAddress.ts";
 import type { ChunkReceipt, MeshpayDomain, ViewerTicket } from "../../src/protocol/types.ts";
+import { type BenchFigure, recordResults } from "./results.ts";
 import { xorshift } from "./xorshift.ts";
-import { recordResults, type BenchFigure } from "./results.ts";
 
 const root = resolve(import.meta.dirname, "../..");
 const nodeBin = process.execPath;
@@ -51,7 +51,8 @@ const hasTaskset = (() => {
   }
 })();
 /** Command and arguments running `args` on core `core` when taskset exists. */
-const onCore = (core: number, args: string[]): [string, string[]] => (hasTaskset ? ["taskset", ["-c", String(core), ...args]] : [args[0]!, args.slice(1)]);
+const onCore = (core: number, args: string[]): [string, string[]] =>
+  hasTaskset ? ["taskset", ["-c", String(core), ...args]] : [args[0]!, args.slice(1)];
 
 const hex = (b: Uint8Array): Hex => `0x${Buffer.from(b.buffer, b.byteOffset, b.length).toString("hex")}`;
 
@@ -136,7 +137,14 @@ async function freePort(): Promise<number> {
 
 async function startChain(): Promise<Chain> {
   const port = await freePort();
-  const [cmd, args] = onCore(1, [resolve(root, "node_modules/.bin/hardhat"), "node", "--port", String(port), "--hostname", "127.0.0.1"]);
+  const [cmd, args] = onCore(1, [
+    resolve(root, "node_modules/.bin/hardhat"),
+    "node",
+    "--port",
+    String(port),
+    "--hostname",
+    "127.0.0.1",
+  ]);
   const child = spawn(cmd, args, { cwd: root, stdio: "ignore" });
   const url = `http://127.0.0.1:${port}`;
   const client = createPublicClient({ transport: http(url, { retryCount: 0 }) });
@@ -165,7 +173,8 @@ async function deploy(url: string, ticketSigner: Hex) {
   const wallet = createWalletClient({ account, chain: hardhat, transport });
   const client = createPublicClient({ chain: hardhat, transport, pollingInterval: 100 });
   const { readFileSync } = await import("node:fs");
-  const art = (p: string) => JSON.parse(readFileSync(resolve(root, "artifacts/contracts", p), "utf8")) as { abi: never; bytecode: Hex };
+  const art = (p: string) =>
+    JSON.parse(readFileSync(resolve(root, "artifacts/contracts", p), "utf8")) as { abi: never; bytecode: Hex };
   const dist = art("RewardDistributor.sol/RewardDistributor.json");
   const now = Math.floor(Date.now() / 1000);
   const config = {
@@ -179,9 +188,18 @@ async function deploy(url: string, ticketSigner: Hex) {
     challengerShareBps: 5000n,
   };
   const wait = async (hash: Hex) => client.waitForTransactionReceipt({ hash });
-  const distributor = (await wait(await wallet.deployContract({ abi: dist.abi, bytecode: dist.bytecode, args: [account.address, account.address, account.address, account.address, config] }))).contractAddress!;
+  const distributor = (
+    await wait(
+      await wallet.deployContract({
+        abi: dist.abi,
+        bytecode: dist.bytecode,
+        args: [account.address, account.address, account.address, account.address, config],
+      }),
+    )
+  ).contractAddress!;
   const tok = art("mocks/TestToken.sol/TestToken.json");
-  const token = (await wait(await wallet.deployContract({ abi: tok.abi, bytecode: tok.bytecode, args: ["T", "T", 6] }))).contractAddress!;
+  const token = (await wait(await wallet.deployContract({ abi: tok.abi, bytecode: tok.bytecode, args: ["T", "T", 6] })))
+    .contractAddress!;
   const { result: poolId, request: create } = await client.simulateContract({
     account,
     address: distributor,
@@ -190,8 +208,19 @@ async function deploy(url: string, ticketSigner: Hex) {
     args: [token, 10n ** 9n, ticketSigner, ""],
   });
   await wait(await wallet.writeContract(create));
-  await wait(await wallet.writeContract({ address: token, abi: testTokenAbi, functionName: "mint", args: [account.address, 10n ** 15n] }));
-  return { distributor: distributor.toLowerCase() as Hex, poolId: poolId.toLowerCase() as Hex, genesisTime: Number(config.genesisTime) };
+  await wait(
+    await wallet.writeContract({
+      address: token,
+      abi: testTokenAbi,
+      functionName: "mint",
+      args: [account.address, 10n ** 15n],
+    }),
+  );
+  return {
+    distributor: distributor.toLowerCase() as Hex,
+    poolId: poolId.toLowerCase() as Hex,
+    genesisTime: Number(config.genesisTime),
+  };
 }
 
 /**
@@ -199,14 +228,28 @@ async function deploy(url: string, ticketSigner: Hex) {
  * that span several batches (as long sessions do): after the first few batches every ticket is one the aggregator
  * already holds, so the duplicate check reads the database for every receipt.
  */
-async function makeBatches(domain: MeshpayDomain, poolId: Hex, signerKey: Uint8Array, batches: number, perBatch: number, seed: number): Promise<Buffer[]> {
+async function makeBatches(
+  domain: MeshpayDomain,
+  poolId: Hex,
+  signerKey: Uint8Array,
+  batches: number,
+  perBatch: number,
+  seed: number,
+): Promise<Buffer[]> {
   const f = await createFactory(domain);
   const r = xorshift(seed);
   const relay = hex(r(20));
   const now = BigInt(Date.now());
   const sessions = Array.from({ length: 200 }, () => {
     const key = f.key(r);
-    const ticket: ViewerTicket = { poolId, streamId: hex(r(32)), viewer: f.address(key), notBefore: now - 60_000n, notAfter: now + 86_400_000n, maxBytes: 10n ** 15n };
+    const ticket: ViewerTicket = {
+      poolId,
+      streamId: hex(r(32)),
+      viewer: f.address(key),
+      notBefore: now - 60_000n,
+      notAfter: now + 86_400_000n,
+      maxBytes: 10n ** 15n,
+    };
     return { key, ticket, ...f.ticket(ticket, signerKey) };
   });
   const out: Buffer[] = [];
@@ -215,7 +258,16 @@ async function makeBatches(domain: MeshpayDomain, poolId: Hex, signerKey: Uint8A
     const receipts = [];
     for (let i = 0; i < perBatch; i++) {
       const v = viewers[i % viewers.length]!;
-      const receipt: ChunkReceipt = { poolId, ticketHash: v.ticketHash, relay, segment: BigInt(b * perBatch + i), chunk: 0, chunkHash: hex(r(32)), size: 65536, deliveredAt: now };
+      const receipt: ChunkReceipt = {
+        poolId,
+        ticketHash: v.ticketHash,
+        relay,
+        segment: BigInt(b * perBatch + i),
+        chunk: 0,
+        chunkHash: hex(r(32)),
+        size: 65536,
+        deliveredAt: now,
+      };
       const { signature } = f.receipt(receipt, v.key);
       receipts.push({
         receipt: { ...receipt, segment: receipt.segment.toString(), deliveredAt: receipt.deliveredAt.toString() },
@@ -223,7 +275,12 @@ async function makeBatches(domain: MeshpayDomain, poolId: Hex, signerKey: Uint8A
       });
     }
     const tickets = viewers.map((v) => ({
-      ticket: { ...v.ticket, notBefore: v.ticket.notBefore.toString(), notAfter: v.ticket.notAfter.toString(), maxBytes: v.ticket.maxBytes.toString() },
+      ticket: {
+        ...v.ticket,
+        notBefore: v.ticket.notBefore.toString(),
+        notAfter: v.ticket.notAfter.toString(),
+        maxBytes: v.ticket.maxBytes.toString(),
+      },
       signature: v.signature,
     }));
     out.push(Buffer.from(JSON.stringify({ relay, tickets, receipts })));
@@ -232,7 +289,13 @@ async function makeBatches(domain: MeshpayDomain, poolId: Hex, signerKey: Uint8A
 }
 
 /** Starts an aggregator process on core 0 and sends `bodies` two at a time; returns accepted receipts per second. */
-async function measureIngest(chainUrl: string, distributor: Hex, bodies: Buffer[], perBatch: number, backend: "native" | "noble"): Promise<number> {
+async function measureIngest(
+  chainUrl: string,
+  distributor: Hex,
+  bodies: Buffer[],
+  perBatch: number,
+  backend: "native" | "noble",
+): Promise<number> {
   const dir = mkdtempSync(join(tmpdir(), `meshpay-bench-ingest-${backend}-`));
   const port = await freePort();
   const config = {
@@ -245,12 +308,20 @@ async function measureIngest(chainUrl: string, distributor: Hex, bodies: Buffer[
     testing: { verifierBackend: backend },
   };
   writeFileSync(join(dir, "config.json"), JSON.stringify(config));
-  const [cmd, args] = onCore(0, [nodeBin, resolve(root, "src/aggregator/main.ts"), "--config", join(dir, "config.json")]);
+  const [cmd, args] = onCore(0, [
+    nodeBin,
+    resolve(root, "src/aggregator/main.ts"),
+    "--config",
+    join(dir, "config.json"),
+  ]);
   const child = spawn(cmd, args, { cwd: root, stdio: ["ignore", "ignore", "inherit"] });
   const url = `http://127.0.0.1:${port}`;
   try {
     for (let i = 0; ; i++) {
-      const ok = await fetch(`${url}/healthz`).then((r) => r.status === 200, () => false);
+      const ok = await fetch(`${url}/healthz`).then(
+        (r) => r.status === 200,
+        () => false,
+      );
       if (ok) break;
       if (i > 600) throw new Error("aggregator did not start");
       await new Promise((r) => setTimeout(r, 100));
@@ -258,17 +329,29 @@ async function measureIngest(chainUrl: string, distributor: Hex, bodies: Buffer[
     const agent = new Agent({ keepAlive: true, maxSockets: 2 });
     const post = (body: Buffer, key: string) =>
       new Promise<number>((ok, fail) => {
-        const req = request(`${url}/v1/receipts`, { method: "POST", agent, headers: { "content-type": "application/json", "idempotency-key": key, "content-length": body.length } }, (res) => {
-          const chunks: Buffer[] = [];
-          res.on("data", (c: Buffer) => chunks.push(c));
-          res.on("end", () => {
-            if (res.statusCode !== 200) return fail(new Error(`status ${res.statusCode}: ${Buffer.concat(chunks).toString().slice(0, 300)}`));
-            const parsed = JSON.parse(Buffer.concat(chunks).toString()) as { accepted: number; results: { status: string; errors?: unknown }[] };
-            const rejected = parsed.results.find((x) => x.status === "rejected");
-            if (rejected) return fail(new Error(`a benchmark receipt was rejected: ${JSON.stringify(rejected)}`));
-            ok(parsed.accepted);
-          });
-        });
+        const req = request(
+          `${url}/v1/receipts`,
+          {
+            method: "POST",
+            agent,
+            headers: { "content-type": "application/json", "idempotency-key": key, "content-length": body.length },
+          },
+          (res) => {
+            const chunks: Buffer[] = [];
+            res.on("data", (c: Buffer) => chunks.push(c));
+            res.on("end", () => {
+              if (res.statusCode !== 200)
+                return fail(new Error(`status ${res.statusCode}: ${Buffer.concat(chunks).toString().slice(0, 300)}`));
+              const parsed = JSON.parse(Buffer.concat(chunks).toString()) as {
+                accepted: number;
+                results: { status: string; errors?: unknown }[];
+              };
+              const rejected = parsed.results.find((x) => x.status === "rejected");
+              if (rejected) return fail(new Error(`a benchmark receipt was rejected: ${JSON.stringify(rejected)}`));
+              ok(parsed.accepted);
+            });
+          },
+        );
         req.on("error", fail);
         req.end(body);
       });
@@ -287,7 +370,8 @@ async function measureIngest(chainUrl: string, distributor: Hex, bodies: Buffer[
     await Promise.all([worker(), worker()]);
     const seconds = (performance.now() - start) / 1000;
     agent.destroy();
-    if (accepted !== (bodies.length - 1) * perBatch) throw new Error(`accepted ${accepted} of ${(bodies.length - 1) * perBatch}`);
+    if (accepted !== (bodies.length - 1) * perBatch)
+      throw new Error(`accepted ${accepted} of ${(bodies.length - 1) * perBatch}`);
     return accepted / seconds;
   } finally {
     child.kill("SIGTERM");
@@ -300,7 +384,10 @@ async function benchIngest(figures: Record<string, BenchFigure>): Promise<void> 
   // The aggregator gets core 0 to itself: this process (the HTTP client) and the chain move to core 1.
   if (hasTaskset) execFileSync("taskset", ["-a", "-p", "-c", "1", String(process.pid)], { stdio: "ignore" });
   const raw = JSON.parse(
-    execFileSync(...onCore(0, [nodeBin, resolve(import.meta.filename), "--child-raw-verify", ...(quick ? ["--quick"] : [])]), { encoding: "utf8" }),
+    execFileSync(
+      ...onCore(0, [nodeBin, resolve(import.meta.filename), "--child-raw-verify", ...(quick ? ["--quick"] : [])]),
+      { encoding: "utf8" },
+    ),
   ) as { rate: number };
   console.log(`raw signature check (one core): ${raw.rate.toFixed(0)} receipts/s`);
   const chain = await startChain();
@@ -315,11 +402,17 @@ async function benchIngest(figures: Record<string, BenchFigure>): Promise<void> 
     const t0 = performance.now();
     const bodies = await makeBatches(domain, d.poolId, signerKey, nativeBatches, perBatch, 11);
     const nobleBodies = await makeBatches(domain, d.poolId, signerKey, quick ? 2 : 3, quick ? 500 : 2000, 12);
-    console.log(`generated ${(nativeBatches * perBatch).toLocaleString()} + noble receipts in ${((performance.now() - t0) / 1000).toFixed(1)} s`);
+    console.log(
+      `generated ${(nativeBatches * perBatch).toLocaleString()} + noble receipts in ${((performance.now() - t0) / 1000).toFixed(1)} s`,
+    );
     const native = await measureIngest(chain.url, d.distributor, bodies, perBatch, "native");
-    console.log(`HTTP ingest, libsecp256k1 path (one core): ${native.toFixed(0)} receipts/s = ${(native / raw.rate).toFixed(2)}x the raw check`);
+    console.log(
+      `HTTP ingest, libsecp256k1 path (one core): ${native.toFixed(0)} receipts/s = ${(native / raw.rate).toFixed(2)}x the raw check`,
+    );
     const noble = await measureIngest(chain.url, d.distributor, nobleBodies, quick ? 500 : 2000, "noble");
-    console.log(`HTTP ingest, @noble/curves path (one core): ${noble.toFixed(0)} receipts/s; libsecp256k1 ingest is ${(native / noble).toFixed(1)}x`);
+    console.log(
+      `HTTP ingest, @noble/curves path (one core): ${noble.toFixed(0)} receipts/s; libsecp256k1 ingest is ${(native / noble).toFixed(1)}x`,
+    );
     figures["ingest.ratioVsRawVerify"] = { value: Number((native / raw.rate).toFixed(3)), unit: "x" };
     figures["ingest.ratioVsNoble"] = { value: Number((native / noble).toFixed(2)), unit: "x" };
     figures["ingest.receiptsPerSecond"] = { value: Math.round(native), unit: "receipts/s" };
@@ -340,7 +433,9 @@ async function ensureCloseDatabase(receipts: number, relays: number): Promise<st
   mkdirSync(dir, { recursive: true });
   const path = join(dir, `close-${receipts}-${relays}-v${migrations.at(-1)!.version}.db`);
   if (existsSync(path)) return path;
-  console.log(`generating ${receipts.toLocaleString()} signed receipts from ${relays.toLocaleString()} relays (once; cached in ${path})`);
+  console.log(
+    `generating ${receipts.toLocaleString()} signed receipts from ${relays.toLocaleString()} relays (once; cached in ${path})`,
+  );
   const t0 = performance.now();
   const tmp = `${path}.tmp`;
   for (const s of ["", "-wal", "-shm"]) rmSync(tmp + s, { force: true });
@@ -365,20 +460,60 @@ async function ensureCloseDatabase(receipts: number, relays: number): Promise<st
     sqlite.transaction(() => {
       for (let t = 0; t < 1000 && done < receipts; t++) {
         const viewerKey = f.key(r);
-        const ticket: ViewerTicket = { poolId: CLOSE_POOL, streamId: chunkHash, viewer: f.address(viewerKey), notBefore: base, notAfter: base + 3_600_000n, maxBytes: 10n ** 12n };
+        const ticket: ViewerTicket = {
+          poolId: CLOSE_POOL,
+          streamId: chunkHash,
+          viewer: f.address(viewerKey),
+          notBefore: base,
+          notAfter: base + 3_600_000n,
+          maxBytes: 10n ** 12n,
+        };
         const signed = f.ticket(ticket, signerKey);
-        insertTicket.run(signed.ticketHash, CLOSE_POOL, ticket.streamId, ticket.viewer, String(base), String(base + 3_600_000n), "1000000000000", signed.signature, signerAddress, perTicket * 65536);
+        insertTicket.run(
+          signed.ticketHash,
+          CLOSE_POOL,
+          ticket.streamId,
+          ticket.viewer,
+          String(base),
+          String(base + 3_600_000n),
+          "1000000000000",
+          signed.signature,
+          signerAddress,
+          perTicket * 65536,
+        );
         for (let c = 0; c < perTicket && done < receipts; c++, done++) {
           const relay = relayAddresses[done % relays]!;
-          const receipt: ChunkReceipt = { poolId: CLOSE_POOL, ticketHash: signed.ticketHash, relay, segment: BigInt(done), chunk: c, chunkHash, size: 65536, deliveredAt: base + BigInt(done % 3_000_000) };
+          const receipt: ChunkReceipt = {
+            poolId: CLOSE_POOL,
+            ticketHash: signed.ticketHash,
+            relay,
+            segment: BigInt(done),
+            chunk: c,
+            chunkHash,
+            size: 65536,
+            deliveredAt: base + BigInt(done % 3_000_000),
+          };
           const s = f.receipt(receipt, viewerKey);
-          insertReceipt.run(s.receiptId, CLOSE_POOL, signed.ticketHash, relay, String(done), c, chunkHash, 65536, receipt.deliveredAt, s.signature);
+          insertReceipt.run(
+            s.receiptId,
+            CLOSE_POOL,
+            signed.ticketHash,
+            relay,
+            String(done),
+            c,
+            chunkHash,
+            65536,
+            receipt.deliveredAt,
+            s.signature,
+          );
         }
       }
     })();
     if (done % 100_000 === 0) process.stdout.write(`  ${done.toLocaleString()}\r`);
   }
-  sqlite.prepare("INSERT INTO epoch_stats (epoch, pool_id, receipt_count, bytes) VALUES (0, ?, ?, ?)").run(CLOSE_POOL, receipts, receipts * 65536);
+  sqlite
+    .prepare("INSERT INTO epoch_stats (epoch, pool_id, receipt_count, bytes) VALUES (0, ?, ?, ?)")
+    .run(CLOSE_POOL, receipts, receipts * 65536);
   sqlite.pragma("wal_checkpoint(TRUNCATE)");
   close();
   renameSync(tmp, path);
@@ -406,7 +541,14 @@ async function childClose(dbPath: string, outDir: string): Promise<void> {
     fault: null,
   });
   process.stdout.write(
-    JSON.stringify({ seconds: result.seconds, phases: result.phases, receipts: result.receiptCount, leaves: result.leafCount, bytes: result.bytes, peakMiB: process.resourceUsage().maxRSS / 1024 }),
+    JSON.stringify({
+      seconds: result.seconds,
+      phases: result.phases,
+      receipts: result.receiptCount,
+      leaves: result.leafCount,
+      bytes: result.bytes,
+      peakMiB: process.resourceUsage().maxRSS / 1024,
+    }),
   );
 }
 
@@ -417,11 +559,22 @@ async function benchClose(figures: Record<string, BenchFigure>): Promise<void> {
   const check = new Database(dbPath, { readonly: true });
   const count = check.prepare("SELECT COUNT(*) FROM receipts WHERE epoch = 0").pluck().get() as number;
   check.close();
-  if (count !== receipts) throw new Error(`${dbPath} holds ${count} receipts, expected ${receipts}: delete it to regenerate`);
+  if (count !== receipts)
+    throw new Error(`${dbPath} holds ${count} receipts, expected ${receipts}: delete it to regenerate`);
   const outDir = mkdtempSync(join(tmpdir(), "meshpay-bench-close-"));
   try {
-    const out = execFileSync(nodeBin, [resolve(import.meta.filename), "--child-close", dbPath, outDir], { encoding: "utf8", maxBuffer: 1 << 20 });
-    const r = JSON.parse(out) as { seconds: number; phases: Record<string, number>; receipts: number; leaves: number; bytes: number; peakMiB: number };
+    const out = execFileSync(nodeBin, [resolve(import.meta.filename), "--child-close", dbPath, outDir], {
+      encoding: "utf8",
+      maxBuffer: 1 << 20,
+    });
+    const r = JSON.parse(out) as {
+      seconds: number;
+      phases: Record<string, number>;
+      receipts: number;
+      leaves: number;
+      bytes: number;
+      peakMiB: number;
+    };
     const phases = Object.entries(r.phases)
       .filter(([k]) => !k.endsWith("Cpu"))
       .map(([k, v]) => `${k} ${v.toFixed(1)} s`)
@@ -443,7 +596,9 @@ else if (process.argv[2] === "--child-close") await childClose(process.argv[3]!,
 else if (process.argv[2] === "--generate-only") await ensureCloseDatabase(1_000_000, 100_000);
 else {
   const figures: Record<string, BenchFigure> = {};
-  console.log(`aggregator benchmarks${quick ? " (quick: small sizes, nothing recorded)" : ""}${hasTaskset ? "" : " (no taskset: processes are not pinned)"}`);
+  console.log(
+    `aggregator benchmarks${quick ? " (quick: small sizes, nothing recorded)" : ""}${hasTaskset ? "" : " (no taskset: processes are not pinned)"}`,
+  );
   await benchIngest(figures);
   await benchClose(figures);
   if (!quick) {

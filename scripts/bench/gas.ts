@@ -11,11 +11,11 @@ import { resolve } from "node:path";
 import { network } from "hardhat";
 import { type Address, type Hex, parseEventLogs, zeroHash } from "viem";
 import { privateKeyToAccount } from "viem/accounts";
+import type { rewardDistributorAbi } from "../../src/contracts/abis.ts";
 import { createFastKeccak256 } from "../../src/protocol/hash/createFastKeccak256.ts";
 import { signClaimAuthorization } from "../../src/protocol/messages/signClaimAuthorization.ts";
 import { buildRewardTree, type RewardTree } from "../../src/protocol/tree/buildRewardTree.ts";
 import type { RewardLeaf } from "../../src/protocol/types.ts";
-import { rewardDistributorAbi } from "../../src/contracts/abis.ts";
 import { recordResults } from "./results.ts";
 
 const EPOCH = 3_600n;
@@ -29,7 +29,7 @@ const publicClient = await viem.getPublicClient();
 const [admin, broadcaster, aggregator, relayer] = await viem.getWalletClients();
 
 type Measured = { name: string; gas: bigint; note?: string };
-const rows: Measured[] = [];
+const _rows: Measured[] = [];
 
 async function gasOf(hash: Hex): Promise<bigint> {
   const receipt = await publicClient.waitForTransactionReceipt({ hash });
@@ -72,7 +72,7 @@ async function scenario(depth: number) {
     config,
   ]);
   // The full ABI (core + extension) at the core's address; typed from the generated module.
-  const distributor = await viem.getContractAt("IRewardDistributor", core.address) as unknown as Awaited<
+  const distributor = (await viem.getContractAt("IRewardDistributor", core.address)) as unknown as Awaited<
     ReturnType<typeof viem.getContractAt<"IRewardDistributor">>
   > & { write: Record<string, (...args: any[]) => Promise<Hex>>; abi: typeof rewardDistributorAbi };
   const token = await viem.deployContract("TestToken", ["Test USD", "TUSD", 6]);
@@ -108,7 +108,13 @@ async function scenario(depth: number) {
     const closesAt = genesisTime + (epoch + 1n) * EPOCH + config.graceSeconds;
     if (BigInt(await networkHelpers.time.latest()) < closesAt) await networkHelpers.time.increaseTo(closesAt);
     const hash = await distributor.write.postEpoch(
-      [epoch, tree.root, [{ poolId, amount: total }], `0x${randomBytes(32).toString("hex")}`, "https://aggregator.example/v1/epochs/bundle"],
+      [
+        epoch,
+        tree.root,
+        [{ poolId, amount: total }],
+        `0x${randomBytes(32).toString("hex")}`,
+        "https://aggregator.example/v1/epochs/bundle",
+      ],
       { account: aggregator.account },
     );
     epoch += 1n;
@@ -116,7 +122,11 @@ async function scenario(depth: number) {
     return gasOf(hash);
   }
   const bytesOf = accounts.map(() => 20_000_000_000n + BigInt(Math.floor(Math.random() * 30_000_000_000)));
-  const treeFor = (e: number) => buildRewardTree(accounts.map((a, i) => leafFor(a, poolId, e, bytesOf[i])), keccak);
+  const treeFor = (e: number) =>
+    buildRewardTree(
+      accounts.map((a, i) => leafFor(a, poolId, e, bytesOf[i])),
+      keccak,
+    );
 
   // Epochs 0..3, one an hour: from epoch 2 on every post also records the epoch two back as claimable.
   const postGas: bigint[] = [];
@@ -133,7 +143,12 @@ async function scenario(depth: number) {
   // A batch of 10 first claims submitted by a relayer for ten accounts (tokens go to the accounts).
   const batchFirst = await gasOf(
     await distributor.write.claimMany(
-      [Array.from({ length: 10 }, (_, k) => ({ leaf: leafArgs(claimable, SIGNERS + 10 + k), proof: claimable.getProof(SIGNERS + 10 + k) }))],
+      [
+        Array.from({ length: 10 }, (_, k) => ({
+          leaf: leafArgs(claimable, SIGNERS + 10 + k),
+          proof: claimable.getProof(SIGNERS + 10 + k),
+        })),
+      ],
       { account: relayer.account },
     ),
   );
@@ -178,7 +193,12 @@ async function scenario(depth: number) {
   }
   const batchRepeat = await gasOf(
     await distributor.write.claimMany(
-      [Array.from({ length: 10 }, (_, k) => ({ leaf: leafArgs(next, SIGNERS + 10 + k), proof: next.getProof(SIGNERS + 10 + k) }))],
+      [
+        Array.from({ length: 10 }, (_, k) => ({
+          leaf: leafArgs(next, SIGNERS + 10 + k),
+          proof: next.getProof(SIGNERS + 10 + k),
+        })),
+      ],
       { account: relayer.account },
     ),
   );
@@ -192,7 +212,9 @@ async function scenario(depth: number) {
   // The slow path: an epoch past its window that no post has recorded yet; the first claim records it.
   await networkHelpers.time.increase(Number(WINDOW) + 1);
   const slow = trees[4];
-  const slowFirst = await gasOf(await distributor.write.claim([leafArgs(slow, SIGNERS + 30), slow.getProof(SIGNERS + 30)]));
+  const slowFirst = await gasOf(
+    await distributor.write.claim([leafArgs(slow, SIGNERS + 30), slow.getProof(SIGNERS + 30)]),
+  );
 
   const avg = (xs: bigint[]) => xs.reduce((a, b) => a + b, 0n) / BigInt(xs.length);
   return {
@@ -220,13 +242,43 @@ const table = [
   ["operation", "depth 10", "depth 20", "target (depth 20)"],
   ["first claim (claim, recipient held no token)", fmt(d10.first), fmt(d20.first), "<= 100,000"],
   ["repeat claim (claim)", fmt(d10.repeat), fmt(d20.repeat), "<= 66,000"],
-  ["batch of 10 first claims by a relayer (claimMany), per claim", fmt(d10.batchFirst), fmt(d20.batchFirst), "<= 70,000"],
-  ["batch of 10 repeat claims by a relayer (claimMany), per claim", fmt(d10.batchRepeat), fmt(d20.batchRepeat), "<= 40,000"],
-  ["batch of 10 first claims with ClaimAuthorization and fee (claimWithAuthorizations), per claim", fmt(d10.authFirst), fmt(d20.authFirst), ""],
-  ["batch of 10 repeat claims with ClaimAuthorization and fee, per claim", fmt(d10.authRepeat), fmt(d20.authRepeat), ""],
-  ["single first claim with ClaimAuthorization and fee (claimWithAuthorization)", fmt(d10.singleAuthFirst), fmt(d20.singleAuthFirst), ""],
+  [
+    "batch of 10 first claims by a relayer (claimMany), per claim",
+    fmt(d10.batchFirst),
+    fmt(d20.batchFirst),
+    "<= 70,000",
+  ],
+  [
+    "batch of 10 repeat claims by a relayer (claimMany), per claim",
+    fmt(d10.batchRepeat),
+    fmt(d20.batchRepeat),
+    "<= 40,000",
+  ],
+  [
+    "batch of 10 first claims with ClaimAuthorization and fee (claimWithAuthorizations), per claim",
+    fmt(d10.authFirst),
+    fmt(d20.authFirst),
+    "",
+  ],
+  [
+    "batch of 10 repeat claims with ClaimAuthorization and fee, per claim",
+    fmt(d10.authRepeat),
+    fmt(d20.authRepeat),
+    "",
+  ],
+  [
+    "single first claim with ClaimAuthorization and fee (claimWithAuthorization)",
+    fmt(d10.singleAuthFirst),
+    fmt(d20.singleAuthFirst),
+    "",
+  ],
   ["first claim that also records a newly ripe epoch (slow path)", fmt(d10.slowFirst), fmt(d20.slowFirst), ""],
-  ["postEpoch, one pool, steady state (also records an earlier epoch claimable)", fmt(d10.postSteady), fmt(d20.postSteady), "<= 100,000 post + claimable"],
+  [
+    "postEpoch, one pool, steady state (also records an earlier epoch claimable)",
+    fmt(d10.postSteady),
+    fmt(d20.postSteady),
+    "<= 100,000 post + claimable",
+  ],
   ["postEpoch, one pool, first post ever (no epoch to record yet)", fmt(d10.postFirst), fmt(d20.postFirst), ""],
 ];
 const md = `# Gas

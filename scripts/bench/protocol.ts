@@ -3,8 +3,8 @@
 // Options: --quick (smaller OZ comparison, for smoke runs; figures are not recorded).
 import { execFileSync } from "node:child_process";
 import { readFileSync } from "node:fs";
-import { StandardMerkleTree } from "@openzeppelin/merkle-tree";
 import { secp256k1 } from "@noble/curves/secp256k1.js";
+import { StandardMerkleTree } from "@openzeppelin/merkle-tree";
 import { REWARD_LEAF_TYPES } from "../../src/protocol/constants.ts";
 import { createReceiptVerifier, type ReceiptVerifier } from "../../src/protocol/createReceiptVerifier.ts";
 import { getReceiptId } from "../../src/protocol/eip712/getReceiptId.ts";
@@ -16,8 +16,8 @@ import { signDigest } from "../../src/protocol/signature/signDigest.ts";
 import { buildRewardTree } from "../../src/protocol/tree/buildRewardTree.ts";
 import { rewardLeafToValues } from "../../src/protocol/tree/rewardLeafToValues.ts";
 import type { Address, ChunkReceipt, Hex, RewardLeaf } from "../../src/protocol/types.ts";
+import { type BenchFigure, recordResults } from "./results.ts";
 import { xorshift } from "./xorshift.ts";
-import { recordResults, type BenchFigure } from "./results.ts";
 
 const domain = { chainId: 31337, verifyingContract: "0x5FbDB2315678afecb367f032d93F642f64180aa3" as Address };
 const quick = process.argv.includes("--quick");
@@ -80,7 +80,8 @@ async function benchVerify(figures: Record<string, BenchFigure>): Promise<void> 
     return { sk: hex(sk), address: publicKeyToAddress(secp256k1.getPublicKey(sk, false)) };
   });
   const n = 2000;
-  const items: { receipt: ChunkReceipt; signature: Hex; viewer: Address; digest: Uint8Array; recovered: Uint8Array }[] = [];
+  const items: { receipt: ChunkReceipt; signature: Hex; viewer: Address; digest: Uint8Array; recovered: Uint8Array }[] =
+    [];
   for (let i = 0; i < n; i++) {
     const v = viewers[i % viewers.length]!;
     const receipt: ChunkReceipt = {
@@ -168,9 +169,15 @@ async function benchVerify(figures: Record<string, BenchFigure>): Promise<void> 
 
   const ratio = nodeRate / nobleRate;
   console.log(`verify: @noble/curves recoverPublicKey          ${nobleRate.toFixed(0).padStart(8)} /s (baseline)`);
-  console.log(`verify: Node path, digest + libsecp256k1 + key cache ${nodeRate.toFixed(0).padStart(8)} /s  ${ratio.toFixed(1)}x baseline (target >= 20x)`);
-  console.log(`verify: Node path without key cache           ${uncachedRate.toFixed(0).padStart(8)} /s  ${(uncachedRate / nobleRate).toFixed(1)}x baseline`);
-  console.log(`verify: browser path (noble + pure-JS keccak)  ${jsRate.toFixed(0).padStart(8)} /s  ${(jsRate / nobleRate).toFixed(2)}x baseline`);
+  console.log(
+    `verify: Node path, digest + libsecp256k1 + key cache ${nodeRate.toFixed(0).padStart(8)} /s  ${ratio.toFixed(1)}x baseline (target >= 20x)`,
+  );
+  console.log(
+    `verify: Node path without key cache           ${uncachedRate.toFixed(0).padStart(8)} /s  ${(uncachedRate / nobleRate).toFixed(1)}x baseline`,
+  );
+  console.log(
+    `verify: browser path (noble + pure-JS keccak)  ${jsRate.toFixed(0).padStart(8)} /s  ${(jsRate / nobleRate).toFixed(2)}x baseline`,
+  );
   console.log(`verify: JS vs native accept/reject agreement: ${agree}/${cases.length} identical`);
   if (agree !== cases.length) throw new Error("backends disagree");
   figures["verify.ratioVsNobleRecover"] = { value: round(ratio, 2), unit: "x" };
@@ -194,15 +201,22 @@ async function benchTree(figures: Record<string, BenchFigure>): Promise<void> {
     if (JSON.stringify(ours.getProof(j)) !== JSON.stringify(oz.getProof(j))) throw new Error(`proof ${j} differs`);
   }
   const ratio = ozS / oursS;
-  console.log(`tree: StandardMerkleTree.of ${n} leaves ${ozS.toFixed(2)} s (baseline); ours ${oursS.toFixed(3)} s  ${ratio.toFixed(1)}x faster (target >= 25x); root and 200 proofs identical`);
+  console.log(
+    `tree: StandardMerkleTree.of ${n} leaves ${ozS.toFixed(2)} s (baseline); ours ${oursS.toFixed(3)} s  ${ratio.toFixed(1)}x faster (target >= 25x); root and 200 proofs identical`,
+  );
   if (!quick) figures["tree.ratioVsOz100k"] = { value: round(ratio, 1), unit: "x" };
 }
 
 function bench1m(figures: Record<string, BenchFigure>): void {
   const n = quick ? 100_000 : 1_000_000;
-  const out = execFileSync(process.execPath, ["--expose-gc", import.meta.filename, "--child-1m", String(n)], { encoding: "utf8", maxBuffer: 1 << 20 });
+  const out = execFileSync(process.execPath, ["--expose-gc", import.meta.filename, "--child-1m", String(n)], {
+    encoding: "utf8",
+    maxBuffer: 1 << 20,
+  });
   const { seconds, proofMs, peakMiB } = JSON.parse(out) as { seconds: number; proofMs: number; peakMiB: number };
-  console.log(`tree: ${n} leaves built in ${seconds.toFixed(2)} s (target <= 5 s); child peak RSS ${peakMiB.toFixed(0)} MiB incl. inputs (target <= 1024); one proof ${(proofMs * 1000).toFixed(1)} µs (target < 1 ms)`);
+  console.log(
+    `tree: ${n} leaves built in ${seconds.toFixed(2)} s (target <= 5 s); child peak RSS ${peakMiB.toFixed(0)} MiB incl. inputs (target <= 1024); one proof ${(proofMs * 1000).toFixed(1)} µs (target < 1 ms)`,
+  );
   if (!quick) {
     figures["tree.build1m.seconds"] = { value: round(seconds, 2), unit: "s" };
     figures["tree.build1m.peakMiB"] = { value: round(peakMiB, 0), unit: "MiB" };
@@ -220,5 +234,7 @@ if (process.argv[2] === "--child-1m") {
   await benchTree(figures);
   bench1m(figures);
   if (!quick) recordResults(figures);
-  console.log(quick ? "(quick run: nothing recorded)" : `recorded ${Object.keys(figures).join(", ")} in bench-results.json`);
+  console.log(
+    quick ? "(quick run: nothing recorded)" : `recorded ${Object.keys(figures).join(", ")} in bench-results.json`,
+  );
 }

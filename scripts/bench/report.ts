@@ -7,7 +7,9 @@ import { cpus, totalmem } from "node:os";
 import { resolve } from "node:path";
 
 const root = resolve(import.meta.dirname, "../..");
-const results: Record<string, { value: number; unit: string }> = JSON.parse(readFileSync(resolve(root, "bench-results.json"), "utf8"));
+const results: Record<string, { value: number; unit: string }> = JSON.parse(
+  readFileSync(resolve(root, "bench-results.json"), "utf8"),
+);
 const targetsFile = resolve(root, "../shared/targets.json");
 const targets: Record<string, { min?: number; max?: number; issue?: number }> = existsSync(targetsFile)
   ? JSON.parse(readFileSync(targetsFile, "utf8"))

@@ -8,6 +8,7 @@ import { secp256k1 } from "@noble/curves/secp256k1.js";
 import { StandardMerkleTree } from "@openzeppelin/merkle-tree";
 import {
   concat,
+  type Hex,
   hashStruct,
   hashTypedData,
   keccak256,
@@ -16,7 +17,6 @@ import {
   serializeCompactSignature,
   signatureToCompactSignature,
   toHex,
-  type Hex,
 } from "viem";
 import { privateKeyToAccount } from "viem/accounts";
 
@@ -56,7 +56,8 @@ const types = {
 } as const;
 const typeStrings = {
   EIP712Domain: "EIP712Domain(string name,string version,uint256 chainId,address verifyingContract)",
-  ViewerTicket: "ViewerTicket(bytes32 poolId,bytes32 streamId,address viewer,uint64 notBefore,uint64 notAfter,uint64 maxBytes)",
+  ViewerTicket:
+    "ViewerTicket(bytes32 poolId,bytes32 streamId,address viewer,uint64 notBefore,uint64 notAfter,uint64 maxBytes)",
   ChunkReceipt:
     "ChunkReceipt(bytes32 poolId,bytes32 ticketHash,address relay,uint64 segment,uint32 chunk,bytes32 chunkHash,uint32 size,uint64 deliveredAt)",
   ClaimAuthorization:
@@ -77,7 +78,12 @@ const accounts = Object.fromEntries(Object.entries(keys).map(([k, v]) => [k, pri
 >;
 const addr = (k: keyof typeof keys) => accounts[k].address.toLowerCase() as Hex;
 
-const domain = { name: "meshpay", version: "1", chainId: 31337, verifyingContract: "0x5fbdb2315678afecb367f032d93f642f64180aa3" } as const;
+const domain = {
+  name: "meshpay",
+  version: "1",
+  chainId: 31337,
+  verifyingContract: "0x5fbdb2315678afecb367f032d93f642f64180aa3",
+} as const;
 const domainSeparator = hashStruct({
   data: { ...domain, chainId: BigInt(domain.chainId) },
   primaryType: "EIP712Domain",
@@ -91,7 +97,8 @@ const domainSeparator = hashStruct({
   },
 });
 
-const compact = (sig: Hex) => serializeCompactSignature(signatureToCompactSignature(parseSignature(sig))).toLowerCase() as Hex;
+const compact = (sig: Hex) =>
+  serializeCompactSignature(signatureToCompactSignature(parseSignature(sig))).toLowerCase() as Hex;
 const jsonOf = (o: Record<string, unknown>) =>
   Object.fromEntries(Object.entries(o).map(([k, v]) => [k, typeof v === "bigint" ? v.toString() : v]));
 
@@ -99,15 +106,35 @@ const poolId = keccak256(toHex("meshpay vectors pool 1"));
 const pool2 = keccak256(toHex("meshpay vectors pool 2"));
 const streamId = keccak256(toHex("stream: launch event"));
 
-async function signed<P extends keyof typeof types>(primaryType: P, message: Record<string, unknown>, signer: keyof typeof keys) {
+async function signed<P extends keyof typeof types>(
+  primaryType: P,
+  message: Record<string, unknown>,
+  signer: keyof typeof keys,
+) {
   const structHash = hashStruct({ data: message, primaryType, types } as never);
   const digest = hashTypedData({ domain, types, primaryType, message } as never);
-  const signature65 = (await accounts[signer].signTypedData({ domain, types, primaryType, message } as never)).toLowerCase() as Hex;
-  return { message: jsonOf(message), structHash, digest, signature65, signature64: compact(signature65), signer: addr(signer) };
+  const signature65 = (
+    await accounts[signer].signTypedData({ domain, types, primaryType, message } as never)
+  ).toLowerCase() as Hex;
+  return {
+    message: jsonOf(message),
+    structHash,
+    digest,
+    signature65,
+    signature64: compact(signature65),
+    signer: addr(signer),
+  };
 }
 
 const tickets = [
-  { poolId, streamId, viewer: addr("viewer"), notBefore: 1_767_225_600_000n, notAfter: 1_767_232_800_000n, maxBytes: 50_000_000n },
+  {
+    poolId,
+    streamId,
+    viewer: addr("viewer"),
+    notBefore: 1_767_225_600_000n,
+    notAfter: 1_767_232_800_000n,
+    maxBytes: 50_000_000n,
+  },
   { poolId: pool2, streamId, viewer: addr("viewer"), notBefore: 0n, notAfter: 18446744073709551615n, maxBytes: 1n },
 ];
 const ticketVectors: Awaited<ReturnType<typeof signed>>[] = [];
@@ -119,29 +146,64 @@ const receipts = [
   { relay: addr("relayA"), segment: 0n, chunk: 0, size: 1_000_000, deliveredAt: 1_767_225_600_000n },
   { relay: addr("relayA"), segment: 0n, chunk: 1, size: 1_048_576, deliveredAt: 1_767_225_601_234n },
   { relay: addr("relayB"), segment: 1n, chunk: 0, size: 999_999, deliveredAt: 1_767_229_199_999n },
-  { relay: addr("relayB"), segment: 18446744073709551615n, chunk: 4294967295, size: 4294967295, deliveredAt: 1_767_232_800_000n },
-].map((r, i) => ({ poolId, ticketHash, relay: r.relay, segment: r.segment, chunk: r.chunk, chunkHash: keccak256(chunkBytes(i)), size: r.size, deliveredAt: r.deliveredAt }));
+  {
+    relay: addr("relayB"),
+    segment: 18446744073709551615n,
+    chunk: 4294967295,
+    size: 4294967295,
+    deliveredAt: 1_767_232_800_000n,
+  },
+].map((r, i) => ({
+  poolId,
+  ticketHash,
+  relay: r.relay,
+  segment: r.segment,
+  chunk: r.chunk,
+  chunkHash: keccak256(chunkBytes(i)),
+  size: r.size,
+  deliveredAt: r.deliveredAt,
+}));
 const receiptVectors: ({ chunkBytes: Hex } & Awaited<ReturnType<typeof signed>>)[] = [];
-for (const [i, r] of receipts.entries()) receiptVectors.push({ chunkBytes: chunkBytes(i), ...(await signed("ChunkReceipt", r, "viewer")) });
+for (const [i, r] of receipts.entries())
+  receiptVectors.push({ chunkBytes: chunkBytes(i), ...(await signed("ChunkReceipt", r, "viewer")) });
 
 const authorizations = [
-  { poolId, account: addr("relayA"), recipient: addr("relayA"), maxFee: 10n ** 15n, nonce: 0n, deadline: 1_767_312_000n },
-  { poolId: pool2, account: addr("relayB"), recipient: addr("ticketSigner"), maxFee: (1n << 256n) - 1n, nonce: 7n, deadline: 18446744073709551615n },
+  {
+    poolId,
+    account: addr("relayA"),
+    recipient: addr("relayA"),
+    maxFee: 10n ** 15n,
+    nonce: 0n,
+    deadline: 1_767_312_000n,
+  },
+  {
+    poolId: pool2,
+    account: addr("relayB"),
+    recipient: addr("ticketSigner"),
+    maxFee: (1n << 256n) - 1n,
+    nonce: 7n,
+    deadline: 18446744073709551615n,
+  },
 ];
 const authorizationVectors: Awaited<ReturnType<typeof signed>>[] = [];
-for (const a of authorizations) authorizationVectors.push(await signed("ClaimAuthorization", a, a.account === addr("relayA") ? "relayA" : "relayB"));
+for (const a of authorizations)
+  authorizationVectors.push(await signed("ClaimAuthorization", a, a.account === addr("relayA") ? "relayA" : "relayB"));
 
 // Epochs: genesis 2026-01-01T00:00:00Z, one-hour epochs, 15 minutes of grace.
 const epochParams = { genesisTime: 1_767_225_600n, epochSeconds: 3600n, graceSeconds: 900n };
 const epochOf = (ms: bigint) => (ms / 1000n - epochParams.genesisTime) / epochParams.epochSeconds; // exact for ms ≥ genesis
-const epochVectors = [1_767_225_600_000n, 1_767_229_199_999n, 1_767_229_200_000n, 1_767_232_800_001n, 1_767_225_600_000n + 1000n * 3600n * 1000n].map(
-  (deliveredAt) => {
-    const epoch = epochOf(deliveredAt);
-    const start = epochParams.genesisTime + epoch * epochParams.epochSeconds;
-    const end = start + epochParams.epochSeconds;
-    return { deliveredAt, epoch, start, end, closesAt: end + epochParams.graceSeconds };
-  },
-);
+const epochVectors = [
+  1_767_225_600_000n,
+  1_767_229_199_999n,
+  1_767_229_200_000n,
+  1_767_232_800_001n,
+  1_767_225_600_000n + 1000n * 3600n * 1000n,
+].map((deliveredAt) => {
+  const epoch = epochOf(deliveredAt);
+  const start = epochParams.genesisTime + epoch * epochParams.epochSeconds;
+  const end = start + epochParams.epochSeconds;
+  return { deliveredAt, epoch, start, end, closesAt: end + epochParams.graceSeconds };
+});
 
 out("eip712.json", {
   description:
@@ -150,7 +212,9 @@ out("eip712.json", {
   domainSeparator,
   typeStrings,
   typehashes,
-  keys: Object.fromEntries(Object.entries(keys).map(([k, v]) => [k, { privateKey: v, address: addr(k as keyof typeof keys) }])),
+  keys: Object.fromEntries(
+    Object.entries(keys).map(([k, v]) => [k, { privateKey: v, address: addr(k as keyof typeof keys) }]),
+  ),
   tickets: ticketVectors,
   receipts: receiptVectors,
   claimAuthorizations: authorizationVectors,
@@ -167,10 +231,12 @@ const w = (x: bigint) => numberToHex(x, { size: 32 });
 const sig65 = (rr: bigint, ss: bigint, v: number) => concat([w(rr), w(ss), numberToHex(v, { size: 1 })]);
 const other = receiptVectors[0]!.signature65; // placeholder replaced below
 void other;
-const wrongKeySig = (await accounts.relayA.signTypedData({ domain, types, primaryType: "ChunkReceipt", message: receipts[0]! })).toLowerCase() as Hex;
+const wrongKeySig = (
+  await accounts.relayA.signTypedData({ domain, types, primaryType: "ChunkReceipt", message: receipts[0]! })
+).toLowerCase() as Hex;
 // Smallest r that is not the x-coordinate of a curve point: nothing recovers from it.
 let offCurveR = 1n;
-for (;; offCurveR++) {
+for (; ; offCurveR++) {
   try {
     secp256k1.Point.fromHex(`02${offCurveR.toString(16).padStart(64, "0")}`);
   } catch {
@@ -185,7 +251,11 @@ const corpus: { name: string; signature: string; expect: string }[] = [
   { name: "valid 64-byte EIP-2098", signature: base.signature64, expect: "ACCEPT" },
   { name: "valid with v as 0/1", signature: sig65(R, S, yParity), expect: "ACCEPT" },
   { name: "uppercase hex digits", signature: `0x${base.signature65.slice(2).toUpperCase()}`, expect: "ACCEPT" },
-  { name: "high-s twin (n - s, flipped v)", signature: sig65(R, N - S, 27 + (1 - yParity)), expect: "SIGNATURE_HIGH_S" },
+  {
+    name: "high-s twin (n - s, flipped v)",
+    signature: sig65(R, N - S, 27 + (1 - yParity)),
+    expect: "SIGNATURE_HIGH_S",
+  },
   { name: "s = n/2 + 1", signature: sig65(R, HALF_N + 1n, v), expect: "SIGNATURE_HIGH_S" },
   { name: "64-byte with s > n/2", signature: concat([w(R), w(HALF_N + 1n)]), expect: "SIGNATURE_HIGH_S" },
   { name: "flipped v (other recovery id)", signature: sig65(R, S, 27 + (1 - yParity)), expect: "WRONG_SIGNER" },
@@ -198,12 +268,20 @@ const corpus: { name: string; signature: string; expect: string }[] = [
   { name: "s = n", signature: sig65(R, N, v), expect: "SIGNATURE_BAD_RS" },
   { name: "s = 2^256 - 1", signature: sig65(R, (1n << 256n) - 1n, v), expect: "SIGNATURE_BAD_RS" },
   { name: "r = 1 (no point recovers or wrong key)", signature: sig65(1n, S, v), expect: "REJECT" },
-  { name: `r = ${offCurveR} (not an x-coordinate on the curve)`, signature: sig65(offCurveR, S, v), expect: "SIGNATURE_UNRECOVERABLE" },
+  {
+    name: `r = ${offCurveR} (not an x-coordinate on the curve)`,
+    signature: sig65(offCurveR, S, v),
+    expect: "SIGNATURE_UNRECOVERABLE",
+  },
   { name: "63 bytes", signature: base.signature64.slice(0, -2), expect: "SIGNATURE_MALFORMED" },
   { name: "66 bytes", signature: `${base.signature65}00`, expect: "SIGNATURE_MALFORMED" },
   { name: "empty", signature: "0x", expect: "SIGNATURE_MALFORMED" },
   { name: "no 0x prefix", signature: base.signature65.slice(2), expect: "SIGNATURE_MALFORMED" },
-  { name: "non-hex digit", signature: `${base.signature65.slice(0, 10)}zz${base.signature65.slice(12)}`, expect: "SIGNATURE_MALFORMED" },
+  {
+    name: "non-hex digit",
+    signature: `${base.signature65.slice(0, 10)}zz${base.signature65.slice(12)}`,
+    expect: "SIGNATURE_MALFORMED",
+  },
   { name: "signed by another key", signature: wrongKeySig, expect: "WRONG_SIGNER" },
   { name: "other message's signature", signature: receiptVectors[1]!.signature65, expect: "WRONG_SIGNER" },
 ];
@@ -218,7 +296,11 @@ out("signatures.json", {
 // ---- rewards and trees ----
 const zero = `0x${"00".repeat(32)}` as Hex;
 const receiptLeafTypes = ["bytes32"];
-const receiptsTree = (ids: Hex[]) => StandardMerkleTree.of(ids.map((id) => [id]), receiptLeafTypes);
+const receiptsTree = (ids: Hex[]) =>
+  StandardMerkleTree.of(
+    ids.map((id) => [id]),
+    receiptLeafTypes,
+  );
 const receiptsTreeVector = (ids: Hex[]) => {
   const t = receiptsTree(ids);
   return {
@@ -242,21 +324,48 @@ const pools = [
   { poolId: pool2, pricePerGB: 1_000_000_000_000_000_000n, balance: 1_234_567n }, // 1 token/GB, underfunded
 ];
 const credits = [
-  { account: addr("relayA"), poolId, bytes: 2_048_576n, receiptIds: [receiptVectors[0]!.digest, receiptVectors[1]!.digest] },
+  {
+    account: addr("relayA"),
+    poolId,
+    bytes: 2_048_576n,
+    receiptIds: [receiptVectors[0]!.digest, receiptVectors[1]!.digest],
+  },
   { account: addr("relayB"), poolId, bytes: 999_999n, receiptIds: [receiptVectors[2]!.digest] },
   { account: addr("relayA"), poolId: pool2, bytes: 3_000_000n, receiptIds: synthetic(3, "p2a") },
   { account: addr("relayB"), poolId: pool2, bytes: 1_000_001n, receiptIds: synthetic(2, "p2b") },
 ];
 const previous = [
-  { account: addr("relayA"), poolId, cumulativeAmount: 5_000n, epochBytes: 1n, epochAmount: 0n, receiptsRoot: synthetic(1, "old")[0]! },
-  { account: addr("ticketSigner"), poolId, cumulativeAmount: 777n, epochBytes: 10n, epochAmount: 777n, receiptsRoot: synthetic(1, "old2")[0]! },
+  {
+    account: addr("relayA"),
+    poolId,
+    cumulativeAmount: 5_000n,
+    epochBytes: 1n,
+    epochAmount: 0n,
+    receiptsRoot: synthetic(1, "old")[0]!,
+  },
+  {
+    account: addr("ticketSigner"),
+    poolId,
+    cumulativeAmount: 777n,
+    epochBytes: 10n,
+    epochAmount: 777n,
+    receiptsRoot: synthetic(1, "old2")[0]!,
+  },
 ];
 // Reference reward arithmetic.
-const leaves: { account: Hex; poolId: Hex; cumulativeAmount: bigint; epochBytes: bigint; epochAmount: bigint; receiptsRoot: Hex }[] = [];
+const leaves: {
+  account: Hex;
+  poolId: Hex;
+  cumulativeAmount: bigint;
+  epochBytes: bigint;
+  epochAmount: bigint;
+  receiptsRoot: Hex;
+}[] = [];
 const poolTotals = [];
 for (const p of pools) {
   const members = new Map<string, { bytes: bigint; ids: Hex[]; prev: bigint }>();
-  for (const l of previous.filter((l) => l.poolId === p.poolId)) members.set(l.account, { bytes: 0n, ids: [], prev: l.cumulativeAmount });
+  for (const l of previous.filter((l) => l.poolId === p.poolId))
+    members.set(l.account, { bytes: 0n, ids: [], prev: l.cumulativeAmount });
   for (const c of credits.filter((c) => c.poolId === p.poolId)) {
     const m = members.get(c.account) ?? { bytes: 0n, ids: [], prev: 0n };
     m.bytes += c.bytes;
@@ -275,7 +384,7 @@ for (const p of pools) {
       cumulativeAmount: m.prev + amounts[i]!,
       epochBytes: m.bytes,
       epochAmount: amounts[i]!,
-      receiptsRoot: m.ids.length ? receiptsTree(m.ids).root as Hex : zero,
+      receiptsRoot: m.ids.length ? (receiptsTree(m.ids).root as Hex) : zero,
     });
   });
   poolTotals.push({
@@ -288,7 +397,14 @@ for (const p of pools) {
 }
 leaves.sort((a, b) => (a.poolId < b.poolId ? -1 : a.poolId > b.poolId ? 1 : a.account < b.account ? -1 : 1));
 const rewardTypes = ["address", "bytes32", "uint256", "uint256", "uint256", "bytes32"];
-const values = leaves.map((l) => [l.account, l.poolId, l.cumulativeAmount.toString(), l.epochBytes.toString(), l.epochAmount.toString(), l.receiptsRoot]);
+const values = leaves.map((l) => [
+  l.account,
+  l.poolId,
+  l.cumulativeAmount.toString(),
+  l.epochBytes.toString(),
+  l.epochAmount.toString(),
+  l.receiptsRoot,
+]);
 const rewardTree = StandardMerkleTree.of(values, rewardTypes);
 
 const sizes = [1, 2, 3, 4, 5, 6, 7, 8, 9, 16, 17];
@@ -302,7 +418,12 @@ const rewardTrees = sizes.map((n) => {
     i % 2 ? synthetic(1, `rr${i}`)[0]! : zero,
   ]);
   const t = StandardMerkleTree.of(vals, rewardTypes);
-  return { values: vals, root: t.root, leafHashes: vals.map((v) => t.leafHash(v)), proofs: vals.map((_, i) => t.getProof(i)) };
+  return {
+    values: vals,
+    root: t.root,
+    leafHashes: vals.map((v) => t.leafHash(v)),
+    proofs: vals.map((_, i) => t.getProof(i)),
+  };
 });
 
 out("rewards.json", {
@@ -314,7 +435,11 @@ out("rewards.json", {
   previous,
   leaves,
   poolTotals,
-  rewardTree: { root: rewardTree.root, leafHashes: values.map((v) => rewardTree.leafHash(v)), proofs: values.map((_, i) => rewardTree.getProof(i)) },
+  rewardTree: {
+    root: rewardTree.root,
+    leafHashes: values.map((v) => rewardTree.leafHash(v)),
+    proofs: values.map((_, i) => rewardTree.getProof(i)),
+  },
   rewardTrees,
   receiptsTrees: receiptTrees,
   emptyReceiptsRoot: zero,
@@ -326,9 +451,22 @@ const sigField = (sig: Hex) => concat([u((sig.length - 2) / 2, 1), sig]);
 const ticketRecord = (t: (typeof tickets)[number], sig: Hex) =>
   concat([t.poolId, t.streamId, t.viewer, u(t.notBefore, 8), u(t.notAfter, 8), u(t.maxBytes, 8), sigField(sig)]);
 const receiptRecord = (r: (typeof receipts)[number], sig: Hex) =>
-  concat([r.poolId, r.ticketHash, r.relay, u(r.segment, 8), u(r.chunk, 4), r.chunkHash, u(r.size, 4), u(r.deliveredAt, 8), sigField(sig)]);
+  concat([
+    r.poolId,
+    r.ticketHash,
+    r.relay,
+    u(r.segment, 8),
+    u(r.chunk, 4),
+    r.chunkHash,
+    u(r.size, 4),
+    u(r.deliveredAt, 8),
+    sigField(sig),
+  ]);
 const batchTickets = [{ t: tickets[0]!, sig: ticketVectors[0]!.signature65 }];
-const batchReceipts = receipts.map((r, i) => ({ r, sig: i % 2 ? receiptVectors[i]!.signature64 : receiptVectors[i]!.signature65 }));
+const batchReceipts = receipts.map((r, i) => ({
+  r,
+  sig: i % 2 ? receiptVectors[i]!.signature64 : receiptVectors[i]!.signature65,
+}));
 const batch = concat([
   "0x01",
   u(batchTickets.length, 4),
@@ -344,24 +482,71 @@ out("wire.json", {
   json: {
     signedTicket: { ticket: jsonOf(tickets[0]!), signature: ticketVectors[0]!.signature65 },
     signedReceipt: goodJson,
-    signedClaimAuthorization: { authorization: jsonOf(authorizations[0]!), signature: authorizationVectors[0]!.signature65 },
+    signedClaimAuthorization: {
+      authorization: jsonOf(authorizations[0]!),
+      signature: authorizationVectors[0]!.signature65,
+    },
     invalidSignedReceipts: [
-      { name: "segment as number", value: { ...goodJson, receipt: { ...goodJson.receipt, segment: 0 } }, field: "receipt.segment" },
-      { name: "chunk as string", value: { ...goodJson, receipt: { ...goodJson.receipt, chunk: "0" } }, field: "receipt.chunk" },
-      { name: "size above uint32", value: { ...goodJson, receipt: { ...goodJson.receipt, size: 4294967296 } }, field: "receipt.size" },
-      { name: "deliveredAt with leading zero", value: { ...goodJson, receipt: { ...goodJson.receipt, deliveredAt: "01" } }, field: "receipt.deliveredAt" },
-      { name: "deliveredAt above uint64", value: { ...goodJson, receipt: { ...goodJson.receipt, deliveredAt: "18446744073709551616" } }, field: "receipt.deliveredAt" },
-      { name: "short poolId", value: { ...goodJson, receipt: { ...goodJson.receipt, poolId: "0x1234" } }, field: "receipt.poolId" },
-      { name: "relay not hex", value: { ...goodJson, receipt: { ...goodJson.receipt, relay: `0x${"g".repeat(40)}` } }, field: "receipt.relay" },
-      { name: "missing chunkHash", value: { ...goodJson, receipt: { ...goodJson.receipt, chunkHash: undefined } }, field: "receipt.chunkHash" },
-      { name: "unknown field", value: { ...goodJson, receipt: { ...goodJson.receipt, extra: 1 } }, field: "receipt.extra" },
-      { name: "signature 63 bytes", value: { ...goodJson, signature: goodJson.signature.slice(0, 128) }, field: "signature" },
+      {
+        name: "segment as number",
+        value: { ...goodJson, receipt: { ...goodJson.receipt, segment: 0 } },
+        field: "receipt.segment",
+      },
+      {
+        name: "chunk as string",
+        value: { ...goodJson, receipt: { ...goodJson.receipt, chunk: "0" } },
+        field: "receipt.chunk",
+      },
+      {
+        name: "size above uint32",
+        value: { ...goodJson, receipt: { ...goodJson.receipt, size: 4294967296 } },
+        field: "receipt.size",
+      },
+      {
+        name: "deliveredAt with leading zero",
+        value: { ...goodJson, receipt: { ...goodJson.receipt, deliveredAt: "01" } },
+        field: "receipt.deliveredAt",
+      },
+      {
+        name: "deliveredAt above uint64",
+        value: { ...goodJson, receipt: { ...goodJson.receipt, deliveredAt: "18446744073709551616" } },
+        field: "receipt.deliveredAt",
+      },
+      {
+        name: "short poolId",
+        value: { ...goodJson, receipt: { ...goodJson.receipt, poolId: "0x1234" } },
+        field: "receipt.poolId",
+      },
+      {
+        name: "relay not hex",
+        value: { ...goodJson, receipt: { ...goodJson.receipt, relay: `0x${"g".repeat(40)}` } },
+        field: "receipt.relay",
+      },
+      {
+        name: "missing chunkHash",
+        value: { ...goodJson, receipt: { ...goodJson.receipt, chunkHash: undefined } },
+        field: "receipt.chunkHash",
+      },
+      {
+        name: "unknown field",
+        value: { ...goodJson, receipt: { ...goodJson.receipt, extra: 1 } },
+        field: "receipt.extra",
+      },
+      {
+        name: "signature 63 bytes",
+        value: { ...goodJson, signature: goodJson.signature.slice(0, 128) },
+        field: "signature",
+      },
       { name: "missing signature", value: { receipt: goodJson.receipt }, field: "signature" },
       { name: "not an object", value: [1, 2], field: "(root)" },
     ],
   },
   binary: {
-    batch: { hex: batch, tickets: batchTickets.map(({ t, sig }) => ({ ticket: jsonOf(t), signature: sig })), receipts: batchReceipts.map(({ r, sig }) => ({ receipt: jsonOf(r), signature: sig })) },
+    batch: {
+      hex: batch,
+      tickets: batchTickets.map(({ t, sig }) => ({ ticket: jsonOf(t), signature: sig })),
+      receipts: batchReceipts.map(({ r, sig }) => ({ receipt: jsonOf(r), signature: sig })),
+    },
     receiptsOnly: { hex: receiptsOnly },
     invalid: [
       { name: "empty", hex: "0x", code: "WIRE_TRUNCATED" },
@@ -370,10 +555,22 @@ out("wire.json", {
       { name: "header cut", hex: receiptsOnly.slice(0, 2 + 2 * 6), code: "WIRE_TRUNCATED" },
       { name: "last byte missing", hex: batch.slice(0, -2), code: "WIRE_TRUNCATED" },
       { name: "trailing byte", hex: `${batch}00`, code: "WIRE_TRAILING_BYTES" },
-      { name: "count larger than data", hex: concat(["0x01", u(0, 4), u(2, 4), receiptRecord(receipts[0]!, receiptVectors[0]!.signature65)]), code: "WIRE_TRUNCATED" },
+      {
+        name: "count larger than data",
+        hex: concat(["0x01", u(0, 4), u(2, 4), receiptRecord(receipts[0]!, receiptVectors[0]!.signature65)]),
+        code: "WIRE_TRUNCATED",
+      },
       {
         name: "signature length byte 66",
-        hex: concat(["0x01", u(0, 4), u(1, 4), receiptRecord(receipts[0]!, receiptVectors[0]!.signature65).slice(0, 2 + 280), "0x42", receiptVectors[0]!.signature65, "0x00"] as Hex[]),
+        hex: concat([
+          "0x01",
+          u(0, 4),
+          u(1, 4),
+          receiptRecord(receipts[0]!, receiptVectors[0]!.signature65).slice(0, 2 + 280),
+          "0x42",
+          receiptVectors[0]!.signature65,
+          "0x00",
+        ] as Hex[]),
         code: "WIRE_INVALID_FIELD",
       },
     ],

@@ -6,7 +6,7 @@
 import { Command } from "commander";
 import { loadConfig } from "./config/loadConfig.ts";
 import { AggregatorError } from "./errors/AggregatorError.ts";
-import { startAggregator, type RunningAggregator } from "./startAggregator.ts";
+import { type RunningAggregator, startAggregator } from "./startAggregator.ts";
 import { backupDatabase } from "./storage/backupDatabase.ts";
 
 const exitWith = (code: number, err: unknown): never => {
@@ -53,7 +53,10 @@ program
   .command("run", { isDefault: true })
   .description("run the service (the default command)")
   .option("-c, --config <file>", "JSON configuration file (MESHPAY_* environment variables override it)")
-  .addHelpText("after", "\nExample:\n  MESHPAY_AGGREGATOR_PRIVATE_KEY=0x… node src/aggregator/main.ts --config aggregator.json")
+  .addHelpText(
+    "after",
+    "\nExample:\n  MESHPAY_AGGREGATOR_PRIVATE_KEY=0x… node src/aggregator/main.ts --config aggregator.json",
+  )
   .action(run);
 
 program
@@ -61,13 +64,18 @@ program
   .description("copy the database with SQLite's online backup (safe while the service runs)")
   .option("-c, --config <file>", "the service's configuration file (for storage.path)")
   .requiredOption("--to <file>", "where to write the copy")
-  .addHelpText("after", "\nExample:\n  node src/aggregator/main.ts backup --config aggregator.json --to backups/aggregator-$(date +%F).db")
+  .addHelpText(
+    "after",
+    "\nExample:\n  node src/aggregator/main.ts backup --config aggregator.json --to backups/aggregator-$(date +%F).db",
+  )
   .action(async (options: { config?: string; to: string }) => {
     try {
       // Backing up needs only storage.path: posting settings are not checked.
       const config = loadConfig({ file: options.config, env: { ...process.env, MESHPAY_POSTING_ENABLED: "false" } });
       const { pages } = await backupDatabase(config.storage.path, options.to);
-      process.stdout.write(`backed up ${config.storage.path} to ${options.to} (${pages} pages); copy ${config.storage.bundleDir} too\n`);
+      process.stdout.write(
+        `backed up ${config.storage.path} to ${options.to} (${pages} pages); copy ${config.storage.bundleDir} too\n`,
+      );
     } catch (err) {
       exitWith(1, err);
     }

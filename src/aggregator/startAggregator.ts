@@ -1,8 +1,9 @@
 import { createServer } from "node:http";
 import type { AddressInfo } from "node:net";
-import { pino, type Logger } from "pino";
+import { type Logger, pino } from "pino";
 import { createWalletClient, http, type PublicClient } from "viem";
 import { privateKeyToAccount } from "viem/accounts";
+import { rewardDistributorAbi } from "../contracts/abis.ts";
 import { createReceiptVerifier, type ReceiptVerifier } from "../protocol/createReceiptVerifier.ts";
 import { createFastKeccak256 } from "../protocol/hash/createFastKeccak256.ts";
 import { createNodeReceiptVerifier } from "../protocol/node/createNodeReceiptVerifier.ts";
@@ -10,7 +11,6 @@ import type { Address } from "../protocol/types.ts";
 import { createChainClient } from "./chain/createChainClient.ts";
 import { createChainFollower } from "./chain/createChainFollower.ts";
 import { createPoolRegistry } from "./chain/createPoolRegistry.ts";
-import { rewardDistributorAbi } from "../contracts/abis.ts";
 import type { AggregatorConfig } from "./config/AggregatorConfig.ts";
 import { createLeafIndex } from "./epoch/createLeafIndex.ts";
 import { runPrepareEpochInWorker } from "./epoch/runPrepareEpochInWorker.ts";
@@ -64,7 +64,8 @@ export async function startAggregator(
 
   const ready = () => {
     if (!identity || !ingestor) return { ready: false, reason: "reading the deployment's parameters from the chain" };
-    if (!firstSyncDone && chainStore.getCursor() === undefined) return { ready: false, reason: "reading pools from the chain" };
+    if (!firstSyncDone && chainStore.getCursor() === undefined)
+      return { ready: false, reason: "reading pools from the chain" };
     return { ready: true };
   };
 
@@ -99,7 +100,13 @@ export async function startAggregator(
           lastSyncAt,
           lastError: lastChainError,
         },
-        epochs: identity ? { genesisTime: identity.genesisTime, epochSeconds: identity.epochSeconds, graceSeconds: identity.graceSeconds } : null,
+        epochs: identity
+          ? {
+              genesisTime: identity.genesisTime,
+              epochSeconds: identity.epochSeconds,
+              graceSeconds: identity.graceSeconds,
+            }
+          : null,
         posting: posting ?? { enabled: config.posting.enabled },
         storage: { ok: storageOk },
       },
@@ -109,7 +116,12 @@ export async function startAggregator(
   const app = createApp({
     ingestor: {
       ingest: (input) => {
-        if (!ingestor) throw new AggregatorError("SERVICE_UNAVAILABLE", 503, "Not accepting receipts yet: starting. Retry with backoff.");
+        if (!ingestor)
+          throw new AggregatorError(
+            "SERVICE_UNAVAILABLE",
+            "Not accepting receipts yet: starting. Retry with backoff.",
+            { status: 503 },
+          );
         return ingestor.ingest(input);
       },
       prune: () => ingestor?.prune() ?? 0,
@@ -173,7 +185,11 @@ export async function startAggregator(
       store: createIngestStore(database.sqlite),
       pools,
       verifier,
-      epochParams: { genesisTime: BigInt(identity.genesisTime), epochSeconds: BigInt(identity.epochSeconds), graceSeconds: BigInt(identity.graceSeconds) },
+      epochParams: {
+        genesisTime: BigInt(identity.genesisTime),
+        epochSeconds: BigInt(identity.epochSeconds),
+        graceSeconds: BigInt(identity.graceSeconds),
+      },
       limits: {
         maxReceipts: config.ingest.maxReceiptsPerBatch,
         maxTickets: config.ingest.maxTicketsPerBatch,
@@ -188,7 +204,12 @@ export async function startAggregator(
     poster = createPoster({
       enabled: config.posting.enabled,
       client,
-      wallet: account ? createWalletClient({ account, transport: http(config.chain.rpcUrl, { timeout: config.chain.requestTimeoutMs, retryCount: 0 }) }) : undefined,
+      wallet: account
+        ? createWalletClient({
+            account,
+            transport: http(config.chain.rpcUrl, { timeout: config.chain.requestTimeoutMs, retryCount: 0 }),
+          })
+        : undefined,
       account,
       chainId: identity.chainId,
       distributor: config.chain.distributor,
@@ -209,7 +230,8 @@ export async function startAggregator(
       metrics,
       logger: logger.child({ component: "poster" }),
     });
-    if (config.fault) logger.warn({ fault: config.fault }, "TEST-ONLY fault configured: this aggregator will post a wrong epoch");
+    if (config.fault)
+      logger.warn({ fault: config.fault }, "TEST-ONLY fault configured: this aggregator will post a wrong epoch");
   };
 
   const follower = createChainFollower({
@@ -237,7 +259,8 @@ export async function startAggregator(
       poster!.noteEvents(events);
       if (caughtUp && !stopping) await poster!.tick(head);
     } catch (err) {
-      const message = err instanceof Error ? ((err as { shortMessage?: string }).shortMessage ?? err.message) : String(err);
+      const message =
+        err instanceof Error ? ((err as { shortMessage?: string }).shortMessage ?? err.message) : String(err);
       if (err instanceof AggregatorError && err.code === "CONFIG_INVALID") throw err;
       if (lastChainError !== message) logger.warn({ err: message }, "chain round failed; retrying");
       lastChainError = message;
@@ -306,31 +329,45 @@ function readIdentity(store: ReturnType<typeof createChainStore>, config: Aggreg
   if (distributor !== undefined && distributor !== config.chain.distributor)
     throw new AggregatorError(
       "CONFIG_INVALID",
-      500,
       `Invalid configuration: chain.distributor: the database ${config.storage.path} belongs to distributor ${distributor}, not ${config.chain.distributor}.`,
-      { data: { field: "chain.distributor" } },
+      { status: 500, data: { field: "chain.distributor" } },
     );
   if (distributor === undefined) store.setValue("distributor", config.chain.distributor);
   if (saved === undefined) return undefined;
   const identity = JSON.parse(saved) as Identity;
   if (config.chain.chainId !== undefined && config.chain.chainId !== identity.chainId)
-    throw new AggregatorError("CONFIG_INVALID", 500, `Invalid configuration: chain.chainId: the database belongs to chain ${identity.chainId}.`, {
-      data: { field: "chain.chainId" },
-    });
+    throw new AggregatorError(
+      "CONFIG_INVALID",
+      `Invalid configuration: chain.chainId: the database belongs to chain ${identity.chainId}.`,
+      { status: 500, data: { field: "chain.chainId" } },
+    );
   return identity;
 }
 
 async function fetchIdentity(client: PublicClient, config: AggregatorConfig): Promise<Identity> {
   const chainId = await client.getChainId();
   if (config.chain.chainId !== undefined && config.chain.chainId !== chainId)
-    throw new AggregatorError("CONFIG_INVALID", 500, `Invalid configuration: chain.chainId: the RPC serves chain ${chainId}, not ${config.chain.chainId}.`, {
-      data: { field: "chain.chainId" },
-    });
+    throw new AggregatorError(
+      "CONFIG_INVALID",
+      `Invalid configuration: chain.chainId: the RPC serves chain ${chainId}, not ${config.chain.chainId}.`,
+      { status: 500, data: { field: "chain.chainId" } },
+    );
   const code = await client.getCode({ address: config.chain.distributor });
   if (!code || code === "0x")
-    throw new AggregatorError("CONFIG_INVALID", 500, `Invalid configuration: chain.distributor: no contract at ${config.chain.distributor} on chain ${chainId}.`, {
-      data: { field: "chain.distributor" },
-    });
-  const c = await client.readContract({ address: config.chain.distributor, abi: rewardDistributorAbi, functionName: "config" });
-  return { chainId, genesisTime: Number(c.genesisTime), epochSeconds: Number(c.epochSeconds), graceSeconds: Number(c.graceSeconds) };
+    throw new AggregatorError(
+      "CONFIG_INVALID",
+      `Invalid configuration: chain.distributor: no contract at ${config.chain.distributor} on chain ${chainId}.`,
+      { status: 500, data: { field: "chain.distributor" } },
+    );
+  const c = await client.readContract({
+    address: config.chain.distributor,
+    abi: rewardDistributorAbi,
+    functionName: "config",
+  });
+  return {
+    chainId,
+    genesisTime: Number(c.genesisTime),
+    epochSeconds: Number(c.epochSeconds),
+    graceSeconds: Number(c.graceSeconds),
+  };
 }

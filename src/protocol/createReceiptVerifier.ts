@@ -74,9 +74,13 @@ export function createReceiptVerifier(options: CreateReceiptVerifierOptions): Re
   };
   const recoverKey = (digest: Uint8Array, signature: Hex | Uint8Array): Uint8Array => {
     const { compact, recovery } = parseSignature(signature);
-    if (digest.length !== 32) throw new ProtocolError("INVALID_ARGUMENT", "Digest must be 32 bytes.", { field: "digest" });
+    if (digest.length !== 32)
+      throw new ProtocolError("INVALID_ARGUMENT", "Digest must be 32 bytes.", { field: "digest" });
     const pub = backend.recover(digest, compact, recovery);
-    if (!pub) throw new ProtocolError("SIGNATURE_UNRECOVERABLE", "No public key recovers from this signature.", { field: "signature" });
+    if (!pub)
+      throw new ProtocolError("SIGNATURE_UNRECOVERABLE", "No public key recovers from this signature.", {
+        field: "signature",
+      });
     return pub.subarray(1);
   };
   const remember = (address: string, xy: Uint8Array): void => {
@@ -114,7 +118,9 @@ export function createReceiptVerifier(options: CreateReceiptVerifierOptions): Re
     registerPublicKey(address, publicKey) {
       const xy = uncompressedXY(publicKey);
       if (bytesToHex(keccak(xy), 12, 32) !== address.toLowerCase())
-        throw new ProtocolError("PUBLIC_KEY_MISMATCH", `Public key does not belong to ${address}.`, { field: "publicKey" });
+        throw new ProtocolError("PUBLIC_KEY_MISMATCH", `Public key does not belong to ${address}.`, {
+          field: "publicKey",
+        });
       remember(address.toLowerCase(), xy);
     },
   };

@@ -2,7 +2,12 @@ import type { Address } from "../protocol/types.ts";
 import type { SignedChunkReceiptJson, SignedViewerTicketJson } from "../protocol/wire/jsonTypes.ts";
 
 /** One receipt to post, with the ticket it refers to; `tag` is the caller's (returned with the answer). */
-export type PostItem<T> = { receipt: SignedChunkReceiptJson; ticket: SignedViewerTicketJson; ticketHash: string; tag: T };
+export type PostItem<T> = {
+  receipt: SignedChunkReceiptJson;
+  ticket: SignedViewerTicketJson;
+  ticketHash: string;
+  tag: T;
+};
 
 /** The aggregator's answer for one receipt, or `unanswered` when its batch failed for good. */
 export type PostResult =
@@ -37,7 +42,10 @@ export function createBatchPoster<T>(options: {
   maxAttempts?: number;
 }): BatchPoster<T> {
   const fetchFn = options.fetch ?? globalThis.fetch;
-  const url = new URL("v1/receipts", options.aggregatorUrl.endsWith("/") ? options.aggregatorUrl : `${options.aggregatorUrl}/`).toString();
+  const url = new URL(
+    "v1/receipts",
+    options.aggregatorUrl.endsWith("/") ? options.aggregatorUrl : `${options.aggregatorUrl}/`,
+  ).toString();
   // At most 1,000 receipts, hence at most 1,000 tickets (the API's limit) per batch.
   const maxBatch = Math.min(1000, options.maxBatchReceipts ?? 1000);
   const maxAttempts = options.maxAttempts ?? 6;
@@ -49,7 +57,11 @@ export function createBatchPoster<T>(options: {
   const sendBatch = async (items: PostItem<T>[]): Promise<void> => {
     const tickets = new Map<string, SignedViewerTicketJson>();
     for (const item of items) tickets.set(item.ticketHash, item.ticket);
-    const body = JSON.stringify({ relay: options.relay, tickets: [...tickets.values()], receipts: items.map((i) => i.receipt) });
+    const body = JSON.stringify({
+      relay: options.relay,
+      tickets: [...tickets.values()],
+      receipts: items.map((i) => i.receipt),
+    });
     const key = `${options.keyPrefix}-${String(++batchNo).padStart(6, "0")}`;
     let lastCode = "NETWORK_ERROR";
     for (let attempt = 1; attempt <= maxAttempts; attempt++) {
@@ -57,7 +69,11 @@ export function createBatchPoster<T>(options: {
       let text = "";
       let retryAfter: string | null = null;
       try {
-        const res = await fetchFn(url, { method: "POST", headers: { "content-type": "application/json", "idempotency-key": key }, body });
+        const res = await fetchFn(url, {
+          method: "POST",
+          headers: { "content-type": "application/json", "idempotency-key": key },
+          body,
+        });
         status = res.status;
         retryAfter = res.headers.get("retry-after");
         text = await res.text();
@@ -70,17 +86,26 @@ export function createBatchPoster<T>(options: {
           answer.forEach((r, i) =>
             options.onResult(
               items[i]!,
-              r.status === "rejected" ? { status: "rejected", codes: r.codes } : { status: r.status as "accepted" | "already_accepted", epoch: r.epoch },
+              r.status === "rejected"
+                ? { status: "rejected", codes: r.codes }
+                : { status: r.status as "accepted" | "already_accepted", epoch: r.epoch },
             ),
           );
           return;
         }
         lastCode = "BAD_RESPONSE";
       } else if (status !== 0) lastCode = errorCode(text, status);
-      const transient = status === 0 || (status >= 200 && status < 300) || status === 429 || status >= 500 || lastCode === "IDEMPOTENCY_KEY_IN_PROGRESS";
+      const transient =
+        status === 0 ||
+        (status >= 200 && status < 300) ||
+        status === 429 ||
+        status >= 500 ||
+        lastCode === "IDEMPOTENCY_KEY_IN_PROGRESS";
       if (!transient || attempt === maxAttempts) break;
       const seconds = retryAfter !== null ? Number(retryAfter) : NaN;
-      await new Promise((r) => setTimeout(r, Number.isFinite(seconds) ? seconds * 1000 : Math.min(5000, 100 * 2 ** attempt)));
+      await new Promise((r) =>
+        setTimeout(r, Number.isFinite(seconds) ? seconds * 1000 : Math.min(5000, 100 * 2 ** attempt)),
+      );
     }
     for (const item of items) options.onResult(item, { status: "unanswered", code: lastCode });
   };

@@ -1,9 +1,14 @@
 import type { Address } from "../protocol/types.ts";
 import type { SignedChunkReceiptJson, SignedViewerTicketJson } from "../protocol/wire/jsonTypes.ts";
 import { createBatchPoster } from "./createBatchPoster.ts";
-import { cheatModes, type CheatMode, type ForgedStats } from "./types.ts";
+import { type CheatMode, cheatModes, type ForgedStats } from "./types.ts";
 
-export type ForgedClaim = { receipt: SignedChunkReceiptJson; ticket: SignedViewerTicketJson; ticketHash: string; mode: CheatMode };
+export type ForgedClaim = {
+  receipt: SignedChunkReceiptJson;
+  ticket: SignedViewerTicketJson;
+  ticketHash: string;
+  mode: CheatMode;
+};
 
 export type CheatClient = {
   readonly relay: Address;
@@ -35,7 +40,9 @@ export function createCheatClient(options: {
     rejected: 0,
     unanswered: 0,
     rejectedByCode: {},
-    byMode: Object.fromEntries(cheatModes.map((m) => [m, { submitted: 0, accepted: 0, alreadyAccepted: 0, rejected: 0, rejectedByCode: {} }])) as ForgedStats["byMode"],
+    byMode: Object.fromEntries(
+      cheatModes.map((m) => [m, { submitted: 0, accepted: 0, alreadyAccepted: 0, rejected: 0, rejectedByCode: {} }]),
+    ) as ForgedStats["byMode"],
   };
   const poster = createBatchPoster<CheatMode>({
     aggregatorUrl: options.aggregatorUrl,

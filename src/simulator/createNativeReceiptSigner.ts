@@ -4,7 +4,13 @@ import type { ChunkReceipt, Hex, Keccak256, MeshpayDomain, SignedChunkReceipt } 
 import { bytesToHex, hexToBytes } from "../protocol/utils/bytes.ts";
 
 type NativeAddon = {
-  ecdsaSign(output: { signature: Uint8Array; recid: number | null }, msg32: Uint8Array, seckey: Uint8Array, data?: Uint8Array, noncefn?: unknown): number;
+  ecdsaSign(
+    output: { signature: Uint8Array; recid: number | null },
+    msg32: Uint8Array,
+    seckey: Uint8Array,
+    data?: Uint8Array,
+    noncefn?: unknown,
+  ): number;
 };
 
 export type NativeReceiptSigner = {
@@ -21,9 +27,14 @@ export type NativeReceiptSigner = {
 export function createNativeReceiptSigner(options: { domain: MeshpayDomain; keccak?: Keccak256 }): NativeReceiptSigner {
   const require = createRequire(import.meta.url);
   const packageJson = require.resolve("secp256k1/package.json");
-  const nodeGypBuild = createRequire(packageJson)("node-gyp-build") as (dir: string) => { Secp256k1: new () => NativeAddon };
+  const nodeGypBuild = createRequire(packageJson)("node-gyp-build") as (dir: string) => {
+    Secp256k1: new () => NativeAddon;
+  };
   const addon = new (nodeGypBuild(packageJson.slice(0, -"/package.json".length)).Secp256k1)();
-  const hasher = createReceiptVerifier({ domain: options.domain, ...(options.keccak ? { keccak: options.keccak } : {}) });
+  const hasher = createReceiptVerifier({
+    domain: options.domain,
+    ...(options.keccak ? { keccak: options.keccak } : {}),
+  });
   const keys = new Map<string, Uint8Array>();
   const out = { signature: new Uint8Array(64), recid: null as number | null };
   return {

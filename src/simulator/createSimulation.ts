@@ -1,8 +1,8 @@
 import { randomBytes } from "node:crypto";
-import { setImmediate as yieldToEventLoop } from "node:timers/promises";
 import { mkdirSync, mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { setImmediate as yieldToEventLoop } from "node:timers/promises";
 import { getReceiptId } from "../protocol/eip712/getReceiptId.ts";
 import { getEpoch } from "../protocol/epoch/getEpoch.ts";
 import { getEpochClosesAt } from "../protocol/epoch/getEpochClosesAt.ts";
@@ -18,19 +18,19 @@ import { createReceiver, type Receiver } from "../relay-sdk/receiver/createRecei
 import { createViewerSessionKey } from "../relay-sdk/receiver/createViewerSessionKey.ts";
 import { createRelay } from "../relay-sdk/relay/createRelay.ts";
 import type { Relay } from "../relay-sdk/relay/types.ts";
-import { createBatchPoster, type BatchPoster } from "./createBatchPoster.ts";
-import { createCheatClient, type CheatClient } from "./createCheatClient.ts";
+import { type BatchPoster, createBatchPoster } from "./createBatchPoster.ts";
+import { type CheatClient, createCheatClient } from "./createCheatClient.ts";
 import { createNativeReceiptSigner } from "./createNativeReceiptSigner.ts";
 import { createRandom, type Random } from "./createRandom.ts";
 import { createTicketIssuer } from "./createTicketIssuer.ts";
 import { SimulatorError } from "./errors/SimulatorError.ts";
 import { fillChunkBytes } from "./fillChunkBytes.ts";
 import { getStreamLayout } from "./getStreamLayout.ts";
-import { readRelayStoreSummary, type RelayStoreSummary } from "./readRelayStoreSummary.ts";
+import { type RelayStoreSummary, readRelayStoreSummary } from "./readRelayStoreSummary.ts";
 import {
-  cheatModes,
   type CheatMode,
   type CodeCounts,
+  cheatModes,
   type EpochTally,
   type ForgedStats,
   type RelaySummary,
@@ -104,7 +104,13 @@ type RelayState = {
 };
 
 type Collected = { receipts: SignedChunkReceiptJson[]; tickets: Map<string, SignedViewerTicketJson> };
-type LateReceipt = { relay: RelayState; receipt: SignedChunkReceiptJson; ticket: SignedViewerTicketJson; ticketHash: string; releaseAt: number };
+type LateReceipt = {
+  relay: RelayState;
+  receipt: SignedChunkReceiptJson;
+  ticket: SignedViewerTicketJson;
+  ticketHash: string;
+  releaseAt: number;
+};
 
 const defaultClock: SimulationClock = {
   now: () => Date.now(),
@@ -141,10 +147,21 @@ export async function createSimulation(options: SimulationOptions): Promise<Simu
   const events = random.fork("events");
   const keys = random.fork("keys");
   const cheatRandom = random.fork("cheat");
-  const streamId = options.streamId?.toLowerCase() as Hex | undefined ?? bytesToHex(keccak(random.fork("stream").bytes(32)));
+  const streamId =
+    (options.streamId?.toLowerCase() as Hex | undefined) ?? bytesToHex(keccak(random.fork("stream").bytes(32)));
   const contentSeed = (random.fork("content").int(2 ** 32) >>> 0) | 1;
-  const layout = getStreamLayout({ bitrateKbps: o.bitrateKbps, chunkBytes: o.chunkBytes, segmentSeconds: o.segmentSeconds });
-  const issuer = createTicketIssuer({ domain: options.domain, poolId: options.poolId, streamId, ticketSignerKey: options.ticketSignerKey, keccak });
+  const layout = getStreamLayout({
+    bitrateKbps: o.bitrateKbps,
+    chunkBytes: o.chunkBytes,
+    segmentSeconds: o.segmentSeconds,
+  });
+  const issuer = createTicketIssuer({
+    domain: options.domain,
+    poolId: options.poolId,
+    streamId,
+    ticketSignerKey: options.ticketSignerKey,
+    keccak,
+  });
   const nativeSigner = o.signer === "native" ? createNativeReceiptSigner({ domain: options.domain, keccak }) : null;
   const workDir = options.workDir ?? mkdtempSync(join(tmpdir(), "meshpay-sim-"));
   mkdirSync(workDir, { recursive: true });
@@ -165,8 +182,9 @@ export async function createSimulation(options: SimulationOptions): Promise<Simu
   for (let i = 0; i < o.relays; i++) {
     const given = options.relayAccounts?.[i];
     const derived = given === undefined ? newKey(keys.fork(`relay-${i}`)) : undefined;
-    const address = (typeof given === "string" ? given : given?.address ?? derived!.address).toLowerCase() as Address;
-    if (!isHexOfLength(address, 20)) throw new SimulatorError("INVALID_OPTION", `relayAccounts[${i}] is not an address.`);
+    const address = (typeof given === "string" ? given : (given?.address ?? derived!.address)).toLowerCase() as Address;
+    if (!isHexOfLength(address, 20))
+      throw new SimulatorError("INVALID_OPTION", `relayAccounts[${i}] is not an address.`);
     const privateKey = typeof given === "object" ? given.privateKey : derived?.privateKey;
     const cheater = i >= o.relays - o.cheat.relays;
     relayStates.push({
@@ -237,7 +255,10 @@ export async function createSimulation(options: SimulationOptions): Promise<Simu
   const cheaters = relayStates.filter((r) => r.cheater);
   const cheatKey = newKey(keys.fork("cheat-signer"));
   const fakeTicketSigner = newKey(keys.fork("cheat-ticket-signer"));
-  const fakeTickets = new Map<string, { key: SessionKey; signed: SignedViewerTicket; json: SignedViewerTicketJson; ticketHash: Hex }>();
+  const fakeTickets = new Map<
+    string,
+    { key: SessionKey; signed: SignedViewerTicket; json: SignedViewerTicketJson; ticketHash: Hex }
+  >();
 
   const seats: Seat[] = Array.from({ length: o.viewers }, (_, index) => ({
     index,
@@ -277,7 +298,18 @@ export async function createSimulation(options: SimulationOptions): Promise<Simu
   let nextProgressAt = startAt;
   let nextCheatFlushAt = startAt;
   const epochsSeen = new Set<number>();
-  const totals = { chunkSlots: 0, skippedSlots: 0, deliveries: 0, received: 0, receivedBytes: 0, lost: 0, late: 0, unserved: 0, forged: 0, acknowledged: 0 };
+  const totals = {
+    chunkSlots: 0,
+    skippedSlots: 0,
+    deliveries: 0,
+    received: 0,
+    receivedBytes: 0,
+    lost: 0,
+    late: 0,
+    unserved: 0,
+    forged: 0,
+    acknowledged: 0,
+  };
   const background = new Set<Promise<unknown>>();
 
   const now = (): number => (fast ? virtualNow : clock.now());
@@ -350,13 +382,21 @@ export async function createSimulation(options: SimulationOptions): Promise<Simu
 
   const flushAll = async (): Promise<void> => {
     await Promise.all([...background]);
-    await Promise.all([...relayStates.filter((r) => r.open).map((r) => flushRelay(r)), ...cheaters.map((r) => r.cheat!.flush())]);
+    await Promise.all([
+      ...relayStates.filter((r) => r.open).map((r) => flushRelay(r)),
+      ...cheaters.map((r) => r.cheat!.flush()),
+    ]);
   };
 
   // ---- sessions ---------------------------------------------------------------------------------------
   const startSession = (seat: Seat, at: number): Session => {
     const key = newKey(keys.fork(`viewer-${seat.index}-${seat.sessions}`));
-    const { signed, ticketHash } = issuer.issue({ viewer: key.address, notBefore: at - 1000, notAfter: at + o.ticketValidForMs, maxBytes: o.ticketMaxBytes });
+    const { signed, ticketHash } = issuer.issue({
+      viewer: key.address,
+      notBefore: at - 1000,
+      notAfter: at + o.ticketValidForMs,
+      maxBytes: o.ticketMaxBytes,
+    });
     seat.sessions++;
     return {
       key,
@@ -366,7 +406,16 @@ export async function createSimulation(options: SimulationOptions): Promise<Simu
       notAfter: at + o.ticketValidForMs,
       maxBytes: Number(o.ticketMaxBytes),
       bytes: 0,
-      receiver: o.signer === "receiver" ? createReceiver({ domain: options.domain, ticket: signed, sessionKey: key.privateKey, now: () => deliveryTime, keccak }) : null,
+      receiver:
+        o.signer === "receiver"
+          ? createReceiver({
+              domain: options.domain,
+              ticket: signed,
+              sessionKey: key.privateKey,
+              now: () => deliveryTime,
+              keccak,
+            })
+          : null,
     };
   };
 
@@ -439,7 +488,8 @@ export async function createSimulation(options: SimulationOptions): Promise<Simu
     for (const seat of seats) {
       let session = seat.session;
       if (!session) continue;
-      if (at > session.notAfter || session.bytes + size > session.maxBytes) session = seat.session = startSession(seat, at);
+      if (at > session.notAfter || session.bytes + size > session.maxBytes)
+        session = seat.session = startSession(seat, at);
       seat.attached = seat.attached.filter((r) => r.online);
       while (seat.attached.length < o.attachPerViewer) {
         const candidates = eligible.filter((r) => !seat.attached.includes(r));
@@ -536,12 +586,21 @@ export async function createSimulation(options: SimulationOptions): Promise<Simu
     }
   };
 
-  const handOver = async (relay: RelayState, receipts: SignedChunkReceiptJson[], tickets: Map<string, SignedViewerTicketJson>): Promise<void> => {
+  const handOver = async (
+    relay: RelayState,
+    receipts: SignedChunkReceiptJson[],
+    tickets: Map<string, SignedViewerTicketJson>,
+  ): Promise<void> => {
     if (relay.direct) {
       for (const [hash, json] of tickets) relay.ticketJsons.set(hash, json);
       for (const receipt of receipts) {
         const ticketHash = receipt.receipt.ticketHash;
-        relay.direct.queue({ receipt, ticket: relay.ticketJsons.get(ticketHash)!, ticketHash, tag: receipt.receipt.size });
+        relay.direct.queue({
+          receipt,
+          ticket: relay.ticketJsons.get(ticketHash)!,
+          ticketHash,
+          tag: receipt.receipt.size,
+        });
       }
       relay.ledger.byStatus.pending += receipts.length;
       relay.ledger.total += receipts.length;
@@ -590,13 +649,20 @@ export async function createSimulation(options: SimulationOptions): Promise<Simu
       let ticketHash: string = session.ticketHash;
       if (mode === "wrong-signer") receipt = signWith(base, cheatKey.privateKey).signed;
       else if (mode === "replay") receipt = genuine!;
-      else if (mode === "replay-rewrite") receipt = { receipt: { ...genuine!.receipt, relay: cheater.address }, signature: genuine!.signature };
+      else if (mode === "replay-rewrite")
+        receipt = { receipt: { ...genuine!.receipt, relay: cheater.address }, signature: genuine!.signature };
       else {
         let fake = fakeTickets.get(session.ticketHash);
         if (!fake) {
           if (fakeTickets.size >= 10_000) fakeTickets.clear();
           const key = newKey(keys.fork(`fake-viewer-${session.ticketHash}`));
-          const fakeIssuer = createTicketIssuer({ domain: options.domain, poolId: options.poolId, streamId, ticketSignerKey: fakeTicketSigner.privateKey, keccak });
+          const fakeIssuer = createTicketIssuer({
+            domain: options.domain,
+            poolId: options.poolId,
+            streamId,
+            ticketSignerKey: fakeTicketSigner.privateKey,
+            keccak,
+          });
           const { signed, ticketHash: fakeHash } = fakeIssuer.issue({
             viewer: key.address,
             notBefore: Number(session.ticket.ticket.notBefore),
@@ -731,12 +797,16 @@ export async function createSimulation(options: SimulationOptions): Promise<Simu
     const expectedMatchesAccepted = problems.length === 0;
     const sum = (f: (r: RelaySummary) => number) => relays.reduce((n, r) => n + f(r), 0);
     const rejectedByCode: CodeCounts = {};
-    for (const r of relays) for (const [code, n] of Object.entries(r.receipts.rejectedByCode)) rejectedByCode[code] = (rejectedByCode[code] ?? 0) + n;
+    for (const r of relays)
+      for (const [code, n] of Object.entries(r.receipts.rejectedByCode))
+        rejectedByCode[code] = (rejectedByCode[code] ?? 0) + n;
     const lateSubmitted = totals.late - lateQueue.length;
     const honestRejected = sum((r) => r.receipts.rejected);
     const lateRefused = honestRejected === lateSubmitted && (rejectedByCode.EPOCH_CLOSED ?? 0) === lateSubmitted;
     if (!lateRefused)
-      problems.push(`late receipts handed over: ${lateSubmitted}; honest receipts refused: ${honestRejected} (${JSON.stringify(rejectedByCode)})`);
+      problems.push(
+        `late receipts handed over: ${lateSubmitted}; honest receipts refused: ${honestRejected} (${JSON.stringify(rejectedByCode)})`,
+      );
     const forged = {
       submitted: sum((r) => r.forged.submitted),
       accepted: sum((r) => r.forged.accepted),
@@ -749,7 +819,10 @@ export async function createSimulation(options: SimulationOptions): Promise<Simu
     const pending = sum((r) => r.receipts.pending + r.receipts.submitting);
     const failed = sum((r) => r.receipts.failed);
     const settled = pending === 0 && failed === 0 && forged.unanswered === 0;
-    if (!settled) problems.push(`unsettled: ${pending} pending/submitting, ${failed} failed, ${forged.unanswered} forged unanswered`);
+    if (!settled)
+      problems.push(
+        `unsettled: ${pending} pending/submitting, ${failed} failed, ${forged.unanswered} forged unanswered`,
+      );
     const viewers: ViewerSummary[] = seats.map((s) => ({
       index: s.index,
       sessions: s.sessions,
@@ -761,7 +834,8 @@ export async function createSimulation(options: SimulationOptions): Promise<Simu
       unserved: s.unserved,
     }));
     const expectedBytes: Record<string, Record<string, number>> = {};
-    for (const r of relays) expectedBytes[r.address] = Object.fromEntries(Object.entries(r.expected.byEpoch).map(([e, t]) => [e, t.bytes]));
+    for (const r of relays)
+      expectedBytes[r.address] = Object.fromEntries(Object.entries(r.expected.byEpoch).map(([e, t]) => [e, t.bytes]));
     return {
       format: "meshpay-sim-summary/1",
       seed: String(o.seed),
@@ -770,7 +844,10 @@ export async function createSimulation(options: SimulationOptions): Promise<Simu
       transport: o.transport,
       poolId: options.poolId.toLowerCase() as Hex,
       streamId,
-      domain: { chainId: BigInt(options.domain.chainId).toString(), verifyingContract: options.domain.verifyingContract.toLowerCase() as Address },
+      domain: {
+        chainId: BigInt(options.domain.chainId).toString(),
+        verifyingContract: options.domain.verifyingContract.toLowerCase() as Address,
+      },
       epochParams: {
         genesisTime: Number(epochParams.genesisTime),
         epochSeconds: Number(epochParams.epochSeconds),
@@ -784,7 +861,14 @@ export async function createSimulation(options: SimulationOptions): Promise<Simu
         chunksPerSegment: layout.chunksPerSegment,
       },
       workDir,
-      time: { startedAt: startAt, endedAt: streamEnd, drainedAt: position, wallMs: Math.round(wallMs), maxLagMs, epochs: [...epochsSeen].sort((a, b) => a - b) },
+      time: {
+        startedAt: startAt,
+        endedAt: streamEnd,
+        drainedAt: position,
+        wallMs: Math.round(wallMs),
+        maxLagMs,
+        epochs: [...epochsSeen].sort((a, b) => a - b),
+      },
       totals: {
         ticketsIssued: issuer.issued,
         viewerSessions: seats.reduce((n, s) => n + s.sessions, 0),
@@ -896,7 +980,8 @@ export async function createSimulation(options: SimulationOptions): Promise<Simu
       if (!(r.seconds >= 0)) throw new SimulatorError("INVALID_OPTION", "seconds must be ≥ 0.");
       return from + r.seconds * 1000;
     }
-    if (!Number.isSafeInteger(r.epochs) || r.epochs! < 1) throw new SimulatorError("INVALID_OPTION", "epochs must be an integer ≥ 1.");
+    if (!Number.isSafeInteger(r.epochs) || r.epochs! < 1)
+      throw new SimulatorError("INVALID_OPTION", "epochs must be an integer ≥ 1.");
     return Number(getEpochEnd(epochParams, BigInt(epochOf(from) + r.epochs! - 1))) * 1000;
   };
 
@@ -934,7 +1019,9 @@ export async function createSimulation(options: SimulationOptions): Promise<Simu
       return s.sessions;
     },
     get session() {
-      return s.session ? { viewer: s.session.key.address, ticketHash: s.session.ticketHash, notAfter: s.session.notAfter } : null;
+      return s.session
+        ? { viewer: s.session.key.address, ticketHash: s.session.ticketHash, notAfter: s.session.notAfter }
+        : null;
     },
     get attached() {
       return s.attached.map((r) => r.address);
@@ -948,8 +1035,17 @@ export async function createSimulation(options: SimulationOptions): Promise<Simu
     streamId,
     now,
     chunkBytes: (segment, chunk) => {
-      if (!Number.isSafeInteger(segment) || segment < 0 || !Number.isSafeInteger(chunk) || chunk < 0 || chunk >= layout.chunksPerSegment)
-        throw new SimulatorError("INVALID_OPTION", `No chunk ${segment}/${chunk} in this stream (${layout.chunksPerSegment} chunks per segment).`);
+      if (
+        !Number.isSafeInteger(segment) ||
+        segment < 0 ||
+        !Number.isSafeInteger(chunk) ||
+        chunk < 0 ||
+        chunk >= layout.chunksPerSegment
+      )
+        throw new SimulatorError(
+          "INVALID_OPTION",
+          `No chunk ${segment}/${chunk} in this stream (${layout.chunksPerSegment} chunks per segment).`,
+        );
       return fillChunkBytes(new Uint8Array(layout.chunkSize(chunk)), contentSeed, segment, chunk);
     },
     run,
@@ -992,7 +1088,9 @@ function emptyForged(): ForgedStats {
     rejected: 0,
     unanswered: 0,
     rejectedByCode: {},
-    byMode: Object.fromEntries(cheatModes.map((m) => [m, { submitted: 0, accepted: 0, alreadyAccepted: 0, rejected: 0, rejectedByCode: {} }])) as ForgedStats["byMode"],
+    byMode: Object.fromEntries(
+      cheatModes.map((m) => [m, { submitted: 0, accepted: 0, alreadyAccepted: 0, rejected: 0, rejectedByCode: {} }]),
+    ) as ForgedStats["byMode"],
   };
 }
 
@@ -1009,7 +1107,13 @@ type Resolved = {
   bitrateKbps: number;
   chunkBytes: number;
   segmentSeconds: number;
-  churn: { viewersPerMinute: number; viewerRejoinSeconds: number; relaysPerMinute: number; relayOfflineSeconds: number; minOnlineRelays: number };
+  churn: {
+    viewersPerMinute: number;
+    viewerRejoinSeconds: number;
+    relaysPerMinute: number;
+    relayOfflineSeconds: number;
+    minOnlineRelays: number;
+  };
   loss: number;
   late: number;
   lateMarginMs: number;
@@ -1033,35 +1137,60 @@ function resolveOptions(options: SimulationOptions): Resolved {
   const bad = (message: string): never => {
     throw new SimulatorError("INVALID_OPTION", message);
   };
-  const int = (name: string, value: number | undefined, fallback: number, min: number, max = Number.MAX_SAFE_INTEGER): number => {
+  const int = (
+    name: string,
+    value: number | undefined,
+    fallback: number,
+    min: number,
+    max = Number.MAX_SAFE_INTEGER,
+  ): number => {
     const v = value ?? fallback;
     if (!Number.isSafeInteger(v) || v < min || v > max) bad(`${name} must be an integer from ${min} to ${max}.`);
     return v;
   };
-  const num = (name: string, value: number | undefined, fallback: number, min: number, max = Number.POSITIVE_INFINITY): number => {
+  const num = (
+    name: string,
+    value: number | undefined,
+    fallback: number,
+    min: number,
+    max = Number.POSITIVE_INFINITY,
+  ): number => {
     const v = value ?? fallback;
-    if (typeof v !== "number" || !Number.isFinite(v) || v < min || v > max) bad(`${name} must be a number from ${min} to ${max}.`);
+    if (typeof v !== "number" || !Number.isFinite(v) || v < min || v > max)
+      bad(`${name} must be a number from ${min} to ${max}.`);
     return v;
   };
-  if (typeof options.aggregatorUrl !== "string" || !/^https?:\/\//.test(options.aggregatorUrl)) bad("aggregatorUrl must be an http(s) URL.");
-  if (!options.domain || !isHexOfLength(options.domain.verifyingContract, 20)) bad("domain.verifyingContract must be an address.");
+  if (typeof options.aggregatorUrl !== "string" || !/^https?:\/\//.test(options.aggregatorUrl))
+    bad("aggregatorUrl must be an http(s) URL.");
+  if (!options.domain || !isHexOfLength(options.domain.verifyingContract, 20))
+    bad("domain.verifyingContract must be an address.");
   if (!isHexOfLength(options.poolId, 32)) bad("poolId must be 32 bytes of 0x-hex.");
   if (!isHexOfLength(options.ticketSignerKey, 32)) bad("ticketSignerKey must be a 32-byte 0x secret key.");
-  if (options.streamId !== undefined && !isHexOfLength(options.streamId, 32)) bad("streamId must be 32 bytes of 0x-hex.");
+  if (options.streamId !== undefined && !isHexOfLength(options.streamId, 32))
+    bad("streamId must be 32 bytes of 0x-hex.");
   const ep = options.epochParams;
-  if (!ep || typeof ep.genesisTime !== "bigint" || typeof ep.epochSeconds !== "bigint" || typeof ep.graceSeconds !== "bigint" || ep.epochSeconds <= 0n)
+  if (
+    !ep ||
+    typeof ep.genesisTime !== "bigint" ||
+    typeof ep.epochSeconds !== "bigint" ||
+    typeof ep.graceSeconds !== "bigint" ||
+    ep.epochSeconds <= 0n
+  )
     bad("epochParams must be { genesisTime, epochSeconds > 0, graceSeconds } as bigints (seconds).");
   const relays = int("relays", options.relays, 40, 1, 10_000);
   const bitrateKbps = num("bitrateKbps", options.bitrateKbps, 1000, 0.001);
   const segmentSeconds = num("segmentSeconds", options.segmentSeconds, 2, 0.001);
   const ticketValidForMs = int("ticket.validForMs", options.ticket?.validForMs, 600_000, 1000);
-  const defaultMaxBytes = BigInt(Math.ceil(((bitrateKbps * 1000) / 8) * (ticketValidForMs / 1000) * 2)) + BigInt(options.chunkBytes ?? 65_536);
+  const defaultMaxBytes =
+    BigInt(Math.ceil(((bitrateKbps * 1000) / 8) * (ticketValidForMs / 1000) * 2)) +
+    BigInt(options.chunkBytes ?? 65_536);
   const ticketMaxBytes = BigInt(options.ticket?.maxBytes ?? defaultMaxBytes);
   if (ticketMaxBytes < BigInt(options.chunkBytes ?? 65_536) || ticketMaxBytes > BigInt(Number.MAX_SAFE_INTEGER))
     bad("ticket.maxBytes must be from chunkBytes (a ticket must cover at least one chunk) to 2^53 − 1.");
   const cheatRelays = int("cheat.relays", options.cheat?.relays, 0, 0, relays);
   const modes = options.cheat?.modes ?? [...cheatModes];
-  if (!Array.isArray(modes) || modes.length === 0 || modes.some((m) => !cheatModes.includes(m))) bad(`cheat.modes must be a non-empty list of ${cheatModes.join(", ")}.`);
+  if (!Array.isArray(modes) || modes.length === 0 || modes.some((m) => !cheatModes.includes(m)))
+    bad(`cheat.modes must be a non-empty list of ${cheatModes.join(", ")}.`);
   const mode = options.mode ?? "realtime";
   if (mode !== "realtime" && mode !== "fast") bad('mode must be "realtime" or "fast".');
   const signer = options.signer ?? "receiver";

@@ -4,7 +4,10 @@ import type { Address, Hex, Keccak256, MeshpayDomain, SignedViewerTicket } from 
 
 export type TicketIssuer = {
   /** Signs a ViewerTicket for `viewer` over [notBefore, notAfter] (unix ms) with at most `maxBytes`. */
-  issue(args: { viewer: Address; notBefore: number; notAfter: number; maxBytes: bigint }): { signed: SignedViewerTicket; ticketHash: Hex };
+  issue(args: { viewer: Address; notBefore: number; notAfter: number; maxBytes: bigint }): {
+    signed: SignedViewerTicket;
+    ticketHash: Hex;
+  };
   /** Tickets issued so far. */
   readonly issued: number;
 };

@@ -31,16 +31,25 @@ export type StreamLayout = {
  */
 export function getStreamLayout(params: StreamParams): StreamLayout {
   const { bitrateKbps, chunkBytes, segmentSeconds } = params;
-  if (!(bitrateKbps > 0) || !Number.isFinite(bitrateKbps)) throw new SimulatorError("INVALID_OPTION", "bitrateKbps must be a positive number.");
+  if (!(bitrateKbps > 0) || !Number.isFinite(bitrateKbps))
+    throw new SimulatorError("INVALID_OPTION", "bitrateKbps must be a positive number.");
   if (!Number.isSafeInteger(chunkBytes) || chunkBytes < 1 || chunkBytes > 0xffff_ffff)
     throw new SimulatorError("INVALID_OPTION", "chunkBytes must be an integer from 1 to 2^32 − 1.");
   const segmentMs = Math.round(segmentSeconds * 1000);
-  if (!Number.isSafeInteger(segmentMs) || segmentMs < 1) throw new SimulatorError("INVALID_OPTION", "segmentSeconds must be at least 0.001.");
+  if (!Number.isSafeInteger(segmentMs) || segmentMs < 1)
+    throw new SimulatorError("INVALID_OPTION", "segmentSeconds must be at least 0.001.");
   const segmentBytes = Math.floor((bitrateKbps * 1000 * segmentMs) / 8000);
-  if (segmentBytes < 1) throw new SimulatorError("INVALID_OPTION", "A segment of the stream would hold no bytes: raise the bitrate or segment duration.");
+  if (segmentBytes < 1)
+    throw new SimulatorError(
+      "INVALID_OPTION",
+      "A segment of the stream would hold no bytes: raise the bitrate or segment duration.",
+    );
   const chunksPerSegment = Math.ceil(segmentBytes / chunkBytes);
   if (chunksPerSegment > segmentMs)
-    throw new SimulatorError("INVALID_OPTION", `${chunksPerSegment} chunks per ${segmentMs} ms segment is more than one per millisecond: raise chunkBytes.`);
+    throw new SimulatorError(
+      "INVALID_OPTION",
+      `${chunksPerSegment} chunks per ${segmentMs} ms segment is more than one per millisecond: raise chunkBytes.`,
+    );
   const lastSize = segmentBytes - (chunksPerSegment - 1) * chunkBytes;
   const chunkSize = (chunk: number): number => (chunk < chunksPerSegment - 1 ? chunkBytes : lastSize);
   const chunkOffsetMs = (chunk: number): number => Math.floor((chunk * segmentMs) / chunksPerSegment);
@@ -54,7 +63,8 @@ export function getStreamLayout(params: StreamParams): StreamLayout {
     slotAtOrAfter(timeMs) {
       const segment = Math.floor(timeMs / segmentMs);
       const into = timeMs - segment * segmentMs;
-      for (let chunk = 0; chunk < chunksPerSegment; chunk++) if (chunkOffsetMs(chunk) >= into) return slot(segment, chunk);
+      for (let chunk = 0; chunk < chunksPerSegment; chunk++)
+        if (chunkOffsetMs(chunk) >= into) return slot(segment, chunk);
       return slot(segment + 1, 0);
     },
     nextSlot: (segment, chunk) => (chunk + 1 < chunksPerSegment ? slot(segment, chunk + 1) : slot(segment + 1, 0)),

@@ -32,7 +32,9 @@ export function readRelayStoreSummary(dbPath: string): RelayStoreSummary {
   try {
     db.pragma("busy_timeout = 5000");
     const read = db.transaction(() => {
-      for (const row of db.prepare("SELECT status, count(*) AS n, coalesce(sum(size), 0) AS bytes FROM receipts GROUP BY status").all() as {
+      for (const row of db
+        .prepare("SELECT status, count(*) AS n, coalesce(sum(size), 0) AS bytes FROM receipts GROUP BY status")
+        .all() as {
         status: keyof RelayStoreSummary["byStatus"];
         n: number;
         bytes: number;
@@ -41,12 +43,20 @@ export function readRelayStoreSummary(dbPath: string): RelayStoreSummary {
         out.total += row.n;
         if (row.status === "accepted") out.acceptedBytes = row.bytes;
       }
-      out.alreadyAccepted = (db.prepare("SELECT count(*) AS n FROM receipts WHERE status = 'accepted' AND result = 'already_accepted'").get() as { n: number }).n;
+      out.alreadyAccepted = (
+        db
+          .prepare("SELECT count(*) AS n FROM receipts WHERE status = 'accepted' AND result = 'already_accepted'")
+          .get() as { n: number }
+      ).n;
       for (const row of db
-        .prepare("SELECT epoch, count(*) AS n, sum(size) AS bytes FROM receipts WHERE status = 'accepted' GROUP BY epoch ORDER BY epoch")
+        .prepare(
+          "SELECT epoch, count(*) AS n, sum(size) AS bytes FROM receipts WHERE status = 'accepted' GROUP BY epoch ORDER BY epoch",
+        )
         .all() as { epoch: number | null; n: number; bytes: number }[])
         out.acceptedByEpoch[String(row.epoch)] = { receipts: row.n, bytes: row.bytes };
-      for (const row of db.prepare("SELECT status, errors FROM receipts WHERE status IN ('rejected', 'failed')").iterate() as Iterable<{
+      for (const row of db
+        .prepare("SELECT status, errors FROM receipts WHERE status IN ('rejected', 'failed')")
+        .iterate() as Iterable<{
         status: "rejected" | "failed";
         errors: string | null;
       }>) {

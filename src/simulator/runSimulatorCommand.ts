@@ -4,7 +4,7 @@ import { isHexOfLength } from "../protocol/utils/bytes.ts";
 import { createSimulation } from "./createSimulation.ts";
 import { SimulatorError } from "./errors/SimulatorError.ts";
 import { readChainEpochParams } from "./readChainEpochParams.ts";
-import { cheatModes, type CheatMode, type SimulationProgress, type SimulationSummary } from "./types.ts";
+import { type CheatMode, cheatModes, type SimulationProgress, type SimulationSummary } from "./types.ts";
 
 export type SimulatorCommandDeps = {
   env: Record<string, string | undefined>;
@@ -35,19 +35,28 @@ aggregator unreachable.
 export async function runSimulatorCommand(argv: string[], deps: SimulatorCommandDeps): Promise<number> {
   let usageError: string | null = null;
   const program = new Command("meshpay-sim")
-    .description("Simulate a live-stream swarm sending real signed receipts through relay SDK instances to an aggregator")
+    .description(
+      "Simulate a live-stream swarm sending real signed receipts through relay SDK instances to an aggregator",
+    )
     .requiredOption("--aggregator <url>", "aggregator base URL (POST <url>/v1/receipts)")
     .option("--rpc-url <url>", "JSON-RPC endpoint to read the chain id and the distributor's epoch parameters from")
     .option("--chain-id <n>", "chain id of the EIP-712 domain (default: from --rpc-url)", integer)
     .requiredOption("--distributor <address>", "RewardDistributor address (EIP-712 verifyingContract)")
     .requiredOption("--pool <poolId>", "pool id (0x + 64 hex)")
-    .option("--ticket-signer-key-env <VAR>", "environment variable holding the pool's ticketSigner secret key", "MESHPAY_TICKET_SIGNER_KEY")
+    .option(
+      "--ticket-signer-key-env <VAR>",
+      "environment variable holding the pool's ticketSigner secret key",
+      "MESHPAY_TICKET_SIGNER_KEY",
+    )
     .option("--genesis-time <s>", "epoch genesis (unix seconds), instead of reading the chain", integer)
     .option("--epoch-seconds <s>", "epoch length in seconds, instead of reading the chain", integer)
     .option("--grace-seconds <s>", "grace after an epoch's end in seconds, instead of reading the chain", integer)
     .option("--viewers <n>", "concurrent viewer seats", integer, 200)
     .option("--relays <n>", "relay operators", integer, 40)
-    .option("--relay-addresses <list>", "comma-separated payout addresses of the relays (default: derived from the seed)")
+    .option(
+      "--relay-addresses <list>",
+      "comma-separated payout addresses of the relays (default: derived from the seed)",
+    )
     .option("--attach <n>", "relays each viewer is attached to", integer, 2)
     .option("--bitrate-kbps <n>", "stream bitrate (kbit/s)", number, 1000)
     .option("--chunk-bytes <n>", "chunk size in bytes", integer, 65_536)
@@ -57,7 +66,12 @@ export async function runSimulatorCommand(argv: string[], deps: SimulatorCommand
     .option("--loss <f>", "fraction of deliveries lost (no receipt)", number, 0)
     .option("--late <f>", "fraction of receipts handed over after their epoch closed", number, 0)
     .option("--cheat <n>", "cheating relays (the last n), claiming chunks they never delivered", integer, 0)
-    .option("--cheat-rate <f>", "per chunk another relay delivers, chance each cheater forges a claim for it", number, 0.05)
+    .option(
+      "--cheat-rate <f>",
+      "per chunk another relay delivers, chance each cheater forges a claim for it",
+      number,
+      0.05,
+    )
     .option("--cheat-modes <list>", `comma-separated forgery kinds (${cheatModes.join(", ")})`)
     .option("--seconds <s>", "simulated seconds to run", number)
     .option("--epochs <n>", "run to the end of the n-th epoch (counting the current one)", integer)
@@ -132,9 +146,13 @@ export async function runSimulatorCommand(argv: string[], deps: SimulatorCommand
   if (!isHexOfLength(opts.distributor, 20)) return usage("--distributor must be a 0x address.");
   if (!isHexOfLength(opts.pool, 32)) return usage("--pool must be 0x + 64 hex digits.");
   const key = deps.env[opts.ticketSignerKeyEnv];
-  if (!key) return usage(`The environment variable ${opts.ticketSignerKeyEnv} (--ticket-signer-key-env) holds no ticket signer key.`);
+  if (!key)
+    return usage(
+      `The environment variable ${opts.ticketSignerKeyEnv} (--ticket-signer-key-env) holds no ticket signer key.`,
+    );
   if (!isHexOfLength(key, 32)) return usage(`${opts.ticketSignerKeyEnv} must hold a 0x + 64 hex secret key.`);
-  if ([opts.seconds, opts.epochs, opts.until].filter((v) => v !== undefined).length !== 1) return usage("Give exactly one of --seconds, --epochs or --until.");
+  if ([opts.seconds, opts.epochs, opts.until].filter((v) => v !== undefined).length !== 1)
+    return usage("Give exactly one of --seconds, --epochs or --until.");
   const relayAccounts = opts.relayAddresses?.split(",").map((a) => a.trim()) as Address[] | undefined;
   if (relayAccounts && (relayAccounts.length < opts.relays || relayAccounts.some((a) => !isHexOfLength(a, 20))))
     return usage(`--relay-addresses needs ${opts.relays} comma-separated 0x addresses.`);
@@ -146,12 +164,18 @@ export async function runSimulatorCommand(argv: string[], deps: SimulatorCommand
   let epochParams: EpochParams | undefined;
   const given = [opts.genesisTime, opts.epochSeconds, opts.graceSeconds];
   if (given.every((v) => v !== undefined))
-    epochParams = { genesisTime: BigInt(opts.genesisTime!), epochSeconds: BigInt(opts.epochSeconds!), graceSeconds: BigInt(opts.graceSeconds!) };
-  else if (given.some((v) => v !== undefined)) return usage("Give all of --genesis-time, --epoch-seconds and --grace-seconds, or none (and --rpc-url).");
+    epochParams = {
+      genesisTime: BigInt(opts.genesisTime!),
+      epochSeconds: BigInt(opts.epochSeconds!),
+      graceSeconds: BigInt(opts.graceSeconds!),
+    };
+  else if (given.some((v) => v !== undefined))
+    return usage("Give all of --genesis-time, --epoch-seconds and --grace-seconds, or none (and --rpc-url).");
   if (opts.rpcUrl) {
     try {
       const chain = await readChainEpochParams(opts.rpcUrl, opts.distributor as Address);
-      if (chainId !== undefined && chainId !== chain.chainId) return usage(`--chain-id ${chainId} but ${opts.rpcUrl} serves chain ${chain.chainId}.`);
+      if (chainId !== undefined && chainId !== chain.chainId)
+        return usage(`--chain-id ${chainId} but ${opts.rpcUrl} serves chain ${chain.chainId}.`);
       chainId = chain.chainId;
       epochParams ??= chain.epochParams;
     } catch (error) {
@@ -164,9 +188,16 @@ export async function runSimulatorCommand(argv: string[], deps: SimulatorCommand
 
   const progress = opts.progress;
   try {
-    await fetch(new URL("v1/receipts", opts.aggregator.endsWith("/") ? opts.aggregator : `${opts.aggregator}/`), { method: "GET", signal: AbortSignal.timeout(10_000) });
+    await fetch(new URL("v1/receipts", opts.aggregator.endsWith("/") ? opts.aggregator : `${opts.aggregator}/`), {
+      method: "GET",
+      signal: AbortSignal.timeout(10_000),
+    });
   } catch (error) {
-    if (error instanceof TypeError && /Invalid URL/i.test(String((error as { cause?: unknown }).cause ?? error.message))) return usage("--aggregator is not a URL.");
+    if (
+      error instanceof TypeError &&
+      /Invalid URL/i.test(String((error as { cause?: unknown }).cause ?? error.message))
+    )
+      return usage("--aggregator is not a URL.");
     deps.stderr.write(`error: the aggregator at ${opts.aggregator} does not answer (${(error as Error).message}).\n`);
     return 3;
   }
@@ -196,18 +227,30 @@ export async function runSimulatorCommand(argv: string[], deps: SimulatorCommand
       signer: opts.signer,
       maxLagMs: opts.maxLagMs,
       ...(opts.workDir ? { workDir: opts.workDir } : {}),
-      ...(progress ? { onProgress: (p: SimulationProgress) => deps.stderr.write(`${formatProgress(p, started)}\n`), progressIntervalMs: opts.fast ? 10_000 : 1000 } : {}),
+      ...(progress
+        ? {
+            onProgress: (p: SimulationProgress) => deps.stderr.write(`${formatProgress(p, started)}\n`),
+            progressIntervalMs: opts.fast ? 10_000 : 1000,
+          }
+        : {}),
     });
   } catch (error) {
     if (error instanceof SimulatorError) return usage(error.shortMessage);
     throw error;
   }
   deps.onInterrupt?.(() => sim.stop());
-  if (progress) deps.stderr.write(`simulating ${opts.viewers} viewers, ${opts.relays} relays (${opts.cheat} cheating) in ${opts.fast ? "fast" : "realtime"} mode; relay stores in ${sim.workDir}\n`);
+  if (progress)
+    deps.stderr.write(
+      `simulating ${opts.viewers} viewers, ${opts.relays} relays (${opts.cheat} cheating) in ${opts.fast ? "fast" : "realtime"} mode; relay stores in ${sim.workDir}\n`,
+    );
   let summary: SimulationSummary;
   try {
     summary = await sim.run(
-      opts.seconds !== undefined ? { seconds: opts.seconds } : opts.epochs !== undefined ? { epochs: opts.epochs } : { until: opts.until! },
+      opts.seconds !== undefined
+        ? { seconds: opts.seconds }
+        : opts.epochs !== undefined
+          ? { epochs: opts.epochs }
+          : { until: opts.until! },
     );
   } finally {
     await sim.close();
@@ -241,7 +284,9 @@ function formatSummary(s: SimulationSummary): string {
   const lines = [
     `seed ${s.seed}, ${s.mode} mode, epochs ${s.time.epochs.join(", ")}, ${s.time.wallMs} ms`,
     `deliveries ${s.totals.deliveries}: ${s.totals.received} received (${mb(s.totals.receivedBytes)} MB), ${s.totals.lost} lost, ${s.totals.late} late, ${s.totals.unserved} unserved` +
-      (s.totals.skippedSlots > 0 ? `; ${s.totals.skippedSlots} chunk slots skipped (the machine fell behind; worst ${s.time.maxLagMs} ms)` : ""),
+      (s.totals.skippedSlots > 0
+        ? `; ${s.totals.skippedSlots} chunk slots skipped (the machine fell behind; worst ${s.time.maxLagMs} ms)`
+        : ""),
     `aggregator: ${s.totals.accepted} accepted (${mb(s.totals.acceptedBytes)} MB), ${s.totals.rejected} rejected ${JSON.stringify(s.totals.rejectedByCode)}, ${s.totals.pending} pending, ${s.totals.failed} failed`,
     `forged claims: ${s.totals.forged.submitted} submitted, ${s.totals.forged.accepted} accepted, ${s.totals.forged.alreadyAccepted} answered already_accepted, ${s.totals.forged.rejected} rejected`,
     "",

@@ -125,7 +125,10 @@ export type SimulationOptions = {
    * Passed to every createRelay (defaults here: intervalMs 1,000 and synchronous "NORMAL", since all the relay nodes
    * share one process and one disk; pass "FULL" to pay an fsync per commit as a production relay does).
    */
-  relayOptions?: Pick<CreateRelayOptions, "maxBatchReceipts" | "maxBatchTickets" | "maxBatchBytes" | "intervalMs" | "synchronous" | "retry" | "onEvent">;
+  relayOptions?: Pick<
+    CreateRelayOptions,
+    "maxBatchReceipts" | "maxBatchTickets" | "maxBatchBytes" | "intervalMs" | "synchronous" | "retry" | "onEvent"
+  >;
   /** HTTP client of the relays and the cheaters (default global fetch). */
   fetch?: typeof globalThis.fetch;
 
@@ -212,7 +215,10 @@ export type ForgedStats = {
   /** Submitted but with no per-receipt answer (a whole-request error, or still queued). */
   unanswered: number;
   rejectedByCode: CodeCounts;
-  byMode: Record<CheatMode, { submitted: number; accepted: number; alreadyAccepted: number; rejected: number; rejectedByCode: CodeCounts }>;
+  byMode: Record<
+    CheatMode,
+    { submitted: number; accepted: number; alreadyAccepted: number; rejected: number; rejectedByCode: CodeCounts }
+  >;
 };
 
 export type ViewerSummary = {
@@ -239,7 +245,13 @@ export type SimulationSummary = {
   streamId: Hex;
   domain: { chainId: string; verifyingContract: Address };
   epochParams: { genesisTime: number; epochSeconds: number; graceSeconds: number };
-  stream: { bitrateKbps: number; chunkBytes: number; segmentSeconds: number; segmentBytes: number; chunksPerSegment: number };
+  stream: {
+    bitrateKbps: number;
+    chunkBytes: number;
+    segmentSeconds: number;
+    segmentBytes: number;
+    chunksPerSegment: number;
+  };
   workDir: string;
   time: {
     /** Simulated start and end of the deliveries (unix ms). */

@@ -8,9 +8,14 @@ import { startVerifier } from "./startVerifier.ts";
 
 const program = new Command()
   .name("meshpay-verifier")
-  .description("Audits every epoch the aggregator posts, challenges wrong ones, takes relays' disputes and relays paid claims.")
+  .description(
+    "Audits every epoch the aggregator posts, challenges wrong ones, takes relays' disputes and relays paid claims.",
+  )
   .option("-c, --config <file>", "JSON configuration file (environment variables override it)")
-  .addHelpText("after", "\nExample:\n  MESHPAY_VERIFIER_PRIVATE_KEY=0x… node src/verifier/main.ts --config verifier.json\n")
+  .addHelpText(
+    "after",
+    "\nExample:\n  MESHPAY_VERIFIER_PRIVATE_KEY=0x… node src/verifier/main.ts --config verifier.json\n",
+  )
   .parse();
 
 const options = program.opts<{ config?: string }>();
@@ -22,7 +27,8 @@ try {
   process.exit(2);
 }
 const logger = pino({ level: config.logLevel, base: { service: "verifier" } });
-if (config.privateKey && !process.env.MESHPAY_VERIFIER_PRIVATE_KEY) logger.warn("the private key comes from the config file; prefer MESHPAY_VERIFIER_PRIVATE_KEY");
+if (config.privateKey && !process.env.MESHPAY_VERIFIER_PRIVATE_KEY)
+  logger.warn("the private key comes from the config file; prefer MESHPAY_VERIFIER_PRIVATE_KEY");
 
 try {
   const verifier = await startVerifier({ config, logger });

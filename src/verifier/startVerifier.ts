@@ -1,9 +1,9 @@
 import { once } from "node:events";
 import type { AddressInfo } from "node:net";
 import { join } from "node:path";
-import { createPublicClient, http, webSocket, type Transport } from "viem";
+import { type Logger, pino } from "pino";
+import { createPublicClient, http, type Transport, webSocket } from "viem";
 import { privateKeyToAccount } from "viem/accounts";
-import { pino, type Logger } from "pino";
 import { createFastKeccak256 } from "../protocol/hash/createFastKeccak256.ts";
 import { createNodeReceiptVerifier } from "../protocol/node/createNodeReceiptVerifier.ts";
 import { createAuditor } from "./audit/createAuditor.ts";
@@ -28,46 +28,101 @@ export type RunningVerifier = Awaited<ReturnType<typeof startVerifier>>;
  * evaluate disputes, send claim batches) every `pollIntervalMs`. `transport` replaces the RPC URL (tests pass an
  * in-process chain); `loop: false` leaves the loop to the caller's `tick()`.
  */
-export async function startVerifier(args: { config: VerifierConfig; transport?: Transport; logger?: Logger; loop?: boolean }) {
+export async function startVerifier(args: {
+  config: VerifierConfig;
+  transport?: Transport;
+  logger?: Logger;
+  loop?: boolean;
+}) {
   const { config } = args;
   const logger = args.logger ?? pino({ level: config.logLevel });
-  const transport = args.transport ?? (config.rpcUrl.startsWith("ws") ? webSocket(config.rpcUrl) : http(config.rpcUrl, { retryCount: 2, timeout: 15_000 }));
+  const transport =
+    args.transport ??
+    (config.rpcUrl.startsWith("ws")
+      ? webSocket(config.rpcUrl)
+      : http(config.rpcUrl, { retryCount: 2, timeout: 15_000 }));
   const client = createPublicClient({ transport, cacheTime: 0, pollingInterval: 250 }) as VerifierPublicClient;
 
   const chainId = await client.getChainId();
   if (config.chainId !== undefined && chainId !== config.chainId)
-    throw new VerifierError("CONFIG_INVALID", `The RPC serves chain ${chainId}, not the configured chainId ${config.chainId}.`);
+    throw new VerifierError(
+      "CONFIG_INVALID",
+      `The RPC serves chain ${chainId}, not the configured chainId ${config.chainId}.`,
+    );
   const code = await client.getCode({ address: config.distributor });
-  if (!code || code === "0x") throw new VerifierError("CONFIG_INVALID", `No contract at distributor ${config.distributor} on chain ${chainId}.`);
+  if (!code || code === "0x")
+    throw new VerifierError("CONFIG_INVALID", `No contract at distributor ${config.distributor} on chain ${chainId}.`);
 
   const metrics = createVerifierMetrics();
   // With port 0 the real port is known once listening; the default public URL follows it.
   let publicUrl = config.http.publicUrl;
   const store = openVerifierStore(join(config.dataDir, "verifier.db"));
   const keccak = await createFastKeccak256();
-  const facts = await createChainFacts({ client, distributor: config.distributor, fromBlock: config.startBlock, logRange: config.logBlockRange });
+  const facts = await createChainFacts({
+    client,
+    distributor: config.distributor,
+    fromBlock: config.startBlock,
+    logRange: config.logBlockRange,
+  });
   const verifier = await createNodeReceiptVerifier({ domain: { chainId, verifyingContract: config.distributor } });
   const bundles = createBundleCache({ dir: join(config.dataDir, "bundles"), keccak });
   const account = config.privateKey ? privateKeyToAccount(config.privateKey) : undefined;
-  const txSender = account ? createTxSender({ client, account, chainId, store, logger: logger.child({ part: "tx" }) }) : undefined;
+  const txSender = account
+    ? createTxSender({ client, account, chainId, store, logger: logger.child({ part: "tx" }) })
+    : undefined;
   const follower = createChainFollower({
-    client, store, distributor: config.distributor, startBlock: config.startBlock, confirmations: config.confirmations, logRange: config.logBlockRange, logger: logger.child({ part: "follower" }),
+    client,
+    store,
+    distributor: config.distributor,
+    startBlock: config.startBlock,
+    confirmations: config.confirmations,
+    logRange: config.logBlockRange,
+    logger: logger.child({ part: "follower" }),
   });
   const auditor = createAuditor({
-    store, client, facts, verifier, keccak, bundles,
+    store,
+    client,
+    facts,
+    verifier,
+    keccak,
+    bundles,
     ...(config.audit.challenge && txSender ? { txSender } : {}),
     publicUrl: () => publicUrl,
     bundleDeadlineSeconds: config.audit.bundleDeadlineSeconds ?? facts.config.challengeWindow / 2n,
-    fetch: { timeoutMs: config.audit.bundleTimeoutMs, maxBytes: config.audit.maxBundleBytes, allowFile: config.audit.allowFileUris },
-    metrics, logger: logger.child({ part: "audit" }),
+    fetch: {
+      timeoutMs: config.audit.bundleTimeoutMs,
+      maxBytes: config.audit.maxBundleBytes,
+      allowFile: config.audit.allowFileUris,
+    },
+    metrics,
+    logger: logger.child({ part: "audit" }),
   });
-  const disputes = createDisputeDesk({ store, client, facts, verifier, keccak, bundles, auditor, metrics, logger: logger.child({ part: "disputes" }) });
+  const disputes = createDisputeDesk({
+    store,
+    client,
+    facts,
+    verifier,
+    keccak,
+    bundles,
+    auditor,
+    metrics,
+    logger: logger.child({ part: "disputes" }),
+  });
   const claims =
     config.claims.enabled && txSender
       ? createClaimRelayer({
-          store, client, facts, bundles, txSender, tokenPerEth: config.claims.tokenPerEth, gasPerClaim: config.claims.gasPerClaim,
-          batchSize: config.claims.batchSize, batchWaitMs: config.claims.batchWaitMs, minDeadlineSeconds: config.claims.minDeadlineSeconds,
-          metrics, logger: logger.child({ part: "claims" }),
+          store,
+          client,
+          facts,
+          bundles,
+          txSender,
+          tokenPerEth: config.claims.tokenPerEth,
+          gasPerClaim: config.claims.gasPerClaim,
+          batchSize: config.claims.batchSize,
+          batchWaitMs: config.claims.batchWaitMs,
+          minDeadlineSeconds: config.claims.minDeadlineSeconds,
+          metrics,
+          logger: logger.child({ part: "claims" }),
         })
       : undefined;
 
@@ -116,7 +171,13 @@ export async function startVerifier(args: { config: VerifierConfig; transport?: 
   }
 
   const app = createVerifierApp({
-    store, auditor, disputes, claims, metrics, bodyLimitBytes: config.http.bodyLimitBytes, logger: logger.child({ part: "http" }),
+    store,
+    auditor,
+    disputes,
+    claims,
+    metrics,
+    bodyLimitBytes: config.http.bodyLimitBytes,
+    logger: logger.child({ part: "http" }),
     health: () => {
       const cursor = follower.cursor().number;
       const head = follower.head();
@@ -139,9 +200,21 @@ export async function startVerifier(args: { config: VerifierConfig; transport?: 
   await once(server, "listening");
   const port = (server.address() as AddressInfo).port;
   publicUrl = publicUrl.replace(/:0(\/?)$/, `:${port}$1`);
-  logger.info({ port, chainId, distributor: config.distributor, account: txSender?.account, startBlock: config.startBlock.toString() }, "verifier started");
+  logger.info(
+    {
+      port,
+      chainId,
+      distributor: config.distributor,
+      account: txSender?.account,
+      startBlock: config.startBlock.toString(),
+    },
+    "verifier started",
+  );
 
-  if (txSender) await txSender.reconcile().catch((err: unknown) => logger.warn({ err }, "start-up reconciliation failed (will retry)"));
+  if (txSender)
+    await txSender
+      .reconcile()
+      .catch((err: unknown) => logger.warn({ err }, "start-up reconciliation failed (will retry)"));
   const schedule = () => {
     if (stopped) return;
     timer = setTimeout(async () => {

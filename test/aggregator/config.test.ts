@@ -34,7 +34,10 @@ describe("aggregator configuration", () => {
 
   it("reads the file, applies defaults, resolves paths against the file and lets MESHPAY_* variables win", () => {
     const file = write("ok.json", { ...minimal, storage: { path: "data/a.db" }, http: { port: 9000 } });
-    const c = loadConfig({ file, env: { MESHPAY_AGGREGATOR_PRIVATE_KEY: KEY, MESHPAY_HTTP_PORT: "9100", MESHPAY_FAULT: "inflate-bytes:3" } });
+    const c = loadConfig({
+      file,
+      env: { MESHPAY_AGGREGATOR_PRIVATE_KEY: KEY, MESHPAY_HTTP_PORT: "9100", MESHPAY_FAULT: "inflate-bytes:3" },
+    });
     assert.equal(c.http.port, 9100);
     assert.equal(c.http.publicUrl, "http://127.0.0.1:9100");
     assert.equal(c.storage.path, join(dir, "data/a.db"));
@@ -47,27 +50,71 @@ describe("aggregator configuration", () => {
 
   it("names the field of every invalid setting", () => {
     const env = { MESHPAY_AGGREGATOR_PRIVATE_KEY: KEY };
-    assert.equal(fieldOf(() => loadConfig({ file: write("a.json", { chain: { rpcUrl: "http://x" } }), env })), "chain.distributor");
-    assert.equal(fieldOf(() => loadConfig({ file: write("b.json", { chain: { ...minimal.chain, distributor: "0x12" } }), env })), "chain.distributor");
-    assert.equal(fieldOf(() => loadConfig({ file: write("c.json", { ...minimal, http: { port: 70000 } }), env })), "http.port");
-    assert.equal(fieldOf(() => loadConfig({ file: write("d.json", { ...minimal, fault: { kind: "steal-everything", epoch: 1 } }), env })), "fault.kind");
-    assert.equal(fieldOf(() => loadConfig({ file: write("e.json", { ...minimal, fault: { kind: "forge-receipt" } }), env })), "fault.epoch");
-    assert.equal(fieldOf(() => loadConfig({ file: write("f.json", { ...minimal, chain: { ...minimal.chain, rpcUrl: "ftp://x" } }), env })), "chain.rpcUrl");
-    assert.equal(fieldOf(() => loadConfig({ file: write("g.json", { ...minimal, storage: { synchronous: "OFF" } }), env })), "storage.synchronous");
-    assert.equal(fieldOf(() => loadConfig({ file: write("h.json", { ...minimal, http: { prot: 1 } }), env })), "http.prot");
-    assert.equal(fieldOf(() => loadConfig({ file: write("i.json", "{ not json"), env })), "(file)");
-    assert.equal(fieldOf(() => loadConfig({ file: write("j.json", minimal), env: {} })), "posting.privateKey");
-    assert.equal(fieldOf(() => loadConfig({ file: write("k.json", minimal), env: { MESHPAY_AGGREGATOR_PRIVATE_KEY: "0x1234" } })), "posting.privateKey");
-    assert.equal(fieldOf(() => loadConfig({ file: write("l.json", minimal), env: { ...env, MESHPAY_HTTP_PORT: "eighty" } })), "http.port");
+    assert.equal(
+      fieldOf(() => loadConfig({ file: write("a.json", { chain: { rpcUrl: "http://x" } }), env })),
+      "chain.distributor",
+    );
+    assert.equal(
+      fieldOf(() => loadConfig({ file: write("b.json", { chain: { ...minimal.chain, distributor: "0x12" } }), env })),
+      "chain.distributor",
+    );
+    assert.equal(
+      fieldOf(() => loadConfig({ file: write("c.json", { ...minimal, http: { port: 70000 } }), env })),
+      "http.port",
+    );
+    assert.equal(
+      fieldOf(() =>
+        loadConfig({ file: write("d.json", { ...minimal, fault: { kind: "steal-everything", epoch: 1 } }), env }),
+      ),
+      "fault.kind",
+    );
+    assert.equal(
+      fieldOf(() => loadConfig({ file: write("e.json", { ...minimal, fault: { kind: "forge-receipt" } }), env })),
+      "fault.epoch",
+    );
+    assert.equal(
+      fieldOf(() =>
+        loadConfig({ file: write("f.json", { ...minimal, chain: { ...minimal.chain, rpcUrl: "ftp://x" } }), env }),
+      ),
+      "chain.rpcUrl",
+    );
+    assert.equal(
+      fieldOf(() => loadConfig({ file: write("g.json", { ...minimal, storage: { synchronous: "OFF" } }), env })),
+      "storage.synchronous",
+    );
+    assert.equal(
+      fieldOf(() => loadConfig({ file: write("h.json", { ...minimal, http: { prot: 1 } }), env })),
+      "http.prot",
+    );
+    assert.equal(
+      fieldOf(() => loadConfig({ file: write("i.json", "{ not json"), env })),
+      "(file)",
+    );
+    assert.equal(
+      fieldOf(() => loadConfig({ file: write("j.json", minimal), env: {} })),
+      "posting.privateKey",
+    );
+    assert.equal(
+      fieldOf(() => loadConfig({ file: write("k.json", minimal), env: { MESHPAY_AGGREGATOR_PRIVATE_KEY: "0x1234" } })),
+      "posting.privateKey",
+    );
+    assert.equal(
+      fieldOf(() => loadConfig({ file: write("l.json", minimal), env: { ...env, MESHPAY_HTTP_PORT: "eighty" } })),
+      "http.port",
+    );
   });
 
   it("exits with code 2 and a message naming the field when started with an invalid file", () => {
     const file = write("bad.json", { ...minimal, chain: { ...minimal.chain, pollIntervalMs: -5 } });
-    const r = spawnSync(resolve(root, "node_modules/.bin/node"), [resolve(root, "src/aggregator/main.ts"), "--config", file], {
-      encoding: "utf8",
-      env: { PATH: process.env.PATH, MESHPAY_AGGREGATOR_PRIVATE_KEY: KEY },
-      timeout: 20_000,
-    });
+    const r = spawnSync(
+      resolve(root, "node_modules/.bin/node"),
+      [resolve(root, "src/aggregator/main.ts"), "--config", file],
+      {
+        encoding: "utf8",
+        env: { PATH: process.env.PATH, MESHPAY_AGGREGATOR_PRIVATE_KEY: KEY },
+        timeout: 20_000,
+      },
+    );
     assert.equal(r.status, 2, r.stderr);
     assert.match(r.stderr, /CONFIG_INVALID: Invalid configuration: chain\.pollIntervalMs/);
     assert.ok(!r.stderr.includes(KEY.slice(2)), "the key is never printed");

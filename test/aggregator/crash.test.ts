@@ -5,14 +5,14 @@ import Database from "better-sqlite3";
 import type { Hex } from "viem";
 import { hardhat } from "viem/chains";
 import {
+  type AggregatorProcess,
   aggregatorConfig,
   freePort,
   makeWorkDir,
   startAggregatorProcess,
-  type AggregatorProcess,
 } from "./helpers/aggregatorProcess.ts";
 import { createRandom } from "./helpers/fuzzRequests.ts";
-import { createFundedPool, deployMeshpay, roles, startLocalChain, type LocalChain } from "./helpers/localChain.ts";
+import { createFundedPool, deployMeshpay, type LocalChain, roles, startLocalChain } from "./helpers/localChain.ts";
 import { addressOf, createSigner, keyFor, viewerSession } from "./helpers/receipts.ts";
 
 type Batch = { key: string; body: Buffer; receiptIds: Hex[] };
@@ -28,9 +28,20 @@ describe("an aggregator killed with SIGKILL during ingest", () => {
     chain = await startLocalChain();
     const d = await deployMeshpay(chain, { epochSeconds: 3600, graceSeconds: 60 });
     const tsKey = keyFor("crash-ticket-signer");
-    const poolId = await createFundedPool(chain, d, { pricePerGB: 10n ** 9n, funding: 10n ** 12n, ticketSigner: addressOf(tsKey) });
+    const poolId = await createFundedPool(chain, d, {
+      pricePerGB: 10n ** 9n,
+      funding: 10n ** 12n,
+      ticketSigner: addressOf(tsKey),
+    });
     dir = makeWorkDir("crash");
-    config = aggregatorConfig({ dir, port: await freePort(), rpcUrl: chain.rpcUrl, distributor: d.distributor, fromBlock: d.fromBlock, overrides: { posting: { enabled: false }, log: { level: "warn" } } });
+    config = aggregatorConfig({
+      dir,
+      port: await freePort(),
+      rpcUrl: chain.rpcUrl,
+      distributor: d.distributor,
+      fromBlock: d.fromBlock,
+      overrides: { posting: { enabled: false }, log: { level: "warn" } },
+    });
     const signer = createSigner({ chainId: hardhat.id, verifyingContract: d.distributor });
     const relays = [roles.relay, roles.relay2, roles.relay3].map((i) => chain.account(i).address.toLowerCase() as Hex);
     const now = BigInt(Date.now());
@@ -38,12 +49,27 @@ describe("an aggregator killed with SIGKILL during ingest", () => {
     makeBatch = (b) => {
       const relay = relays[b % 3]!;
       const sessions = Array.from({ length: 10 }, (_, v) =>
-        viewerSession(signer, { poolId, ticketSignerKey: tsKey, viewerLabel: `crash-${b % 40}-${v}`, notBefore: now - 60_000n, notAfter: now + 3_600_000n, maxBytes: 10n ** 12n }),
+        viewerSession(signer, {
+          poolId,
+          ticketSignerKey: tsKey,
+          viewerLabel: `crash-${b % 40}-${v}`,
+          notBefore: now - 60_000n,
+          notAfter: now + 3_600_000n,
+          maxBytes: 10n ** 12n,
+        }),
       );
-      const receipts = Array.from({ length: 100 }, (_, i) => sessions[i % 10]!.receipt({ relay, segment: BigInt(b), chunk: i, size: 1000 + i, deliveredAt: now }));
+      const receipts = Array.from({ length: 100 }, (_, i) =>
+        sessions[i % 10]!.receipt({ relay, segment: BigInt(b), chunk: i, size: 1000 + i, deliveredAt: now }),
+      );
       return {
         key: `crash-${b}`,
-        body: Buffer.from(JSON.stringify({ relay, tickets: sessions.map((s) => s.signedTicket), receipts: receipts.map((r) => r.json) })),
+        body: Buffer.from(
+          JSON.stringify({
+            relay,
+            tickets: sessions.map((s) => s.signedTicket),
+            receipts: receipts.map((r) => r.json),
+          }),
+        ),
         receiptIds: receipts.map((r) => r.receiptId),
       };
     };
@@ -61,12 +87,26 @@ describe("an aggregator killed with SIGKILL during ingest", () => {
     let kills = 0;
     const post = (url: string, agent: Agent, b: Batch) =>
       new Promise<{ status: number; body: any }>((resolve, reject) => {
-        const req = request(`${url}/v1/receipts`, { method: "POST", agent, headers: { "content-type": "application/json", "idempotency-key": b.key, "content-length": String(b.body.length) } }, (res) => {
-          const chunks: Buffer[] = [];
-          res.on("data", (c: Buffer) => chunks.push(c));
-          res.on("end", () => resolve({ status: res.statusCode!, body: JSON.parse(Buffer.concat(chunks).toString("utf8")) }));
-          res.on("error", reject);
-        });
+        const req = request(
+          `${url}/v1/receipts`,
+          {
+            method: "POST",
+            agent,
+            headers: {
+              "content-type": "application/json",
+              "idempotency-key": b.key,
+              "content-length": String(b.body.length),
+            },
+          },
+          (res) => {
+            const chunks: Buffer[] = [];
+            res.on("data", (c: Buffer) => chunks.push(c));
+            res.on("end", () =>
+              resolve({ status: res.statusCode!, body: JSON.parse(Buffer.concat(chunks).toString("utf8")) }),
+            );
+            res.on("error", reject);
+          },
+        );
         req.on("error", reject);
         req.end(b.body);
       });
@@ -82,7 +122,8 @@ describe("an aggregator killed with SIGKILL during ingest", () => {
       const db = new Database(config && (config.storage as { path: string }).path, { readonly: true });
       try {
         const stored = new Map<string, number>();
-        for (const id of db.prepare("SELECT receipt_id FROM receipts").pluck().iterate() as Iterable<string>) stored.set(id, (stored.get(id) ?? 0) + 1);
+        for (const id of db.prepare("SELECT receipt_id FROM receipts").pluck().iterate() as Iterable<string>)
+          stored.set(id, (stored.get(id) ?? 0) + 1);
         for (const id of acknowledged) assert.equal(stored.get(id), 1, `acknowledged receipt ${id} stored once`);
         for (const [id, n] of stored) assert.equal(n, 1, `receipt ${id} stored ${n} times`);
         return stored.size;

@@ -1,24 +1,41 @@
 import assert from "node:assert/strict";
 import { after, before, describe, it } from "node:test";
 import { StandardMerkleTree } from "@openzeppelin/merkle-tree";
-import { keccak256, parseEventLogs, type Hex } from "viem";
+import { type Hex, keccak256, parseEventLogs } from "viem";
 import { hardhat } from "viem/chains";
-import { REWARD_LEAF_TYPES } from "../../src/protocol/constants.ts";
 import { rewardDistributorAbi, testTokenAbi } from "../../src/contracts/abis.ts";
+import { REWARD_LEAF_TYPES } from "../../src/protocol/constants.ts";
 import {
+  type AggregatorProcess,
   aggregatorConfig,
   freePort,
   makeWorkDir,
   postBatch,
   startAggregatorProcess,
   waitFor,
-  type AggregatorProcess,
 } from "./helpers/aggregatorProcess.ts";
-import { createFundedPool, deployMeshpay, roles, startLocalChain, type Deployment, type LocalChain } from "./helpers/localChain.ts";
-import { addressOf, createSigner, keyFor, viewerSession, type Signer } from "./helpers/receipts.ts";
+import {
+  createFundedPool,
+  type Deployment,
+  deployMeshpay,
+  type LocalChain,
+  roles,
+  startLocalChain,
+} from "./helpers/localChain.ts";
+import { addressOf, createSigner, keyFor, type Signer, viewerSession } from "./helpers/receipts.ts";
 
 type Line = Record<string, any>;
-type EpochView = { epoch: number; status: string; post: null | { attempt: number; root: Hex; bundleHash: Hex; poolTotals: { poolId: Hex; amount: string }[]; txHash: Hex } };
+type EpochView = {
+  epoch: number;
+  status: string;
+  post: null | {
+    attempt: number;
+    root: Hex;
+    bundleHash: Hex;
+    poolTotals: { poolId: Hex; amount: string }[];
+    txHash: Hex;
+  };
+};
 
 const EPOCH_SECONDS = 5;
 const PRICE = 10n ** 9n; // one token unit per byte
@@ -36,7 +53,15 @@ describe("epochs end to end: close, post once, claimable, claim; a rejected epoc
   let r2: Hex;
   let k = 0;
   const tsKey = keyFor("lifecycle-ticket-signer");
-  const baseConfig = () => aggregatorConfig({ dir, port, rpcUrl: chain.rpcUrl, distributor: d.distributor, fromBlock: d.fromBlock, overrides: { posting: { enabled: true, autoRegister: true } } });
+  const baseConfig = () =>
+    aggregatorConfig({
+      dir,
+      port,
+      rpcUrl: chain.rpcUrl,
+      distributor: d.distributor,
+      fromBlock: d.fromBlock,
+      overrides: { posting: { enabled: true, autoRegister: true } },
+    });
   const env = () => ({ MESHPAY_AGGREGATOR_PRIVATE_KEY: chain.privateKey(roles.aggregator) });
   const epochOf = (ms: number) => Math.floor((ms / 1000 - d.genesisTime) / EPOCH_SECONDS);
   const getEpoch = async (e: number) => (await (await fetch(`${agg.url}/v1/epochs/${e}`)).json()) as EpochView;
@@ -44,7 +69,14 @@ describe("epochs end to end: close, post once, claimable, claim; a rejected epoc
     const res = await fetch(`${agg.url}/v1/epochs/${e}/bundle${hash ? `?hash=${hash}` : ""}`);
     assert.equal(res.status, 200);
     const bytes = Buffer.from(await res.arrayBuffer());
-    return { bytes, lines: bytes.toString("utf8").trimEnd().split("\n").map((l) => JSON.parse(l) as Line) };
+    return {
+      bytes,
+      lines: bytes
+        .toString("utf8")
+        .trimEnd()
+        .split("\n")
+        .map((l) => JSON.parse(l) as Line),
+    };
   };
   /** Waits for the start of a fresh epoch with at least `margin` seconds left, and returns it. */
   const freshEpoch = async (margin = 3) => {
@@ -57,8 +89,17 @@ describe("epochs end to end: close, post once, claimable, claim; a rejected epoc
     }
   };
   const deliver = async (relay: Hex, pool: Hex, viewer: string, sizes: number[]) => {
-    const s = viewerSession(signer, { poolId: pool, ticketSignerKey: tsKey, viewerLabel: viewer, notBefore: BigInt(d.genesisTime) * 1000n, notAfter: BigInt(Date.now() + 600_000), maxBytes: 10n ** 12n });
-    const receipts = sizes.map((size, i) => s.receipt({ relay, segment: BigInt(k), chunk: i, size, deliveredAt: BigInt(Date.now()) }).json);
+    const s = viewerSession(signer, {
+      poolId: pool,
+      ticketSignerKey: tsKey,
+      viewerLabel: viewer,
+      notBefore: BigInt(d.genesisTime) * 1000n,
+      notAfter: BigInt(Date.now() + 600_000),
+      maxBytes: 10n ** 12n,
+    });
+    const receipts = sizes.map(
+      (size, i) => s.receipt({ relay, segment: BigInt(k), chunk: i, size, deliveredAt: BigInt(Date.now()) }).json,
+    );
     const res = await postBatch(agg.url, { relay, tickets: [s.signedTicket], receipts }, `lifecycle-${k++}`);
     assert.equal(res.body.accepted, sizes.length, JSON.stringify(res.body));
     return res.body.results[0].epoch as number;
@@ -67,15 +108,40 @@ describe("epochs end to end: close, post once, claimable, claim; a rejected epoc
     const logs = await chain.publicClient.getLogs({ address: d.distributor, fromBlock: d.fromBlock });
     return parseEventLogs({ abi: rewardDistributorAbi, logs, eventName: "EpochPosted" });
   };
-  const balanceOf = (account: Hex) => chain.publicClient.readContract({ address: d.token, abi: testTokenAbi, functionName: "balanceOf", args: [account] });
+  const balanceOf = (account: Hex) =>
+    chain.publicClient.readContract({
+      address: d.token,
+      abi: testTokenAbi,
+      functionName: "balanceOf",
+      args: [account],
+    });
   const claim = async (e: number, pool: Hex, account: Hex) => {
     const served = (await (await fetch(`${agg.url}/v1/epochs/${e}/leaves/${pool}/${account}`)).json()) as {
-      leaf: { account: Hex; poolId: Hex; cumulativeAmount: string; epochBytes: string; epochAmount: string; receiptsRoot: Hex };
+      leaf: {
+        account: Hex;
+        poolId: Hex;
+        cumulativeAmount: string;
+        epochBytes: string;
+        epochAmount: string;
+        receiptsRoot: Hex;
+      };
       proof: Hex[];
       root: Hex;
     };
-    const leaf = { ...served.leaf, cumulativeAmount: BigInt(served.leaf.cumulativeAmount), epochBytes: BigInt(served.leaf.epochBytes), epochAmount: BigInt(served.leaf.epochAmount) };
-    assert.ok(StandardMerkleTree.verify(served.root, [...REWARD_LEAF_TYPES], [leaf.account, leaf.poolId, leaf.cumulativeAmount, leaf.epochBytes, leaf.epochAmount, leaf.receiptsRoot], served.proof));
+    const leaf = {
+      ...served.leaf,
+      cumulativeAmount: BigInt(served.leaf.cumulativeAmount),
+      epochBytes: BigInt(served.leaf.epochBytes),
+      epochAmount: BigInt(served.leaf.epochAmount),
+    };
+    assert.ok(
+      StandardMerkleTree.verify(
+        served.root,
+        [...REWARD_LEAF_TYPES],
+        [leaf.account, leaf.poolId, leaf.cumulativeAmount, leaf.epochBytes, leaf.epochAmount, leaf.receiptsRoot],
+        served.proof,
+      ),
+    );
     const before = await balanceOf(account);
     const hash = await chain.wallet(roles.challenger).writeContract({
       address: d.distributor,
@@ -116,10 +182,14 @@ describe("epochs end to end: close, post once, claimable, claim; a rejected epoc
     assert.equal(await deliver(r2, rich, "life-b", [5_000]), e);
     assert.equal(await deliver(r2, poor, "life-c", [25_000, 25_000]), e);
     assert.equal(await deliver(r1, poor, "life-d", [10_000]), e);
-    const view = await waitFor("the epoch to become claimable", async () => {
-      const v = await getEpoch(e);
-      return v.status === "claimable" ? v : null;
-    }, 60_000);
+    const view = await waitFor(
+      "the epoch to become claimable",
+      async () => {
+        const v = await getEpoch(e);
+        return v.status === "claimable" ? v : null;
+      },
+      60_000,
+    );
     firstEpoch = e;
     const post = view.post!;
     // The bundle served is the one posted: same hash on chain, same root.
@@ -134,16 +204,29 @@ describe("epochs end to end: close, post once, claimable, claim; a rejected epoc
     assert.equal(mine[0]!.args.bundleURI, `${agg.url}/v1/epochs/${e}/bundle?hash=${post.bundleHash}`);
     // Every epoch from 0 on was posted once, in order, none skipped.
     assert.ok(events.length > e);
-    assert.deepEqual(events.map((ev) => Number(ev.args.epoch)), Array.from({ length: events.length }, (_, i) => i));
+    assert.deepEqual(
+      events.map((ev) => Number(ev.args.epoch)),
+      Array.from({ length: events.length }, (_, i) => i),
+    );
     // An independent recomputation from the bundle's receipts: bytes per (relay, pool), pro-rata in the poor pool.
     const leaves = lines.filter((l) => l.type === "leaf");
     const leaf = (pool: Hex, account: Hex) => leaves.find((l) => l.poolId === pool && l.account === account)!;
     assert.deepEqual([leaf(rich, r1).epochAmount, leaf(rich, r2).epochAmount], ["30000", "5000"]);
-    assert.deepEqual([leaf(poor, r2).epochAmount, leaf(poor, r1).epochAmount], [String((50_000n * 30_000n) / 60_000n), String((10_000n * 30_000n) / 60_000n)]);
+    assert.deepEqual(
+      [leaf(poor, r2).epochAmount, leaf(poor, r1).epochAmount],
+      [String((50_000n * 30_000n) / 60_000n), String((10_000n * 30_000n) / 60_000n)],
+    );
     const poolLine = lines.find((l) => l.type === "pool" && l.poolId === poor)!;
     assert.equal(poolLine.available, "30000");
     assert.ok(BigInt(poolLine.total) <= 30_000n);
-    const values = leaves.map((l) => [l.account, l.poolId, l.cumulativeAmount, l.epochBytes, l.epochAmount, l.receiptsRoot]);
+    const values = leaves.map((l) => [
+      l.account,
+      l.poolId,
+      l.cumulativeAmount,
+      l.epochBytes,
+      l.epochAmount,
+      l.receiptsRoot,
+    ]);
     assert.equal(StandardMerkleTree.of(values, [...REWARD_LEAF_TYPES]).root, post.root);
     // A claim with the served proof pays the cumulative amount.
     const { paid } = await claim(e, rich, r1);
@@ -155,13 +238,27 @@ describe("epochs end to end: close, post once, claimable, claim; a rejected epoc
     // Restart (graceful SIGTERM) with a TEST-ONLY fault in the next epoch that has receipts.
     assert.equal(await agg.kill("SIGTERM"), 0, "graceful shutdown exits 0");
     const f = (await freshEpoch(4)) + 1;
-    agg = await startAggregatorProcess({ dir, config: { ...baseConfig(), fault: { kind: "inflate-bytes", epoch: f, relay: r1 } }, env: env() });
-    await waitFor("epoch f to start", async () => epochOf(Date.now()) === f && Date.now() / 1000 < d.genesisTime + (f + 1) * EPOCH_SECONDS - 2, 20_000, 50);
+    agg = await startAggregatorProcess({
+      dir,
+      config: { ...baseConfig(), fault: { kind: "inflate-bytes", epoch: f, relay: r1 } },
+      env: env(),
+    });
+    await waitFor(
+      "epoch f to start",
+      async () => epochOf(Date.now()) === f && Date.now() / 1000 < d.genesisTime + (f + 1) * EPOCH_SECONDS - 2,
+      20_000,
+      50,
+    );
     assert.equal(await deliver(r1, rich, "life-e", [7_000]), f);
-    const faulty = await waitFor("the faulty epoch to be posted", async () => {
-      const v = await getEpoch(f);
-      return v.status === "mined" || v.status === "claimable" ? v : null;
-    }, 60_000, 100);
+    const faulty = await waitFor(
+      "the faulty epoch to be posted",
+      async () => {
+        const v = await getEpoch(f);
+        return v.status === "mined" || v.status === "claimable" ? v : null;
+      },
+      60_000,
+      100,
+    );
     assert.equal(faulty.status, "mined", "still inside its challenge window");
     const inflated = (await bundleOf(f)).lines.find((l) => l.type === "leaf" && l.poolId === rich && l.account === r1)!;
     assert.ok(BigInt(inflated.epochBytes) > 7_000n, "the faulty bundle credits bytes nobody delivered");
@@ -176,13 +273,29 @@ describe("epochs end to end: close, post once, claimable, claim; a rejected epoc
       account: chain.account(roles.challenger),
       chain: hardhat,
     });
-    const opened = parseEventLogs({ abi: rewardDistributorAbi, logs: (await chain.publicClient.waitForTransactionReceipt({ hash: challengeHash })).logs, eventName: "ChallengeOpened" });
+    const opened = parseEventLogs({
+      abi: rewardDistributorAbi,
+      logs: (await chain.publicClient.waitForTransactionReceipt({ hash: challengeHash })).logs,
+      eventName: "ChallengeOpened",
+    });
     const challengeId = opened[0]!.args.challengeId;
-    const next = Number((await chain.publicClient.readContract({ address: d.distributor, abi: rewardDistributorAbi, functionName: "systemState" })).nextEpoch);
+    const next = Number(
+      (
+        await chain.publicClient.readContract({
+          address: d.distributor,
+          abi: rewardDistributorAbi,
+          functionName: "systemState",
+        })
+      ).nextEpoch,
+    );
     const rejected = [];
     for (let e = f; e < next; e++) {
       const p = (await getEpoch(e)).post!;
-      rejected.push({ aggregator: chain.account(roles.aggregator).address, bundleHash: p.bundleHash, poolTotals: p.poolTotals.map((t) => ({ poolId: t.poolId, amount: BigInt(t.amount) })) });
+      rejected.push({
+        aggregator: chain.account(roles.aggregator).address,
+        bundleHash: p.bundleHash,
+        poolTotals: p.poolTotals.map((t) => ({ poolId: t.poolId, amount: BigInt(t.amount) })),
+      });
     }
     const upheld = await chain.wallet(roles.arbiter).writeContract({
       address: d.distributor,
@@ -197,10 +310,14 @@ describe("epochs end to end: close, post once, claimable, claim; a rejected epoc
     const upheldBlock = upheldReceipt.blockNumber;
 
     // The aggregator re-registers (it was slashed) and posts the epoch again, honestly, then it becomes claimable.
-    const honest = await waitFor("the honest re-post to become claimable", async () => {
-      const v = await getEpoch(f);
-      return v.status === "claimable" && v.post!.attempt > faulty.post!.attempt ? v : null;
-    }, 60_000);
+    const honest = await waitFor(
+      "the honest re-post to become claimable",
+      async () => {
+        const v = await getEpoch(f);
+        return v.status === "claimable" && v.post!.attempt > faulty.post!.attempt ? v : null;
+      },
+      60_000,
+    );
     const { lines } = await bundleOf(f);
     const leaf = lines.find((l) => l.type === "leaf" && l.poolId === rich && l.account === r1)!;
     assert.equal(leaf.epochBytes, "7000");

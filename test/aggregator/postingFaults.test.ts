@@ -1,20 +1,27 @@
 import assert from "node:assert/strict";
 import { after, before, describe, it } from "node:test";
-import { parseEventLogs, parseTransaction, type Hex } from "viem";
+import { type Hex, parseEventLogs, parseTransaction } from "viem";
 import { hardhat } from "viem/chains";
 import { rewardDistributorAbi } from "../../src/contracts/abis.ts";
 import {
+  type AggregatorProcess,
   aggregatorConfig,
   freePort,
   makeWorkDir,
   postBatch,
   startAggregatorProcess,
   waitFor,
-  type AggregatorProcess,
 } from "./helpers/aggregatorProcess.ts";
-import { createFundedPool, deployMeshpay, roles, startLocalChain, type Deployment, type LocalChain } from "./helpers/localChain.ts";
-import { addressOf, createSigner, keyFor, viewerSession, type Signer } from "./helpers/receipts.ts";
-import { startRpcProxy, type ProxyAction, type RpcProxy } from "./helpers/rpcProxy.ts";
+import {
+  createFundedPool,
+  type Deployment,
+  deployMeshpay,
+  type LocalChain,
+  roles,
+  startLocalChain,
+} from "./helpers/localChain.ts";
+import { addressOf, createSigner, keyFor, type Signer, viewerSession } from "./helpers/receipts.ts";
+import { type ProxyAction, type RpcProxy, startRpcProxy } from "./helpers/rpcProxy.ts";
 
 const EPOCH_SECONDS = 5;
 
@@ -31,11 +38,23 @@ describe("posting through chain faults: RPC outage mid-post, restart mid-post, n
   let k = 0;
   const tsKey = keyFor("faults-ticket-signer");
   const config = (extra: Record<string, Record<string, unknown>> = {}) =>
-    aggregatorConfig({ dir, port, rpcUrl: proxy.url, distributor: d.distributor, fromBlock: d.fromBlock, overrides: { posting: { enabled: true, resendAfterMs: 3000 }, ...extra } });
+    aggregatorConfig({
+      dir,
+      port,
+      rpcUrl: proxy.url,
+      distributor: d.distributor,
+      fromBlock: d.fromBlock,
+      overrides: { posting: { enabled: true, resendAfterMs: 3000 }, ...extra },
+    });
   const env = () => ({ MESHPAY_AGGREGATOR_PRIVATE_KEY: chain.privateKey(roles.aggregator) });
   const epochOf = (ms: number) => Math.floor((ms / 1000 - d.genesisTime) / EPOCH_SECONDS);
   const closesAt = (e: number) => (d.genesisTime + (e + 1) * EPOCH_SECONDS + 1) * 1000;
-  const getEpoch = async (e: number) => (await (await fetch(`${agg.url}/v1/epochs/${e}`)).json()) as { status: string; post: { attempt: number; txHash: Hex } | null; attempts: { state: string; error: string | null }[] };
+  const getEpoch = async (e: number) =>
+    (await (await fetch(`${agg.url}/v1/epochs/${e}`)).json()) as {
+      status: string;
+      post: { attempt: number; txHash: Hex } | null;
+      attempts: { state: string; error: string | null }[];
+    };
   /** Delivers receipts now (with at least 2 s left in the epoch) and returns their epoch. */
   const deliver = async () => {
     for (;;) {
@@ -43,20 +62,43 @@ describe("posting through chain faults: RPC outage mid-post, restart mid-post, n
       if (left > 2000) break;
       await new Promise((r) => setTimeout(r, left + 50));
     }
-    const s = viewerSession(signer, { poolId, ticketSignerKey: tsKey, viewerLabel: `faults-${k}`, notBefore: BigInt(d.genesisTime) * 1000n, notAfter: BigInt(Date.now() + 600_000), maxBytes: 10n ** 12n });
-    const res = await postBatch(agg.url, { relay, tickets: [s.signedTicket], receipts: [s.receipt({ relay, segment: BigInt(k), chunk: 0, size: 1000, deliveredAt: BigInt(Date.now()) }).json] }, `faults-${k++}`);
+    const s = viewerSession(signer, {
+      poolId,
+      ticketSignerKey: tsKey,
+      viewerLabel: `faults-${k}`,
+      notBefore: BigInt(d.genesisTime) * 1000n,
+      notAfter: BigInt(Date.now() + 600_000),
+      maxBytes: 10n ** 12n,
+    });
+    const res = await postBatch(
+      agg.url,
+      {
+        relay,
+        tickets: [s.signedTicket],
+        receipts: [
+          s.receipt({ relay, segment: BigInt(k), chunk: 0, size: 1000, deliveredAt: BigInt(Date.now()) }).json,
+        ],
+      },
+      `faults-${k++}`,
+    );
     assert.equal(res.body.accepted, 1);
     return res.body.results[0].epoch as number;
   };
   const postsOf = async (e: number) => {
     const logs = await chain.publicClient.getLogs({ address: d.distributor, fromBlock: d.fromBlock });
-    return parseEventLogs({ abi: rewardDistributorAbi, logs, eventName: "EpochPosted" }).filter((ev) => Number(ev.args.epoch) === e);
+    return parseEventLogs({ abi: rewardDistributorAbi, logs, eventName: "EpochPosted" }).filter(
+      (ev) => Number(ev.args.epoch) === e,
+    );
   };
   const minedOnce = async (e: number) => {
-    const v = await waitFor(`epoch ${e} to be mined`, async () => {
-      const x = await getEpoch(e);
-      return x.status === "mined" || x.status === "claimable" ? x : null;
-    }, 60_000);
+    const v = await waitFor(
+      `epoch ${e} to be mined`,
+      async () => {
+        const x = await getEpoch(e);
+        return x.status === "mined" || x.status === "claimable" ? x : null;
+      },
+      60_000,
+    );
     const posts = await postsOf(e);
     assert.equal(posts.length, 1, `epoch ${e} posted exactly once`);
     assert.equal(posts[0]!.transactionHash, v.post!.txHash);
@@ -66,7 +108,11 @@ describe("posting through chain faults: RPC outage mid-post, restart mid-post, n
   before(async () => {
     chain = await startLocalChain();
     d = await deployMeshpay(chain, { epochSeconds: EPOCH_SECONDS, graceSeconds: 1, challengeWindow: 3 });
-    poolId = await createFundedPool(chain, d, { pricePerGB: 10n ** 9n, funding: 10n ** 12n, ticketSigner: addressOf(tsKey) });
+    poolId = await createFundedPool(chain, d, {
+      pricePerGB: 10n ** 9n,
+      funding: 10n ** 12n,
+      ticketSigner: addressOf(tsKey),
+    });
     relay = chain.account(roles.relay).address.toLowerCase() as Hex;
     signer = createSigner({ chainId: hardhat.id, verifyingContract: d.distributor });
     proxy = await startRpcProxy(chain.rpcUrl);
@@ -95,12 +141,19 @@ describe("posting through chain faults: RPC outage mid-post, restart mid-post, n
     await minedOnce(e);
     proxy.intercept = () => "pass";
     assert.ok(sent >= 1, "the post went through the proxy");
-    assert.ok((await (await fetch(`${agg.url}/metrics`)).text()).match(/meshpay_aggregator_rpc_errors_total [1-9]/), "the outage was seen");
+    assert.ok(
+      (await (await fetch(`${agg.url}/metrics`)).text()).match(/meshpay_aggregator_rpc_errors_total [1-9]/),
+      "the outage was seen",
+    );
   });
 
   it("re-sends the recorded transaction after a crash between recording and broadcasting it, and posts once", async () => {
     await agg.kill("SIGTERM");
-    agg = await startAggregatorProcess({ dir, config: config({ testing: { crashAt: "after-submit-recorded" } }), env: env() });
+    agg = await startAggregatorProcess({
+      dir,
+      config: config({ testing: { crashAt: "after-submit-recorded" } }),
+      env: env(),
+    });
     const e = await deliver();
     assert.equal(await agg.exited, "SIGKILL", "the crash point was reached");
     assert.equal((await postsOf(e)).length, 0, "nothing was broadcast before the crash");
@@ -131,7 +184,10 @@ describe("posting through chain faults: RPC outage mid-post, restart mid-post, n
     proxy.intercept = () => "pass";
     assert.ok(stolen);
     assert.ok(v.post!.attempt >= 2, "a fresh attempt after the nonce was taken");
-    assert.ok(v.attempts.some((a) => a.state === "failed" && /nonce/.test(a.error ?? "")), JSON.stringify(v.attempts));
+    assert.ok(
+      v.attempts.some((a) => a.state === "failed" && /nonce/.test(a.error ?? "")),
+      JSON.stringify(v.attempts),
+    );
   });
 
   it("starts a new attempt after its transaction reverts on chain (contract paused meanwhile), and posts once", async () => {
@@ -142,10 +198,14 @@ describe("posting through chain faults: RPC outage mid-post, restart mid-post, n
       if (method !== "eth_sendRawTransaction" || reverted) return "pass";
       reverted = true;
       // The guardian pauses just before the post lands: it is mined and reverts (SystemPaused).
-      const h = await chain.wallet(roles.guardian).writeContract({ address: d.distributor, abi: rewardDistributorAbi, functionName: "pause", ...guardian });
+      const h = await chain
+        .wallet(roles.guardian)
+        .writeContract({ address: d.distributor, abi: rewardDistributorAbi, functionName: "pause", ...guardian });
       await chain.publicClient.waitForTransactionReceipt({ hash: h });
       setTimeout(async () => {
-        const u = await chain.wallet(roles.guardian).writeContract({ address: d.distributor, abi: rewardDistributorAbi, functionName: "unpause", ...guardian });
+        const u = await chain
+          .wallet(roles.guardian)
+          .writeContract({ address: d.distributor, abi: rewardDistributorAbi, functionName: "unpause", ...guardian });
         await chain.publicClient.waitForTransactionReceipt({ hash: u });
       }, 2500);
       return "pass";
@@ -153,10 +213,18 @@ describe("posting through chain faults: RPC outage mid-post, restart mid-post, n
     const v = await minedOnce(e);
     proxy.intercept = () => "pass";
     assert.ok(reverted);
-    assert.ok(v.attempts.some((a) => a.state === "failed" && /reverted/.test(a.error ?? "")), JSON.stringify(v.attempts));
+    assert.ok(
+      v.attempts.some((a) => a.state === "failed" && /reverted/.test(a.error ?? "")),
+      JSON.stringify(v.attempts),
+    );
     // Every epoch so far is on chain once, none skipped.
     const logs = await chain.publicClient.getLogs({ address: d.distributor, fromBlock: d.fromBlock });
-    const epochs = parseEventLogs({ abi: rewardDistributorAbi, logs, eventName: "EpochPosted" }).map((ev) => Number(ev.args.epoch));
-    assert.deepEqual(epochs, Array.from({ length: epochs.length }, (_, i) => i));
+    const epochs = parseEventLogs({ abi: rewardDistributorAbi, logs, eventName: "EpochPosted" }).map((ev) =>
+      Number(ev.args.epoch),
+    );
+    assert.deepEqual(
+      epochs,
+      Array.from({ length: epochs.length }, (_, i) => i),
+    );
   });
 });

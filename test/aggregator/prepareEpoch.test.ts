@@ -4,14 +4,28 @@ import { join } from "node:path";
 import { after, before, describe, it } from "node:test";
 import { StandardMerkleTree } from "@openzeppelin/merkle-tree";
 import { keccak256 } from "viem";
-import { EMPTY_EPOCH_ROOT } from "../../src/protocol/tree/emptyEpochRoot.ts";
-import { faultKinds, type FaultKind } from "../../src/aggregator/epoch/faultKinds.ts";
-import { prepareEpoch, type PrepareEpochInput, type PrepareEpochResult } from "../../src/aggregator/epoch/prepareEpoch.ts";
+import { type FaultKind, faultKinds } from "../../src/aggregator/epoch/faultKinds.ts";
+import {
+  type PrepareEpochInput,
+  type PrepareEpochResult,
+  prepareEpoch,
+} from "../../src/aggregator/epoch/prepareEpoch.ts";
 import { REWARD_LEAF_TYPES, ZERO_HASH } from "../../src/protocol/constants.ts";
-import { getUniquenessKey } from "../../src/protocol/validation/getUniquenessKey.ts";
+import { EMPTY_EPOCH_ROOT } from "../../src/protocol/tree/emptyEpochRoot.ts";
 import type { Hex } from "../../src/protocol/types.ts";
-import { CHAIN_ID, createSeeder, DISTRIBUTOR, EPOCH_SECONDS, GENESIS, GRACE, addressOf, keyFor, pool } from "./helpers/seedReceipts.ts";
+import { getUniquenessKey } from "../../src/protocol/validation/getUniquenessKey.ts";
 import { makeWorkDir } from "./helpers/aggregatorProcess.ts";
+import {
+  addressOf,
+  CHAIN_ID,
+  createSeeder,
+  DISTRIBUTOR,
+  EPOCH_SECONDS,
+  GENESIS,
+  GRACE,
+  keyFor,
+  pool,
+} from "./helpers/seedReceipts.ts";
 
 type Line = Record<string, any>;
 const P1: Hex = `0x${"11".repeat(20)}${"00".repeat(11)}01`;
@@ -63,25 +77,37 @@ describe("epoch close (prepareEpoch) on a real SQLite file", () => {
   let epoch0: PrepareEpochResult;
 
   before(async () => {
-    seeder = await createSeeder(dbPath, [pool(P1, addressOf(keyFor("ts-1")), 3_000_000_000n), pool(P2, addressOf(keyFor("ts-2")), 1_000_000_000n)], () => now);
+    seeder = await createSeeder(
+      dbPath,
+      [pool(P1, addressOf(keyFor("ts-1")), 3_000_000_000n), pool(P2, addressOf(keyFor("ts-2")), 1_000_000_000n)],
+      () => now,
+    );
     const a = seeder.session({ poolId: P1, ticketSigner: "ts-1", viewer: "viewer-a" });
     const b = seeder.session({ poolId: P1, ticketSigner: "ts-1", viewer: "viewer-b" });
     const c = seeder.session({ poolId: P2, ticketSigner: "ts-2", viewer: "viewer-c" });
     const at = (s: number) => T0 + BigInt(s) * 1000n;
-    const r1 = [1000, 2000, 3000].map((size, i) => a.receipt({ relay: R1, segment: 1n, chunk: i, size, deliveredAt: at(10 + i) }).json);
+    const r1 = [1000, 2000, 3000].map(
+      (size, i) => a.receipt({ relay: R1, segment: 1n, chunk: i, size, deliveredAt: at(10 + i) }).json,
+    );
     const r2 = [
       b.receipt({ relay: R2, segment: 7n, chunk: 0, size: 500, deliveredAt: at(20) }).json,
       b.receipt({ relay: R2, segment: 7n, chunk: 1, size: 700, deliveredAt: at(21) }).json,
-      ...[4000, 1000, 1000].map((size, i) => c.receipt({ relay: R2, segment: 2n, chunk: i, size, deliveredAt: at(30 + i) }).json),
+      ...[4000, 1000, 1000].map(
+        (size, i) => c.receipt({ relay: R2, segment: 2n, chunk: i, size, deliveredAt: at(30 + i) }).json,
+      ),
     ];
-    const r3 = [2500, 2500].map((size, i) => c.receipt({ relay: R3, segment: 3n, chunk: i, size, deliveredAt: at(40 + i) }).json);
+    const r3 = [2500, 2500].map(
+      (size, i) => c.receipt({ relay: R3, segment: 3n, chunk: i, size, deliveredAt: at(40 + i) }).json,
+    );
     assert.equal(seeder.submit(R1, [a.signedTicket], r1).accepted, 3);
     assert.equal(seeder.submit(R2, [b.signedTicket, c.signedTicket], r2).accepted, 5);
     assert.equal(seeder.submit(R3, [c.signedTicket], r3).accepted, 2);
     // Epoch 1: only relay 3 earns, in pool 1.
     now = Number(T0) + (EPOCH_SECONDS + 100) * 1000;
     const d = seeder.session({ poolId: P1, ticketSigner: "ts-1", viewer: "viewer-d" });
-    const late = [1000, 1000].map((size, i) => d.receipt({ relay: R3, segment: 9n, chunk: i, size, deliveredAt: at(EPOCH_SECONDS + 50 + i) }).json);
+    const late = [1000, 1000].map(
+      (size, i) => d.receipt({ relay: R3, segment: 9n, chunk: i, size, deliveredAt: at(EPOCH_SECONDS + 50 + i) }).json,
+    );
     assert.equal(seeder.submit(R3, [d.signedTicket], late).accepted, 2);
     epoch0 = await prepareEpoch(input(0, 1));
   });
@@ -94,11 +120,28 @@ describe("epoch close (prepareEpoch) on a real SQLite file", () => {
     for (const l of raw) assert.equal(l, JSON.stringify(JSON.parse(l)), "no whitespace, keys as written");
     const types = lines.map((l) => l.type);
     const order = ["header", "pool", "ticket", "receipt", "leaf", "end"];
-    assert.deepEqual(types, [...types].sort((x, y) => order.indexOf(x) - order.indexOf(y)));
+    assert.deepEqual(
+      types,
+      [...types].sort((x, y) => order.indexOf(x) - order.indexOf(y)),
+    );
     const header = lines[0]!;
     assert.deepEqual(Object.keys(header), [
-      "type", "format", "version", "chainId", "distributor", "epoch", "genesisTime", "epochSeconds", "graceSeconds",
-      "previousBundleHash", "snapshotBlock", "root", "poolCount", "ticketCount", "receiptCount", "leafCount",
+      "type",
+      "format",
+      "version",
+      "chainId",
+      "distributor",
+      "epoch",
+      "genesisTime",
+      "epochSeconds",
+      "graceSeconds",
+      "previousBundleHash",
+      "snapshotBlock",
+      "root",
+      "poolCount",
+      "ticketCount",
+      "receiptCount",
+      "leafCount",
     ]);
     assert.equal(header.format, "meshpay-bundle");
     assert.equal(header.version, 1);
@@ -115,7 +158,16 @@ describe("epoch close (prepareEpoch) on a real SQLite file", () => {
     assert.ok(sortedBy(tickets, (t) => t.ticketHash));
     assert.ok(sortedBy(receipts, (r) => r.receiptId));
     assert.ok(sortedBy(leaves, (l) => `${l.poolId}:${l.account}`));
-    assert.deepEqual(Object.keys(receipts[0]!.receipt), ["poolId", "ticketHash", "relay", "segment", "chunk", "chunkHash", "size", "deliveredAt"]);
+    assert.deepEqual(Object.keys(receipts[0]!.receipt), [
+      "poolId",
+      "ticketHash",
+      "relay",
+      "segment",
+      "chunk",
+      "chunkHash",
+      "size",
+      "deliveredAt",
+    ]);
     assert.deepEqual(lines.at(-1), { type: "end", receiptCount: 10, leafCount: 4 });
     assert.equal(epoch0.leavesOffset, bytes.indexOf('{"type":"leaf"'));
   });
@@ -132,7 +184,15 @@ describe("epoch close (prepareEpoch) on a real SQLite file", () => {
     assert.equal(leaf(P2, R2).epochAmount, String((6000n * 5000n) / 11000n));
     assert.equal(leaf(P2, R3).epochAmount, String((5000n * 5000n) / 11000n));
     const p2 = lines.find((l) => l.type === "pool" && l.poolId === P2)!;
-    assert.deepEqual(p2, { type: "pool", poolId: P2, pricePerGB: "1000000000", available: "5000", epochBytes: "11000", rawTotal: "11000", total: String(2727n + 2272n) });
+    assert.deepEqual(p2, {
+      type: "pool",
+      poolId: P2,
+      pricePerGB: "1000000000",
+      available: "5000",
+      epochBytes: "11000",
+      rawTotal: "11000",
+      total: String(2727n + 2272n),
+    });
     assert.deepEqual(epoch0.poolTotals, [
       { poolId: P1, amount: String(18000n + 3600n) },
       { poolId: P2, amount: "4999" },
@@ -141,10 +201,23 @@ describe("epoch close (prepareEpoch) on a real SQLite file", () => {
     const receipts = lines.filter((l) => l.type === "receipt");
     const ids = receipts.filter((r) => r.receipt.relay === R1).map((r) => [r.receiptId]);
     assert.equal(leaf(P1, R1).receiptsRoot, StandardMerkleTree.of(ids, ["bytes32"]).root);
-    const values = leaves.map((l) => [l.account, l.poolId, l.cumulativeAmount, l.epochBytes, l.epochAmount, l.receiptsRoot]);
+    const values = leaves.map((l) => [
+      l.account,
+      l.poolId,
+      l.cumulativeAmount,
+      l.epochBytes,
+      l.epochAmount,
+      l.receiptsRoot,
+    ]);
     assert.equal(epoch0.root, StandardMerkleTree.of(values, [...REWARD_LEAF_TYPES]).root);
     // No two receipts share a uniqueness key.
-    const keys = receipts.map((r) => getUniquenessKey({ ticketHash: r.receipt.ticketHash, segment: BigInt(r.receipt.segment), chunk: r.receipt.chunk }));
+    const keys = receipts.map((r) =>
+      getUniquenessKey({
+        ticketHash: r.receipt.ticketHash,
+        segment: BigInt(r.receipt.segment),
+        chunk: r.receipt.chunk,
+      }),
+    );
     assert.equal(new Set(keys).size, keys.length);
   });
 
@@ -155,7 +228,11 @@ describe("epoch close (prepareEpoch) on a real SQLite file", () => {
   });
 
   it("carries every earlier (account, pool) into the next epoch with cumulative amounts", async () => {
-    const e1 = await prepareEpoch(input(1, 1, { previous: { bundleHash: epoch0.bundleHash, path: epoch0.path, leavesOffset: epoch0.leavesOffset } }));
+    const e1 = await prepareEpoch(
+      input(1, 1, {
+        previous: { bundleHash: epoch0.bundleHash, path: epoch0.path, leavesOffset: epoch0.leavesOffset },
+      }),
+    );
     const { lines } = readBundle(e1.path);
     const prev = readBundle(epoch0.path).lines.filter((l) => l.type === "leaf");
     const leaves = lines.filter((l) => l.type === "leaf");
@@ -164,7 +241,10 @@ describe("epoch close (prepareEpoch) on a real SQLite file", () => {
     for (const p of prev) {
       const l = leaves.find((x) => x.poolId === p.poolId && x.account === p.account)!;
       if (p.poolId === P1 && p.account === R3) continue;
-      assert.deepEqual([l.epochBytes, l.epochAmount, l.receiptsRoot, l.cumulativeAmount], ["0", "0", ZERO_HASH, p.cumulativeAmount]);
+      assert.deepEqual(
+        [l.epochBytes, l.epochAmount, l.receiptsRoot, l.cumulativeAmount],
+        ["0", "0", ZERO_HASH, p.cumulativeAmount],
+      );
     }
     const fresh = leaves.find((l) => l.poolId === P1 && l.account === R3)!;
     assert.equal(fresh.epochAmount, String(rawAmount(2000n, 3_000_000_000n)));
@@ -180,20 +260,34 @@ describe("epoch close (prepareEpoch) on a real SQLite file", () => {
     const empty = await prepareEpoch(input(5, 1));
     assert.equal(empty.root, EMPTY_EPOCH_ROOT);
     assert.equal(empty.leafCount, 0);
-    assert.deepEqual(readBundle(empty.path).lines.map((l) => l.type), ["header", "end"]);
+    assert.deepEqual(
+      readBundle(empty.path).lines.map((l) => l.type),
+      ["header", "end"],
+    );
   });
 
   it("leaves out receipts whose ticket was signed by a signer rotated away before delivery", async () => {
     const rotatedAt = GENESIS + 25; // relay 1's receipts were delivered at +10..+12 s, relay 2's pool-1 receipts at +20, +21 s
     const r = await prepareEpoch(
       input(0, 3, {
-        signerHistories: [{ poolId: P1, signers: [{ since: GENESIS - 100, signer: addressOf(keyFor("ts-1")) }, { since: rotatedAt - 10, signer: addressOf(keyFor("ts-9")) }] }],
+        signerHistories: [
+          {
+            poolId: P1,
+            signers: [
+              { since: GENESIS - 100, signer: addressOf(keyFor("ts-1")) },
+              { since: rotatedAt - 10, signer: addressOf(keyFor("ts-9")) },
+            ],
+          },
+        ],
       }),
     );
     assert.equal(r.excluded.length, 2, "relay 2's receipts delivered after the rotation at +15 s");
     assert.equal(r.receiptCount, 8);
     const leaves = readBundle(r.path).lines.filter((l) => l.type === "leaf");
-    assert.equal(leaves.find((l) => l.poolId === P1 && l.account === R2), undefined);
+    assert.equal(
+      leaves.find((l) => l.poolId === P1 && l.account === R2),
+      undefined,
+    );
   });
 
   it("commits each TEST-ONLY fault as documented and nothing else", async () => {
@@ -225,7 +319,9 @@ describe("epoch close (prepareEpoch) on a real SQLite file", () => {
     assert.ok(wrong.every((l, i) => l.epochAmount === honestLeaves[i]!.epochAmount));
     const over = results.get("overdraw-pool")!;
     const p2Total = BigInt(over.lines.find((l) => l.type === "pool" && l.poolId === P2)!.total);
-    const p2Leaves = over.lines.filter((l) => l.type === "leaf" && l.poolId === P2).reduce((s, l) => s + BigInt(l.epochAmount), 0n);
+    const p2Leaves = over.lines
+      .filter((l) => l.type === "leaf" && l.poolId === P2)
+      .reduce((s, l) => s + BigInt(l.epochAmount), 0n);
     assert.ok(p2Leaves > p2Total, "the scaled pool's leaves add up to more than its posted total");
     assert.deepEqual(over.r.poolTotals, epoch0.poolTotals, "the posted totals stay within the pools' balances");
     const bad = results.get("bad-bundle-hash")!.r;

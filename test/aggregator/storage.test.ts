@@ -2,11 +2,11 @@ import assert from "node:assert/strict";
 import { spawnSync } from "node:child_process";
 import { existsSync, writeFileSync } from "node:fs";
 import { join, resolve } from "node:path";
-import Database from "better-sqlite3";
 import { describe, it } from "node:test";
+import Database from "better-sqlite3";
 import { getTableConfig, type SQLiteTable } from "drizzle-orm/sqlite-core";
-import { migrations } from "../../src/aggregator/storage/migrations.ts";
 import { backupDatabase } from "../../src/aggregator/storage/backupDatabase.ts";
+import { migrations } from "../../src/aggregator/storage/migrations.ts";
 import { applyMigrations, openDatabase } from "../../src/aggregator/storage/openDatabase.ts";
 import * as schema from "../../src/aggregator/storage/schema.ts";
 import { makeWorkDir } from "./helpers/aggregatorProcess.ts";
@@ -23,9 +23,15 @@ describe("aggregator storage", () => {
       assert.ok(tables.length >= 10);
       for (const table of tables) {
         const config = getTableConfig(table);
-        const columns = (sqlite.prepare(`PRAGMA table_info(${config.name})`).all() as { name: string; notnull: number }[]).map((c) => c.name).sort();
+        const columns = (
+          sqlite.prepare(`PRAGMA table_info(${config.name})`).all() as { name: string; notnull: number }[]
+        )
+          .map((c) => c.name)
+          .sort();
         assert.deepEqual(columns, config.columns.map((c) => c.name).sort(), `columns of ${config.name}`);
-        const indexes = (sqlite.prepare(`PRAGMA index_list(${config.name})`).all() as { name: string }[]).map((i) => i.name);
+        const indexes = (sqlite.prepare(`PRAGMA index_list(${config.name})`).all() as { name: string }[]).map(
+          (i) => i.name,
+        );
         for (const idx of config.indexes) assert.ok(indexes.includes(idx.config.name), `index ${idx.config.name}`);
       }
     } finally {
@@ -42,7 +48,10 @@ describe("aggregator storage", () => {
     const again = openDatabase(path);
     assert.deepEqual(applyMigrations(again.sqlite), [], "nothing left to apply");
     const versions = again.sqlite.prepare("SELECT version FROM schema_migrations ORDER BY version").pluck().all();
-    assert.deepEqual(versions, migrations.map((m) => m.version));
+    assert.deepEqual(
+      versions,
+      migrations.map((m) => m.version),
+    );
     again.close();
   });
 
@@ -53,7 +62,10 @@ describe("aggregator storage", () => {
        VALUES (0, ?, '0xp', '0xt', ?, '5', 1, '0xc', 10, 1, '0xs', 1)`,
     );
     insert.run("0x01", "0xr1");
-    assert.throws(() => insert.run("0x02", "0xr2"), (err: { code?: string }) => err.code === "SQLITE_CONSTRAINT_UNIQUE");
+    assert.throws(
+      () => insert.run("0x02", "0xr2"),
+      (err: { code?: string }) => err.code === "SQLITE_CONSTRAINT_UNIQUE",
+    );
     close();
   });
 
@@ -86,13 +98,23 @@ describe("aggregator storage", () => {
     assert.ok(rows >= 20_000 && rows <= n && rows % 100 === 0, `a committed state (${rows} rows)`);
 
     const config = join(dir, "backup.json");
-    writeFileSync(config, JSON.stringify({ storage: { path }, chain: { rpcUrl: "http://127.0.0.1:1", distributor: `0x${"11".repeat(20)}` } }));
+    writeFileSync(
+      config,
+      JSON.stringify({
+        storage: { path },
+        chain: { rpcUrl: "http://127.0.0.1:1", distributor: `0x${"11".repeat(20)}` },
+      }),
+    );
     const to = join(dir, "backup", "cli.db");
-    const r = spawnSync(resolve(import.meta.dirname, "../../node_modules/.bin/node"), [resolve(import.meta.dirname, "../../src/aggregator/main.ts"), "backup", "--config", config, "--to", to], {
-      encoding: "utf8",
-      env: { PATH: process.env.PATH },
-      timeout: 20_000,
-    });
+    const r = spawnSync(
+      resolve(import.meta.dirname, "../../node_modules/.bin/node"),
+      [resolve(import.meta.dirname, "../../src/aggregator/main.ts"), "backup", "--config", config, "--to", to],
+      {
+        encoding: "utf8",
+        env: { PATH: process.env.PATH },
+        timeout: 20_000,
+      },
+    );
     assert.equal(r.status, 0, r.stderr);
     assert.ok(existsSync(to));
   });

@@ -9,14 +9,14 @@ import assert from "node:assert/strict";
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { pathToFileURL } from "node:url";
 import { after, before, describe, it } from "node:test";
+import { pathToFileURL } from "node:url";
 import { createPublicClient, createWalletClient, defineChain, http, keccak256, toBytes } from "viem";
 import { privateKeyToAccount } from "viem/accounts";
 import { distributorAbi } from "../../src/cli/abi/cliAbi.ts";
 import type { Hex } from "../../src/protocol/types.ts";
-import { freePort, startVerifierProcess, type Proc } from "../verifier/helpers/processes.ts";
-import { createPoolWithCli, deployWithCli, DEV_KEYS, type CliChain } from "./helpers/deployWithCli.ts";
+import { freePort, type Proc, startVerifierProcess } from "../verifier/helpers/processes.ts";
+import { type CliChain, createPoolWithCli, DEV_KEYS, deployWithCli } from "./helpers/deployWithCli.ts";
 import { createEpochPoster, type EpochPoster } from "./helpers/epochPoster.ts";
 import { mineAt } from "./helpers/startHardhatNode.ts";
 
@@ -40,7 +40,12 @@ describe("meshpay arbiter", () => {
   let dataDir: string;
   let client: ReturnType<typeof createPublicClient>;
   const read = <T>(functionName: string, args: readonly unknown[] = []) =>
-    client.readContract({ address: chain.deployment.distributor, abi: distributorAbi, functionName, args } as never) as Promise<T>;
+    client.readContract({
+      address: chain.deployment.distributor,
+      abi: distributorAbi,
+      functionName,
+      args,
+    } as never) as Promise<T>;
 
   /** Opens a challenge on `epoch` from the outsider's account with `evidence` written to a file: URI. */
   const challengeAsOutsider = async (epoch: bigint, evidence: string, name: string) => {
@@ -48,7 +53,12 @@ describe("meshpay arbiter", () => {
     writeFileSync(file, evidence);
     const wallet = createWalletClient({
       account: privateKeyToAccount(OUTSIDER),
-      chain: defineChain({ id: 31337, name: "hardhat", nativeCurrency: { name: "Ether", symbol: "ETH", decimals: 18 }, rpcUrls: { default: { http: [chain.node.url] } } }),
+      chain: defineChain({
+        id: 31337,
+        name: "hardhat",
+        nativeCurrency: { name: "Ether", symbol: "ETH", decimals: 18 },
+        rpcUrls: { default: { http: [chain.node.url] } },
+      }),
       transport: http(chain.node.url),
     });
     const { challengerBond } = await read<{ challengerBond: bigint }>("config");
@@ -67,13 +77,22 @@ describe("meshpay arbiter", () => {
     chain = await deployWithCli("arbiter");
     client = createPublicClient({ transport: http(chain.node.url), pollingInterval: 100 });
     pool = await createPoolWithCli(chain, BROADCASTER, "1000");
-    for (const args of [["dev", "mint", "1000"], ["pool", "fund", pool, "1000"]]) {
+    for (const args of [
+      ["dev", "mint", "1000"],
+      ["pool", "fund", pool, "1000"],
+    ]) {
       const r = await chain.run(args, { key: BROADCASTER });
       assert.equal(r.code, 0, r.stderr);
     }
     // A registered aggregator posts epoch 0 with one relay's amount inflated (its bundle is served over HTTP).
-    cheater = await createEpochPoster({ rpcUrl: chain.node.url, distributor: chain.deployment.distributor, aggregatorKey: CHEATING_AGGREGATOR });
-    await cheater.post(0n, [{ relay, poolId: pool, ticketSignerKey: BROADCASTER, chunks: 6, chunkSize: MB }], { inflate: { relay, poolId: pool, by: 4_000_000n } });
+    cheater = await createEpochPoster({
+      rpcUrl: chain.node.url,
+      distributor: chain.deployment.distributor,
+      aggregatorKey: CHEATING_AGGREGATOR,
+    });
+    await cheater.post(0n, [{ relay, poolId: pool, ticketSignerKey: BROADCASTER, chunks: 6, chunkSize: MB }], {
+      inflate: { relay, poolId: pool, by: 4_000_000n },
+    });
 
     // The real verifier process audits it and challenges it, publishing its evidence at its own URL.
     dataDir = mkdtempSync(join(tmpdir(), "meshpay-cli-arbiter-verifier-"));
@@ -95,10 +114,15 @@ describe("meshpay arbiter", () => {
         logLevel: "silent",
       }),
     );
-    verifier = await startVerifierProcess({ configFile, env: { MESHPAY_VERIFIER_PRIVATE_KEY: VERIFIER }, url: verifierUrl });
+    verifier = await startVerifierProcess({
+      configFile,
+      env: { MESHPAY_VERIFIER_PRIVATE_KEY: VERIFIER },
+      url: verifierUrl,
+    });
     const deadline = Date.now() + 30_000;
     while ((await read<{ openChallenges: bigint }>("systemState")).openChallenges === 0n) {
-      if (Date.now() > deadline) throw new Error(`the verifier did not challenge epoch 0:\n${verifier.output().slice(-3000)}`);
+      if (Date.now() > deadline)
+        throw new Error(`the verifier did not challenge epoch 0:\n${verifier.output().slice(-3000)}`);
       await new Promise((r) => setTimeout(r, 200));
     }
   });
@@ -126,7 +150,10 @@ describe("meshpay arbiter", () => {
     const text = await chain.run(["arbiter", "list"]);
     assert.equal(text.code, 0, text.stderr);
     assert.match(text.stdout, /^id\s+epoch\s+challenger\s+opened\s+deadline\s+evidence\n/);
-    assert.match(text.stdout, /#1\s+0\s+0x3C44Cd…4293BC\s+\d{4}-\d\d-\d\d \d\d:\d\d:\d\d UTC\s+.+ \(in \d+m( \d+s)?\)\s+http:\/\/127\.0\.0\.1:\d+\/v1\/evidence\/0x[0-9a-f]{64}/);
+    assert.match(
+      text.stdout,
+      /#1\s+0\s+0x3C44Cd…4293BC\s+\d{4}-\d\d-\d\d \d\d:\d\d:\d\d UTC\s+.+ \(in \d+m( \d+s)?\)\s+http:\/\/127\.0\.0\.1:\d+\/v1\/evidence\/0x[0-9a-f]{64}/,
+    );
   });
 
   it("review checks the evidence hash and confirms the fault by recomputing the epoch from public data (exit 0)", async () => {
@@ -140,7 +167,8 @@ describe("meshpay arbiter", () => {
     assert.equal(out.evidence.problem, null);
     // The verifier's evidence names the inflated pool total as the fault and lists the relay's inflated leaf too.
     assert.equal(out.evidence.fault, "POOL_TOTAL_MISMATCH");
-    for (const code of ["POOL_TOTAL_MISMATCH", "RELAY_TOTAL_MISMATCH"]) assert.ok(out.confirmed.includes(code), JSON.stringify(out.confirmed));
+    for (const code of ["POOL_TOTAL_MISMATCH", "RELAY_TOTAL_MISMATCH"])
+      assert.ok(out.confirmed.includes(code), JSON.stringify(out.confirmed));
     assert.deepEqual(out.notReproduced, []);
     assert.equal(out.recommendation, "uphold");
     assert.notEqual(out.recomputation.root, out.post.root);
@@ -148,17 +176,31 @@ describe("meshpay arbiter", () => {
 
     const text = await chain.run(["arbiter", "review", "1"]);
     assert.equal(text.code, 0, text.stderr);
-    assert.match(text.stdout, /Evidence: ok {4}its keccak256 is the evidenceHash committed on chain; it is about this deployment's epoch 0\n/);
+    assert.match(
+      text.stdout,
+      /Evidence: ok {4}its keccak256 is the evidenceHash committed on chain; it is about this deployment's epoch 0\n/,
+    );
     assert.match(text.stdout, /The evidence claims POOL_TOTAL_MISMATCH: Epoch 0:/);
-    assert.match(text.stdout, /\(open; the arbiter has until .+, in \d+m( \d+s)?\)\n[^]*\n {2}confirmed +POOL_TOTAL_MISMATCH\n {2}confirmed +RELAY_TOTAL_MISMATCH\n/);
-    assert.match(text.stdout, /Recommendation: UPHOLD\. The recomputation from public data reproduces the evidence's POOL_TOTAL_MISMATCH: epoch 0 is wrong \(/);
+    assert.match(
+      text.stdout,
+      /\(open; the arbiter has until .+, in \d+m( \d+s)?\)\n[\s\S]*\n {2}confirmed +POOL_TOTAL_MISMATCH\n {2}confirmed +RELAY_TOTAL_MISMATCH\n/,
+    );
+    assert.match(
+      text.stdout,
+      /Recommendation: UPHOLD\. The recomputation from public data reproduces the evidence's POOL_TOTAL_MISMATCH: epoch 0 is wrong \(/,
+    );
     assert.match(text.stdout, /Then: meshpay arbiter uphold 1/);
   });
 
   it("refuses a dismissal by an account without ARBITER_ROLE with a sentence (exit 4)", async () => {
     const r = await chain.run(["arbiter", "dismiss", "1"], { key: OUTSIDER });
     assert.equal(r.code, 4, r.stdout + r.stderr);
-    assert.match(r.stderr, new RegExp(`error: Dismissing challenge #1 was refused: AccessControlUnauthorizedAccount: ${outsider} does not hold ARBITER_ROLE, which this needs\\.`));
+    assert.match(
+      r.stderr,
+      new RegExp(
+        `error: Dismissing challenge #1 was refused: AccessControlUnauthorizedAccount: ${outsider} does not hold ARBITER_ROLE, which this needs\\.`,
+      ),
+    );
     assert.match(r.stderr, /hint: Only an account holding ARBITER_ROLE may uphold or dismiss a challenge/);
     const json = await chain.run(["--json", "arbiter", "uphold", "1"], { key: OUTSIDER });
     assert.equal(json.code, 4);
@@ -170,7 +212,10 @@ describe("meshpay arbiter", () => {
   it("refuses resolve-expired before the arbiter's deadline (exit 4)", async () => {
     const r = await chain.run(["arbiter", "resolve-expired", "1"], { key: OUTSIDER });
     assert.equal(r.code, 4, r.stdout + r.stderr);
-    assert.match(r.stderr, /error: Resolving the expired challenge #1 was refused: ChallengeNotExpired: The arbiter has until \d{4}-\d\d-\d\d \d\d:\d\d:\d\d UTC to resolve challenge #1\./);
+    assert.match(
+      r.stderr,
+      /error: Resolving the expired challenge #1 was refused: ChallengeNotExpired: The arbiter has until \d{4}-\d\d-\d\d \d\d:\d\d:\d\d UTC to resolve challenge #1\./,
+    );
     assert.match(r.stderr, /hint: Until .* only the arbiter may resolve it/);
   });
 
@@ -182,8 +227,16 @@ describe("meshpay arbiter", () => {
     assert.match(r.stdout, /^Challenge #1 upheld by 0xf39Fd6e51aad88F6F4ce6aB8827279cffFb92266: epoch 0 rejected\.\n/);
     assert.match(r.stdout, /rejected epochs:\s+0\n/);
     // challengerShareBps 5000: half the aggregator's 1 ETH bond to the challenger, which also gets its 0.1 ETH bond back.
-    assert.match(r.stdout, new RegExp(`aggregator slashed:\\s+${cheaterAddress} lost its whole bond of 1 ETH: 0\\.5 ETH to the challenger, 0\\.5 ETH to the treasury`));
-    assert.match(r.stdout, /challenger:\s+0x3C44CdDdB6a900fa2b585dd299e03d12FA4293BC credited 0\.6 ETH \(its 0\.1 ETH bond back plus its share\)/);
+    assert.match(
+      r.stdout,
+      new RegExp(
+        `aggregator slashed:\\s+${cheaterAddress} lost its whole bond of 1 ETH: 0\\.5 ETH to the challenger, 0\\.5 ETH to the treasury`,
+      ),
+    );
+    assert.match(
+      r.stdout,
+      /challenger:\s+0x3C44CdDdB6a900fa2b585dd299e03d12FA4293BC credited 0\.6 ETH \(its 0\.1 ETH bond back plus its share\)/,
+    );
     // On chain: the challenge is upheld, epoch 0 is to be posted again, the aggregator is out.
     assert.equal(Number((await read<{ status: number }>("challengeInfo", [1n])).status), 2);
     assert.equal((await read<{ nextEpoch: bigint }>("systemState")).nextEpoch, 0n);
@@ -201,8 +254,14 @@ describe("meshpay arbiter", () => {
   });
 
   it("review of a bogus challenge against an honest epoch: the evidence does not hold (exit 6); the arbiter dismisses it", async () => {
-    honest = await createEpochPoster({ rpcUrl: chain.node.url, distributor: chain.deployment.distributor, aggregatorKey: HONEST_AGGREGATOR });
-    const post = await honest.post(0n, [{ relay, poolId: pool, ticketSignerKey: BROADCASTER, chunks: 6, chunkSize: MB }]);
+    honest = await createEpochPoster({
+      rpcUrl: chain.node.url,
+      distributor: chain.deployment.distributor,
+      aggregatorKey: HONEST_AGGREGATOR,
+    });
+    const post = await honest.post(0n, [
+      { relay, poolId: pool, ticketSignerKey: BROADCASTER, chunks: 6, chunkSize: MB },
+    ]);
     const claim = JSON.stringify({
       format: "meshpay-evidence",
       version: 1,
@@ -211,7 +270,9 @@ describe("meshpay arbiter", () => {
       epoch: "0",
       fault: "ROOT_MISMATCH",
       summary: "Epoch 0: the posted root is wrong (it is not).",
-      findings: [{ code: "ROOT_MISMATCH", message: "The posted root is not the recomputed root.", count: 1, items: [] }],
+      findings: [
+        { code: "ROOT_MISMATCH", message: "The posted root is not the recomputed root.", count: 1, items: [] },
+      ],
     });
     await challengeAsOutsider(0n, claim, "bogus-evidence.json");
 
@@ -228,11 +289,17 @@ describe("meshpay arbiter", () => {
     const text = await chain.run(["arbiter", "review", "2"]);
     assert.equal(text.code, 6);
     assert.match(text.stdout, / {2}nothing wrong found\n {2}not reproduced {2}ROOT_MISMATCH\n/);
-    assert.match(text.stdout, /Recommendation: DISMISS\. The recomputation from public data does not reproduce the evidence's ROOT_MISMATCH and finds nothing wrong with epoch 0: dismiss\.\n/);
+    assert.match(
+      text.stdout,
+      /Recommendation: DISMISS\. The recomputation from public data does not reproduce the evidence's ROOT_MISMATCH and finds nothing wrong with epoch 0: dismiss\.\n/,
+    );
 
     const dismissed = await chain.run(["arbiter", "dismiss", "2"], { key: ARBITER });
     assert.equal(dismissed.code, 0, dismissed.stdout + dismissed.stderr);
-    assert.match(dismissed.stdout, /Challenge #2 dismissed by 0xf39Fd6e51aad88F6F4ce6aB8827279cffFb92266: the challenger's bond of 0\.1 ETH is forfeited to the treasury\./);
+    assert.match(
+      dismissed.stdout,
+      /Challenge #2 dismissed by 0xf39Fd6e51aad88F6F4ce6aB8827279cffFb92266: the challenger's bond of 0\.1 ETH is forfeited to the treasury\./,
+    );
     assert.match(dismissed.stdout, /epoch:\s+0 is pending again: its challenge window restarted and ends \d{4}-/);
     assert.match(dismissed.stderr, /Dismissing challenge #2: transaction 0x[0-9a-f]{64}/);
     assert.equal(Number((await read<{ status: number }>("challengeInfo", [2n])).status), 3);
@@ -240,7 +307,15 @@ describe("meshpay arbiter", () => {
   });
 
   it("flags evidence that no longer matches its hash, and lets anyone resolve a challenge the arbiter left past its deadline", async () => {
-    const evidence = JSON.stringify({ format: "meshpay-evidence", version: 1, chainId: "31337", distributor: chain.deployment.distributor.toLowerCase(), epoch: "0", fault: "ROOT_MISMATCH", findings: [] });
+    const evidence = JSON.stringify({
+      format: "meshpay-evidence",
+      version: 1,
+      chainId: "31337",
+      distributor: chain.deployment.distributor.toLowerCase(),
+      epoch: "0",
+      fault: "ROOT_MISMATCH",
+      findings: [],
+    });
     const file = await challengeAsOutsider(0n, evidence, "later-evidence.json");
     writeFileSync(file, evidence.replace("ROOT_MISMATCH", "BUNDLE_MALFORMED"));
     const review = await chain.run(["--json", "arbiter", "review", "3"]);
@@ -266,13 +341,23 @@ describe("meshpay arbiter", () => {
     assert.equal((await read<{ nextEpoch: bigint }>("systemState")).nextEpoch, 0n);
 
     const all = await chain.run(["--json", "arbiter", "list", "--all"]);
-    assert.deepEqual(all.json().challenges.map((c: { challengeId: string; status: string }) => [c.challengeId, c.status]), [["1", "upheld"], ["2", "dismissed"], ["3", "expired"]]);
+    assert.deepEqual(
+      all.json().challenges.map((c: { challengeId: string; status: string }) => [c.challengeId, c.status]),
+      [
+        ["1", "upheld"],
+        ["2", "dismissed"],
+        ["3", "expired"],
+      ],
+    );
   });
 
   it("answers an unknown challenge id with a sentence (exit 1) and a malformed one as a usage error (exit 2)", async () => {
     const missing = await chain.run(["arbiter", "review", "9"]);
     assert.equal(missing.code, 1);
-    assert.match(missing.stderr, /error: There is no challenge #9 on this contract \(challenges are numbered 1 to 3\)\./);
+    assert.match(
+      missing.stderr,
+      /error: There is no challenge #9 on this contract \(challenges are numbered 1 to 3\)\./,
+    );
     const bad = await chain.run(["arbiter", "uphold", "first"], { key: ARBITER });
     assert.equal(bad.code, 2);
     assert.match(bad.stderr, /The challenge id "first" is not a whole number\./);

@@ -7,7 +7,7 @@ import { join } from "node:path";
 import { after, before, describe, it } from "node:test";
 import { privateKeyToAccount } from "viem/accounts";
 import type { Hex } from "../../src/protocol/types.ts";
-import { createPoolWithCli, deployWithCli, DEV_KEYS, type CliChain } from "./helpers/deployWithCli.ts";
+import { type CliChain, createPoolWithCli, DEV_KEYS, deployWithCli } from "./helpers/deployWithCli.ts";
 import { createEpochPoster, type EpochPoster, type PostedEpoch } from "./helpers/epochPoster.ts";
 
 const BROADCASTER = DEV_KEYS[1];
@@ -24,11 +24,18 @@ describe("meshpay for auditors", () => {
   before(async () => {
     chain = await deployWithCli("audit");
     pool = await createPoolWithCli(chain, BROADCASTER, "1000");
-    for (const args of [["dev", "mint", "1000"], ["pool", "fund", pool, "1000"]]) {
+    for (const args of [
+      ["dev", "mint", "1000"],
+      ["pool", "fund", pool, "1000"],
+    ]) {
       const r = await chain.run(args, { key: BROADCASTER });
       assert.equal(r.code, 0, r.stderr);
     }
-    poster = await createEpochPoster({ rpcUrl: chain.node.url, distributor: chain.deployment.distributor, aggregatorKey: DEV_KEYS[5] });
+    poster = await createEpochPoster({
+      rpcUrl: chain.node.url,
+      distributor: chain.deployment.distributor,
+      aggregatorKey: DEV_KEYS[5],
+    });
     epochs.push(
       await poster.post(0n, [
         { relay: relay1, poolId: pool, ticketSignerKey: BROADCASTER, chunks: 30, chunkSize: MB },
@@ -36,7 +43,9 @@ describe("meshpay for auditors", () => {
       ]),
     );
     await poster.finalize();
-    epochs.push(await poster.post(1n, [{ relay: relay2, poolId: pool, ticketSignerKey: BROADCASTER, chunks: 8, chunkSize: MB }]));
+    epochs.push(
+      await poster.post(1n, [{ relay: relay2, poolId: pool, ticketSignerKey: BROADCASTER, chunks: 8, chunkSize: MB }]),
+    );
   });
   after(async () => {
     await poster?.close();
@@ -54,7 +63,14 @@ describe("meshpay for auditors", () => {
     assert.equal(out.cumulativeAmount.amount, "30");
     assert.deepEqual(
       out.checks.map((c: { check: string; ok: boolean }) => [c.check, c.ok]),
-      [["bundle hash", true], ["bundle header", true], ["meshpay proof", true], ["OpenZeppelin verify", true], ["OpenZeppelin rebuild", true], ["contract leaf hash", true]],
+      [
+        ["bundle hash", true],
+        ["bundle header", true],
+        ["meshpay proof", true],
+        ["OpenZeppelin verify", true],
+        ["OpenZeppelin rebuild", true],
+        ["contract leaf hash", true],
+      ],
     );
   });
 
@@ -73,7 +89,14 @@ describe("meshpay for auditors", () => {
     const out = r.json();
     assert.equal(out.ok, true, JSON.stringify(out.findings));
     assert.equal(out.recomputedRoot, epochs[1]!.root);
-    assert.deepEqual(out.counts, { pools: 1, tickets: 1, receipts: 8, validReceipts: 8, invalidReceipts: 0, leaves: 2 });
+    assert.deepEqual(out.counts, {
+      pools: 1,
+      tickets: 1,
+      receipts: 8,
+      validReceipts: 8,
+      invalidReceipts: 0,
+      leaves: 2,
+    });
     const human = await chain.run(["audit", "epoch", "0"], { env: { MESHPAY_PROGRESS: "always" } });
     assert.equal(human.code, 0, human.stderr);
     assert.match(human.stdout, /receipts:\s+42 valid, 0 invalid/);
@@ -82,13 +105,25 @@ describe("meshpay for auditors", () => {
   });
 
   it("finds a dishonest epoch (an inflated leaf) and exits 6, although the inflated leaf's own proof checks out", async () => {
-    epochs.push(await poster.post(2n, [{ relay: relay1, poolId: pool, ticketSignerKey: BROADCASTER, chunks: 5, chunkSize: MB }], { inflate: { relay: relay1, poolId: pool, by: 3_000_000n } }));
+    epochs.push(
+      await poster.post(2n, [{ relay: relay1, poolId: pool, ticketSignerKey: BROADCASTER, chunks: 5, chunkSize: MB }], {
+        inflate: { relay: relay1, poolId: pool, by: 3_000_000n },
+      }),
+    );
     const r = await chain.run(["--json", "audit", "epoch", "2"]);
     assert.equal(r.code, 6, r.stdout + r.stderr);
     const out = r.json();
     assert.equal(out.ok, false);
-    assert.deepEqual(Object.keys(out.findingCounts).sort(), ["CUMULATIVE_MISMATCH", "POOL_TOTAL_MISMATCH", "RELAY_TOTAL_MISMATCH", "ROOT_MISMATCH"]);
-    assert.match(out.findings.find((f: { code: string }) => f.code === "RELAY_TOTAL_MISMATCH").message, /has epochAmount 8000000; public data gives 5000000/);
+    assert.deepEqual(Object.keys(out.findingCounts).sort(), [
+      "CUMULATIVE_MISMATCH",
+      "POOL_TOTAL_MISMATCH",
+      "RELAY_TOTAL_MISMATCH",
+      "ROOT_MISMATCH",
+    ]);
+    assert.match(
+      out.findings.find((f: { code: string }) => f.code === "RELAY_TOTAL_MISMATCH").message,
+      /has epochAmount 8000000; public data gives 5000000/,
+    );
 
     const proof = await chain.run(["--json", "audit", "proof", pool, relay1, "--epoch", "2"]);
     assert.equal(proof.code, 0, proof.stdout);
@@ -104,7 +139,8 @@ describe("meshpay for auditors", () => {
     const r = await chain.run(["--json", "audit", "epoch", "0", "--bundle", file]);
     assert.equal(r.code, 6, r.stdout + r.stderr);
     const codes = Object.keys(r.json().findingCounts);
-    for (const code of ["BUNDLE_HASH_MISMATCH", "RECEIPT_ID_MISMATCH", "RECEIPT_INVALID"]) assert.ok(codes.includes(code), `${code} in ${codes}`);
+    for (const code of ["BUNDLE_HASH_MISMATCH", "RECEIPT_ID_MISMATCH", "RECEIPT_INVALID"])
+      assert.ok(codes.includes(code), `${code} in ${codes}`);
 
     const proof = await chain.run(["audit", "proof", pool, relay1, "--bundle", file]);
     assert.equal(proof.code, 6, proof.stdout + proof.stderr);

@@ -10,7 +10,7 @@ import { generatePrivateKey, privateKeyToAccount } from "viem/accounts";
 import { recoverViewerTicketSigner } from "../../src/protocol/messages/recoverViewerTicketSigner.ts";
 import type { Hex } from "../../src/protocol/types.ts";
 import { signedViewerTicketFromJson } from "../../src/protocol/wire/signedViewerTicketFromJson.ts";
-import { deployWithCli, DEV_KEYS, type CliChain } from "./helpers/deployWithCli.ts";
+import { type CliChain, DEV_KEYS, deployWithCli } from "./helpers/deployWithCli.ts";
 import { freePort, mineAt } from "./helpers/startHardhatNode.ts";
 
 const BROADCASTER = DEV_KEYS[1];
@@ -29,7 +29,8 @@ describe("meshpay for broadcasters", () => {
 
   before(async () => {
     chain = await deployWithCli("broadcaster");
-    withKeystore = (args) => chain.run(args, { env: { MESHPAY_KEYSTORE: "broadcaster.json", MESHPAY_KEYSTORE_PASSWORD: PASSWORD } });
+    withKeystore = (args) =>
+      chain.run(args, { env: { MESHPAY_KEYSTORE: "broadcaster.json", MESHPAY_KEYSTORE_PASSWORD: PASSWORD } });
     asBroadcaster = (args) => chain.run(args, { key: BROADCASTER });
   });
   after(async () => {
@@ -37,7 +38,10 @@ describe("meshpay for broadcasters", () => {
   });
 
   it("seals a key piped on stdin in an encrypted keystore that only the right password opens", async () => {
-    const imported = await chain.run(["--json", "key", "import", "--out", "broadcaster.json"], { env: { MESHPAY_KEYSTORE_PASSWORD: PASSWORD }, stdin: `${BROADCASTER}\n` });
+    const imported = await chain.run(["--json", "key", "import", "--out", "broadcaster.json"], {
+      env: { MESHPAY_KEYSTORE_PASSWORD: PASSWORD },
+      stdin: `${BROADCASTER}\n`,
+    });
     assert.equal(imported.code, 0, imported.stdout + imported.stderr);
     assert.equal(imported.json().address, broadcaster);
     assert.equal(imported.json().from, "stdin");
@@ -49,11 +53,15 @@ describe("meshpay for broadcasters", () => {
     assert.equal(shown.code, 0, shown.stderr);
     assert.match(shown.stdout, new RegExp(`address:\\s+${broadcaster}`));
 
-    const wrong = await chain.run(["key", "address"], { env: { MESHPAY_KEYSTORE: "broadcaster.json", MESHPAY_KEYSTORE_PASSWORD: "not the password" } });
+    const wrong = await chain.run(["key", "address"], {
+      env: { MESHPAY_KEYSTORE: "broadcaster.json", MESHPAY_KEYSTORE_PASSWORD: "not the password" },
+    });
     assert.equal(wrong.code, 1);
     assert.match(wrong.stderr, /error: The password does not open .*broadcaster\.json\./);
 
-    const again = await chain.run(["key", "new", "--out", "broadcaster.json"], { env: { MESHPAY_KEYSTORE_PASSWORD: PASSWORD } });
+    const again = await chain.run(["key", "new", "--out", "broadcaster.json"], {
+      env: { MESHPAY_KEYSTORE_PASSWORD: PASSWORD },
+    });
     assert.equal(again.code, 1);
     assert.match(again.stderr, /already exists; it was left untouched/);
   });
@@ -73,7 +81,14 @@ describe("meshpay for broadcasters", () => {
   });
 
   it("creates a pool, priced in token units per GB, and shows it", async () => {
-    const created = await withKeystore(["pool", "create", "--price", "0.5", "--metadata", "https://example.com/launch"]);
+    const created = await withKeystore([
+      "pool",
+      "create",
+      "--price",
+      "0.5",
+      "--metadata",
+      "https://example.com/launch",
+    ]);
     assert.equal(created.code, 0, created.stderr);
     const id = /Created pool (0x[0-9a-f]{64})/.exec(created.stdout)?.[1];
     assert.ok(id, created.stdout);
@@ -84,7 +99,10 @@ describe("meshpay for broadcasters", () => {
     const status = await chain.run(["--json", "pool", "status", pool]);
     assert.equal(status.code, 0, status.stderr);
     const [p] = status.json().pools;
-    assert.deepEqual([p.owner, p.pricePerGB.units, p.token.symbol, p.token.decimals, p.metadataURI], [broadcaster, "500000", "TUSD", 6, "https://example.com/launch"]);
+    assert.deepEqual(
+      [p.owner, p.pricePerGB.units, p.token.symbol, p.token.decimals, p.metadataURI],
+      [broadcaster, "500000", "TUSD", 6, "https://example.com/launch"],
+    );
   });
 
   it("funds the pool (approving the exact amount first) and refuses to fund more than the account holds (exit 4)", async () => {
@@ -116,12 +134,27 @@ describe("meshpay for broadcasters", () => {
     const { error } = refused.json();
     assert.equal(error.code, "CONTRACT_REVERTED");
     assert.equal(error.data.error, "PoolUnauthorized");
-    assert.match(error.message, new RegExp(`PoolUnauthorized: Only the owner of pool ${pool} may do this, and ${other} is not its owner\\.`));
+    assert.match(
+      error.message,
+      new RegExp(`PoolUnauthorized: Only the owner of pool ${pool} may do this, and ${other} is not its owner\\.`),
+    );
   });
 
   it("issues viewer tickets with the pool's ticket signer only, and follows rotate-signer", async () => {
     const viewer = privateKeyToAccount(generatePrivateKey()).address;
-    const issued = await asBroadcaster(["ticket", "issue", pool, "--viewer", viewer, "--stream", "launch-party", "--valid-for", "90m", "--max-bytes", "500MB"]);
+    const issued = await asBroadcaster([
+      "ticket",
+      "issue",
+      pool,
+      "--viewer",
+      viewer,
+      "--stream",
+      "launch-party",
+      "--valid-for",
+      "90m",
+      "--max-bytes",
+      "500MB",
+    ]);
     assert.equal(issued.code, 0, issued.stderr);
     const signed = signedViewerTicketFromJson(JSON.parse(issued.stdout));
     const domain = { chainId: chain.deployment.chainId, verifyingContract: chain.deployment.distributor };
@@ -130,15 +163,23 @@ describe("meshpay for broadcasters", () => {
     assert.equal(signed.ticket.maxBytes, 500_000_000n);
     assert.equal(signed.ticket.notAfter - signed.ticket.notBefore, 90n * 60_000n);
 
-    const wrongKey = await chain.run(["ticket", "issue", pool, "--viewer", viewer, "--stream", "launch-party"], { key: OTHER });
+    const wrongKey = await chain.run(["ticket", "issue", pool, "--viewer", viewer, "--stream", "launch-party"], {
+      key: OTHER,
+    });
     assert.equal(wrongKey.code, 4);
     assert.match(wrongKey.stderr, new RegExp(`is not the ticket signer of pool ${pool}, which is ${broadcaster}`));
 
     const rotated = await asBroadcaster(["pool", "rotate-signer", pool, other]);
     assert.equal(rotated.code, 0, rotated.stderr);
-    const byNewSigner = await chain.run(["--json", "ticket", "issue", pool, "--viewer", viewer, "--stream", "launch-party"], { key: OTHER });
+    const byNewSigner = await chain.run(
+      ["--json", "ticket", "issue", pool, "--viewer", viewer, "--stream", "launch-party"],
+      { key: OTHER },
+    );
     assert.equal(byNewSigner.code, 0, byNewSigner.stdout);
-    assert.equal(recoverViewerTicketSigner(signedViewerTicketFromJson(byNewSigner.json().signedTicket), domain), other.toLowerCase());
+    assert.equal(
+      recoverViewerTicketSigner(signedViewerTicketFromJson(byNewSigner.json().signedTicket), domain),
+      other.toLowerCase(),
+    );
     assert.equal((await asBroadcaster(["ticket", "issue", pool, "--viewer", viewer, "--stream", "x"])).code, 4);
   });
 
@@ -149,7 +190,12 @@ describe("meshpay for broadcasters", () => {
 
     const early = await asBroadcaster(["pool", "withdraw", "execute", pool]);
     assert.equal(early.code, 4);
-    assert.match(early.stderr, new RegExp(`PoolWithdrawalNotReady: The withdrawal notice of pool ${pool} runs until \\d{4}-\\d\\d-\\d\\d \\d\\d:\\d\\d:\\d\\d UTC`));
+    assert.match(
+      early.stderr,
+      new RegExp(
+        `PoolWithdrawalNotReady: The withdrawal notice of pool ${pool} runs until \\d{4}-\\d\\d-\\d\\d \\d\\d:\\d\\d:\\d\\d UTC`,
+      ),
+    );
     const shown = await chain.run(["pool", "status", pool]);
     assert.match(shown.stdout, /withdrawal:\s+20 TUSD requested, executable in \d+m/);
 

@@ -2,7 +2,7 @@
 // deploys on it, `dev status` reads it, `dev deploy` takes custom parameters and writes another deployment file,
 // SIGTERM stops the chain; and the errors: no deployment file, an RPC that does not answer.
 import assert from "node:assert/strict";
-import { spawn, type ChildProcess } from "node:child_process";
+import { type ChildProcess, spawn } from "node:child_process";
 import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -15,7 +15,13 @@ describe("meshpay for developers", () => {
   const run = cli({ cwd: dir });
   let port: number;
   let devNode: ChildProcess;
-  let ready: { rpcUrl: string; chainId: number; pid: number; blockTimeSeconds: number; deployment: { distributor: string; deploymentFile: string } };
+  let ready: {
+    rpcUrl: string;
+    chainId: number;
+    pid: number;
+    blockTimeSeconds: number;
+    deployment: { distributor: string; deploymentFile: string };
+  };
   let stdout = "";
   let stderr = "";
 
@@ -23,12 +29,17 @@ describe("meshpay for developers", () => {
     port = await freePort();
     const env: Record<string, string | undefined> = { ...process.env, HOME: dir, MESHPAY_PROGRESS: "never" };
     for (const k of Object.keys(env)) if (k.startsWith("MESHPAY_") && k !== "MESHPAY_PROGRESS") delete env[k];
-    devNode = spawn(process.execPath, [`${repoRoot}bin/meshpay.js`, "--json", "dev", "node", "--port", String(port), "--deploy"], { cwd: dir, env, stdio: ["ignore", "pipe", "pipe"] });
+    devNode = spawn(
+      process.execPath,
+      [`${repoRoot}bin/meshpay.js`, "--json", "dev", "node", "--port", String(port), "--deploy"],
+      { cwd: dir, env, stdio: ["ignore", "pipe", "pipe"] },
+    );
     devNode.stdout!.on("data", (d: Buffer) => (stdout += d.toString()));
     devNode.stderr!.on("data", (d: Buffer) => (stderr += d.toString()));
     const started = Date.now();
     while (!stdout.includes("\n")) {
-      if (devNode.exitCode !== null || Date.now() - started > 60_000) throw new Error(`dev node did not get ready:\n${stdout}\n${stderr}`);
+      if (devNode.exitCode !== null || Date.now() - started > 60_000)
+        throw new Error(`dev node did not get ready:\n${stdout}\n${stderr}`);
       await new Promise((r) => setTimeout(r, 100));
     }
     ready = JSON.parse(stdout.split("\n")[0]!);
@@ -48,7 +59,10 @@ describe("meshpay for developers", () => {
     assert.equal(ready.rpcUrl, `http://127.0.0.1:${port}`);
     assert.equal(ready.chainId, 31337);
     const file = JSON.parse(readFileSync(join(dir, ".meshpay/deployment.json"), "utf8"));
-    assert.deepEqual([file.format, file.chainId, file.rpcUrl, file.distributor], ["meshpay-deployment", 31337, ready.rpcUrl, ready.deployment.distributor]);
+    assert.deepEqual(
+      [file.format, file.chainId, file.rpcUrl, file.distributor],
+      ["meshpay-deployment", 31337, ready.rpcUrl, ready.deployment.distributor],
+    );
     assert.match(file.token, /^0x[0-9a-fA-F]{40}$/);
     assert.match(file.hasher, /^0x[0-9a-fA-F]{40}$/);
 
@@ -63,14 +77,37 @@ describe("meshpay for developers", () => {
 
   it("mines a block every --block-time (2 s by default) so that chain time moves while nothing happens", async () => {
     assert.equal(ready.blockTimeSeconds, 2);
-    const head = async () => BigInt(((await (await fetch(ready.rpcUrl, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ jsonrpc: "2.0", id: 1, method: "eth_blockNumber", params: [] }) })).json()) as { result: string }).result);
+    const head = async () =>
+      BigInt(
+        (
+          (await (
+            await fetch(ready.rpcUrl, {
+              method: "POST",
+              headers: { "content-type": "application/json" },
+              body: JSON.stringify({ jsonrpc: "2.0", id: 1, method: "eth_blockNumber", params: [] }),
+            })
+          ).json()) as { result: string }
+        ).result,
+      );
     const before = await head();
     await new Promise((r) => setTimeout(r, 2500));
     assert.ok((await head()) > before);
   });
 
   it("deploys again with custom parameters to another deployment file", async () => {
-    const r = await run(["--json", "--deployment", "fast.json", "dev", "deploy", "--rpc", ready.rpcUrl, "--epoch-seconds", "30s", "--challenge-window", "2m"]);
+    const r = await run([
+      "--json",
+      "--deployment",
+      "fast.json",
+      "dev",
+      "deploy",
+      "--rpc",
+      ready.rpcUrl,
+      "--epoch-seconds",
+      "30s",
+      "--challenge-window",
+      "2m",
+    ]);
     assert.equal(r.code, 0, r.stdout + r.stderr);
     const out = r.json();
     assert.equal(out.config.epochSeconds, "30");

@@ -3,19 +3,25 @@
 // root and publishes its bundle; then `meshpay receipts`, `meshpay rewards` from the bundle and from the aggregator's
 // leaf endpoint, `meshpay audit epoch` and `audit proof` on the aggregator's own bundle, and `meshpay claim`.
 import assert from "node:assert/strict";
-import { after, before, describe, it } from "node:test";
 import { rmSync } from "node:fs";
 import { join } from "node:path";
+import { after, before, describe, it } from "node:test";
 import { createPublicClient, http } from "viem";
 import { privateKeyToAccount } from "viem/accounts";
 import { distributorAbi } from "../../src/cli/abi/cliAbi.ts";
 import type { Address, Hex } from "../../src/protocol/types.ts";
+import { signedViewerTicketFromJson } from "../../src/protocol/wire/signedViewerTicketFromJson.ts";
 import { createReceiver } from "../../src/relay-sdk/receiver/createReceiver.ts";
 import { createViewerSessionKey } from "../../src/relay-sdk/receiver/createViewerSessionKey.ts";
 import { createRelay } from "../../src/relay-sdk/relay/createRelay.ts";
-import { signedViewerTicketFromJson } from "../../src/protocol/wire/signedViewerTicketFromJson.ts";
-import { aggregatorConfig, makeWorkDir, startAggregatorProcess, waitFor, type AggregatorProcess } from "../aggregator/helpers/aggregatorProcess.ts";
-import { createPoolWithCli, deployWithCli, DEV_KEYS, type CliChain } from "./helpers/deployWithCli.ts";
+import {
+  type AggregatorProcess,
+  aggregatorConfig,
+  makeWorkDir,
+  startAggregatorProcess,
+  waitFor,
+} from "../aggregator/helpers/aggregatorProcess.ts";
+import { type CliChain, createPoolWithCli, DEV_KEYS, deployWithCli } from "./helpers/deployWithCli.ts";
 import { freePort, mineAt } from "./helpers/startHardhatNode.ts";
 
 const BROADCASTER = DEV_KEYS[1];
@@ -35,9 +41,20 @@ describe("meshpay end to end with the real aggregator and relay SDK", () => {
   before(async () => {
     // Epoch 0 starts 18 s from now (after the setup below) and lasts 6 s plus 1 s of grace.
     genesis = BigInt(Math.floor(Date.now() / 1000)) + 18n;
-    chain = await deployWithCli("e2e", ["--epoch-seconds", String(EPOCH_SECONDS), "--grace-seconds", String(GRACE_SECONDS), "--genesis-time", String(genesis)]);
+    chain = await deployWithCli("e2e", [
+      "--epoch-seconds",
+      String(EPOCH_SECONDS),
+      "--grace-seconds",
+      String(GRACE_SECONDS),
+      "--genesis-time",
+      String(genesis),
+    ]);
     pool = await createPoolWithCli(chain, BROADCASTER, "1000");
-    for (const args of [["dev", "mint", "1000"], ["pool", "fund", pool, "1000"]]) assert.equal((await chain.run(args, { key: BROADCASTER })).code, 0);
+    for (const args of [
+      ["dev", "mint", "1000"],
+      ["pool", "fund", pool, "1000"],
+    ])
+      assert.equal((await chain.run(args, { key: BROADCASTER })).code, 0);
     const dir = makeWorkDir("cli-e2e");
     aggregatorDir = dir;
     aggregator = await startAggregatorProcess({
@@ -62,13 +79,37 @@ describe("meshpay end to end with the real aggregator and relay SDK", () => {
   it("carries a CLI-issued ticket's receipts through the relay SDK to the aggregator, which posts the epoch", async () => {
     const viewer = createViewerSessionKey();
     const issued = await chain.run(
-      ["--json", "ticket", "issue", pool, "--viewer", viewer.address, "--stream", "e2e", "--not-before", String(genesis * 1000n), "--valid-for", "1h"],
+      [
+        "--json",
+        "ticket",
+        "issue",
+        pool,
+        "--viewer",
+        viewer.address,
+        "--stream",
+        "e2e",
+        "--not-before",
+        String(genesis * 1000n),
+        "--valid-for",
+        "1h",
+      ],
       { key: BROADCASTER },
     );
     assert.equal(issued.code, 0, issued.stdout + issued.stderr);
     const domain = { chainId: chain.deployment.chainId, verifyingContract: chain.deployment.distributor };
-    const receiver = createReceiver({ domain, ticket: signedViewerTicketFromJson(issued.json().signedTicket), sessionKey: viewer, now: () => Number(genesis) * 1000 + 1000 });
-    const relayNode = await createRelay({ dbPath: store(), aggregatorUrl: aggregator.url, relay, domain, retry: { baseDelayMs: 0 } });
+    const receiver = createReceiver({
+      domain,
+      ticket: signedViewerTicketFromJson(issued.json().signedTicket),
+      sessionKey: viewer,
+      now: () => Number(genesis) * 1000 + 1000,
+    });
+    const relayNode = await createRelay({
+      dbPath: store(),
+      aggregatorUrl: aggregator.url,
+      relay,
+      domain,
+      retry: { baseDelayMs: 0 },
+    });
     try {
       await relayNode.addTicket(issued.json().signedTicket);
       for (let chunk = 0; chunk < 20; chunk++) {
@@ -90,11 +131,20 @@ describe("meshpay end to end with the real aggregator and relay SDK", () => {
     await waitFor("epoch 0 to close", async () => Date.now() >= Number(closesAt) * 1000 + 200, 60_000, 100);
     await mineAt(chain.node.url, closesAt);
     const client = createPublicClient({ transport: http(chain.node.url) });
-    await waitFor("the aggregator to post epoch 0", async () => {
-      await mineAt(chain.node.url, 0n);
-      const state = await client.readContract({ address: chain.deployment.distributor, abi: distributorAbi, functionName: "systemState" });
-      return state.nextEpoch >= 1n;
-    }, 60_000, 500);
+    await waitFor(
+      "the aggregator to post epoch 0",
+      async () => {
+        await mineAt(chain.node.url, 0n);
+        const state = await client.readContract({
+          address: chain.deployment.distributor,
+          abi: distributorAbi,
+          functionName: "systemState",
+        });
+        return state.nextEpoch >= 1n;
+      },
+      60_000,
+      500,
+    );
   });
 
   it("shows the same rewards from the aggregator's leaf endpoint as from its public bundle", async () => {

@@ -9,31 +9,53 @@ import { toCliError } from "../../src/cli/errors/toCliError.ts";
 
 describe("contract errors in plain sentences", () => {
   it("has a sentence for every custom error the distributor (core, extension, bases) and the token can revert with", () => {
-    const names = [...distributorAbi, ...tokenAbi].filter((i) => i.type === "error").map((i) => (i as { name: string }).name);
+    const names = [...distributorAbi, ...tokenAbi]
+      .filter((i) => i.type === "error")
+      .map((i) => (i as { name: string }).name);
     assert.ok(names.length >= 49, `${names.length} errors`);
-    assert.deepEqual(names.filter((n) => !errorSentences[n]), []);
-    assert.deepEqual(Object.keys(errorSentences).filter((n) => !names.includes(n)), []);
+    assert.deepEqual(
+      names.filter((n) => !errorSentences[n]),
+      [],
+    );
+    assert.deepEqual(
+      Object.keys(errorSentences).filter((n) => !names.includes(n)),
+      [],
+    );
   });
 
   it("decodes a revert into the error's name, a sentence with token amounts, and exit code 4", () => {
     const poolId = `0x${"ab".repeat(32)}` as const;
     const account = "0x90F79bf6EB2c4f870365E785982E1f101E93b906" as const;
-    const data = encodeErrorResult({ abi: distributorAbi, errorName: "ClaimNothingDue", args: [poolId, account, 25_000_000n, 25_000_000n] });
-    const err = new BaseError("call failed", { cause: new ContractFunctionRevertedError({ abi: distributorAbi, data, functionName: "claim" }) });
+    const data = encodeErrorResult({
+      abi: distributorAbi,
+      errorName: "ClaimNothingDue",
+      args: [poolId, account, 25_000_000n, 25_000_000n],
+    });
+    const err = new BaseError("call failed", {
+      cause: new ContractFunctionRevertedError({ abi: distributorAbi, data, functionName: "claim" }),
+    });
     const e = toCliError(err, { amount: (u) => `${Number(u) / 1e6} TUSD`, wei: String, time: String }, "Claiming");
     assert.equal(e.code, "CONTRACT_REVERTED");
     assert.equal(e.exitCode, 4);
-    assert.equal(e.shortMessage, `Claiming was refused: ClaimNothingDue: Nothing is due to ${account} from pool ${poolId}: it earned 25 TUSD in total and has already claimed 25 TUSD.`);
+    assert.equal(
+      e.shortMessage,
+      `Claiming was refused: ClaimNothingDue: Nothing is due to ${account} from pool ${poolId}: it earned 25 TUSD in total and has already claimed 25 TUSD.`,
+    );
     assert.deepEqual(e.data, { error: "ClaimNothingDue", args: [poolId, account, "25000000", "25000000"] });
   });
 
   it("maps an RPC that does not answer to exit code 3", () => {
-    const e = toCliError(new BaseError("request failed", { cause: new HttpRequestError({ url: "http://127.0.0.1:1", details: "fetch failed" }) }));
+    const e = toCliError(
+      new BaseError("request failed", {
+        cause: new HttpRequestError({ url: "http://127.0.0.1:1", details: "fetch failed" }),
+      }),
+    );
     assert.equal(e.code, "RPC_UNREACHABLE");
     assert.equal(e.exitCode, exitCodes.unreachable);
   });
 
   it("documents an exit code for every error code", () => {
-    for (const [code, exit] of Object.entries(cliErrorExitCodes)) assert.ok(Object.values(exitCodes).includes(exit), code);
+    for (const [code, exit] of Object.entries(cliErrorExitCodes))
+      assert.ok(Object.values(exitCodes).includes(exit), code);
   });
 });

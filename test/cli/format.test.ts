@@ -22,7 +22,8 @@ describe("amounts in token units", () => {
   });
 
   it("refuses more decimals than the token has, signs, exponents and words (usage error)", () => {
-    for (const bad of ["1.0000001", "-1", "1e6", "", "ten", "1.2.3", "0x10"]) assert.throws(() => parseAmount(bad, TUSD), usage, bad);
+    for (const bad of ["1.0000001", "-1", "1e6", "", "ten", "1.2.3", "0x10"])
+      assert.throws(() => parseAmount(bad, TUSD), usage, bad);
   });
 
   it("formats base units with separators and the symbol, without trailing zeros", () => {

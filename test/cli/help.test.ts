@@ -1,12 +1,12 @@
 import assert from "node:assert/strict";
+import { tmpdir } from "node:os";
 import { describe, it } from "node:test";
 import type { Command } from "commander";
-import { createDefaultDeps } from "../../src/cli/context/createDefaultDeps.ts";
 import type { CliDeps } from "../../src/cli/context/CliDeps.ts";
+import { createDefaultDeps } from "../../src/cli/context/createDefaultDeps.ts";
 import { createProgram } from "../../src/cli/program/createProgram.ts";
 import { runMeshpay } from "../../src/cli/program/runMeshpay.ts";
 import { runCli } from "./helpers/runCli.ts";
-import { tmpdir } from "node:os";
 
 function captured(): CliDeps & { out: () => string; err: () => string } {
   let out = "";

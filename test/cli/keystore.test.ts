@@ -15,15 +15,24 @@ describe("keystore (scrypt + AES-256-GCM)", () => {
     const ks = encryptKeystore(KEY, "a long password", FAST);
     assert.equal(ks.address, privateKeyToAddress(KEY));
     assert.equal(JSON.stringify(ks).includes(KEY.slice(2)), false);
-    assert.deepEqual(decryptKeystore(JSON.parse(JSON.stringify(ks)), "a long password"), { privateKey: KEY, address: privateKeyToAddress(KEY) });
+    assert.deepEqual(decryptKeystore(JSON.parse(JSON.stringify(ks)), "a long password"), {
+      privateKey: KEY,
+      address: privateKeyToAddress(KEY),
+    });
   });
 
   it("refuses a wrong password, a swapped address and a file that is not a keystore", () => {
     const ks = encryptKeystore(KEY, "a long password", FAST);
     assert.throws(() => decryptKeystore(ks, "another password"), code("KEYSTORE_PASSWORD_WRONG"));
-    const swapped = { ...ks, address: privateKeyToAddress("0x5de4111afa1a4b94908f83103eb1f1706367c2e68ca870fc3fb9a804cdab365a") };
+    const swapped = {
+      ...ks,
+      address: privateKeyToAddress("0x5de4111afa1a4b94908f83103eb1f1706367c2e68ca870fc3fb9a804cdab365a"),
+    };
     assert.throws(() => decryptKeystore(swapped, "a long password"), code("KEYSTORE_PASSWORD_WRONG")); // the address is authenticated data
-    assert.throws(() => decryptKeystore({ ...ks, kdf: { ...ks.kdf, N: 1000 } }, "a long password"), code("KEYSTORE_INVALID"));
+    assert.throws(
+      () => decryptKeystore({ ...ks, kdf: { ...ks.kdf, N: 1000 } }, "a long password"),
+      code("KEYSTORE_INVALID"),
+    );
     assert.throws(() => decryptKeystore({ hello: "world" }, "x"), code("KEYSTORE_INVALID"));
   });
 
@@ -34,7 +43,10 @@ describe("keystore (scrypt + AES-256-GCM)", () => {
   it("accepts private keys with or without 0x and refuses anything else without echoing it", () => {
     assert.equal(normalizePrivateKey(KEY.slice(2).toUpperCase(), "x"), KEY);
     for (const bad of ["0x1234", `0x${"0".repeat(64)}`, `0x${"f".repeat(64)}`, "not a key"]) {
-      assert.throws(() => normalizePrivateKey(bad, "MESHPAY_PRIVATE_KEY"), (err: unknown) => code("KEY_INVALID")(err) && !(err as Error).message.includes(bad));
+      assert.throws(
+        () => normalizePrivateKey(bad, "MESHPAY_PRIVATE_KEY"),
+        (err: unknown) => code("KEY_INVALID")(err) && !(err as Error).message.includes(bad),
+      );
     }
   });
 });

@@ -4,7 +4,16 @@ import assert from "node:assert/strict";
 import { after, before, describe, it } from "node:test";
 import { createRelay } from "../../src/relay-sdk/relay/createRelay.ts";
 import type { Relay } from "../../src/relay-sdk/relay/types.ts";
-import { domain, epochParams, makeSession, pool, poolId, relayAddress, serverNowMs, tempDir } from "../relay-sdk/fixtures.ts";
+import {
+  domain,
+  epochParams,
+  makeSession,
+  pool,
+  poolId,
+  relayAddress,
+  serverNowMs,
+  tempDir,
+} from "../relay-sdk/fixtures.ts";
 import { startTestAggregator, type TestAggregator } from "../relay-sdk/testAggregator.ts";
 import { cli } from "./helpers/runCli.ts";
 
@@ -17,7 +26,13 @@ describe("meshpay receipts (relay operators)", () => {
 
   before(async () => {
     aggregator = await startTestAggregator({ domain, pools: [pool], epochParams, nowMs: serverNowMs });
-    relay = await createRelay({ dbPath: store, aggregatorUrl: aggregator.url, relay: relayAddress, domain, retry: { baseDelayMs: 0, maxAttempts: 2 } });
+    relay = await createRelay({
+      dbPath: store,
+      aggregatorUrl: aggregator.url,
+      relay: relayAddress,
+      domain,
+      retry: { baseDelayMs: 0, maxAttempts: 2 },
+    });
     const viewer = makeSession();
     const elsewhere = makeSession({ poolId: `0x${"b2".repeat(32)}` }, 2);
     await relay.addTicket(viewer.ticket);
@@ -39,8 +54,18 @@ describe("meshpay receipts (relay operators)", () => {
     assert.equal(r.code, 0, r.stdout + r.stderr);
     const out = r.json();
     assert.equal(out.relay, relayAddress);
-    const counts = Object.fromEntries(Object.entries(out.totals).map(([k, v]) => [k, (v as { receipts: number }).receipts]));
-    assert.deepEqual(counts, { stored: 8, pending: 2, submitted: 6, submitting: 0, accepted: 5, rejected: 1, failed: 0 });
+    const counts = Object.fromEntries(
+      Object.entries(out.totals).map(([k, v]) => [k, (v as { receipts: number }).receipts]),
+    );
+    assert.deepEqual(counts, {
+      stored: 8,
+      pending: 2,
+      submitted: 6,
+      submitting: 0,
+      accepted: 5,
+      rejected: 1,
+      failed: 0,
+    });
     assert.deepEqual(out.batches, { open: 0, done: 1, failed: 0 });
     const accepted = out.byPool.find((b: { status: string }) => b.status === "accepted");
     assert.deepEqual([accepted.poolId, accepted.epoch, accepted.receipts], [poolId, 0, 5]);
@@ -48,7 +73,7 @@ describe("meshpay receipts (relay operators)", () => {
     const human = await run(["receipts", "--store", store, "--list", "rejected"]);
     assert.equal(human.code, 0, human.stderr);
     assert.match(human.stdout, /stored\s+8/);
-    assert.match(human.stdout, /  accepted\s+5/);
+    assert.match(human.stdout, / {2}accepted\s+5/);
     assert.match(human.stdout, /0x[0-9a-f]{64}\s+rejected\s+-\s+\d+\s+POOL_UNKNOWN/);
   });
 

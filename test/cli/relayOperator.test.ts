@@ -2,9 +2,9 @@
 // (earned, claimable, pending, claimed), a direct claim of every pool in one transaction, a claim with nothing due,
 // a third party sending the claim, a claim through the real verifier service (--via), and an unreachable RPC.
 import assert from "node:assert/strict";
-import { after, before, describe, it } from "node:test";
 import { mkdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
+import { after, before, describe, it } from "node:test";
 import { pino } from "pino";
 import { createPublicClient, http } from "viem";
 import { privateKeyToAccount } from "viem/accounts";
@@ -12,7 +12,7 @@ import { tokenAbi } from "../../src/cli/abi/cliAbi.ts";
 import type { Hex } from "../../src/protocol/types.ts";
 import { loadVerifierConfig } from "../../src/verifier/config/loadVerifierConfig.ts";
 import { startVerifier } from "../../src/verifier/startVerifier.ts";
-import { createPoolWithCli, deployWithCli, DEV_KEYS, type CliChain } from "./helpers/deployWithCli.ts";
+import { type CliChain, createPoolWithCli, DEV_KEYS, deployWithCli } from "./helpers/deployWithCli.ts";
 import { createEpochPoster, type EpochPoster } from "./helpers/epochPoster.ts";
 import { freePort } from "./helpers/startHardhatNode.ts";
 
@@ -29,17 +29,30 @@ describe("meshpay for relay operators", () => {
   let poolA: Hex;
   let poolB: Hex;
   const balanceOf = async (who: `0x${string}`) =>
-    createPublicClient({ transport: http(chain.node.url) }).readContract({ address: chain.deployment.token, abi: tokenAbi, functionName: "balanceOf", args: [who] });
+    createPublicClient({ transport: http(chain.node.url) }).readContract({
+      address: chain.deployment.token,
+      abi: tokenAbi,
+      functionName: "balanceOf",
+      args: [who],
+    });
 
   before(async () => {
     chain = await deployWithCli("relay");
     poolA = await createPoolWithCli(chain, BROADCASTER, "1000");
     poolB = await createPoolWithCli(chain, BROADCASTER, "500");
-    for (const args of [["dev", "mint", "5000"], ["pool", "fund", poolA, "1000"], ["pool", "fund", poolB, "1000"]]) {
+    for (const args of [
+      ["dev", "mint", "5000"],
+      ["pool", "fund", poolA, "1000"],
+      ["pool", "fund", poolB, "1000"],
+    ]) {
       const r = await chain.run(args, { key: BROADCASTER });
       assert.equal(r.code, 0, r.stderr);
     }
-    poster = await createEpochPoster({ rpcUrl: chain.node.url, distributor: chain.deployment.distributor, aggregatorKey: DEV_KEYS[5] });
+    poster = await createEpochPoster({
+      rpcUrl: chain.node.url,
+      distributor: chain.deployment.distributor,
+      aggregatorKey: DEV_KEYS[5],
+    });
   });
   after(async () => {
     await poster?.close();
@@ -72,7 +85,10 @@ describe("meshpay for relay operators", () => {
 
     const claim = await chain.run(["claim"], { key: RELAY_1 });
     assert.equal(claim.code, 5, claim.stderr);
-    assert.match(claim.stderr, /Nothing to claim for 0x90F79bf6EB2c4f870365E785982E1f101E93b906: 20 TUSD, 5 TUSD is still in the challenge window/);
+    assert.match(
+      claim.stderr,
+      /Nothing to claim for 0x90F79bf6EB2c4f870365E785982E1f101E93b906: 20 TUSD, 5 TUSD is still in the challenge window/,
+    );
   });
 
   it("claims every pool in one claimMany transaction once the epoch is claimable, then has nothing due (exit 5)", async () => {
@@ -89,7 +105,10 @@ describe("meshpay for relay operators", () => {
     assert.equal(out.method, "claimMany");
     assert.deepEqual(
       out.paid.map((p: { poolId: string; amount: { amount: string } }) => [p.poolId, p.amount.amount]).sort(),
-      [[poolA, "20"], [poolB, "5"]].sort(),
+      [
+        [poolA, "20"],
+        [poolB, "5"],
+      ].sort(),
     );
     assert.equal((await balanceOf(relay1)) - before, 25_000_000n);
 
@@ -139,11 +158,17 @@ describe("meshpay for relay operators", () => {
         logLevel: "silent",
       }),
     );
-    const config = loadVerifierConfig({ file: join(dataDir, "verifier.json"), env: { MESHPAY_VERIFIER_PRIVATE_KEY: DEV_KEYS[6] } });
+    const config = loadVerifierConfig({
+      file: join(dataDir, "verifier.json"),
+      env: { MESHPAY_VERIFIER_PRIVATE_KEY: DEV_KEYS[6] },
+    });
     const verifier = await startVerifier({ config, logger: pino({ level: "silent" }) });
     try {
       const before = await balanceOf(relay1);
-      const r = await chain.run(["--json", "claim", "--via", `http://127.0.0.1:${port}`, "--max-fee", "2", "--timeout", "60s"], { key: RELAY_1 });
+      const r = await chain.run(
+        ["--json", "claim", "--via", `http://127.0.0.1:${port}`, "--max-fee", "2", "--timeout", "60s"],
+        { key: RELAY_1 },
+      );
       assert.equal(r.code, 0, r.stdout + r.stderr);
       const [claim] = r.json().claims;
       assert.equal(claim.status, "paid");

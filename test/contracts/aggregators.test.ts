@@ -2,15 +2,7 @@ import assert from "node:assert/strict";
 import { describe, it } from "node:test";
 import { zeroHash } from "viem";
 import { TEST_CONFIG } from "./fixture.ts";
-import {
-  type AggregatorInfo,
-  leaf,
-  loadScenario,
-  now,
-  openChallenge,
-  postEpoch,
-  type Scenario,
-} from "./scenario.ts";
+import { type AggregatorInfo, leaf, loadScenario, now, openChallenge, postEpoch, type Scenario } from "./scenario.ts";
 
 async function aggregatorInfo(s: Scenario, account = s.wallets.aggregator.account.address): Promise<AggregatorInfo> {
   return (await s.distributor.read.aggregatorInfo([account])) as AggregatorInfo;
@@ -141,8 +133,14 @@ describe("RewardDistributor aggregators", () => {
     );
     await s.networkHelpers.time.setNextBlockTimestamp(exitAvailableAt);
     const tx = distributor.write.exitAggregator([], { account });
-    await viem.assertions.emitWithArgs(tx, distributor, "AggregatorExited", [account.address, TEST_CONFIG.aggregatorBond]);
-    await viem.assertions.emitWithArgs(tx, distributor, "BalanceCredited", [account.address, TEST_CONFIG.aggregatorBond]);
+    await viem.assertions.emitWithArgs(tx, distributor, "AggregatorExited", [
+      account.address,
+      TEST_CONFIG.aggregatorBond,
+    ]);
+    await viem.assertions.emitWithArgs(tx, distributor, "BalanceCredited", [
+      account.address,
+      TEST_CONFIG.aggregatorBond,
+    ]);
     assert.equal(await distributor.read.creditOf([account.address]), TEST_CONFIG.aggregatorBond);
     assert.deepEqual(await aggregatorInfo(s), { bond: 0n, exitAvailableAt: 0n, exitAfterEpoch: 0n, active: false });
     // The bond comes out through withdrawBalance.

@@ -66,8 +66,20 @@ describe("RewardDistributor challenges", () => {
       const info = await challengeInfo(s, 1n);
       assert.equal(info.challenger.toLowerCase(), wallets.challenger.account.address.toLowerCase());
       assert.deepEqual(
-        { epoch: info.epoch, openedAt: info.openedAt, status: info.status, bond: info.bond, evidenceHash: info.evidenceHash },
-        { epoch: 1, openedAt: Number(openedAt), status: ChallengeStatus.Open, bond: TEST_CONFIG.challengerBond, evidenceHash },
+        {
+          epoch: info.epoch,
+          openedAt: info.openedAt,
+          status: info.status,
+          bond: info.bond,
+          evidenceHash: info.evidenceHash,
+        },
+        {
+          epoch: 1,
+          openedAt: Number(openedAt),
+          status: ChallengeStatus.Open,
+          bond: TEST_CONFIG.challengerBond,
+          evidenceHash,
+        },
       );
       const state = await systemState(s);
       assert.equal(state.openChallenges, 1n);
@@ -165,7 +177,9 @@ describe("RewardDistributor challenges", () => {
       const upheld = await openChallenge(s, 0n);
       const voided = await openChallenge(s, 1n, wallets.others[3]!);
       assert.equal((await poolInfo(s)).owed, 350n);
-      const tx = distributor.write.upholdChallenge([upheld.id, [e0.data, e1.data]], { account: wallets.arbiter.account });
+      const tx = distributor.write.upholdChallenge([upheld.id, [e0.data, e1.data]], {
+        account: wallets.arbiter.account,
+      });
       await viem.assertions.emitWithArgs(tx, distributor, "EpochRejected", [0n, upheld.id]);
       await viem.assertions.emitWithArgs(tx, distributor, "EpochRejected", [1n, upheld.id]);
       await viem.assertions.emitWithArgs(tx, distributor, "ChallengeVoided", [voided.id]);
@@ -174,7 +188,10 @@ describe("RewardDistributor challenges", () => {
         TEST_CONFIG.aggregatorBond,
         SHARE,
       ]);
-      await viem.assertions.emitWithArgs(tx, distributor, "ChallengeUpheld", [upheld.id, wallets.arbiter.account.address]);
+      await viem.assertions.emitWithArgs(tx, distributor, "ChallengeUpheld", [
+        upheld.id,
+        wallets.arbiter.account.address,
+      ]);
       await viem.assertions.emitWithArgs(tx, distributor, "BalanceCredited", [
         wallets.challenger.account.address,
         TEST_CONFIG.challengerBond + SHARE,
@@ -197,12 +214,15 @@ describe("RewardDistributor challenges", () => {
       const pool = await poolInfo(s);
       assert.equal(pool.owed, 0n);
       assert.equal(pool.unallocated, POOL_FUNDS);
-      assert.deepEqual((await distributor.read.aggregatorInfo([wallets.aggregator.account.address])) as AggregatorInfo, {
-        bond: 0n,
-        exitAvailableAt: 0n,
-        exitAfterEpoch: 0n,
-        active: false,
-      });
+      assert.deepEqual(
+        (await distributor.read.aggregatorInfo([wallets.aggregator.account.address])) as AggregatorInfo,
+        {
+          bond: 0n,
+          exitAvailableAt: 0n,
+          exitAfterEpoch: 0n,
+          active: false,
+        },
+      );
       assert.equal(await creditOf(s, wallets.challenger), TEST_CONFIG.challengerBond + SHARE);
       assert.equal(await creditOf(s, wallets.treasury), TEST_CONFIG.aggregatorBond - SHARE);
       assert.equal(await creditOf(s, wallets.others[3]!), TEST_CONFIG.challengerBond);
@@ -364,7 +384,10 @@ describe("RewardDistributor challenges", () => {
       await passWindow(s);
       assert.equal(await distributor.read.isClaimable([1n]), false);
       const tx = distributor.write.dismissChallenge([challenge.id], { account: wallets.arbiter.account });
-      await viem.assertions.emitWithArgs(tx, distributor, "ChallengeDismissed", [challenge.id, wallets.arbiter.account.address]);
+      await viem.assertions.emitWithArgs(tx, distributor, "ChallengeDismissed", [
+        challenge.id,
+        wallets.arbiter.account.address,
+      ]);
       await viem.assertions.emitWithArgs(tx, distributor, "BalanceCredited", [
         wallets.treasury.account.address,
         TEST_CONFIG.challengerBond,
@@ -378,7 +401,10 @@ describe("RewardDistributor challenges", () => {
       assert.equal(state.nextEpoch, 2n);
       // Epoch 0's window started again at the dismissal; epoch 1, past its own window, waits for epoch 0.
       const dismissedAt = BigInt(await s.networkHelpers.time.latest());
-      assert.equal(((await distributor.read.epochInfo([0n])) as { claimableAt: bigint }).claimableAt, dismissedAt + TEST_CONFIG.challengeWindow);
+      assert.equal(
+        ((await distributor.read.epochInfo([0n])) as { claimableAt: bigint }).claimableAt,
+        dismissedAt + TEST_CONFIG.challengeWindow,
+      );
       assert.equal(await distributor.read.isClaimable([0n]), false);
       assert.equal(await distributor.read.isClaimable([1n]), false);
       await passWindow(s);
@@ -457,7 +483,9 @@ describe("RewardDistributor challenges", () => {
       const deadline = BigInt((await challengeInfo(s, expired.id)).openedAt) + TEST_CONFIG.arbiterTimeout;
       await s.networkHelpers.time.setNextBlockTimestamp(deadline - 1n);
       await viem.assertions.revertWithCustomErrorWithArgs(
-        distributor.write.resolveExpiredChallenge([expired.id, [e0.data, e1.data]], { account: wallets.others[6]!.account }),
+        distributor.write.resolveExpiredChallenge([expired.id, [e0.data, e1.data]], {
+          account: wallets.others[6]!.account,
+        }),
         distributor,
         "ChallengeNotExpired",
         [expired.id, deadline],

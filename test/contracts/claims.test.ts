@@ -5,9 +5,9 @@ import {
   type Hex,
   maxUint256,
   parseEventLogs,
+  parseSignature,
   serializeCompactSignature,
   signatureToCompactSignature,
-  parseSignature,
   toEventSelector,
   zeroAddress,
   zeroHash,
@@ -18,6 +18,7 @@ import {
   authorize,
   balanceOf,
   createPool,
+  expectEvent,
   leaf,
   loadScenario,
   now,
@@ -29,7 +30,6 @@ import {
   type SystemState,
   simulate,
   toCompact,
-  expectEvent,
 } from "./scenario.ts";
 
 const CLAIMABLE_ADVANCED = toEventSelector("ClaimableEpochAdvanced(uint256,bytes32)");
@@ -82,15 +82,20 @@ describe("RewardDistributor claims", () => {
   describe("claim", () => {
     it("pays the account its cumulative amount with a StandardMerkleTree proof, whoever sends it, and emits Claimed", async () => {
       const s = await loadScenario();
-      const { distributor, viem, token } = s;
+      const { distributor, token } = s;
       const { a, stranger } = accounts(s);
       const { leaves, e0 } = await claimableEpoch(s);
       assert.ok(e0.proof(leaves.a).length > 0);
-      await expectEvent(s, distributor.write.claim([leaves.a, e0.proof(leaves.a)], { account: stranger.account }), "Claimed", {
-        account: a.account.address,
-        poolId: s.poolId,
-        amount: 100n,
-      });
+      await expectEvent(
+        s,
+        distributor.write.claim([leaves.a, e0.proof(leaves.a)], { account: stranger.account }),
+        "Claimed",
+        {
+          account: a.account.address,
+          poolId: s.poolId,
+          amount: 100n,
+        },
+      );
       assert.equal(await balanceOf(token, a.account.address), 100n);
       assert.equal(await balanceOf(token, stranger.account.address), 0n);
       assert.deepEqual(await claimed(s, s.poolId, a.account.address), [100n, 0n]);
@@ -159,10 +164,12 @@ describe("RewardDistributor claims", () => {
       const leaves = [leaf(a.account.address, s.poolId, 100n), leaf(b.account.address, s.poolId, 200n)];
       const e0 = await postEpoch(s, 0n, leaves);
       const expectInvalid = (l: Leaf, proof: Hex[]) =>
-        viem.assertions.revertWithCustomErrorWithArgs(distributor.write.claim([l, proof]), distributor, "ClaimInvalidProof", [
-          l.poolId,
-          l.account,
-        ]);
+        viem.assertions.revertWithCustomErrorWithArgs(
+          distributor.write.claim([l, proof]),
+          distributor,
+          "ClaimInvalidProof",
+          [l.poolId, l.account],
+        );
       // Still pending: no claimable root at all.
       await expectInvalid(leaves[0]!, e0.proof(leaves[0]!));
       await passWindow(s);
@@ -201,7 +208,11 @@ describe("RewardDistributor claims", () => {
       const cLeaf = leaf(c.account.address, s.poolId, 10n);
       const e0 = await postEpoch(s, 0n, [leaf(a.account.address, s.poolId, 100n), cLeaf]);
       const bLeaf = leaf(b.account.address, s.poolId, 50n);
-      const e1 = await postEpoch(s, 1n, [leaf(a.account.address, s.poolId, 100n, 0n), bLeaf, { ...cLeaf, epochAmount: 0n }]);
+      const e1 = await postEpoch(s, 1n, [
+        leaf(a.account.address, s.poolId, 100n, 0n),
+        bLeaf,
+        { ...cLeaf, epochAmount: 0n },
+      ]);
       const aLeaf = leaf(a.account.address, s.poolId, 120n, 20n);
       const e2 = await postEpoch(s, 2n, [aLeaf, { ...bLeaf, epochAmount: 0n }, { ...cLeaf, epochAmount: 0n }]);
       await passWindow(s);
@@ -229,7 +240,7 @@ describe("RewardDistributor claims", () => {
   describe("claimWithAuthorization", () => {
     it("pays the recipient the amount minus the fee and the relayer the fee, uses the nonce, emits ClaimedWithAuthorization", async () => {
       const s = await loadScenario();
-      const { distributor, viem, token } = s;
+      const { distributor, token } = s;
       const { a, relayer, recipient } = accounts(s);
       const { leaves, e0 } = await claimableEpoch(s);
       const deadline = (await now(s)) + 3_600n;
@@ -456,7 +467,12 @@ describe("RewardDistributor claims", () => {
         if (yParity === 1) {
           // Dropping the parity bit recovers another key.
           await viem.assertions.revertWithCustomErrorWithArgs(
-            simulate(s, "claimWithAuthorization", [{ ...claim, vs: parseSignature(signature).s }], relayer) as Promise<Hex>,
+            simulate(
+              s,
+              "claimWithAuthorization",
+              [{ ...claim, vs: parseSignature(signature).s }],
+              relayer,
+            ) as Promise<Hex>,
             distributor,
             "ClaimAuthorizationSigner",
             [(signer: unknown) => String(signer).toLowerCase() !== a.account.address.toLowerCase(), a.account.address],
@@ -470,7 +486,7 @@ describe("RewardDistributor claims", () => {
   describe("claimMany (batch of direct claims)", () => {
     it("claims over two pools and several accounts in one transaction", async () => {
       const s = await loadScenario();
-      const { distributor, viem, token } = s;
+      const { distributor, token } = s;
       const { a, b, c } = accounts(s);
       const { token2, pool2 } = await secondPool(s);
       const leaves = [
@@ -484,7 +500,11 @@ describe("RewardDistributor claims", () => {
       const claims = leaves.map((l) => ({ leaf: l, proof: e0.proof(l) }));
       assert.deepEqual(await simulate(s, "claimMany", [claims], s.wallets.others[0]!), [100n, 200n, 30n, 40n]);
       const tx = distributor.write.claimMany([claims]);
-      const logs = parseEventLogs({ abi: distributor.abi, logs: await logsOf(s, tx), eventName: "Claimed" }) as unknown as {
+      const logs = parseEventLogs({
+        abi: distributor.abi,
+        logs: await logsOf(s, tx),
+        eventName: "Claimed",
+      }) as unknown as {
         args: { poolId: Hex; account: Address; amount: bigint };
       }[];
       assert.deepEqual(
@@ -527,7 +547,8 @@ describe("RewardDistributor claims", () => {
       await passWindow(s);
       const deadline = (await now(s)) + 3_600n;
       const sign = async (wallet: typeof a, l: Leaf, fee: bigint) =>
-        (await authorize(s, wallet, { leaf: l, proof: e0.proof(l), recipient, maxFee: fee, nonce: 0n, deadline, fee })).claim;
+        (await authorize(s, wallet, { leaf: l, proof: e0.proof(l), recipient, maxFee: fee, nonce: 0n, deadline, fee }))
+          .claim;
       return {
         token2,
         pool2,
@@ -549,10 +570,15 @@ describe("RewardDistributor claims", () => {
 
     it("pays each recipient and the relayer's fees once per run of one token", async () => {
       const s = await loadScenario();
-      const { distributor, viem, token } = s;
+      const { distributor, token } = s;
       const { relayer, recipient } = accounts(s);
       const { token2, a1, b1, a2, c2 } = await batchSetup(s);
-      assert.deepEqual(await simulate(s, "claimWithAuthorizations", [[a1, b1, a2, c2]], relayer), [100n, 200n, 30n, 40n]);
+      assert.deepEqual(await simulate(s, "claimWithAuthorizations", [[a1, b1, a2, c2]], relayer), [
+        100n,
+        200n,
+        30n,
+        40n,
+      ]);
       const tx = distributor.write.claimWithAuthorizations([[a1, b1, a2, c2]], { account: relayer.account });
       await expectEvent(s, tx, "ClaimedWithAuthorization", {
         account: b1.leaf.account,
@@ -577,7 +603,10 @@ describe("RewardDistributor claims", () => {
       const { distributor, token } = s;
       const { relayer } = accounts(s);
       const { token2, a1, b1, a2 } = await batchSetup(s);
-      const logs = await logsOf(s, distributor.write.claimWithAuthorizations([[a1, a2, b1]], { account: relayer.account }));
+      const logs = await logsOf(
+        s,
+        distributor.write.claimWithAuthorizations([[a1, a2, b1]], { account: relayer.account }),
+      );
       assert.equal(transfersTo(logs, token.address, relayer.account.address).length, 2);
       assert.equal(transfersTo(logs, token2.address, relayer.account.address).length, 1);
       assert.equal(await balanceOf(token, relayer.account.address), 3n);

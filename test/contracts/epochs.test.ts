@@ -102,10 +102,19 @@ describe("RewardDistributor epochs", () => {
       const s = await loadScenario();
       const { distributor, viem } = s;
       await timeTo(s, await closesAt(s, 3n));
-      await viem.assertions.revertWithCustomErrorWithArgs(postEpoch(s, 1n, []), distributor, "EpochOutOfOrder", [1n, 0n]);
+      await viem.assertions.revertWithCustomErrorWithArgs(postEpoch(s, 1n, []), distributor, "EpochOutOfOrder", [
+        1n,
+        0n,
+      ]);
       await postEpoch(s, 0n, []);
-      await viem.assertions.revertWithCustomErrorWithArgs(postEpoch(s, 0n, []), distributor, "EpochOutOfOrder", [0n, 1n]);
-      await viem.assertions.revertWithCustomErrorWithArgs(postEpoch(s, 2n, []), distributor, "EpochOutOfOrder", [2n, 1n]);
+      await viem.assertions.revertWithCustomErrorWithArgs(postEpoch(s, 0n, []), distributor, "EpochOutOfOrder", [
+        0n,
+        1n,
+      ]);
+      await viem.assertions.revertWithCustomErrorWithArgs(postEpoch(s, 2n, []), distributor, "EpochOutOfOrder", [
+        2n,
+        1n,
+      ]);
     });
 
     it("postEpoch refuses a zero root with EpochRootZero", async () => {
@@ -213,10 +222,12 @@ describe("RewardDistributor epochs", () => {
       assert.equal((await publicClient.waitForTransactionReceipt({ hash: idle })).logs.length, 0);
       assert.equal((await systemState(s)).claimableEnd, 0n);
       await passWindow(s);
-      await viem.assertions.emitWithArgs(distributor.write.advanceClaimable([]), distributor, "ClaimableEpochAdvanced", [
-        2n,
-        second.root,
-      ]);
+      await viem.assertions.emitWithArgs(
+        distributor.write.advanceClaimable([]),
+        distributor,
+        "ClaimableEpochAdvanced",
+        [2n, second.root],
+      );
       const state = await systemState(s);
       assert.equal(state.claimableEnd, 2n);
       assert.equal(state.claimRoot, second.root);
@@ -284,7 +295,10 @@ describe("RewardDistributor epochs", () => {
       // After a long outage every closed epoch can be posted at once, and each stays pending for the window.
       await timeTo(s, await closesAt(s, 260n));
       for (let e = 0n; e < 253n; e++) await postBare(s, e);
-      await viem.assertions.revertWithCustomErrorWithArgs(postBare(s, 253n), distributor, "EpochTooManyPending", [254n, 253n]);
+      await viem.assertions.revertWithCustomErrorWithArgs(postBare(s, 253n), distributor, "EpochTooManyPending", [
+        254n,
+        253n,
+      ]);
       // Once the window passes, posting records claimable epochs and goes on.
       await passWindow(s);
       await postBare(s, 253n);
@@ -297,14 +311,18 @@ describe("RewardDistributor epochs", () => {
   describe("prepareEpochRing", () => {
     it("emits EpochRingPrepared with the count clipped to the ring, and is harmless past its end", async () => {
       const { distributor, viem } = await loadScenario();
-      await viem.assertions.emitWithArgs(distributor.write.prepareEpochRing([250n, 10n]), distributor, "EpochRingPrepared", [
-        250n,
-        6n,
-      ]);
-      await viem.assertions.emitWithArgs(distributor.write.prepareEpochRing([300n, 4n]), distributor, "EpochRingPrepared", [
-        300n,
-        0n,
-      ]);
+      await viem.assertions.emitWithArgs(
+        distributor.write.prepareEpochRing([250n, 10n]),
+        distributor,
+        "EpochRingPrepared",
+        [250n, 6n],
+      );
+      await viem.assertions.emitWithArgs(
+        distributor.write.prepareEpochRing([300n, 4n]),
+        distributor,
+        "EpochRingPrepared",
+        [300n, 0n],
+      );
     });
 
     it("never touches a slot in use, and makes the next post cheaper", async () => {
@@ -320,7 +338,10 @@ describe("RewardDistributor epochs", () => {
       await distributor.write.prepareEpochRing([0n, 8n]);
       const info = await epochInfo(s, 0n);
       assert.equal(info.root, first.root);
-      assert.equal(info.dataHash, epochDataHash(first.data.aggregator, first.bundleHash, first.poolTotals).slice(0, 56));
+      assert.equal(
+        info.dataHash,
+        epochDataHash(first.data.aggregator, first.bundleHash, first.poolTotals).slice(0, 56),
+      );
       const warm = await gasOf((await postEpoch(s, 1n, [leaf(a, s.poolId, 9n, 4n)], { keepTime: true })).hash);
       assert.ok(cold - warm > 30_000n, `post into a prepared slot saved only ${cold - warm} gas`);
       // The prepared ring does not disturb claimability.

@@ -64,7 +64,8 @@ describe("RewardDistributor guardian, roles and balances", () => {
       assert.deepEqual(await distributor.read.latestClaimableEpoch(), [false, 0n]);
       assert.equal(((await distributor.read.epochInfo([0n])) as { claimable: boolean }).claimable, false);
 
-      const paused = (p: Promise<unknown>) => viem.assertions.revertWithCustomError(p as Promise<Hex>, distributor, "SystemPaused");
+      const paused = (p: Promise<unknown>) =>
+        viem.assertions.revertWithCustomError(p as Promise<Hex>, distributor, "SystemPaused");
       await paused(postEpoch(s, 2n, []));
       await paused(distributor.write.claim([a0, e0.proof(a0)])); // the recorded root (fast path)
       await paused(distributor.write.claim([a1, e1.proof(a1)])); // ripe, unrecorded (slow path)
@@ -162,7 +163,11 @@ describe("RewardDistributor guardian, roles and balances", () => {
         "PoolUnauthorized",
         [s.poolId, guardian.address],
       );
-      await viem.assertions.revertWithCustomError(distributor.write.withdrawBalance([], { account: guardian }), distributor, "ZeroAmount");
+      await viem.assertions.revertWithCustomError(
+        distributor.write.withdrawBalance([], { account: guardian }),
+        distributor,
+        "ZeroAmount",
+      );
       await postEpoch(s, 0n, [leaf(wallets.others[1]!.account.address, s.poolId, 5n)]);
       const challenge = await openChallenge(s, 0n);
       await viem.assertions.revertWithCustomErrorWithArgs(
@@ -265,9 +270,16 @@ describe("RewardDistributor guardian, roles and balances", () => {
         { address: treasury.address, amount: TEST_CONFIG.challengerBond },
         { address: distributor.address, amount: -TEST_CONFIG.challengerBond },
       ]);
-      await viem.assertions.emitWithArgs(tx, distributor, "BalanceWithdrawn", [treasury.address, TEST_CONFIG.challengerBond]);
+      await viem.assertions.emitWithArgs(tx, distributor, "BalanceWithdrawn", [
+        treasury.address,
+        TEST_CONFIG.challengerBond,
+      ]);
       assert.equal(await distributor.read.creditOf([treasury.address]), 0n);
-      await viem.assertions.revertWithCustomError(distributor.write.withdrawBalance([], { account: treasury }), distributor, "ZeroAmount");
+      await viem.assertions.revertWithCustomError(
+        distributor.write.withdrawBalance([], { account: treasury }),
+        distributor,
+        "ZeroAmount",
+      );
     });
 
     it("withdrawBalance with nothing credited reverts with ZeroAmount", async () => {
@@ -309,7 +321,9 @@ describe("RewardDistributor guardian, roles and balances", () => {
       const roles = await withRoles(s);
       const attacker = s.wallets.others[9]!.account;
       await s.viem.assertions.revertWithCustomError(
-        roles.contract.write.initializeRoles([attacker.address, attacker.address, attacker.address], { account: attacker }),
+        roles.contract.write.initializeRoles([attacker.address, attacker.address, attacker.address], {
+          account: attacker,
+        }),
         roles.contract,
         "ExtensionDirectCall",
       );
@@ -349,7 +363,9 @@ describe("RewardDistributor guardian, roles and balances", () => {
         ]);
       }
       // The limits themselves are accepted.
-      await deploy(s, { config: { challengerShareBps: 10_000n, epochSeconds: 60n, challengeWindow: 247n * 60n, arbiterTimeout: 59n } });
+      await deploy(s, {
+        config: { challengerShareBps: 10_000n, epochSeconds: 60n, challengeWindow: 247n * 60n, arbiterTimeout: 59n },
+      });
     });
 
     it("refuses a zero treasury or admin with ZeroAddress, and grants no role for a zero guardian or arbiter", async () => {
@@ -364,7 +380,10 @@ describe("RewardDistributor guardian, roles and balances", () => {
         roles,
         "AccessControlUnauthorizedAccount",
       );
-      assert.equal(await roles.read.hasRole([(await roles.read.DEFAULT_ADMIN_ROLE()) as Hex, s.wallets.admin.account.address]), true);
+      assert.equal(
+        await roles.read.hasRole([(await roles.read.DEFAULT_ADMIN_ROLE()) as Hex, s.wallets.admin.account.address]),
+        true,
+      );
     });
   });
 });

@@ -87,9 +87,12 @@ describe("RewardDistributor pools", () => {
     it("poolInfo and priceAt refuse an unknown pool with PoolNotFound", async () => {
       const { distributor, token, viem } = await loadScenario();
       const unknown = toPoolId(token.address, 99n);
-      await viem.assertions.revertWithCustomErrorWithArgs(distributor.read.poolInfo([unknown]), distributor, "PoolNotFound", [
-        unknown,
-      ]);
+      await viem.assertions.revertWithCustomErrorWithArgs(
+        distributor.read.poolInfo([unknown]),
+        distributor,
+        "PoolNotFound",
+        [unknown],
+      );
       await viem.assertions.revertWithCustomErrorWithArgs(
         distributor.read.priceAt([unknown, 0n]),
         distributor,
@@ -126,7 +129,11 @@ describe("RewardDistributor pools", () => {
     it("fund refuses a zero amount with ZeroAmount and an unknown pool with PoolNotFound", async () => {
       const { distributor, token, viem, wallets } = await loadScenario();
       const account = wallets.broadcaster.account;
-      await viem.assertions.revertWithCustomError(distributor.write.fund([toPoolId(token.address, 1n), 0n], { account }), distributor, "ZeroAmount");
+      await viem.assertions.revertWithCustomError(
+        distributor.write.fund([toPoolId(token.address, 1n), 0n], { account }),
+        distributor,
+        "ZeroAmount",
+      );
       const unknown = toPoolId(token.address, 42n);
       await viem.assertions.revertWithCustomErrorWithArgs(
         distributor.write.fund([unknown, 1n], { account }),
@@ -250,7 +257,8 @@ describe("RewardDistributor pools", () => {
         "PoolTicketSignerRotated",
         [s.poolId, next],
       );
-      const signerAt = async (t: bigint) => ((await distributor.read.ticketSignerAt([s.poolId, t])) as string).toLowerCase();
+      const signerAt = async (t: bigint) =>
+        ((await distributor.read.ticketSignerAt([s.poolId, t])) as string).toLowerCase();
       assert.equal(await signerAt(before), ticketSigner.account.address.toLowerCase());
       assert.equal(await signerAt(at - 1n), ticketSigner.account.address.toLowerCase());
       assert.equal(await signerAt(at), next.toLowerCase());

@@ -8,12 +8,12 @@ import {
   type Abi,
   type Address,
   type Hex,
-  type WalletClient,
   keccak256,
   maxUint256,
   parseEventLogs,
   parseSignature,
   toHex,
+  type WalletClient,
   zeroHash,
 } from "viem";
 import { deployFixture, LEAF_TYPES, type Leaf, leafValues, type PoolTotal, TEST_CONFIG } from "./fixture.ts";
@@ -198,7 +198,12 @@ export type PostOptions = {
 };
 
 /** Posts `epoch` with a tree over `leaves` (moving time to its close first); returns everything tests need. */
-export async function postEpoch(s: Scenario, epoch: bigint, leaves: Leaf[], options: PostOptions = {}): Promise<PostedEpoch> {
+export async function postEpoch(
+  s: Scenario,
+  epoch: bigint,
+  leaves: Leaf[],
+  options: PostOptions = {},
+): Promise<PostedEpoch> {
   const aggregator = options.aggregator ?? s.wallets.aggregator;
   // A tree needs a leaf: an epoch without rewards gets a zero leaf of a pool that does not exist.
   const { tree, root, proof } = buildTree(leaves.length > 0 ? leaves : [leaf(EMPTY_EPOCH_ACCOUNT, zeroHash, 0n)]);
@@ -252,7 +257,10 @@ export async function authorize(
   s: Scenario,
   signer: WalletClient,
   p: AuthorizationParams,
-  domain: { chainId: number; verifyingContract: Address } = { chainId: 31337, verifyingContract: s.distributor.address },
+  domain: { chainId: number; verifyingContract: Address } = {
+    chainId: 31337,
+    verifyingContract: s.distributor.address,
+  },
 ) {
   const signature = await signer.signTypedData({
     account: signer.account!,

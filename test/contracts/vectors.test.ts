@@ -76,7 +76,12 @@ const valuesLeaf = (v: string[]): Leaf =>
 
 /** The vectors' domain separator computed independently (viem), not read from the vectors. */
 const VECTOR_DOMAIN_SEPARATOR = hashDomain({
-  domain: { name: "meshpay", version: "1", chainId: BigInt(eip712.domain.chainId), verifyingContract: eip712.domain.verifyingContract },
+  domain: {
+    name: "meshpay",
+    version: "1",
+    chainId: BigInt(eip712.domain.chainId),
+    verifyingContract: eip712.domain.verifyingContract,
+  },
   types: {
     EIP712Domain: [
       { name: "name", type: "string" },

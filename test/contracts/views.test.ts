@@ -33,13 +33,19 @@ describe("RewardDistributor views", () => {
       challengerBond: TEST_CONFIG.challengerBond,
       challengerShareBps: TEST_CONFIG.challengerShareBps,
     });
-    assert.equal(((await distributor.read.treasuryAddress()) as string).toLowerCase(), wallets.treasury.account.address.toLowerCase());
+    assert.equal(
+      ((await distributor.read.treasuryAddress()) as string).toLowerCase(),
+      wallets.treasury.account.address.toLowerCase(),
+    );
     assert.equal(
       await distributor.read.withdrawalNotice(),
       TEST_CONFIG.epochSeconds + TEST_CONFIG.graceSeconds + TEST_CONFIG.challengeWindow,
     );
     for (const e of [0n, 1n, 41n]) {
-      assert.equal(await distributor.read.epochClosesAt([e]), config.genesisTime + (e + 1n) * TEST_CONFIG.epochSeconds + TEST_CONFIG.graceSeconds);
+      assert.equal(
+        await distributor.read.epochClosesAt([e]),
+        config.genesisTime + (e + 1n) * TEST_CONFIG.epochSeconds + TEST_CONFIG.graceSeconds,
+      );
     }
   });
 
@@ -59,7 +65,10 @@ describe("RewardDistributor views", () => {
       bigint,
       Hex,
     ];
-    assert.deepEqual([name, version, chainId, verifyingContract.toLowerCase()], ["meshpay", "1", 31337n, distributor.address.toLowerCase()]);
+    assert.deepEqual(
+      [name, version, chainId, verifyingContract.toLowerCase()],
+      ["meshpay", "1", 31337n, distributor.address.toLowerCase()],
+    );
   });
 
   it("domainSeparator() equals the protocol library's and viem's for the distributor's own address", async () => {
@@ -152,5 +161,4 @@ describe("RewardDistributor views", () => {
     assert.deepEqual(await distributor.read.claimed([s.poolId, account]), [20n, 0n]);
     assert.equal(((await distributor.read.systemState()) as { claimableEnd: bigint }).claimableEnd, 20n);
   });
-
 });

@@ -6,7 +6,9 @@ import { build } from "esbuild";
 
 const root = join(import.meta.dirname, "../../src/protocol");
 const files = (dir: string): string[] =>
-  readdirSync(dir, { withFileTypes: true }).flatMap((e) => (e.isDirectory() ? files(join(dir, e.name)) : [join(dir, e.name)]));
+  readdirSync(dir, { withFileTypes: true }).flatMap((e) =>
+    e.isDirectory() ? files(join(dir, e.name)) : [join(dir, e.name)],
+  );
 
 describe("browser path import graph", () => {
   it("everything outside src/protocol/node bundles for the browser with no Node built-ins or native secp256k1", async () => {

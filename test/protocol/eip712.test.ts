@@ -113,20 +113,29 @@ describe("struct hashes and digests agree with viem on random messages", () => {
     for (let i = 0; i < 40; i++) {
       const t = randomTicket();
       assert.equal(hashViewerTicket(t), hashStruct({ data: t, primaryType: "ViewerTicket", types: eip712Types }));
-      assert.equal(getViewerTicketDigest(t, domain), hashTypedData({ domain: viemDomain, types: eip712Types, primaryType: "ViewerTicket", message: t }));
+      assert.equal(
+        getViewerTicketDigest(t, domain),
+        hashTypedData({ domain: viemDomain, types: eip712Types, primaryType: "ViewerTicket", message: t }),
+      );
     }
   });
   it("hashChunkReceipt / getReceiptId", () => {
     for (let i = 0; i < 40; i++) {
       const r = randomReceipt();
       assert.equal(hashChunkReceipt(r), hashStruct({ data: r, primaryType: "ChunkReceipt", types: eip712Types }));
-      assert.equal(getReceiptId(r, domain), hashTypedData({ domain: viemDomain, types: eip712Types, primaryType: "ChunkReceipt", message: r }));
+      assert.equal(
+        getReceiptId(r, domain),
+        hashTypedData({ domain: viemDomain, types: eip712Types, primaryType: "ChunkReceipt", message: r }),
+      );
     }
   });
   it("hashClaimAuthorization / getClaimAuthorizationDigest", () => {
     for (let i = 0; i < 40; i++) {
       const a = randomAuthorization();
-      assert.equal(hashClaimAuthorization(a), hashStruct({ data: a, primaryType: "ClaimAuthorization", types: eip712Types }));
+      assert.equal(
+        hashClaimAuthorization(a),
+        hashStruct({ data: a, primaryType: "ClaimAuthorization", types: eip712Types }),
+      );
       assert.equal(
         getClaimAuthorizationDigest(a, domain),
         hashTypedData({ domain: viemDomain, types: eip712Types, primaryType: "ClaimAuthorization", message: a }),
@@ -173,7 +182,10 @@ describe("encoders refuse out-of-range and non-hex fields", () => {
   ];
   for (const [field, fn] of cases)
     it(`throws INVALID_ARGUMENT naming ${field}`, () => {
-      assert.throws(fn, (err: unknown) => err instanceof ProtocolError && err.code === "INVALID_ARGUMENT" && err.field === field);
+      assert.throws(
+        fn,
+        (err: unknown) => err instanceof ProtocolError && err.code === "INVALID_ARGUMENT" && err.field === field,
+      );
     });
   it("accepts uint64 max and uint256 max", () => {
     encodeViewerTicket({ ...makeTicket(), notAfter: (1n << 64n) - 1n });
@@ -185,7 +197,12 @@ describe("sign, recover and verify each message", () => {
   it("signViewerTicket matches viem signTypedData and verifies against the ticketSigner", async () => {
     const t = makeTicket();
     const signed = signViewerTicket(t, domain, keys.ticketSigner);
-    const viemSig = await privateKeyToAccount(keys.ticketSigner).signTypedData({ domain: viemDomain, types: eip712Types, primaryType: "ViewerTicket", message: t });
+    const viemSig = await privateKeyToAccount(keys.ticketSigner).signTypedData({
+      domain: viemDomain,
+      types: eip712Types,
+      primaryType: "ViewerTicket",
+      message: t,
+    });
     assert.equal(signed.signature, viemSig);
     assert.equal(recoverViewerTicketSigner(signed, domain), addresses.ticketSigner.toLowerCase());
     assert.ok(verifyViewerTicket(signed, domain, addresses.ticketSigner));
@@ -213,6 +230,9 @@ describe("sign, recover and verify each message", () => {
   it("verify* return false and recover* throw a SIGNATURE_* ProtocolError for a refused signature", () => {
     const signed = { receipt: makeReceipt(makeTicket()), signature: `0x${"00".repeat(65)}` as Hex };
     assert.equal(verifyChunkReceipt(signed, domain, addresses.viewer), false);
-    assert.throws(() => recoverChunkReceiptSigner(signed, domain), (e: unknown) => e instanceof ProtocolError && e.code === "SIGNATURE_BAD_RS");
+    assert.throws(
+      () => recoverChunkReceiptSigner(signed, domain),
+      (e: unknown) => e instanceof ProtocolError && e.code === "SIGNATURE_BAD_RS",
+    );
   });
 });

@@ -1,15 +1,16 @@
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
-import { ProtocolError } from "../../src/protocol/errors/ProtocolError.ts";
 import { assertEpochParams } from "../../src/protocol/epoch/assertEpochParams.ts";
 import { getEpoch } from "../../src/protocol/epoch/getEpoch.ts";
 import { getEpochClosesAt } from "../../src/protocol/epoch/getEpochClosesAt.ts";
 import { getEpochEnd } from "../../src/protocol/epoch/getEpochEnd.ts";
 import { getEpochStart } from "../../src/protocol/epoch/getEpochStart.ts";
 import { isEpochOpen } from "../../src/protocol/epoch/isEpochOpen.ts";
+import { ProtocolError } from "../../src/protocol/errors/ProtocolError.ts";
 import { epochParams, genesisMs } from "./fixtures.ts";
 
-const invalid = (field: string) => (e: unknown) => e instanceof ProtocolError && e.code === "INVALID_ARGUMENT" && e.field === field;
+const invalid = (field: string) => (e: unknown) =>
+  e instanceof ProtocolError && e.code === "INVALID_ARGUMENT" && e.field === field;
 
 describe("epoch arithmetic", () => {
   it("getEpoch floors (deliveredAt/1000 − genesis) / epochSeconds exactly at the boundaries", () => {
@@ -48,6 +49,9 @@ describe("epoch arithmetic", () => {
     assert.throws(() => assertEpochParams({ ...epochParams, epochSeconds: 0n }), invalid("epochSeconds"));
     assert.throws(() => assertEpochParams({ ...epochParams, genesisTime: -1n }), invalid("genesisTime"));
     assert.throws(() => assertEpochParams({ ...epochParams, graceSeconds: -1n }), invalid("graceSeconds"));
-    assert.throws(() => assertEpochParams({ ...epochParams, epochSeconds: 60 as unknown as bigint }), invalid("epochSeconds"));
+    assert.throws(
+      () => assertEpochParams({ ...epochParams, epochSeconds: 60 as unknown as bigint }),
+      invalid("epochSeconds"),
+    );
   });
 });

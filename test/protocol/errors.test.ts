@@ -1,7 +1,13 @@
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
 import { BaseError } from "../../src/protocol/errors/BaseError.ts";
-import { argumentErrorCodes, protocolErrorCodes, receiptValidationCodes, signatureErrorCodes, wireErrorCodes } from "../../src/protocol/errors/codes.ts";
+import {
+  argumentErrorCodes,
+  protocolErrorCodes,
+  receiptValidationCodes,
+  signatureErrorCodes,
+  wireErrorCodes,
+} from "../../src/protocol/errors/codes.ts";
 import { ProtocolError } from "../../src/protocol/errors/ProtocolError.ts";
 
 describe("ProtocolError", () => {
@@ -17,16 +23,25 @@ describe("ProtocolError", () => {
     assert.equal(err.details, "inner problem");
     assert.match(err.message, /Already seen\.[\s\S]*Details: inner problem/);
     assert.deepEqual(err.toJSON(), { code: "RECEIPT_DUPLICATE", message: "Already seen.", field: "receipt.chunk" });
-    assert.deepEqual(new ProtocolError("WIRE_TRUNCATED", "Short.").toJSON(), { code: "WIRE_TRUNCATED", message: "Short." });
+    assert.deepEqual(new ProtocolError("WIRE_TRUNCATED", "Short.").toJSON(), {
+      code: "WIRE_TRUNCATED",
+      message: "Short.",
+    });
   });
   it("walk() follows the cause chain", () => {
     const inner = new ProtocolError("SIGNATURE_HIGH_S", "High s.");
     const outer = new ProtocolError("RECEIPT_BAD_SIGNATURE", "Bad.", { cause: inner });
-    assert.equal(outer.walk((e) => e instanceof ProtocolError && e.code === "SIGNATURE_HIGH_S"), inner);
+    assert.equal(
+      outer.walk((e) => e instanceof ProtocolError && e.code === "SIGNATURE_HIGH_S"),
+      inner,
+    );
     assert.equal(outer.walk(), inner);
     assert.equal(outer.details, "High s.");
     assert.match(outer.message, /Details: High s\./);
-    assert.equal(outer.walk(() => false), null);
+    assert.equal(
+      outer.walk(() => false),
+      null,
+    );
   });
   it("BaseError shows meta messages and details", () => {
     const e = new BaseError("Top.", { metaMessages: ["- one", "- two"], details: "why" });

@@ -1,10 +1,17 @@
 // Shared fixtures for the protocol tests (no tests here).
 import { privateKeyToAccount } from "viem/accounts";
+import { xorshift } from "../../scripts/bench/xorshift.ts";
 import { hashViewerTicket } from "../../src/protocol/eip712/hashViewerTicket.ts";
 import { signChunkReceipt } from "../../src/protocol/messages/signChunkReceipt.ts";
 import { signViewerTicket } from "../../src/protocol/messages/signViewerTicket.ts";
-import type { ChunkReceipt, EpochParams, Hex, MeshpayDomain, PoolInfo, ViewerTicket } from "../../src/protocol/types.ts";
-import { xorshift } from "../../scripts/bench/xorshift.ts";
+import type {
+  ChunkReceipt,
+  EpochParams,
+  Hex,
+  MeshpayDomain,
+  PoolInfo,
+  ViewerTicket,
+} from "../../src/protocol/types.ts";
 
 export const keys = {
   ticketSigner: "0xac0974bec39a17e36ba4a6b4d238ff944bacb478cbed5efcae784d7bf4f2ff80",
@@ -19,8 +26,16 @@ export const addresses = {
   other: privateKeyToAccount(keys.other).address,
 };
 
-export const domain: MeshpayDomain = { chainId: 31337, verifyingContract: "0x5FbDB2315678afecb367f032d93F642f64180aa3" };
-export const viemDomain = { name: "meshpay", version: "1", chainId: 31337, verifyingContract: domain.verifyingContract } as const;
+export const domain: MeshpayDomain = {
+  chainId: 31337,
+  verifyingContract: "0x5FbDB2315678afecb367f032d93F642f64180aa3",
+};
+export const viemDomain = {
+  name: "meshpay",
+  version: "1",
+  chainId: 31337,
+  verifyingContract: domain.verifyingContract,
+} as const;
 
 export const poolId: Hex = `0x${"a1".repeat(32)}`;
 export const epochParams: EpochParams = { genesisTime: 1_767_225_600n, epochSeconds: 3600n, graceSeconds: 900n };
@@ -55,7 +70,10 @@ export function makeReceipt(ticket: ViewerTicket, overrides: Partial<ChunkReceip
 export const pool: PoolInfo = { poolId, ticketSigner: addresses.ticketSigner, active: true };
 
 /** A valid signed ticket and receipt pair. */
-export function makeSignedPair(ticketOverrides: Partial<ViewerTicket> = {}, receiptOverrides: Partial<ChunkReceipt> = {}) {
+export function makeSignedPair(
+  ticketOverrides: Partial<ViewerTicket> = {},
+  receiptOverrides: Partial<ChunkReceipt> = {},
+) {
   const ticket = makeTicket(ticketOverrides);
   const signedTicket = signViewerTicket(ticket, domain, keys.ticketSigner);
   const signedReceipt = signChunkReceipt(makeReceipt(ticket, receiptOverrides), domain, keys.viewer);

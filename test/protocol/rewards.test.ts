@@ -24,9 +24,18 @@ describe("getRewardAmount and scalePoolAmounts", () => {
     assert.equal(getRewardAmount((1n << 64n) - 1n, 10n ** 30n), (((1n << 64n) - 1n) * 10n ** 30n) / 10n ** 9n);
   });
   it("refuses negative inputs", () => {
-    assert.throws(() => getRewardAmount(-1n, 1n), (e: unknown) => e instanceof ProtocolError && e.field === "bytes");
-    assert.throws(() => getRewardAmount(1n, -1n), (e: unknown) => e instanceof ProtocolError && e.field === "pricePerGB");
-    assert.throws(() => scalePoolAmounts([1n], -1n), (e: unknown) => e instanceof ProtocolError && e.field === "balance");
+    assert.throws(
+      () => getRewardAmount(-1n, 1n),
+      (e: unknown) => e instanceof ProtocolError && e.field === "bytes",
+    );
+    assert.throws(
+      () => getRewardAmount(1n, -1n),
+      (e: unknown) => e instanceof ProtocolError && e.field === "pricePerGB",
+    );
+    assert.throws(
+      () => scalePoolAmounts([1n], -1n),
+      (e: unknown) => e instanceof ProtocolError && e.field === "balance",
+    );
   });
   it("leaves amounts alone when the balance covers them", () => {
     assert.deepEqual(scalePoolAmounts([3n, 4n], 7n), [3n, 4n]);
@@ -63,8 +72,22 @@ describe("computeEpochRewards", () => {
       ],
     });
     assert.deepEqual(leaves, [
-      { account: A, poolId: P1, cumulativeAmount: 150n, epochBytes: 150n, epochAmount: 150n, receiptsRoot: getReceiptsRoot(i1) },
-      { account: B, poolId: P1, cumulativeAmount: 7n, epochBytes: 7n, epochAmount: 7n, receiptsRoot: getReceiptsRoot(i2) },
+      {
+        account: A,
+        poolId: P1,
+        cumulativeAmount: 150n,
+        epochBytes: 150n,
+        epochAmount: 150n,
+        receiptsRoot: getReceiptsRoot(i1),
+      },
+      {
+        account: B,
+        poolId: P1,
+        cumulativeAmount: 7n,
+        epochBytes: 7n,
+        epochAmount: 7n,
+        receiptsRoot: getReceiptsRoot(i2),
+      },
     ]);
     assert.deepEqual(poolTotals, [{ poolId: P1, bytes: 157n, rawAmount: 157n, amount: 157n, scaled: false }]);
   });
@@ -77,17 +100,38 @@ describe("computeEpochRewards", () => {
       ],
     });
     // raw 600 and 800, total 1400 > 1000: floor(600·1000/1400)=428, floor(800·1000/1400)=571
-    assert.deepEqual(leaves.map((l) => l.epochAmount), [428n, 571n]);
+    assert.deepEqual(
+      leaves.map((l) => l.epochAmount),
+      [428n, 571n],
+    );
     assert.deepEqual(poolTotals, [{ poolId: P2, bytes: 700n, rawAmount: 1400n, amount: 999n, scaled: true }]);
   });
   it("adds to previous cumulative amounts and keeps every earlier account with a zero leaf", () => {
     const previous = [
-      { account: A, poolId: P1, cumulativeAmount: 1000n, epochBytes: 3n, epochAmount: 3n, receiptsRoot: ids(1, 30)[0]! },
+      {
+        account: A,
+        poolId: P1,
+        cumulativeAmount: 1000n,
+        epochBytes: 3n,
+        epochAmount: 3n,
+        receiptsRoot: ids(1, 30)[0]!,
+      },
       { account: C, poolId: P2, cumulativeAmount: 77n, epochBytes: 1n, epochAmount: 1n, receiptsRoot: ids(1, 31)[0]! },
     ];
-    const { leaves } = computeEpochRewards({ pools, previous, credits: [{ account: A, poolId: P1, bytes: 5n, receiptIds: ids(1, 32) }] });
+    const { leaves } = computeEpochRewards({
+      pools,
+      previous,
+      credits: [{ account: A, poolId: P1, bytes: 5n, receiptIds: ids(1, 32) }],
+    });
     assert.deepEqual(
-      leaves.map((l) => [l.account, l.poolId, l.cumulativeAmount, l.epochBytes, l.epochAmount, l.receiptsRoot === ZERO_HASH]),
+      leaves.map((l) => [
+        l.account,
+        l.poolId,
+        l.cumulativeAmount,
+        l.epochBytes,
+        l.epochAmount,
+        l.receiptsRoot === ZERO_HASH,
+      ]),
       [
         [A, P1, 1005n, 5n, 5n, false],
         [C, P2, 77n, 0n, 0n, true],
@@ -104,18 +148,28 @@ describe("computeEpochRewards", () => {
         { account: A, poolId: P1, bytes: 1n, receiptIds: [] },
       ],
     });
-    assert.deepEqual(leaves.map((l) => [l.poolId, l.account]), [
-      [P1, A],
-      [P1, upper.toLowerCase()],
-      [P2, B],
-    ]);
+    assert.deepEqual(
+      leaves.map((l) => [l.poolId, l.account]),
+      [
+        [P1, A],
+        [P1, upper.toLowerCase()],
+        [P2, B],
+      ],
+    );
   });
   it("ignores empty credits from new accounts", () => {
-    assert.deepEqual(computeEpochRewards({ pools, credits: [{ account: A, poolId: P1, bytes: 0n, receiptIds: [] }] }).leaves, []);
+    assert.deepEqual(
+      computeEpochRewards({ pools, credits: [{ account: A, poolId: P1, bytes: 0n, receiptIds: [] }] }).leaves,
+      [],
+    );
   });
   it("throws POOL_UNKNOWN for a credit in a pool it was not given", () => {
     assert.throws(
-      () => computeEpochRewards({ pools, credits: [{ account: A, poolId: `0x${"09".repeat(32)}`, bytes: 1n, receiptIds: [] }] }),
+      () =>
+        computeEpochRewards({
+          pools,
+          credits: [{ account: A, poolId: `0x${"09".repeat(32)}`, bytes: 1n, receiptIds: [] }],
+        }),
       (e: unknown) => e instanceof ProtocolError && e.code === "POOL_UNKNOWN" && e.field === "credits[0].poolId",
     );
   });
@@ -124,9 +178,21 @@ describe("computeEpochRewards", () => {
       () => computeEpochRewards({ pools, credits: [{ account: A, poolId: P1, bytes: -1n, receiptIds: [] }] }),
       (e: unknown) => e instanceof ProtocolError && e.code === "INVALID_ARGUMENT",
     );
-    const leaf = { account: A, poolId: P1, cumulativeAmount: 1n, epochBytes: 0n, epochAmount: 0n, receiptsRoot: ZERO_HASH };
+    const leaf = {
+      account: A,
+      poolId: P1,
+      cumulativeAmount: 1n,
+      epochBytes: 0n,
+      epochAmount: 0n,
+      receiptsRoot: ZERO_HASH,
+    };
     assert.throws(
-      () => computeEpochRewards({ pools, credits: [], previous: [leaf, { ...leaf, account: A.toUpperCase().replace("0X", "0x") as Hex }] }),
+      () =>
+        computeEpochRewards({
+          pools,
+          credits: [],
+          previous: [leaf, { ...leaf, account: A.toUpperCase().replace("0X", "0x") as Hex }],
+        }),
       (e: unknown) => e instanceof ProtocolError && e.code === "INVALID_ARGUMENT" && e.field === "previous[1]",
     );
   });

@@ -46,8 +46,14 @@ describe("parseSignature follows OpenZeppelin ECDSA.recover", () => {
     assert.deepEqual(parseSignature(Uint8Array.from(Buffer.from(sig.slice(2), "hex"))), parseSignature(sig));
   });
   it("refuses non-string non-bytes input as SIGNATURE_MALFORMED", () => {
-    assert.throws(() => parseSignature(42 as unknown as Hex), (e: unknown) => e instanceof ProtocolError && e.code === "SIGNATURE_MALFORMED");
-    assert.throws(() => parseSignature(new Uint8Array(10)), (e: unknown) => e instanceof ProtocolError && e.code === "SIGNATURE_MALFORMED");
+    assert.throws(
+      () => parseSignature(42 as unknown as Hex),
+      (e: unknown) => e instanceof ProtocolError && e.code === "SIGNATURE_MALFORMED",
+    );
+    assert.throws(
+      () => parseSignature(new Uint8Array(10)),
+      (e: unknown) => e instanceof ProtocolError && e.code === "SIGNATURE_MALFORMED",
+    );
   });
 });
 
@@ -79,16 +85,25 @@ describe("recoverAddress and publicKeyToAddress", () => {
   it("recover the signing address from a digest", () => {
     const digest = rng(4)(32);
     assert.equal(recoverAddress(digest, signDigest(digest, keys.viewer)), addresses.viewer.toLowerCase());
-    assert.equal(recoverAddress(toHexStr(digest), signDigest(digest, keys.viewer, "64")), addresses.viewer.toLowerCase());
+    assert.equal(
+      recoverAddress(toHexStr(digest), signDigest(digest, keys.viewer, "64")),
+      addresses.viewer.toLowerCase(),
+    );
   });
   it("the native backend recovers the same address", () => {
     const digest = rng(5)(32);
-    assert.equal(recoverAddress(digest, signDigest(digest, keys.viewer), createNativeEcdsaBackend()), addresses.viewer.toLowerCase());
+    assert.equal(
+      recoverAddress(digest, signDigest(digest, keys.viewer), createNativeEcdsaBackend()),
+      addresses.viewer.toLowerCase(),
+    );
   });
   it("recoverAddress throws SIGNATURE_UNRECOVERABLE when no key recovers, on both backends", () => {
     const offCurve = corpus.cases.find((c) => c.expect === "SIGNATURE_UNRECOVERABLE")!.signature as Hex;
     for (const backend of [undefined, createNativeEcdsaBackend()])
-      assert.throws(() => recoverAddress(corpus.digest, offCurve, backend), (e: unknown) => e instanceof ProtocolError && e.code === "SIGNATURE_UNRECOVERABLE");
+      assert.throws(
+        () => recoverAddress(corpus.digest, offCurve, backend),
+        (e: unknown) => e instanceof ProtocolError && e.code === "SIGNATURE_UNRECOVERABLE",
+      );
   });
   it("publicKeyToAddress accepts compressed, uncompressed and raw x‖y keys", () => {
     const sk = Uint8Array.from(Buffer.from(keys.viewer.slice(2), "hex"));
@@ -98,7 +113,10 @@ describe("recoverAddress and publicKeyToAddress", () => {
       assert.equal(publicKeyToAddress(key), addresses.viewer.toLowerCase());
   });
   it("publicKeyToAddress refuses a point not on the curve", () => {
-    assert.throws(() => publicKeyToAddress(Uint8Array.of(4, ...new Uint8Array(64).fill(1))), (e: unknown) => e instanceof ProtocolError && e.code === "INVALID_ARGUMENT");
+    assert.throws(
+      () => publicKeyToAddress(Uint8Array.of(4, ...new Uint8Array(64).fill(1))),
+      (e: unknown) => e instanceof ProtocolError && e.code === "INVALID_ARGUMENT",
+    );
   });
 });
 
@@ -167,6 +185,9 @@ describe("ReceiptVerifier caches", () => {
   it("isSigner refuses a digest that is not 32 bytes", () => {
     const v = createReceiptVerifier({ domain });
     const sig = signDigest(new Uint8Array(32), keys.viewer);
-    assert.throws(() => v.isSigner(new Uint8Array(31), sig, addresses.viewer), (e: unknown) => e instanceof ProtocolError && e.code === "INVALID_ARGUMENT");
+    assert.throws(
+      () => v.isSigner(new Uint8Array(31), sig, addresses.viewer),
+      (e: unknown) => e instanceof ProtocolError && e.code === "INVALID_ARGUMENT",
+    );
   });
 });

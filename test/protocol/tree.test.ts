@@ -73,11 +73,16 @@ describe("reward tree matches StandardMerkleTree exactly", async () => {
     const tree = buildRewardTree(leaves);
     for (let i = 0; i < 13; i++) assert.ok(verifyMerkleProof(tree.root, hashRewardLeaf(leaves[i]!), tree.getProof(i)));
     assert.ok(!verifyMerkleProof(tree.root, hashRewardLeaf(leaves[0]!), tree.getProof(1)));
-    assert.ok(StandardMerkleTree.verify(tree.root, [...REWARD_LEAF_TYPES], rewardLeafToValues(leaves[4]!), tree.getProof(4)));
+    assert.ok(
+      StandardMerkleTree.verify(tree.root, [...REWARD_LEAF_TYPES], rewardLeafToValues(leaves[4]!), tree.getProof(4)),
+    );
   });
   it("names the leaf and field of an invalid reward leaf", () => {
     const leaves = [randomLeaf(), { ...randomLeaf(), epochAmount: -1n }];
-    assert.throws(() => buildRewardTree(leaves), (e: unknown) => invalid(e) && (e as ProtocolError).field === "leaves[1].epochAmount");
+    assert.throws(
+      () => buildRewardTree(leaves),
+      (e: unknown) => invalid(e) && (e as ProtocolError).field === "leaves[1].epochAmount",
+    );
   });
   it("refuses empty input and out-of-range indices", () => {
     assert.throws(() => buildMerkleTree(new Uint8Array(0)), invalid);
@@ -94,7 +99,10 @@ describe("receipts tree", () => {
   for (const n of [1, 2, 3, 8, 13, 64])
     it(`${n} receipts: StandardMerkleTree(["bytes32"]) root and proofs`, () => {
       const receiptIds = ids(n);
-      const oz = StandardMerkleTree.of(receiptIds.map((id) => [id]), [...RECEIPT_LEAF_TYPES]);
+      const oz = StandardMerkleTree.of(
+        receiptIds.map((id) => [id]),
+        [...RECEIPT_LEAF_TYPES],
+      );
       const ours = buildReceiptsTree(receiptIds);
       assert.equal(ours.root, oz.root);
       assert.equal(getReceiptsRoot(receiptIds), oz.root);
@@ -115,6 +123,9 @@ describe("receipts tree", () => {
   });
   it("refuses a repeated receiptId (case-insensitive)", () => {
     const [a] = ids(1) as [Hex];
-    assert.throws(() => buildReceiptsTree([a, a.toUpperCase().replace("0X", "0x") as Hex]), (e: unknown) => invalid(e) && (e as ProtocolError).field === "receiptIds[1]");
+    assert.throws(
+      () => buildReceiptsTree([a, a.toUpperCase().replace("0X", "0x") as Hex]),
+      (e: unknown) => invalid(e) && (e as ProtocolError).field === "receiptIds[1]",
+    );
   });
 });

@@ -31,6 +31,8 @@ import { buildRewardTree } from "../../src/protocol/tree/buildRewardTree.ts";
 import { getReceiptsRoot } from "../../src/protocol/tree/getReceiptsRoot.ts";
 import { hashRewardLeaf } from "../../src/protocol/tree/hashRewardLeaf.ts";
 import type { Hex, RewardLeaf } from "../../src/protocol/types.ts";
+import { chunkReceiptFromJson } from "../../src/protocol/wire/chunkReceiptFromJson.ts";
+import { claimAuthorizationFromJson } from "../../src/protocol/wire/claimAuthorizationFromJson.ts";
 import { decodeReceiptBatch } from "../../src/protocol/wire/decodeReceiptBatch.ts";
 import { encodeReceiptBatch } from "../../src/protocol/wire/encodeReceiptBatch.ts";
 import { signedChunkReceiptFromJson } from "../../src/protocol/wire/signedChunkReceiptFromJson.ts";
@@ -38,8 +40,6 @@ import { signedChunkReceiptToJson } from "../../src/protocol/wire/signedChunkRec
 import { signedClaimAuthorizationFromJson } from "../../src/protocol/wire/signedClaimAuthorizationFromJson.ts";
 import { signedViewerTicketFromJson } from "../../src/protocol/wire/signedViewerTicketFromJson.ts";
 import { viewerTicketFromJson } from "../../src/protocol/wire/viewerTicketFromJson.ts";
-import { chunkReceiptFromJson } from "../../src/protocol/wire/chunkReceiptFromJson.ts";
-import { claimAuthorizationFromJson } from "../../src/protocol/wire/claimAuthorizationFromJson.ts";
 
 type Any = any;
 const load = (name: string): Any => JSON.parse(readFileSync(new URL(`../vectors/${name}`, import.meta.url), "utf8"));
@@ -100,7 +100,9 @@ describe("EIP-712 vectors", () => {
   it("claim authorizations: struct hash, digest, both signatures", () => {
     for (const v of eip.claimAuthorizations) {
       const a = claimAuthorizationFromJson(v.message);
-      const key = Object.values(eip.keys as Record<string, { privateKey: Hex; address: string }>).find((k) => k.address === v.signer)!.privateKey;
+      const key = Object.values(eip.keys as Record<string, { privateKey: Hex; address: string }>).find(
+        (k) => k.address === v.signer,
+      )!.privateKey;
       assert.equal(hashClaimAuthorization(a), v.structHash);
       assert.equal(getClaimAuthorizationDigest(a, domain), v.digest);
       assert.equal(signClaimAuthorization(a, domain, key).signature, v.signature65);
@@ -109,7 +111,11 @@ describe("EIP-712 vectors", () => {
     }
   });
   it("epochs", () => {
-    const p = { genesisTime: BigInt(eip.epochParams.genesisTime), epochSeconds: BigInt(eip.epochParams.epochSeconds), graceSeconds: BigInt(eip.epochParams.graceSeconds) };
+    const p = {
+      genesisTime: BigInt(eip.epochParams.genesisTime),
+      epochSeconds: BigInt(eip.epochParams.epochSeconds),
+      graceSeconds: BigInt(eip.epochParams.graceSeconds),
+    };
     for (const v of eip.epochs) {
       const e = getEpoch(p, BigInt(v.deliveredAt));
       assert.equal(e.toString(), v.epoch);
@@ -123,7 +129,11 @@ describe("EIP-712 vectors", () => {
 describe("reward and tree vectors", () => {
   it("computeEpochRewards reproduces leaves and pool totals", () => {
     const out = computeEpochRewards({
-      pools: rewards.pools.map((p: Any) => ({ poolId: p.poolId, pricePerGB: BigInt(p.pricePerGB), balance: BigInt(p.balance) })),
+      pools: rewards.pools.map((p: Any) => ({
+        poolId: p.poolId,
+        pricePerGB: BigInt(p.pricePerGB),
+        balance: BigInt(p.balance),
+      })),
       credits: rewards.credits.map((c: Any) => ({ ...c, bytes: BigInt(c.bytes) })),
       previous: rewards.previous.map(leafOf),
     });
@@ -141,7 +151,16 @@ describe("reward and tree vectors", () => {
   });
   it("reward trees of 1 to 17 leaves", () => {
     for (const v of rewards.rewardTrees) {
-      const leaves = v.values.map((x: Any) => leafOf({ account: x[0], poolId: x[1], cumulativeAmount: x[2], epochBytes: x[3], epochAmount: x[4], receiptsRoot: x[5] }));
+      const leaves = v.values.map((x: Any) =>
+        leafOf({
+          account: x[0],
+          poolId: x[1],
+          cumulativeAmount: x[2],
+          epochBytes: x[3],
+          epochAmount: x[4],
+          receiptsRoot: x[5],
+        }),
+      );
       const tree = buildRewardTree(leaves);
       assert.equal(tree.root, v.root);
       v.proofs.forEach((p: Hex[], i: number) => assert.deepEqual(tree.getProof(i), p));
@@ -166,11 +185,17 @@ describe("wire vectors", () => {
   it("JSON items decode, and the receipt re-encodes to the same JSON", () => {
     signedViewerTicketFromJson(wire.json.signedTicket);
     signedClaimAuthorizationFromJson(wire.json.signedClaimAuthorization);
-    assert.deepEqual(signedChunkReceiptToJson(signedChunkReceiptFromJson(wire.json.signedReceipt)), wire.json.signedReceipt);
+    assert.deepEqual(
+      signedChunkReceiptToJson(signedChunkReceiptFromJson(wire.json.signedReceipt)),
+      wire.json.signedReceipt,
+    );
   });
   for (const c of wire.json.invalidSignedReceipts)
     it(`JSON: ${c.name} → WIRE_INVALID_FIELD at ${c.field}`, () => {
-      assert.throws(() => signedChunkReceiptFromJson(c.value), (e: unknown) => e instanceof ProtocolError && e.code === "WIRE_INVALID_FIELD" && e.field === c.field);
+      assert.throws(
+        () => signedChunkReceiptFromJson(c.value),
+        (e: unknown) => e instanceof ProtocolError && e.code === "WIRE_INVALID_FIELD" && e.field === c.field,
+      );
     });
   it("the binary batch decodes to the listed items and re-encodes byte for byte", () => {
     const decoded = decodeReceiptBatch(bytes(wire.binary.batch.hex));
@@ -181,6 +206,9 @@ describe("wire vectors", () => {
   });
   for (const c of wire.binary.invalid)
     it(`binary: ${c.name} → ${c.code}`, () => {
-      assert.throws(() => decodeReceiptBatch(bytes(c.hex)), (e: unknown) => e instanceof ProtocolError && e.code === c.code);
+      assert.throws(
+        () => decodeReceiptBatch(bytes(c.hex)),
+        (e: unknown) => e instanceof ProtocolError && e.code === c.code,
+      );
     });
 });

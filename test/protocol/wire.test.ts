@@ -19,7 +19,10 @@ import { viewerTicketFromJson } from "../../src/protocol/wire/viewerTicketFromJs
 import { viewerTicketToJson } from "../../src/protocol/wire/viewerTicketToJson.ts";
 import { addresses, domain, keys, makeSignedPair } from "./fixtures.ts";
 
-const lower = <T>(v: T): T => JSON.parse(JSON.stringify(v, (_, x) => (typeof x === "string" ? x.toLowerCase() : typeof x === "bigint" ? `${x}n` : x)));
+const lower = <T>(v: T): T =>
+  JSON.parse(
+    JSON.stringify(v, (_, x) => (typeof x === "string" ? x.toLowerCase() : typeof x === "bigint" ? `${x}n` : x)),
+  );
 const wireError = (code: string, field?: string) => (e: unknown) =>
   e instanceof ProtocolError && e.code === code && (field === undefined || e.field === field);
 const authorization: ClaimAuthorization = {
@@ -39,7 +42,10 @@ describe("JSON wire format", () => {
     const r = signedChunkReceiptFromJson(JSON.parse(JSON.stringify(signedChunkReceiptToJson(receipt))));
     assert.deepEqual(lower(r), lower(receipt));
     const a = signClaimAuthorization(authorization, domain, keys.relay);
-    assert.deepEqual(lower(signedClaimAuthorizationFromJson(JSON.parse(JSON.stringify(signedClaimAuthorizationToJson(a))))), lower(a));
+    assert.deepEqual(
+      lower(signedClaimAuthorizationFromJson(JSON.parse(JSON.stringify(signedClaimAuthorizationToJson(a))))),
+      lower(a),
+    );
   });
   it("round-trips unsigned messages", () => {
     assert.deepEqual(lower(viewerTicketFromJson(viewerTicketToJson(ticket.ticket))), lower(ticket.ticket));
@@ -54,12 +60,18 @@ describe("JSON wire format", () => {
     assert.equal(claimAuthorizationToJson(authorization).maxFee, ((1n << 256n) - 1n).toString());
   });
   it("names the wrong field and lists every problem", () => {
-    const json = signedChunkReceiptToJson(receipt) as unknown as { receipt: Record<string, unknown>; signature: string };
+    const json = signedChunkReceiptToJson(receipt) as unknown as {
+      receipt: Record<string, unknown>;
+      signature: string;
+    };
     const bad = { ...json, receipt: { ...json.receipt, segment: 5, size: -1 } };
     assert.throws(
       () => signedChunkReceiptFromJson(bad),
       (e: unknown) =>
-        e instanceof ProtocolError && e.code === "WIRE_INVALID_FIELD" && e.field === "receipt.segment" && e.details.includes("receipt.size"),
+        e instanceof ProtocolError &&
+        e.code === "WIRE_INVALID_FIELD" &&
+        e.field === "receipt.segment" &&
+        e.details.includes("receipt.size"),
     );
   });
   const json = signedViewerTicketToJson(ticket) as unknown as { ticket: Record<string, unknown>; signature: string };
@@ -79,19 +91,31 @@ describe("JSON wire format", () => {
   ];
   for (const [name, value, field] of cases)
     it(`refuses ${name} with WIRE_INVALID_FIELD at ${field}`, () => {
-      assert.throws(() => signedViewerTicketFromJson(JSON.parse(JSON.stringify(value))), wireError("WIRE_INVALID_FIELD", field));
+      assert.throws(
+        () => signedViewerTicketFromJson(JSON.parse(JSON.stringify(value))),
+        wireError("WIRE_INVALID_FIELD", field),
+      );
     });
   it("refuses uint32 fields given as strings or fractions", () => {
     const r = chunkReceiptToJson(receipt.receipt) as unknown as Record<string, unknown>;
     assert.throws(() => chunkReceiptFromJson({ ...r, chunk: "1" }), wireError("WIRE_INVALID_FIELD", "receipt.chunk"));
     assert.throws(() => chunkReceiptFromJson({ ...r, size: 1.5 }), wireError("WIRE_INVALID_FIELD", "receipt.size"));
-    assert.throws(() => claimAuthorizationFromJson({ ...claimAuthorizationToJson(authorization), nonce: 1 }), wireError("WIRE_INVALID_FIELD", "authorization.nonce"));
+    assert.throws(
+      () => claimAuthorizationFromJson({ ...claimAuthorizationToJson(authorization), nonce: 1 }),
+      wireError("WIRE_INVALID_FIELD", "authorization.nonce"),
+    );
   });
 });
 
 describe("binary batch format", () => {
-  const pairs = [makeSignedPair(), makeSignedPair({ maxBytes: 5n }, { chunk: 2 }), makeSignedPair({}, { segment: (1n << 64n) - 1n })];
-  const receipts = pairs.map((p, i) => (i === 1 ? { ...p.receipt, signature: `${p.receipt.signature.slice(0, 130)}` as `0x${string}` } : p.receipt));
+  const pairs = [
+    makeSignedPair(),
+    makeSignedPair({ maxBytes: 5n }, { chunk: 2 }),
+    makeSignedPair({}, { segment: (1n << 64n) - 1n }),
+  ];
+  const receipts = pairs.map((p, i) =>
+    i === 1 ? { ...p.receipt, signature: `${p.receipt.signature.slice(0, 130)}` as `0x${string}` } : p.receipt,
+  );
   const tickets = pairs.map((p) => p.ticket);
   it("round-trips receipts and tickets, keeping 64- and 65-byte signatures as given", () => {
     const decoded = decodeReceiptBatch(encodeReceiptBatch(receipts, tickets));
@@ -115,7 +139,8 @@ describe("binary batch format", () => {
     assert.throws(() => decodeReceiptBatch(b), wireError("WIRE_UNKNOWN_VERSION"));
   });
   it("refuses every truncation with WIRE_TRUNCATED", () => {
-    for (let n = 0; n < bytes.length; n += 7) assert.throws(() => decodeReceiptBatch(bytes.subarray(0, n)), wireError("WIRE_TRUNCATED"), `length ${n}`);
+    for (let n = 0; n < bytes.length; n += 7)
+      assert.throws(() => decodeReceiptBatch(bytes.subarray(0, n)), wireError("WIRE_TRUNCATED"), `length ${n}`);
     assert.throws(() => decodeReceiptBatch(bytes.subarray(0, bytes.length - 1)), wireError("WIRE_TRUNCATED"));
   });
   it("refuses trailing bytes with WIRE_TRAILING_BYTES", () => {
@@ -136,7 +161,10 @@ describe("binary batch format", () => {
     assert.throws(() => decodeReceiptBatch(b), wireError("WIRE_TRUNCATED", "header"));
   });
   it("encodeReceiptBatch refuses bad fields and signature lengths with INVALID_ARGUMENT", () => {
-    assert.throws(() => encodeReceiptBatch([{ ...receipts[0]!, signature: "0x1234" }]), wireError("INVALID_ARGUMENT", "receipts[0].signature"));
+    assert.throws(
+      () => encodeReceiptBatch([{ ...receipts[0]!, signature: "0x1234" }]),
+      wireError("INVALID_ARGUMENT", "receipts[0].signature"),
+    );
     assert.throws(
       () => encodeReceiptBatch([{ ...receipts[0]!, receipt: { ...receipts[0]!.receipt, chunk: -1 } }]),
       wireError("INVALID_ARGUMENT", "receipts[0].receipt.chunk"),

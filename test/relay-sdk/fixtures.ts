@@ -4,10 +4,18 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { signViewerTicket } from "../../src/protocol/messages/signViewerTicket.ts";
-import type { Address, EpochParams, Hex, MeshpayDomain, PoolInfo, SignedViewerTicket, ViewerTicket } from "../../src/protocol/types.ts";
+import type {
+  Address,
+  EpochParams,
+  Hex,
+  MeshpayDomain,
+  PoolInfo,
+  SignedViewerTicket,
+  ViewerTicket,
+} from "../../src/protocol/types.ts";
+import type { ChunkReceiptResult } from "../../src/relay-sdk/receiver/createChunkReceipt.ts";
 import { createReceiver, type Receiver } from "../../src/relay-sdk/receiver/createReceiver.ts";
 import { createViewerSessionKey, type ViewerSessionKey } from "../../src/relay-sdk/receiver/createViewerSessionKey.ts";
-import type { ChunkReceiptResult } from "../../src/relay-sdk/receiver/createChunkReceipt.ts";
 
 /** Hardhat development account #0 (ticket signer); addresses below are Hardhat accounts #2 and #3. */
 export const ticketSignerKey: Hex = "0xac0974bec39a17e36ba4a6b4d238ff944bacb478cbed5efcae784d7bf4f2ff80";
@@ -15,7 +23,10 @@ export const ticketSignerAddress: Address = "0xf39fd6e51aad88f6f4ce6ab8827279cff
 export const relayAddress: Address = "0x3c44cdddb6a900fa2b585dd299e03d12fa4293bc";
 export const otherRelayAddress: Address = "0x90f79bf6eb2c4f870365e785982e1f101e93b906";
 
-export const domain: MeshpayDomain = { chainId: 31337, verifyingContract: "0x5fbdb2315678afecb367f032d93f642f64180aa3" };
+export const domain: MeshpayDomain = {
+  chainId: 31337,
+  verifyingContract: "0x5fbdb2315678afecb367f032d93f642f64180aa3",
+};
 export const poolId: Hex = `0x${"a1".repeat(32)}`;
 export const pool: PoolInfo = { poolId, ticketSigner: ticketSignerAddress, active: true };
 export const epochParams: EpochParams = { genesisTime: 1_767_225_600n, epochSeconds: 3600n, graceSeconds: 900n };

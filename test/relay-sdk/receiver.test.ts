@@ -13,7 +13,18 @@ import { RelaySdkError } from "../../src/relay-sdk/errors/RelaySdkError.ts";
 import { createChunkReceipt } from "../../src/relay-sdk/receiver/createChunkReceipt.ts";
 import { createReceiver } from "../../src/relay-sdk/receiver/createReceiver.ts";
 import { createViewerSessionKey } from "../../src/relay-sdk/receiver/createViewerSessionKey.ts";
-import { chunkBytes, domain, epochParams, genesisMs, makeSession, pool, poolId, relayAddress, serverNowMs, ticketSignerKey } from "./fixtures.ts";
+import {
+  chunkBytes,
+  domain,
+  epochParams,
+  genesisMs,
+  makeSession,
+  pool,
+  poolId,
+  relayAddress,
+  serverNowMs,
+  ticketSignerKey,
+} from "./fixtures.ts";
 
 const hex = (b: Uint8Array) => `0x${Buffer.from(b).toString("hex")}`;
 const code = (c: string) => (err: unknown) => err instanceof RelaySdkError && err.code === c;
@@ -29,7 +40,10 @@ describe("viewer session key", () => {
 
   it("uses the injected randomness (same seed, same key) and refuses a seed of the wrong length", () => {
     const seed = () => new Uint8Array(48).fill(7);
-    assert.equal(createViewerSessionKey({ randomBytes: seed }).privateKey, createViewerSessionKey({ randomBytes: seed }).privateKey);
+    assert.equal(
+      createViewerSessionKey({ randomBytes: seed }).privateKey,
+      createViewerSessionKey({ randomBytes: seed }).privateKey,
+    );
     assert.throws(() => createViewerSessionKey({ randomBytes: () => new Uint8Array(16) }), code("INVALID_ARGUMENT"));
   });
 });
@@ -37,7 +51,16 @@ describe("viewer session key", () => {
 describe("createChunkReceipt", () => {
   const session = makeSession();
   const bytes = chunkBytes(5, 2);
-  const base = { bytes, relay: relayAddress, segment: 5n, chunk: 2, ticket: session.ticket, sessionKey: session.key, domain, now: () => genesisMs + 61_234 };
+  const base = {
+    bytes,
+    relay: relayAddress,
+    segment: 5n,
+    chunk: 2,
+    ticket: session.ticket,
+    sessionKey: session.key,
+    domain,
+    now: () => genesisMs + 61_234,
+  };
 
   it("signs keccak256(chunk), size, relay, segment/chunk and deliveredAt = now(), recoverable to the viewer", () => {
     const out = createChunkReceipt(base);
@@ -75,20 +98,32 @@ describe("createChunkReceipt", () => {
     assert.equal(createChunkReceipt({ ...base, expectedChunkHash: good }).chunkHash, good.toLowerCase());
     const tampered = bytes.slice();
     tampered[0]! ^= 1;
-    assert.throws(() => createChunkReceipt({ ...base, bytes: tampered, expectedChunkHash: good }), code("CHUNK_HASH_MISMATCH"));
+    assert.throws(
+      () => createChunkReceipt({ ...base, bytes: tampered, expectedChunkHash: good }),
+      code("CHUNK_HASH_MISMATCH"),
+    );
   });
 
   it("refuses a session key that is not the ticket's viewer (SESSION_KEY_MISMATCH)", () => {
     const other = createViewerSessionKey();
     assert.throws(() => createChunkReceipt({ ...base, sessionKey: other }), code("SESSION_KEY_MISMATCH"));
     assert.throws(() => createChunkReceipt({ ...base, sessionKey: other.privateKey }), code("SESSION_KEY_MISMATCH"));
-    assert.throws(() => createReceiver({ domain, ticket: session.ticket, sessionKey: other }), code("SESSION_KEY_MISMATCH"));
+    assert.throws(
+      () => createReceiver({ domain, ticket: session.ticket, sessionKey: other }),
+      code("SESSION_KEY_MISMATCH"),
+    );
   });
 
   it("refuses to sign outside the ticket window (TICKET_OUTSIDE_WINDOW), inclusive at both ends", () => {
     const { notBefore, notAfter } = session.ticket.ticket;
-    assert.throws(() => createChunkReceipt({ ...base, now: () => Number(notBefore) - 1 }), code("TICKET_OUTSIDE_WINDOW"));
-    assert.throws(() => createChunkReceipt({ ...base, now: () => Number(notAfter) + 1 }), code("TICKET_OUTSIDE_WINDOW"));
+    assert.throws(
+      () => createChunkReceipt({ ...base, now: () => Number(notBefore) - 1 }),
+      code("TICKET_OUTSIDE_WINDOW"),
+    );
+    assert.throws(
+      () => createChunkReceipt({ ...base, now: () => Number(notAfter) + 1 }),
+      code("TICKET_OUTSIDE_WINDOW"),
+    );
     assert.equal(createChunkReceipt({ ...base, now: () => Number(notAfter) }).signed.receipt.deliveredAt, notAfter);
   });
 
@@ -105,7 +140,12 @@ describe("createChunkReceipt", () => {
   });
 
   it("createReceiver signs exactly what createChunkReceipt signs with the same clock", () => {
-    const receiver = createReceiver({ domain, ticket: session.ticket, sessionKey: session.key.privateKey, now: base.now });
+    const receiver = createReceiver({
+      domain,
+      ticket: session.ticket,
+      sessionKey: session.key.privateKey,
+      now: base.now,
+    });
     assert.equal(receiver.viewer, session.key.address);
     assert.equal(receiver.ticketHash, hashViewerTicket(session.ticket.ticket));
     const a = receiver.signChunk({ bytes, relay: relayAddress, segment: 5, chunk: 2 });
@@ -116,6 +156,9 @@ describe("createChunkReceipt", () => {
     const key = createViewerSessionKey();
     const ticket = signViewerTicket({ ...session.ticket.ticket, viewer: key.address }, domain, ticketSignerKey);
     assert.throws(() => createChunkReceipt({ ...base, ticket }), code("SESSION_KEY_MISMATCH"));
-    assert.equal(createChunkReceipt({ ...base, ticket, sessionKey: key }).signed.receipt.ticketHash, hashViewerTicket(ticket.ticket));
+    assert.equal(
+      createChunkReceipt({ ...base, ticket, sessionKey: key }).signed.receipt.ticketHash,
+      hashViewerTicket(ticket.ticket),
+    );
   });
 });

@@ -5,7 +5,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, it } from "node:test";
 import { keccak_256 } from "@noble/hashes/sha3.js";
-import { build, type BuildOptions, type Plugin } from "esbuild";
+import { type BuildOptions, build, type Plugin } from "esbuild";
 import { createReceiptVerifier } from "../../src/protocol/createReceiptVerifier.ts";
 import { getReceiptId } from "../../src/protocol/eip712/getReceiptId.ts";
 import { recoverChunkReceiptSigner } from "../../src/protocol/messages/recoverChunkReceiptSigner.ts";
@@ -14,7 +14,16 @@ import type { Address } from "../../src/protocol/types.ts";
 import { validateReceipt } from "../../src/protocol/validation/validateReceipt.ts";
 import { signedChunkReceiptFromJson } from "../../src/protocol/wire/signedChunkReceiptFromJson.ts";
 import { signedViewerTicketToJson } from "../../src/protocol/wire/signedViewerTicketToJson.ts";
-import { domain, epochParams, genesisMs, pool, poolId, relayAddress, serverNowMs, ticketSignerKey } from "./fixtures.ts";
+import {
+  domain,
+  epochParams,
+  genesisMs,
+  pool,
+  poolId,
+  relayAddress,
+  serverNowMs,
+  ticketSignerKey,
+} from "./fixtures.ts";
 
 const CHROMIUM = "/usr/bin/chromium";
 const receiverDir = join(import.meta.dirname, "../../src/relay-sdk/receiver");
@@ -33,36 +42,74 @@ const refuseNodeOnly: Plugin = {
     });
   },
 };
-const browserBuild: BuildOptions = { bundle: true, write: false, platform: "browser", format: "esm", logLevel: "silent", plugins: [refuseNodeOnly] };
+const browserBuild: BuildOptions = {
+  bundle: true,
+  write: false,
+  platform: "browser",
+  format: "esm",
+  logLevel: "silent",
+  plugins: [refuseNodeOnly],
+};
 
 describe("receiver in the browser", () => {
   it("every receiver module bundles for the browser with no Node-only import (and the check does catch one)", async () => {
-    const entries = readdirSync(receiverDir).filter((f) => f.endsWith(".ts")).map((f) => join(receiverDir, f));
+    const entries = readdirSync(receiverDir)
+      .filter((f) => f.endsWith(".ts"))
+      .map((f) => join(receiverDir, f));
     assert.ok(entries.length >= 4);
-    const result = await build({ ...browserBuild, entryPoints: entries, outdir: "/tmp/meshpay-receiver-check", metafile: true });
+    const result = await build({
+      ...browserBuild,
+      entryPoints: entries,
+      outdir: "/tmp/meshpay-receiver-check",
+      metafile: true,
+    });
     const inputs = Object.keys(result.metafile!.inputs);
     assert.ok(inputs.some((i) => i.includes("@noble/curves")));
-    for (const input of inputs) assert.ok(!input.startsWith("node:") && !/node_modules\/(secp256k1|better-sqlite3)\//.test(input), input);
+    for (const input of inputs)
+      assert.ok(!input.startsWith("node:") && !/node_modules\/(secp256k1|better-sqlite3)\//.test(input), input);
     // The same configuration refuses a Node-only import, so a regression fails the build above.
     await assert.rejects(
-      build({ ...browserBuild, stdin: { contents: 'import { randomBytes } from "node:crypto"; console.log(randomBytes(1));', resolveDir: receiverDir } }),
+      build({
+        ...browserBuild,
+        stdin: {
+          contents: 'import { randomBytes } from "node:crypto"; console.log(randomBytes(1));',
+          resolveDir: receiverDir,
+        },
+      }),
       /Node-only import "node:crypto"/,
     );
   });
 
-  it("headless Chromium signs a receipt in the page that Node verifies with the protocol library", { timeout: 60_000 }, async (t) => {
+  it("headless Chromium signs a receipt in the page that Node verifies with the protocol library", {
+    timeout: 60_000,
+  }, async (t) => {
     if (!existsSync(CHROMIUM)) {
       t.skip(`${CHROMIUM} is not installed (apt-get install -y chromium): browser signing not exercised`);
       return;
     }
-    const bundle = await build({ ...browserBuild, entryPoints: [pageEntry], format: "iife", globalName: "meshpayPage", target: "es2022" });
+    const bundle = await build({
+      ...browserBuild,
+      entryPoints: [pageEntry],
+      format: "iife",
+      globalName: "meshpayPage",
+      target: "es2022",
+    });
     const script = bundle.outputFiles![0]!.text;
     const { chromium } = await import("playwright-core");
     const userDataDir = mkdtempSync(join(tmpdir(), "meshpay-chromium-"));
     const context = await chromium.launchPersistentContext(userDataDir, {
       executablePath: CHROMIUM,
       headless: true,
-      args: ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking", "--disable-component-update", "--disable-sync"],
+      args: [
+        "--headless",
+        "--no-sandbox",
+        "--disable-gpu",
+        "--disable-quic",
+        "--no-first-run",
+        "--disable-background-networking",
+        "--disable-component-update",
+        "--disable-sync",
+      ],
     });
     try {
       const page = context.pages()[0] ?? (await context.newPage());
@@ -73,7 +120,14 @@ describe("receiver in the browser", () => {
 
       const { address } = await page.evaluate(() => (globalThis as any).meshpayPage.startSession());
       const ticket = signViewerTicket(
-        { poolId, streamId: `0x${"5e".repeat(32)}`, viewer: address as Address, notBefore: BigInt(genesisMs), notAfter: BigInt(genesisMs + 3_600_000), maxBytes: 10n ** 9n },
+        {
+          poolId,
+          streamId: `0x${"5e".repeat(32)}`,
+          viewer: address as Address,
+          notBefore: BigInt(genesisMs),
+          notAfter: BigInt(genesisMs + 3_600_000),
+          maxBytes: 10n ** 9n,
+        },
         domain,
         ticketSignerKey,
       );

@@ -7,11 +7,11 @@ import { signViewerTicket } from "../../src/protocol/messages/signViewerTicket.t
 import type { Hex } from "../../src/protocol/types.ts";
 import { signedChunkReceiptFromJson } from "../../src/protocol/wire/signedChunkReceiptFromJson.ts";
 import { RelaySdkError } from "../../src/relay-sdk/errors/RelaySdkError.ts";
+import { createViewerSessionKey } from "../../src/relay-sdk/receiver/createViewerSessionKey.ts";
 import { createRelay } from "../../src/relay-sdk/relay/createRelay.ts";
 import { getBackoffDelay } from "../../src/relay-sdk/relay/getBackoffDelay.ts";
 import { parseRetryAfter } from "../../src/relay-sdk/relay/parseRetryAfter.ts";
 import type { CreateRelayOptions, Relay, RelayEvent } from "../../src/relay-sdk/relay/types.ts";
-import { createViewerSessionKey } from "../../src/relay-sdk/receiver/createViewerSessionKey.ts";
 import {
   domain,
   epochParams,
@@ -23,7 +23,7 @@ import {
   tempDir,
   type ViewerSession,
 } from "./fixtures.ts";
-import { startTestAggregator, type Fault, type TestAggregator } from "./testAggregator.ts";
+import { type Fault, startTestAggregator, type TestAggregator } from "./testAggregator.ts";
 
 const code = (c: string) => (err: unknown) => err instanceof RelaySdkError && err.code === c;
 const tmp = tempDir();
@@ -98,7 +98,10 @@ describe("relay", () => {
       assert.deepEqual(res, { receiptId, status: "pending", duplicate: false });
       const other = new Database(dbPath, { readonly: true });
       try {
-        const row = other.prepare("SELECT status, signed_json FROM receipts WHERE receipt_id = ?").get(receiptId) as { status: string; signed_json: string };
+        const row = other.prepare("SELECT status, signed_json FROM receipts WHERE receipt_id = ?").get(receiptId) as {
+          status: string;
+          signed_json: string;
+        };
         assert.equal(row.status, "pending");
         assert.deepEqual(signedChunkReceiptFromJson(JSON.parse(row.signed_json)), signed);
         assert.equal((other.pragma("journal_mode", { simple: true }) as string).toLowerCase(), "wal");
@@ -121,7 +124,10 @@ describe("relay", () => {
     it("refuses receipts for another relay, with an unknown ticket, signed by someone else, or conflicting for one chunk", async () => {
       const relay = await open();
       const session = makeSession();
-      await assert.rejects(relay.addReceipt(session.sign(1, 0, otherRelayAddress).signed, { ticket: session.ticket }), code("RELAY_MISMATCH"));
+      await assert.rejects(
+        relay.addReceipt(session.sign(1, 0, otherRelayAddress).signed, { ticket: session.ticket }),
+        code("RELAY_MISMATCH"),
+      );
       await assert.rejects(relay.addReceipt(session.sign(1, 0).signed), code("TICKET_UNKNOWN"));
       await relay.addTicket(session.ticket);
       const forged = signChunkReceipt(session.sign(1, 1).signed.receipt, domain, createViewerSessionKey().privateKey);
@@ -133,7 +139,11 @@ describe("relay", () => {
       // Same chunk, signed again at another time: a viewer is paid once per chunk.
       const first = session.sign(2, 0).signed;
       await relay.addReceipt(first);
-      const again = signChunkReceipt({ ...first.receipt, deliveredAt: first.receipt.deliveredAt + 5n }, domain, session.key.privateKey);
+      const again = signChunkReceipt(
+        { ...first.receipt, deliveredAt: first.receipt.deliveredAt + 5n },
+        domain,
+        session.key.privateKey,
+      );
       await assert.rejects(relay.addReceipt(again), code("RECEIPT_CONFLICT"));
       assert.equal(relay.stats().receipts.total, 1);
     });
@@ -143,7 +153,10 @@ describe("relay", () => {
       const session = makeSession();
       const good = [0, 1, 2].map((i) => session.sign(1, i).signed);
       const forged = signChunkReceipt(session.sign(1, 3).signed.receipt, domain, createViewerSessionKey().privateKey);
-      await assert.rejects(relay.addReceipts([...good, forged], { tickets: [session.ticket] }), code("RECEIPT_INVALID"));
+      await assert.rejects(
+        relay.addReceipts([...good, forged], { tickets: [session.ticket] }),
+        code("RECEIPT_INVALID"),
+      );
       assert.equal(relay.stats().receipts.total, 0);
       const res = await relay.addReceipts(good, { tickets: [session.ticket] });
       assert.equal(res.length, 3);
@@ -177,7 +190,14 @@ describe("relay", () => {
         if (i < 3) await relay.addReceipt(b.sign(1, i).signed);
       }
       const res = await relay.flush();
-      assert.deepEqual(res.batches.map((x) => [x.outcome, x.receipts, x.accepted]), [["processed", 3, 3], ["processed", 3, 3], ["processed", 1, 1]]);
+      assert.deepEqual(
+        res.batches.map((x) => [x.outcome, x.receipts, x.accepted]),
+        [
+          ["processed", 3, 3],
+          ["processed", 3, 3],
+          ["processed", 1, 1],
+        ],
+      );
       assert.equal(res.complete, true);
       assert.equal(server.requests.length, 3);
       assert.equal(new Set(server.requests.map((r) => r.key)).size, 3);
@@ -249,7 +269,10 @@ describe("relay", () => {
         ],
       );
       assert.equal(log[1]!.retryAfterMs, 2000);
-      assert.deepEqual(events.filter((e) => e.type === "attempt").map((e) => (e as { outcome: string }).outcome), ["retry", "retry", "retry", "retry", "processed"]);
+      assert.deepEqual(
+        events.filter((e) => e.type === "attempt").map((e) => (e as { outcome: string }).outcome),
+        ["retry", "retry", "retry", "retry", "processed"],
+      );
       for (const id of ids) assert.equal(server.acceptCount.get(id), 1);
     });
 
@@ -264,8 +287,17 @@ describe("relay", () => {
       await addSigned(relay, makeSession(), 2);
       const res = await relay.flush();
       assert.deepEqual(time.sleeps, [1000, 3000]);
-      assert.deepEqual(res.batches.map((b) => [b.outcome, b.error?.code]), [["failed", "IDEMPOTENCY_KEY_REUSED"], ["processed", undefined]]);
-      assert.deepEqual(relay.listReceipts().map((r) => r.status), ["failed", "accepted"]);
+      assert.deepEqual(
+        res.batches.map((b) => [b.outcome, b.error?.code]),
+        [
+          ["failed", "IDEMPOTENCY_KEY_REUSED"],
+          ["processed", undefined],
+        ],
+      );
+      assert.deepEqual(
+        relay.listReceipts().map((r) => r.status),
+        ["failed", "accepted"],
+      );
       assert.equal(server.requests.length, 4);
     });
 
@@ -294,7 +326,10 @@ describe("relay", () => {
       const ids = await addSigned(relay, makeSession(), 4);
       const res = await relay.flush();
       assert.equal(res.batches[0]!.accepted, 4);
-      assert.deepEqual(server.requests.map((r) => r.replayed), [false, true]);
+      assert.deepEqual(
+        server.requests.map((r) => r.replayed),
+        [false, true],
+      );
       assert.equal(server.requests[0]!.key, server.requests[1]!.key);
       assert.equal(relay.listBatches()[0]!.replayed, true);
       for (const id of ids) assert.equal(server.acceptCount.get(id), 1);
@@ -330,7 +365,8 @@ describe("relay", () => {
       await relay.addReceipt(orphan.signed, { ticket: unknownPool.ticket });
       const res = await relay.flush();
       const fits = sizes.reduce<{ n: number; bytes: number }>(
-        (acc, s) => (acc.bytes + s.signed.receipt.size <= 2100 ? { n: acc.n + 1, bytes: acc.bytes + s.signed.receipt.size } : acc),
+        (acc, s) =>
+          acc.bytes + s.signed.receipt.size <= 2100 ? { n: acc.n + 1, bytes: acc.bytes + s.signed.receipt.size } : acc,
         { n: 0, bytes: 0 },
       );
       assert.ok(fits.n >= 1 && fits.n < 3, "fixture: some but not all chunks fit in maxBytes");
@@ -340,7 +376,9 @@ describe("relay", () => {
       const codesOf = (id: Hex) => rejected.find((r) => r.receiptId === id)?.errors.map((e) => e.code);
       assert.deepEqual(codesOf(forged.receiptId), ["TICKET_BAD_SIGNER"]);
       assert.ok(codesOf(orphan.receiptId)!.includes("POOL_UNKNOWN"));
-      assert.ok(rejected.filter((r) => r.errors.some((e) => e.code === "RECEIPT_OVER_MAX_BYTES")).length === 3 - fits.n);
+      assert.ok(
+        rejected.filter((r) => r.errors.some((e) => e.code === "RECEIPT_OVER_MAX_BYTES")).length === 3 - fits.n,
+      );
       assert.ok(rejected.every((r) => r.result === "rejected" && r.resolvedAt !== null));
       // Rejected receipts are final: nothing is resent.
       await relay.flush();
@@ -375,7 +413,10 @@ describe("relay", () => {
       assert.equal(server.requests.length, 1);
       for (const r of relay.listReceipts()) {
         assert.equal(r.status, "failed");
-        assert.deepEqual(r.errors.map((e) => e.code), ["REQUEST_INVALID"]);
+        assert.deepEqual(
+          r.errors.map((e) => e.code),
+          ["REQUEST_INVALID"],
+        );
       }
       assert.equal(relay.listBatches()[0]!.status, "failed");
       assert.equal((await relay.flush()).batches.length, 0);
@@ -420,11 +461,20 @@ describe("relay", () => {
       const before = second.stats();
       assert.deepEqual([before.receipts.submitting, before.receipts.pending, before.batches.open], [4, 2, 1]);
       const res = await second.flush();
-      assert.deepEqual(res.batches.map((b) => [b.outcome, b.receipts]), [["processed", 4], ["processed", 2]]);
+      assert.deepEqual(
+        res.batches.map((b) => [b.outcome, b.receipts]),
+        [
+          ["processed", 4],
+          ["processed", 2],
+        ],
+      );
       assert.equal(server.requests.length, 3);
       assert.equal(server.requests[1]!.key, server.requests[0]!.key);
       assert.equal(server.requests[1]!.body, server.requests[0]!.body);
-      assert.deepEqual(server.requests.map((r) => r.replayed), [false, true, false]);
+      assert.deepEqual(
+        server.requests.map((r) => r.replayed),
+        [false, true, false],
+      );
       for (const id of ids) assert.equal(server.acceptCount.get(id), 1);
       assert.equal(second.stats().receipts.accepted, 6);
       const attempts = second.evidence().batches[0]!.attemptLog.map((a) => a.outcome);
@@ -472,7 +522,12 @@ describe("relay", () => {
       assert.equal(ev.relay, relayAddress);
       assert.deepEqual(ev.domain, { chainId: "31337", verifyingContract: domain.verifyingContract });
       assert.deepEqual(
-        { accepted: ev.summary.accepted, rejected: ev.summary.rejected, pending: ev.summary.pending, total: ev.summary.total },
+        {
+          accepted: ev.summary.accepted,
+          rejected: ev.summary.rejected,
+          pending: ev.summary.pending,
+          total: ev.summary.total,
+        },
         { accepted: 3, rejected: 1, pending: 1, total: 5 },
       );
       assert.equal(ev.receipts.length, 5);
@@ -496,11 +551,17 @@ describe("relay", () => {
         assert.equal(response.results[ref.position].receiptId, r.receiptId);
         assert.equal(response.results[ref.position].status, r.result);
       }
-      assert.deepEqual(new Set(okIds), new Set(ev.receipts.filter((r) => r.status === "accepted").map((r) => r.receiptId)));
+      assert.deepEqual(
+        new Set(okIds),
+        new Set(ev.receipts.filter((r) => r.status === "accepted").map((r) => r.receiptId)),
+      );
       assert.doesNotThrow(() => JSON.stringify(ev));
 
       const onlyRejected = relay.evidence({ status: "rejected", includeRequests: false });
-      assert.deepEqual(onlyRejected.receipts.map((r) => r.receiptId), [badId]);
+      assert.deepEqual(
+        onlyRejected.receipts.map((r) => r.receiptId),
+        [badId],
+      );
       assert.equal(onlyRejected.tickets.length, 1);
       assert.equal(onlyRejected.batches[0]!.request, undefined);
       assert.equal(relay.listReceipts({ status: ["pending"] }).length, 1);
@@ -512,10 +573,22 @@ describe("relay", () => {
 describe("retry helpers", () => {
   it("full jitter stays in [0, min(cap, base·2^(n−1)))", () => {
     const policy = { baseDelayMs: 100, maxDelayMs: 1000 };
-    assert.equal(getBackoffDelay(1, policy, () => 0), 0);
-    assert.equal(getBackoffDelay(1, policy, () => 0.999999), 99);
-    assert.equal(getBackoffDelay(3, policy, () => 0.5), 200);
-    assert.equal(getBackoffDelay(60, policy, () => 0.999999), 999);
+    assert.equal(
+      getBackoffDelay(1, policy, () => 0),
+      0,
+    );
+    assert.equal(
+      getBackoffDelay(1, policy, () => 0.999999),
+      99,
+    );
+    assert.equal(
+      getBackoffDelay(3, policy, () => 0.5),
+      200,
+    );
+    assert.equal(
+      getBackoffDelay(60, policy, () => 0.999999),
+      999,
+    );
   });
 
   it("Retry-After is read as seconds or an HTTP date", () => {
@@ -525,4 +598,3 @@ describe("retry helpers", () => {
     assert.equal(parseRetryAfter(null, 0), undefined);
   });
 });
-

@@ -6,7 +6,7 @@ import Database from "better-sqlite3";
 import type { Hex } from "../../src/protocol/types.ts";
 import { createRelay } from "../../src/relay-sdk/relay/createRelay.ts";
 import { domain, epochParams, pool, relayAddress, serverNowMs, tempDir } from "./fixtures.ts";
-import { startTestAggregator, type Fault } from "./testAggregator.ts";
+import { type Fault, startTestAggregator } from "./testAggregator.ts";
 
 const childScript = new URL("./relayCrashChild.ts", import.meta.url).pathname;
 const tmp = tempDir("meshpay-relay-crash-");
@@ -40,7 +40,10 @@ describe("relay crash safety (real child process, SIGKILL)", () => {
     const server = await startTestAggregator({ domain, pools: [pool], epochParams, nowMs: serverNowMs });
     try {
       const killAfter = 25;
-      const run = await runChild({ dbPath, aggregatorUrl: server.url, mode: "add", count: 5000, seed: 11 }, (_line, lines) => lines.length === killAfter);
+      const run = await runChild(
+        { dbPath, aggregatorUrl: server.url, mode: "add", count: 5000, seed: 11 },
+        (_line, lines) => lines.length === killAfter,
+      );
       assert.equal(run.signal, "SIGKILL", run.stderr);
       const acked = run.lines.filter((l) => l.startsWith("ack ")).map((l) => l.slice(4) as Hex);
       assert.ok(acked.length >= killAfter && acked.length < 5000, `${acked.length} acknowledged`);
@@ -49,7 +52,13 @@ describe("relay crash safety (real child process, SIGKILL)", () => {
       assert.equal(check.pragma("integrity_check", { simple: true }), "ok");
       check.close();
 
-      const relay = await createRelay({ dbPath, aggregatorUrl: server.url, relay: relayAddress, domain, retry: { baseDelayMs: 1, maxDelayMs: 5 } });
+      const relay = await createRelay({
+        dbPath,
+        aggregatorUrl: server.url,
+        relay: relayAddress,
+        domain,
+        retry: { baseDelayMs: 1, maxDelayMs: 5 },
+      });
       try {
         for (const id of acked) assert.equal(relay.getReceipt(id)?.status, "pending", id);
         const stored = relay.stats().receipts.total;
@@ -66,16 +75,21 @@ describe("relay crash safety (real child process, SIGKILL)", () => {
     }
   });
 
-  it("a batch in flight when the process was killed is resent with the same key and body; each receipt accepted once", { timeout: 30_000 }, async () => {
+  it("a batch in flight when the process was killed is resent with the same key and body; each receipt accepted once", {
+    timeout: 30_000,
+  }, async () => {
     const dbPath = tmp.file("flush.sqlite");
     const faults: Fault[] = [{ kind: "hold" }];
     const server = await startTestAggregator({ domain, pools: [pool], epochParams, nowMs: serverNowMs, faults });
     try {
-      const run = await runChild({ dbPath, aggregatorUrl: server.url, mode: "flush", count: 8, seed: 12 }, async (line) => {
-        if (line !== "flushing") return false;
-        await server.waitForHeld();
-        return true;
-      });
+      const run = await runChild(
+        { dbPath, aggregatorUrl: server.url, mode: "flush", count: 8, seed: 12 },
+        async (line) => {
+          if (line !== "flushing") return false;
+          await server.waitForHeld();
+          return true;
+        },
+      );
       assert.equal(run.signal, "SIGKILL", run.stderr);
       assert.ok(!run.lines.includes("done"));
       server.release();
@@ -89,7 +103,10 @@ describe("relay crash safety (real child process, SIGKILL)", () => {
       try {
         assert.deepEqual([relay.stats().receipts.submitting, relay.stats().batches.open], [8, 1]);
         const res = await relay.flush();
-        assert.deepEqual(res.batches.map((b) => [b.outcome, b.accepted]), [["processed", 8]]);
+        assert.deepEqual(
+          res.batches.map((b) => [b.outcome, b.accepted]),
+          [["processed", 8]],
+        );
         assert.equal(server.requests.length, 2);
         assert.equal(server.requests[1]!.key, server.requests[0]!.key);
         assert.equal(server.requests[1]!.body, server.requests[0]!.body);

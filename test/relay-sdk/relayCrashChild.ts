@@ -9,7 +9,13 @@ const raw = process.env.MESHPAY_RELAY_CRASH_CHILD;
 if (raw) await main(JSON.parse(raw) as ChildArgs);
 
 async function main(args: ChildArgs): Promise<void> {
-  const relay = await createRelay({ dbPath: args.dbPath, aggregatorUrl: args.aggregatorUrl, relay: relayAddress, domain, synchronous: "FULL" });
+  const relay = await createRelay({
+    dbPath: args.dbPath,
+    aggregatorUrl: args.aggregatorUrl,
+    relay: relayAddress,
+    domain,
+    synchronous: "FULL",
+  });
   const session = makeSession({}, args.seed);
   for (let i = 0; i < args.count; i++) {
     const { signed } = session.sign(1, i);

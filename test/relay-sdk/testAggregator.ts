@@ -7,7 +7,13 @@ import { createReceiptVerifier } from "../../src/protocol/createReceiptVerifier.
 import { getReceiptId } from "../../src/protocol/eip712/getReceiptId.ts";
 import { hashViewerTicket } from "../../src/protocol/eip712/hashViewerTicket.ts";
 import { getEpoch } from "../../src/protocol/epoch/getEpoch.ts";
-import type { EpochParams, MeshpayDomain, PoolInfo, SignedChunkReceipt, SignedViewerTicket } from "../../src/protocol/types.ts";
+import type {
+  EpochParams,
+  MeshpayDomain,
+  PoolInfo,
+  SignedChunkReceipt,
+  SignedViewerTicket,
+} from "../../src/protocol/types.ts";
 import { validateReceipt } from "../../src/protocol/validation/validateReceipt.ts";
 import { signedChunkReceiptFromJson } from "../../src/protocol/wire/signedChunkReceiptFromJson.ts";
 import { signedViewerTicketFromJson } from "../../src/protocol/wire/signedViewerTicketFromJson.ts";
@@ -25,7 +31,13 @@ export type Fault =
   /** Store the batch, then answer after `ms`. */
   | { kind: "delay"; ms: number };
 
-export type LoggedRequest = { key: string; body: string; fault: Fault["kind"] | null; replayed: boolean; status: number | null };
+export type LoggedRequest = {
+  key: string;
+  body: string;
+  fault: Fault["kind"] | null;
+  replayed: boolean;
+  status: number | null;
+};
 
 type Result =
   | { index: number; receiptId: string; status: "accepted" | "already_accepted"; epoch: number }
@@ -60,8 +72,13 @@ export async function startTestAggregator(options: {
     res.writeHead(status, { "content-type": "application/json", ...headers });
     res.end(typeof body === "string" ? body : JSON.stringify(body));
   };
-  const error = (res: ServerResponse, status: number, code: string, message: string, headers: Record<string, string> = {}) =>
-    json(res, status, { code, message }, headers);
+  const error = (
+    res: ServerResponse,
+    status: number,
+    code: string,
+    message: string,
+    headers: Record<string, string> = {},
+  ) => json(res, status, { code, message }, headers);
 
   const processBatch = (relay: string, batch: { tickets: unknown[]; receipts: unknown[] }) => {
     const batchTickets = new Map<string, SignedViewerTicket>();
@@ -75,13 +92,23 @@ export async function startTestAggregator(options: {
       try {
         signed = signedChunkReceiptFromJson(item);
       } catch (err) {
-        results.push({ index, receiptId: null, status: "rejected", errors: [{ code: "RECEIPT_MALFORMED", message: String(err) }] });
+        results.push({
+          index,
+          receiptId: null,
+          status: "rejected",
+          errors: [{ code: "RECEIPT_MALFORMED", message: String(err) }],
+        });
         return;
       }
       const r = signed.receipt;
       const receiptId = getReceiptId(r, options.domain);
       if (r.relay !== relay) {
-        results.push({ index, receiptId, status: "rejected", errors: [{ code: "RECEIPT_RELAY_MISMATCH", message: "relay differs" }] });
+        results.push({
+          index,
+          receiptId,
+          status: "rejected",
+          errors: [{ code: "RECEIPT_RELAY_MISMATCH", message: "relay differs" }],
+        });
         return;
       }
       const prior = accepted.get(receiptId);
@@ -91,7 +118,12 @@ export async function startTestAggregator(options: {
       }
       const ticket = batchTickets.get(r.ticketHash) ?? tickets.get(r.ticketHash);
       if (!ticket) {
-        results.push({ index, receiptId, status: "rejected", errors: [{ code: "TICKET_UNKNOWN", message: "no such ticket" }] });
+        results.push({
+          index,
+          receiptId,
+          status: "rejected",
+          errors: [{ code: "TICKET_UNKNOWN", message: "no such ticket" }],
+        });
         return;
       }
       const v = validateReceipt({
@@ -104,7 +136,12 @@ export async function startTestAggregator(options: {
         verifier,
       });
       if (!v.ok) {
-        results.push({ index, receiptId, status: "rejected", errors: v.errors.map((e) => ({ code: e.code, message: e.shortMessage })) });
+        results.push({
+          index,
+          receiptId,
+          status: "rejected",
+          errors: v.errors.map((e) => ({ code: e.code, message: e.shortMessage })),
+        });
         return;
       }
       tickets.set(r.ticketHash, ticket);
@@ -130,16 +167,29 @@ export async function startTestAggregator(options: {
     const text = Buffer.concat(chunks).toString("utf8");
     const key = req.headers["idempotency-key"];
     const fault = faults.shift() ?? null;
-    const log: LoggedRequest = { key: typeof key === "string" ? key : "", body: text, fault: fault?.kind ?? null, replayed: false, status: null };
+    const log: LoggedRequest = {
+      key: typeof key === "string" ? key : "",
+      body: text,
+      fault: fault?.kind ?? null,
+      replayed: false,
+      status: null,
+    };
     requests.push(log);
     res.on("finish", () => (log.status = res.statusCode));
 
     if (!String(req.headers["content-type"] ?? "").startsWith("application/json"))
       return error(res, 415, "REQUEST_UNSUPPORTED_MEDIA_TYPE", "Send application/json.");
     if (typeof key !== "string") return error(res, 400, "IDEMPOTENCY_KEY_MISSING", "Idempotency-Key is required.");
-    if (!/^[A-Za-z0-9_.:-]{1,128}$/.test(key)) return error(res, 400, "IDEMPOTENCY_KEY_INVALID", "Bad Idempotency-Key.");
+    if (!/^[A-Za-z0-9_.:-]{1,128}$/.test(key))
+      return error(res, 400, "IDEMPOTENCY_KEY_INVALID", "Bad Idempotency-Key.");
     if (fault?.kind === "status")
-      return error(res, fault.status, fault.code, "Injected failure.", fault.retryAfter ? { "retry-after": fault.retryAfter } : {});
+      return error(
+        res,
+        fault.status,
+        fault.code,
+        "Injected failure.",
+        fault.retryAfter ? { "retry-after": fault.retryAfter } : {},
+      );
     if (fault?.kind === "drop") return void req.socket.destroy();
 
     let body: { relay?: unknown; tickets?: unknown; receipts?: unknown };
@@ -148,9 +198,15 @@ export async function startTestAggregator(options: {
     } catch {
       return error(res, 400, "REQUEST_INVALID_JSON", "The body is not JSON.");
     }
-    if (typeof body.relay !== "string" || !/^0x[0-9a-fA-F]{40}$/.test(body.relay) || !Array.isArray(body.tickets) || !Array.isArray(body.receipts))
+    if (
+      typeof body.relay !== "string" ||
+      !/^0x[0-9a-fA-F]{40}$/.test(body.relay) ||
+      !Array.isArray(body.tickets) ||
+      !Array.isArray(body.receipts)
+    )
       return error(res, 400, "REQUEST_INVALID", "Wrong shape.");
-    if (body.receipts.length > 5000 || body.tickets.length > 1000) return error(res, 400, "BATCH_TOO_LARGE", "Too many items.");
+    if (body.receipts.length > 5000 || body.tickets.length > 1000)
+      return error(res, 400, "BATCH_TOO_LARGE", "Too many items.");
     const relay = body.relay.toLowerCase();
     const idemKey = `${relay}|${key}`;
     const stored = responses.get(idemKey);

@@ -6,13 +6,30 @@ import type { EpochParams } from "../../src/protocol/types.ts";
 import { bytesToHex } from "../../src/protocol/utils/bytes.ts";
 import { createSimulation } from "../../src/simulator/createSimulation.ts";
 import type { Simulation, SimulationOptions, SimulationSummary } from "../../src/simulator/types.ts";
-import { domain, fastEpochParams, fastGenesisMs, pool, poolId, tempDir, ticketSignerAddress, ticketSignerKey } from "./fixtures.ts";
-import { startSwarmAggregator, type SwarmAggregator } from "./swarmAggregator.ts";
+import {
+  domain,
+  fastEpochParams,
+  fastGenesisMs,
+  pool,
+  poolId,
+  tempDir,
+  ticketSignerAddress,
+  ticketSignerKey,
+} from "./fixtures.ts";
+import { type SwarmAggregator, startSwarmAggregator } from "./swarmAggregator.ts";
 
 /** A fast-mode simulation against a fresh aggregator whose clock is the simulation's virtual clock. */
-async function fastSwarm(overrides: Partial<SimulationOptions>, workDir: string): Promise<{ sim: Simulation; agg: SwarmAggregator }> {
+async function fastSwarm(
+  overrides: Partial<SimulationOptions>,
+  workDir: string,
+): Promise<{ sim: Simulation; agg: SwarmAggregator }> {
   let sim: Simulation | undefined;
-  const agg = await startSwarmAggregator({ domain, pools: [pool], epochParams: fastEpochParams, now: () => sim!.now() });
+  const agg = await startSwarmAggregator({
+    domain,
+    pools: [pool],
+    epochParams: fastEpochParams,
+    now: () => sim!.now(),
+  });
   sim = await createSimulation({
     aggregatorUrl: agg.url,
     domain,
@@ -66,9 +83,15 @@ describe("swarm simulation (fast mode, virtual clock shared with the aggregator)
   it("runs three epochs with churn of viewers and relays", () => {
     assert.deepEqual(summary.time.epochs, [0, 1, 2]);
     assert.equal(summary.time.endedAt, fastGenesisMs + 18_000);
-    assert.ok(summary.totals.viewerSessions > 16 * 4, `sessions renewed and new viewers joined (${summary.totals.viewerSessions})`);
+    assert.ok(
+      summary.totals.viewerSessions > 16 * 4,
+      `sessions renewed and new viewers joined (${summary.totals.viewerSessions})`,
+    );
     assert.equal(summary.totals.ticketsIssued, summary.totals.viewerSessions);
-    assert.ok(summary.relays.some((r) => r.leaves > 0 && r.joins > 1), "some relay left and came back");
+    assert.ok(
+      summary.relays.some((r) => r.leaves > 0 && r.joins > 1),
+      "some relay left and came back",
+    );
     assert.ok(summary.totals.deliveries > 600, `${summary.totals.deliveries} deliveries`);
   });
 
@@ -104,8 +127,13 @@ describe("swarm simulation (fast mode, virtual clock shared with the aggregator)
     let rejected = 0;
     for (const r of summary.relays) {
       const codes = ledgerCodes(agg, r.address);
-      if (!r.cheater) assert.deepEqual(Object.keys(codes).filter((c) => c !== "EPOCH_CLOSED"), [], `relay ${r.index}: ${JSON.stringify(codes)}`);
-      epochClosed += r.cheater ? r.receipts.rejectedByCode.EPOCH_CLOSED ?? 0 : codes.EPOCH_CLOSED ?? 0;
+      if (!r.cheater)
+        assert.deepEqual(
+          Object.keys(codes).filter((c) => c !== "EPOCH_CLOSED"),
+          [],
+          `relay ${r.index}: ${JSON.stringify(codes)}`,
+        );
+      epochClosed += r.cheater ? (r.receipts.rejectedByCode.EPOCH_CLOSED ?? 0) : (codes.EPOCH_CLOSED ?? 0);
       rejected += r.receipts.rejected;
     }
     assert.ok(summary.totals.late > 0);
@@ -146,8 +174,18 @@ describe("swarm simulation (fast mode, virtual clock shared with the aggregator)
     }
     assert.ok(total > 0);
     assert.equal(total, summary.totals.acceptedBytes);
-    assert.equal(summary.totals.expected.bytes, summary.totals.receivedBytes - summary.relays.reduce((n, r) => n + r.late.bytes, 0));
-    assert.deepEqual(summary.checks, { expectedMatchesAccepted: true, lateRefused: true, forgedRefused: true, settled: true, ok: true, problems: [] });
+    assert.equal(
+      summary.totals.expected.bytes,
+      summary.totals.receivedBytes - summary.relays.reduce((n, r) => n + r.late.bytes, 0),
+    );
+    assert.deepEqual(summary.checks, {
+      expectedMatchesAccepted: true,
+      lateRefused: true,
+      forgedRefused: true,
+      settled: true,
+      ok: true,
+      problems: [],
+    });
   });
 
   it("summary checks catch a relay whose accepted bytes differ from the expected ones", async () => {
@@ -156,7 +194,9 @@ describe("swarm simulation (fast mode, virtual clock shared with the aggregator)
     const relay = sim.relays.find((r) => !r.cheater && summary.relays[r.index]!.receipts.accepted > 0)!;
     await sim.close();
     const db = new Database(relay.dbPath);
-    db.prepare("UPDATE receipts SET status = 'rejected', errors = '[]' WHERE seq = (SELECT min(seq) FROM receipts WHERE status = 'accepted')").run();
+    db.prepare(
+      "UPDATE receipts SET status = 'rejected', errors = '[]' WHERE seq = (SELECT min(seq) FROM receipts WHERE status = 'accepted')",
+    ).run();
     db.close();
     const tampered = sim.summary();
     assert.equal(tampered.checks.ok, false);
@@ -170,7 +210,15 @@ describe("swarm simulation determinism", () => {
     const runOnce = async (seed: string) => {
       const dir = tempDir();
       const { sim, agg } = await fastSwarm(
-        { seed, viewers: 6, relays: 3, loss: 0.2, late: 0.1, cheat: { relays: 1, rate: 0.2 }, churn: { viewersPerMinute: 10, relaysPerMinute: 5 } },
+        {
+          seed,
+          viewers: 6,
+          relays: 3,
+          loss: 0.2,
+          late: 0.1,
+          cheat: { relays: 1, rate: 0.2 },
+          churn: { viewersPerMinute: 10, relaysPerMinute: 5 },
+        },
         dir.dir,
       );
       try {
@@ -199,12 +247,25 @@ describe("swarm simulation determinism", () => {
     const runOnce = async (transport: "relay-sdk" | "direct") => {
       const dir = tempDir();
       const { sim, agg } = await fastSwarm(
-        { seed: "transport", transport, signer: "native", viewers: 6, relays: 3, loss: 0.1, late: 0.1, cheat: { relays: 1, rate: 0.2 }, churn: { relaysPerMinute: 5 } },
+        {
+          seed: "transport",
+          transport,
+          signer: "native",
+          viewers: 6,
+          relays: 3,
+          loss: 0.1,
+          late: 0.1,
+          cheat: { relays: 1, rate: 0.2 },
+          churn: { relaysPerMinute: 5 },
+        },
         dir.dir,
       );
       try {
         const s = await sim.run({ seconds: 8 });
-        return { ids: [...agg.accepted.keys()].sort(), summary: { ...s, transport: "", workDir: "", time: { ...s.time, wallMs: 0 } } };
+        return {
+          ids: [...agg.accepted.keys()].sort(),
+          summary: { ...s, transport: "", workDir: "", time: { ...s.time, wallMs: 0 } },
+        };
       } finally {
         await sim.close();
         await agg.close();
@@ -224,7 +285,9 @@ describe("swarm simulation determinism", () => {
     await assert.rejects(createSimulation({ ...base, loss: 1.5 }), { code: "INVALID_OPTION" });
     await assert.rejects(createSimulation({ ...base, relays: 2, cheat: { relays: 3 } }), { code: "INVALID_OPTION" });
     await assert.rejects(createSimulation({ ...base, poolId: "0x12" }), { code: "INVALID_OPTION" });
-    await assert.rejects(createSimulation({ ...base, cheat: { modes: ["bribe" as never] } }), { code: "INVALID_OPTION" });
+    await assert.rejects(createSimulation({ ...base, cheat: { modes: ["bribe" as never] } }), {
+      code: "INVALID_OPTION",
+    });
   });
 });
 
@@ -255,7 +318,8 @@ describe("swarm simulation (realtime mode, wall clock)", () => {
       relayOptions: { intervalMs: 250 },
       fetch: async (input, init) => {
         const at = Date.now();
-        for (const item of JSON.parse(String(init?.body)).receipts) received.push({ deliveredAt: Number(item.receipt.deliveredAt), at });
+        for (const item of JSON.parse(String(init?.body)).receipts)
+          received.push({ deliveredAt: Number(item.receipt.deliveredAt), at });
         return fetch(input, init);
       },
     });
@@ -268,10 +332,14 @@ describe("swarm simulation (realtime mode, wall clock)", () => {
       assert.ok(elapsed >= summary.time.endedAt - startedAt - 20, `ran in real time (${elapsed} ms)`);
       assert.ok(Date.now() >= summary.time.drainedAt, "drained after the late receipts' epochs closed");
       assert.ok(received.length > 20, `${received.length} receipts sent`);
-      assert.ok(received.every((r) => r.deliveredAt <= r.at), "no receipt was sent before its chunk was delivered");
+      assert.ok(
+        received.every((r) => r.deliveredAt <= r.at),
+        "no receipt was sent before its chunk was delivered",
+      );
       assert.ok(summary.totals.late > 0);
       assert.equal(summary.totals.rejectedByCode.EPOCH_CLOSED, summary.totals.late);
-      for (const r of summary.relays) assert.deepEqual(agg.bytesByEpoch(r.address), summary.expectedBytes[r.address], `relay ${r.index}`);
+      for (const r of summary.relays)
+        assert.deepEqual(agg.bytesByEpoch(r.address), summary.expectedBytes[r.address], `relay ${r.index}`);
       assert.deepEqual(summary.checks.problems, []);
       assert.equal(summary.checks.ok, true);
     } finally {

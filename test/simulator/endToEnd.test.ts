@@ -7,14 +7,21 @@ import type { Hex } from "viem";
 import { createSimulation } from "../../src/simulator/createSimulation.ts";
 import type { SimulationSummary } from "../../src/simulator/types.ts";
 import {
+  type AggregatorProcess,
   aggregatorConfig,
   freePort,
   makeWorkDir,
   startAggregatorProcess,
   waitFor,
-  type AggregatorProcess,
 } from "../aggregator/helpers/aggregatorProcess.ts";
-import { createFundedPool, deployMeshpay, roles, startLocalChain, type Deployment, type LocalChain } from "../aggregator/helpers/localChain.ts";
+import {
+  createFundedPool,
+  type Deployment,
+  deployMeshpay,
+  type LocalChain,
+  roles,
+  startLocalChain,
+} from "../aggregator/helpers/localChain.ts";
 import { tempDir, ticketSignerAddress, ticketSignerKey } from "./fixtures.ts";
 
 const EPOCH_SECONDS = 4;
@@ -31,16 +38,30 @@ describe("simulator end to end: real aggregator process, real local chain", () =
   before(async () => {
     chain = await startLocalChain({ blockMs: 500 });
     d = await deployMeshpay(chain, { epochSeconds: EPOCH_SECONDS, graceSeconds: 2, challengeWindow: 2 });
-    poolId = await createFundedPool(chain, d, { pricePerGB: 10n ** 9n, funding: 10n ** 15n, ticketSigner: ticketSignerAddress });
+    poolId = await createFundedPool(chain, d, {
+      pricePerGB: 10n ** 9n,
+      funding: 10n ** 15n,
+      ticketSigner: ticketSignerAddress,
+    });
     const workDir = makeWorkDir("sim");
     const port = await freePort();
     agg = await startAggregatorProcess({
       dir: workDir,
-      config: aggregatorConfig({ dir: workDir, port, rpcUrl: chain.rpcUrl, distributor: d.distributor, fromBlock: d.fromBlock }),
+      config: aggregatorConfig({
+        dir: workDir,
+        port,
+        rpcUrl: chain.rpcUrl,
+        distributor: d.distributor,
+        fromBlock: d.fromBlock,
+      }),
       env: { MESHPAY_AGGREGATOR_PRIVATE_KEY: chain.privateKey(roles.aggregator) },
     });
     // The aggregator learns pools from the chain: wait until it knows ours.
-    await waitFor("the aggregator to know the pool", async () => (await fetch(`${agg.url}/v1/pools/${poolId}`)).status === 200, 30_000);
+    await waitFor(
+      "the aggregator to know the pool",
+      async () => (await fetch(`${agg.url}/v1/pools/${poolId}`)).status === 200,
+      30_000,
+    );
   });
   after(async () => {
     await agg?.kill();
@@ -90,7 +111,11 @@ describe("simulator end to end: real aggregator process, real local chain", () =
     assert.equal(replay.rejectedByCode.RECEIPT_RELAY_MISMATCH, replay.rejected);
     for (const mode of ["wrong-signer", "fake-ticket", "replay-rewrite"] as const) {
       assert.equal(forged.byMode[mode].rejected, forged.byMode[mode].submitted, mode);
-      assert.equal(forged.byMode[mode].rejectedByCode[mode === "fake-ticket" ? "TICKET_BAD_SIGNER" : "RECEIPT_SIGNER_NOT_VIEWER"], forged.byMode[mode].submitted, mode);
+      assert.equal(
+        forged.byMode[mode].rejectedByCode[mode === "fake-ticket" ? "TICKET_BAD_SIGNER" : "RECEIPT_SIGNER_NOT_VIEWER"],
+        forged.byMode[mode].submitted,
+        mode,
+      );
     }
 
     // The posted reward trees credit each relay exactly the expected bytes in each epoch.
@@ -105,7 +130,8 @@ describe("simulator end to end: real aggregator process, real local chain", () =
     for (const r of summary.relays)
       for (const e of summary.time.epochs) {
         const res = await fetch(`${agg.url}/v1/epochs/${e}/leaves/${poolId}/${r.address}`);
-        const epochBytes = res.status === 404 ? 0 : Number(((await res.json()) as { leaf: { epochBytes: string } }).leaf.epochBytes);
+        const epochBytes =
+          res.status === 404 ? 0 : Number(((await res.json()) as { leaf: { epochBytes: string } }).leaf.epochBytes);
         assert.equal(epochBytes, summary.expectedBytes[r.address]?.[String(e)] ?? 0, `relay ${r.index} epoch ${e}`);
         credited += epochBytes;
       }
@@ -115,16 +141,43 @@ describe("simulator end to end: real aggregator process, real local chain", () =
   it("the command reads the chain id and epoch parameters from the chain and runs in real time (--check passes)", async () => {
     const out = tempDir();
     try {
-      const child = spawn(process.execPath, [
-        MAIN,
-        "--aggregator", agg.url,
-        "--rpc-url", chain.rpcUrl,
-        "--distributor", d.distributor,
-        "--pool", poolId,
-        "--ticket-signer-key-env", "SIM_E2E_TICKET_KEY",
-        "--viewers", "4", "--relays", "2", "--bitrate-kbps", "64", "--chunk-bytes", "4096", "--segment-seconds", "1",
-        "--loss", "0.1", "--seconds", "4", "--seed", "e2e-cli", "--work-dir", out.dir, "--json", "--check",
-      ], { env: { ...process.env, SIM_E2E_TICKET_KEY: ticketSignerKey }, stdio: ["ignore", "pipe", "pipe"] });
+      const child = spawn(
+        process.execPath,
+        [
+          MAIN,
+          "--aggregator",
+          agg.url,
+          "--rpc-url",
+          chain.rpcUrl,
+          "--distributor",
+          d.distributor,
+          "--pool",
+          poolId,
+          "--ticket-signer-key-env",
+          "SIM_E2E_TICKET_KEY",
+          "--viewers",
+          "4",
+          "--relays",
+          "2",
+          "--bitrate-kbps",
+          "64",
+          "--chunk-bytes",
+          "4096",
+          "--segment-seconds",
+          "1",
+          "--loss",
+          "0.1",
+          "--seconds",
+          "4",
+          "--seed",
+          "e2e-cli",
+          "--work-dir",
+          out.dir,
+          "--json",
+          "--check",
+        ],
+        { env: { ...process.env, SIM_E2E_TICKET_KEY: ticketSignerKey }, stdio: ["ignore", "pipe", "pipe"] },
+      );
       let stdout = "";
       let stderr = "";
       child.stdout.on("data", (c) => (stdout += c));

@@ -7,7 +7,10 @@ import type { Address, EpochParams, Hex, MeshpayDomain, PoolInfo } from "../../s
 /** Hardhat development account #0 is the pool's ticket signer. */
 export const ticketSignerKey: Hex = "0xac0974bec39a17e36ba4a6b4d238ff944bacb478cbed5efcae784d7bf4f2ff80";
 export const ticketSignerAddress: Address = "0xf39fd6e51aad88f6f4ce6ab8827279cfffb92266";
-export const domain: MeshpayDomain = { chainId: 31337, verifyingContract: "0x5fbdb2315678afecb367f032d93f642f64180aa3" };
+export const domain: MeshpayDomain = {
+  chainId: 31337,
+  verifyingContract: "0x5fbdb2315678afecb367f032d93f642f64180aa3",
+};
 export const poolId: Hex = `0x${"a1".repeat(32)}`;
 export const pool: PoolInfo = { poolId, ticketSigner: ticketSignerAddress, active: true };
 

@@ -8,9 +8,15 @@ import { startSwarmAggregator } from "./swarmAggregator.ts";
 
 const MAIN = new URL("../../src/simulator/main.ts", import.meta.url).pathname;
 
-function runCommand(args: string[], env: Record<string, string>): Promise<{ code: number | null; stdout: string; stderr: string }> {
+function runCommand(
+  args: string[],
+  env: Record<string, string>,
+): Promise<{ code: number | null; stdout: string; stderr: string }> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [MAIN, ...args], { env: { ...process.env, ...env }, stdio: ["ignore", "pipe", "pipe"] });
+    const child = spawn(process.execPath, [MAIN, ...args], {
+      env: { ...process.env, ...env },
+      stdio: ["ignore", "pipe", "pipe"],
+    });
     let stdout = "";
     let stderr = "";
     child.stdout.on("data", (d) => (stdout += d));
@@ -24,24 +30,61 @@ describe("simulator command", () => {
   it("runs a fast swarm against an aggregator, prints progress on stderr and a JSON summary that matches the aggregator's credits", async () => {
     const now = Date.now();
     // Epoch 0 runs from 10 minutes ago to 50 minutes from now: receipts stamped 5 minutes ago are on time.
-    const epochParams: EpochParams = { genesisTime: BigInt(Math.floor(now / 1000) - 600), epochSeconds: 3600n, graceSeconds: 60n };
+    const epochParams: EpochParams = {
+      genesisTime: BigInt(Math.floor(now / 1000) - 600),
+      epochSeconds: 3600n,
+      graceSeconds: 60n,
+    };
     const agg = await startSwarmAggregator({ domain, pools: [pool], epochParams, now: () => Date.now() });
     const dir = tempDir();
     try {
       const { code, stdout, stderr } = await runCommand(
         [
-          "--aggregator", agg.url,
-          "--chain-id", String(domain.chainId),
-          "--distributor", domain.verifyingContract,
-          "--pool", poolId,
-          "--ticket-signer-key-env", "SIM_TICKET_KEY",
-          "--genesis-time", String(epochParams.genesisTime),
-          "--epoch-seconds", "3600",
-          "--grace-seconds", "60",
-          "--viewers", "8", "--relays", "3", "--bitrate-kbps", "256", "--chunk-bytes", "16384",
-          "--loss", "0.1", "--cheat", "1", "--cheat-rate", "0.2", "--churn", "5",
-          "--fast", "--signer", "native", "--start-at", String(now - 300_000), "--seconds", "30",
-          "--seed", "cli", "--work-dir", dir.dir, "--json", "--check",
+          "--aggregator",
+          agg.url,
+          "--chain-id",
+          String(domain.chainId),
+          "--distributor",
+          domain.verifyingContract,
+          "--pool",
+          poolId,
+          "--ticket-signer-key-env",
+          "SIM_TICKET_KEY",
+          "--genesis-time",
+          String(epochParams.genesisTime),
+          "--epoch-seconds",
+          "3600",
+          "--grace-seconds",
+          "60",
+          "--viewers",
+          "8",
+          "--relays",
+          "3",
+          "--bitrate-kbps",
+          "256",
+          "--chunk-bytes",
+          "16384",
+          "--loss",
+          "0.1",
+          "--cheat",
+          "1",
+          "--cheat-rate",
+          "0.2",
+          "--churn",
+          "5",
+          "--fast",
+          "--signer",
+          "native",
+          "--start-at",
+          String(now - 300_000),
+          "--seconds",
+          "30",
+          "--seed",
+          "cli",
+          "--work-dir",
+          dir.dir,
+          "--json",
+          "--check",
         ],
         { SIM_TICKET_KEY: ticketSignerKey },
       );
@@ -61,11 +104,31 @@ describe("simulator command", () => {
   });
 
   it("exits 2 with a sentence when the ticket signer key is missing, and 3 when the aggregator does not answer", async () => {
-    const base = ["--chain-id", "31337", "--distributor", domain.verifyingContract, "--pool", poolId, "--genesis-time", "0", "--epoch-seconds", "60", "--grace-seconds", "5", "--seconds", "1"];
-    const missing = await runCommand(["--aggregator", "http://127.0.0.1:9", ...base, "--ticket-signer-key-env", "NO_SUCH_VAR_FOR_SIM"], {});
+    const base = [
+      "--chain-id",
+      "31337",
+      "--distributor",
+      domain.verifyingContract,
+      "--pool",
+      poolId,
+      "--genesis-time",
+      "0",
+      "--epoch-seconds",
+      "60",
+      "--grace-seconds",
+      "5",
+      "--seconds",
+      "1",
+    ];
+    const missing = await runCommand(
+      ["--aggregator", "http://127.0.0.1:9", ...base, "--ticket-signer-key-env", "NO_SUCH_VAR_FOR_SIM"],
+      {},
+    );
     assert.equal(missing.code, 2);
     assert.match(missing.stderr, /NO_SUCH_VAR_FOR_SIM .*holds no ticket signer key/);
-    const down = await runCommand(["--aggregator", "http://127.0.0.1:9", ...base], { MESHPAY_TICKET_SIGNER_KEY: ticketSignerKey });
+    const down = await runCommand(["--aggregator", "http://127.0.0.1:9", ...base], {
+      MESHPAY_TICKET_SIGNER_KEY: ticketSignerKey,
+    });
     assert.equal(down.code, 3);
     assert.match(down.stderr, /does not answer/);
   });

@@ -23,8 +23,12 @@ describe("stream layout", () => {
   });
 
   it("refuses a stream with more than one chunk per millisecond or no bytes", () => {
-    assert.throws(() => getStreamLayout({ bitrateKbps: 100_000, chunkBytes: 1, segmentSeconds: 1 }), { code: "INVALID_OPTION" });
-    assert.throws(() => getStreamLayout({ bitrateKbps: 0.001, chunkBytes: 10, segmentSeconds: 1 }), { code: "INVALID_OPTION" });
+    assert.throws(() => getStreamLayout({ bitrateKbps: 100_000, chunkBytes: 1, segmentSeconds: 1 }), {
+      code: "INVALID_OPTION",
+    });
+    assert.throws(() => getStreamLayout({ bitrateKbps: 0.001, chunkBytes: 10, segmentSeconds: 1 }), {
+      code: "INVALID_OPTION",
+    });
   });
 
   it("gives every viewer the same deterministic bytes for a chunk, different for another chunk", () => {
@@ -36,7 +40,8 @@ describe("stream layout", () => {
   });
 
   it("seeded random streams repeat for the same seed and label and differ otherwise", () => {
-    const draw = (seed: number | string, label: string) => Array.from({ length: 5 }, createRandom(seed).fork(label).next);
+    const draw = (seed: number | string, label: string) =>
+      Array.from({ length: 5 }, createRandom(seed).fork(label).next);
     assert.deepEqual(draw(1, "x"), draw(1, "x"));
     assert.notDeepEqual(draw(1, "x"), draw(2, "x"));
     assert.notDeepEqual(draw(1, "x"), draw(1, "y"));
@@ -50,12 +55,24 @@ describe("native receipt signer", () => {
     for (let i = 0; i < 20; i++) {
       const key = createViewerSessionKey();
       const ticket = signViewerTicket(
-        { poolId, streamId: `0x${"0".repeat(63)}1`, viewer: key.address, notBefore: 0n, notAfter: 10n ** 13n, maxBytes: 10n ** 9n },
+        {
+          poolId,
+          streamId: `0x${"0".repeat(63)}1`,
+          viewer: key.address,
+          notBefore: 0n,
+          notAfter: 10n ** 13n,
+          maxBytes: 10n ** 9n,
+        },
         domain,
         ticketSignerKey,
       );
       const bytes = fillChunkBytes(new Uint8Array(4096 + i), i, 1000 + i, i);
-      const viaReceiver = createReceiver({ domain, ticket, sessionKey: key, now: () => 1_767_225_600_000 + i }).signChunk({
+      const viaReceiver = createReceiver({
+        domain,
+        ticket,
+        sessionKey: key,
+        now: () => 1_767_225_600_000 + i,
+      }).signChunk({
         bytes,
         relay: "0x3c44cdddb6a900fa2b585dd299e03d12fa4293bc",
         segment: 1000 + i,

@@ -7,7 +7,13 @@ import { createServer, type IncomingMessage, type ServerResponse } from "node:ht
 import type { AddressInfo } from "node:net";
 import { getEpoch } from "../../src/protocol/epoch/getEpoch.ts";
 import { createNodeReceiptVerifier } from "../../src/protocol/node/createNodeReceiptVerifier.ts";
-import type { EpochParams, MeshpayDomain, PoolInfo, SignedChunkReceipt, SignedViewerTicket } from "../../src/protocol/types.ts";
+import type {
+  EpochParams,
+  MeshpayDomain,
+  PoolInfo,
+  SignedChunkReceipt,
+  SignedViewerTicket,
+} from "../../src/protocol/types.ts";
 import { bytesToHex } from "../../src/protocol/utils/bytes.ts";
 import { validateReceipt } from "../../src/protocol/validation/validateReceipt.ts";
 import { signedChunkReceiptFromJson } from "../../src/protocol/wire/signedChunkReceiptFromJson.ts";
@@ -48,14 +54,19 @@ export async function startSwarmAggregator(options: {
 
   const ledger = (relay: string): RelayLedger => {
     let l = ledgers.get(relay);
-    if (!l) ledgers.set(relay, (l = { accepted: 0, acceptedBytes: 0, bytesByEpoch: new Map(), rejected: 0, rejectedByCode: new Map() }));
+    if (!l)
+      ledgers.set(
+        relay,
+        (l = { accepted: 0, acceptedBytes: 0, bytesByEpoch: new Map(), rejected: 0, rejectedByCode: new Map() }),
+      );
     return l;
   };
   const json = (res: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}) => {
     res.writeHead(status, { "content-type": "application/json", ...headers });
     res.end(typeof body === "string" ? body : JSON.stringify(body));
   };
-  const error = (res: ServerResponse, status: number, code: string, message: string) => json(res, status, { code, message });
+  const error = (res: ServerResponse, status: number, code: string, message: string) =>
+    json(res, status, { code, message });
 
   const processBatch = (relay: string, batch: { tickets: unknown[]; receipts: unknown[] }): Result[] => {
     const nowMs = BigInt(options.now());
@@ -67,7 +78,8 @@ export async function startSwarmAggregator(options: {
     const l = ledger(relay);
     const reject = (index: number, receiptId: string | null, errors: { code: string; message: string }[]): Result => {
       l.rejected++;
-      for (const code of new Set(errors.map((e) => e.code))) l.rejectedByCode.set(code, (l.rejectedByCode.get(code) ?? 0) + 1);
+      for (const code of new Set(errors.map((e) => e.code)))
+        l.rejectedByCode.set(code, (l.rejectedByCode.get(code) ?? 0) + 1);
       return { index, receiptId, status: "rejected", errors };
     };
     return batch.receipts.map((item, index): Result => {
@@ -79,7 +91,10 @@ export async function startSwarmAggregator(options: {
       }
       const r = signed.receipt;
       const receiptId = bytesToHex(verifier.receiptDigest(r));
-      if (r.relay !== relay) return reject(index, receiptId, [{ code: "RECEIPT_RELAY_MISMATCH", message: "receipt.relay is not the batch's relay" }]);
+      if (r.relay !== relay)
+        return reject(index, receiptId, [
+          { code: "RECEIPT_RELAY_MISMATCH", message: "receipt.relay is not the batch's relay" },
+        ]);
       const prior = accepted.get(receiptId);
       if (prior && prior.relay === relay) return { index, receiptId, status: "already_accepted", epoch: prior.epoch };
       const ticket = batchTickets.get(r.ticketHash) ?? tickets.get(r.ticketHash);
@@ -93,7 +108,12 @@ export async function startSwarmAggregator(options: {
         context: { seen, bytesAccepted: bytesByTicket.get(r.ticketHash) ?? 0n },
         verifier,
       });
-      if (!v.ok) return reject(index, receiptId, v.errors.map((e) => ({ code: e.code, message: e.shortMessage })));
+      if (!v.ok)
+        return reject(
+          index,
+          receiptId,
+          v.errors.map((e) => ({ code: e.code, message: e.shortMessage })),
+        );
       tickets.set(r.ticketHash, ticket);
       seen.add(v.uniquenessKey);
       bytesByTicket.set(r.ticketHash, (bytesByTicket.get(r.ticketHash) ?? 0n) + BigInt(r.size));
@@ -114,17 +134,25 @@ export async function startSwarmAggregator(options: {
     if (text.length > 4 * 1024 * 1024) return error(res, 413, "REQUEST_TOO_LARGE", "Body over 4 MiB.");
     requests++;
     const key = req.headers["idempotency-key"];
-    if (!String(req.headers["content-type"] ?? "").startsWith("application/json")) return error(res, 415, "REQUEST_UNSUPPORTED_MEDIA_TYPE", "Send application/json.");
-    if (typeof key !== "string" || !/^[A-Za-z0-9_.:-]{1,128}$/.test(key)) return error(res, 400, "IDEMPOTENCY_KEY_INVALID", "Bad Idempotency-Key.");
+    if (!String(req.headers["content-type"] ?? "").startsWith("application/json"))
+      return error(res, 415, "REQUEST_UNSUPPORTED_MEDIA_TYPE", "Send application/json.");
+    if (typeof key !== "string" || !/^[A-Za-z0-9_.:-]{1,128}$/.test(key))
+      return error(res, 400, "IDEMPOTENCY_KEY_INVALID", "Bad Idempotency-Key.");
     let body: { relay?: unknown; tickets?: unknown; receipts?: unknown };
     try {
       body = JSON.parse(text);
     } catch {
       return error(res, 400, "REQUEST_INVALID_JSON", "The body is not JSON.");
     }
-    if (typeof body.relay !== "string" || !/^0x[0-9a-fA-F]{40}$/.test(body.relay) || !Array.isArray(body.tickets) || !Array.isArray(body.receipts))
+    if (
+      typeof body.relay !== "string" ||
+      !/^0x[0-9a-fA-F]{40}$/.test(body.relay) ||
+      !Array.isArray(body.tickets) ||
+      !Array.isArray(body.receipts)
+    )
       return error(res, 400, "REQUEST_INVALID", "Wrong shape.");
-    if (body.receipts.length > 5000 || body.tickets.length > 1000) return error(res, 400, "BATCH_TOO_LARGE", "Too many items.");
+    if (body.receipts.length > 5000 || body.tickets.length > 1000)
+      return error(res, 400, "BATCH_TOO_LARGE", "Too many items.");
     const relay = body.relay.toLowerCase();
     const idemKey = `${relay}|${key}`;
     const stored = responses.get(idemKey);
@@ -139,7 +167,13 @@ export async function startSwarmAggregator(options: {
       return error(res, 400, "REQUEST_INVALID", "A ticket could not be decoded.");
     }
     const count = (s: string) => results.filter((r) => r.status === s).length;
-    const response = JSON.stringify({ idempotencyKey: key, accepted: count("accepted"), alreadyAccepted: count("already_accepted"), rejected: count("rejected"), results });
+    const response = JSON.stringify({
+      idempotencyKey: key,
+      accepted: count("accepted"),
+      alreadyAccepted: count("already_accepted"),
+      rejected: count("rejected"),
+      results,
+    });
     responses.set(idemKey, { body: text, response });
     json(res, 200, response);
   };
@@ -162,7 +196,9 @@ export async function startSwarmAggregator(options: {
     /** Bytes accepted per epoch for `relay` as a plain object (epoch → bytes). */
     bytesByEpoch(relay: string): Record<string, number> {
       const l = ledgers.get(relay.toLowerCase());
-      return Object.fromEntries([...(l?.bytesByEpoch ?? new Map<number, number>())].sort((a, b) => a[0] - b[0]).map(([e, b]) => [String(e), b]));
+      return Object.fromEntries(
+        [...(l?.bytesByEpoch ?? new Map<number, number>())].sort((a, b) => a[0] - b[0]).map(([e, b]) => [String(e), b]),
+      );
     },
     async close(): Promise<void> {
       server.closeAllConnections();

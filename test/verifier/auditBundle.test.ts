@@ -1,17 +1,17 @@
 import assert from "node:assert/strict";
 import { before, describe, it } from "node:test";
 import { generatePrivateKey } from "viem/accounts";
+import type { ReceiptVerifier } from "../../src/protocol/createReceiptVerifier.ts";
 import { createFastKeccak256 } from "../../src/protocol/hash/createFastKeccak256.ts";
-import { createNodeReceiptVerifier } from "../../src/protocol/node/createNodeReceiptVerifier.ts";
 import { signChunkReceipt } from "../../src/protocol/messages/signChunkReceipt.ts";
+import { createNodeReceiptVerifier } from "../../src/protocol/node/createNodeReceiptVerifier.ts";
+import { EMPTY_EPOCH_ROOT } from "../../src/protocol/tree/emptyEpochRoot.ts";
 import type { Hex, Keccak256, RewardLeaf } from "../../src/protocol/types.ts";
 import { auditBundle } from "../../src/verifier/audit/auditBundle.ts";
-import { EMPTY_EPOCH_ROOT } from "../../src/protocol/tree/emptyEpochRoot.ts";
 import type { TicketCarry } from "../../src/verifier/audit/types.ts";
 import { createChainFacts } from "../../src/verifier/chain/createChainFacts.ts";
 import type { ChainFacts, PostedEpoch } from "../../src/verifier/chain/types.ts";
-import type { ReceiptVerifier } from "../../src/protocol/createReceiptVerifier.ts";
-import { buildTestBundle, type BundleCheat, type TestBundle } from "./helpers/testBundle.ts";
+import { type BundleCheat, buildTestBundle, type TestBundle } from "./helpers/testBundle.ts";
 import { setupVerifierChain, type VerifierChain } from "./helpers/verifierChain.ts";
 
 // The audit itself (auditBundle), on a real chain, against bundles written per docs/bundle.md: an honest bundle has
@@ -34,7 +34,10 @@ describe("auditBundle", () => {
     const [r1, r2] = chain.relays;
     viewerA = chain.makeViewer();
     viewerB = chain.makeViewer({ maxBytes: 6_000_000n });
-    receipts0 = [...viewerA.receipts({ relay: r1!.address, epoch: 0n, count: 3 }), ...viewerB.receipts({ relay: r2!.address, epoch: 0n, count: 2 })];
+    receipts0 = [
+      ...viewerA.receipts({ relay: r1!.address, epoch: 0n, count: 3 }),
+      ...viewerB.receipts({ relay: r2!.address, epoch: 0n, count: 2 }),
+    ];
     receipts1 = [...viewerA.receipts({ relay: r1!.address, epoch: 1n, count: 2 })];
     snapshot0 = await chain.closeEpoch(1n);
     await chain.mine();
@@ -44,23 +47,48 @@ describe("auditBundle", () => {
     keccak = await createFastKeccak256();
   });
 
-  async function bundle0(cheat?: BundleCheat, extra: { receipts?: typeof receipts0; credited?: typeof receipts0 } = {}): Promise<TestBundle> {
+  async function bundle0(
+    cheat?: BundleCheat,
+    extra: { receipts?: typeof receipts0; credited?: typeof receipts0 } = {},
+  ): Promise<TestBundle> {
     return buildTestBundle({
-      domain: chain.domain, epochParams: chain.epochParams, epoch: 0n, snapshotBlock: snapshot0,
-      tickets: [viewerA.ticket, viewerB.ticket], receipts: extra.receipts ?? receipts0, ...(extra.credited ? { credited: extra.credited } : {}),
-      pools: await chain.poolFacts(0n, snapshot0), ...(cheat ? { cheat } : {}),
+      domain: chain.domain,
+      epochParams: chain.epochParams,
+      epoch: 0n,
+      snapshotBlock: snapshot0,
+      tickets: [viewerA.ticket, viewerB.ticket],
+      receipts: extra.receipts ?? receipts0,
+      ...(extra.credited ? { credited: extra.credited } : {}),
+      pools: await chain.poolFacts(0n, snapshot0),
+      ...(cheat ? { cheat } : {}),
     });
   }
 
   function postOf(b: TestBundle, epoch = 0n, over: Partial<PostedEpoch> = {}): PostedEpoch {
     return {
-      id: `0x${"ab".repeat(32)}:${epoch}`, epoch, aggregator: chain.wallets.aggregator.account.address, root: b.root, bundleHash: b.hash, bundleURI: "http://example/bundle",
-      poolTotals: b.poolTotals, dataHash: `0x${"00".repeat(32)}`, blockNumber: postBlock, blockHash: `0x${"00".repeat(32)}`, txHash: `0x${"ab".repeat(32)}`, logIndex: 0, postedAt: 0n, ...over,
+      id: `0x${"ab".repeat(32)}:${epoch}`,
+      epoch,
+      aggregator: chain.wallets.aggregator.account.address,
+      root: b.root,
+      bundleHash: b.hash,
+      bundleURI: "http://example/bundle",
+      poolTotals: b.poolTotals,
+      dataHash: `0x${"00".repeat(32)}`,
+      blockNumber: postBlock,
+      blockHash: `0x${"00".repeat(32)}`,
+      txHash: `0x${"ab".repeat(32)}`,
+      logIndex: 0,
+      postedAt: 0n,
+      ...over,
     };
   }
 
-  const run = (b: TestBundle, post: PostedEpoch, previous: { bundleHash: Hex; leaves: RewardLeaf[] } | null = null, bytes = b.bytes) =>
-    auditBundle({ post, bytes, previous, loadCarry: noCarry, facts, verifier, keccak });
+  const run = (
+    b: TestBundle,
+    post: PostedEpoch,
+    previous: { bundleHash: Hex; leaves: RewardLeaf[] } | null = null,
+    bytes = b.bytes,
+  ) => auditBundle({ post, bytes, previous, loadCarry: noCarry, facts, verifier, keccak });
 
   it("finds nothing wrong with an honest bundle, and recomputes its root and pool totals", async () => {
     const b = await bundle0();
@@ -73,7 +101,15 @@ describe("auditBundle", () => {
   });
 
   it("accepts an epoch without any leaf, posted with the empty-epoch root", async () => {
-    const b = buildTestBundle({ domain: chain.domain, epochParams: chain.epochParams, epoch: 0n, snapshotBlock: snapshot0, tickets: [], receipts: [], pools: await chain.poolFacts(0n, snapshot0) });
+    const b = buildTestBundle({
+      domain: chain.domain,
+      epochParams: chain.epochParams,
+      epoch: 0n,
+      snapshotBlock: snapshot0,
+      tickets: [],
+      receipts: [],
+      pools: await chain.poolFacts(0n, snapshot0),
+    });
     assert.equal(b.root, EMPTY_EPOCH_ROOT);
     const result = await run(b, postOf(b));
     assert.deepEqual(result.findings, []);
@@ -84,8 +120,24 @@ describe("auditBundle", () => {
   it("reports RELAY_TOTAL_MISMATCH when a relay's bytes are inflated (even with a consistent root and pool total)", async () => {
     const relay = chain.relays[0]!.address;
     const b = await bundle0({
-      leaves: (ls) => ls.map((l) => (l.account === relay ? { ...l, epochBytes: l.epochBytes * 2n, epochAmount: l.epochAmount * 2n, cumulativeAmount: l.cumulativeAmount * 2n } : l)),
-      pools: (ps) => ps.map((p) => ({ ...p, epochBytes: p.epochBytes + 3_000_000n, rawTotal: p.rawTotal + 3_000n, total: p.total + 3_000n })),
+      leaves: (ls) =>
+        ls.map((l) =>
+          l.account === relay
+            ? {
+                ...l,
+                epochBytes: l.epochBytes * 2n,
+                epochAmount: l.epochAmount * 2n,
+                cumulativeAmount: l.cumulativeAmount * 2n,
+              }
+            : l,
+        ),
+      pools: (ps) =>
+        ps.map((p) => ({
+          ...p,
+          epochBytes: p.epochBytes + 3_000_000n,
+          rawTotal: p.rawTotal + 3_000n,
+          total: p.total + 3_000n,
+        })),
     });
     const result = await run(b, postOf(b));
     assert.equal(result.findings[0]!.code, "RELAY_TOTAL_MISMATCH");
@@ -99,7 +151,10 @@ describe("auditBundle", () => {
     const result = await run(b, postOf(b));
     assert.equal(result.findings[0]!.code, "RECEIPT_INVALID");
     const item = result.findings[0]!.items[0] as { errors: { code: string }[] };
-    assert.deepEqual(item.errors.map((e) => e.code), ["RECEIPT_SIGNER_NOT_VIEWER"]);
+    assert.deepEqual(
+      item.errors.map((e) => e.code),
+      ["RECEIPT_SIGNER_NOT_VIEWER"],
+    );
   });
 
   it("reports RECEIPT_INVALID for a receipt of another epoch and for one over its ticket's maxBytes", async () => {
@@ -107,13 +162,19 @@ describe("auditBundle", () => {
     const b = await bundle0(undefined, { receipts: [...receipts0, receipts1[0]!, ...over] });
     const result = await run(b, postOf(b));
     assert.equal(result.findings[0]!.code, "RECEIPT_INVALID");
-    const codes = result.findings[0]!.items.flatMap((i) => (i as { errors: { code: string }[] }).errors.map((e) => e.code));
+    const codes = result.findings[0]!.items.flatMap((i) =>
+      (i as { errors: { code: string }[] }).errors.map((e) => e.code),
+    );
     assert.ok(codes.includes("RECEIPT_WRONG_EPOCH"));
     assert.ok(codes.includes("RECEIPT_OVER_MAX_BYTES"));
   });
 
   it("reports RECEIPT_DUPLICATE when a chunk is credited twice (same uniqueness key, another relay)", async () => {
-    const twin = signChunkReceipt({ ...receipts0[0]!.receipt, relay: chain.relays[2]!.address }, chain.domain, viewerA.key);
+    const twin = signChunkReceipt(
+      { ...receipts0[0]!.receipt, relay: chain.relays[2]!.address },
+      chain.domain,
+      viewerA.key,
+    );
     const b = await bundle0(undefined, { receipts: [...receipts0, twin] });
     const result = await run(b, postOf(b));
     assert.equal(result.findings[0]!.code, "RECEIPT_DUPLICATE");
@@ -123,7 +184,17 @@ describe("auditBundle", () => {
     const relay = receipts0[1]!.receipt.relay;
     const b = await bundle0({
       listedReceipts: (rs) => [...rs, receipts0[1]!],
-      leaves: (ls) => ls.map((l) => (l.account === relay ? { ...l, epochBytes: l.epochBytes + 1_000_000n, epochAmount: l.epochAmount + 1_000n, cumulativeAmount: l.cumulativeAmount + 1_000n } : l)),
+      leaves: (ls) =>
+        ls.map((l) =>
+          l.account === relay
+            ? {
+                ...l,
+                epochBytes: l.epochBytes + 1_000_000n,
+                epochAmount: l.epochAmount + 1_000n,
+                cumulativeAmount: l.cumulativeAmount + 1_000n,
+              }
+            : l,
+        ),
     });
     const result = await run(b, postOf(b));
     assert.equal(result.findings[0]!.code, "RECEIPT_DUPLICATE");
@@ -132,8 +203,15 @@ describe("auditBundle", () => {
   it("reports CUMULATIVE_MISMATCH when a cumulative amount forgets the previous epoch", async () => {
     const b0 = await bundle0();
     const b1 = buildTestBundle({
-      domain: chain.domain, epochParams: chain.epochParams, epoch: 1n, previousBundleHash: b0.hash, snapshotBlock: snapshot0,
-      tickets: [viewerA.ticket], receipts: receipts1, pools: await chain.poolFacts(1n, snapshot0), previousLeaves: b0.leaves,
+      domain: chain.domain,
+      epochParams: chain.epochParams,
+      epoch: 1n,
+      previousBundleHash: b0.hash,
+      snapshotBlock: snapshot0,
+      tickets: [viewerA.ticket],
+      receipts: receipts1,
+      pools: await chain.poolFacts(1n, snapshot0),
+      previousLeaves: b0.leaves,
       cheat: { leaves: (ls) => ls.map((l) => ({ ...l, cumulativeAmount: l.epochAmount })) },
     });
     const result = await run(b1, postOf(b1, 1n), { bundleHash: b0.hash, leaves: b0.leaves });
@@ -144,8 +222,15 @@ describe("auditBundle", () => {
   it("reports CUMULATIVE_MISMATCH when an account of the previous bundle loses its leaf", async () => {
     const b0 = await bundle0();
     const b1 = buildTestBundle({
-      domain: chain.domain, epochParams: chain.epochParams, epoch: 1n, previousBundleHash: b0.hash, snapshotBlock: snapshot0,
-      tickets: [viewerA.ticket], receipts: receipts1, pools: await chain.poolFacts(1n, snapshot0), previousLeaves: b0.leaves,
+      domain: chain.domain,
+      epochParams: chain.epochParams,
+      epoch: 1n,
+      previousBundleHash: b0.hash,
+      snapshotBlock: snapshot0,
+      tickets: [viewerA.ticket],
+      receipts: receipts1,
+      pools: await chain.poolFacts(1n, snapshot0),
+      previousLeaves: b0.leaves,
       cheat: { leaves: (ls) => ls.filter((l) => l.account !== chain.relays[1]!.address) },
     });
     const result = await run(b1, postOf(b1, 1n), { bundleHash: b0.hash, leaves: b0.leaves });
@@ -155,14 +240,24 @@ describe("auditBundle", () => {
   it("reports POOL_TOTAL_MISMATCH when the bundle's pool balance or price is not the chain's", async () => {
     const facts0 = await chain.poolFacts(0n, snapshot0);
     const b = buildTestBundle({
-      domain: chain.domain, epochParams: chain.epochParams, epoch: 0n, snapshotBlock: snapshot0, tickets: [viewerA.ticket, viewerB.ticket], receipts: receipts0,
+      domain: chain.domain,
+      epochParams: chain.epochParams,
+      epoch: 0n,
+      snapshotBlock: snapshot0,
+      tickets: [viewerA.ticket, viewerB.ticket],
+      receipts: receipts0,
       pools: facts0.map((p) => ({ ...p, available: 1_000n })), // as if the pool held 1,000: everything scaled down
     });
     // The chain's balance is far larger: the honest bundle would not scale. Pretend the opposite: claim a bigger
     // balance than the chain had and pay more than it.
     const honest = await bundle0();
     const inflated = buildTestBundle({
-      domain: chain.domain, epochParams: chain.epochParams, epoch: 0n, snapshotBlock: snapshot0, tickets: [viewerA.ticket, viewerB.ticket], receipts: receipts0,
+      domain: chain.domain,
+      epochParams: chain.epochParams,
+      epoch: 0n,
+      snapshotBlock: snapshot0,
+      tickets: [viewerA.ticket, viewerB.ticket],
+      receipts: receipts0,
       pools: facts0.map((p) => ({ ...p, pricePerGB: p.pricePerGB * 2n })),
     });
     const r1 = await run(b, postOf(b));
@@ -174,7 +269,10 @@ describe("auditBundle", () => {
 
   it("reports POOL_TOTAL_MISMATCH when the posted pool totals are not the bundle's", async () => {
     const b = await bundle0();
-    const result = await run(b, postOf(b, 0n, { poolTotals: b.poolTotals.map((t) => ({ ...t, amount: t.amount + 1n })) }));
+    const result = await run(
+      b,
+      postOf(b, 0n, { poolTotals: b.poolTotals.map((t) => ({ ...t, amount: t.amount + 1n })) }),
+    );
     assert.equal(result.findings[0]!.code, "POOL_TOTAL_MISMATCH");
   });
 
@@ -189,7 +287,10 @@ describe("auditBundle", () => {
     const altered = new Uint8Array(b.bytes);
     altered[altered.length - 3] = 0x30;
     const result = await run(b, postOf(b), null, altered);
-    assert.deepEqual(result.findings.map((f) => f.code), ["BUNDLE_HASH_MISMATCH"]);
+    assert.deepEqual(
+      result.findings.map((f) => f.code),
+      ["BUNDLE_HASH_MISMATCH"],
+    );
   });
 
   it("reports BUNDLE_MALFORMED for a truncated bundle whose hash was posted", async () => {
@@ -197,12 +298,20 @@ describe("auditBundle", () => {
     const cut = b.bytes.slice(0, b.bytes.lastIndexOf(0x0a, b.bytes.length - 2) + 1); // drop the end line
     const hash = `0x${Buffer.from(keccak(cut)).toString("hex")}` as Hex;
     const result = await run(b, postOf(b, 0n, { bundleHash: hash }), null, cut);
-    assert.deepEqual(result.findings.map((f) => f.code), ["BUNDLE_MALFORMED"]);
+    assert.deepEqual(
+      result.findings.map((f) => f.code),
+      ["BUNDLE_MALFORMED"],
+    );
   });
 
   it("reports HEADER_MISMATCH for a snapshot block taken before the epoch closed", async () => {
     const b = buildTestBundle({
-      domain: chain.domain, epochParams: chain.epochParams, epoch: 0n, snapshotBlock: chain.deployBlock, tickets: [viewerA.ticket, viewerB.ticket], receipts: receipts0,
+      domain: chain.domain,
+      epochParams: chain.epochParams,
+      epoch: 0n,
+      snapshotBlock: chain.deployBlock,
+      tickets: [viewerA.ticket, viewerB.ticket],
+      receipts: receipts0,
       pools: await chain.poolFacts(0n, snapshot0),
     });
     const result = await run(b, postOf(b));
@@ -211,14 +320,37 @@ describe("auditBundle", () => {
   });
 
   it("credits a chunk once across epochs: a receipt already credited in an earlier epoch is a duplicate", async () => {
-    const again = signChunkReceipt({ ...receipts0[0]!.receipt, deliveredAt: receipts1[0]!.receipt.deliveredAt }, chain.domain, viewerA.key);
+    const again = signChunkReceipt(
+      { ...receipts0[0]!.receipt, deliveredAt: receipts1[0]!.receipt.deliveredAt },
+      chain.domain,
+      viewerA.key,
+    );
     const b0 = await bundle0();
     const b1 = buildTestBundle({
-      domain: chain.domain, epochParams: chain.epochParams, epoch: 1n, previousBundleHash: b0.hash, snapshotBlock: snapshot0,
-      tickets: [viewerA.ticket], receipts: [...receipts1, again], pools: await chain.poolFacts(1n, snapshot0), previousLeaves: b0.leaves,
+      domain: chain.domain,
+      epochParams: chain.epochParams,
+      epoch: 1n,
+      previousBundleHash: b0.hash,
+      snapshotBlock: snapshot0,
+      tickets: [viewerA.ticket],
+      receipts: [...receipts1, again],
+      pools: await chain.poolFacts(1n, snapshot0),
+      previousLeaves: b0.leaves,
     });
-    const carry: TicketCarry = { seen: new Set([`${viewerA.ticketHash}:${receipts0[0]!.receipt.segment}:0`]), bytes: new Map([[viewerA.ticketHash, 3_000_000n]]), missingEpochs: [] };
-    const result = await auditBundle({ post: postOf(b1, 1n), bytes: b1.bytes, previous: { bundleHash: b0.hash, leaves: b0.leaves }, loadCarry: async () => carry, facts, verifier, keccak });
+    const carry: TicketCarry = {
+      seen: new Set([`${viewerA.ticketHash}:${receipts0[0]!.receipt.segment}:0`]),
+      bytes: new Map([[viewerA.ticketHash, 3_000_000n]]),
+      missingEpochs: [],
+    };
+    const result = await auditBundle({
+      post: postOf(b1, 1n),
+      bytes: b1.bytes,
+      previous: { bundleHash: b0.hash, leaves: b0.leaves },
+      loadCarry: async () => carry,
+      facts,
+      verifier,
+      keccak,
+    });
     assert.equal(result.findings[0]!.code, "RECEIPT_DUPLICATE");
   });
 });

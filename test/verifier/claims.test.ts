@@ -2,12 +2,12 @@ import assert from "node:assert/strict";
 import { after, before, describe, it } from "node:test";
 import { getAbiItem, toFunctionSelector } from "viem";
 import { generatePrivateKey, privateKeyToAccount } from "viem/accounts";
+import { rewardDistributorAbi, testTokenAbi } from "../../src/contracts/abis.ts";
 import { signClaimAuthorization } from "../../src/protocol/messages/signClaimAuthorization.ts";
 import type { Address, Hex } from "../../src/protocol/types.ts";
 import { signedClaimAuthorizationToJson } from "../../src/protocol/wire/signedClaimAuthorizationToJson.ts";
-import { rewardDistributorAbi, testTokenAbi } from "../../src/contracts/abis.ts";
 import { createEpochDriver } from "./helpers/epochDriver.ts";
-import { startTestVerifier, makeDataDir } from "./helpers/startTestVerifier.ts";
+import { makeDataDir, startTestVerifier } from "./helpers/startTestVerifier.ts";
 import { CHAIN_CONFIG, setupVerifierChain, type VerifierChain } from "./helpers/verifierChain.ts";
 
 const TOKEN_PER_ETH = 3_000_000_000n; // 3,000 tokens (6 decimals) per ETH
@@ -25,7 +25,17 @@ describe("paid claims", () => {
     chain = await setupVerifierChain({ price: 1_000_000_000n, funds: 10n ** 12n });
     driver = await createEpochDriver(chain);
     dir = makeDataDir();
-    verifier = await startTestVerifier(chain, { claims: { batchWaitMs: 0, minDeadlineSeconds: 30, tokenPerEth: { [chain.token.address]: TOKEN_PER_ETH.toString() } } }, dir);
+    verifier = await startTestVerifier(
+      chain,
+      {
+        claims: {
+          batchWaitMs: 0,
+          minDeadlineSeconds: 30,
+          tokenPerEth: { [chain.token.address]: TOKEN_PER_ETH.toString() },
+        },
+      },
+      dir,
+    );
     const v = chain.makeViewer();
     const w = chain.makeViewer();
     await driver.post(0n, {
@@ -46,7 +56,10 @@ describe("paid claims", () => {
   });
 
   const chainTime = async () => (await chain.publicClient.getBlock()).timestamp;
-  async function authorize(relay: number, over: { nonce?: bigint; deadline?: bigint; maxFee?: bigint; signer?: Hex; recipient?: Address } = {}) {
+  async function authorize(
+    relay: number,
+    over: { nonce?: bigint; deadline?: bigint; maxFee?: bigint; signer?: Hex; recipient?: Address } = {},
+  ) {
     const recipient = over.recipient ?? (privateKeyToAccount(generatePrivateKey()).address.toLowerCase() as Address);
     const authorization = {
       poolId: chain.poolId,
@@ -56,14 +69,29 @@ describe("paid claims", () => {
       nonce: over.nonce ?? 0n,
       deadline: over.deadline ?? (await chainTime()) + 3_600n,
     };
-    return { recipient, body: signedClaimAuthorizationToJson(signClaimAuthorization(authorization, chain.domain, over.signer ?? chain.relays[relay]!.key)) };
+    return {
+      recipient,
+      body: signedClaimAuthorizationToJson(
+        signClaimAuthorization(authorization, chain.domain, over.signer ?? chain.relays[relay]!.key),
+      ),
+    };
   }
   const post = async (body: unknown) => {
-    const res = await fetch(`${verifier.url}/v1/claims`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify(body) });
+    const res = await fetch(`${verifier.url}/v1/claims`, {
+      method: "POST",
+      headers: { "content-type": "application/json" },
+      body: JSON.stringify(body),
+    });
     return { status: res.status, json: await res.json() };
   };
   const get = async (id: string) => (await fetch(`${verifier.url}/v1/claims/${id}`)).json();
-  const balanceOf = (a: Address) => chain.publicClient.readContract({ address: chain.token.address, abi: testTokenAbi, functionName: "balanceOf", args: [a] });
+  const balanceOf = (a: Address) =>
+    chain.publicClient.readContract({
+      address: chain.token.address,
+      abi: testTokenAbi,
+      functionName: "balanceOf",
+      args: [a],
+    });
 
   it("pays a queued claim: the recipient gets the amount due minus a fee within maxFee that covers the gas", async () => {
     const { recipient, body } = await authorize(r0);
@@ -87,8 +115,16 @@ describe("paid claims", () => {
     const spent = (receipt.gasUsed * receipt.effectiveGasPrice * TOKEN_PER_ETH) / 10n ** 18n;
     assert.ok(fee > 0n && fee <= 2_000_000n);
     assert.ok(fee >= spent, `fee ${fee} covers the gas spent (${spent})`);
-    assert.ok(fee <= (spent * 13n) / 10n + 1n, `fee ${fee} is not more than the gas (${spent}) plus the estimate's margin`);
-    const [claimed, nonce] = await chain.publicClient.readContract({ address: chain.distributor.address, abi: rewardDistributorAbi, functionName: "claimed", args: [chain.poolId, chain.relays[r0]!.address] });
+    assert.ok(
+      fee <= (spent * 13n) / 10n + 1n,
+      `fee ${fee} is not more than the gas (${spent}) plus the estimate's margin`,
+    );
+    const [claimed, nonce] = await chain.publicClient.readContract({
+      address: chain.distributor.address,
+      abi: rewardDistributorAbi,
+      functionName: "claimed",
+      args: [chain.poolId, chain.relays[r0]!.address],
+    });
     assert.equal(claimed, 3_000_000n);
     assert.equal(nonce, 1n);
   });
@@ -120,11 +156,28 @@ describe("paid claims", () => {
     assert.deepEqual([malformed.status, malformed.json.code], [400, "AUTHORIZATION_INVALID"]);
     assert.equal(malformed.json.details.field, "authorization.nonce");
     const stranger = generatePrivateKey();
-    const noLeaf = await post(signedClaimAuthorizationToJson(signClaimAuthorization(
-      { poolId: chain.poolId, account: privateKeyToAccount(stranger).address, recipient: privateKeyToAccount(stranger).address, maxFee: 10n ** 6n, nonce: 0n, deadline: (await chainTime()) + 3_600n },
-      chain.domain, stranger)));
+    const noLeaf = await post(
+      signedClaimAuthorizationToJson(
+        signClaimAuthorization(
+          {
+            poolId: chain.poolId,
+            account: privateKeyToAccount(stranger).address,
+            recipient: privateKeyToAccount(stranger).address,
+            maxFee: 10n ** 6n,
+            nonce: 0n,
+            deadline: (await chainTime()) + 3_600n,
+          },
+          chain.domain,
+          stranger,
+        ),
+      ),
+    );
     assert.deepEqual([noLeaf.status, noLeaf.json.code], [404, "LEAF_NOT_FOUND"]);
-    const notJson = await fetch(`${verifier.url}/v1/claims`, { method: "POST", headers: { "content-type": "application/json" }, body: "{nope" });
+    const notJson = await fetch(`${verifier.url}/v1/claims`, {
+      method: "POST",
+      headers: { "content-type": "application/json" },
+      body: "{nope",
+    });
     assert.deepEqual([notJson.status, (await notJson.json()).code], [400, "REQUEST_INVALID_JSON"]);
   });
 
@@ -145,7 +198,10 @@ describe("paid claims", () => {
     assert.equal(pb.status, "paid");
     assert.equal(pa.txHash, pb.txHash);
     const tx = await chain.publicClient.getTransaction({ hash: pa.txHash });
-    assert.equal(tx.input.slice(0, 10), toFunctionSelector(getAbiItem({ abi: rewardDistributorAbi, name: "claimWithAuthorizations" })));
+    assert.equal(
+      tx.input.slice(0, 10),
+      toFunctionSelector(getAbiItem({ abi: rewardDistributorAbi, name: "claimWithAuthorizations" })),
+    );
     assert.equal(await balanceOf(a.recipient), 2_000_000n - BigInt(pa.fee));
     assert.equal(await balanceOf(b.recipient), 4_000_000n - BigInt(pb.fee));
   });
@@ -153,7 +209,10 @@ describe("paid claims", () => {
   it("survives a restart without double submission: a transaction lost before it was mined is re-sent with the same bytes", async () => {
     // A new epoch gives relay 0 more to claim.
     const v = chain.makeViewer({ fromEpoch: 0n });
-    await driver.post(1n, { tickets: [v.ticket], receipts: v.receipts({ relay: chain.relays[r0]!.address, epoch: 1n, count: 5 }) });
+    await driver.post(1n, {
+      tickets: [v.ticket],
+      receipts: v.receipts({ relay: chain.relays[r0]!.address, epoch: 1n, count: 5 }),
+    });
     await verifier.tick();
     await chain.time.increase(CHAIN_CONFIG.challengeWindow);
     await verifier.tick();
@@ -170,9 +229,19 @@ describe("paid claims", () => {
       // The process dies and the node loses the transaction (as if the broadcast never happened).
       await verifier.close();
       await chain.rpc("hardhat_dropTransaction", [submitted.txHash]);
-      verifier = await startTestVerifier(chain, { claims: { batchWaitMs: 0, minDeadlineSeconds: 30, tokenPerEth: { [chain.token.address]: TOKEN_PER_ETH.toString() } } }, dir);
+      verifier = await startTestVerifier(
+        chain,
+        {
+          claims: {
+            batchWaitMs: 0,
+            minDeadlineSeconds: 30,
+            tokenPerEth: { [chain.token.address]: TOKEN_PER_ETH.toString() },
+          },
+        },
+        dir,
+      );
       await verifier.tick(); // reconciles: rebroadcasts the recorded bytes, sends nothing new
-      const pending = await chain.rpc("eth_getBlockByNumber", ["pending", false]) as { transactions: Hex[] };
+      const pending = (await chain.rpc("eth_getBlockByNumber", ["pending", false])) as { transactions: Hex[] };
       assert.deepEqual(pending.transactions, [submitted.txHash]);
       await chain.mine();
       await verifier.tick();
@@ -180,7 +249,11 @@ describe("paid claims", () => {
       assert.equal(paid.status, "paid");
       assert.equal(paid.txHash, submitted.txHash);
       assert.equal(await balanceOf(recipient), 5_000_000n - BigInt(paid.fee));
-      const txs = verifier.store.sqlite.prepare("SELECT COUNT(*) AS n FROM transactions WHERE kind = 'claims' AND ref IN (SELECT ref FROM transactions WHERE hash = ?)").get(submitted.txHash) as { n: number };
+      const txs = verifier.store.sqlite
+        .prepare(
+          "SELECT COUNT(*) AS n FROM transactions WHERE kind = 'claims' AND ref IN (SELECT ref FROM transactions WHERE hash = ?)",
+        )
+        .get(submitted.txHash) as { n: number };
       assert.equal(txs.n, 1);
     } finally {
       await chain.rpc("evm_setAutomine", [true]);

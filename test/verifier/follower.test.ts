@@ -12,7 +12,10 @@ describe("chain follower", () => {
     const verifier = await startTestVerifier(chain, { confirmations: 3 });
     try {
       const v = chain.makeViewer();
-      await driver.post(0n, { tickets: [v.ticket], receipts: v.receipts({ relay: chain.relays[0]!.address, epoch: 0n, count: 1 }) });
+      await driver.post(0n, {
+        tickets: [v.ticket],
+        receipts: v.receipts({ relay: chain.relays[0]!.address, epoch: 0n, count: 1 }),
+      });
       await verifier.tick();
       assert.equal((await fetch(`${verifier.url}/v1/epochs/0`)).status, 404);
       await chain.mine(3);
@@ -32,13 +35,22 @@ describe("chain follower", () => {
     let verifier = await startTestVerifier(chain, {}, dir);
     try {
       const v = chain.makeViewer();
-      await driver.post(0n, { tickets: [v.ticket], receipts: v.receipts({ relay: chain.relays[0]!.address, epoch: 0n, count: 1 }) });
+      await driver.post(0n, {
+        tickets: [v.ticket],
+        receipts: v.receipts({ relay: chain.relays[0]!.address, epoch: 0n, count: 1 }),
+      });
       await verifier.tick();
       const cursorBefore = verifier.follower.cursor().number;
       await verifier.close();
       // While it is down: two more epochs.
-      await driver.post(1n, { tickets: [v.ticket], receipts: v.receipts({ relay: chain.relays[1]!.address, epoch: 1n, count: 2 }) });
-      await driver.post(2n, { tickets: [v.ticket], receipts: v.receipts({ relay: chain.relays[0]!.address, epoch: 2n, count: 1 }) });
+      await driver.post(1n, {
+        tickets: [v.ticket],
+        receipts: v.receipts({ relay: chain.relays[1]!.address, epoch: 1n, count: 2 }),
+      });
+      await driver.post(2n, {
+        tickets: [v.ticket],
+        receipts: v.receipts({ relay: chain.relays[0]!.address, epoch: 2n, count: 1 }),
+      });
       verifier = await startTestVerifier(chain, {}, dir);
       assert.equal(verifier.follower.cursor().number, cursorBefore, "the cursor was persisted");
       await verifier.tick();
@@ -60,7 +72,10 @@ describe("chain follower", () => {
     try {
       const v = chain.makeViewer();
       const fork = (await chain.rpc("evm_snapshot", [])) as string;
-      const a = await driver.post(0n, { tickets: [v.ticket], receipts: v.receipts({ relay: chain.relays[0]!.address, epoch: 0n, count: 1 }) });
+      const a = await driver.post(0n, {
+        tickets: [v.ticket],
+        receipts: v.receipts({ relay: chain.relays[0]!.address, epoch: 0n, count: 1 }),
+      });
       await verifier.tick();
       const before = await (await fetch(`${verifier.url}/v1/epochs/0`)).json();
       assert.equal(before.post.root, a.bundle.root);
@@ -68,14 +83,20 @@ describe("chain follower", () => {
       assert.equal(await chain.rpc("evm_revert", [fork]), true);
       driver.rejectFrom(0n);
       await chain.mine(2);
-      const b = await driver.post(0n, { tickets: [v.ticket], receipts: v.receipts({ relay: chain.relays[1]!.address, epoch: 0n, count: 2 }) });
+      const b = await driver.post(0n, {
+        tickets: [v.ticket],
+        receipts: v.receipts({ relay: chain.relays[1]!.address, epoch: 0n, count: 2 }),
+      });
       assert.notEqual(a.bundle.root, b.bundle.root);
       await verifier.tick();
       const after = await (await fetch(`${verifier.url}/v1/epochs/0`)).json();
       assert.equal(after.post.root, b.bundle.root);
       assert.equal(after.audit.status, "ok");
       const posts = verifier.store.sqlite.prepare("SELECT root FROM posts").all() as { root: string }[];
-      assert.deepEqual(posts.map((p) => p.root), [b.bundle.root]);
+      assert.deepEqual(
+        posts.map((p) => p.root),
+        [b.bundle.root],
+      );
       const metrics = await (await fetch(`${verifier.url}/metrics`)).text();
       assert.match(metrics, /meshpay_verifier_reorgs_total 1/);
     } finally {

@@ -16,7 +16,12 @@ describe("an honest history", () => {
     const driver = await createEpochDriver(chain);
     const verifier = await startTestVerifier(chain);
     const read = <T>(functionName: string, args: unknown[] = []) =>
-      chain.publicClient.readContract({ address: chain.distributor.address, abi: distributorAbi, functionName, args } as never) as Promise<T>;
+      chain.publicClient.readContract({
+        address: chain.distributor.address,
+        abi: distributorAbi,
+        functionName,
+        args,
+      } as never) as Promise<T>;
     try {
       const [r0, r1, r2] = chain.relays.map((r) => r.address);
       const small = await chain.addPool({ price: 1_000_000n, funds: 2_500n }); // earns 4,000 in epoch 0: scaled to 2,500
@@ -32,15 +37,29 @@ describe("an honest history", () => {
       // Epoch 0: both pools; the small one cannot cover its relays and is scaled.
       const e0 = await driver.post(0n, {
         tickets: [a.ticket, b.ticket],
-        receipts: [...a.receipts({ relay: r0!, epoch: 0n, count: 3 }), ...b.receipts({ relay: r1!, epoch: 0n, count: 3 }), ...b.receipts({ relay: r2!, epoch: 0n, count: 1 })],
+        receipts: [
+          ...a.receipts({ relay: r0!, epoch: 0n, count: 3 }),
+          ...b.receipts({ relay: r1!, epoch: 0n, count: 3 }),
+          ...b.receipts({ relay: r2!, epoch: 0n, count: 1 }),
+        ],
       });
-      assert.ok(e0.bundle.pools.find((p) => p.poolId === small)!.rawTotal > e0.bundle.pools.find((p) => p.poolId === small)!.total, "the small pool is scaled");
+      assert.ok(
+        e0.bundle.pools.find((p) => p.poolId === small)!.rawTotal >
+          e0.bundle.pools.find((p) => p.poolId === small)!.total,
+        "the small pool is scaled",
+      );
       await audited(0);
 
       // During epoch 1 the pool's ticket signer is rotated and its price changed (from epoch 2).
       const newSignerKey = generatePrivateKey();
-      await chain.write(chain.wallets.broadcaster, chain.distributor.address, distributorAbi, "rotateTicketSigner", [chain.poolId, privateKeyToAccount(newSignerKey).address]);
-      await chain.write(chain.wallets.broadcaster, chain.distributor.address, distributorAbi, "setPrice", [chain.poolId, 3_000_000n]);
+      await chain.write(chain.wallets.broadcaster, chain.distributor.address, distributorAbi, "rotateTicketSigner", [
+        chain.poolId,
+        privateKeyToAccount(newSignerKey).address,
+      ]);
+      await chain.write(chain.wallets.broadcaster, chain.distributor.address, distributorAbi, "setPrice", [
+        chain.poolId,
+        3_000_000n,
+      ]);
       const rotatedAt = (await chain.time.latest()) * 1000n;
       const c = chain.makeViewer({ signerKey: newSignerKey, fromEpoch: 1n });
       // Viewer a's old ticket still counts for what was delivered before the rotation, up to its maxBytes (5 MB).
@@ -52,7 +71,10 @@ describe("an honest history", () => {
       await audited(1);
 
       // Epoch 2: the new price; the small pool's relays earn nothing and keep their leaves.
-      const e2 = await driver.post(2n, { tickets: [c.ticket], receipts: c.receipts({ relay: r2!, epoch: 2n, count: 1, offsetMs: 5_000n }) });
+      const e2 = await driver.post(2n, {
+        tickets: [c.ticket],
+        receipts: c.receipts({ relay: r2!, epoch: 2n, count: 1, offsetMs: 5_000n }),
+      });
       assert.equal(e2.bundle.pools.length, 1);
       assert.equal(e2.bundle.pools[0]!.pricePerGB, 3_000_000n);
       await audited(2);

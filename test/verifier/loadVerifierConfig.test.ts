@@ -13,8 +13,23 @@ describe("loadVerifierConfig", () => {
   it("reads the file, applies the environment on top and fills the defaults", () => {
     const dir = makeDataDir();
     const file = join(dir, "v.json");
-    writeFileSync(file, JSON.stringify({ rpcUrl: "http://127.0.0.1:8545", distributor: DIST, dataDir: "./d", claims: { tokenPerEth: { [`0x${"EF".repeat(20)}`]: "3000000000" } } }));
-    const c = loadVerifierConfig({ file, env: { MESHPAY_VERIFIER_PRIVATE_KEY: KEY, MESHPAY_VERIFIER_PORT: "9100", MESHPAY_RPC_URL: "http://10.0.0.1:8545" } });
+    writeFileSync(
+      file,
+      JSON.stringify({
+        rpcUrl: "http://127.0.0.1:8545",
+        distributor: DIST,
+        dataDir: "./d",
+        claims: { tokenPerEth: { [`0x${"EF".repeat(20)}`]: "3000000000" } },
+      }),
+    );
+    const c = loadVerifierConfig({
+      file,
+      env: {
+        MESHPAY_VERIFIER_PRIVATE_KEY: KEY,
+        MESHPAY_VERIFIER_PORT: "9100",
+        MESHPAY_RPC_URL: "http://10.0.0.1:8545",
+      },
+    });
     assert.equal(c.rpcUrl, "http://10.0.0.1:8545");
     assert.equal(c.http.port, 9100);
     assert.equal(c.http.publicUrl, "http://127.0.0.1:9100");

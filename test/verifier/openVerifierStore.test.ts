@@ -15,8 +15,12 @@ describe("openVerifierStore", () => {
     assert.equal(store.sqlite.pragma("user_version", { simple: true }), migrations.length);
     for (const table of Object.values(schema)) {
       const name = getTableName(table);
-      const actual = (store.sqlite.prepare(`PRAGMA table_info(${name})`).all() as { name: string }[]).map((c) => c.name).sort();
-      const declared = Object.values(getTableColumns(table)).map((c) => c.name).sort();
+      const actual = (store.sqlite.prepare(`PRAGMA table_info(${name})`).all() as { name: string }[])
+        .map((c) => c.name)
+        .sort();
+      const declared = Object.values(getTableColumns(table))
+        .map((c) => c.name)
+        .sort();
       assert.deepEqual(actual, declared, `table ${name}`);
       assert.deepEqual(store.db.select().from(table).all(), []);
     }
@@ -30,7 +34,9 @@ describe("openVerifierStore", () => {
     const store = openVerifierStore(join(makeDataDir(), "verifier.db"));
     const insert = (id: string, status: string) =>
       store.sqlite
-        .prepare("INSERT INTO claims (id, status, pool_id, account, recipient, max_fee, nonce, deadline, signature, created_at, updated_at) VALUES (?, ?, 'p', 'a', 'r', '1', '0', 1, 's', 0, 0)")
+        .prepare(
+          "INSERT INTO claims (id, status, pool_id, account, recipient, max_fee, nonce, deadline, signature, created_at, updated_at) VALUES (?, ?, 'p', 'a', 'r', '1', '0', 1, 's', 0, 0)",
+        )
         .run(id, status);
     insert("c1", "failed");
     insert("c2", "queued");

@@ -4,10 +4,41 @@ import { parseBundle } from "../../src/verifier/bundle/parseBundle.ts";
 import { VerifierError } from "../../src/verifier/errors/VerifierError.ts";
 
 const Z = `0x${"00".repeat(32)}`;
-const header = { type: "header", format: "meshpay-bundle", version: 1, chainId: 31337, distributor: `0x${"11".repeat(20)}`, epoch: 4, genesisTime: 1767225600, epochSeconds: 60, graceSeconds: 10, previousBundleHash: Z, snapshotBlock: 99, root: `0x${"22".repeat(32)}`, poolCount: 0, ticketCount: 0, receiptCount: 0, leafCount: 1 };
-const leaf = { type: "leaf", account: `0x${"33".repeat(20)}`, poolId: `0x${"44".repeat(32)}`, cumulativeAmount: "5", epochBytes: "0", epochAmount: "0", receiptsRoot: Z };
+const header = {
+  type: "header",
+  format: "meshpay-bundle",
+  version: 1,
+  chainId: 31337,
+  distributor: `0x${"11".repeat(20)}`,
+  epoch: 4,
+  genesisTime: 1767225600,
+  epochSeconds: 60,
+  graceSeconds: 10,
+  previousBundleHash: Z,
+  snapshotBlock: 99,
+  root: `0x${"22".repeat(32)}`,
+  poolCount: 0,
+  ticketCount: 0,
+  receiptCount: 0,
+  leafCount: 1,
+};
+const leaf = {
+  type: "leaf",
+  account: `0x${"33".repeat(20)}`,
+  poolId: `0x${"44".repeat(32)}`,
+  cumulativeAmount: "5",
+  epochBytes: "0",
+  epochAmount: "0",
+  receiptsRoot: Z,
+};
 const end = { type: "end", receiptCount: 0, leafCount: 1 };
-const file = (...lines: unknown[]) => new TextEncoder().encode(lines.map((l) => (typeof l === "string" ? l : JSON.stringify(l))).map((l) => `${l}\n`).join(""));
+const file = (...lines: unknown[]) =>
+  new TextEncoder().encode(
+    lines
+      .map((l) => (typeof l === "string" ? l : JSON.stringify(l)))
+      .map((l) => `${l}\n`)
+      .join(""),
+  );
 
 function malformed(bytes: Uint8Array, line: number, field: string | RegExp) {
   assert.throws(
@@ -29,7 +60,10 @@ describe("parseBundle (epoch bundle format v1)", () => {
     assert.equal(b.header.epoch, 4n);
     assert.equal(b.header.snapshotBlock, 99n);
     assert.equal(b.header.root, header.root);
-    assert.deepEqual(b.leaves.map((l) => [l.cumulativeAmount, l.line]), [[5n, 2]]);
+    assert.deepEqual(
+      b.leaves.map((l) => [l.cumulativeAmount, l.line]),
+      [[5n, 2]],
+    );
   });
 
   it("refuses a truncated download: missing end line, missing final newline, empty file", () => {
@@ -44,7 +78,16 @@ describe("parseBundle (epoch bundle format v1)", () => {
     malformed(file(header, { ...end, leafCount: 0 }, leaf), 3, /nothing may follow/);
     malformed(file(header, { ...leaf, type: "bonus" }, end), 2, "type");
     malformed(file(header, "", leaf, end), 2, /blank/);
-    malformed(file(header, leaf, { type: "pool", poolId: Z, pricePerGB: "1", available: "1", epochBytes: "1", rawTotal: "1", total: "1" }, end), 3, /pool line may not come after a leaf line/);
+    malformed(
+      file(
+        header,
+        leaf,
+        { type: "pool", poolId: Z, pricePerGB: "1", available: "1", epochBytes: "1", rawTotal: "1", total: "1" },
+        end,
+      ),
+      3,
+      /pool line may not come after a leaf line/,
+    );
   });
 
   it("refuses counts that do not match, missing and unknown fields, and values of the wrong type", () => {
@@ -60,7 +103,25 @@ describe("parseBundle (epoch bundle format v1)", () => {
   });
 
   it("refuses a receipt line whose receipt does not decode, naming the field", () => {
-    const receipt = { type: "receipt", receiptId: Z, receipt: { poolId: Z, ticketHash: Z, relay: `0x${"55".repeat(20)}`, segment: "1", chunk: 0, chunkHash: Z, size: -5, deliveredAt: "1" }, signature: `0x${"66".repeat(65)}` };
-    malformed(file({ ...header, receiptCount: 1, leafCount: 0 }, receipt, { ...end, receiptCount: 1, leafCount: 0 }), 2, "receipt.size");
+    const receipt = {
+      type: "receipt",
+      receiptId: Z,
+      receipt: {
+        poolId: Z,
+        ticketHash: Z,
+        relay: `0x${"55".repeat(20)}`,
+        segment: "1",
+        chunk: 0,
+        chunkHash: Z,
+        size: -5,
+        deliveredAt: "1",
+      },
+      signature: `0x${"66".repeat(65)}`,
+    };
+    malformed(
+      file({ ...header, receiptCount: 1, leafCount: 0 }, receipt, { ...end, receiptCount: 1, leafCount: 0 }),
+      2,
+      "receipt.size",
+    );
   });
 });

@@ -13,7 +13,15 @@ import { signedClaimAuthorizationToJson } from "../../src/protocol/wire/signedCl
 import { resolveChallenge } from "../../src/verifier/arbiter/resolveChallenge.ts";
 import { reviewChallenge } from "../../src/verifier/arbiter/reviewChallenge.ts";
 import { createEpochDriver } from "./helpers/epochDriver.ts";
-import { freePort, NODE, ROOT, startHardhatNode, startVerifierProcess, waitFor, type Proc } from "./helpers/processes.ts";
+import {
+  freePort,
+  NODE,
+  type Proc,
+  ROOT,
+  startHardhatNode,
+  startVerifierProcess,
+  waitFor,
+} from "./helpers/processes.ts";
 import { makeDataDir, writeVerifierConfig } from "./helpers/startTestVerifier.ts";
 import { CHAIN_CONFIG, setupVerifierChain, type VerifierChain } from "./helpers/verifierChain.ts";
 
@@ -54,9 +62,19 @@ describe("verifier process", () => {
   it("refuses to start with an invalid configuration (exit code 2, every problem named)", () => {
     const bad = join(makeDataDir(), "bad.json");
     writeFileSync(bad, JSON.stringify({ rpcUrl: "nope", distributor: "0x12", confirmations: -1, unknownSetting: 1 }));
-    const r = spawnSync(NODE, [resolve(ROOT, "src/verifier/main.ts"), "--config", bad], { cwd: ROOT, env: { ...process.env, MESHPAY_VERIFIER_PRIVATE_KEY: "" }, encoding: "utf8" });
+    const r = spawnSync(NODE, [resolve(ROOT, "src/verifier/main.ts"), "--config", bad], {
+      cwd: ROOT,
+      env: { ...process.env, MESHPAY_VERIFIER_PRIVATE_KEY: "" },
+      encoding: "utf8",
+    });
     assert.equal(r.status, 2);
-    for (const text of ["rpcUrl must be", "distributor must be", "confirmations must be", "unknownSetting is not a known setting"]) assert.match(r.stderr, new RegExp(text));
+    for (const text of [
+      "rpcUrl must be",
+      "distributor must be",
+      "confirmations must be",
+      "unknownSetting is not a known setting",
+    ])
+      assert.match(r.stderr, new RegExp(text));
   });
 
   it("audits, survives SIGKILL, catches up, challenges a forged epoch; the arbiter upholds; the honest re-post is claimable and a paid claim goes through", async () => {
@@ -64,7 +82,9 @@ describe("verifier process", () => {
     const v = chain.makeViewer();
     const relay = chain.relays[0]!;
     await driver.post(0n, { tickets: [v.ticket], receipts: v.receipts({ relay: relay.address, epoch: 0n, count: 3 }) });
-    const e0 = await waitFor("epoch 0 audited", async () => ((await epochView(0)).audit?.status === "ok" ? epochView(0) : undefined)).catch((err) => {
+    const e0 = await waitFor("epoch 0 audited", async () =>
+      (await epochView(0)).audit?.status === "ok" ? epochView(0) : undefined,
+    ).catch((err) => {
       console.error(verifier!.output().slice(-5000));
       throw err;
     });
@@ -82,32 +102,78 @@ describe("verifier process", () => {
     });
     assert.equal(e1.audit.fault, "RECEIPT_INVALID");
     const evidence = new Uint8Array(await (await fetch(e1.audit.evidenceURI)).arrayBuffer());
-    const info = await chain.publicClient.readContract({ address: chain.distributor.address, abi: distributorAbi, functionName: "epochInfo", args: [1n] });
-    const challenge = await chain.publicClient.readContract({ address: chain.distributor.address, abi: distributorAbi, functionName: "challengeInfo", args: [info.openChallengeId] });
+    const info = await chain.publicClient.readContract({
+      address: chain.distributor.address,
+      abi: distributorAbi,
+      functionName: "epochInfo",
+      args: [1n],
+    });
+    const challenge = await chain.publicClient.readContract({
+      address: chain.distributor.address,
+      abi: distributorAbi,
+      functionName: "challengeInfo",
+      args: [info.openChallengeId],
+    });
     assert.equal(`0x${Buffer.from(keccak256(evidence)).toString("hex")}`, challenge.evidenceHash);
 
-    const review = await reviewChallenge({ client: chain.publicClient as never, distributor: chain.distributor.address, challengeId: info.openChallengeId, fromBlock: chain.deployBlock });
+    const review = await reviewChallenge({
+      client: chain.publicClient as never,
+      distributor: chain.distributor.address,
+      challengeId: info.openChallengeId,
+      fromBlock: chain.deployBlock,
+    });
     assert.equal(review.verdict, "uphold");
-    await resolveChallenge({ publicClient: chain.publicClient as never, walletClient: chain.wallets.arbiter as never, distributor: chain.distributor.address, challengeId: info.openChallengeId, decision: "uphold", fromBlock: chain.deployBlock });
+    await resolveChallenge({
+      publicClient: chain.publicClient as never,
+      walletClient: chain.wallets.arbiter as never,
+      distributor: chain.distributor.address,
+      challengeId: info.openChallengeId,
+      decision: "uphold",
+      fromBlock: chain.deployBlock,
+    });
     await waitFor("the rejection seen", async () => (await epochView(1)).post.rejectedByChallenge !== null);
 
     // Honest re-post of epoch 1, audited clean, then claimable; a paid claim through the process.
     driver.rejectFrom(1n);
-    await chain.write(chain.wallets.aggregator, chain.distributor.address, distributorAbi, "registerAggregator", [], CHAIN_CONFIG.aggregatorBond);
+    await chain.write(
+      chain.wallets.aggregator,
+      chain.distributor.address,
+      distributorAbi,
+      "registerAggregator",
+      [],
+      CHAIN_CONFIG.aggregatorBond,
+    );
     await driver.post(1n, { tickets: [v.ticket], receipts: good });
     await waitFor("the re-post audited", async () => (await epochView(1)).audit?.status === "ok");
     await chain.time.increase(CHAIN_CONFIG.challengeWindow);
     const recipient = privateKeyToAccount(generatePrivateKey()).address.toLowerCase() as Address;
     const deadline = (await chain.time.latest()) + 3_600n;
-    const body = signedClaimAuthorizationToJson(signClaimAuthorization({ poolId: chain.poolId, account: relay.address, recipient, maxFee: 1_000_000n, nonce: 0n, deadline }, chain.domain, relay.key));
-    const queued = await (await fetch(`${url}/v1/claims`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify(body) })).json();
+    const body = signedClaimAuthorizationToJson(
+      signClaimAuthorization(
+        { poolId: chain.poolId, account: relay.address, recipient, maxFee: 1_000_000n, nonce: 0n, deadline },
+        chain.domain,
+        relay.key,
+      ),
+    );
+    const queued = await (
+      await fetch(`${url}/v1/claims`, {
+        method: "POST",
+        headers: { "content-type": "application/json" },
+        body: JSON.stringify(body),
+      })
+    ).json();
     assert.equal(queued.status, "queued", JSON.stringify(queued));
     assert.equal(queued.amount, "5000000");
     const paid = await waitFor("the claim paid", async () => {
       const c = await (await fetch(`${url}/v1/claims/${queued.id}`)).json();
       return c.status === "paid" ? c : undefined;
     });
-    const balance = await chain.publicClient.readContract({ address: chain.token.address, abi: testTokenAbi, functionName: "balanceOf", args: [recipient] });
+    const balance = await chain.publicClient.readContract({
+      address: chain.token.address,
+      abi: testTokenAbi,
+      functionName: "balanceOf",
+      args: [recipient],
+    });
     assert.equal(balance, 5_000_000n - BigInt(paid.fee));
     const health = await (await fetch(`${url}/healthz`)).json();
     assert.equal(health.ok, true);

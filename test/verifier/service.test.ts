@@ -1,6 +1,7 @@
 import assert from "node:assert/strict";
 import { after, describe, it } from "node:test";
 import { generatePrivateKey } from "viem/accounts";
+import { rewardDistributorAbi as distributorAbi } from "../../src/contracts/abis.ts";
 import { keccak256 } from "../../src/protocol/hash/keccak256.ts";
 import { signChunkReceipt } from "../../src/protocol/messages/signChunkReceipt.ts";
 import type { Hex } from "../../src/protocol/types.ts";
@@ -8,7 +9,6 @@ import { signedChunkReceiptToJson } from "../../src/protocol/wire/signedChunkRec
 import { signedViewerTicketToJson } from "../../src/protocol/wire/signedViewerTicketToJson.ts";
 import { resolveChallenge } from "../../src/verifier/arbiter/resolveChallenge.ts";
 import { reviewChallenge } from "../../src/verifier/arbiter/reviewChallenge.ts";
-import { rewardDistributorAbi as distributorAbi } from "../../src/contracts/abis.ts";
 import type { FaultCode } from "../../src/verifier/errors/codes.ts";
 import { createEpochDriver, type PostOptions } from "./helpers/epochDriver.ts";
 import { startTestVerifier } from "./helpers/startTestVerifier.ts";
@@ -22,7 +22,12 @@ type Ctx = {
 };
 
 /** One cheating aggregator per case: what epoch 1's post looks like, and the fault the verifier must prove. */
-const cases: { name: string; code: FaultCode; funds?: bigint; epoch1: (ctx: Ctx) => PostOptions & { dispute?: boolean } }[] = [
+const cases: {
+  name: string;
+  code: FaultCode;
+  funds?: bigint;
+  epoch1: (ctx: Ctx) => PostOptions & { dispute?: boolean };
+}[] = [
   {
     name: "inflated relay bytes",
     code: "RELAY_TOTAL_MISMATCH",
@@ -30,8 +35,19 @@ const cases: { name: string; code: FaultCode; funds?: bigint; epoch1: (ctx: Ctx)
       tickets: [viewerA.ticket],
       receipts: viewerA.receipts({ relay: relays[0]!.address, epoch: 1n, count: 2 }),
       cheat: {
-        leaves: (ls) => ls.map((l) => (l.account === relays[0]!.address ? { ...l, epochBytes: l.epochBytes * 10n, epochAmount: l.epochAmount * 10n, cumulativeAmount: l.cumulativeAmount + l.epochAmount * 9n } : l)),
-        pools: (ps) => ps.map((p) => ({ ...p, epochBytes: p.epochBytes * 10n, rawTotal: p.rawTotal * 10n, total: p.total * 10n })),
+        leaves: (ls) =>
+          ls.map((l) =>
+            l.account === relays[0]!.address
+              ? {
+                  ...l,
+                  epochBytes: l.epochBytes * 10n,
+                  epochAmount: l.epochAmount * 10n,
+                  cumulativeAmount: l.cumulativeAmount + l.epochAmount * 9n,
+                }
+              : l,
+          ),
+        pools: (ps) =>
+          ps.map((p) => ({ ...p, epochBytes: p.epochBytes * 10n, rawTotal: p.rawTotal * 10n, total: p.total * 10n })),
       },
     }),
   },
@@ -41,7 +57,12 @@ const cases: { name: string; code: FaultCode; funds?: bigint; epoch1: (ctx: Ctx)
     epoch1: ({ viewerA, viewerB, relays }) => {
       const kept = viewerA.receipts({ relay: relays[0]!.address, epoch: 1n, count: 2 });
       const dropped = viewerB.receipts({ relay: relays[1]!.address, epoch: 1n, count: 3 });
-      return { tickets: [viewerA.ticket, viewerB.ticket], receipts: kept, dispute: true, _dropped: dropped } as PostOptions & { dispute: boolean };
+      return {
+        tickets: [viewerA.ticket, viewerB.ticket],
+        receipts: kept,
+        dispute: true,
+        _dropped: dropped,
+      } as PostOptions & { dispute: boolean };
     },
   },
   {
@@ -68,7 +89,10 @@ const cases: { name: string; code: FaultCode; funds?: bigint; epoch1: (ctx: Ctx)
     epoch1: ({ viewerA, relays }) => ({
       tickets: [viewerA.ticket],
       receipts: viewerA.receipts({ relay: relays[0]!.address, epoch: 1n, count: 2 }),
-      cheat: { leaves: (ls) => ls.map((l) => (l.account === relays[1]!.address ? { ...l, cumulativeAmount: l.cumulativeAmount + 777n } : l)) },
+      cheat: {
+        leaves: (ls) =>
+          ls.map((l) => (l.account === relays[1]!.address ? { ...l, cumulativeAmount: l.cumulativeAmount + 777n } : l)),
+      },
     }),
   },
   {
@@ -80,13 +104,24 @@ const cases: { name: string; code: FaultCode; funds?: bigint; epoch1: (ctx: Ctx)
       receipts: viewerA.receipts({ relay: relays[0]!.address, epoch: 1n, count: 5 }),
       // After the snapshot the pool is topped up, and the cheater pays out of that as if it had been there.
       beforePost: async () => {
-        await chain.write(chain.wallets.broadcaster, chain.distributor.address, distributorAbi, "fund", [chain.poolId, 100_000n]);
+        await chain.write(chain.wallets.broadcaster, chain.distributor.address, distributorAbi, "fund", [
+          chain.poolId,
+          100_000n,
+        ]);
       },
       pools: (facts) => facts.map((p) => ({ ...p, available: p.available + 100_000n })),
     }),
   },
-  { name: "a bundle that does not match its hash", code: "BUNDLE_HASH_MISMATCH", epoch1: (c) => ({ ...honest1(c), bundleHash: `0x${"66".repeat(32)}` }) },
-  { name: "a bundle that cannot be fetched", code: "BUNDLE_UNAVAILABLE", epoch1: (c) => ({ ...honest1(c), unavailable: true }) },
+  {
+    name: "a bundle that does not match its hash",
+    code: "BUNDLE_HASH_MISMATCH",
+    epoch1: (c) => ({ ...honest1(c), bundleHash: `0x${"66".repeat(32)}` }),
+  },
+  {
+    name: "a bundle that cannot be fetched",
+    code: "BUNDLE_UNAVAILABLE",
+    epoch1: (c) => ({ ...honest1(c), unavailable: true }),
+  },
 ];
 
 function honest1({ viewerA, relays }: Ctx): PostOptions {
@@ -102,12 +137,20 @@ describe("verifier service against a cheating aggregator", () => {
       try {
         const ctx: Ctx = { chain, viewerA: chain.makeViewer(), viewerB: chain.makeViewer(), relays: chain.relays };
         const read = <T>(functionName: string, args: unknown[] = []) =>
-          chain.publicClient.readContract({ address: chain.distributor.address, abi: distributorAbi, functionName, args } as never) as Promise<T>;
+          chain.publicClient.readContract({
+            address: chain.distributor.address,
+            abi: distributorAbi,
+            functionName,
+            args,
+          } as never) as Promise<T>;
 
         // Epoch 0: honest. Audited, not challenged.
         await driver.post(0n, {
           tickets: [ctx.viewerA.ticket, ctx.viewerB.ticket],
-          receipts: [...ctx.viewerA.receipts({ relay: ctx.relays[0]!.address, epoch: 0n, count: 1 }), ...ctx.viewerB.receipts({ relay: ctx.relays[1]!.address, epoch: 0n, count: 2 })],
+          receipts: [
+            ...ctx.viewerA.receipts({ relay: ctx.relays[0]!.address, epoch: 0n, count: 1 }),
+            ...ctx.viewerB.receipts({ relay: ctx.relays[1]!.address, epoch: 0n, count: 2 }),
+          ],
         });
         await verifier.tick();
         const e0 = await (await fetch(`${verifier.url}/v1/epochs/0`)).json();
@@ -115,7 +158,10 @@ describe("verifier service against a cheating aggregator", () => {
         assert.equal(e0.audit.challenge.status, "not_needed");
 
         // Epoch 1: the cheat.
-        const spec = c.epoch1(ctx) as PostOptions & { dispute?: boolean; _dropped?: ReturnType<Ctx["viewerB"]["receipts"]> };
+        const spec = c.epoch1(ctx) as PostOptions & {
+          dispute?: boolean;
+          _dropped?: ReturnType<Ctx["viewerB"]["receipts"]>;
+        };
         const posted = await driver.post(1n, spec);
         await verifier.tick();
         if (c.code === "BUNDLE_UNAVAILABLE" || c.code === "BUNDLE_HASH_MISMATCH") {
@@ -130,7 +176,11 @@ describe("verifier service against a cheating aggregator", () => {
           const res = await fetch(`${verifier.url}/v1/disputes`, {
             method: "POST",
             headers: { "content-type": "application/json" },
-            body: JSON.stringify({ relay: ctx.relays[1]!.address, tickets: [signedViewerTicketToJson(ctx.viewerB.ticket)], receipts: spec._dropped!.map(signedChunkReceiptToJson) }),
+            body: JSON.stringify({
+              relay: ctx.relays[1]!.address,
+              tickets: [signedViewerTicketToJson(ctx.viewerB.ticket)],
+              receipts: spec._dropped!.map(signedChunkReceiptToJson),
+            }),
           });
           assert.equal(res.status, 201);
           const dispute = await res.json();
@@ -149,7 +199,9 @@ describe("verifier service against a cheating aggregator", () => {
         // On chain: the verifier's challenge, committing to the evidence it serves.
         const info = await read<{ openChallengeId: bigint }>("epochInfo", [1n]);
         assert.notEqual(info.openChallengeId, 0n);
-        const challenge = await read<{ challenger: string; evidenceHash: Hex; epoch: number }>("challengeInfo", [info.openChallengeId]);
+        const challenge = await read<{ challenger: string; evidenceHash: Hex; epoch: number }>("challengeInfo", [
+          info.openChallengeId,
+        ]);
         assert.equal(challenge.challenger.toLowerCase(), verifier.account);
         const evidenceRes = await fetch(e1.audit.evidenceURI);
         const evidenceBytes = new Uint8Array(await evidenceRes.arrayBuffer());
@@ -159,25 +211,51 @@ describe("verifier service against a cheating aggregator", () => {
         assert.equal(evidence.posted.root, posted.bundle.root);
 
         // The arbiter reviews independently and upholds; the epoch is rejected and the aggregator slashed.
-        const review = await reviewChallenge({ client: chain.publicClient, distributor: chain.distributor.address, challengeId: info.openChallengeId, fromBlock: chain.deployBlock });
+        const review = await reviewChallenge({
+          client: chain.publicClient,
+          distributor: chain.distributor.address,
+          challengeId: info.openChallengeId,
+          fromBlock: chain.deployBlock,
+        });
         assert.equal(review.verdict, "uphold");
-        assert.ok(review.confirmed.includes(c.code), `the review confirms ${c.code} (found: ${review.findings.map((f) => f.code)})`);
+        assert.ok(
+          review.confirmed.includes(c.code),
+          `the review confirms ${c.code} (found: ${review.findings.map((f) => f.code)})`,
+        );
         const arbiterWallet = chain.wallets.arbiter;
         const { rejectedEpochs } = await resolveChallenge({
-          publicClient: chain.publicClient, walletClient: arbiterWallet as never, distributor: chain.distributor.address, challengeId: info.openChallengeId, decision: "uphold", fromBlock: chain.deployBlock,
+          publicClient: chain.publicClient,
+          walletClient: arbiterWallet as never,
+          distributor: chain.distributor.address,
+          challengeId: info.openChallengeId,
+          decision: "uphold",
+          fromBlock: chain.deployBlock,
         });
         assert.deepEqual(rejectedEpochs, [1n]);
         const state = await read<{ nextEpoch: bigint }>("systemState");
         assert.equal(state.nextEpoch, 1n);
-        assert.ok((await read<bigint>("creditOf", [verifier.account])) > CHAIN_CONFIG.challengerBond, "bond back plus a share of the slashed bond");
-        assert.equal((await read<{ active: boolean }>("aggregatorInfo", [chain.wallets.aggregator.account.address])).active, false);
+        assert.ok(
+          (await read<bigint>("creditOf", [verifier.account])) > CHAIN_CONFIG.challengerBond,
+          "bond back plus a share of the slashed bond",
+        );
+        assert.equal(
+          (await read<{ active: boolean }>("aggregatorInfo", [chain.wallets.aggregator.account.address])).active,
+          false,
+        );
         await verifier.tick();
         const rejected = await (await fetch(`${verifier.url}/v1/epochs/1`)).json();
         assert.equal(rejected.post.rejectedByChallenge, String(info.openChallengeId));
 
         // The aggregator bonds again and posts epoch 1 honestly: audited clean, claimable after the window.
         driver.rejectFrom(1n);
-        await chain.write(chain.wallets.aggregator, chain.distributor.address, distributorAbi, "registerAggregator", [], CHAIN_CONFIG.aggregatorBond);
+        await chain.write(
+          chain.wallets.aggregator,
+          chain.distributor.address,
+          distributorAbi,
+          "registerAggregator",
+          [],
+          CHAIN_CONFIG.aggregatorBond,
+        );
         await driver.post(1n, honest1(ctx));
         await verifier.tick();
         const reposted = await (await fetch(`${verifier.url}/v1/epochs/1`)).json();
@@ -185,7 +263,11 @@ describe("verifier service against a cheating aggregator", () => {
         assert.equal(reposted.audit.challenge.status, "not_needed");
         await chain.time.increase(CHAIN_CONFIG.challengeWindow);
         assert.equal(await read<boolean>("isClaimable", [1n]), true);
-        assert.equal((await read<{ challengeCount: bigint }>("systemState")).challengeCount, 1n, "nothing else was challenged");
+        assert.equal(
+          (await read<{ challengeCount: bigint }>("systemState")).challengeCount,
+          1n,
+          "nothing else was challenged",
+        );
       } finally {
         await verifier.close();
         await driver.close();

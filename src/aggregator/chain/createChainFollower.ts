@@ -1,10 +1,10 @@
-import { parseEventLogs, type PublicClient } from "viem";
 import type { Logger } from "pino";
+import { type PublicClient, parseEventLogs } from "viem";
+import { rewardDistributorAbi } from "../../contracts/abis.ts";
 import type { Address, Hex } from "../../protocol/types.ts";
 import type { AggregatorMetrics } from "../metrics/createMetrics.ts";
 import type { ChainStore } from "../storage/createChainStore.ts";
 import type { PoolRegistry } from "./createPoolRegistry.ts";
-import { rewardDistributorAbi } from "../../contracts/abis.ts";
 
 /** Events the poster cares about, as the follower saw them (in chain order). */
 export type EpochEvent =
@@ -19,7 +19,14 @@ export type ChainFollower = {
   sync(): Promise<{ head: ChainHead; events: EpochEvent[]; caughtUp: boolean }>;
 };
 
-const BALANCE_EVENTS = new Set(["PoolFunded", "PoolWithdrawn", "Claimed", "ClaimedWithAuthorization", "EpochPosted", "EpochRejected"]);
+const BALANCE_EVENTS = new Set([
+  "PoolFunded",
+  "PoolWithdrawn",
+  "Claimed",
+  "ClaimedWithAuthorization",
+  "EpochPosted",
+  "EpochRejected",
+]);
 const MAX_CHUNKS_PER_SYNC = 20;
 
 /**
@@ -67,7 +74,8 @@ export function createChainFollower(options: {
         // Everything that needs the RPC is read before the transaction, which then only writes.
         const times = new Map<bigint, number>();
         for (const log of logs)
-          if (log.eventName === "PoolCreated" || log.eventName === "PoolTicketSignerRotated") times.set(log.blockNumber, await blockTime(log.blockNumber));
+          if (log.eventName === "PoolCreated" || log.eventName === "PoolTicketSignerRotated")
+            times.set(log.blockNumber, await blockTime(log.blockNumber));
         const dirty = new Set<Hex>();
         let allDirty = false;
         let poolsChanged = false;
@@ -80,11 +88,18 @@ export function createChainFollower(options: {
           }
         }
         const known = new Set(pools.all().map((p) => p.poolId));
-        for (const log of logs) if (log.eventName === "PoolCreated") known.add((log.args as { poolId: Hex }).poolId.toLowerCase() as Hex);
+        for (const log of logs)
+          if (log.eventName === "PoolCreated") known.add((log.args as { poolId: Hex }).poolId.toLowerCase() as Hex);
         const refresh = allDirty ? [...known] : [...dirty].filter((p) => known.has(p));
         const balances = new Map<Hex, { unallocated: bigint; owed: bigint }>();
         for (const poolId of refresh) {
-          const info = await client.readContract({ address: distributor, abi: rewardDistributorAbi, functionName: "poolInfo", args: [poolId], blockNumber: to });
+          const info = await client.readContract({
+            address: distributor,
+            abi: rewardDistributorAbi,
+            functionName: "poolInfo",
+            args: [poolId],
+            blockNumber: to,
+          });
           balances.set(poolId, { unallocated: info.unallocated, owed: info.owed });
         }
 
@@ -94,30 +109,69 @@ export function createChainFollower(options: {
             const logIndex = log.logIndex;
             switch (log.eventName) {
               case "PoolCreated": {
-                const a = log.args as { poolId: Hex; owner: Address; token: Address; pricePerGB: bigint; ticketSigner: Address; metadataURI: string };
+                const a = log.args as {
+                  poolId: Hex;
+                  owner: Address;
+                  token: Address;
+                  pricePerGB: bigint;
+                  ticketSigner: Address;
+                  metadataURI: string;
+                };
                 const poolId = a.poolId.toLowerCase() as Hex;
                 const at = times.get(log.blockNumber)!;
-                store.insertPool({ poolId, token: a.token.toLowerCase() as Address, owner: a.owner.toLowerCase() as Address, metadataUri: a.metadataURI, createdBlock: block, createdAt: at });
-                store.insertSigner({ poolId, blockNumber: block, logIndex, since: at, signer: a.ticketSigner.toLowerCase() as Address });
+                store.insertPool({
+                  poolId,
+                  token: a.token.toLowerCase() as Address,
+                  owner: a.owner.toLowerCase() as Address,
+                  metadataUri: a.metadataURI,
+                  createdBlock: block,
+                  createdAt: at,
+                });
+                store.insertSigner({
+                  poolId,
+                  blockNumber: block,
+                  logIndex,
+                  since: at,
+                  signer: a.ticketSigner.toLowerCase() as Address,
+                });
                 store.upsertPrice({ poolId, fromEpoch: 0, pricePerGb: a.pricePerGB.toString(), blockNumber: block });
                 poolsChanged = true;
                 break;
               }
               case "PoolPriceChanged": {
                 const a = log.args as { poolId: Hex; pricePerGB: bigint; fromEpoch: bigint };
-                store.upsertPrice({ poolId: a.poolId.toLowerCase() as Hex, fromEpoch: Number(a.fromEpoch), pricePerGb: a.pricePerGB.toString(), blockNumber: block });
+                store.upsertPrice({
+                  poolId: a.poolId.toLowerCase() as Hex,
+                  fromEpoch: Number(a.fromEpoch),
+                  pricePerGb: a.pricePerGB.toString(),
+                  blockNumber: block,
+                });
                 poolsChanged = true;
                 break;
               }
               case "PoolTicketSignerRotated": {
                 const a = log.args as { poolId: Hex; ticketSigner: Address };
-                store.insertSigner({ poolId: a.poolId.toLowerCase() as Hex, blockNumber: block, logIndex, since: times.get(log.blockNumber)!, signer: a.ticketSigner.toLowerCase() as Address });
+                store.insertSigner({
+                  poolId: a.poolId.toLowerCase() as Hex,
+                  blockNumber: block,
+                  logIndex,
+                  since: times.get(log.blockNumber)!,
+                  signer: a.ticketSigner.toLowerCase() as Address,
+                });
                 poolsChanged = true;
                 break;
               }
               case "EpochPosted": {
                 const a = log.args as { epoch: bigint; aggregator: Address; root: Hex; bundleHash: Hex };
-                events.push({ kind: "posted", epoch: Number(a.epoch), aggregator: a.aggregator.toLowerCase() as Address, root: a.root, bundleHash: a.bundleHash, txHash: log.transactionHash, block });
+                events.push({
+                  kind: "posted",
+                  epoch: Number(a.epoch),
+                  aggregator: a.aggregator.toLowerCase() as Address,
+                  root: a.root,
+                  bundleHash: a.bundleHash,
+                  txHash: log.transactionHash,
+                  block,
+                });
                 break;
               }
               case "EpochRejected": {
@@ -127,7 +181,12 @@ export function createChainFollower(options: {
               }
               case "ChallengeOpened": {
                 const a = log.args as { epoch: bigint; challengeId: bigint };
-                events.push({ kind: "challenged", epoch: Number(a.epoch), challengeId: a.challengeId.toString(), block });
+                events.push({
+                  kind: "challenged",
+                  epoch: Number(a.epoch),
+                  challengeId: a.challengeId.toString(),
+                  block,
+                });
                 break;
               }
             }
@@ -136,7 +195,8 @@ export function createChainFollower(options: {
           store.setCursor(to);
         });
         if (poolsChanged || balances.size > 0) for (const p of store.loadPools()) pools.set(p);
-        if (logs.length > 0) logger.debug({ from: Number(from), to: Number(to), logs: logs.length }, "chain logs processed");
+        if (logs.length > 0)
+          logger.debug({ from: Number(from), to: Number(to), logs: logs.length }, "chain logs processed");
         cursor = to;
         metrics.chainSyncedBlock.set(Number(cursor));
       }

@@ -4,6 +4,7 @@ import { BaseError, ContractFunctionRevertedError } from "viem";
 export function getRevertName(err: unknown): string | undefined {
   if (!(err instanceof BaseError)) return undefined;
   const reverted = err.walk((e) => e instanceof ContractFunctionRevertedError);
-  if (reverted instanceof ContractFunctionRevertedError) return reverted.data?.errorName ?? reverted.reason ?? "reverted";
+  if (reverted instanceof ContractFunctionRevertedError)
+    return reverted.data?.errorName ?? reverted.reason ?? "reverted";
   return undefined;
 }

@@ -1,7 +1,7 @@
 import { readFileSync } from "node:fs";
 import { dirname, resolve } from "node:path";
+import { type FaultConfig, type FaultKind, faultKinds } from "../epoch/faultKinds.ts";
 import { AggregatorError } from "../errors/AggregatorError.ts";
-import { faultKinds, type FaultConfig, type FaultKind } from "../epoch/faultKinds.ts";
 import type { AggregatorConfig } from "./AggregatorConfig.ts";
 
 /** Environment variables and the config field each one sets (they win over the file). */
@@ -64,7 +64,16 @@ export function loadConfig(options: { file?: string; env?: NodeJS.ProcessEnv; cw
   r.checkKnown("ingest", ["maxReceiptsPerBatch", "maxTicketsPerBatch", "maxFutureSkewMs", "idempotencyTtlSeconds"]);
   r.checkKnown("rateLimit", ["requestsPerSecond", "requestBurst", "receiptsPerSecond", "receiptBurst"]);
   r.checkKnown("storage", ["path", "bundleDir", "synchronous"]);
-  r.checkKnown("chain", ["rpcUrl", "distributor", "chainId", "pollIntervalMs", "confirmations", "fromBlock", "logChunkBlocks", "requestTimeoutMs"]);
+  r.checkKnown("chain", [
+    "rpcUrl",
+    "distributor",
+    "chainId",
+    "pollIntervalMs",
+    "confirmations",
+    "fromBlock",
+    "logChunkBlocks",
+    "requestTimeoutMs",
+  ]);
   r.checkKnown("posting", ["enabled", "privateKey", "autoRegister", "resendAfterMs", "closeDelayMs"]);
   r.checkKnown("log", ["level"]);
   r.checkKnown("testing", ["crashAt", "verifierBackend"]);
@@ -128,7 +137,10 @@ export function loadConfig(options: { file?: string; env?: NodeJS.ProcessEnv; cw
 }
 
 function invalid(field: string, message: string): AggregatorError {
-  return new AggregatorError("CONFIG_INVALID", 500, `Invalid configuration: ${field}: ${message}.`, { data: { field } });
+  return new AggregatorError("CONFIG_INVALID", `Invalid configuration: ${field}: ${message}.`, {
+    status: 500,
+    data: { field },
+  });
 }
 
 function isObject(v: unknown): v is Json {
@@ -183,7 +195,8 @@ class Reader {
     if (node === undefined || node === null) return;
     if (!isObject(node)) throw invalid(section, "must be an object");
     for (const key of Object.keys(node))
-      if (!keys.includes(key)) throw invalid(section ? `${section}.${key}` : key, `unknown setting (known: ${keys.join(", ")})`);
+      if (!keys.includes(key))
+        throw invalid(section ? `${section}.${key}` : key, `unknown setting (known: ${keys.join(", ")})`);
   }
 
   string(path: string, fallback: string | undefined): string {
@@ -244,7 +257,8 @@ class Reader {
     } catch {
       throw invalid(path, `must be an http(s) URL (got ${JSON.stringify(v)})`);
     }
-    if (url.protocol !== "http:" && url.protocol !== "https:") throw invalid(path, `must be an http(s) URL (got ${JSON.stringify(v)})`);
+    if (url.protocol !== "http:" && url.protocol !== "https:")
+      throw invalid(path, `must be an http(s) URL (got ${JSON.stringify(v)})`);
     return v;
   }
 
@@ -254,7 +268,8 @@ class Reader {
 
   address(path: string): `0x${string}` {
     const v = this.string(path, undefined);
-    if (!/^0x[0-9a-fA-F]{40}$/.test(v)) throw invalid(path, `must be a 0x-prefixed 20-byte hex address (got ${JSON.stringify(v)})`);
+    if (!/^0x[0-9a-fA-F]{40}$/.test(v))
+      throw invalid(path, `must be a 0x-prefixed 20-byte hex address (got ${JSON.stringify(v)})`);
     return v.toLowerCase() as `0x${string}`;
   }
 
@@ -262,15 +277,19 @@ class Reader {
     const v = this.get(path);
     if (v === undefined || v === null) return undefined;
     // Never echo a key back, even a wrong one.
-    if (typeof v !== "string" || !/^0x[0-9a-fA-F]{64}$/.test(v)) throw invalid(path, "must be a 0x-prefixed 32-byte hex private key");
+    if (typeof v !== "string" || !/^0x[0-9a-fA-F]{64}$/.test(v))
+      throw invalid(path, "must be a 0x-prefixed 32-byte hex private key");
     return v.toLowerCase() as `0x${string}`;
   }
 
   fault(path: string): FaultConfig | null {
     const v = this.get(path);
     if (v === undefined || v === null) return null;
-    if (!isObject(v)) throw invalid(path, `must be an object { kind, epoch, relay? } or null (got ${JSON.stringify(v)})`);
-    for (const key of Object.keys(v)) if (!["kind", "epoch", "relay"].includes(key)) throw invalid(`${path}.${key}`, "unknown setting (known: kind, epoch, relay)");
+    if (!isObject(v))
+      throw invalid(path, `must be an object { kind, epoch, relay? } or null (got ${JSON.stringify(v)})`);
+    for (const key of Object.keys(v))
+      if (!["kind", "epoch", "relay"].includes(key))
+        throw invalid(`${path}.${key}`, "unknown setting (known: kind, epoch, relay)");
     const kind = this.oneOf(`${path}.kind`, faultKinds, undefined as unknown as FaultKind);
     if (kind === undefined) throw invalid(`${path}.kind`, `is required (one of ${faultKinds.join(", ")})`);
     const epoch = this.int(`${path}.epoch`, -1, 0);

@@ -21,7 +21,14 @@ export type BundleHeader = {
   leafCount: number;
 };
 
-export type BundlePool = { poolId: Hex; pricePerGB: bigint; available: bigint; epochBytes: bigint; rawTotal: bigint; total: bigint };
+export type BundlePool = {
+  poolId: Hex;
+  pricePerGB: bigint;
+  available: bigint;
+  epochBytes: bigint;
+  rawTotal: bigint;
+  total: bigint;
+};
 
 export type BundleTicket = {
   ticketHash: string;

@@ -1,17 +1,17 @@
 import { mkdirSync } from "node:fs";
 import { join } from "node:path";
 import Database from "better-sqlite3";
+import { ZERO_HASH } from "../../protocol/constants.ts";
 import { getReceiptId } from "../../protocol/eip712/getReceiptId.ts";
 import { createFastKeccak256 } from "../../protocol/hash/createFastKeccak256.ts";
-import { signDigest } from "../../protocol/signature/signDigest.ts";
 import { computeEpochRewards, type RewardCredit, type RewardPool } from "../../protocol/rewards/computeEpochRewards.ts";
 import { getRewardAmount } from "../../protocol/rewards/getRewardAmount.ts";
+import { signDigest } from "../../protocol/signature/signDigest.ts";
 import { buildRewardTree } from "../../protocol/tree/buildRewardTree.ts";
-import type { Address, Hex, Keccak256 } from "../../protocol/types.ts";
-import { ZERO_HASH } from "../../protocol/constants.ts";
-import { endLine, headerLine, leafLine, poolLine, receiptLine, ticketLine, type BundleReceipt } from "./bundleLines.ts";
-import { createBundleFile } from "./createBundleFile.ts";
 import { EMPTY_EPOCH_ROOT } from "../../protocol/tree/emptyEpochRoot.ts";
+import type { Address, Hex, Keccak256 } from "../../protocol/types.ts";
+import { type BundleReceipt, endLine, headerLine, leafLine, poolLine, receiptLine, ticketLine } from "./bundleLines.ts";
+import { createBundleFile } from "./createBundleFile.ts";
 import type { FaultConfig } from "./faultKinds.ts";
 import { readBundleLeaves } from "./readBundleLeaves.ts";
 
@@ -89,7 +89,11 @@ export async function prepareEpoch(input: PrepareEpochInput): Promise<PrepareEpo
   }
 }
 
-async function prepareFrom(sqlite: Database.Database, input: PrepareEpochInput, keccak: Keccak256): Promise<Omit<PrepareEpochResult, "seconds">> {
+async function prepareFrom(
+  sqlite: Database.Database,
+  input: PrepareEpochInput,
+  keccak: Keccak256,
+): Promise<Omit<PrepareEpochResult, "seconds">> {
   const { epoch, fault } = input;
   const phases: Record<string, number> = {};
   let mark = performance.now();
@@ -102,7 +106,9 @@ async function prepareFrom(sqlite: Database.Database, input: PrepareEpochInput, 
     mark = t;
     cpuMark = process.cpuUsage();
   };
-  const histories = new Map(input.signerHistories.filter((h) => h.signers.length > 1).map((h) => [h.poolId, h.signers]));
+  const histories = new Map(
+    input.signerHistories.filter((h) => h.signers.length > 1).map((h) => [h.poolId, h.signers]),
+  );
   const ticketSigner = sqlite.prepare<[string], { signer: string }>("SELECT signer FROM tickets WHERE ticket_hash = ?");
   const signerCache = new Map<string, string>();
   const excluded: { receiptId: Hex; reason: string }[] = [];
@@ -131,7 +137,10 @@ async function prepareFrom(sqlite: Database.Database, input: PrepareEpochInput, 
       }
       const inForce = signerAt(signers, Math.floor(deliveredAt / 1000));
       if (signer !== inForce) {
-        excluded.push({ receiptId, reason: `ticket signed by ${signer}, but the pool's ticket signer at delivery was ${inForce}` });
+        excluded.push({
+          receiptId,
+          reason: `ticket signed by ${signer}, but the pool's ticket signer at delivery was ${inForce}`,
+        });
         continue;
       }
     }
@@ -188,7 +197,11 @@ async function prepareFrom(sqlite: Database.Database, input: PrepareEpochInput, 
           size: base.size,
           deliveredAt: BigInt(base.deliveredAt),
         };
-        const receiptId = getReceiptId(forged, { chainId: input.chainId, verifyingContract: input.distributor }, keccak);
+        const receiptId = getReceiptId(
+          forged,
+          { chainId: input.chainId, verifyingContract: input.distributor },
+          keccak,
+        );
         extras.push({
           receiptId,
           poolId: forged.poolId,
@@ -219,9 +232,19 @@ async function prepareFrom(sqlite: Database.Database, input: PrepareEpochInput, 
     rewardPools.push({ poolId, pricePerGB: BigInt(p.pricePerGB), balance: BigInt(p.available) });
   }
   const previousLeaves = input.previous ? await readBundleLeaves(input.previous.path, input.previous.leavesOffset) : [];
-  const rewardCredits: RewardCredit[] = [...credits.values()].map((c) => ({ account: c.account, poolId: c.poolId, bytes: BigInt(c.bytes), receiptIds: c.receiptIds }));
+  const rewardCredits: RewardCredit[] = [...credits.values()].map((c) => ({
+    account: c.account,
+    poolId: c.poolId,
+    bytes: BigInt(c.bytes),
+    receiptIds: c.receiptIds,
+  }));
   credits.clear();
-  const { leaves, poolTotals } = computeEpochRewards({ pools: rewardPools, credits: rewardCredits, previous: previousLeaves, keccak });
+  const { leaves, poolTotals } = computeEpochRewards({
+    pools: rewardPools,
+    credits: rewardCredits,
+    previous: previousLeaves,
+    keccak,
+  });
   rewardCredits.length = 0;
   phase("rewards");
   const postedTotal = new Map(poolTotals.map((t) => [t.poolId, t.amount]));
@@ -244,7 +267,8 @@ async function prepareFrom(sqlite: Database.Database, input: PrepareEpochInput, 
         leaf.epochAmount = amount;
       }
       faultApplied = `overdraw-pool: leaves of pool ${pool.poolId} add up to more than its posted total ${pool.amount}`;
-    } else if (fault.kind === "bad-bundle-hash") faultApplied = "bad-bundle-hash: the posted bundleHash is not the file's";
+    } else if (fault.kind === "bad-bundle-hash")
+      faultApplied = "bad-bundle-hash: the posted bundleHash is not the file's";
     else if (fault.kind === "unfetchable-bundle") faultApplied = "unfetchable-bundle: the bundle is not served";
   }
 
@@ -279,7 +303,14 @@ async function prepareFrom(sqlite: Database.Database, input: PrepareEpochInput, 
     for (const t of poolTotals) {
       const p = poolInput.get(t.poolId)!;
       file.write(
-        poolLine({ poolId: t.poolId, pricePerGB: BigInt(p.pricePerGB), available: BigInt(p.available), epochBytes: t.bytes, rawTotal: t.rawAmount, total: postedTotal.get(t.poolId)! }),
+        poolLine({
+          poolId: t.poolId,
+          pricePerGB: BigInt(p.pricePerGB),
+          available: BigInt(p.available),
+          epochBytes: t.bytes,
+          rawTotal: t.rawAmount,
+          total: postedTotal.get(t.poolId)!,
+        }),
       );
     }
     const getTicket = sqlite.prepare<[string], Record<string, string>>(
@@ -309,19 +340,34 @@ async function prepareFrom(sqlite: Database.Database, input: PrepareEpochInput, 
     let e = 0;
     let written = 0;
     for (let k = 0; k < order.length; k++) {
-      const [receiptId, poolId, ticketHash, relay, segment, chunk, chunkHash, size, deliveredAt, signature] = byRowId.get(rowIds[order[k]!]!)!;
+      const [receiptId, poolId, ticketHash, relay, segment, chunk, chunkHash, size, deliveredAt, signature] =
+        byRowId.get(rowIds[order[k]!]!)!;
       while (e < extras.length && extras[e]!.receiptId <= receiptId) {
         file.write(receiptLine(extras[e++]!));
         written++;
       }
-      file.write(receiptLine({ receiptId, poolId, ticketHash, relay, segment, chunk, chunkHash, size, deliveredAt: String(deliveredAt), signature }));
+      file.write(
+        receiptLine({
+          receiptId,
+          poolId,
+          ticketHash,
+          relay,
+          segment,
+          chunk,
+          chunkHash,
+          size,
+          deliveredAt: String(deliveredAt),
+          signature,
+        }),
+      );
       written++;
     }
     while (e < extras.length) {
       file.write(receiptLine(extras[e++]!));
       written++;
     }
-    if (written !== receiptCount) throw new Error(`Epoch ${epoch}: wrote ${written} receipts, counted ${receiptCount}.`);
+    if (written !== receiptCount)
+      throw new Error(`Epoch ${epoch}: wrote ${written} receipts, counted ${receiptCount}.`);
     leavesOffset = file.offset;
     for (const leaf of leaves) file.write(leafLine(leaf));
     file.write(endLine(receiptCount, leaves.length));
@@ -376,10 +422,15 @@ function flipLastBit(hash: Hex): Hex {
 }
 
 /** The relay a fault targets (configured, else the lowest relay address with receipts) and one of its receipts. */
-function faultTarget(sqlite: Database.Database, epoch: number, fault: FaultConfig): { relay: Hex | undefined; base: BundleReceipt | undefined } {
+function faultTarget(
+  sqlite: Database.Database,
+  epoch: number,
+  fault: FaultConfig,
+): { relay: Hex | undefined; base: BundleReceipt | undefined } {
   const relay =
     (fault.relay?.toLowerCase() as Hex | undefined) ??
-    sqlite.prepare<[number], { relay: Hex }>("SELECT MIN(relay) AS relay FROM receipts WHERE epoch = ?").get(epoch)?.relay ??
+    sqlite.prepare<[number], { relay: Hex }>("SELECT MIN(relay) AS relay FROM receipts WHERE epoch = ?").get(epoch)
+      ?.relay ??
     undefined;
   if (!relay) return { relay: undefined, base: undefined };
   const row = sqlite

@@ -22,7 +22,8 @@ export async function readBundleLeaves(path: string, leavesOffset: number): Prom
         receiptsRoot: item.receiptsRoot as Hex,
       });
     } else if (item.type === "end") {
-      if (item.leafCount !== leaves.length) throw new Error(`Bundle ${path}: end line says ${String(item.leafCount)} leaves, read ${leaves.length}.`);
+      if (item.leafCount !== leaves.length)
+        throw new Error(`Bundle ${path}: end line says ${String(item.leafCount)} leaves, read ${leaves.length}.`);
       ended = true;
       break;
     } else throw new Error(`Bundle ${path}: unexpected "${String(item.type)}" line among the leaves.`);

@@ -6,11 +6,14 @@ export function runPrepareEpochInWorker(input: PrepareEpochInput): Promise<Prepa
   return new Promise((resolve, reject) => {
     const worker = new Worker(new URL("./prepareEpochWorker.ts", import.meta.url), { workerData: input });
     let settled = false;
-    worker.once("message", (m: { ok: true; result: PrepareEpochResult } | { ok: false; message: string; stack?: string }) => {
-      settled = true;
-      if (m.ok) resolve(m.result);
-      else reject(Object.assign(new Error(`Epoch ${input.epoch} close failed: ${m.message}`), { stack: m.stack }));
-    });
+    worker.once(
+      "message",
+      (m: { ok: true; result: PrepareEpochResult } | { ok: false; message: string; stack?: string }) => {
+        settled = true;
+        if (m.ok) resolve(m.result);
+        else reject(Object.assign(new Error(`Epoch ${input.epoch} close failed: ${m.message}`), { stack: m.stack }));
+      },
+    );
     worker.once("error", (err) => {
       if (!settled) reject(err);
       settled = true;

@@ -2,6 +2,8 @@ import { BaseError, type BaseErrorArgs } from "../../protocol/errors/BaseError.t
 import type { AggregatorErrorCode } from "./codes.ts";
 
 export type AggregatorErrorArgs = BaseErrorArgs & {
+  /** HTTP status the API answers this error with (default 400). */
+  status?: number;
   /** Extra JSON-safe facts for the client (`details` in the HTTP error body), e.g. `{ path: "receipts[3]" }`. */
   data?: Record<string, unknown>;
 };
@@ -16,10 +18,10 @@ export class AggregatorError extends BaseError {
   readonly data: Record<string, unknown> | undefined;
   override name = "AggregatorError";
 
-  constructor(code: AggregatorErrorCode, status: number, shortMessage: string, args: AggregatorErrorArgs = {}) {
+  constructor(code: AggregatorErrorCode, shortMessage: string, args: AggregatorErrorArgs = {}) {
     super(shortMessage, { ...args, name: "AggregatorError" });
     this.code = code;
-    this.status = status;
+    this.status = args.status ?? 400;
     this.data = args.data;
   }
 

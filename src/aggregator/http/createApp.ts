@@ -9,7 +9,7 @@ import { AggregatorError } from "../errors/AggregatorError.ts";
 import type { Ingestor } from "../ingest/createIngestor.ts";
 import type { AggregatorMetrics } from "../metrics/createMetrics.ts";
 import type { EpochPost, EpochStore } from "../storage/createEpochStore.ts";
-import { readBody, type BodyTooLargeError } from "./readBody.ts";
+import { type BodyTooLargeError, readBody } from "./readBody.ts";
 
 export type AppOptions = {
   ingestor: Ingestor;
@@ -45,12 +45,16 @@ export function createApp(o: AppOptions): express.Express {
   app.set("query parser", "simple");
 
   // Metrics per route; the route label is the pattern, never the raw path.
-  app.use((req, res, next) => {
+  app.use((_req, res, next) => {
     const started = performance.now();
     res.on("finish", () => {
       const route = (res.locals.route as string | undefined) ?? "unmatched";
       o.metrics.httpDuration.observe({ route }, (performance.now() - started) / 1000);
-      o.metrics.httpResponses.inc({ route, status: String(res.statusCode), code: (res.locals.errorCode as string | undefined) ?? "" });
+      o.metrics.httpResponses.inc({
+        route,
+        status: String(res.statusCode),
+        code: (res.locals.errorCode as string | undefined) ?? "",
+      });
     });
     next();
   });
@@ -62,30 +66,48 @@ export function createApp(o: AppOptions): express.Express {
   app.post("/v1/receipts", route("POST /v1/receipts"), async (req, res) => {
     const type = (req.headers["content-type"] ?? "").split(";")[0]!.trim().toLowerCase();
     if (type !== "application/json")
-      throw new AggregatorError("REQUEST_UNSUPPORTED_MEDIA_TYPE", 415, "Send the batch as Content-Type: application/json.", {
+      throw new AggregatorError("REQUEST_UNSUPPORTED_MEDIA_TYPE", "Send the batch as Content-Type: application/json.", {
+        status: 415,
         data: { contentType: req.headers["content-type"] ?? null },
       });
     const key = req.headers["idempotency-key"];
     if (key === undefined || key === "")
-      throw new AggregatorError("IDEMPOTENCY_KEY_MISSING", 400, "Every batch needs an Idempotency-Key header; reuse it when retrying the batch.");
+      throw new AggregatorError(
+        "IDEMPOTENCY_KEY_MISSING",
+        "Every batch needs an Idempotency-Key header; reuse it when retrying the batch.",
+        { status: 400 },
+      );
     if (typeof key !== "string" || !IDEMPOTENCY_KEY.test(key))
-      throw new AggregatorError("IDEMPOTENCY_KEY_INVALID", 400, "Idempotency-Key must be 1 to 128 characters of A-Z a-z 0-9 _ . : -");
+      throw new AggregatorError(
+        "IDEMPOTENCY_KEY_INVALID",
+        "Idempotency-Key must be 1 to 128 characters of A-Z a-z 0-9 _ . : -",
+        { status: 400 },
+      );
     const raw = await readBody(req, o.maxBodyBytes);
     let body: unknown;
     try {
       body = JSON.parse(raw.toString("utf8"));
     } catch (cause) {
-      throw new AggregatorError("REQUEST_INVALID_JSON", 400, `The body is not valid JSON: ${(cause as Error).message}`);
+      throw new AggregatorError("REQUEST_INVALID_JSON", `The body is not valid JSON: ${(cause as Error).message}`, {
+        status: 400,
+      });
     }
     const ready = o.readiness();
     if (!ready.ready)
-      throw new AggregatorError("SERVICE_UNAVAILABLE", 503, `Not accepting receipts yet: ${ready.reason ?? "starting"}. Retry with backoff.`);
+      throw new AggregatorError(
+        "SERVICE_UNAVAILABLE",
+        `Not accepting receipts yet: ${ready.reason ?? "starting"}. Retry with backoff.`,
+        { status: 503 },
+      );
     const bodyHash = createHash("sha256").update(raw).digest("hex");
     const started = performance.now();
     const { json, replayed } = o.ingestor.ingest({ idempotencyKey: key, bodyHash, body });
     if (replayed) res.setHeader("Idempotent-Replayed", "true");
     if (o.logger.isLevelEnabled("debug"))
-      o.logger.debug({ idempotencyKey: key, bytes: raw.length, replayed, ms: Math.round(performance.now() - started) }, "receipt batch");
+      o.logger.debug(
+        { idempotencyKey: key, bytes: raw.length, replayed, ms: Math.round(performance.now() - started) },
+        "receipt batch",
+      );
     res.status(200).type("application/json").send(json);
   });
 
@@ -97,7 +119,11 @@ export function createApp(o: AppOptions): express.Express {
   app.get("/v1/pools/:poolId", route("GET /v1/pools/:poolId"), (req, res) => {
     const poolId = param(req, "poolId", BYTES32, "a 0x-prefixed 32-byte pool id");
     const pool = o.pools.get(poolId);
-    if (!pool) throw new AggregatorError("POOL_NOT_FOUND", 404, `No pool ${poolId} on chain (as followed so far).`, { data: { poolId } });
+    if (!pool)
+      throw new AggregatorError("POOL_NOT_FOUND", `No pool ${poolId} on chain (as followed so far).`, {
+        status: 404,
+        data: { poolId },
+      });
     res.json(poolView(pool, currentEpoch(), true));
   });
 
@@ -110,7 +136,11 @@ export function createApp(o: AppOptions): express.Express {
     const stats = o.epochs.statsRange(from, to);
     const items = [];
     for (let e = to - 1; e >= from; e--) items.push(epochView(e, stats.get(e), false));
-    res.json({ currentEpoch: current, epochs: items, ...(from > 0 ? { next: `/v1/epochs?before=${from}&limit=${limit}` } : {}) });
+    res.json({
+      currentEpoch: current,
+      epochs: items,
+      ...(from > 0 ? { next: `/v1/epochs?before=${from}&limit=${limit}` } : {}),
+    });
   });
 
   app.get("/v1/epochs/:epoch", route("GET /v1/epochs/:epoch"), (req, res) => {
@@ -121,15 +151,20 @@ export function createApp(o: AppOptions): express.Express {
   app.get("/v1/epochs/:epoch/bundle", route("GET /v1/epochs/:epoch/bundle"), (req, res) => {
     const epoch = epochParam(req);
     const post = postFor(req, epoch);
-    if (!post || !post.servable)
-      throw new AggregatorError("BUNDLE_NOT_FOUND", 404, `No bundle of epoch ${epoch}${req.query.hash ? ` with hash ${String(req.query.hash)}` : ""} is available.`, {
-        data: { epoch },
-      });
+    if (!post?.servable)
+      throw new AggregatorError(
+        "BUNDLE_NOT_FOUND",
+        `No bundle of epoch ${epoch}${req.query.hash ? ` with hash ${String(req.query.hash)}` : ""} is available.`,
+        { status: 404, data: { epoch } },
+      );
     let size: number;
     try {
       size = statSync(post.bundlePath).size;
     } catch {
-      throw new AggregatorError("BUNDLE_NOT_FOUND", 404, `The bundle file of epoch ${epoch} is missing on this server.`, { data: { epoch } });
+      throw new AggregatorError("BUNDLE_NOT_FOUND", `The bundle file of epoch ${epoch} is missing on this server.`, {
+        status: 404,
+        data: { epoch },
+      });
     }
     res.status(200);
     res.setHeader("Content-Type", "application/x-ndjson");
@@ -145,37 +180,47 @@ export function createApp(o: AppOptions): express.Express {
     stream.pipe(res);
   });
 
-  app.get("/v1/epochs/:epoch/leaves/:poolId/:account", route("GET /v1/epochs/:epoch/leaves/:poolId/:account"), async (req, res) => {
-    const epoch = epochParam(req);
-    const poolId = param(req, "poolId", BYTES32, "a 0x-prefixed 32-byte pool id");
-    const account = param(req, "account", ADDRESS, "a 0x-prefixed 20-byte address");
-    const post = postFor(req, epoch);
-    if (!post) throw new AggregatorError("EPOCH_NOT_FOUND", 404, `Epoch ${epoch} has no reward tree yet.`, { data: { epoch } });
-    const found = await o.leafIndex.find(post.bundlePath, post.leavesOffset, poolId, account);
-    if (!found)
-      throw new AggregatorError("LEAF_NOT_FOUND", 404, `Account ${account} has no leaf in pool ${poolId} in epoch ${epoch}.`, {
-        data: { epoch, poolId, account },
+  app.get(
+    "/v1/epochs/:epoch/leaves/:poolId/:account",
+    route("GET /v1/epochs/:epoch/leaves/:poolId/:account"),
+    async (req, res) => {
+      const epoch = epochParam(req);
+      const poolId = param(req, "poolId", BYTES32, "a 0x-prefixed 32-byte pool id");
+      const account = param(req, "account", ADDRESS, "a 0x-prefixed 20-byte address");
+      const post = postFor(req, epoch);
+      if (!post)
+        throw new AggregatorError("EPOCH_NOT_FOUND", `Epoch ${epoch} has no reward tree yet.`, {
+          status: 404,
+          data: { epoch },
+        });
+      const found = await o.leafIndex.find(post.bundlePath, post.leavesOffset, poolId, account);
+      if (!found)
+        throw new AggregatorError(
+          "LEAF_NOT_FOUND",
+          `Account ${account} has no leaf in pool ${poolId} in epoch ${epoch}.`,
+          { status: 404, data: { epoch, poolId, account } },
+        );
+      const l = found.leaf;
+      res.json({
+        epoch,
+        attempt: post.attempt,
+        state: post.state,
+        claimable: post.state === "claimable",
+        root: found.root,
+        bundleHash: post.bundleHash,
+        leaf: {
+          account: l.account,
+          poolId: l.poolId,
+          cumulativeAmount: l.cumulativeAmount.toString(),
+          epochBytes: l.epochBytes.toString(),
+          epochAmount: l.epochAmount.toString(),
+          receiptsRoot: l.receiptsRoot,
+        },
+        leafHash: found.leafHash,
+        proof: found.proof,
       });
-    const l = found.leaf;
-    res.json({
-      epoch,
-      attempt: post.attempt,
-      state: post.state,
-      claimable: post.state === "claimable",
-      root: found.root,
-      bundleHash: post.bundleHash,
-      leaf: {
-        account: l.account,
-        poolId: l.poolId,
-        cumulativeAmount: l.cumulativeAmount.toString(),
-        epochBytes: l.epochBytes.toString(),
-        epochAmount: l.epochAmount.toString(),
-        receiptsRoot: l.receiptsRoot,
-      },
-      leafHash: found.leafHash,
-      proof: found.proof,
-    });
-  });
+    },
+  );
 
   app.get("/healthz", route("GET /healthz"), (_req, res) => {
     const h = o.health();
@@ -202,12 +247,14 @@ export function createApp(o: AppOptions): express.Express {
   for (const [path, allowed] of methods) {
     app.all(path, route(`${allowed} ${path}`), (req, res) => {
       res.setHeader("Allow", allowed === "GET" ? "GET, HEAD" : allowed);
-      throw new AggregatorError("METHOD_NOT_ALLOWED", 405, `${req.method} is not supported on ${path}; use ${allowed}.`);
+      throw new AggregatorError("METHOD_NOT_ALLOWED", `${req.method} is not supported on ${path}; use ${allowed}.`, {
+        status: 405,
+      });
     });
   }
 
   app.use((req) => {
-    throw new AggregatorError("NOT_FOUND", 404, `No route ${req.method} ${req.path}.`);
+    throw new AggregatorError("NOT_FOUND", `No route ${req.method} ${req.path}.`, { status: 404 });
   });
 
   app.use((err: unknown, req: Request, res: Response, _next: NextFunction) => {
@@ -274,7 +321,10 @@ export function createApp(o: AppOptions): express.Express {
     const hash = req.query.hash;
     if (hash === undefined) return o.epochs.current(epoch);
     if (typeof hash !== "string" || !BYTES32.test(hash))
-      throw new AggregatorError("REQUEST_INVALID", 400, "hash must be a 0x-prefixed 32-byte bundle hash.", { data: { path: "hash" } });
+      throw new AggregatorError("REQUEST_INVALID", "hash must be a 0x-prefixed 32-byte bundle hash.", {
+        status: 400,
+        data: { path: "hash" },
+      });
     return o.epochs.byBundleHash(epoch, hash);
   }
 
@@ -307,7 +357,7 @@ function postView(p: EpochPost) {
 function param(req: Request, name: string, pattern: RegExp, what: string): string {
   const value = req.params[name];
   if (typeof value !== "string" || !pattern.test(value))
-    throw new AggregatorError("REQUEST_INVALID", 400, `${name} must be ${what}.`, { data: { path: name } });
+    throw new AggregatorError("REQUEST_INVALID", `${name} must be ${what}.`, { status: 400, data: { path: name } });
   return value.toLowerCase();
 }
 
@@ -320,18 +370,28 @@ function queryInt(req: Request, name: string, fallback: number, min: number, max
   if (v === undefined) return fallback;
   const n = typeof v === "string" && /^[0-9]{1,10}$/.test(v) ? Number(v) : Number.NaN;
   if (!(n >= min && n <= max))
-    throw new AggregatorError("REQUEST_INVALID", 400, `${name} must be an integer in [${min}, ${max}].`, { data: { path: name } });
+    throw new AggregatorError("REQUEST_INVALID", `${name} must be an integer in [${min}, ${max}].`, {
+      status: 400,
+      data: { path: name },
+    });
   return n;
 }
 
 /** Any thrown value as an AggregatorError: ours as is, express/Node 4xx as REQUEST_INVALID, the rest INTERNAL. */
 function toAggregatorError(err: unknown): AggregatorError {
   if (err instanceof AggregatorError) return err;
-  const status = (err as { status?: unknown; statusCode?: unknown })?.status ?? (err as { statusCode?: unknown })?.statusCode;
+  const status =
+    (err as { status?: unknown; statusCode?: unknown })?.status ?? (err as { statusCode?: unknown })?.statusCode;
   const type = (err as { type?: unknown })?.type;
-  if (type === "entity.too.large" || status === 413) return new AggregatorError("REQUEST_TOO_LARGE", 413, "The body is too large.");
-  if (type === "entity.parse.failed") return new AggregatorError("REQUEST_INVALID_JSON", 400, "The body is not valid JSON.");
+  if (type === "entity.too.large" || status === 413)
+    return new AggregatorError("REQUEST_TOO_LARGE", "The body is too large.", { status: 413 });
+  if (type === "entity.parse.failed")
+    return new AggregatorError("REQUEST_INVALID_JSON", "The body is not valid JSON.", { status: 400 });
   if (typeof status === "number" && status >= 400 && status < 500)
-    return new AggregatorError("REQUEST_INVALID", 400, `The request could not be read: ${(err as Error).message ?? "bad request"}.`);
-  return new AggregatorError("INTERNAL", 500, "Internal error; retry with backoff.", { cause: err });
+    return new AggregatorError(
+      "REQUEST_INVALID",
+      `The request could not be read: ${(err as Error).message ?? "bad request"}.`,
+      { status: 400 },
+    );
+  return new AggregatorError("INTERNAL", "Internal error; retry with backoff.", { status: 500, cause: err });
 }

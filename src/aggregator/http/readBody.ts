@@ -44,7 +44,9 @@ export function readBody(req: IncomingMessage, limit: number, drainLimit = limit
     };
     const onError = (err: Error) => {
       cleanup();
-      reject(new AggregatorError("REQUEST_INVALID", 400, "The request body could not be read.", { cause: err }));
+      reject(
+        new AggregatorError("REQUEST_INVALID", "The request body could not be read.", { status: 400, cause: err }),
+      );
     };
     const onAborted = () => onError(new Error("request aborted"));
     req.on("data", onData);
@@ -55,7 +57,8 @@ export function readBody(req: IncomingMessage, limit: number, drainLimit = limit
 }
 
 function tooLarge(limit: number, closeConnection: boolean): BodyTooLargeError {
-  const err = new AggregatorError("REQUEST_TOO_LARGE", 413, `The body is over ${limit} bytes; split the batch.`, {
+  const err = new AggregatorError("REQUEST_TOO_LARGE", `The body is over ${limit} bytes; split the batch.`, {
+    status: 413,
     data: { maxBytes: limit },
   });
   return Object.assign(err, { closeConnection });

@@ -62,7 +62,14 @@ type TicketState = {
   used: boolean;
 };
 
-const STORAGE_UNAVAILABLE = new Set(["SQLITE_BUSY", "SQLITE_LOCKED", "SQLITE_FULL", "SQLITE_IOERR", "SQLITE_CANTOPEN", "SQLITE_READONLY"]);
+const STORAGE_UNAVAILABLE = new Set([
+  "SQLITE_BUSY",
+  "SQLITE_LOCKED",
+  "SQLITE_FULL",
+  "SQLITE_IOERR",
+  "SQLITE_CANTOPEN",
+  "SQLITE_READONLY",
+]);
 
 /** The receipt ingest pipeline behind POST /v1/receipts (docs/api.md). */
 export function createIngestor(options: IngestorOptions): Ingestor {
@@ -80,16 +87,18 @@ export function createIngestor(options: IngestorOptions): Ingestor {
       if (previous.bodyHash !== bodyHash)
         throw new AggregatorError(
           "IDEMPOTENCY_KEY_REUSED",
-          409,
           `Idempotency-Key "${idempotencyKey}" was already used by relay ${relay} for a different body; use a new key for a new batch.`,
+          { status: 409 },
         );
       return { json: previous.response, replayed: true };
     }
     const wait = limiter.take(relay, batch.receipts.length);
     if (wait > 0)
-      throw new AggregatorError("RATE_LIMITED", 429, `Too many receipts or requests from relay ${relay}; retry after ${wait} s.`, {
-        data: { retryAfterSeconds: wait },
-      });
+      throw new AggregatorError(
+        "RATE_LIMITED",
+        `Too many receipts or requests from relay ${relay}; retry after ${wait} s.`,
+        { status: 429, data: { retryAfterSeconds: wait } },
+      );
 
     const started = performance.now();
     const nowMs = now();
@@ -141,14 +150,25 @@ export function createIngestor(options: IngestorOptions): Ingestor {
             signed = signedChunkReceiptFromJson(batch.receipts[index]);
           } catch (cause) {
             if (!(cause instanceof ProtocolError)) throw cause;
-            const field = cause.field && cause.field !== "(root)" ? `receipts[${index}].${cause.field}` : `receipts[${index}]`;
-            reject(index, null, [{ code: "RECEIPT_MALFORMED", message: `Receipt is malformed: ${cause.details || cause.shortMessage}`, field }]);
+            const field =
+              cause.field && cause.field !== "(root)" ? `receipts[${index}].${cause.field}` : `receipts[${index}]`;
+            reject(index, null, [
+              {
+                code: "RECEIPT_MALFORMED",
+                message: `Receipt is malformed: ${cause.details || cause.shortMessage}`,
+                field,
+              },
+            ]);
             continue;
           }
           const r = signed.receipt;
           const extra: ReceiptError[] = [];
           if (r.relay !== relay)
-            extra.push({ code: "RECEIPT_RELAY_MISMATCH", message: `receipt.relay ${r.relay} is not the batch's relay ${relay}.`, field: "receipt.relay" });
+            extra.push({
+              code: "RECEIPT_RELAY_MISMATCH",
+              message: `receipt.relay ${r.relay} is not the batch's relay ${relay}.`,
+              field: "receipt.relay",
+            });
           if (r.deliveredAt > latestDelivery)
             extra.push({
               code: "RECEIPT_IN_FUTURE",
@@ -159,7 +179,11 @@ export function createIngestor(options: IngestorOptions): Ingestor {
           if (!ticket) {
             const receiptId = toHex(verifier.receiptDigest(r));
             reject(index, receiptId, [
-              { code: "TICKET_UNKNOWN", message: `No ticket ${r.ticketHash} in this batch or held by the aggregator.`, field: "receipt.ticketHash" },
+              {
+                code: "TICKET_UNKNOWN",
+                message: `No ticket ${r.ticketHash} in this batch or held by the aggregator.`,
+                field: "receipt.ticketHash",
+              },
               ...extra,
             ]);
             continue;
@@ -183,18 +207,28 @@ export function createIngestor(options: IngestorOptions): Ingestor {
             already(index, receiptId, inBatch.epoch);
             continue;
           }
-          if (result.epoch !== undefined && Number(result.epoch) <= closedThrough && !result.errors.some((e) => e.code === "EPOCH_CLOSED"))
-            extra.push({ code: "EPOCH_CLOSED", message: `Epoch ${result.epoch} is closed: receipts for it are no longer accepted.`, field: "receipt.deliveredAt" });
+          if (
+            result.epoch !== undefined &&
+            Number(result.epoch) <= closedThrough &&
+            !result.errors.some((e) => e.code === "EPOCH_CLOSED")
+          )
+            extra.push({
+              code: "EPOCH_CLOSED",
+              message: `Epoch ${result.epoch} is closed: receipts for it are no longer accepted.`,
+              field: "receipt.deliveredAt",
+            });
           const segment = r.segment.toString();
           if (!result.ok || extra.length > 0) {
             // A ticket the database does not hold has no stored receipt (receipts are stored with their ticket).
-            const stored = inBatch ?? (ticket.stored ? store.findByUniqueness(r.ticketHash, segment, r.chunk) : undefined);
+            const stored =
+              inBatch ?? (ticket.stored ? store.findByUniqueness(r.ticketHash, segment, r.chunk) : undefined);
             if (ownRetry && stored !== undefined && stored.receiptId === receiptId) {
               already(index, receiptId, stored.epoch);
               continue;
             }
             const errors: ReceiptError[] = [...result.errors.map((e) => e.toJSON()), ...extra];
-            if (stored !== undefined && !errors.some((e) => e.code === "RECEIPT_DUPLICATE")) errors.push(duplicate(r.chunk, r.segment));
+            if (stored !== undefined && !errors.some((e) => e.code === "RECEIPT_DUPLICATE"))
+              errors.push(duplicate(r.chunk, r.segment));
             reject(index, receiptId, errors);
             continue;
           }
@@ -232,12 +266,25 @@ export function createIngestor(options: IngestorOptions): Ingestor {
           nAccepted++;
         }
         for (const t of ticketStates.values()) {
-          if (!t || !t.used) continue;
+          if (!t?.used) continue;
           if (t.stored) store.updateTicketBytes(t.ticketHash, t.bytes);
-          else store.insertTicket(t.ticketHash, t.signed, verifier.ticketSigner(t.signed.ticket, t.signed.signature), t.bytes, nowMs);
+          else
+            store.insertTicket(
+              t.ticketHash,
+              t.signed,
+              verifier.ticketSigner(t.signed.ticket, t.signed.signature),
+              t.bytes,
+              nowMs,
+            );
         }
         for (const s of stats.values()) store.addEpochStats(s.epoch, s.poolId, s.count, s.bytes);
-        const response: IngestResponse = { idempotencyKey, accepted: nAccepted, alreadyAccepted: nAlready, rejected: nRejected, results };
+        const response: IngestResponse = {
+          idempotencyKey,
+          accepted: nAccepted,
+          alreadyAccepted: nAlready,
+          rejected: nRejected,
+          results,
+        };
         const text = JSON.stringify(response);
         store.insertIdempotent(relay, idempotencyKey, bodyHash, text, nowMs);
         return text;
@@ -261,7 +308,11 @@ export function createIngestor(options: IngestorOptions): Ingestor {
 }
 
 function duplicate(chunk: number, segment: bigint): ReceiptError {
-  return { code: "RECEIPT_DUPLICATE", message: `Chunk ${chunk} of segment ${segment} was already receipted under this ticket.`, field: "receipt.chunk" };
+  return {
+    code: "RECEIPT_DUPLICATE",
+    message: `Chunk ${chunk} of segment ${segment} was already receipted under this ticket.`,
+    field: "receipt.chunk",
+  };
 }
 
 function toHex(bytes: Uint8Array): Hex {
@@ -275,7 +326,11 @@ function guardStorage<T>(fn: () => T): T {
   } catch (cause) {
     const code = (cause as { code?: unknown })?.code;
     if (typeof code === "string" && [...STORAGE_UNAVAILABLE].some((c) => code.startsWith(c)))
-      throw new AggregatorError("SERVICE_UNAVAILABLE", 503, "Storage is unavailable right now; retry with backoff.", { cause, data: { reason: code } });
+      throw new AggregatorError("SERVICE_UNAVAILABLE", "Storage is unavailable right now; retry with backoff.", {
+        status: 503,
+        cause,
+        data: { reason: code },
+      });
     throw cause;
   }
 }

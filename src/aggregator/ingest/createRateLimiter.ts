@@ -24,7 +24,9 @@ export function createRateLimiter(settings: RateLimitSettings): RateLimiter {
   let lastSweep = 0;
   const sweep = (now: number) => {
     // A bucket idle long enough to have refilled completely carries no information.
-    const full = Math.max(settings.requestBurst / settings.requestsPerSecond, settings.receiptBurst / settings.receiptsPerSecond) * 1000;
+    const full =
+      Math.max(settings.requestBurst / settings.requestsPerSecond, settings.receiptBurst / settings.receiptsPerSecond) *
+      1000;
     for (const [key, b] of buckets) if (now - b.at > full) buckets.delete(key);
     lastSweep = now;
   };

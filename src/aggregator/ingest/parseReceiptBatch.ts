@@ -19,12 +19,15 @@ const ADDRESS = /^0x[0-9a-fA-F]{40}$/;
  * REQUEST_INVALID (`details.path` names the field) or BATCH_TOO_LARGE.
  */
 export function parseReceiptBatch(body: unknown, limits: { maxReceipts: number; maxTickets: number }): ReceiptBatch {
-  if (typeof body !== "object" || body === null || Array.isArray(body)) throw shape("(root)", "The body must be a JSON object.");
+  if (typeof body !== "object" || body === null || Array.isArray(body))
+    throw shape("(root)", "The body must be a JSON object.");
   const record = body as Record<string, unknown>;
   for (const key of Object.keys(record))
-    if (key !== "relay" && key !== "tickets" && key !== "receipts") throw shape(key, `Unknown field "${key}" (known: relay, tickets, receipts).`);
+    if (key !== "relay" && key !== "tickets" && key !== "receipts")
+      throw shape(key, `Unknown field "${key}" (known: relay, tickets, receipts).`);
   const relay = record.relay;
-  if (typeof relay !== "string" || !ADDRESS.test(relay)) throw shape("relay", "relay must be a 0x-prefixed 20-byte hex address.");
+  if (typeof relay !== "string" || !ADDRESS.test(relay))
+    throw shape("relay", "relay must be a 0x-prefixed 20-byte hex address.");
   const receipts = record.receipts;
   if (!Array.isArray(receipts)) throw shape("receipts", "receipts must be an array.");
   const ticketsRaw = record.tickets ?? [];
@@ -32,9 +35,16 @@ export function parseReceiptBatch(body: unknown, limits: { maxReceipts: number; 
   if (receipts.length > limits.maxReceipts || ticketsRaw.length > limits.maxTickets)
     throw new AggregatorError(
       "BATCH_TOO_LARGE",
-      400,
       `A batch holds at most ${limits.maxReceipts} receipts and ${limits.maxTickets} tickets (this one: ${receipts.length} and ${ticketsRaw.length}); split it.`,
-      { data: { receipts: receipts.length, tickets: ticketsRaw.length, maxReceipts: limits.maxReceipts, maxTickets: limits.maxTickets } },
+      {
+        status: 400,
+        data: {
+          receipts: receipts.length,
+          tickets: ticketsRaw.length,
+          maxReceipts: limits.maxReceipts,
+          maxTickets: limits.maxTickets,
+        },
+      },
     );
   const tickets: SignedViewerTicket[] = [];
   for (let i = 0; i < ticketsRaw.length; i++) {
@@ -50,5 +60,9 @@ export function parseReceiptBatch(body: unknown, limits: { maxReceipts: number; 
 }
 
 function shape(path: string, message: string, cause?: unknown): AggregatorError {
-  return new AggregatorError("REQUEST_INVALID", 400, message, { data: { path }, ...(cause === undefined ? {} : { cause }) });
+  return new AggregatorError("REQUEST_INVALID", message, {
+    status: 400,
+    data: { path },
+    ...(cause === undefined ? {} : { cause }),
+  });
 }

@@ -1,16 +1,16 @@
-import { encodeFunctionData, keccak256, parseTransaction, type PublicClient, type WalletClient } from "viem";
-import type { PrivateKeyAccount } from "viem/accounts";
 import type { Logger } from "pino";
+import { encodeFunctionData, keccak256, type PublicClient, parseTransaction, type WalletClient } from "viem";
+import type { PrivateKeyAccount } from "viem/accounts";
+import { rewardDistributorAbi } from "../../contracts/abis.ts";
 import { ZERO_HASH } from "../../protocol/constants.ts";
 import type { Address, Hex } from "../../protocol/types.ts";
 import type { ChainHead, EpochEvent } from "../chain/createChainFollower.ts";
 import type { PoolRegistry } from "../chain/createPoolRegistry.ts";
 import { getRevertName } from "../chain/getRevertName.ts";
-import { rewardDistributorAbi } from "../../contracts/abis.ts";
 import type { FaultConfig } from "../epoch/faultKinds.ts";
 import type { PrepareEpochInput, PrepareEpochResult } from "../epoch/prepareEpoch.ts";
 import type { AggregatorMetrics } from "../metrics/createMetrics.ts";
-import { postStates, type EpochPost, type EpochStore } from "../storage/createEpochStore.ts";
+import { type EpochPost, type EpochStore, postStates } from "../storage/createEpochStore.ts";
 
 export type PosterStatus = {
   enabled: boolean;
@@ -90,7 +90,8 @@ export function createPoster(o: PosterOptions): Poster {
     lastError: null,
     lastTickAt: null,
   };
-  const closesAt = (e: number) => o.epochParams.genesisTime + (e + 1) * o.epochParams.epochSeconds + o.epochParams.graceSeconds;
+  const closesAt = (e: number) =>
+    o.epochParams.genesisTime + (e + 1) * o.epochParams.epochSeconds + o.epochParams.graceSeconds;
   const crash = (point: PosterOptions["crashAt"]) => {
     if (o.crashAt === point) {
       logger.fatal({ point }, "TEST crash point reached: exiting abruptly");
@@ -115,7 +116,12 @@ export function createPoster(o: PosterOptions): Poster {
     }
   };
 
-  const signAndRecord = async (a: EpochPost, nonce: number, fees: { maxFeePerGas: bigint; maxPriorityFeePerGas: bigint }, gas: bigint) => {
+  const signAndRecord = async (
+    a: EpochPost,
+    nonce: number,
+    fees: { maxFeePerGas: bigint; maxPriorityFeePerGas: bigint },
+    gas: bigint,
+  ) => {
     const data = encodeFunctionData({ abi: rewardDistributorAbi, functionName: "postEpoch", args: postArgs(a) });
     const raw = (await o.account!.signTransaction({
       chainId: o.chainId,
@@ -141,13 +147,23 @@ export function createPoster(o: PosterOptions): Poster {
       if (!receipt) continue;
       if (receipt.status === "success") {
         const block = await client.getBlock({ blockNumber: receipt.blockNumber });
-        epochs.markMined(a.epoch, a.attempt, { block: Number(receipt.blockNumber), txHash: t.txHash as Hex, postedAt: Number(block.timestamp) });
+        epochs.markMined(a.epoch, a.attempt, {
+          block: Number(receipt.blockNumber),
+          txHash: t.txHash as Hex,
+          postedAt: Number(block.timestamp),
+        });
         metrics.postsMined.inc();
-        logger.info({ epoch: a.epoch, attempt: a.attempt, txHash: t.txHash, block: Number(receipt.blockNumber), root: a.root }, "epoch posted");
+        logger.info(
+          { epoch: a.epoch, attempt: a.attempt, txHash: t.txHash, block: Number(receipt.blockNumber), root: a.root },
+          "epoch posted",
+        );
       } else {
         epochs.markFailed(a.epoch, a.attempt, `transaction ${t.txHash} reverted in block ${receipt.blockNumber}`);
         metrics.postFailures.inc({ reason: "reverted" });
-        logger.warn({ epoch: a.epoch, attempt: a.attempt, txHash: t.txHash }, "post transaction reverted; a new attempt follows");
+        logger.warn(
+          { epoch: a.epoch, attempt: a.attempt, txHash: t.txHash },
+          "post transaction reverted; a new attempt follows",
+        );
       }
       return;
     }
@@ -165,13 +181,20 @@ export function createPoster(o: PosterOptions): Poster {
       const ours = logs.find((l) => mine.has(l.transactionHash.toLowerCase()));
       if (ours) {
         const block = await client.getBlock({ blockNumber: ours.blockNumber });
-        epochs.markMined(a.epoch, a.attempt, { block: Number(ours.blockNumber), txHash: ours.transactionHash, postedAt: Number(block.timestamp) });
+        epochs.markMined(a.epoch, a.attempt, {
+          block: Number(ours.blockNumber),
+          txHash: ours.transactionHash,
+          postedAt: Number(block.timestamp),
+        });
         metrics.postsMined.inc();
         return;
       }
       epochs.markFailed(a.epoch, a.attempt, `nonce ${a.nonce} was used by another transaction`);
       metrics.postFailures.inc({ reason: "nonce_taken" });
-      logger.warn({ epoch: a.epoch, attempt: a.attempt, nonce: a.nonce }, "the post's nonce was taken by another transaction; a new attempt follows");
+      logger.warn(
+        { epoch: a.epoch, attempt: a.attempt, nonce: a.nonce },
+        "the post's nonce was taken by another transaction; a new attempt follows",
+      );
       return;
     }
     // Still pending, or lost (RPC outage, node restart): send again, with higher fees once it has waited long enough.
@@ -195,33 +218,49 @@ export function createPoster(o: PosterOptions): Poster {
       maxPriorityFeePerGas: bump(previous.maxPriorityFeePerGas, estimated.maxPriorityFeePerGas),
     };
     const { raw, txHash } = await signAndRecord(a, a.nonce!, fees, previous.gas ?? 1_000_000n);
-    logger.warn({ epoch: a.epoch, attempt: a.attempt, txHash, nonce: a.nonce }, "post not mined in time: re-sent with higher fees");
+    logger.warn(
+      { epoch: a.epoch, attempt: a.attempt, txHash, nonce: a.nonce },
+      "post not mined in time: re-sent with higher fees",
+    );
     await broadcast(raw, a.epoch);
   };
 
   const findPostedElsewhere = async (epoch: number): Promise<boolean> => {
     // The chain has `epoch` posted but no live attempt here: maybe our transaction was mined while we were away.
-    const logs = await client.getContractEvents({ address: o.distributor, abi: rewardDistributorAbi, eventName: "EpochPosted", args: { epoch: BigInt(epoch) }, fromBlock: o.fromBlock });
+    const logs = await client.getContractEvents({
+      address: o.distributor,
+      abi: rewardDistributorAbi,
+      eventName: "EpochPosted",
+      args: { epoch: BigInt(epoch) },
+      fromBlock: o.fromBlock,
+    });
     const last = logs.at(-1);
     if (!last) return false;
     for (const a of epochs.attempts(epoch)) {
       if (!epochs.transactions(epoch, a.attempt).some((t) => t.txHash === last.transactionHash.toLowerCase())) continue;
       const block = await client.getBlock({ blockNumber: last.blockNumber });
-      epochs.markMined(epoch, a.attempt, { block: Number(last.blockNumber), txHash: last.transactionHash, postedAt: Number(block.timestamp) });
+      epochs.markMined(epoch, a.attempt, {
+        block: Number(last.blockNumber),
+        txHash: last.transactionHash,
+        postedAt: Number(block.timestamp),
+      });
       return true;
     }
     return false;
   };
 
   const ensureRegistered = async (): Promise<boolean> => {
-    const info = await read<{ bond: bigint; exitAvailableAt: bigint; active: boolean }>("aggregatorInfo", [o.account!.address]);
+    const info = await read<{ bond: bigint; exitAvailableAt: bigint; active: boolean }>("aggregatorInfo", [
+      o.account!.address,
+    ]);
     if (info.active && info.exitAvailableAt === 0n) return true;
     if (info.exitAvailableAt !== 0n) {
       state.halted = "this aggregator gave notice of exit: it can no longer post";
       return false;
     }
     if (!o.autoRegister || !o.wallet) {
-      state.waitingFor = "registration: the posting account is not an active aggregator (register it, or set posting.autoRegister)";
+      state.waitingFor =
+        "registration: the posting account is not an active aggregator (register it, or set posting.autoRegister)";
       return false;
     }
     const config = await read<{ aggregatorBond: bigint }>("config", []);
@@ -250,7 +289,9 @@ export function createPoster(o: PosterOptions): Poster {
       ]);
       poolInputs.push({ poolId, pricePerGB: price.toString(), available: info.unallocated.toString() });
     }
-    const everOnChain = epochs.attempts(epoch).some((a) => a.state === "mined" || a.state === "claimable" || a.state === "rejected");
+    const everOnChain = epochs
+      .attempts(epoch)
+      .some((a) => a.state === "mined" || a.state === "claimable" || a.state === "rejected");
     const fault = o.fault && o.fault.epoch === epoch && !everOnChain ? o.fault : null;
     const attempt = epochs.nextAttempt(epoch);
     const input: PrepareEpochInput = {
@@ -269,17 +310,36 @@ export function createPoster(o: PosterOptions): Poster {
         .all()
         .filter((p) => p.signers.length > 1)
         .map((p) => ({ poolId: p.poolId, signers: p.signers })),
-      previous: previous ? { bundleHash: previous.bundleHash as Hex, path: previous.bundlePath, leavesOffset: previous.leavesOffset } : null,
+      previous: previous
+        ? { bundleHash: previous.bundleHash as Hex, path: previous.bundlePath, leavesOffset: previous.leavesOffset }
+        : null,
       fault,
     };
     const result = await o.runPrepare(input);
     metrics.epochCloseDuration.observe(result.seconds);
     const bundleUri = `${o.publicUrl}/v1/epochs/${epoch}/bundle?hash=${result.bundleHash}`;
-    epochs.insertPrepared(result, { bundleUri, snapshotBlock: Number(snapshotBlock), previousBundleHash: input.previous?.bundleHash ?? ZERO_HASH });
-    if (result.faultApplied) logger.warn({ epoch, attempt, fault: result.faultApplied }, "TEST FAULT committed in this epoch");
-    if (result.excluded.length > 0) logger.warn({ epoch, excluded: result.excluded.length }, "receipts left out: ticket signer rotated before delivery");
+    epochs.insertPrepared(result, {
+      bundleUri,
+      snapshotBlock: Number(snapshotBlock),
+      previousBundleHash: input.previous?.bundleHash ?? ZERO_HASH,
+    });
+    if (result.faultApplied)
+      logger.warn({ epoch, attempt, fault: result.faultApplied }, "TEST FAULT committed in this epoch");
+    if (result.excluded.length > 0)
+      logger.warn(
+        { epoch, excluded: result.excluded.length },
+        "receipts left out: ticket signer rotated before delivery",
+      );
     logger.info(
-      { epoch, attempt, root: result.root, bundleHash: result.bundleHash, receipts: result.receiptCount, leaves: result.leafCount, seconds: result.seconds },
+      {
+        epoch,
+        attempt,
+        root: result.root,
+        bundleHash: result.bundleHash,
+        receipts: result.receiptCount,
+        leaves: result.leafCount,
+        seconds: result.seconds,
+      },
       "epoch closed",
     );
     return epochs.get(epoch, attempt)!;
@@ -314,7 +374,12 @@ export function createPoster(o: PosterOptions): Poster {
     }
     const nonce = await client.getTransactionCount({ address: o.account!.address, blockTag: "pending" });
     const fees = await client.estimateFeesPerGas();
-    const { raw, txHash } = await signAndRecord(a, nonce, { maxFeePerGas: fees.maxFeePerGas, maxPriorityFeePerGas: fees.maxPriorityFeePerGas }, (gas * 12n) / 10n);
+    const { raw, txHash } = await signAndRecord(
+      a,
+      nonce,
+      { maxFeePerGas: fees.maxFeePerGas, maxPriorityFeePerGas: fees.maxPriorityFeePerGas },
+      (gas * 12n) / 10n,
+    );
     logger.info({ epoch: a.epoch, attempt: a.attempt, txHash, nonce }, "post submitted");
     crash("after-submit-recorded");
     await broadcast(raw, a.epoch);
@@ -334,7 +399,10 @@ export function createPoster(o: PosterOptions): Poster {
       for (const a of epochs.liveFrom(next)) {
         if ((a.minedBlock ?? Number.MAX_SAFE_INTEGER) > Number(head.number)) continue;
         epochs.markRejected(a.epoch, a.attempt);
-        logger.warn({ epoch: a.epoch, attempt: a.attempt }, "epoch no longer on chain (rejected): it will be posted again");
+        logger.warn(
+          { epoch: a.epoch, attempt: a.attempt },
+          "epoch no longer on chain (rejected): it will be posted again",
+        );
       }
       for (const a of epochs.inState("mined", 64)) {
         if (a.epoch >= next || (a.minedBlock ?? Number.MAX_SAFE_INTEGER) > Number(head.number)) break;
@@ -410,7 +478,10 @@ export function createPoster(o: PosterOptions): Poster {
           const live = epochs.live(ev.epoch);
           if (live && (live.minedBlock ?? 0) <= ev.block) {
             epochs.markRejected(live.epoch, live.attempt, ev.challengeId);
-            logger.warn({ epoch: ev.epoch, challengeId: ev.challengeId }, "epoch rejected on chain: it will be posted again");
+            logger.warn(
+              { epoch: ev.epoch, challengeId: ev.challengeId },
+              "epoch rejected on chain: it will be posted again",
+            );
           }
         } else if (ev.kind === "posted" && address && ev.aggregator !== address) {
           logger.warn({ epoch: ev.epoch, aggregator: ev.aggregator }, "epoch posted by another aggregator");
@@ -422,15 +493,21 @@ export function createPoster(o: PosterOptions): Poster {
 }
 
 function postArgs(a: EpochPost) {
-  const totals = (JSON.parse(a.poolTotals) as { poolId: Hex; amount: string }[]).map((t) => ({ poolId: t.poolId, amount: BigInt(t.amount) }));
+  const totals = (JSON.parse(a.poolTotals) as { poolId: Hex; amount: string }[]).map((t) => ({
+    poolId: t.poolId,
+    amount: BigInt(t.amount),
+  }));
   return [BigInt(a.epoch), a.root as Hex, totals, a.bundleHash as Hex, a.bundleUri] as const;
 }
 
 function isNotFound(err: unknown): boolean {
-  return err instanceof Error && (err.name === "TransactionReceiptNotFoundError" || /could not be found/i.test(err.message));
+  return (
+    err instanceof Error && (err.name === "TransactionReceiptNotFoundError" || /could not be found/i.test(err.message))
+  );
 }
 
 function shortError(err: unknown): string {
-  if (err && typeof err === "object" && "shortMessage" in err && typeof err.shortMessage === "string") return err.shortMessage;
+  if (err && typeof err === "object" && "shortMessage" in err && typeof err.shortMessage === "string")
+    return err.shortMessage;
   return err instanceof Error ? err.message : String(err);
 }

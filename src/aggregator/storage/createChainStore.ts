@@ -2,7 +2,7 @@ import { and, asc, eq } from "drizzle-orm";
 import type { Address, Hex } from "../../protocol/types.ts";
 import type { PoolRecord } from "../chain/createPoolRegistry.ts";
 import type { AggregatorDatabase } from "./openDatabase.ts";
-import { chainState, poolPrices, pools, poolSigners } from "./schema.ts";
+import { chainState, poolPrices, poolSigners, pools } from "./schema.ts";
 
 export type ChainStore = ReturnType<typeof createChainStore>;
 
@@ -29,7 +29,11 @@ export function createChainStore(database: AggregatorDatabase) {
       setValue("cursor_block", block.toString());
     },
     loadPools(): PoolRecord[] {
-      const signers = db.select().from(poolSigners).orderBy(asc(poolSigners.poolId), asc(poolSigners.blockNumber), asc(poolSigners.logIndex)).all();
+      const signers = db
+        .select()
+        .from(poolSigners)
+        .orderBy(asc(poolSigners.poolId), asc(poolSigners.blockNumber), asc(poolSigners.logIndex))
+        .all();
       const prices = db.select().from(poolPrices).orderBy(asc(poolPrices.poolId), asc(poolPrices.fromEpoch)).all();
       return db
         .select()
@@ -45,11 +49,22 @@ export function createChainStore(database: AggregatorDatabase) {
           createdBlock: p.createdBlock,
           createdAt: p.createdAt,
           updatedBlock: p.updatedBlock,
-          signers: signers.filter((s) => s.poolId === p.poolId).map((s) => ({ since: s.since, signer: s.signer as Address })),
-          prices: prices.filter((x) => x.poolId === p.poolId).map((x) => ({ fromEpoch: x.fromEpoch, pricePerGB: BigInt(x.pricePerGb) })),
+          signers: signers
+            .filter((s) => s.poolId === p.poolId)
+            .map((s) => ({ since: s.since, signer: s.signer as Address })),
+          prices: prices
+            .filter((x) => x.poolId === p.poolId)
+            .map((x) => ({ fromEpoch: x.fromEpoch, pricePerGB: BigInt(x.pricePerGb) })),
         }));
     },
-    insertPool(p: { poolId: Hex; token: Address; owner: Address; metadataUri: string; createdBlock: number; createdAt: number }): void {
+    insertPool(p: {
+      poolId: Hex;
+      token: Address;
+      owner: Address;
+      metadataUri: string;
+      createdBlock: number;
+      createdAt: number;
+    }): void {
       db.insert(pools)
         .values({ ...p, unallocated: "0", owed: "0", updatedBlock: p.createdBlock })
         .onConflictDoNothing()
@@ -61,7 +76,10 @@ export function createChainStore(database: AggregatorDatabase) {
     upsertPrice(p: { poolId: Hex; fromEpoch: number; pricePerGb: string; blockNumber: number }): void {
       db.insert(poolPrices)
         .values(p)
-        .onConflictDoUpdate({ target: [poolPrices.poolId, poolPrices.fromEpoch], set: { pricePerGb: p.pricePerGb, blockNumber: p.blockNumber } })
+        .onConflictDoUpdate({
+          target: [poolPrices.poolId, poolPrices.fromEpoch],
+          set: { pricePerGb: p.pricePerGb, blockNumber: p.blockNumber },
+        })
         .run();
     },
     updateBalances(poolId: Hex, b: { unallocated: bigint; owed: bigint; block: number }): void {

@@ -29,11 +29,18 @@ export function createEpochStore(database: AggregatorDatabase, now: () => number
   return {
     /** Next attempt number for `epoch`. */
     nextAttempt(epoch: number): number {
-      const row = db.select({ a: sql<number | null>`MAX(${epochPosts.attempt})` }).from(epochPosts).where(eq(epochPosts.epoch, epoch)).get();
+      const row = db
+        .select({ a: sql<number | null>`MAX(${epochPosts.attempt})` })
+        .from(epochPosts)
+        .where(eq(epochPosts.epoch, epoch))
+        .get();
       return (row?.a ?? 0) + 1;
     },
     /** Records a prepared attempt (and the receipts its close left out); older unsent attempts of the epoch are superseded. */
-    insertPrepared(r: PrepareEpochResult, meta: { bundleUri: string; snapshotBlock: number; previousBundleHash: Hex }): void {
+    insertPrepared(
+      r: PrepareEpochResult,
+      meta: { bundleUri: string; snapshotBlock: number; previousBundleHash: Hex },
+    ): void {
       tx(() => {
         db.update(epochPosts)
           .set({ state: "failed", error: "superseded by a newer attempt before it was sent", updatedAt: now() })
@@ -64,17 +71,35 @@ export function createEpochStore(database: AggregatorDatabase, now: () => number
           })
           .run();
         for (const x of r.excluded)
-          db.insert(excludedReceipts).values({ epoch: r.epoch, receiptId: x.receiptId, reason: x.reason }).onConflictDoNothing().run();
+          db.insert(excludedReceipts)
+            .values({ epoch: r.epoch, receiptId: x.receiptId, reason: x.reason })
+            .onConflictDoNothing()
+            .run();
       });
     },
     get(epoch: number, attempt: number): EpochPost | undefined {
-      return db.select().from(epochPosts).where(and(eq(epochPosts.epoch, epoch), eq(epochPosts.attempt, attempt))).get() as EpochPost | undefined;
+      return db
+        .select()
+        .from(epochPosts)
+        .where(and(eq(epochPosts.epoch, epoch), eq(epochPosts.attempt, attempt)))
+        .get() as EpochPost | undefined;
     },
     attempts(epoch: number): EpochPost[] {
-      return db.select().from(epochPosts).where(eq(epochPosts.epoch, epoch)).orderBy(asc(epochPosts.attempt)).all() as EpochPost[];
+      return db
+        .select()
+        .from(epochPosts)
+        .where(eq(epochPosts.epoch, epoch))
+        .orderBy(asc(epochPosts.attempt))
+        .all() as EpochPost[];
     },
     inState(state: PostState, limit = 1000): EpochPost[] {
-      return db.select().from(epochPosts).where(eq(epochPosts.state, state)).orderBy(asc(epochPosts.epoch), asc(epochPosts.attempt)).limit(limit).all() as EpochPost[];
+      return db
+        .select()
+        .from(epochPosts)
+        .where(eq(epochPosts.state, state))
+        .orderBy(asc(epochPosts.epoch), asc(epochPosts.attempt))
+        .limit(limit)
+        .all() as EpochPost[];
     },
     /** The attempt that is the epoch's root on chain (mined or claimable), if any. */
     live(epoch: number): EpochPost | undefined {
@@ -87,7 +112,11 @@ export function createEpochStore(database: AggregatorDatabase, now: () => number
     },
     /** Live attempts at or above `epoch` (after a rejection, or a reorg, these are no longer on chain). */
     liveFrom(epoch: number): EpochPost[] {
-      return db.select().from(epochPosts).where(and(gte(epochPosts.epoch, epoch), inArray(epochPosts.state, LIVE))).all() as EpochPost[];
+      return db
+        .select()
+        .from(epochPosts)
+        .where(and(gte(epochPosts.epoch, epoch), inArray(epochPosts.state, LIVE)))
+        .all() as EpochPost[];
     },
     latestPrepared(epoch: number): EpochPost | undefined {
       return db
@@ -139,7 +168,13 @@ export function createEpochStore(database: AggregatorDatabase, now: () => number
           .set({ state: "rejected", updatedAt: now() })
           .where(and(eq(epochPosts.epoch, epoch), lt(epochPosts.attempt, attempt), inArray(epochPosts.state, LIVE)))
           .run();
-        update(epoch, attempt, { state: "mined", minedBlock: m.block, minedTxHash: m.txHash, postedAt: m.postedAt, error: null });
+        update(epoch, attempt, {
+          state: "mined",
+          minedBlock: m.block,
+          minedTxHash: m.txHash,
+          postedAt: m.postedAt,
+          error: null,
+        });
       });
     },
     markFailed(epoch: number, attempt: number, error: string): void {
@@ -169,7 +204,11 @@ export function createEpochStore(database: AggregatorDatabase, now: () => number
     /** Ingest totals of epochs in [from, to). */
     statsRange(from: number, to: number): Map<number, { receiptCount: number; bytes: number }> {
       const rows = db
-        .select({ epoch: epochStats.epoch, receiptCount: sql<number>`SUM(${epochStats.receiptCount})`, bytes: sql<number>`SUM(${epochStats.bytes})` })
+        .select({
+          epoch: epochStats.epoch,
+          receiptCount: sql<number>`SUM(${epochStats.receiptCount})`,
+          bytes: sql<number>`SUM(${epochStats.bytes})`,
+        })
         .from(epochStats)
         .where(and(gte(epochStats.epoch, from), lt(epochStats.epoch, to)))
         .groupBy(epochStats.epoch)
@@ -178,16 +217,31 @@ export function createEpochStore(database: AggregatorDatabase, now: () => number
     },
     /** Attempts per state (for the metrics gauge). */
     countByState(): Map<string, number> {
-      const rows = db.select({ state: epochPosts.state, n: sql<number>`COUNT(*)` }).from(epochPosts).groupBy(epochPosts.state).all();
+      const rows = db
+        .select({ state: epochPosts.state, n: sql<number>`COUNT(*)` })
+        .from(epochPosts)
+        .groupBy(epochPosts.state)
+        .all();
       return new Map(rows.map((r) => [r.state, r.n]));
     },
     /** The latest epoch with any post attempt (it was closed), or undefined. */
     latestClosed(): number | undefined {
-      return db.select({ e: sql<number | null>`MAX(${epochPosts.epoch})` }).from(epochPosts).get()?.e ?? undefined;
+      return (
+        db
+          .select({ e: sql<number | null>`MAX(${epochPosts.epoch})` })
+          .from(epochPosts)
+          .get()?.e ?? undefined
+      );
     },
     /** The latest claimable epoch this aggregator posted, or undefined. */
     latestClaimable(): number | undefined {
-      return db.select({ e: sql<number | null>`MAX(${epochPosts.epoch})` }).from(epochPosts).where(eq(epochPosts.state, "claimable")).get()?.e ?? undefined;
+      return (
+        db
+          .select({ e: sql<number | null>`MAX(${epochPosts.epoch})` })
+          .from(epochPosts)
+          .where(eq(epochPosts.state, "claimable"))
+          .get()?.e ?? undefined
+      );
     },
   };
 }

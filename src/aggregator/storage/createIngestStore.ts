@@ -44,7 +44,9 @@ export function createIngestStore(sqlite: Database.Database): IngestStore {
   const findByUniqueness = sqlite.prepare<[string, string, number], { receipt_id: Hex; epoch: number }>(
     "SELECT receipt_id, epoch FROM receipts WHERE ticket_hash = ? AND segment = ? AND chunk = ?",
   );
-  const getTicket = sqlite.prepare<[string], Record<string, string | number>>("SELECT * FROM tickets WHERE ticket_hash = ?");
+  const getTicket = sqlite.prepare<[string], Record<string, string | number>>(
+    "SELECT * FROM tickets WHERE ticket_hash = ?",
+  );
   const getIdempotent = sqlite.prepare<[string, string], { body_hash: string; response: string }>(
     "SELECT body_hash, response FROM idempotency_keys WHERE relay = ? AND key = ?",
   );
@@ -96,8 +98,20 @@ export function createIngestStore(sqlite: Database.Database): IngestStore {
     },
     insertReceipt(r, nowMs) {
       return (
-        insertReceipt.run(r.epoch, r.receiptId, r.poolId, r.ticketHash, r.relay, r.segment, r.chunk, r.chunkHash, r.size, r.deliveredAt, r.signature, nowMs)
-          .changes === 1
+        insertReceipt.run(
+          r.epoch,
+          r.receiptId,
+          r.poolId,
+          r.ticketHash,
+          r.relay,
+          r.segment,
+          r.chunk,
+          r.chunkHash,
+          r.size,
+          r.deliveredAt,
+          r.signature,
+          nowMs,
+        ).changes === 1
       );
     },
     insertTicket(ticketHash, signed, signer, bytesAccepted, nowMs) {

@@ -1,7 +1,7 @@
 import { mkdirSync } from "node:fs";
 import { dirname } from "node:path";
 import Database from "better-sqlite3";
-import { drizzle, type BetterSQLite3Database } from "drizzle-orm/better-sqlite3";
+import { type BetterSQLite3Database, drizzle } from "drizzle-orm/better-sqlite3";
 import { migrations } from "./migrations.ts";
 import * as schema from "./schema.ts";
 
@@ -19,7 +19,10 @@ export type AggregatorDatabase = {
  * lets POST /v1/receipts answer only after accepted receipts are safe. `readonly` opens an existing file for
  * reading only (the epoch close worker) and runs no migration.
  */
-export function openDatabase(path: string, options: { synchronous?: "FULL" | "NORMAL"; readonly?: boolean } = {}): AggregatorDatabase {
+export function openDatabase(
+  path: string,
+  options: { synchronous?: "FULL" | "NORMAL"; readonly?: boolean } = {},
+): AggregatorDatabase {
   if (!options.readonly) mkdirSync(dirname(path), { recursive: true });
   const sqlite = new Database(path, { readonly: options.readonly ?? false, fileMustExist: options.readonly ?? false });
   sqlite.pragma("busy_timeout = 5000");
@@ -48,13 +51,17 @@ export function applyMigrations(sqlite: Database.Database): number[] {
   const current = row.v ?? 0;
   const latest = migrations.at(-1)?.version ?? 0;
   if (current > latest)
-    throw new Error(`The database schema is version ${current}, newer than this aggregator knows (${latest}): upgrade the aggregator.`);
+    throw new Error(
+      `The database schema is version ${current}, newer than this aggregator knows (${latest}): upgrade the aggregator.`,
+    );
   const applied: number[] = [];
   for (const m of migrations) {
     if (m.version <= current) continue;
     sqlite.transaction(() => {
       for (const statement of m.statements) sqlite.exec(statement);
-      sqlite.prepare("INSERT INTO schema_migrations (version, name, applied_at) VALUES (?, ?, ?)").run(m.version, m.name, Date.now());
+      sqlite
+        .prepare("INSERT INTO schema_migrations (version, name, applied_at) VALUES (?, ?, ?)")
+        .run(m.version, m.name, Date.now());
     })();
     applied.push(m.version);
   }

@@ -79,7 +79,10 @@ export const receipts = sqliteTable(
     signature: text("signature").notNull(),
     acceptedAt: integer("accepted_at").notNull(),
   },
-  (t) => [uniqueIndex("receipts_uniqueness_key").on(t.ticketHash, t.segment, t.chunk), index("receipts_epoch").on(t.epoch)],
+  (t) => [
+    uniqueIndex("receipts_uniqueness_key").on(t.ticketHash, t.segment, t.chunk),
+    index("receipts_epoch").on(t.epoch),
+  ],
 );
 
 /** Per-(epoch, pool) ingest totals, kept in the same transaction as the receipts. */

@@ -9,7 +9,8 @@ import { fileURLToPath } from "node:url";
 type AbiItem = { type: string; name?: string; inputs?: { type: string }[] };
 
 const root = fileURLToPath(new URL("../../../", import.meta.url));
-const artifact = (path: string): AbiItem[] => JSON.parse(readFileSync(`${root}artifacts/contracts/${path}`, "utf8")).abi;
+const artifact = (path: string): AbiItem[] =>
+  JSON.parse(readFileSync(`${root}artifacts/contracts/${path}`, "utf8")).abi;
 const signature = (item: AbiItem) => `${item.name}(${(item.inputs ?? []).map((i) => i.type).join(",")})`;
 
 function withErrorsOf(base: AbiItem[], ...others: AbiItem[][]): AbiItem[] {
@@ -44,4 +45,6 @@ writeFileSync(
     emit("hasherAbi", "MeshpayHasher: the contract's own EIP-712 and leaf hashing, for cross-checks.", hasher),
   ].join("\n"),
 );
-console.log(`wrote src/cli/abi/cliAbi.ts (${distributor.length} distributor items, ${token.length} token items, ${hasher.length} hasher items)`);
+console.log(
+  `wrote src/cli/abi/cliAbi.ts (${distributor.length} distributor items, ${token.length} token items, ${hasher.length} hasher items)`,
+);

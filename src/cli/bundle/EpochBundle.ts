@@ -17,7 +17,15 @@ export type EpochBundle = {
     receiptCount: number;
     leafCount: number;
   };
-  pools: { line: number; poolId: Hex; pricePerGB: bigint; available: bigint; epochBytes: bigint; rawTotal: bigint; total: bigint }[];
+  pools: {
+    line: number;
+    poolId: Hex;
+    pricePerGB: bigint;
+    available: bigint;
+    epochBytes: bigint;
+    rawTotal: bigint;
+    total: bigint;
+  }[];
   tickets: { line: number; ticketHash: Hex; signed: SignedViewerTicket }[];
   receipts: { line: number; receiptId: Hex; signed: SignedChunkReceipt }[];
   leaves: (RewardLeaf & { line: number })[];

@@ -12,7 +12,11 @@ export type DownloadedBundle = { uri: string; bytes: Uint8Array; hash: Hex };
  * Downloads an epoch bundle (http(s), file: or a local path) with a progress bar, hashing it on the way
  * (keccak256 of the exact bytes). BUNDLE_UNAVAILABLE (exit 3) when it cannot be fetched.
  */
-export async function downloadBundle(ctx: CommandContext, uri: string, label = "Downloading bundle"): Promise<DownloadedBundle> {
+export async function downloadBundle(
+  ctx: CommandContext,
+  uri: string,
+  label = "Downloading bundle",
+): Promise<DownloadedBundle> {
   const hasher = await createKeccak(256);
   const chunks: Uint8Array[] = [];
   let total = 0;
@@ -84,5 +88,9 @@ export async function downloadBundle(ctx: CommandContext, uri: string, label = "
 }
 
 function unavailable(uri: string, why: string, cause?: unknown): CliError {
-  return new CliError("BUNDLE_UNAVAILABLE", `The bundle at ${uri} could not be fetched: ${why}.`, cause === undefined ? {} : { cause });
+  return new CliError(
+    "BUNDLE_UNAVAILABLE",
+    `The bundle at ${uri} could not be fetched: ${why}.`,
+    cause === undefined ? {} : { cause },
+  );
 }

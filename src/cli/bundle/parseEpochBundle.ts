@@ -11,12 +11,21 @@ const ORDER = ["header", "pool", "ticket", "receipt", "leaf", "end"] as const;
  * every field typed, counts matching. `only: "leaves"` skips decoding tickets and receipts (for reading rewards).
  * BUNDLE_MALFORMED (exit 6) names the line and field of the first problem.
  */
-export function parseEpochBundle(bytes: Uint8Array, options: { only?: "leaves"; onLine?: (line: number) => void } = {}): EpochBundle {
+export function parseEpochBundle(
+  bytes: Uint8Array,
+  options: { only?: "leaves"; onLine?: (line: number) => void } = {},
+): EpochBundle {
   const text = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString("utf8");
   if (text.length === 0) throw malformed(1, "the bundle is empty");
-  if (!text.endsWith("\n")) throw malformed(text.split("\n").length, "the bundle does not end with a newline (truncated?)");
+  if (!text.endsWith("\n"))
+    throw malformed(text.split("\n").length, "the bundle does not end with a newline (truncated?)");
   const lines = text.slice(0, -1).split("\n");
-  const out: Partial<EpochBundle> & Pick<EpochBundle, "pools" | "tickets" | "receipts" | "leaves"> = { pools: [], tickets: [], receipts: [], leaves: [] };
+  const out: Partial<EpochBundle> & Pick<EpochBundle, "pools" | "tickets" | "receipts" | "leaves"> = {
+    pools: [],
+    tickets: [],
+    receipts: [],
+    leaves: [],
+  };
   let stage = -1;
   let end: { receiptCount: number; leafCount: number } | undefined;
   let ticketLines = 0;
@@ -36,7 +45,8 @@ export function parseEpochBundle(bytes: Uint8Array, options: { only?: "leaves"; 
     const index = ORDER.indexOf(o.type as (typeof ORDER)[number]);
     if (index < 0) throw malformed(line, `unknown line type ${JSON.stringify(o.type)}`);
     if (stage < 0 && index !== 0) throw malformed(line, "the first line must be the header");
-    if (index < stage || (index === 0 && stage === 0)) throw malformed(line, `a ${String(o.type)} line may not come after a ${ORDER[stage]} line`);
+    if (index < stage || (index === 0 && stage === 0))
+      throw malformed(line, `a ${String(o.type)} line may not come after a ${ORDER[stage]} line`);
     stage = index;
     const f = fieldReader(o, line);
     switch (o.type) {
@@ -73,12 +83,24 @@ export function parseEpochBundle(bytes: Uint8Array, options: { only?: "leaves"; 
       case "ticket":
         ticketLines++;
         if (options.only === "leaves") break;
-        out.tickets.push({ line, ticketHash: f.hex("ticketHash", 32), signed: decode(line, "ticket", () => signedViewerTicketFromJson({ ticket: o.ticket, signature: o.signature })) });
+        out.tickets.push({
+          line,
+          ticketHash: f.hex("ticketHash", 32),
+          signed: decode(line, "ticket", () =>
+            signedViewerTicketFromJson({ ticket: o.ticket, signature: o.signature }),
+          ),
+        });
         break;
       case "receipt":
         receiptLines++;
         if (options.only === "leaves") break;
-        out.receipts.push({ line, receiptId: f.hex("receiptId", 32), signed: decode(line, "receipt", () => signedChunkReceiptFromJson({ receipt: o.receipt, signature: o.signature })) });
+        out.receipts.push({
+          line,
+          receiptId: f.hex("receiptId", 32),
+          signed: decode(line, "receipt", () =>
+            signedChunkReceiptFromJson({ receipt: o.receipt, signature: o.signature }),
+          ),
+        });
         break;
       case "leaf":
         out.leaves.push({
@@ -115,7 +137,11 @@ function decode<T>(line: number, what: string, fn: () => T): T {
   try {
     return fn();
   } catch (cause) {
-    throw new CliError("BUNDLE_MALFORMED", `Line ${line} of the bundle: the ${what} is malformed (${(cause as Error).message.split("\n")[0]}).`, { cause });
+    throw new CliError(
+      "BUNDLE_MALFORMED",
+      `Line ${line} of the bundle: the ${what} is malformed (${(cause as Error).message.split("\n")[0]}).`,
+      { cause },
+    );
   }
 }
 
@@ -135,7 +161,8 @@ function fieldReader(o: Record<string, unknown>, line: number) {
     },
     hex(name: string, bytes: number): Hex {
       const v = o[name];
-      if (typeof v === "string" && v.length === 2 + 2 * bytes && /^0x[0-9a-fA-F]*$/.test(v)) return v.toLowerCase() as Hex;
+      if (typeof v === "string" && v.length === 2 + 2 * bytes && /^0x[0-9a-fA-F]*$/.test(v))
+        return v.toLowerCase() as Hex;
       throw malformed(line, `${name} must be 0x-hex of ${bytes} bytes`);
     },
   };

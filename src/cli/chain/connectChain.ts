@@ -35,7 +35,10 @@ export async function connectChain(ctx: CommandContext): Promise<Chain> {
   const publicClient = await openRpc(ctx, rpcUrl);
   const chainId = await publicClient.getChainId();
   if (chainId !== deployment.chainId)
-    throw new CliError("CHAIN_MISMATCH", `${rpcUrl} serves chain ${chainId}, but the deployment ${deploymentPath} is on chain ${deployment.chainId}.`);
+    throw new CliError(
+      "CHAIN_MISMATCH",
+      `${rpcUrl} serves chain ${chainId}, but the deployment ${deploymentPath} is on chain ${deployment.chainId}.`,
+    );
   const tokens = new Map<string, Promise<TokenInfo>>();
   return {
     deployment,
@@ -64,7 +67,8 @@ export async function openRpc(ctx: CommandContext, rpcUrl: string): Promise<Publ
   } catch {
     throw new CliError("USAGE", `The RPC URL ${JSON.stringify(rpcUrl)} is not a URL.`);
   }
-  if (url.protocol !== "http:" && url.protocol !== "https:") throw new CliError("USAGE", `The RPC URL must be http(s), not ${url.protocol}`);
+  if (url.protocol !== "http:" && url.protocol !== "https:")
+    throw new CliError("USAGE", `The RPC URL must be http(s), not ${url.protocol}`);
   const publicClient = ctx.deps.createPublicClient(rpcUrl);
   try {
     await publicClient.getChainId();

@@ -20,7 +20,14 @@ export type ChallengeOutcome = {
 
 /** Decodes the distributor's events in `receipt` into a ChallengeOutcome (other contracts' logs are skipped). */
 export function decodeChallengeOutcome(receipt: TransactionReceipt, distributor: Address): ChallengeOutcome {
-  const out: ChallengeOutcome = { resolution: null, arbiter: null, rejectedEpochs: [], slashed: null, voidedChallenges: [], credited: [] };
+  const out: ChallengeOutcome = {
+    resolution: null,
+    arbiter: null,
+    rejectedEpochs: [],
+    slashed: null,
+    voidedChallenges: [],
+    credited: [],
+  };
   for (const log of receipt.logs) {
     if (log.address.toLowerCase() !== distributor.toLowerCase()) continue;
     let event;
@@ -45,7 +52,12 @@ export function decodeChallengeOutcome(receipt: TransactionReceipt, distributor:
         out.rejectedEpochs.push(event.args.epoch);
         break;
       case "AggregatorSlashed":
-        out.slashed = { aggregator: event.args.aggregator, bond: event.args.bond, toChallenger: event.args.toChallenger, toTreasury: event.args.bond - event.args.toChallenger };
+        out.slashed = {
+          aggregator: event.args.aggregator,
+          bond: event.args.bond,
+          toChallenger: event.args.toChallenger,
+          toTreasury: event.args.bond - event.args.toChallenger,
+        };
         break;
       case "ChallengeVoided":
         out.voidedChallenges.push(event.args.challengeId);

@@ -5,19 +5,27 @@ import { CliError } from "../errors/CliError.ts";
 /** A pool id as typed: 0x followed by 64 hex digits (lowercased). */
 export function parsePoolId(text: string): Hex {
   if (!/^0x[0-9a-fA-F]{64}$/.test(text))
-    throw new CliError("USAGE", `${JSON.stringify(text)} is not a pool id (0x followed by 64 hex digits, as \`meshpay pool create\` prints).`);
+    throw new CliError(
+      "USAGE",
+      `${JSON.stringify(text)} is not a pool id (0x followed by 64 hex digits, as \`meshpay pool create\` prints).`,
+    );
   return text.toLowerCase() as Hex;
 }
 
 /** An address as typed (checksummed on the way out). */
 export function parseAddress(text: string, what = "address"): Address {
-  if (!isAddress(text, { strict: false })) throw new CliError("USAGE", `The ${what} ${JSON.stringify(text)} is not an address (0x followed by 40 hex digits).`);
+  if (!isAddress(text, { strict: false }))
+    throw new CliError(
+      "USAGE",
+      `The ${what} ${JSON.stringify(text)} is not an address (0x followed by 40 hex digits).`,
+    );
   return getAddress(text);
 }
 
 /** A non-negative integer as typed ("12"). */
 export function parseInteger(text: string, what: string): bigint {
-  if (!/^\d+$/.test(text.trim())) throw new CliError("USAGE", `The ${what} ${JSON.stringify(text)} is not a whole number.`);
+  if (!/^\d+$/.test(text.trim()))
+    throw new CliError("USAGE", `The ${what} ${JSON.stringify(text)} is not a whole number.`);
   return BigInt(text.trim());
 }
 

@@ -26,13 +26,27 @@ export type ChallengeView = {
   transaction: Hex;
 };
 
-type OpenedLog = { args: { challengeId?: bigint; epoch?: bigint; challenger?: Address; bond?: bigint; evidenceHash?: Hex; evidenceURI?: string }; blockNumber: bigint; transactionHash: Hex };
+type OpenedLog = {
+  args: {
+    challengeId?: bigint;
+    epoch?: bigint;
+    challenger?: Address;
+    bond?: bigint;
+    evidenceHash?: Hex;
+    evidenceURI?: string;
+  };
+  blockNumber: bigint;
+  transactionHash: Hex;
+};
 
 /**
  * Every challenge opened on the distributor since its deployment block (or only `challengeId`), oldest first, with
  * its current status from challengeInfo() and its deadline (openedAt + arbiterTimeout from config()).
  */
-export async function readChallenges(chain: Chain, challengeId?: bigint): Promise<{ challenges: ChallengeView[]; arbiterTimeout: bigint; challengeCount: bigint }> {
+export async function readChallenges(
+  chain: Chain,
+  challengeId?: bigint,
+): Promise<{ challenges: ChallengeView[]; arbiterTimeout: bigint; challengeCount: bigint }> {
   const [logs, config, state] = await Promise.all([
     chain.publicClient.getLogs({
       address: chain.distributor,
@@ -47,7 +61,12 @@ export async function readChallenges(chain: Chain, challengeId?: bigint): Promis
   const challenges = await Promise.all(
     (logs as unknown as OpenedLog[]).map(async (log): Promise<ChallengeView> => {
       const id = log.args.challengeId!;
-      const info = await chain.publicClient.readContract({ address: chain.distributor, abi: distributorAbi, functionName: "challengeInfo", args: [id] });
+      const info = await chain.publicClient.readContract({
+        address: chain.distributor,
+        abi: distributorAbi,
+        functionName: "challengeInfo",
+        args: [id],
+      });
       const openedAt = BigInt(info.openedAt);
       return {
         challengeId: id,

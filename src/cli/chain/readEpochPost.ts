@@ -41,15 +41,31 @@ export async function readEpochPost(chain: Chain, epoch: bigint): Promise<EpochP
   ]);
   const log = logs.at(-1);
   if (!log || epoch >= state.nextEpoch)
-    throw new CliError("NOT_FOUND", `Epoch ${epoch} has not been posted${state.nextEpoch > 0n ? ` (the latest posted is ${state.nextEpoch - 1n})` : " (no epoch has been posted yet)"}.`);
+    throw new CliError(
+      "NOT_FOUND",
+      `Epoch ${epoch} has not been posted${state.nextEpoch > 0n ? ` (the latest posted is ${state.nextEpoch - 1n})` : " (no epoch has been posted yet)"}.`,
+    );
   const a = log.args;
   const [block, claimable] = await Promise.all([
     chain.publicClient.getBlock({ blockNumber: log.blockNumber }),
-    chain.publicClient.readContract({ address: chain.distributor, abi: distributorAbi, functionName: "isClaimable", args: [epoch] }),
+    chain.publicClient.readContract({
+      address: chain.distributor,
+      abi: distributorAbi,
+      functionName: "isClaimable",
+      args: [epoch],
+    }),
   ]);
-  const info = await chain.publicClient.readContract({ address: chain.distributor, abi: distributorAbi, functionName: "epochInfo", args: [epoch] });
+  const info = await chain.publicClient.readContract({
+    address: chain.distributor,
+    abi: distributorAbi,
+    functionName: "epochInfo",
+    args: [epoch],
+  });
   if (info.posted && info.root.toLowerCase() !== a.root!.toLowerCase())
-    throw new CliError("AUDIT_MISMATCH", `The stored root of epoch ${epoch} (${info.root}) differs from its latest EpochPosted event (${a.root}).`);
+    throw new CliError(
+      "AUDIT_MISMATCH",
+      `The stored root of epoch ${epoch} (${info.root}) differs from its latest EpochPosted event (${a.root}).`,
+    );
   return {
     epoch,
     aggregator: a.aggregator!,

@@ -26,7 +26,12 @@ export type SentTransaction = { hash: Hash; receipt: TransactionReceipt; result:
  * `signer`, and waits for it to be mined. Reverts become CONTRACT_REVERTED (exit 4) with the custom error's name
  * and a sentence; a mined-but-failed transaction TRANSACTION_FAILED.
  */
-export async function sendContractTransaction(ctx: CommandContext, chain: Chain, signer: Signer, call: ContractCall): Promise<SentTransaction> {
+export async function sendContractTransaction(
+  ctx: CommandContext,
+  chain: Chain,
+  signer: Signer,
+  call: ContractCall,
+): Promise<SentTransaction> {
   const walletClient = ctx.deps.createWalletClient(chain.rpcUrl, signer.account, chain.chainId);
   try {
     const { request, result } = await chain.publicClient.simulateContract({
@@ -39,9 +44,15 @@ export async function sendContractTransaction(ctx: CommandContext, chain: Chain,
     } as never);
     const hash = await walletClient.writeContract(request as never);
     ctx.output.info(`${call.doing}: transaction ${hash}`);
-    const receipt = await chain.publicClient.waitForTransactionReceipt({ hash, pollingInterval: 250, timeout: 120_000 });
+    const receipt = await chain.publicClient.waitForTransactionReceipt({
+      hash,
+      pollingInterval: 250,
+      timeout: 120_000,
+    });
     if (receipt.status !== "success")
-      throw new CliError("TRANSACTION_FAILED", `${call.doing} failed: transaction ${hash} was mined but reverted.`, { data: { hash } });
+      throw new CliError("TRANSACTION_FAILED", `${call.doing} failed: transaction ${hash} was mined but reverted.`, {
+        data: { hash },
+      });
     return { hash, receipt, result };
   } catch (err) {
     throw toCliError(err, call.format, call.doing);

@@ -22,7 +22,10 @@ export function createDefaultDeps(): CliDeps {
     sleep: (ms) => new Promise((resolve) => setTimeout(resolve, ms)),
     fetch: globalThis.fetch,
     createPublicClient: (rpcUrl) =>
-      createPublicClient({ transport: http(rpcUrl, { retryCount: 1, timeout: 20_000 }), pollingInterval: 250 }) as PublicClient,
+      createPublicClient({
+        transport: http(rpcUrl, { retryCount: 1, timeout: 20_000 }),
+        pollingInterval: 250,
+      }) as PublicClient,
     createWalletClient: (rpcUrl, account: LocalAccount, chainId) =>
       createWalletClient({
         account,
@@ -48,7 +51,9 @@ export function createDefaultDeps(): CliDeps {
 
 function promptTerminal(question: string, hidden: boolean): Promise<string> {
   if (!process.stdin.isTTY || !process.stderr.isTTY)
-    return Promise.reject(new CliError("KEYSTORE_PASSWORD_MISSING", "No terminal to ask on.", { hint: "Set MESHPAY_KEYSTORE_PASSWORD." }));
+    return Promise.reject(
+      new CliError("KEYSTORE_PASSWORD_MISSING", "No terminal to ask on.", { hint: "Set MESHPAY_KEYSTORE_PASSWORD." }),
+    );
   return new Promise((resolve) => {
     const rl = createInterface({ input: process.stdin, output: process.stderr, terminal: true });
     if (hidden) {

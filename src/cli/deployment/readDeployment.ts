@@ -22,13 +22,16 @@ export function readDeployment(path: string): Deployment {
     throw new CliError("DEPLOYMENT_INVALID", `The deployment file ${path} is not JSON.`, { cause });
   }
   const problems: string[] = [];
-  if (d?.format !== "meshpay-deployment" || d.version !== 1) problems.push('format must be "meshpay-deployment" version 1');
+  if (d?.format !== "meshpay-deployment" || d.version !== 1)
+    problems.push('format must be "meshpay-deployment" version 1');
   if (!Number.isSafeInteger(d?.chainId) || d.chainId <= 0) problems.push("chainId must be a positive integer");
   if (typeof d?.rpcUrl !== "string") problems.push("rpcUrl must be a URL");
   if (!isAddress(d?.distributor ?? "", { strict: false })) problems.push("distributor must be an address");
   for (const k of ["token", "hasher", "deployer"] as const)
     if (d?.[k] !== undefined && !isAddress(d[k]!, { strict: false })) problems.push(`${k} must be an address`);
-  if (typeof d?.fromBlock !== "string" || !/^\d+$/.test(d.fromBlock)) problems.push("fromBlock must be a decimal string");
-  if (problems.length > 0) throw new CliError("DEPLOYMENT_INVALID", `The deployment file ${path} is invalid: ${problems.join("; ")}.`);
+  if (typeof d?.fromBlock !== "string" || !/^\d+$/.test(d.fromBlock))
+    problems.push("fromBlock must be a decimal string");
+  if (problems.length > 0)
+    throw new CliError("DEPLOYMENT_INVALID", `The deployment file ${path} is invalid: ${problems.join("; ")}.`);
   return d;
 }

@@ -1,5 +1,5 @@
 import { BaseError, type BaseErrorArgs } from "../../protocol/errors/BaseError.ts";
-import { cliErrorExitCodes, type CliErrorCode } from "./codes.ts";
+import { type CliErrorCode, cliErrorExitCodes } from "./codes.ts";
 import type { ExitCode } from "./exitCodes.ts";
 
 export type CliErrorArgs = BaseErrorArgs & {

@@ -1,4 +1,4 @@
-import { exitCodes, type ExitCode } from "./exitCodes.ts";
+import { type ExitCode, exitCodes } from "./exitCodes.ts";
 
 /** Every CliError code and the exit code it ends the process with. Stable strings (printed with --json). */
 export const cliErrorExitCodes = {

@@ -36,44 +36,57 @@ export const errorSentences: Record<string, Sentence> = {
   // pools
   PoolPriceTooHigh: ([price]) => `The price ${s(price)} base units per GB is too high (it must fit in 224 bits).`,
   PoolNotFound: ([poolId]) => `There is no pool ${s(poolId)} on this contract.`,
-  PoolUnauthorized: ([poolId, caller]) => `Only the owner of pool ${s(poolId)} may do this, and ${s(caller)} is not its owner.`,
-  PoolBalanceOverflow: ([poolId, amount], f) => `Adding ${f.amount(n(amount))} would take pool ${s(poolId)} over the largest balance it can hold.`,
+  PoolUnauthorized: ([poolId, caller]) =>
+    `Only the owner of pool ${s(poolId)} may do this, and ${s(caller)} is not its owner.`,
+  PoolBalanceOverflow: ([poolId, amount], f) =>
+    `Adding ${f.amount(n(amount))} would take pool ${s(poolId)} over the largest balance it can hold.`,
   PoolOverdrawn: ([poolId, requested, available], f) =>
     `The post allocates ${f.amount(n(requested))} from pool ${s(poolId)}, which has only ${f.amount(n(available))} unallocated.`,
   PoolAllocationExceeded: ([poolId, requested, owed], f) =>
     `The claim asks for ${f.amount(n(requested))} but pool ${s(poolId)} owes only ${f.amount(n(owed))} to posted epochs; the contract never pays more than a pool allocated.`,
-  PoolNoWithdrawalRequested: ([poolId]) => `No withdrawal was requested for pool ${s(poolId)}: request one first (meshpay pool withdraw request).`,
+  PoolNoWithdrawalRequested: ([poolId]) =>
+    `No withdrawal was requested for pool ${s(poolId)}: request one first (meshpay pool withdraw request).`,
   PoolWithdrawalNotReady: ([poolId, availableAt], f) =>
     `The withdrawal notice of pool ${s(poolId)} runs until ${f.time(n(availableAt))}; execute it after that.`,
   // aggregators
   AggregatorNotActive: ([account]) => `${s(account)} is not a registered aggregator that may post.`,
-  AggregatorBondTooLow: ([bond, minimum], f) => `The bond ${f.wei(n(bond))} is below the required ${f.wei(n(minimum))}.`,
+  AggregatorBondTooLow: ([bond, minimum], f) =>
+    `The bond ${f.wei(n(bond))} is below the required ${f.wei(n(minimum))}.`,
   AggregatorExiting: ([aggregator]) => `Aggregator ${s(aggregator)} has already given notice of exit.`,
   AggregatorNotExiting: ([aggregator]) => `Aggregator ${s(aggregator)} has not given notice of exit.`,
   AggregatorExitNotReady: ([aggregator, availableAt, untilEpoch], f) =>
     `Aggregator ${s(aggregator)} can leave from ${f.time(n(availableAt))}, once every epoch below ${s(untilEpoch)} is settled.`,
   // epochs
-  EpochOutOfOrder: ([epoch, expected]) => `Epoch ${s(epoch)} cannot be posted: epochs are posted in order and ${s(expected)} is next.`,
-  EpochNotClosed: ([epoch, closesAt], f) => `Epoch ${s(epoch)} is still open; it can be posted from ${f.time(n(closesAt))}.`,
+  EpochOutOfOrder: ([epoch, expected]) =>
+    `Epoch ${s(epoch)} cannot be posted: epochs are posted in order and ${s(expected)} is next.`,
+  EpochNotClosed: ([epoch, closesAt], f) =>
+    `Epoch ${s(epoch)} is still open; it can be posted from ${f.time(n(closesAt))}.`,
   EpochRootZero: ([epoch]) => `The root posted for epoch ${s(epoch)} is zero.`,
   EpochPoolTotalsNotSorted: ([index]) => `Pool totals must be strictly ascending by pool id; entry ${s(index)} is not.`,
   EpochNotPending: ([epoch]) => `Epoch ${s(epoch)} is not pending (not posted yet, already claimable, or rejected).`,
   EpochDataMismatch: ([epoch]) => `The epoch data given does not match what was posted for epoch ${s(epoch)}.`,
-  EpochTooManyPending: ([pending, max]) => `${s(pending)} epochs already await their challenge window (at most ${s(max)}); wait for some to become claimable.`,
-  EpochDataCount: ([count, expected]) => `${s(count)} epoch data entries were given where ${s(expected)} epochs are being rejected.`,
+  EpochTooManyPending: ([pending, max]) =>
+    `${s(pending)} epochs already await their challenge window (at most ${s(max)}); wait for some to become claimable.`,
+  EpochDataCount: ([count, expected]) =>
+    `${s(count)} epoch data entries were given where ${s(expected)} epochs are being rejected.`,
   // challenges
-  ChallengeBondInvalid: ([bond, required], f) => `A challenge must bond exactly ${f.wei(n(required))}, not ${f.wei(n(bond))}.`,
+  ChallengeBondInvalid: ([bond, required], f) =>
+    `A challenge must bond exactly ${f.wei(n(required))}, not ${f.wei(n(bond))}.`,
   ChallengeAlreadyOpen: ([epoch, id]) => `Epoch ${s(epoch)} already has an open challenge (#${s(id)}).`,
   ChallengeNotOpen: ([id]) => `Challenge #${s(id)} is not open.`,
-  ChallengeNotExpired: ([id, deadline], f) => `The arbiter has until ${f.time(n(deadline))} to resolve challenge #${s(id)}.`,
+  ChallengeNotExpired: ([id, deadline], f) =>
+    `The arbiter has until ${f.time(n(deadline))} to resolve challenge #${s(id)}.`,
   // claims
   ClaimInvalidProof: ([poolId, account]) =>
     `The proof for ${s(account)} in pool ${s(poolId)} leads neither to the latest claimable root nor to the one it just replaced; fetch a fresh proof.`,
   ClaimNothingDue: ([poolId, account, cumulative, claimed], f) =>
     `Nothing is due to ${s(account)} from pool ${s(poolId)}: it earned ${f.amount(n(cumulative))} in total and has already claimed ${f.amount(n(claimed))}.`,
-  ClaimAuthorizationExpired: ([deadline], f) => `The claim authorization expired at ${f.time(n(deadline))}; sign a new one.`,
-  ClaimAuthorizationNonce: ([nonce, expected]) => `The claim authorization uses nonce ${s(nonce)} but the account's next nonce is ${s(expected)}.`,
-  ClaimAuthorizationSigner: ([signer, account]) => `The claim authorization was signed by ${s(signer)}, not by the account ${s(account)}.`,
+  ClaimAuthorizationExpired: ([deadline], f) =>
+    `The claim authorization expired at ${f.time(n(deadline))}; sign a new one.`,
+  ClaimAuthorizationNonce: ([nonce, expected]) =>
+    `The claim authorization uses nonce ${s(nonce)} but the account's next nonce is ${s(expected)}.`,
+  ClaimAuthorizationSigner: ([signer, account]) =>
+    `The claim authorization was signed by ${s(signer)}, not by the account ${s(account)}.`,
   ClaimFeeTooHigh: ([fee, maxFee, amount], f) =>
     `The relayer's fee ${f.amount(n(fee))} exceeds the signed maximum ${f.amount(n(maxFee))} or the ${f.amount(n(amount))} being claimed.`,
   // OpenZeppelin bases of the contract

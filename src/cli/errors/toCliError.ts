@@ -1,14 +1,14 @@
 import {
-  BaseError as ViemBaseError,
   ContractFunctionRevertedError,
+  formatEther,
   HttpRequestError,
   InsufficientFundsError,
   TimeoutError,
-  formatEther,
+  BaseError as ViemBaseError,
 } from "viem";
+import { formatTimestamp } from "../format/formatTime.ts";
 import { CliError } from "./CliError.ts";
 import { errorSentences, type SentenceFormat } from "./errorSentences.ts";
-import { formatTimestamp } from "../format/formatTime.ts";
 
 /** Default formatting for revert sentences when the token is not known. */
 export const plainSentenceFormat: SentenceFormat = {
@@ -24,13 +24,22 @@ export const plainSentenceFormat: SentenceFormat = {
 export function toCliError(err: unknown, format: SentenceFormat = plainSentenceFormat, doing?: string): CliError {
   if (err instanceof CliError) return err;
   if (err instanceof ViemBaseError) {
-    const reverted = err.walk((e) => e instanceof ContractFunctionRevertedError) as ContractFunctionRevertedError | null;
+    const reverted = err.walk(
+      (e) => e instanceof ContractFunctionRevertedError,
+    ) as ContractFunctionRevertedError | null;
     if (reverted) return describeRevert(reverted, format, doing, err);
-    if (err.walk((e) => e instanceof InsufficientFundsError) || /doesn't have enough funds|insufficient funds/i.test(err.message))
-      return new CliError("INSUFFICIENT_GAS_FUNDS", `The account does not have enough ETH to pay for the transaction's gas${doing ? ` (${doing})` : ""}.`, {
-        cause: err,
-        hint: "Send some ETH to it first.",
-      });
+    if (
+      err.walk((e) => e instanceof InsufficientFundsError) ||
+      /doesn't have enough funds|insufficient funds/i.test(err.message)
+    )
+      return new CliError(
+        "INSUFFICIENT_GAS_FUNDS",
+        `The account does not have enough ETH to pay for the transaction's gas${doing ? ` (${doing})` : ""}.`,
+        {
+          cause: err,
+          hint: "Send some ETH to it first.",
+        },
+      );
     if (err.walk((e) => e instanceof HttpRequestError || e instanceof TimeoutError) || isNetworkError(err)) {
       const url = (err.walk((e) => e instanceof HttpRequestError) as HttpRequestError | null)?.url;
       return new CliError("RPC_UNREACHABLE", `The chain's RPC endpoint${url ? ` ${url}` : ""} does not answer.`, {
@@ -40,12 +49,18 @@ export function toCliError(err: unknown, format: SentenceFormat = plainSentenceF
     }
     return new CliError("INTERNAL", err.shortMessage || err.message, { cause: err });
   }
-  if (isNetworkError(err)) return new CliError("RPC_UNREACHABLE", "The chain's RPC endpoint does not answer.", { cause: err });
+  if (isNetworkError(err))
+    return new CliError("RPC_UNREACHABLE", "The chain's RPC endpoint does not answer.", { cause: err });
   const message = err instanceof Error ? err.message : String(err);
   return new CliError("INTERNAL", message, { cause: err });
 }
 
-function describeRevert(reverted: ContractFunctionRevertedError, format: SentenceFormat, doing: string | undefined, cause: unknown): CliError {
+function describeRevert(
+  reverted: ContractFunctionRevertedError,
+  format: SentenceFormat,
+  doing: string | undefined,
+  cause: unknown,
+): CliError {
   const name = reverted.data?.errorName;
   const args = (reverted.data?.args ?? []) as readonly unknown[];
   const prefix = doing ? `${doing} was refused: ` : "";
@@ -57,10 +72,17 @@ function describeRevert(reverted: ContractFunctionRevertedError, format: Sentenc
     });
   }
   if (reverted.reason)
-    return new CliError("CONTRACT_REVERTED", `${prefix}the contract reverted: ${reverted.reason}`, { cause, data: { reason: reverted.reason } });
-  return new CliError("CONTRACT_REVERTED", `${prefix}the contract reverted without a reason${reverted.signature ? ` (error ${reverted.signature})` : ""}.`, {
-    cause,
-  });
+    return new CliError("CONTRACT_REVERTED", `${prefix}the contract reverted: ${reverted.reason}`, {
+      cause,
+      data: { reason: reverted.reason },
+    });
+  return new CliError(
+    "CONTRACT_REVERTED",
+    `${prefix}the contract reverted without a reason${reverted.signature ? ` (error ${reverted.signature})` : ""}.`,
+    {
+      cause,
+    },
+  );
 }
 
 function isNetworkError(err: unknown): boolean {
@@ -68,7 +90,12 @@ function isNetworkError(err: unknown): boolean {
   for (let depth = 0; e && depth < 8; depth++) {
     const code = (e as { code?: unknown }).code;
     const message = (e as { message?: unknown }).message;
-    if (typeof code === "string" && /^(ECONNREFUSED|ECONNRESET|ENOTFOUND|EAI_AGAIN|EHOSTUNREACH|ENETUNREACH|UND_ERR_CONNECT_TIMEOUT|UND_ERR_SOCKET)$/.test(code))
+    if (
+      typeof code === "string" &&
+      /^(ECONNREFUSED|ECONNRESET|ENOTFOUND|EAI_AGAIN|EHOSTUNREACH|ENETUNREACH|UND_ERR_CONNECT_TIMEOUT|UND_ERR_SOCKET)$/.test(
+        code,
+      )
+    )
       return true;
     if (typeof message === "string" && /fetch failed|ECONNREFUSED/.test(message)) return true;
     e = (e as { cause?: unknown }).cause;

@@ -10,7 +10,12 @@ export function formatDuration(seconds: bigint | number): string {
   let rest = BigInt(seconds);
   if (rest < 0n) rest = -rest;
   const parts: string[] = [];
-  for (const [unit, size] of [["d", 86_400n], ["h", 3_600n], ["m", 60n], ["s", 1n]] as const) {
+  for (const [unit, size] of [
+    ["d", 86_400n],
+    ["h", 3_600n],
+    ["m", 60n],
+    ["s", 1n],
+  ] as const) {
     if (rest >= size) {
       parts.push(`${rest / size}${unit}`);
       rest %= size;

@@ -8,13 +8,13 @@ export function parseAmount(text: string, token: { symbol: string; decimals: num
   const clean = text.trim().replaceAll(",", "").replaceAll("_", "");
   const match = /^(\d+)(?:\.(\d*))?$|^\.(\d+)$/.exec(clean);
   if (!match)
-    throw new CliError("USAGE", `The ${what} ${JSON.stringify(text)} is not a number of ${token.symbol} (write it like 12.5).`);
+    throw new CliError(
+      "USAGE",
+      `The ${what} ${JSON.stringify(text)} is not a number of ${token.symbol} (write it like 12.5).`,
+    );
   const whole = match[1] ?? "0";
   const fraction = (match[2] ?? match[3] ?? "").replace(/0+$/, "");
   if (fraction.length > token.decimals)
-    throw new CliError(
-      "USAGE",
-      `The ${what} ${text} has more decimals than ${token.symbol} has (${token.decimals}).`,
-    );
+    throw new CliError("USAGE", `The ${what} ${text} has more decimals than ${token.symbol} has (${token.decimals}).`);
   return BigInt(whole) * 10n ** BigInt(token.decimals) + BigInt(fraction.padEnd(token.decimals, "0") || "0");
 }

@@ -8,6 +8,9 @@ export function parseDuration(text: string, what = "duration"): bigint {
   if (/^\d+$/.test(clean)) return BigInt(clean);
   const parts = [...clean.matchAll(/(\d+)([smhd])/g)];
   if (parts.length === 0 || parts.map((p) => p[0]).join("") !== clean)
-    throw new CliError("USAGE", `The ${what} ${JSON.stringify(text)} is not a duration (write it like 90s, 15m, 2h or 1d).`);
+    throw new CliError(
+      "USAGE",
+      `The ${what} ${JSON.stringify(text)} is not a duration (write it like 90s, 15m, 2h or 1d).`,
+    );
   return parts.reduce((sum, p) => sum + BigInt(p[1]!) * UNITS[p[2]!]!, 0n);
 }

@@ -18,17 +18,24 @@ export async function requestJson(
   try {
     response = await ctx.deps.fetch(url, {
       method: init.method ?? "GET",
-      headers: init.body === undefined ? { accept: "application/json" } : { accept: "application/json", "content-type": "application/json" },
+      headers:
+        init.body === undefined
+          ? { accept: "application/json" }
+          : { accept: "application/json", "content-type": "application/json" },
       ...(init.body === undefined ? {} : { body: JSON.stringify(init.body) }),
       signal: AbortSignal.timeout(init.timeoutMs ?? 30_000),
     });
   } catch (cause) {
-    throw new CliError("SERVICE_UNREACHABLE", `The ${service} at ${new URL(url).origin} does not answer (${(cause as Error).cause instanceof Error ? ((cause as Error).cause as Error).message : (cause as Error).message}).`, {
-      cause,
-    });
+    throw new CliError(
+      "SERVICE_UNREACHABLE",
+      `The ${service} at ${new URL(url).origin} does not answer (${(cause as Error).cause instanceof Error ? ((cause as Error).cause as Error).message : (cause as Error).message}).`,
+      {
+        cause,
+      },
+    );
   }
   const text = await response.text();
-  let body: unknown = undefined;
+  let body: unknown;
   try {
     body = text ? JSON.parse(text) : undefined;
   } catch {

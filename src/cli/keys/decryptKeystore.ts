@@ -2,13 +2,17 @@ import { createDecipheriv } from "node:crypto";
 import { privateKeyToAddress } from "viem/accounts";
 import type { Hex } from "../../protocol/types.ts";
 import { CliError } from "../errors/CliError.ts";
-import { deriveKeystoreKey, keystoreAad, type Keystore } from "./encryptKeystore.ts";
+import { deriveKeystoreKey, type Keystore, keystoreAad } from "./encryptKeystore.ts";
 
 /**
  * Opens a keystore (parsed JSON of unknown shape). Throws KEYSTORE_INVALID for a file that is not a meshpay
  * keystore and KEYSTORE_PASSWORD_WRONG when the password (or the file) does not authenticate.
  */
-export function decryptKeystore(data: unknown, password: string, path = "the keystore"): { privateKey: Hex; address: Hex } {
+export function decryptKeystore(
+  data: unknown,
+  password: string,
+  path = "the keystore",
+): { privateKey: Hex; address: Hex } {
   const ks = checkShape(data, path);
   const key = deriveKeystoreKey(password, Buffer.from(ks.kdf.salt.slice(2), "hex"), ks.kdf);
   const decipher = createDecipheriv("aes-256-gcm", key, Buffer.from(ks.cipher.iv.slice(2), "hex"));
@@ -33,7 +37,10 @@ export function decryptKeystore(data: unknown, password: string, path = "the key
 function checkShape(data: unknown, path: string): Keystore {
   const ks = data as Keystore;
   const isHex = (v: unknown, bytes?: number) =>
-    typeof v === "string" && /^0x[0-9a-fA-F]*$/.test(v) && v.length % 2 === 0 && (bytes === undefined || v.length === 2 + 2 * bytes);
+    typeof v === "string" &&
+    /^0x[0-9a-fA-F]*$/.test(v) &&
+    v.length % 2 === 0 &&
+    (bytes === undefined || v.length === 2 + 2 * bytes);
   const ok =
     ks &&
     typeof ks === "object" &&
@@ -56,6 +63,7 @@ function checkShape(data: unknown, path: string): Keystore {
     isHex(ks.cipher.iv, 12) &&
     isHex(ks.cipher.tag, 16) &&
     isHex(ks.ciphertext, 32);
-  if (!ok) throw new CliError("KEYSTORE_INVALID", `${path} is not a meshpay keystore (format "meshpay-keystore", version 1).`);
+  if (!ok)
+    throw new CliError("KEYSTORE_INVALID", `${path} is not a meshpay keystore (format "meshpay-keystore", version 1).`);
   return ks;
 }

@@ -17,7 +17,11 @@ export type Keystore = {
 export const KEYSTORE_SCRYPT = { N: 2 ** 17, r: 8, p: 1 } as const;
 
 /** Seals `privateKey` under `password`. */
-export function encryptKeystore(privateKey: Hex, password: string, kdf: { N: number; r: number; p: number } = KEYSTORE_SCRYPT): Keystore {
+export function encryptKeystore(
+  privateKey: Hex,
+  password: string,
+  kdf: { N: number; r: number; p: number } = KEYSTORE_SCRYPT,
+): Keystore {
   const address = privateKeyToAddress(privateKey);
   const salt = randomBytes(32);
   const iv = randomBytes(12);
@@ -35,8 +39,17 @@ export function encryptKeystore(privateKey: Hex, password: string, kdf: { N: num
   };
 }
 
-export function deriveKeystoreKey(password: string, salt: Uint8Array, kdf: { N: number; r: number; p: number }): Buffer {
-  return scryptSync(password.normalize("NFKC"), salt, 32, { N: kdf.N, r: kdf.r, p: kdf.p, maxmem: 256 * kdf.N * kdf.r + 1024 * 1024 });
+export function deriveKeystoreKey(
+  password: string,
+  salt: Uint8Array,
+  kdf: { N: number; r: number; p: number },
+): Buffer {
+  return scryptSync(password.normalize("NFKC"), salt, 32, {
+    N: kdf.N,
+    r: kdf.r,
+    p: kdf.p,
+    maxmem: 256 * kdf.N * kdf.r + 1024 * 1024,
+  });
 }
 
 export function keystoreAad(address: string): Buffer {

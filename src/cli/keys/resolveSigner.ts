@@ -1,12 +1,17 @@
 import { existsSync, readFileSync } from "node:fs";
-import { privateKeyToAccount, type PrivateKeyAccount } from "viem/accounts";
+import { type PrivateKeyAccount, privateKeyToAccount } from "viem/accounts";
 import type { Hex } from "../../protocol/types.ts";
 import type { CommandContext } from "../context/CliDeps.ts";
 import { getKeystorePath } from "../context/resolvePath.ts";
 import { CliError } from "../errors/CliError.ts";
 import { decryptKeystore } from "./decryptKeystore.ts";
 
-export type Signer = { account: PrivateKeyAccount; privateKey: Hex; source: "environment" | "keystore"; keystorePath?: string };
+export type Signer = {
+  account: PrivateKeyAccount;
+  privateKey: Hex;
+  source: "environment" | "keystore";
+  keystorePath?: string;
+};
 
 /**
  * The key a command signs with, never from the command line: MESHPAY_PRIVATE_KEY when set, else the encrypted
@@ -31,7 +36,8 @@ export async function resolveSigner(ctx: CommandContext, purpose: string): Promi
   } catch (cause) {
     throw new CliError("KEYSTORE_INVALID", `${path} is not readable JSON.`, { cause });
   }
-  const password = deps.env.MESHPAY_KEYSTORE_PASSWORD ?? (await deps.prompt(`Password for ${path}: `, { hidden: true }));
+  const password =
+    deps.env.MESHPAY_KEYSTORE_PASSWORD ?? (await deps.prompt(`Password for ${path}: `, { hidden: true }));
   const { privateKey } = decryptKeystore(data, password, path);
   return { account: privateKeyToAccount(privateKey), privateKey, source: "keystore", keystorePath: path };
 }
@@ -39,7 +45,8 @@ export async function resolveSigner(ctx: CommandContext, purpose: string): Promi
 /** A 32-byte hex private key (with or without 0x) as 0x-hex; KEY_INVALID otherwise (the value is never printed). */
 export function normalizePrivateKey(value: string, from: string): Hex {
   const hex = value.startsWith("0x") || value.startsWith("0X") ? value.slice(2) : value;
-  if (!/^[0-9a-fA-F]{64}$/.test(hex)) throw new CliError("KEY_INVALID", `${from} is not a private key (32 bytes of hex).`);
+  if (!/^[0-9a-fA-F]{64}$/.test(hex))
+    throw new CliError("KEY_INVALID", `${from} is not a private key (32 bytes of hex).`);
   const n = BigInt(`0x${hex}`);
   if (n === 0n || n >= 0xfffffffffffffffffffffffffffffffebaaedce6af48a03bbfd25e8cd0364141n)
     throw new CliError("KEY_INVALID", `${from} is not a valid secp256k1 private key.`);

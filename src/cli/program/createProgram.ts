@@ -1,6 +1,6 @@
 import { Command } from "commander";
 import type { CliDeps } from "../context/CliDeps.ts";
-import { withExamples, type RunState } from "./defineAction.ts";
+import { type RunState, withExamples } from "./defineAction.ts";
 import { registerArbiterCommands } from "./registerArbiterCommands.ts";
 import { registerAuditCommands } from "./registerAuditCommands.ts";
 import { registerDevCommands } from "./registerDevCommands.ts";

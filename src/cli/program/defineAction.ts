@@ -1,6 +1,6 @@
 import type { Command } from "commander";
 import type { CliDeps, CommandContext, GlobalOptions } from "../context/CliDeps.ts";
-import { exitCodes, type ExitCode } from "../errors/exitCodes.ts";
+import { type ExitCode, exitCodes } from "../errors/exitCodes.ts";
 import { createOutput } from "../output/createOutput.ts";
 
 /** Shared between the program and its actions: the exit code the run ends with. */
@@ -24,17 +24,26 @@ export function defineAction<R>(
     const globals = command.optsWithGlobals() as GlobalOptions & Record<string, unknown>;
     const ctx: CommandContext = {
       deps,
-      globals: { json: !!globals.json, deployment: globals.deployment as string | undefined, rpc: globals.rpc as string | undefined, keystore: globals.keystore as string | undefined },
+      globals: {
+        json: !!globals.json,
+        deployment: globals.deployment as string | undefined,
+        rpc: globals.rpc as string | undefined,
+        keystore: globals.keystore as string | undefined,
+      },
       output: createOutput(deps, !!globals.json),
     };
     state.json = ctx.globals.json;
     const result = await run(positional, options, ctx);
     ctx.output.result(result, render);
-    if (result && typeof result === "object" && (result as { ok?: unknown }).ok === false) state.exitCode = exitCodes.auditMismatch;
+    if (result && typeof result === "object" && (result as { ok?: unknown }).ok === false)
+      state.exitCode = exitCodes.auditMismatch;
   };
 }
 
 /** Adds the "Example" section every command's --help shows. */
 export function withExamples(command: Command, ...examples: string[]): Command {
-  return command.addHelpText("after", `\nExample${examples.length > 1 ? "s" : ""}:\n${examples.map((e) => `  $ ${e}`).join("\n")}\n`);
+  return command.addHelpText(
+    "after",
+    `\nExample${examples.length > 1 ? "s" : ""}:\n${examples.map((e) => `  $ ${e}`).join("\n")}\n`,
+  );
 }

@@ -1,8 +1,8 @@
 import type { Command } from "commander";
 import type { CliDeps } from "../context/CliDeps.ts";
-import { lazy } from "./lazy.ts";
 import { renderFields } from "../format/renderTable.ts";
-import { defineAction, withExamples, type RunState } from "./defineAction.ts";
+import { defineAction, type RunState, withExamples } from "./defineAction.ts";
+import { lazy } from "./lazy.ts";
 import { showAmount } from "./renderCommon.ts";
 
 const auditEpoch = lazy(() => import("../commands/audit/auditEpoch.ts"), "auditEpoch");
@@ -11,24 +11,44 @@ const auditProof = lazy(() => import("../commands/audit/auditProof.ts"), "auditP
 const POOL = "0x5fbdb2315678afecb367f032d93f642f64180aa3000000000000000000000001";
 
 export function registerAuditCommands(program: Command, deps: CliDeps, state: RunState): void {
-  const audit = program.command("audit").description("auditors: check payouts and epochs from public data (the chain and the published bundles)");
-  withExamples(audit, `meshpay audit proof ${POOL} 0x3C44CdDdB6a900fa2b585dd299e03d12FA4293BC`, "meshpay audit epoch 12");
+  const audit = program
+    .command("audit")
+    .description("auditors: check payouts and epochs from public data (the chain and the published bundles)");
+  withExamples(
+    audit,
+    `meshpay audit proof ${POOL} 0x3C44CdDdB6a900fa2b585dd299e03d12FA4293BC`,
+    "meshpay audit epoch 12",
+  );
 
   withExamples(
     audit
       .command("proof")
-      .description("verify one account's payout in one pool: its leaf from the epoch's bundle, proven against the on-chain root with meshpay's code and independently with @openzeppelin/merkle-tree")
+      .description(
+        "verify one account's payout in one pool: its leaf from the epoch's bundle, proven against the on-chain root with meshpay's code and independently with @openzeppelin/merkle-tree",
+      )
       .argument("<pool>", "pool id")
       .argument("<account>", "relay account")
       .option("--epoch <n>", "epoch to check (default: the latest claimable, else the latest posted)")
-      .option("--bundle <file-or-url>", "use this copy of the bundle instead of the posted URI (still checked against the posted hash)")
+      .option(
+        "--bundle <file-or-url>",
+        "use this copy of the bundle instead of the posted URI (still checked against the posted hash)",
+      )
       .option("--full", "always rebuild the whole tree with @openzeppelin/merkle-tree (slow for large epochs)")
       .action(
         defineAction(
           deps,
           state,
           ([poolId, account], o, ctx) =>
-            auditProof({ poolId: poolId!, account: account!, epoch: o.epoch as string | undefined, bundle: o.bundle as string | undefined, full: !!o.full }, ctx),
+            auditProof(
+              {
+                poolId: poolId!,
+                account: account!,
+                epoch: o.epoch as string | undefined,
+                bundle: o.bundle as string | undefined,
+                full: !!o.full,
+              },
+              ctx,
+            ),
           (r) =>
             [
               `Proof of ${r.account} in pool ${r.poolId}, epoch ${r.epoch} (${r.status})`,
@@ -40,7 +60,7 @@ export function registerAuditCommands(program: Command, deps: CliDeps, state: Ru
                 ["leaf hash", r.leafHash],
                 ["root (on chain)", r.root],
                 ["bundle", `${r.bundle.uri} (${r.bundle.leaves} leaves, keccak ${r.bundle.hash})`],
-                ["proof", r.proof.length === 0 ? "(empty: the leaf is the root)" : r.proof.join("\n" + " ".repeat(20))],
+                ["proof", r.proof.length === 0 ? "(empty: the leaf is the root)" : r.proof.join(`\n${" ".repeat(20)}`)],
               ]),
               "",
               ...r.checks.map((c) => `${c.ok ? "ok  " : "FAIL"}  ${c.check}: ${c.detail}`),
@@ -55,7 +75,9 @@ export function registerAuditCommands(program: Command, deps: CliDeps, state: Ru
   withExamples(
     audit
       .command("epoch")
-      .description("re-verify every receipt of an epoch's bundle and recompute its leaves, pool totals and root from public data only")
+      .description(
+        "re-verify every receipt of an epoch's bundle and recompute its leaves, pool totals and root from public data only",
+      )
       .argument("<epoch>", "epoch number")
       .option("--bundle <file-or-url>", "use this copy of the bundle (still checked against the posted hash)")
       .option("--previous-bundle <file-or-url>", "use this copy of the previous epoch's bundle")
@@ -63,7 +85,15 @@ export function registerAuditCommands(program: Command, deps: CliDeps, state: Ru
         defineAction(
           deps,
           state,
-          ([epoch], o, ctx) => auditEpoch({ epoch: epoch!, bundle: o.bundle as string | undefined, previousBundle: o.previousBundle as string | undefined }, ctx),
+          ([epoch], o, ctx) =>
+            auditEpoch(
+              {
+                epoch: epoch!,
+                bundle: o.bundle as string | undefined,
+                previousBundle: o.previousBundle as string | undefined,
+              },
+              ctx,
+            ),
           (r) => {
             const c = r.counts;
             const extra = Object.entries(r.findingCounts)
@@ -81,7 +111,11 @@ export function registerAuditCommands(program: Command, deps: CliDeps, state: Ru
               "",
               ...(r.ok
                 ? [`ok: every receipt verifies and the recomputed root equals the posted root.`]
-                : [`MISMATCH: ${Object.values(r.findingCounts).reduce((a, b) => a + b, 0)} finding(s):`, ...r.findings.map((f) => `  ${f.code}: ${f.message}`), ...extra]),
+                : [
+                    `MISMATCH: ${Object.values(r.findingCounts).reduce((a, b) => a + b, 0)} finding(s):`,
+                    ...r.findings.map((f) => `  ${f.code}: ${f.message}`),
+                    ...extra,
+                  ]),
             ].join("\n");
           },
         ),

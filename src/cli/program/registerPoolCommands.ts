@@ -1,10 +1,10 @@
 import type { Command } from "commander";
 import type { PoolStatus } from "../commands/pool/getPoolStatus.ts";
 import type { CliDeps } from "../context/CliDeps.ts";
-import { lazy } from "./lazy.ts";
 import { formatDuration, formatRelative, formatTimestamp } from "../format/formatTime.ts";
 import { renderFields, renderTable } from "../format/renderTable.ts";
-import { defineAction, withExamples, type RunState } from "./defineAction.ts";
+import { defineAction, type RunState, withExamples } from "./defineAction.ts";
+import { lazy } from "./lazy.ts";
 import { short, showAmount } from "./renderCommon.ts";
 
 const cancelPoolWithdrawal = lazy(() => import("../commands/pool/cancelPoolWithdrawal.ts"), "cancelPoolWithdrawal");
@@ -26,7 +26,9 @@ export function registerPoolCommands(program: Command, deps: CliDeps, state: Run
   withExamples(
     pool
       .command("create")
-      .description("create a pool paying relays --price token units per GB (10^9 bytes) delivered; you become its owner")
+      .description(
+        "create a pool paying relays --price token units per GB (10^9 bytes) delivered; you become its owner",
+      )
       .requiredOption("--price <amount>", "price per GB in token units, e.g. 0.5")
       .option("--token <address>", "ERC-20 the pool pays in (default: the deployment's token)")
       .option("--ticket-signer <address>", "key that signs viewer tickets (default: your own address)")
@@ -37,7 +39,12 @@ export function registerPoolCommands(program: Command, deps: CliDeps, state: Run
           state,
           (_p, o, ctx) =>
             createPool(
-              { price: o.price as string, token: o.token as string | undefined, ticketSigner: o.ticketSigner as string | undefined, metadata: o.metadata as string },
+              {
+                price: o.price as string,
+                token: o.token as string | undefined,
+                ticketSigner: o.ticketSigner as string | undefined,
+                metadata: o.metadata as string,
+              },
               ctx,
             ),
           (r) =>
@@ -62,19 +69,25 @@ export function registerPoolCommands(program: Command, deps: CliDeps, state: Run
   withExamples(
     pool
       .command("fund")
-      .description("add tokens to a pool (approves the distributor for the amount first when needed); anyone may fund any pool")
+      .description(
+        "add tokens to a pool (approves the distributor for the amount first when needed); anyone may fund any pool",
+      )
       .argument("<pool>", "pool id (0x + 64 hex)")
       .argument("<amount>", "token units, e.g. 1000 or 12.5")
       .action(
-        defineAction(deps, state, ([poolId, amount], _o, ctx) => fundPool({ poolId: poolId!, amount: amount! }, ctx), (r) =>
-          [
-            `Funded pool ${r.poolId} with ${showAmount(r.funded)}`,
-            renderFields([
-              ["unallocated now", showAmount(r.unallocated)],
-              ...(r.approveTransaction ? ([["approve tx", r.approveTransaction]] as [string, string][]) : []),
-              ["fund tx", r.transaction],
-            ]),
-          ].join("\n"),
+        defineAction(
+          deps,
+          state,
+          ([poolId, amount], _o, ctx) => fundPool({ poolId: poolId!, amount: amount! }, ctx),
+          (r) =>
+            [
+              `Funded pool ${r.poolId} with ${showAmount(r.funded)}`,
+              renderFields([
+                ["unallocated now", showAmount(r.unallocated)],
+                ...(r.approveTransaction ? ([["approve tx", r.approveTransaction]] as [string, string][]) : []),
+                ["fund tx", r.transaction],
+              ]),
+            ].join("\n"),
         ),
       ),
     `meshpay pool fund ${POOL} 1000`,
@@ -83,20 +96,34 @@ export function registerPoolCommands(program: Command, deps: CliDeps, state: Run
   withExamples(
     pool
       .command("status")
-      .description("a pool's price, signer, balances, totals funded / paid / withdrawn and pending withdrawal; without a pool, every pool")
+      .description(
+        "a pool's price, signer, balances, totals funded / paid / withdrawn and pending withdrawal; without a pool, every pool",
+      )
       .argument("[pool]", "pool id (default: all pools)")
       .option("--owner <address>", "only pools of this owner")
       .action(
-        defineAction(deps, state, ([poolId], o, ctx) => getPoolStatus({ poolId, owner: o.owner as string | undefined }, ctx), (r) =>
-          r.pools.length === 0
-            ? "No pools yet. Create one with `meshpay pool create --price <amount per GB>`."
-            : r.pools.length === 1
-              ? renderPool(r.pools[0]!)
-              : renderTable(
-                  ["pool", "token", "price/GB", "unallocated", "owed", "paid", "owner"],
-                  r.pools.map((p) => [p.poolId, p.token.symbol, showAmount(p.pricePerGB), showAmount(p.unallocated), showAmount(p.owed), showAmount(p.paid), short(p.owner)]),
-                  [false, false, true, true, true, true, false],
-                ),
+        defineAction(
+          deps,
+          state,
+          ([poolId], o, ctx) => getPoolStatus({ poolId, owner: o.owner as string | undefined }, ctx),
+          (r) =>
+            r.pools.length === 0
+              ? "No pools yet. Create one with `meshpay pool create --price <amount per GB>`."
+              : r.pools.length === 1
+                ? renderPool(r.pools[0]!)
+                : renderTable(
+                    ["pool", "token", "price/GB", "unallocated", "owed", "paid", "owner"],
+                    r.pools.map((p) => [
+                      p.poolId,
+                      p.token.symbol,
+                      showAmount(p.pricePerGB),
+                      showAmount(p.unallocated),
+                      showAmount(p.owed),
+                      showAmount(p.paid),
+                      short(p.owner),
+                    ]),
+                    [false, false, true, true, true, true, false],
+                  ),
         ),
       ),
     `meshpay pool status ${POOL}`,
@@ -110,11 +137,15 @@ export function registerPoolCommands(program: Command, deps: CliDeps, state: Run
       .argument("<pool>", "pool id")
       .argument("<price>", "new price per GB in token units")
       .action(
-        defineAction(deps, state, ([poolId, price], _o, ctx) => setPoolPrice({ poolId: poolId!, price: price! }, ctx), (r) =>
-          [
-            `Price of pool ${r.poolId} set to ${showAmount(r.pricePerGB)} per GB from epoch ${r.fromEpoch} (was ${showAmount(r.previousPricePerGB)}).`,
-            `transaction: ${r.transaction}`,
-          ].join("\n"),
+        defineAction(
+          deps,
+          state,
+          ([poolId, price], _o, ctx) => setPoolPrice({ poolId: poolId!, price: price! }, ctx),
+          (r) =>
+            [
+              `Price of pool ${r.poolId} set to ${showAmount(r.pricePerGB)} per GB from epoch ${r.fromEpoch} (was ${showAmount(r.previousPricePerGB)}).`,
+              `transaction: ${r.transaction}`,
+            ].join("\n"),
         ),
       ),
     `meshpay pool set-price ${POOL} 0.75`,
@@ -123,12 +154,21 @@ export function registerPoolCommands(program: Command, deps: CliDeps, state: Run
   withExamples(
     pool
       .command("rotate-signer")
-      .description("replace the key that signs viewer tickets, effective immediately (owner only); tickets already issued stop counting")
+      .description(
+        "replace the key that signs viewer tickets, effective immediately (owner only); tickets already issued stop counting",
+      )
       .argument("<pool>", "pool id")
       .argument("<signer>", "address of the new ticket signer")
       .action(
-        defineAction(deps, state, ([poolId, signer], _o, ctx) => rotateTicketSigner({ poolId: poolId!, signer: signer! }, ctx), (r) =>
-          [`Ticket signer of pool ${r.poolId} is now ${r.ticketSigner} (was ${r.previousTicketSigner}).`, `transaction: ${r.transaction}`].join("\n"),
+        defineAction(
+          deps,
+          state,
+          ([poolId, signer], _o, ctx) => rotateTicketSigner({ poolId: poolId!, signer: signer! }, ctx),
+          (r) =>
+            [
+              `Ticket signer of pool ${r.poolId} is now ${r.ticketSigner} (was ${r.previousTicketSigner}).`,
+              `transaction: ${r.transaction}`,
+            ].join("\n"),
         ),
       ),
     `meshpay pool rotate-signer ${POOL} 0x70997970C51812dc3A010C7d01b50e0d17dc79C8`,
@@ -141,21 +181,27 @@ export function registerPoolCommands(program: Command, deps: CliDeps, state: Run
   withExamples(
     withdraw
       .command("request")
-      .description("give notice to withdraw up to <amount> (or \"all\"); the funds stay allocatable to relays until you execute")
+      .description(
+        'give notice to withdraw up to <amount> (or "all"); the funds stay allocatable to relays until you execute',
+      )
       .argument("<pool>", "pool id")
       .argument("<amount>", "token units, or all")
       .action(
-        defineAction(deps, state, ([poolId, amount], _o, ctx) => requestPoolWithdrawal({ poolId: poolId!, amount: amount! }, ctx), (r) =>
-          [
-            `Withdrawal of ${r.requested === "all" ? "everything unallocated" : showAmount(r.requested)} from pool ${r.poolId} requested.`,
-            renderFields([
-              ["executable from", `${formatTimestamp(r.availableAt)} (notice ${formatDuration(r.noticeSeconds)})`],
-              ["unallocated now", showAmount(r.unallocated)],
-              ["transaction", r.transaction],
-            ]),
-            "",
-            `Then: meshpay pool withdraw execute ${r.poolId}`,
-          ].join("\n"),
+        defineAction(
+          deps,
+          state,
+          ([poolId, amount], _o, ctx) => requestPoolWithdrawal({ poolId: poolId!, amount: amount! }, ctx),
+          (r) =>
+            [
+              `Withdrawal of ${r.requested === "all" ? "everything unallocated" : showAmount(r.requested)} from pool ${r.poolId} requested.`,
+              renderFields([
+                ["executable from", `${formatTimestamp(r.availableAt)} (notice ${formatDuration(r.noticeSeconds)})`],
+                ["unallocated now", showAmount(r.unallocated)],
+                ["transaction", r.transaction],
+              ]),
+              "",
+              `Then: meshpay pool withdraw execute ${r.poolId}`,
+            ].join("\n"),
         ),
       ),
     `meshpay pool withdraw request ${POOL} 250`,
@@ -168,8 +214,18 @@ export function registerPoolCommands(program: Command, deps: CliDeps, state: Run
       .argument("<pool>", "pool id")
       .option("--to <address>", "recipient (default: your address)")
       .action(
-        defineAction(deps, state, ([poolId], o, ctx) => executePoolWithdrawal({ poolId: poolId!, to: o.to as string | undefined }, ctx), (r) =>
-          [`Withdrew ${showAmount(r.withdrawn)} from pool ${r.poolId} to ${r.to}.`, renderFields([["unallocated now", showAmount(r.unallocated)], ["transaction", r.transaction]])].join("\n"),
+        defineAction(
+          deps,
+          state,
+          ([poolId], o, ctx) => executePoolWithdrawal({ poolId: poolId!, to: o.to as string | undefined }, ctx),
+          (r) =>
+            [
+              `Withdrew ${showAmount(r.withdrawn)} from pool ${r.poolId} to ${r.to}.`,
+              renderFields([
+                ["unallocated now", showAmount(r.unallocated)],
+                ["transaction", r.transaction],
+              ]),
+            ].join("\n"),
         ),
       ),
     `meshpay pool withdraw execute ${POOL} --to 0x70997970C51812dc3A010C7d01b50e0d17dc79C8`,
@@ -180,8 +236,11 @@ export function registerPoolCommands(program: Command, deps: CliDeps, state: Run
       .description("cancel the pending withdrawal notice")
       .argument("<pool>", "pool id")
       .action(
-        defineAction(deps, state, ([poolId], _o, ctx) => cancelPoolWithdrawal({ poolId: poolId! }, ctx), (r) =>
-          `Withdrawal notice of pool ${r.poolId} cancelled.\ntransaction: ${r.transaction}`,
+        defineAction(
+          deps,
+          state,
+          ([poolId], _o, ctx) => cancelPoolWithdrawal({ poolId: poolId! }, ctx),
+          (r) => `Withdrawal notice of pool ${r.poolId} cancelled.\ntransaction: ${r.transaction}`,
         ),
       ),
     `meshpay pool withdraw cancel ${POOL}`,
@@ -189,7 +248,10 @@ export function registerPoolCommands(program: Command, deps: CliDeps, state: Run
 }
 
 function renderPool(p: PoolStatus): string {
-  const priceChange = p.nextPricePerGB.units !== p.pricePerGB.units ? ` (${showAmount(p.nextPricePerGB)} from epoch ${p.currentEpoch + 1n})` : "";
+  const priceChange =
+    p.nextPricePerGB.units !== p.pricePerGB.units
+      ? ` (${showAmount(p.nextPricePerGB)} from epoch ${p.currentEpoch + 1n})`
+      : "";
   return [
     `Pool ${p.poolId}`,
     renderFields([

@@ -1,7 +1,7 @@
 import type { Command } from "commander";
 import type { CliDeps } from "../context/CliDeps.ts";
+import { defineAction, type RunState, withExamples } from "./defineAction.ts";
 import { lazy } from "./lazy.ts";
-import { defineAction, withExamples, type RunState } from "./defineAction.ts";
 
 const issueTicket = lazy(() => import("../commands/ticket/issueTicket.ts"), "issueTicket");
 
@@ -9,11 +9,16 @@ const POOL = "0x5fbdb2315678afecb367f032d93f642f64180aa3000000000000000000000001
 
 export function registerTicketCommands(program: Command, deps: CliDeps, state: RunState): void {
   const ticket = program.command("ticket").description("broadcasters: viewer tickets");
-  withExamples(ticket, `meshpay ticket issue ${POOL} --viewer 0x90F79bf6EB2c4f870365E785982E1f101E93b906 --stream launch-party`);
+  withExamples(
+    ticket,
+    `meshpay ticket issue ${POOL} --viewer 0x90F79bf6EB2c4f870365E785982E1f101E93b906 --stream launch-party`,
+  );
   withExamples(
     ticket
       .command("issue")
-      .description("sign a ViewerTicket with the pool's ticket signer key and print it (JSON wire form) for the viewer's player")
+      .description(
+        "sign a ViewerTicket with the pool's ticket signer key and print it (JSON wire form) for the viewer's player",
+      )
       .argument("<pool>", "pool id")
       .requiredOption("--viewer <address>", "the viewer's session key address (it will sign the receipts)")
       .requiredOption("--stream <id>", "stream id: 0x + 64 hex, or a name (hashed with keccak256)")

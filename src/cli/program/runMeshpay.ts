@@ -1,7 +1,7 @@
 import { CommanderError } from "commander";
 import type { CliDeps } from "../context/CliDeps.ts";
 import { CliError } from "../errors/CliError.ts";
-import { exitCodes, type ExitCode } from "../errors/exitCodes.ts";
+import { type ExitCode, exitCodes } from "../errors/exitCodes.ts";
 import { toJsonValue } from "../output/toJsonValue.ts";
 import { createProgram } from "./createProgram.ts";
 import type { RunState } from "./defineAction.ts";
@@ -18,9 +18,13 @@ export async function runMeshpay(argv: string[], deps: CliDeps): Promise<ExitCod
   try {
     const secret = argv.find((a) => SECRET_OPTIONS.test(a));
     if (secret)
-      throw new CliError("PRIVATE_KEY_ARGUMENT", `${secret.split("=")[0]} is refused: secrets never go on the command line, where shell history and process lists keep them.`, {
-        hint: "Set MESHPAY_PRIVATE_KEY in the environment, or use an encrypted keystore: `meshpay key import` then --keystore <file> (password from MESHPAY_KEYSTORE_PASSWORD or typed).",
-      });
+      throw new CliError(
+        "PRIVATE_KEY_ARGUMENT",
+        `${secret.split("=")[0]} is refused: secrets never go on the command line, where shell history and process lists keep them.`,
+        {
+          hint: "Set MESHPAY_PRIVATE_KEY in the environment, or use an encrypted keystore: `meshpay key import` then --keystore <file> (password from MESHPAY_KEYSTORE_PASSWORD or typed).",
+        },
+      );
     let usage: string | undefined;
     const program = createProgram(deps, state, (message) => {
       usage = message;
@@ -29,9 +33,12 @@ export async function runMeshpay(argv: string[], deps: CliDeps): Promise<ExitCod
       await program.parseAsync(argv, { from: "user" });
     } catch (err) {
       if (err instanceof CommanderError) {
-        if (err.code === "commander.helpDisplayed" || err.code === "commander.version" || err.code === "commander.help") return exitCodes.ok;
+        if (err.code === "commander.helpDisplayed" || err.code === "commander.version" || err.code === "commander.help")
+          return exitCodes.ok;
         if (err.code === "commander.executeSubCommandAsync" || err.exitCode === 0) return exitCodes.ok;
-        throw new CliError("USAGE", usage ?? err.message.replace(/^error: /, ""), { hint: "Add --help for usage and an example." });
+        throw new CliError("USAGE", usage ?? err.message.replace(/^error: /, ""), {
+          hint: "Add --help for usage and an example.",
+        });
       }
       throw err;
     }
@@ -42,7 +49,8 @@ export async function runMeshpay(argv: string[], deps: CliDeps): Promise<ExitCod
     else {
       deps.stderr.write(`error: ${e.shortMessage}\n`);
       if (e.hint) deps.stderr.write(`hint: ${e.hint}\n`);
-      if (e.code === "INTERNAL" && deps.env.MESHPAY_DEBUG) deps.stderr.write(`${(err as Error).stack ?? String(err)}\n`);
+      if (e.code === "INTERNAL" && deps.env.MESHPAY_DEBUG)
+        deps.stderr.write(`${(err as Error).stack ?? String(err)}\n`);
       else if (e.code === "INTERNAL") deps.stderr.write("(set MESHPAY_DEBUG=1 for the stack trace)\n");
     }
     return e.exitCode;

@@ -21,24 +21,33 @@ export async function fetchAggregatorLeaves(
   const base = baseUrl.endsWith("/") ? baseUrl : `${baseUrl}/`;
   const leaves: AccountLeaves["leaves"] = [];
   for (const poolId of poolIds) {
-    const url = new URL(`v1/epochs/${post.epoch}/leaves/${poolId}/${account.toLowerCase()}?hash=${post.bundleHash}`, base).toString();
+    const url = new URL(
+      `v1/epochs/${post.epoch}/leaves/${poolId}/${account.toLowerCase()}?hash=${post.bundleHash}`,
+      base,
+    ).toString();
     const { status, body } = await requestJson(ctx, "aggregator", url, { accept: [404] });
     if (status === 404) {
       const code = (body as { code?: unknown } | undefined)?.code;
       if (code === "LEAF_NOT_FOUND") continue;
-      throw new CliError("SERVICE_ERROR", `The aggregator at ${baseUrl} does not have epoch ${post.epoch} (${typeof code === "string" ? code : "404"}).`);
+      throw new CliError(
+        "SERVICE_ERROR",
+        `The aggregator at ${baseUrl} does not have epoch ${post.epoch} (${typeof code === "string" ? code : "404"}).`,
+      );
     }
     const b = body as { leaf?: Record<string, unknown>; proof?: unknown } | undefined;
-    if (!b?.leaf || typeof b.leaf !== "object") throw new CliError("SERVICE_ERROR", `The aggregator's answer from ${url} has no leaf.`);
+    if (!b?.leaf || typeof b.leaf !== "object")
+      throw new CliError("SERVICE_ERROR", `The aggregator's answer from ${url} has no leaf.`);
     const l = b.leaf;
     const hex = (name: string, bytes: number): Hex => {
       const v = l[name];
-      if (typeof v !== "string" || !new RegExp(`^0x[0-9a-fA-F]{${bytes * 2}}$`).test(v)) throw new CliError("SERVICE_ERROR", `The aggregator's leaf.${name} is not ${bytes}-byte hex.`);
+      if (typeof v !== "string" || !new RegExp(`^0x[0-9a-fA-F]{${bytes * 2}}$`).test(v))
+        throw new CliError("SERVICE_ERROR", `The aggregator's leaf.${name} is not ${bytes}-byte hex.`);
       return v.toLowerCase() as Hex;
     };
     const uint = (name: string): bigint => {
       const v = l[name];
-      if ((typeof v === "string" && /^\d+$/.test(v)) || (typeof v === "number" && Number.isSafeInteger(v) && v >= 0)) return BigInt(v);
+      if ((typeof v === "string" && /^\d+$/.test(v)) || (typeof v === "number" && Number.isSafeInteger(v) && v >= 0))
+        return BigInt(v);
       throw new CliError("SERVICE_ERROR", `The aggregator's leaf.${name} is not an unsigned integer.`);
     };
     const proof = b.proof;
@@ -53,7 +62,10 @@ export async function fetchAggregatorLeaves(
       receiptsRoot: hex("receiptsRoot", 32),
     };
     if (leaf.account !== account.toLowerCase() || leaf.poolId !== poolId)
-      throw new CliError("SERVICE_ERROR", `The aggregator answered with the leaf of ${leaf.account} in pool ${leaf.poolId}, not the one asked for.`);
+      throw new CliError(
+        "SERVICE_ERROR",
+        `The aggregator answered with the leaf of ${leaf.account} in pool ${leaf.poolId}, not the one asked for.`,
+      );
     leaves.push({ leaf, proof: (proof as string[]).map((p) => p.toLowerCase() as Hex) });
   }
   return { epoch: post.epoch, root: post.root, source: "aggregator", from: baseUrl, leaves };

@@ -1,10 +1,10 @@
-import { buildRewardTree } from "../../protocol/tree/buildRewardTree.ts";
 import { createFastKeccak256 } from "../../protocol/hash/createFastKeccak256.ts";
+import { buildRewardTree } from "../../protocol/tree/buildRewardTree.ts";
+import { EMPTY_EPOCH_ROOT } from "../../protocol/tree/emptyEpochRoot.ts";
 import { hashRewardLeaf } from "../../protocol/tree/hashRewardLeaf.ts";
 import { verifyMerkleProof } from "../../protocol/tree/verifyMerkleProof.ts";
 import type { Address, Hex, RewardLeaf } from "../../protocol/types.ts";
 import { downloadBundle } from "../bundle/downloadBundle.ts";
-import { EMPTY_EPOCH_ROOT } from "../../protocol/tree/emptyEpochRoot.ts";
 import { parseEpochBundle } from "../bundle/parseEpochBundle.ts";
 import type { Chain } from "../chain/connectChain.ts";
 import { listPoolIds } from "../chain/listPoolIds.ts";
@@ -36,27 +36,45 @@ export async function readAccountLeaves(
   aggregatorUrl?: string,
 ): Promise<AccountLeaves> {
   const result = aggregatorUrl
-    ? await fetchAggregatorLeaves(ctx, aggregatorUrl, post, account, (await listPoolIds(chain)).map((p) => p.poolId))
+    ? await fetchAggregatorLeaves(
+        ctx,
+        aggregatorUrl,
+        post,
+        account,
+        (await listPoolIds(chain)).map((p) => p.poolId),
+      )
     : await readFromBundle(ctx, post, account);
   for (const { leaf, proof } of result.leaves)
     if (!verifyMerkleProof(post.root, hashRewardLeaf(leaf), proof))
-      throw new CliError("AUDIT_MISMATCH", `The proof ${result.source === "aggregator" ? "the aggregator gave" : "from the bundle"} for pool ${leaf.poolId} does not lead to epoch ${post.epoch}'s on-chain root ${post.root}.`);
+      throw new CliError(
+        "AUDIT_MISMATCH",
+        `The proof ${result.source === "aggregator" ? "the aggregator gave" : "from the bundle"} for pool ${leaf.poolId} does not lead to epoch ${post.epoch}'s on-chain root ${post.root}.`,
+      );
   return { ...result, epoch: post.epoch, root: post.root };
 }
 
 async function readFromBundle(ctx: CommandContext, post: EpochPost, account: Address): Promise<AccountLeaves> {
   const downloaded = await downloadBundle(ctx, post.bundleURI, `Epoch ${post.epoch} bundle`);
   if (downloaded.hash !== post.bundleHash)
-    throw new CliError("BUNDLE_HASH_MISMATCH", `The bundle at ${post.bundleURI} hashes to ${downloaded.hash}, not to the ${post.bundleHash} posted for epoch ${post.epoch}.`);
+    throw new CliError(
+      "BUNDLE_HASH_MISMATCH",
+      `The bundle at ${post.bundleURI} hashes to ${downloaded.hash}, not to the ${post.bundleHash} posted for epoch ${post.epoch}.`,
+    );
   const bundle = parseEpochBundle(downloaded.bytes, { only: "leaves" });
   if (bundle.leaves.length === 0) {
     if (post.root !== EMPTY_EPOCH_ROOT)
-      throw new CliError("AUDIT_MISMATCH", `Epoch ${post.epoch}'s bundle has no leaves, but its posted root ${post.root} is not the empty-epoch root.`);
+      throw new CliError(
+        "AUDIT_MISMATCH",
+        `Epoch ${post.epoch}'s bundle has no leaves, but its posted root ${post.root} is not the empty-epoch root.`,
+      );
     return { epoch: post.epoch, root: post.root, source: "bundle", from: post.bundleURI, leaves: [] };
   }
   const tree = buildRewardTree(bundle.leaves, await createFastKeccak256());
   if (tree.root !== post.root)
-    throw new CliError("AUDIT_MISMATCH", `The leaves of epoch ${post.epoch}'s bundle make root ${tree.root}, not the ${post.root} posted on chain.`);
+    throw new CliError(
+      "AUDIT_MISMATCH",
+      `The leaves of epoch ${post.epoch}'s bundle make root ${tree.root}, not the ${post.root} posted on chain.`,
+    );
   const mine = account.toLowerCase();
   const leaves: AccountLeaves["leaves"] = [];
   bundle.leaves.forEach((l, i) => {

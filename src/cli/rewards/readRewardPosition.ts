@@ -2,10 +2,10 @@ import type { Address, Hex, RewardLeaf } from "../../protocol/types.ts";
 import { distributorAbi } from "../abi/cliAbi.ts";
 import type { Chain } from "../chain/connectChain.ts";
 import { tokenOfPool } from "../chain/parseArguments.ts";
-import { readEpochPost, type EpochPost } from "../chain/readEpochPost.ts";
+import { type EpochPost, readEpochPost } from "../chain/readEpochPost.ts";
 import type { CommandContext } from "../context/CliDeps.ts";
 import type { TokenInfo } from "../format/formatAmount.ts";
-import { readAccountLeaves, type AccountLeaves } from "./readAccountLeaves.ts";
+import { type AccountLeaves, readAccountLeaves } from "./readAccountLeaves.ts";
 
 /** What one account has in one pool, in base units of the pool's token. */
 export type PoolReward = {
@@ -38,24 +38,41 @@ export type RewardPosition = {
  * pending in the challenge window, already claimed (chain). Leaves come from the epochs' bundles, or from the
  * aggregator's leaf endpoint when `aggregatorUrl` is given; proofs are checked against the on-chain roots.
  */
-export async function readRewardPosition(ctx: CommandContext, chain: Chain, account: Address, aggregatorUrl?: string): Promise<RewardPosition> {
+export async function readRewardPosition(
+  ctx: CommandContext,
+  chain: Chain,
+  account: Address,
+  aggregatorUrl?: string,
+): Promise<RewardPosition> {
   const read = <T>(functionName: string, args: readonly unknown[] = []) =>
-    chain.publicClient.readContract({ address: chain.distributor, abi: distributorAbi, functionName, args } as never) as Promise<T>;
+    chain.publicClient.readContract({
+      address: chain.distributor,
+      abi: distributorAbi,
+      functionName,
+      args,
+    } as never) as Promise<T>;
   const [state, [hasClaimable, claimableEpoch], chainTime] = await Promise.all([
     read<{ nextEpoch: bigint }>("systemState"),
     read<readonly [boolean, bigint]>("latestClaimableEpoch"),
     chain.chainTime(),
   ]);
   const source = aggregatorUrl ? "aggregator" : "bundle";
-  if (state.nextEpoch === 0n) return { account, chainTime, latestPosted: null, latestClaimable: null, source, pools: [] };
+  if (state.nextEpoch === 0n)
+    return { account, chainTime, latestPosted: null, latestClaimable: null, source, pools: [] };
 
   const postedPost = await readEpochPost(chain, state.nextEpoch - 1n);
   const posted = await readAccountLeaves(ctx, chain, postedPost, account, aggregatorUrl);
   let claimable: AccountLeaves | undefined;
   if (hasClaimable)
-    claimable = claimableEpoch === postedPost.epoch ? posted : await readAccountLeaves(ctx, chain, await readEpochPost(chain, claimableEpoch), account, aggregatorUrl);
+    claimable =
+      claimableEpoch === postedPost.epoch
+        ? posted
+        : await readAccountLeaves(ctx, chain, await readEpochPost(chain, claimableEpoch), account, aggregatorUrl);
 
-  const byPool = new Map<string, { posted?: (typeof posted.leaves)[number]; claimable?: (typeof posted.leaves)[number] }>();
+  const byPool = new Map<
+    string,
+    { posted?: (typeof posted.leaves)[number]; claimable?: (typeof posted.leaves)[number] }
+  >();
   for (const e of posted.leaves) byPool.set(e.leaf.poolId, { ...byPool.get(e.leaf.poolId), posted: e });
   for (const e of claimable?.leaves ?? []) byPool.set(e.leaf.poolId, { ...byPool.get(e.leaf.poolId), claimable: e });
 
@@ -76,13 +93,20 @@ export async function readRewardPosition(ctx: CommandContext, chain: Chain, acco
       pending: earned > settled ? earned - settled : 0n,
       claimed,
       nonce,
-      ...(entry.claimable && claimableCumulative > claimed ? { claim: { leaf: entry.claimable.leaf, proof: entry.claimable.proof } } : {}),
+      ...(entry.claimable && claimableCumulative > claimed
+        ? { claim: { leaf: entry.claimable.leaf, proof: entry.claimable.proof } }
+        : {}),
     });
   }
   return {
     account,
     chainTime,
-    latestPosted: { epoch: postedPost.epoch, status: postedPost.status, windowEndsAt: postedPost.windowEndsAt, bundleURI: postedPost.bundleURI },
+    latestPosted: {
+      epoch: postedPost.epoch,
+      status: postedPost.status,
+      windowEndsAt: postedPost.windowEndsAt,
+      bundleURI: postedPost.bundleURI,
+    },
     latestClaimable: hasClaimable ? { epoch: claimableEpoch } : null,
     source,
     pools,

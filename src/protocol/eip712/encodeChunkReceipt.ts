@@ -11,7 +11,10 @@ export const CHUNK_RECEIPT_ENCODED_LENGTH = 9 * 32;
  * Writes EIP-712 `typeHash ‖ encodeData(receipt)` (288 bytes) into `out` (fresh array by default).
  * Throws INVALID_ARGUMENT naming the field when a value is out of range or not hex.
  */
-export function encodeChunkReceipt(receipt: ChunkReceipt, out: Uint8Array = new Uint8Array(CHUNK_RECEIPT_ENCODED_LENGTH)): Uint8Array {
+export function encodeChunkReceipt(
+  receipt: ChunkReceipt,
+  out: Uint8Array = new Uint8Array(CHUNK_RECEIPT_ENCODED_LENGTH),
+): Uint8Array {
   out.fill(0, 0, CHUNK_RECEIPT_ENCODED_LENGTH);
   out.set(TYPEHASH, 0);
   writeHex(out, 32, receipt.poolId, 32, "poolId");

@@ -11,7 +11,10 @@ export const VIEWER_TICKET_ENCODED_LENGTH = 7 * 32;
  * Writes EIP-712 `typeHash ‖ encodeData(ticket)` (224 bytes) into `out` (fresh array by default).
  * Throws INVALID_ARGUMENT naming the field when a value is out of range or not hex.
  */
-export function encodeViewerTicket(ticket: ViewerTicket, out: Uint8Array = new Uint8Array(VIEWER_TICKET_ENCODED_LENGTH)): Uint8Array {
+export function encodeViewerTicket(
+  ticket: ViewerTicket,
+  out: Uint8Array = new Uint8Array(VIEWER_TICKET_ENCODED_LENGTH),
+): Uint8Array {
   out.fill(0, 0, VIEWER_TICKET_ENCODED_LENGTH);
   out.set(TYPEHASH, 0);
   writeHex(out, 32, ticket.poolId, 32, "poolId");

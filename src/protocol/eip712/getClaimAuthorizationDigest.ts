@@ -1,5 +1,5 @@
-import type { ClaimAuthorization, Hex, Keccak256, MeshpayDomain } from "../types.ts";
 import { keccak256 } from "../hash/keccak256.ts";
+import type { ClaimAuthorization, Hex, Keccak256, MeshpayDomain } from "../types.ts";
 import { getDomainSeparator } from "./getDomainSeparator.ts";
 import { getTypedDataDigest } from "./getTypedDataDigest.ts";
 import { hashClaimAuthorization } from "./hashClaimAuthorization.ts";

@@ -1,5 +1,5 @@
-import type { ChunkReceipt, Hex, Keccak256, MeshpayDomain } from "../types.ts";
 import { keccak256 } from "../hash/keccak256.ts";
+import type { ChunkReceipt, Hex, Keccak256, MeshpayDomain } from "../types.ts";
 import { getDomainSeparator } from "./getDomainSeparator.ts";
 import { getTypedDataDigest } from "./getTypedDataDigest.ts";
 import { hashChunkReceipt } from "./hashChunkReceipt.ts";

@@ -1,5 +1,5 @@
-import type { Hex, Keccak256, MeshpayDomain, ViewerTicket } from "../types.ts";
 import { keccak256 } from "../hash/keccak256.ts";
+import type { Hex, Keccak256, MeshpayDomain, ViewerTicket } from "../types.ts";
 import { getDomainSeparator } from "./getDomainSeparator.ts";
 import { getTypedDataDigest } from "./getTypedDataDigest.ts";
 import { hashViewerTicket } from "./hashViewerTicket.ts";

@@ -5,7 +5,9 @@ import type { EpochParams } from "../types.ts";
 export function assertEpochParams(params: EpochParams): void {
   const { genesisTime, epochSeconds, graceSeconds } = params;
   if (typeof genesisTime !== "bigint" || genesisTime < 0n)
-    throw new ProtocolError("INVALID_ARGUMENT", "genesisTime must be a bigint ≥ 0 (unix seconds).", { field: "genesisTime" });
+    throw new ProtocolError("INVALID_ARGUMENT", "genesisTime must be a bigint ≥ 0 (unix seconds).", {
+      field: "genesisTime",
+    });
   if (typeof epochSeconds !== "bigint" || epochSeconds <= 0n)
     throw new ProtocolError("INVALID_ARGUMENT", "epochSeconds must be a bigint > 0.", { field: "epochSeconds" });
   if (typeof graceSeconds !== "bigint" || graceSeconds < 0n)

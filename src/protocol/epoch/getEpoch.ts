@@ -12,6 +12,8 @@ export function getEpoch(params: EpochParams, deliveredAtMs: bigint): bigint {
   assertEpochParams(params);
   const since = deliveredAtMs - params.genesisTime * 1000n;
   if (since < 0n)
-    throw new ProtocolError("INVALID_ARGUMENT", "deliveredAt is before genesisTime: it belongs to no epoch.", { field: "deliveredAt" });
+    throw new ProtocolError("INVALID_ARGUMENT", "deliveredAt is before genesisTime: it belongs to no epoch.", {
+      field: "deliveredAt",
+    });
   return since / (params.epochSeconds * 1000n);
 }

@@ -34,10 +34,7 @@ export const wireErrorCodes = [
 ] as const;
 
 /** Codes of argument errors in epoch, reward and tree helpers. */
-export const argumentErrorCodes = [
-  "INVALID_ARGUMENT",
-  "PUBLIC_KEY_MISMATCH",
-] as const;
+export const argumentErrorCodes = ["INVALID_ARGUMENT", "PUBLIC_KEY_MISMATCH"] as const;
 
 /** Every code a `ProtocolError` can carry. */
 export const protocolErrorCodes = [

@@ -4,7 +4,10 @@ import type { MeshpayDomain } from "../types.ts";
 import { createNativeEcdsaBackend } from "./createNativeEcdsaBackend.ts";
 
 /** The aggregator's fast ReceiptVerifier: hash-wasm keccak plus native libsecp256k1 recovery. Node only. */
-export async function createNodeReceiptVerifier(options: { domain: MeshpayDomain; cacheSize?: number }): Promise<ReceiptVerifier> {
+export async function createNodeReceiptVerifier(options: {
+  domain: MeshpayDomain;
+  cacheSize?: number;
+}): Promise<ReceiptVerifier> {
   return createReceiptVerifier({
     domain: options.domain,
     keccak: await createFastKeccak256(),

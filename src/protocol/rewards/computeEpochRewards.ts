@@ -61,7 +61,9 @@ export function computeEpochRewards(args: {
   for (const [i, leaf] of (args.previous ?? []).entries()) {
     const key = keyOf(leaf.poolId, leaf.account);
     if (entries.has(key))
-      throw new ProtocolError("INVALID_ARGUMENT", `previous[${i}] repeats (${leaf.account}, ${leaf.poolId}).`, { field: `previous[${i}]` });
+      throw new ProtocolError("INVALID_ARGUMENT", `previous[${i}] repeats (${leaf.account}, ${leaf.poolId}).`, {
+        field: `previous[${i}]`,
+      });
     entries.set(key, {
       account: leaf.account.toLowerCase() as Hex,
       poolId: leaf.poolId.toLowerCase() as Hex,
@@ -72,16 +74,28 @@ export function computeEpochRewards(args: {
   }
   for (const [i, c] of args.credits.entries()) {
     if (typeof c.bytes !== "bigint" || c.bytes < 0n)
-      throw new ProtocolError("INVALID_ARGUMENT", `credits[${i}].bytes must be a bigint ≥ 0.`, { field: `credits[${i}].bytes` });
-    if (!pools.has(c.poolId.toLowerCase()))
-      throw new ProtocolError("POOL_UNKNOWN", `credits[${i}] is for pool ${c.poolId}, which is not among the pools given.`, {
-        field: `credits[${i}].poolId`,
+      throw new ProtocolError("INVALID_ARGUMENT", `credits[${i}].bytes must be a bigint ≥ 0.`, {
+        field: `credits[${i}].bytes`,
       });
+    if (!pools.has(c.poolId.toLowerCase()))
+      throw new ProtocolError(
+        "POOL_UNKNOWN",
+        `credits[${i}] is for pool ${c.poolId}, which is not among the pools given.`,
+        {
+          field: `credits[${i}].poolId`,
+        },
+      );
     if (c.bytes === 0n && c.receiptIds.length === 0) continue;
     const key = keyOf(c.poolId, c.account);
     let e = entries.get(key);
     if (!e) {
-      e = { account: c.account.toLowerCase() as Hex, poolId: c.poolId.toLowerCase() as Hex, previous: 0n, bytes: 0n, receiptIds: [] };
+      e = {
+        account: c.account.toLowerCase() as Hex,
+        poolId: c.poolId.toLowerCase() as Hex,
+        previous: 0n,
+        bytes: 0n,
+        receiptIds: [],
+      };
       entries.set(key, e);
     }
     e.bytes += c.bytes;

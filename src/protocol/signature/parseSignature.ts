@@ -22,19 +22,28 @@ export function parseSignature(signature: Hex | Uint8Array): ParsedSignature {
   if (typeof signature === "string") {
     length = (signature.length - 2) / 2;
     if ((length !== 65 && length !== 64) || signature.charCodeAt(0) !== 48 || signature.charCodeAt(1) !== 120)
-      throw new ProtocolError("SIGNATURE_MALFORMED", "Signature must be 65 or 64 bytes of 0x-hex.", { field: "signature" });
+      throw new ProtocolError("SIGNATURE_MALFORMED", "Signature must be 65 or 64 bytes of 0x-hex.", {
+        field: "signature",
+      });
     const vByte = new Uint8Array(1);
-    if (!decodeHexDigits(compact, 0, signature, 2, 64) || (length === 65 && !decodeHexDigits(vByte, 0, signature, 130, 1)))
+    if (
+      !decodeHexDigits(compact, 0, signature, 2, 64) ||
+      (length === 65 && !decodeHexDigits(vByte, 0, signature, 130, 1))
+    )
       throw new ProtocolError("SIGNATURE_MALFORMED", "Signature is not valid 0x-hex.", { field: "signature" });
     v = vByte[0]!;
   } else if (signature instanceof Uint8Array) {
     length = signature.length;
     if (length !== 65 && length !== 64)
-      throw new ProtocolError("SIGNATURE_MALFORMED", `Signature must be 65 or 64 bytes (got ${length}).`, { field: "signature" });
+      throw new ProtocolError("SIGNATURE_MALFORMED", `Signature must be 65 or 64 bytes (got ${length}).`, {
+        field: "signature",
+      });
     compact.set(signature.subarray(0, 64));
     if (length === 65) v = signature[64]!;
   } else {
-    throw new ProtocolError("SIGNATURE_MALFORMED", "Signature must be a 0x-hex string or bytes.", { field: "signature" });
+    throw new ProtocolError("SIGNATURE_MALFORMED", "Signature must be a 0x-hex string or bytes.", {
+      field: "signature",
+    });
   }
   let recovery: 0 | 1;
   if (length === 65) {

@@ -20,6 +20,9 @@ export function uncompressedXY(publicKey: Hex | Uint8Array): Uint8Array {
   try {
     return secp256k1.Point.fromBytes(bytes).toBytes(false).subarray(1);
   } catch (cause) {
-    throw new ProtocolError("INVALID_ARGUMENT", "Public key is not a valid secp256k1 point.", { field: "publicKey", cause });
+    throw new ProtocolError("INVALID_ARGUMENT", "Public key is not a valid secp256k1 point.", {
+      field: "publicKey",
+      cause,
+    });
   }
 }

@@ -67,7 +67,9 @@ export function buildMerkleTree(leafHashes: Uint8Array, keccak: Keccak256 = kecc
 
 function checkIndex(index: number, n: number): void {
   if (!Number.isInteger(index) || index < 0 || index >= n)
-    throw new ProtocolError("INVALID_ARGUMENT", `Leaf index ${index} is out of range [0, ${n - 1}].`, { field: "index" });
+    throw new ProtocolError("INVALID_ARGUMENT", `Leaf index ${index} is out of range [0, ${n - 1}].`, {
+      field: "index",
+    });
 }
 
 /**

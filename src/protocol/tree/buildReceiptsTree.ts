@@ -15,16 +15,22 @@ export type ReceiptsTree = MerkleTree & { readonly receiptIds: readonly Hex[] };
  */
 export function buildReceiptsTree(receiptIds: readonly Hex[], keccak: Keccak256 = keccak256): ReceiptsTree {
   if (receiptIds.length === 0)
-    throw new ProtocolError("INVALID_ARGUMENT", "A receipts tree needs at least one receipt; an empty set's root is bytes32(0).", {
-      field: "receiptIds",
-    });
+    throw new ProtocolError(
+      "INVALID_ARGUMENT",
+      "A receipts tree needs at least one receipt; an empty set's root is bytes32(0).",
+      {
+        field: "receiptIds",
+      },
+    );
   const leaves = new Uint8Array(receiptIds.length * 32);
   const id = new Uint8Array(32);
   const seen = new Set<string>();
   receiptIds.forEach((receiptId, i) => {
     const lower = receiptId.toLowerCase();
     if (seen.has(lower))
-      throw new ProtocolError("INVALID_ARGUMENT", `receiptIds[${i}] repeats ${receiptId}.`, { field: `receiptIds[${i}]` });
+      throw new ProtocolError("INVALID_ARGUMENT", `receiptIds[${i}] repeats ${receiptId}.`, {
+        field: `receiptIds[${i}]`,
+      });
     seen.add(lower);
     writeHex(id, 0, receiptId, 32, `receiptIds[${i}]`);
     leaves.set(keccak(keccak(id)), i * 32);

@@ -3,7 +3,12 @@ import type { Hex, Keccak256 } from "../types.ts";
 import { bytesToHex, compare32, hexToBytes } from "../utils/bytes.ts";
 
 /** OpenZeppelin MerkleProof.verify: folds `proof` into `leafHash` with sorted-pair keccak256 and compares with `root`. */
-export function verifyMerkleProof(root: Hex, leafHash: Hex, proof: readonly Hex[], keccak: Keccak256 = keccak256): boolean {
+export function verifyMerkleProof(
+  root: Hex,
+  leafHash: Hex,
+  proof: readonly Hex[],
+  keccak: Keccak256 = keccak256,
+): boolean {
   let node = hexToBytes(leafHash, 32, "leafHash");
   const pair = new Uint8Array(64);
   for (const [i, p] of proof.entries()) {

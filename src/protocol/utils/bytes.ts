@@ -1,5 +1,3 @@
-// Internal byte helpers shared by the protocol modules (not part of the public API).
-import { MAX_UINT256 } from "../constants.ts";
 import { ProtocolError } from "../errors/ProtocolError.ts";
 import type { Hex } from "../types.ts";
 

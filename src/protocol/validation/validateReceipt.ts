@@ -1,11 +1,11 @@
-import { ProtocolError } from "../errors/ProtocolError.ts";
-import type { ReceiptValidationCode } from "../errors/codes.ts";
+import type { ReceiptVerifier } from "../createReceiptVerifier.ts";
 import { encodeChunkReceipt } from "../eip712/encodeChunkReceipt.ts";
 import { encodeViewerTicket } from "../eip712/encodeViewerTicket.ts";
 import { assertEpochParams } from "../epoch/assertEpochParams.ts";
 import { getEpoch } from "../epoch/getEpoch.ts";
 import { isEpochOpen } from "../epoch/isEpochOpen.ts";
-import type { ReceiptVerifier } from "../createReceiptVerifier.ts";
+import type { ReceiptValidationCode } from "../errors/codes.ts";
+import { ProtocolError } from "../errors/ProtocolError.ts";
 import type { EpochParams, Hex, PoolInfo, SignedChunkReceipt, SignedViewerTicket } from "../types.ts";
 import { bytesToHex, isHexOfLength, sameAddress } from "../utils/bytes.ts";
 import { getUniquenessKey } from "./getUniquenessKey.ts";
@@ -35,7 +35,14 @@ export type ReceiptValidationArgs = {
 
 export type ReceiptValidationResult =
   | { ok: true; errors: []; receiptId: Hex; ticketHash: Hex; epoch: bigint; uniquenessKey: string }
-  | { ok: false; errors: ReceiptValidationError[]; receiptId?: Hex; ticketHash?: Hex; epoch?: bigint; uniquenessKey?: string };
+  | {
+      ok: false;
+      errors: ReceiptValidationError[];
+      receiptId?: Hex;
+      ticketHash?: Hex;
+      epoch?: bigint;
+      uniquenessKey?: string;
+    };
 
 /**
  * Checks a signed receipt against its signed ticket, pool, epoch schedule and what was already accepted,
@@ -49,7 +56,9 @@ export function validateReceipt(args: ReceiptValidationArgs): ReceiptValidationR
   const { receipt: signed, ticket: signedTicket, pool, epochParams, nowMs, context, verifier } = args;
   const errors: ReceiptValidationError[] = [];
   const fail = (code: ReceiptValidationCode, message: string, field?: string, cause?: unknown) =>
-    errors.push(new ProtocolError(code, message, { ...(field ? { field } : {}), ...(cause !== undefined ? { cause } : {}) }));
+    errors.push(
+      new ProtocolError(code, message, { ...(field ? { field } : {}), ...(cause !== undefined ? { cause } : {}) }),
+    );
 
   // Structure: both messages must encode, both signatures must be hex of a valid length.
   const r = signed?.receipt;
@@ -83,14 +92,26 @@ export function validateReceipt(args: ReceiptValidationArgs): ReceiptValidationR
     fail("POOL_UNKNOWN", `The pool given is ${pool.poolId}, not the receipt's pool ${r.poolId}.`, "receipt.poolId");
   else if (!pool.active) fail("POOL_UNKNOWN", `Pool ${r.poolId} is not active.`, "receipt.poolId");
   if (!sameAddress(r.poolId, t.poolId))
-    fail("RECEIPT_POOL_MISMATCH", `Receipt is for pool ${r.poolId} but its ticket is for pool ${t.poolId}.`, "receipt.poolId");
+    fail(
+      "RECEIPT_POOL_MISMATCH",
+      `Receipt is for pool ${r.poolId} but its ticket is for pool ${t.poolId}.`,
+      "receipt.poolId",
+    );
   if (!sameAddress(r.ticketHash, ticketHash))
-    fail("RECEIPT_TICKET_MISMATCH", `Receipt names ticket ${r.ticketHash} but the ticket given hashes to ${ticketHash}.`, "receipt.ticketHash");
+    fail(
+      "RECEIPT_TICKET_MISMATCH",
+      `Receipt names ticket ${r.ticketHash} but the ticket given hashes to ${ticketHash}.`,
+      "receipt.ticketHash",
+    );
 
   try {
     const signer = verifier.ticketSigner(t, signedTicket.signature);
     if (pool && !sameAddress(signer, pool.ticketSigner))
-      fail("TICKET_BAD_SIGNER", `Ticket is signed by ${signer}, not by the pool's ticketSigner ${pool.ticketSigner}.`, "ticket.signature");
+      fail(
+        "TICKET_BAD_SIGNER",
+        `Ticket is signed by ${signer}, not by the pool's ticketSigner ${pool.ticketSigner}.`,
+        "ticket.signature",
+      );
   } catch (cause) {
     if (!(cause instanceof ProtocolError)) throw cause;
     fail("TICKET_BAD_SIGNER", `Ticket signature is invalid: ${cause.shortMessage}`, "ticket.signature", cause);
@@ -98,7 +119,11 @@ export function validateReceipt(args: ReceiptValidationArgs): ReceiptValidationR
 
   try {
     if (!verifier.isSigner(receiptIdBytes, signed.signature, t.viewer))
-      fail("RECEIPT_SIGNER_NOT_VIEWER", `Receipt is not signed by the ticket's viewer ${t.viewer}.`, "receipt.signature");
+      fail(
+        "RECEIPT_SIGNER_NOT_VIEWER",
+        `Receipt is not signed by the ticket's viewer ${t.viewer}.`,
+        "receipt.signature",
+      );
   } catch (cause) {
     if (!(cause instanceof ProtocolError)) throw cause;
     fail("RECEIPT_BAD_SIGNATURE", `Receipt signature is invalid: ${cause.shortMessage}`, "receipt.signature", cause);
@@ -117,7 +142,11 @@ export function validateReceipt(args: ReceiptValidationArgs): ReceiptValidationR
       "receipt.size",
     );
   if (context.seen.has(uniquenessKey))
-    fail("RECEIPT_DUPLICATE", `Chunk ${r.chunk} of segment ${r.segment} was already receipted under this ticket.`, "receipt.chunk");
+    fail(
+      "RECEIPT_DUPLICATE",
+      `Chunk ${r.chunk} of segment ${r.segment} was already receipted under this ticket.`,
+      "receipt.chunk",
+    );
 
   let epoch: bigint | undefined;
   if (r.deliveredAt < epochParams.genesisTime * 1000n) {

@@ -1,5 +1,5 @@
 import type { ChunkReceipt } from "../types.ts";
-import { decodeFields, chunkReceiptSpec, throwIfIssues, type JsonIssue } from "./jsonFields.ts";
+import { chunkReceiptSpec, decodeFields, type JsonIssue, throwIfIssues } from "./jsonFields.ts";
 
 /** Strictly decodes an unsigned chunk receipt from parsed JSON; throws WIRE_INVALID_FIELD naming the field. */
 export function chunkReceiptFromJson(value: unknown): ChunkReceipt {

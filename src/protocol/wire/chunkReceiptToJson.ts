@@ -1,5 +1,5 @@
 import type { ChunkReceipt } from "../types.ts";
-import { encodeFields, chunkReceiptSpec } from "./jsonFields.ts";
+import { chunkReceiptSpec, encodeFields } from "./jsonFields.ts";
 import type { ChunkReceiptJson } from "./jsonTypes.ts";
 
 /** JSON wire form of an unsigned chunk receipt. */

@@ -1,5 +1,5 @@
 import type { ClaimAuthorization } from "../types.ts";
-import { decodeFields, claimAuthorizationSpec, throwIfIssues, type JsonIssue } from "./jsonFields.ts";
+import { claimAuthorizationSpec, decodeFields, type JsonIssue, throwIfIssues } from "./jsonFields.ts";
 
 /** Strictly decodes an unsigned claim authorization from parsed JSON; throws WIRE_INVALID_FIELD naming the field. */
 export function claimAuthorizationFromJson(value: unknown): ClaimAuthorization {

@@ -1,5 +1,5 @@
 import type { ClaimAuthorization } from "../types.ts";
-import { encodeFields, claimAuthorizationSpec } from "./jsonFields.ts";
+import { claimAuthorizationSpec, encodeFields } from "./jsonFields.ts";
 import type { ClaimAuthorizationJson } from "./jsonTypes.ts";
 
 /** JSON wire form of an unsigned claim authorization. */

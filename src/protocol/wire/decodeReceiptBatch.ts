@@ -14,20 +14,32 @@ export type ReceiptBatch = { tickets: SignedViewerTicket[]; receipts: SignedChun
  */
 export function decodeReceiptBatch(bytes: Uint8Array): ReceiptBatch {
   if (!(bytes instanceof Uint8Array)) throw new ProtocolError("INVALID_ARGUMENT", "Batch must be a Uint8Array.");
-  if (bytes.length === 0) throw new ProtocolError("WIRE_TRUNCATED", "Batch is empty: expected a version byte.", { field: "version" });
+  if (bytes.length === 0)
+    throw new ProtocolError("WIRE_TRUNCATED", "Batch is empty: expected a version byte.", { field: "version" });
   if (bytes[0] !== BINARY_BATCH_VERSION)
-    throw new ProtocolError("WIRE_UNKNOWN_VERSION", `Unknown batch version 0x${bytes[0]!.toString(16).padStart(2, "0")}; this library reads 0x01.`, {
-      field: "version",
-    });
+    throw new ProtocolError(
+      "WIRE_UNKNOWN_VERSION",
+      `Unknown batch version 0x${bytes[0]!.toString(16).padStart(2, "0")}; this library reads 0x01.`,
+      {
+        field: "version",
+      },
+    );
   if (bytes.length < BATCH_HEADER_LENGTH)
-    throw new ProtocolError("WIRE_TRUNCATED", `Batch header needs ${BATCH_HEADER_LENGTH} bytes, got ${bytes.length}.`, { field: "header" });
-  const ticketCount = Number(readUint(bytes, 1, 4));
-  const receiptCount = Number(readUint(bytes, 5, 4));
-  const minimum = BATCH_HEADER_LENGTH + ticketCount * (TICKET_RECORD_FIXED + 65) + receiptCount * (RECEIPT_RECORD_FIXED + 65);
-  if (bytes.length < minimum)
-    throw new ProtocolError("WIRE_TRUNCATED", `Batch declares ${ticketCount} tickets and ${receiptCount} receipts but holds only ${bytes.length} bytes.`, {
+    throw new ProtocolError("WIRE_TRUNCATED", `Batch header needs ${BATCH_HEADER_LENGTH} bytes, got ${bytes.length}.`, {
       field: "header",
     });
+  const ticketCount = Number(readUint(bytes, 1, 4));
+  const receiptCount = Number(readUint(bytes, 5, 4));
+  const minimum =
+    BATCH_HEADER_LENGTH + ticketCount * (TICKET_RECORD_FIXED + 65) + receiptCount * (RECEIPT_RECORD_FIXED + 65);
+  if (bytes.length < minimum)
+    throw new ProtocolError(
+      "WIRE_TRUNCATED",
+      `Batch declares ${ticketCount} tickets and ${receiptCount} receipts but holds only ${bytes.length} bytes.`,
+      {
+        field: "header",
+      },
+    );
   let o = BATCH_HEADER_LENGTH;
   const need = (n: number, field: string) => {
     if (o + n > bytes.length) throw new ProtocolError("WIRE_TRUNCATED", `Batch ends inside ${field}.`, { field });
@@ -73,6 +85,8 @@ export function decodeReceiptBatch(bytes: Uint8Array): ReceiptBatch {
     receipts.push({ receipt, signature: signature(`receipts[${i}].signature`) });
   }
   if (o !== bytes.length)
-    throw new ProtocolError("WIRE_TRAILING_BYTES", `Batch has ${bytes.length - o} bytes after its last record.`, { field: "trailer" });
+    throw new ProtocolError("WIRE_TRAILING_BYTES", `Batch has ${bytes.length - o} bytes after its last record.`, {
+      field: "trailer",
+    });
   return { tickets, receipts };
 }

@@ -15,12 +15,17 @@ export const BATCH_HEADER_LENGTH = 9;
  * each record followed by a signature-length byte (64 or 65) and the signature as given.
  * Byte layout in docs/protocol.md. Throws INVALID_ARGUMENT naming the field on bad input.
  */
-export function encodeReceiptBatch(receipts: readonly SignedChunkReceipt[], tickets: readonly SignedViewerTicket[] = []): Uint8Array {
+export function encodeReceiptBatch(
+  receipts: readonly SignedChunkReceipt[],
+  tickets: readonly SignedViewerTicket[] = [],
+): Uint8Array {
   const sigs = (list: readonly { signature: string }[], name: string) =>
     list.map((s, i) => {
       const sig = hexToBytes(s.signature, undefined, `${name}[${i}].signature`);
       if (sig.length !== 64 && sig.length !== 65)
-        throw new ProtocolError("INVALID_ARGUMENT", `${name}[${i}].signature must be 64 or 65 bytes.`, { field: `${name}[${i}].signature` });
+        throw new ProtocolError("INVALID_ARGUMENT", `${name}[${i}].signature must be 64 or 65 bytes.`, {
+          field: `${name}[${i}].signature`,
+        });
       return sig;
     });
   const ticketSigs = sigs(tickets, "tickets");

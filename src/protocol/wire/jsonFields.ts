@@ -38,7 +38,12 @@ function checkField(value: unknown, kind: FieldKind, path: string, issues: JsonI
 }
 
 /** Decodes a flat object of `spec` fields at `path`, appending problems to `issues`. */
-export function decodeFields(value: unknown, spec: FieldSpec, path: string, issues: JsonIssue[]): Record<string, unknown> {
+export function decodeFields(
+  value: unknown,
+  spec: FieldSpec,
+  path: string,
+  issues: JsonIssue[],
+): Record<string, unknown> {
   const out: Record<string, unknown> = {};
   if (typeof value !== "object" || value === null || Array.isArray(value)) {
     issues.push({ field: path, message: `${path} must be an object` });
@@ -57,7 +62,13 @@ export function decodeFields(value: unknown, spec: FieldSpec, path: string, issu
 }
 
 /** Decodes `{ [inner]: {...spec}, signature }`. */
-export function decodeSigned(value: unknown, inner: string, spec: FieldSpec, path: string, issues: JsonIssue[]): Record<string, unknown> {
+export function decodeSigned(
+  value: unknown,
+  inner: string,
+  spec: FieldSpec,
+  path: string,
+  issues: JsonIssue[],
+): Record<string, unknown> {
   const out: Record<string, unknown> = {};
   if (typeof value !== "object" || value === null || Array.isArray(value)) {
     issues.push({ field: path || "(root)", message: `${path || "value"} must be an object` });

@@ -1,5 +1,5 @@
 import type { SignedChunkReceipt } from "../types.ts";
-import { decodeSigned, chunkReceiptSpec, throwIfIssues, type JsonIssue } from "./jsonFields.ts";
+import { chunkReceiptSpec, decodeSigned, type JsonIssue, throwIfIssues } from "./jsonFields.ts";
 
 /**
  * Strictly decodes a signed chunk receipt from parsed JSON. Throws ProtocolError WIRE_INVALID_FIELD whose

@@ -1,5 +1,5 @@
 import type { SignedChunkReceipt } from "../types.ts";
-import { encodeFields, chunkReceiptSpec } from "./jsonFields.ts";
+import { chunkReceiptSpec, encodeFields } from "./jsonFields.ts";
 import type { ChunkReceiptJson, SignedChunkReceiptJson } from "./jsonTypes.ts";
 
 /** JSON wire form of a signed chunk receipt (see docs/protocol.md "JSON"). */

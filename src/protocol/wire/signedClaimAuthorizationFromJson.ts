@@ -1,5 +1,5 @@
 import type { SignedClaimAuthorization } from "../types.ts";
-import { decodeSigned, claimAuthorizationSpec, throwIfIssues, type JsonIssue } from "./jsonFields.ts";
+import { claimAuthorizationSpec, decodeSigned, type JsonIssue, throwIfIssues } from "./jsonFields.ts";
 
 /**
  * Strictly decodes a signed claim authorization from parsed JSON. Throws ProtocolError WIRE_INVALID_FIELD whose

@@ -1,8 +1,11 @@
 import type { SignedClaimAuthorization } from "../types.ts";
-import { encodeFields, claimAuthorizationSpec } from "./jsonFields.ts";
+import { claimAuthorizationSpec, encodeFields } from "./jsonFields.ts";
 import type { ClaimAuthorizationJson, SignedClaimAuthorizationJson } from "./jsonTypes.ts";
 
 /** JSON wire form of a signed claim authorization (see docs/protocol.md "JSON"). */
 export function signedClaimAuthorizationToJson(signed: SignedClaimAuthorization): SignedClaimAuthorizationJson {
-  return { authorization: encodeFields(signed.authorization, claimAuthorizationSpec) as ClaimAuthorizationJson, signature: signed.signature };
+  return {
+    authorization: encodeFields(signed.authorization, claimAuthorizationSpec) as ClaimAuthorizationJson,
+    signature: signed.signature,
+  };
 }

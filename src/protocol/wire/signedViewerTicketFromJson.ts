@@ -1,5 +1,5 @@
 import type { SignedViewerTicket } from "../types.ts";
-import { decodeSigned, viewerTicketSpec, throwIfIssues, type JsonIssue } from "./jsonFields.ts";
+import { decodeSigned, type JsonIssue, throwIfIssues, viewerTicketSpec } from "./jsonFields.ts";
 
 /**
  * Strictly decodes a signed viewer ticket from parsed JSON. Throws ProtocolError WIRE_INVALID_FIELD whose

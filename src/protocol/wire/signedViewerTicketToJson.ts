@@ -1,6 +1,6 @@
 import type { SignedViewerTicket } from "../types.ts";
 import { encodeFields, viewerTicketSpec } from "./jsonFields.ts";
-import type { ViewerTicketJson, SignedViewerTicketJson } from "./jsonTypes.ts";
+import type { SignedViewerTicketJson, ViewerTicketJson } from "./jsonTypes.ts";
 
 /** JSON wire form of a signed viewer ticket (see docs/protocol.md "JSON"). */
 export function signedViewerTicketToJson(signed: SignedViewerTicket): SignedViewerTicketJson {

@@ -1,5 +1,5 @@
 import type { ViewerTicket } from "../types.ts";
-import { decodeFields, viewerTicketSpec, throwIfIssues, type JsonIssue } from "./jsonFields.ts";
+import { decodeFields, type JsonIssue, throwIfIssues, viewerTicketSpec } from "./jsonFields.ts";
 
 /** Strictly decodes an unsigned viewer ticket from parsed JSON; throws WIRE_INVALID_FIELD naming the field. */
 export function viewerTicketFromJson(value: unknown): ViewerTicket {

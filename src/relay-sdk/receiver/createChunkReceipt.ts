@@ -1,8 +1,16 @@
-import { hashViewerTicket } from "../../protocol/eip712/hashViewerTicket.ts";
 import { getReceiptId } from "../../protocol/eip712/getReceiptId.ts";
+import { hashViewerTicket } from "../../protocol/eip712/hashViewerTicket.ts";
 import { keccak256 } from "../../protocol/hash/keccak256.ts";
 import { signDigest } from "../../protocol/signature/signDigest.ts";
-import type { Address, ChunkReceipt, Hex, Keccak256, MeshpayDomain, SignedChunkReceipt, SignedViewerTicket } from "../../protocol/types.ts";
+import type {
+  Address,
+  ChunkReceipt,
+  Hex,
+  Keccak256,
+  MeshpayDomain,
+  SignedChunkReceipt,
+  SignedViewerTicket,
+} from "../../protocol/types.ts";
 import { bytesToHex, isHexOfLength } from "../../protocol/utils/bytes.ts";
 import type { SignedChunkReceiptJson } from "../../protocol/wire/jsonTypes.ts";
 import { signedChunkReceiptToJson } from "../../protocol/wire/signedChunkReceiptToJson.ts";
@@ -63,19 +71,25 @@ const MAX_UINT64 = (1n << 64n) - 1n;
 export function createChunkReceipt(args: CreateChunkReceiptArgs): ChunkReceiptResult {
   const keccak = args.keccak ?? keccak256;
   if (!(args.bytes instanceof Uint8Array)) throw new RelaySdkError("INVALID_ARGUMENT", "bytes must be a Uint8Array.");
-  if (args.bytes.length > MAX_UINT32) throw new RelaySdkError("INVALID_ARGUMENT", "A chunk cannot be larger than 2^32 − 1 bytes.");
-  const segment = typeof args.segment === "number" && Number.isSafeInteger(args.segment) ? BigInt(args.segment) : args.segment;
+  if (args.bytes.length > MAX_UINT32)
+    throw new RelaySdkError("INVALID_ARGUMENT", "A chunk cannot be larger than 2^32 − 1 bytes.");
+  const segment =
+    typeof args.segment === "number" && Number.isSafeInteger(args.segment) ? BigInt(args.segment) : args.segment;
   if (typeof segment !== "bigint" || segment < 0n || segment > MAX_UINT64)
     throw new RelaySdkError("INVALID_ARGUMENT", "segment must be an integer in uint64 range.");
   if (!Number.isInteger(args.chunk) || args.chunk < 0 || args.chunk > MAX_UINT32)
     throw new RelaySdkError("INVALID_ARGUMENT", "chunk must be an integer in uint32 range.");
-  if (!isHexOfLength(args.relay, 20)) throw new RelaySdkError("INVALID_ARGUMENT", "relay must be a 20-byte 0x address.");
+  if (!isHexOfLength(args.relay, 20))
+    throw new RelaySdkError("INVALID_ARGUMENT", "relay must be a 20-byte 0x address.");
 
   const { ticket } = args.ticket;
   const privateKey = typeof args.sessionKey === "string" ? args.sessionKey : args.sessionKey.privateKey;
   const address = typeof args.sessionKey === "string" ? getSessionKeyAddress(args.sessionKey) : args.sessionKey.address;
   if (address.toLowerCase() !== ticket.viewer.toLowerCase())
-    throw new RelaySdkError("SESSION_KEY_MISMATCH", `The session key belongs to ${address.toLowerCase()}, but the ticket's viewer is ${ticket.viewer.toLowerCase()}.`);
+    throw new RelaySdkError(
+      "SESSION_KEY_MISMATCH",
+      `The session key belongs to ${address.toLowerCase()}, but the ticket's viewer is ${ticket.viewer.toLowerCase()}.`,
+    );
 
   const chunkHash = bytesToHex(keccak(args.bytes));
   if (args.expectedChunkHash !== undefined) {
@@ -89,7 +103,8 @@ export function createChunkReceipt(args: CreateChunkReceiptArgs): ChunkReceiptRe
   }
 
   const nowMs = (args.now ?? Date.now)();
-  if (!Number.isFinite(nowMs) || nowMs < 0) throw new RelaySdkError("INVALID_ARGUMENT", "now() must return unix milliseconds.");
+  if (!Number.isFinite(nowMs) || nowMs < 0)
+    throw new RelaySdkError("INVALID_ARGUMENT", "now() must return unix milliseconds.");
   const deliveredAt = BigInt(Math.floor(nowMs));
   if (deliveredAt < ticket.notBefore || deliveredAt > ticket.notAfter)
     throw new RelaySdkError(

@@ -2,7 +2,7 @@ import { hashViewerTicket } from "../../protocol/eip712/hashViewerTicket.ts";
 import { keccak256 } from "../../protocol/hash/keccak256.ts";
 import type { Address, Hex, Keccak256, MeshpayDomain, SignedViewerTicket } from "../../protocol/types.ts";
 import { RelaySdkError } from "../errors/RelaySdkError.ts";
-import { createChunkReceipt, type ChunkReceiptResult } from "./createChunkReceipt.ts";
+import { type ChunkReceiptResult, createChunkReceipt } from "./createChunkReceipt.ts";
 import type { ViewerSessionKey } from "./createViewerSessionKey.ts";
 import { getSessionKeyAddress } from "./getSessionKeyAddress.ts";
 
@@ -24,7 +24,13 @@ export type Receiver = {
   /** The ticket's struct hash, as every receipt of the session carries it. */
   readonly ticketHash: Hex;
   /** Signs the receipt for one chunk delivered by `relay` (see createChunkReceipt). */
-  signChunk(chunk: { bytes: Uint8Array; relay: Address; segment: bigint | number; chunk: number; expectedChunkHash?: Hex }): ChunkReceiptResult;
+  signChunk(chunk: {
+    bytes: Uint8Array;
+    relay: Address;
+    segment: bigint | number;
+    chunk: number;
+    expectedChunkHash?: Hex;
+  }): ChunkReceiptResult;
 };
 
 /**

@@ -9,6 +9,8 @@ export function getSessionKeyAddress(privateKey: Hex): Address {
   try {
     return publicKeyToAddress(secp256k1.getPublicKey(hexToBytes(privateKey, 32, "privateKey"), true));
   } catch (cause) {
-    throw new RelaySdkError("INVALID_ARGUMENT", "privateKey must be a 32-byte secp256k1 secret key in 0x-hex.", { cause });
+    throw new RelaySdkError("INVALID_ARGUMENT", "privateKey must be a 32-byte secp256k1 secret key in 0x-hex.", {
+      cause,
+    });
   }
 }

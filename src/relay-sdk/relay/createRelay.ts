@@ -10,7 +10,7 @@ import { signedViewerTicketFromJson } from "../../protocol/wire/signedViewerTick
 import { signedViewerTicketToJson } from "../../protocol/wire/signedViewerTicketToJson.ts";
 import { RelaySdkError } from "../errors/RelaySdkError.ts";
 import { getBackoffDelay } from "./getBackoffDelay.ts";
-import { openRelayStore, type AttemptRow, type BatchRow, type ReceiptRow, type TicketRow } from "./openRelayStore.ts";
+import { type AttemptRow, type BatchRow, openRelayStore, type ReceiptRow, type TicketRow } from "./openRelayStore.ts";
 import { postReceiptBatch } from "./postReceiptBatch.ts";
 import type {
   AddReceiptResult,
@@ -48,7 +48,8 @@ type PreparedReceipt = { receiptId: Hex; uniquenessKey: string; ticketHash: Hex;
  * are resent with the same key and body, so nothing is lost or counted twice.
  */
 export async function createRelay(options: CreateRelayOptions): Promise<Relay> {
-  if (!isHexOfLength(options.relay, 20)) throw new RelaySdkError("INVALID_ARGUMENT", "relay must be a 20-byte 0x address.");
+  if (!isHexOfLength(options.relay, 20))
+    throw new RelaySdkError("INVALID_ARGUMENT", "relay must be a 20-byte 0x address.");
   const relay = options.relay.toLowerCase() as Address;
   const url = receiptsUrl(options.aggregatorUrl);
   const limits = {
@@ -76,7 +77,12 @@ export async function createRelay(options: CreateRelayOptions): Promise<Relay> {
   };
 
   const verifier = await createNodeReceiptVerifier({ domain: options.domain });
-  const store = openRelayStore(options.dbPath, { relay, domain: options.domain, synchronous: options.synchronous ?? "FULL", now });
+  const store = openRelayStore(options.dbPath, {
+    relay,
+    domain: options.domain,
+    synchronous: options.synchronous ?? "FULL",
+    now,
+  });
   const { q } = store;
   const keyFor = (id: number) => `mp-${store.instanceId}-${String(id).padStart(6, "0")}`;
 
@@ -129,9 +135,15 @@ export async function createRelay(options: CreateRelayOptions): Promise<Relay> {
       ? { pool_id: given.get(r.ticketHash)!.poolId, viewer: given.get(r.ticketHash)!.viewer }
       : q.getTicket.get(r.ticketHash);
     if (!ticket)
-      throw new RelaySdkError("TICKET_UNKNOWN", `No ticket ${r.ticketHash} is stored or given: add the viewer's ticket first.`);
+      throw new RelaySdkError(
+        "TICKET_UNKNOWN",
+        `No ticket ${r.ticketHash} is stored or given: add the viewer's ticket first.`,
+      );
     if (ticket.pool_id !== r.poolId)
-      throw new RelaySdkError("RECEIPT_INVALID", `The receipt is for pool ${r.poolId}, its ticket for pool ${ticket.pool_id}.`);
+      throw new RelaySdkError(
+        "RECEIPT_INVALID",
+        `The receipt is for pool ${r.poolId}, its ticket for pool ${ticket.pool_id}.`,
+      );
     const digest = verifier.receiptDigest(r);
     let signedByViewer: boolean;
     try {
@@ -184,7 +196,13 @@ export async function createRelay(options: CreateRelayOptions): Promise<Relay> {
   // ---- submitting ----------------------------------------------------------------------------------
 
   const sendBatch = async (batch: BatchRow, maxAttempts: number, signal: AbortSignal): Promise<BatchOutcome> => {
-    const base = { idempotencyKey: batch.idempotency_key, receipts: batch.receipt_count, accepted: 0, alreadyAccepted: 0, rejected: 0 };
+    const base = {
+      idempotencyKey: batch.idempotency_key,
+      receipts: batch.receipt_count,
+      accepted: 0,
+      alreadyAccepted: 0,
+      rejected: 0,
+    };
     let attempt = batch.attempts;
     let nextAt = batch.next_attempt_at ?? 0;
     let lastError: ErrorEntry = { code: "ABORTED", message: "The relay stopped before the batch was answered." };
@@ -213,18 +231,35 @@ export async function createRelay(options: CreateRelayOptions): Promise<Relay> {
       if (out.kind === "aborted") {
         store.finishAttempt(batch.id, attempt, now(), "aborted", {});
         emit({ type: "attempt", idempotencyKey: key, attempt, outcome: "aborted" });
-        return { ...base, outcome: "incomplete", error: { code: "ABORTED", message: "The relay stopped while the batch was in flight." } };
+        return {
+          ...base,
+          outcome: "incomplete",
+          error: { code: "ABORTED", message: "The relay stopped while the batch was in flight." },
+        };
       }
       if (out.kind === "processed") {
         store.completeBatch(batch.id, attempt, now(), out.results, out.raw, out.httpStatus, out.replayed);
         emit({ type: "attempt", idempotencyKey: key, attempt, outcome: "processed", httpStatus: out.httpStatus });
         const count = (s: string) => out.results.filter((r) => r.status === s).length;
-        return { ...base, outcome: "processed", accepted: count("accepted"), alreadyAccepted: count("already_accepted"), rejected: count("rejected") };
+        return {
+          ...base,
+          outcome: "processed",
+          accepted: count("accepted"),
+          alreadyAccepted: count("already_accepted"),
+          rejected: count("rejected"),
+        };
       }
       if (out.kind === "final") {
         const error = { code: out.code, message: out.message || `HTTP ${out.httpStatus}` };
         store.failBatch(batch.id, attempt, now(), error, out.raw, out.httpStatus);
-        emit({ type: "attempt", idempotencyKey: key, attempt, outcome: "final", httpStatus: out.httpStatus, code: out.code });
+        emit({
+          type: "attempt",
+          idempotencyKey: key,
+          attempt,
+          outcome: "final",
+          httpStatus: out.httpStatus,
+          code: out.code,
+        });
         return { ...base, outcome: "failed", error };
       }
       const delayMs = out.retryAfterMs ?? getBackoffDelay(attempt, retry, random);
@@ -236,7 +271,11 @@ export async function createRelay(options: CreateRelayOptions): Promise<Relay> {
         attempt,
         at,
         nextAt,
-        { code: out.code, message: out.message, ...(out.httpStatus !== undefined ? { httpStatus: out.httpStatus } : {}) },
+        {
+          code: out.code,
+          message: out.message,
+          ...(out.httpStatus !== undefined ? { httpStatus: out.httpStatus } : {}),
+        },
         { delayMs, ...(out.retryAfterMs !== undefined ? { retryAfterMs: out.retryAfterMs } : {}) },
       );
       emit({
@@ -329,12 +368,18 @@ export async function createRelay(options: CreateRelayOptions): Promise<Relay> {
     completedAt: row.completed_at,
   });
 
-  const selectReceipts = (status: ReceiptStatus | ReceiptStatus[] | undefined, receiptIds: Hex[] | undefined, limitN: number, offset: number) => {
+  const selectReceipts = (
+    status: ReceiptStatus | ReceiptStatus[] | undefined,
+    receiptIds: Hex[] | undefined,
+    limitN: number,
+    offset: number,
+  ) => {
     const where: string[] = [];
     const params: (string | number)[] = [];
     const statuses = status === undefined ? undefined : Array.isArray(status) ? status : [status];
     if (statuses) {
-      for (const s of statuses) if (!RECEIPT_STATUSES.includes(s)) throw new RelaySdkError("INVALID_ARGUMENT", `Unknown receipt status ${s}.`);
+      for (const s of statuses)
+        if (!RECEIPT_STATUSES.includes(s)) throw new RelaySdkError("INVALID_ARGUMENT", `Unknown receipt status ${s}.`);
       where.push(`r.status IN (${statuses.map(() => "?").join(", ") || "NULL"})`);
       params.push(...statuses);
     }
@@ -369,7 +414,13 @@ export async function createRelay(options: CreateRelayOptions): Promise<Relay> {
       bytes,
       batches,
       oldestUnsettledAt: q.oldestUnsettled.get()!.t,
-      lastError: last ? { ...(JSON.parse(last.last_error) as ErrorEntry), idempotencyKey: last.idempotency_key, at: last.last_error_at } : null,
+      lastError: last
+        ? {
+            ...(JSON.parse(last.last_error) as ErrorEntry),
+            idempotencyKey: last.idempotency_key,
+            at: last.last_error_at,
+          }
+        : null,
     };
   };
 
@@ -498,7 +549,10 @@ export async function createRelay(options: CreateRelayOptions): Promise<Relay> {
           signed: JSON.parse(row.signed_json),
         };
       });
-      const tickets = [...ticketHashes].map((hash) => ({ ticketHash: hash as Hex, signed: JSON.parse(q.getTicket.get(hash)!.signed_json) }));
+      const tickets = [...ticketHashes].map((hash) => ({
+        ticketHash: hash as Hex,
+        signed: JSON.parse(q.getTicket.get(hash)!.signed_json),
+      }));
       const batches = [...batchIds]
         .sort((a, b) => a - b)
         .map((id) => {
@@ -515,7 +569,10 @@ export async function createRelay(options: CreateRelayOptions): Promise<Relay> {
         format: "meshpay-relay-evidence/1",
         exportedAt: now(),
         relay,
-        domain: { chainId: BigInt(options.domain.chainId).toString(), verifyingContract: options.domain.verifyingContract.toLowerCase() as Address },
+        domain: {
+          chainId: BigInt(options.domain.chainId).toString(),
+          verifyingContract: options.domain.verifyingContract.toLowerCase() as Address,
+        },
         aggregatorUrl: options.aggregatorUrl,
         summary,
         receipts,
@@ -566,7 +623,8 @@ function isTypedReceipt(input: SignedReceiptInput): input is SignedChunkReceipt 
 }
 
 function messageOf(err: unknown): string {
-  if (err instanceof ProtocolError || err instanceof RelaySdkError) return err.details ? `${err.shortMessage} ${err.details}` : err.shortMessage;
+  if (err instanceof ProtocolError || err instanceof RelaySdkError)
+    return err.details ? `${err.shortMessage} ${err.details}` : err.shortMessage;
   return err instanceof Error ? err.message : String(err);
 }
 

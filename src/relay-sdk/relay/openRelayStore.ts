@@ -65,7 +65,12 @@ export type AttemptRow = {
 };
 
 /** One receipt's answer inside a processed batch, in request order. */
-export type ItemResult = { status: AggregatorResult; receiptId: string | null; epoch: number | null; errors: ErrorEntry[] };
+export type ItemResult = {
+  status: AggregatorResult;
+  receiptId: string | null;
+  epoch: number | null;
+  errors: ErrorEntry[];
+};
 
 export type BatchLimits = { maxReceipts: number; maxTickets: number; maxBytes: number };
 
@@ -124,20 +129,26 @@ export function openRelayStore(dbPath: string, options: OpenRelayStoreOptions) {
     openBatches: db.prepare<[], BatchRow>("SELECT * FROM batches WHERE status = 'open' ORDER BY id"),
     startAttempt: db.prepare("UPDATE batches SET attempts = ? WHERE id = ?"),
     insertAttempt: db.prepare("INSERT INTO batch_attempts (batch_id, attempt, started_at) VALUES (?, ?, ?)"),
-    markSubmitted: db.prepare("UPDATE receipts SET submitted_at = ? WHERE batch_id = ? AND status = 'submitting' AND submitted_at IS NULL"),
+    markSubmitted: db.prepare(
+      "UPDATE receipts SET submitted_at = ? WHERE batch_id = ? AND status = 'submitting' AND submitted_at IS NULL",
+    ),
     finishAttempt: db.prepare(
       "UPDATE batch_attempts SET finished_at = ?, outcome = ?, http_status = ?, error_code = ?, error_message = ?, retry_after_ms = ?, delay_ms = ? WHERE batch_id = ? AND attempt = ?",
     ),
     scheduleRetry: db.prepare("UPDATE batches SET next_attempt_at = ?, last_error = ?, last_error_at = ? WHERE id = ?"),
     batchItems: db.prepare<[number], BatchItemRow>("SELECT * FROM batch_items WHERE batch_id = ? ORDER BY position"),
-    setItem: db.prepare("UPDATE batch_items SET result = ?, reported_receipt_id = ?, epoch = ?, errors = ? WHERE batch_id = ? AND position = ?"),
+    setItem: db.prepare(
+      "UPDATE batch_items SET result = ?, reported_receipt_id = ?, epoch = ?, errors = ? WHERE batch_id = ? AND position = ?",
+    ),
     resolveReceipt: db.prepare(
       "UPDATE receipts SET status = ?, result = ?, epoch = ?, errors = ?, resolved_at = ? WHERE receipt_id = ? AND batch_id = ?",
     ),
     completeBatch: db.prepare(
       "UPDATE batches SET status = ?, http_status = ?, response = ?, replayed = ?, accepted = ?, already_accepted = ?, rejected = ?, completed_at = ?, next_attempt_at = NULL, last_error = COALESCE(?, last_error), last_error_at = COALESCE(?, last_error_at) WHERE id = ?",
     ),
-    requeueFailed: db.prepare("UPDATE receipts SET status = 'pending', result = NULL, epoch = NULL, errors = NULL, resolved_at = NULL WHERE status = 'failed'"),
+    requeueFailed: db.prepare(
+      "UPDATE receipts SET status = 'pending', result = NULL, epoch = NULL, errors = NULL, resolved_at = NULL WHERE status = 'failed'",
+    ),
     attempts: db.prepare<[number], AttemptRow>("SELECT * FROM batch_attempts WHERE batch_id = ? ORDER BY attempt"),
     itemsOfReceipt: db.prepare<[string], BatchItemRow & { idempotency_key: string }>(
       "SELECT i.*, b.idempotency_key FROM batch_items i JOIN batches b ON b.id = i.batch_id WHERE i.receipt_id = ? ORDER BY i.batch_id",
@@ -145,14 +156,18 @@ export function openRelayStore(dbPath: string, options: OpenRelayStoreOptions) {
     countsByStatus: db.prepare<[], { status: ReceiptStatus; n: number; bytes: number }>(
       "SELECT status, COUNT(*) AS n, COALESCE(SUM(size), 0) AS bytes FROM receipts GROUP BY status",
     ),
-    batchCounts: db.prepare<[], { status: BatchStatus; n: number }>("SELECT status, COUNT(*) AS n FROM batches GROUP BY status"),
+    batchCounts: db.prepare<[], { status: BatchStatus; n: number }>(
+      "SELECT status, COUNT(*) AS n FROM batches GROUP BY status",
+    ),
     oldestUnsettled: db.prepare<[], { t: number | null }>(
       "SELECT MIN(added_at) AS t FROM receipts WHERE status IN ('pending', 'submitting')",
     ),
     lastError: db.prepare<[], { idempotency_key: string; last_error: string; last_error_at: number }>(
       "SELECT idempotency_key, last_error, last_error_at FROM batches WHERE last_error IS NOT NULL ORDER BY last_error_at DESC, id DESC LIMIT 1",
     ),
-    unsettledCount: db.prepare<[], { n: number }>("SELECT COUNT(*) AS n FROM receipts WHERE status IN ('pending', 'submitting')"),
+    unsettledCount: db.prepare<[], { n: number }>(
+      "SELECT COUNT(*) AS n FROM receipts WHERE status IN ('pending', 'submitting')",
+    ),
     pendingCount: db.prepare<[], { n: number }>("SELECT COUNT(*) AS n FROM receipts WHERE status = 'pending'"),
   };
 
@@ -241,7 +256,14 @@ export function openRelayStore(dbPath: string, options: OpenRelayStoreOptions) {
     finishAttempt,
 
     /** A retryable failure: remember it and when the next attempt may start. */
-    scheduleRetry(batchId: number, attempt: number, nowMs: number, nextAt: number, error: ErrorEntry & { httpStatus?: number }, info: { retryAfterMs?: number; delayMs: number }): void {
+    scheduleRetry(
+      batchId: number,
+      attempt: number,
+      nowMs: number,
+      nextAt: number,
+      error: ErrorEntry & { httpStatus?: number },
+      info: { retryAfterMs?: number; delayMs: number },
+    ): void {
       db.transaction(() => {
         q.scheduleRetry.run(nextAt, JSON.stringify(error), nowMs, batchId);
         finishAttempt(batchId, attempt, nowMs, "retry", {
@@ -254,7 +276,15 @@ export function openRelayStore(dbPath: string, options: OpenRelayStoreOptions) {
     },
 
     /** A 200 answer: per-receipt results onto items and receipts, the raw answer onto the batch. */
-    completeBatch(batchId: number, attempt: number, nowMs: number, results: ItemResult[], raw: string, httpStatus: number, replayed: boolean): void {
+    completeBatch(
+      batchId: number,
+      attempt: number,
+      nowMs: number,
+      results: ItemResult[],
+      raw: string,
+      httpStatus: number,
+      replayed: boolean,
+    ): void {
       db.transaction(() => {
         const items = q.batchItems.all(batchId);
         let accepted = 0;
@@ -270,13 +300,32 @@ export function openRelayStore(dbPath: string, options: OpenRelayStoreOptions) {
           else if (r.status === "already_accepted") already++;
           else rejected++;
         });
-        q.completeBatch.run("done", httpStatus, raw, replayed ? 1 : 0, accepted, already, rejected, nowMs, null, null, batchId);
+        q.completeBatch.run(
+          "done",
+          httpStatus,
+          raw,
+          replayed ? 1 : 0,
+          accepted,
+          already,
+          rejected,
+          nowMs,
+          null,
+          null,
+          batchId,
+        );
         finishAttempt(batchId, attempt, nowMs, "processed", { httpStatus });
       }).immediate();
     },
 
     /** A final whole-request error: the batch and its receipts fail with that code. */
-    failBatch(batchId: number, attempt: number, nowMs: number, error: ErrorEntry, raw: string | null, httpStatus: number | null): void {
+    failBatch(
+      batchId: number,
+      attempt: number,
+      nowMs: number,
+      error: ErrorEntry,
+      raw: string | null,
+      httpStatus: number | null,
+    ): void {
       db.transaction(() => {
         const errors = JSON.stringify([error]);
         for (const item of q.batchItems.all(batchId)) {
@@ -300,16 +349,25 @@ export function openRelayStore(dbPath: string, options: OpenRelayStoreOptions) {
 }
 
 function migrate(db: Database.Database, now: () => number): void {
-  db.exec("CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at INTEGER NOT NULL) STRICT");
+  db.exec(
+    "CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at INTEGER NOT NULL) STRICT",
+  );
   const current = (db.prepare("SELECT COALESCE(MAX(version), 0) AS v FROM schema_migrations").get() as { v: number }).v;
   const latest = relayStoreMigrations.at(-1)!.version;
   if (current > latest)
-    throw new RelaySdkError("STORE_SCHEMA_TOO_NEW", `The relay store is at schema version ${current}; this SDK knows up to ${latest}.`);
+    throw new RelaySdkError(
+      "STORE_SCHEMA_TOO_NEW",
+      `The relay store is at schema version ${current}; this SDK knows up to ${latest}.`,
+    );
   for (const m of relayStoreMigrations) {
     if (m.version <= current) continue;
     db.transaction(() => {
       db.exec(m.sql);
-      db.prepare("INSERT INTO schema_migrations (version, name, applied_at) VALUES (?, ?, ?)").run(m.version, m.name, now());
+      db.prepare("INSERT INTO schema_migrations (version, name, applied_at) VALUES (?, ?, ?)").run(
+        m.version,
+        m.name,
+        now(),
+      );
     }).immediate();
   }
 }
@@ -325,7 +383,11 @@ function checkMeta(db: Database.Database, options: OpenRelayStoreOptions): strin
       const rows = db.prepare("SELECT key, value FROM relay_meta").all() as { key: string; value: string }[];
       const meta = new Map(rows.map((r) => [r.key, r.value]));
       if (meta.size === 0) {
-        const fresh: Record<string, string> = { ...expected, instance_id: randomBytes(8).toString("hex"), created_at: String(options.now()) };
+        const fresh: Record<string, string> = {
+          ...expected,
+          instance_id: randomBytes(8).toString("hex"),
+          created_at: String(options.now()),
+        };
         const insert = db.prepare("INSERT INTO relay_meta (key, value) VALUES (?, ?)");
         for (const [k, v] of Object.entries(fresh)) {
           insert.run(k, v);
@@ -334,9 +396,11 @@ function checkMeta(db: Database.Database, options: OpenRelayStoreOptions): strin
       }
       for (const [k, v] of Object.entries(expected))
         if (meta.get(k) !== v)
-          throw new RelaySdkError("STORE_MISMATCH", `This relay store was created for ${k} = ${meta.get(k)}, not ${v}.`);
+          throw new RelaySdkError(
+            "STORE_MISMATCH",
+            `This relay store was created for ${k} = ${meta.get(k)}, not ${v}.`,
+          );
       return meta.get("instance_id")!;
     })
     .immediate();
 }
-

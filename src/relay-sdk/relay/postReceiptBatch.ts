@@ -43,7 +43,11 @@ export async function postReceiptBatch(args: PostReceiptBatchArgs): Promise<Batc
   try {
     const res = await args.fetch(args.url, {
       method: "POST",
-      headers: { "content-type": "application/json", accept: "application/json", "idempotency-key": args.idempotencyKey },
+      headers: {
+        "content-type": "application/json",
+        accept: "application/json",
+        "idempotency-key": args.idempotencyKey,
+      },
       body: args.body,
       signal: controller.signal,
     });
@@ -62,8 +66,19 @@ export async function postReceiptBatch(args: PostReceiptBatchArgs): Promise<Batc
   if (status >= 200 && status < 300) {
     const results = parseReceiptsResponse(raw, args.receiptCount, args.idempotencyKey);
     if (typeof results === "string")
-      return { kind: "retry", httpStatus: status, code: "BAD_RESPONSE", message: `The aggregator's answer is unusable: ${results}.` };
-    return { kind: "processed", httpStatus: status, raw, results, replayed: headers.get("idempotent-replayed") === "true" };
+      return {
+        kind: "retry",
+        httpStatus: status,
+        code: "BAD_RESPONSE",
+        message: `The aggregator's answer is unusable: ${results}.`,
+      };
+    return {
+      kind: "processed",
+      httpStatus: status,
+      raw,
+      results,
+      replayed: headers.get("idempotent-replayed") === "true",
+    };
   }
   const error = readErrorBody(raw, status);
   if (status === 429 || status >= 500 || (status === 409 && error.code === "IDEMPOTENCY_KEY_IN_PROGRESS")) {
@@ -89,7 +104,12 @@ function readErrorBody(raw: string, status: number): { code: string; message: st
 function describeNetworkError(err: unknown): string {
   if (err instanceof Error) {
     const cause = err.cause as { code?: unknown; message?: unknown } | undefined;
-    const detail = cause && typeof cause === "object" ? (typeof cause.code === "string" ? cause.code : String(cause.message ?? "")) : "";
+    const detail =
+      cause && typeof cause === "object"
+        ? typeof cause.code === "string"
+          ? cause.code
+          : String(cause.message ?? "")
+        : "";
     return detail ? `${err.message} (${detail})` : err.message;
   }
   return String(err);

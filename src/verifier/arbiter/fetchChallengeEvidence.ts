@@ -1,8 +1,8 @@
 import { getAbiItem } from "viem";
+import { rewardDistributorAbi as distributorAbi } from "../../contracts/abis.ts";
 import { keccak256 } from "../../protocol/hash/keccak256.ts";
 import type { Address, Hex } from "../../protocol/types.ts";
-import { fetchBundle, type FetchBundleOptions } from "../bundle/fetchBundle.ts";
-import { rewardDistributorAbi as distributorAbi } from "../../contracts/abis.ts";
+import { type FetchBundleOptions, fetchBundle } from "../bundle/fetchBundle.ts";
 import { getLogsChunked } from "../chain/getLogsChunked.ts";
 import type { VerifierPublicClient } from "../chain/types.ts";
 import type { EvidenceDocument } from "../evidence/buildEvidence.ts";
@@ -29,7 +29,13 @@ export async function fetchChallengeEvidence(args: {
   challengeId: bigint;
   fromBlock?: bigint;
   fetch?: FetchBundleOptions;
-}): Promise<{ challenge: ChallengeRecord; bytes: Uint8Array | null; hashMatches: boolean; document: EvidenceDocument | null; error?: string }> {
+}): Promise<{
+  challenge: ChallengeRecord;
+  bytes: Uint8Array | null;
+  hashMatches: boolean;
+  document: EvidenceDocument | null;
+  error?: string;
+}> {
   const logs = await getLogsChunked(args.client, {
     address: args.distributor,
     events: [getAbiItem({ abi: distributorAbi, name: "ChallengeOpened" })],
@@ -38,7 +44,8 @@ export async function fetchChallengeEvidence(args: {
     args: { challengeId: args.challengeId },
   });
   const l = logs[0];
-  if (!l) throw new Error(`No ChallengeOpened event for challenge ${args.challengeId} since block ${args.fromBlock ?? 0n}.`);
+  if (!l)
+    throw new Error(`No ChallengeOpened event for challenge ${args.challengeId} since block ${args.fromBlock ?? 0n}.`);
   const challenge: ChallengeRecord = {
     challengeId: l.args.challengeId,
     epoch: l.args.epoch,
@@ -54,7 +61,13 @@ export async function fetchChallengeEvidence(args: {
   try {
     bytes = await fetchBundle(challenge.evidenceURI, { maxBytes: 256 * 1024 * 1024, ...args.fetch });
   } catch (err) {
-    return { challenge, bytes: null, hashMatches: false, document: null, error: (err as { shortMessage?: string }).shortMessage ?? String(err) };
+    return {
+      challenge,
+      bytes: null,
+      hashMatches: false,
+      document: null,
+      error: (err as { shortMessage?: string }).shortMessage ?? String(err),
+    };
   }
   const hashMatches = `0x${Buffer.from(keccak256(bytes)).toString("hex")}` === challenge.evidenceHash;
   let document: EvidenceDocument | null = null;

@@ -1,10 +1,13 @@
 import { getAbiItem } from "viem";
-import type { Address, Hex } from "../../protocol/types.ts";
 import { rewardDistributorAbi as distributorAbi } from "../../contracts/abis.ts";
+import type { Address, Hex } from "../../protocol/types.ts";
 import { getLogsChunked } from "../chain/getLogsChunked.ts";
 import type { PostedEpoch, VerifierPublicClient } from "../chain/types.ts";
 
-const events = [getAbiItem({ abi: distributorAbi, name: "EpochPosted" }), getAbiItem({ abi: distributorAbi, name: "EpochRejected" })] as const;
+const events = [
+  getAbiItem({ abi: distributorAbi, name: "EpochPosted" }),
+  getAbiItem({ abi: distributorAbi, name: "EpochRejected" }),
+] as const;
 
 export type PostWithFate = PostedEpoch & { rejectedBy: bigint | null };
 
@@ -13,10 +16,20 @@ export type PostWithFate = PostedEpoch & { rejectedBy: bigint | null };
  * (EpochRejected applies to the latest post of its epoch before it). Needs no state but the chain: what an arbiter or
  * an auditor uses.
  */
-export async function getPostedEpochsFromLogs(args: { client: VerifierPublicClient; distributor: Address; fromBlock?: bigint; toBlock?: bigint; logRange?: bigint }): Promise<PostWithFate[]> {
+export async function getPostedEpochsFromLogs(args: {
+  client: VerifierPublicClient;
+  distributor: Address;
+  fromBlock?: bigint;
+  toBlock?: bigint;
+  logRange?: bigint;
+}): Promise<PostWithFate[]> {
   const toBlock = args.toBlock ?? (await args.client.getBlockNumber());
   const logs = await getLogsChunked(args.client, {
-    address: args.distributor, events, fromBlock: args.fromBlock ?? 0n, toBlock, ...(args.logRange ? { range: args.logRange } : {}),
+    address: args.distributor,
+    events,
+    fromBlock: args.fromBlock ?? 0n,
+    toBlock,
+    ...(args.logRange ? { range: args.logRange } : {}),
   });
   const posts: PostWithFate[] = [];
   const timestamps = new Map<bigint, bigint>();
@@ -56,7 +69,11 @@ export async function getPostedEpochsFromLogs(args: { client: VerifierPublicClie
 }
 
 /** The post of `epoch` that was live at (block, logIndex): the latest one before that point. */
-export function postBefore(posts: readonly PostWithFate[], epoch: bigint, at: { blockNumber: bigint; logIndex: number }): PostWithFate | undefined {
+export function postBefore(
+  posts: readonly PostWithFate[],
+  epoch: bigint,
+  at: { blockNumber: bigint; logIndex: number },
+): PostWithFate | undefined {
   let found: PostWithFate | undefined;
   for (const p of posts) {
     if (p.epoch !== epoch) continue;

@@ -1,5 +1,5 @@
-import type { Address, Hex } from "../../protocol/types.ts";
 import { rewardDistributorAbi as distributorAbi } from "../../contracts/abis.ts";
+import type { Address, Hex } from "../../protocol/types.ts";
 import type { VerifierPublicClient } from "../chain/types.ts";
 import { getPostedEpochsFromLogs } from "./getPostedEpochsFromLogs.ts";
 
@@ -10,9 +10,22 @@ export type EpochData = { aggregator: Address; bundleHash: Hex; poolTotals: { po
  * epoch: for each epoch from `fromEpoch` to systemState().nextEpoch - 1, the aggregator, bundleHash and poolTotals of
  * its live (not rejected) EpochPosted event, in epoch order.
  */
-export async function getRejectedEpochData(args: { client: VerifierPublicClient; distributor: Address; fromEpoch: bigint; fromBlock?: bigint }): Promise<EpochData[]> {
-  const state = await args.client.readContract({ address: args.distributor, abi: distributorAbi, functionName: "systemState" });
-  const posts = await getPostedEpochsFromLogs({ client: args.client, distributor: args.distributor, ...(args.fromBlock === undefined ? {} : { fromBlock: args.fromBlock }) });
+export async function getRejectedEpochData(args: {
+  client: VerifierPublicClient;
+  distributor: Address;
+  fromEpoch: bigint;
+  fromBlock?: bigint;
+}): Promise<EpochData[]> {
+  const state = await args.client.readContract({
+    address: args.distributor,
+    abi: distributorAbi,
+    functionName: "systemState",
+  });
+  const posts = await getPostedEpochsFromLogs({
+    client: args.client,
+    distributor: args.distributor,
+    ...(args.fromBlock === undefined ? {} : { fromBlock: args.fromBlock }),
+  });
   const out: EpochData[] = [];
   for (let e = args.fromEpoch; e < state.nextEpoch; e++) {
     const live = posts.filter((p) => p.epoch === e && p.rejectedBy === null).at(-1);

@@ -1,5 +1,5 @@
-import type { Address, Hex } from "../../protocol/types.ts";
 import { rewardDistributorAbi as distributorAbi } from "../../contracts/abis.ts";
+import type { Address, Hex } from "../../protocol/types.ts";
 import type { VerifierPublicClient, VerifierWalletClient } from "../chain/types.ts";
 import { getRejectedEpochData } from "./getRejectedEpochData.ts";
 
@@ -25,21 +25,39 @@ export async function resolveChallenge(args: {
   let txHash: Hex;
   // Simulated first, so a missing role or a closed challenge surfaces as the contract's own error.
   if (args.decision === "uphold" || args.decision === "expire") {
-    const c = await publicClient.readContract({ address: distributor, abi: distributorAbi, functionName: "challengeInfo", args: [args.challengeId] });
-    const epochData = await getRejectedEpochData({ client: publicClient, distributor, fromEpoch: BigInt(c.epoch), ...(args.fromBlock === undefined ? {} : { fromBlock: args.fromBlock }) });
+    const c = await publicClient.readContract({
+      address: distributor,
+      abi: distributorAbi,
+      functionName: "challengeInfo",
+      args: [args.challengeId],
+    });
+    const epochData = await getRejectedEpochData({
+      client: publicClient,
+      distributor,
+      fromEpoch: BigInt(c.epoch),
+      ...(args.fromBlock === undefined ? {} : { fromBlock: args.fromBlock }),
+    });
     rejectedEpochs = epochData.map((_, i) => BigInt(c.epoch) + BigInt(i));
     const { request } = await publicClient.simulateContract({
-      account: walletClient.account, address: distributor, abi: distributorAbi,
-      functionName: args.decision === "uphold" ? "upholdChallenge" : "resolveExpiredChallenge", args: [args.challengeId, epochData],
+      account: walletClient.account,
+      address: distributor,
+      abi: distributorAbi,
+      functionName: args.decision === "uphold" ? "upholdChallenge" : "resolveExpiredChallenge",
+      args: [args.challengeId, epochData],
     });
     txHash = await walletClient.writeContract(request as never);
   } else {
     const { request } = await publicClient.simulateContract({
-      account: walletClient.account, address: distributor, abi: distributorAbi, functionName: "dismissChallenge", args: [args.challengeId],
+      account: walletClient.account,
+      address: distributor,
+      abi: distributorAbi,
+      functionName: "dismissChallenge",
+      args: [args.challengeId],
     });
     txHash = await walletClient.writeContract(request as never);
   }
   const receipt = await publicClient.waitForTransactionReceipt({ hash: txHash });
-  if (receipt.status !== "success") throw new Error(`${args.decision} of challenge ${args.challengeId} reverted (tx ${txHash}).`);
+  if (receipt.status !== "success")
+    throw new Error(`${args.decision} of challenge ${args.challengeId} reverted (tx ${txHash}).`);
   return { txHash, rejectedEpochs };
 }

@@ -1,6 +1,7 @@
-import type { Address, Hex, RewardLeaf } from "../../protocol/types.ts";
+import { rewardDistributorAbi as distributorAbi } from "../../contracts/abis.ts";
 import { createFastKeccak256 } from "../../protocol/hash/createFastKeccak256.ts";
 import { createNodeReceiptVerifier } from "../../protocol/node/createNodeReceiptVerifier.ts";
+import type { Address, Hex, RewardLeaf } from "../../protocol/types.ts";
 import { signedChunkReceiptFromJson } from "../../protocol/wire/signedChunkReceiptFromJson.ts";
 import { signedViewerTicketFromJson } from "../../protocol/wire/signedViewerTicketFromJson.ts";
 import { auditBundle, type BundleAudit } from "../audit/auditBundle.ts";
@@ -8,14 +9,13 @@ import { createFindingCollector } from "../audit/createFindingCollector.ts";
 import { loadCarryFromBundles } from "../audit/loadCarryFromBundles.ts";
 import { recomputeEpoch } from "../audit/recomputeEpoch.ts";
 import type { Finding, TicketMap } from "../audit/types.ts";
-import { fetchBundle, type FetchBundleOptions } from "../bundle/fetchBundle.ts";
+import { type FetchBundleOptions, fetchBundle } from "../bundle/fetchBundle.ts";
 import { parseBundle } from "../bundle/parseBundle.ts";
 import type { Bundle } from "../bundle/types.ts";
 import { createChainFacts } from "../chain/createChainFacts.ts";
-import { rewardDistributorAbi as distributorAbi } from "../../contracts/abis.ts";
 import type { VerifierPublicClient } from "../chain/types.ts";
-import { fetchChallengeEvidence, type ChallengeRecord } from "./fetchChallengeEvidence.ts";
-import { getPostedEpochsFromLogs, postBefore, type PostWithFate } from "./getPostedEpochsFromLogs.ts";
+import { type ChallengeRecord, fetchChallengeEvidence } from "./fetchChallengeEvidence.ts";
+import { getPostedEpochsFromLogs, type PostWithFate, postBefore } from "./getPostedEpochsFromLogs.ts";
 
 export type ChallengeReview = {
   challenge: ChallengeRecord;
@@ -35,7 +35,13 @@ export type ChallengeReview = {
 };
 
 const STATUS = ["none", "open", "upheld", "dismissed", "expired", "voided"] as const;
-const INDEPENDENT_OF_PREVIOUS = new Set(["BUNDLE_UNAVAILABLE", "BUNDLE_HASH_MISMATCH", "BUNDLE_MALFORMED", "RECEIPT_INVALID", "RECEIPT_DUPLICATE"]);
+const INDEPENDENT_OF_PREVIOUS = new Set([
+  "BUNDLE_UNAVAILABLE",
+  "BUNDLE_HASH_MISMATCH",
+  "BUNDLE_MALFORMED",
+  "RECEIPT_INVALID",
+  "RECEIPT_DUPLICATE",
+]);
 
 /**
  * An arbiter's review of a challenge, from the chain and the published data alone (nothing of the verifier
@@ -55,14 +61,27 @@ export async function reviewChallenge(args: {
   const { client } = args;
   const distributor = args.distributor.toLowerCase() as Address;
   const fromBlock = args.fromBlock ?? 0n;
-  const ev = await fetchChallengeEvidence({ client, distributor, challengeId: args.challengeId, fromBlock, ...(args.fetch ? { fetch: args.fetch } : {}) });
-  const info = await client.readContract({ address: distributor, abi: distributorAbi, functionName: "challengeInfo", args: [args.challengeId] });
+  const ev = await fetchChallengeEvidence({
+    client,
+    distributor,
+    challengeId: args.challengeId,
+    fromBlock,
+    ...(args.fetch ? { fetch: args.fetch } : {}),
+  });
+  const info = await client.readContract({
+    address: distributor,
+    abi: distributorAbi,
+    functionName: "challengeInfo",
+    args: [args.challengeId],
+  });
   const posts = await getPostedEpochsFromLogs({ client, distributor, fromBlock });
   const post = postBefore(posts, ev.challenge.epoch, ev.challenge);
   if (!post) throw new Error(`Epoch ${ev.challenge.epoch} was not posted before challenge ${args.challengeId}.`);
   const keccak = await createFastKeccak256();
   const facts = await createChainFacts({ client, distributor, fromBlock });
-  const verifier = await createNodeReceiptVerifier({ domain: { chainId: facts.chainId, verifyingContract: distributor } });
+  const verifier = await createNodeReceiptVerifier({
+    domain: { chainId: facts.chainId, verifyingContract: distributor },
+  });
   const bundleCache = new Map<string, Bundle | undefined>();
   const loadPostBundle = async (p: PostWithFate): Promise<Bundle | undefined> => {
     if (bundleCache.has(p.id)) return bundleCache.get(p.id);
@@ -84,7 +103,10 @@ export async function reviewChallenge(args: {
   try {
     bytes = await fetchBundle(post.bundleURI, args.fetch);
   } catch (err) {
-    findings.add("BUNDLE_UNAVAILABLE", "The bundle could not be fetched from its bundleURI.", { bundleURI: post.bundleURI, reason: (err as { shortMessage?: string }).shortMessage ?? String(err) });
+    findings.add("BUNDLE_UNAVAILABLE", "The bundle could not be fetched from its bundleURI.", {
+      bundleURI: post.bundleURI,
+      reason: (err as { shortMessage?: string }).shortMessage ?? String(err),
+    });
   }
   let previous: { bundleHash: Hex; leaves: readonly RewardLeaf[] } | null = null;
   let previousMissing = false;
@@ -101,7 +123,10 @@ export async function reviewChallenge(args: {
       previous: previous ?? (previousMissing ? { bundleHash: "0x" as Hex, leaves: [] } : null),
       loadCarry: (tickets) =>
         loadCarryFromBundles({
-          epoch: post.epoch, tickets, epochParams: facts.epochParams, verifier,
+          epoch: post.epoch,
+          tickets,
+          epochParams: facts.epochParams,
+          verifier,
           loadBundle: async (e) => {
             const p = postBefore(posts, e, post);
             return p ? loadPostBundle(p) : undefined;
@@ -114,7 +139,13 @@ export async function reviewChallenge(args: {
     for (const f of audit.findings) {
       // Without the previous bundle, only the checks that do not depend on it say anything.
       if (previousMissing && !INDEPENDENT_OF_PREVIOUS.has(f.code)) continue;
-      for (const item of f.items) findings.add(f.code, f.message, item, (item as { why?: string }).why?.startsWith("epochAmount") ? "amount" : undefined);
+      for (const item of f.items)
+        findings.add(
+          f.code,
+          f.message,
+          item,
+          (item as { why?: string }).why?.startsWith("epochAmount") ? "amount" : undefined,
+        );
     }
   }
 
@@ -135,7 +166,9 @@ export async function reviewChallenge(args: {
     const extra = (omitted.receipts ?? []).flatMap((raw) => {
       try {
         const r = signedChunkReceiptFromJson(raw);
-        return inBundle.has(`0x${Buffer.from(verifier.receiptDigest(r.receipt)).toString("hex")}` as Hex) ? [] : [{ signed: r, source: "dispute" as const }];
+        return inBundle.has(`0x${Buffer.from(verifier.receiptDigest(r.receipt)).toString("hex")}` as Hex)
+          ? []
+          : [{ signed: r, source: "dispute" as const }];
       } catch {
         return [];
       }
@@ -145,7 +178,10 @@ export async function reviewChallenge(args: {
       receipts: [...audit.bundle.receipts.map((r) => ({ signed: r.signed, source: "bundle" as const })), ...extra],
       tickets,
       carry: await loadCarryFromBundles({
-        epoch: post.epoch, tickets: [...tickets.values()], epochParams: facts.epochParams, verifier,
+        epoch: post.epoch,
+        tickets: [...tickets.values()],
+        epochParams: facts.epochParams,
+        verifier,
         loadBundle: async (e) => {
           const p = postBefore(posts, e, post);
           return p ? loadPostBundle(p) : undefined;
@@ -159,7 +195,11 @@ export async function reviewChallenge(args: {
       keccak,
     });
     for (const a of rec.accepted.filter((x) => x.source === "dispute"))
-      findings.add("RECEIPTS_OMITTED", "A valid receipt of this epoch is missing from the bundle.", { receiptId: a.receiptId, relay: a.signed.receipt.relay, size: a.signed.receipt.size });
+      findings.add("RECEIPTS_OMITTED", "A valid receipt of this epoch is missing from the bundle.", {
+        receiptId: a.receiptId,
+        relay: a.signed.receipt.relay,
+        size: a.signed.receipt.size,
+      });
   }
 
   const list = findings.list();

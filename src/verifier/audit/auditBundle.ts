@@ -1,13 +1,13 @@
 import { ZERO_HASH } from "../../protocol/constants.ts";
 import type { ReceiptVerifier } from "../../protocol/createReceiptVerifier.ts";
 import { buildRewardTree } from "../../protocol/tree/buildRewardTree.ts";
+import { EMPTY_EPOCH_ROOT } from "../../protocol/tree/emptyEpochRoot.ts";
 import type { Hex, Keccak256, RewardLeaf, SignedViewerTicket } from "../../protocol/types.ts";
 import { parseBundle } from "../bundle/parseBundle.ts";
 import type { Bundle } from "../bundle/types.ts";
 import type { ChainFacts, PostedEpoch } from "../chain/types.ts";
 import { VerifierError } from "../errors/VerifierError.ts";
 import { createFindingCollector, type FindingCollector } from "./createFindingCollector.ts";
-import { EMPTY_EPOCH_ROOT } from "../../protocol/tree/emptyEpochRoot.ts";
 import { recomputeEpoch } from "./recomputeEpoch.ts";
 import type { Finding, Recomputation, TicketCarry, TicketMap } from "./types.ts";
 
@@ -50,12 +50,16 @@ export async function auditBundle(args: {
   const computedHash = `0x${Buffer.from(keccak(args.bytes)).toString("hex")}` as Hex;
   const result: BundleAudit = { computedHash, findings: [], differingLeaves: [], missingEpochs: [] };
   if (computedHash !== post.bundleHash.toLowerCase()) {
-    findings.add("BUNDLE_HASH_MISMATCH", "The bundle served at bundleURI does not hash to the bundleHash posted on chain.", {
-      bundleURI: post.bundleURI,
-      posted: post.bundleHash,
-      computed: computedHash,
-      bytes: args.bytes.length,
-    });
+    findings.add(
+      "BUNDLE_HASH_MISMATCH",
+      "The bundle served at bundleURI does not hash to the bundleHash posted on chain.",
+      {
+        bundleURI: post.bundleURI,
+        posted: post.bundleHash,
+        computed: computedHash,
+        bytes: args.bytes.length,
+      },
+    );
     result.findings = findings.list();
     return result;
   }
@@ -64,7 +68,10 @@ export async function auditBundle(args: {
     bundle = parseBundle(args.bytes);
   } catch (err) {
     if (!(err instanceof VerifierError)) throw err;
-    findings.add("BUNDLE_MALFORMED", "The bundle does not follow the epoch bundle format v1.", { reason: err.shortMessage, ...err.data });
+    findings.add("BUNDLE_MALFORMED", "The bundle does not follow the epoch bundle format v1.", {
+      reason: err.shortMessage,
+      ...err.data,
+    });
     result.findings = findings.list();
     return result;
   }
@@ -73,45 +80,96 @@ export async function auditBundle(args: {
 
   // Header (rule 1, and rule 5 for the snapshot block).
   const header = (field: string, inBundle: unknown, expected: unknown, why: string) =>
-    findings.add("HEADER_MISMATCH", "The bundle header does not match the chain.", { field, bundle: inBundle, expected, why });
+    findings.add("HEADER_MISMATCH", "The bundle header does not match the chain.", {
+      field,
+      bundle: inBundle,
+      expected,
+      why,
+    });
   if (h.chainId !== facts.chainId) header("chainId", h.chainId, facts.chainId, "the chain's id");
-  if (h.distributor !== facts.distributor.toLowerCase()) header("distributor", h.distributor, facts.distributor, "the RewardDistributor that emitted EpochPosted");
+  if (h.distributor !== facts.distributor.toLowerCase())
+    header("distributor", h.distributor, facts.distributor, "the RewardDistributor that emitted EpochPosted");
   if (h.epoch !== post.epoch) header("epoch", h.epoch, post.epoch, "the epoch posted");
-  if (h.genesisTime !== facts.config.genesisTime) header("genesisTime", h.genesisTime, facts.config.genesisTime, "config().genesisTime");
-  if (h.epochSeconds !== facts.config.epochSeconds) header("epochSeconds", h.epochSeconds, facts.config.epochSeconds, "config().epochSeconds");
-  if (h.graceSeconds !== facts.config.graceSeconds) header("graceSeconds", h.graceSeconds, facts.config.graceSeconds, "config().graceSeconds");
+  if (h.genesisTime !== facts.config.genesisTime)
+    header("genesisTime", h.genesisTime, facts.config.genesisTime, "config().genesisTime");
+  if (h.epochSeconds !== facts.config.epochSeconds)
+    header("epochSeconds", h.epochSeconds, facts.config.epochSeconds, "config().epochSeconds");
+  if (h.graceSeconds !== facts.config.graceSeconds)
+    header("graceSeconds", h.graceSeconds, facts.config.graceSeconds, "config().graceSeconds");
   const expectedPrevious = args.previous?.bundleHash.toLowerCase() ?? ZERO_HASH;
   if (h.previousBundleHash !== expectedPrevious)
-    header("previousBundleHash", h.previousBundleHash, expectedPrevious, "the bundleHash of the previous epoch's post (zero for epoch 0)");
+    header(
+      "previousBundleHash",
+      h.previousBundleHash,
+      expectedPrevious,
+      "the bundleHash of the previous epoch's post (zero for epoch 0)",
+    );
   if (h.root !== post.root.toLowerCase())
-    findings.add("ROOT_MISMATCH", "The root the bundle claims is not the root posted on chain.", { field: "header.root", bundle: h.root, posted: post.root });
+    findings.add("ROOT_MISMATCH", "The root the bundle claims is not the root posted on chain.", {
+      field: "header.root",
+      bundle: h.root,
+      posted: post.root,
+    });
   let snapshotBlock = h.snapshotBlock;
   const closesAt = facts.config.genesisTime + (post.epoch + 1n) * facts.config.epochSeconds + facts.config.graceSeconds;
   const snapshotTime = h.snapshotBlock < post.blockNumber ? await facts.blockTimestamp(h.snapshotBlock) : undefined;
   if (snapshotTime === undefined || snapshotTime < closesAt) {
-    header("snapshotBlock", h.snapshotBlock, `a block at or after epochClosesAt (${closesAt}) and before the post (block ${post.blockNumber})`,
-      snapshotTime === undefined ? "the snapshot block is not before the post" : `block ${h.snapshotBlock} has timestamp ${snapshotTime}, before the epoch closed`);
+    header(
+      "snapshotBlock",
+      h.snapshotBlock,
+      `a block at or after epochClosesAt (${closesAt}) and before the post (block ${post.blockNumber})`,
+      snapshotTime === undefined
+        ? "the snapshot block is not before the post"
+        : `block ${h.snapshotBlock} has timestamp ${snapshotTime}, before the epoch closed`,
+    );
     snapshotBlock = post.blockNumber - 1n;
   }
   result.snapshotBlock = snapshotBlock;
 
   // Ordering and identifiers.
-  checkAscending(findings, bundle.pools.map((p) => ({ key: p.poolId, line: 0 })), "pool lines (by poolId)", true);
-  checkAscending(findings, bundle.tickets.map((t) => ({ key: t.ticketHash, line: t.line })), "ticket lines (by ticketHash)", true);
-  checkAscending(findings, bundle.receipts.map((r) => ({ key: r.receiptId, line: r.line })), "receipt lines (by receiptId)", false);
-  checkAscending(findings, bundle.leaves.map((l) => ({ key: `${l.poolId}:${l.account}`, line: l.line })), "leaf lines (by poolId, account)", true);
+  checkAscending(
+    findings,
+    bundle.pools.map((p) => ({ key: p.poolId, line: 0 })),
+    "pool lines (by poolId)",
+    true,
+  );
+  checkAscending(
+    findings,
+    bundle.tickets.map((t) => ({ key: t.ticketHash, line: t.line })),
+    "ticket lines (by ticketHash)",
+    true,
+  );
+  checkAscending(
+    findings,
+    bundle.receipts.map((r) => ({ key: r.receiptId, line: r.line })),
+    "receipt lines (by receiptId)",
+    false,
+  );
+  checkAscending(
+    findings,
+    bundle.leaves.map((l) => ({ key: `${l.poolId}:${l.account}`, line: l.line })),
+    "leaf lines (by poolId, account)",
+    true,
+  );
   const tickets: TicketMap = new Map();
   for (const t of bundle.tickets) {
     const actual = `0x${Buffer.from(verifier.ticketHash(t.signed.ticket)).toString("hex")}`;
     if (actual !== t.ticketHash)
-      findings.add("BUNDLE_MALFORMED", "A ticket line's ticketHash is not the hash of its ticket.", { line: t.line, ticketHash: t.ticketHash, actual });
+      findings.add("BUNDLE_MALFORMED", "A ticket line's ticketHash is not the hash of its ticket.", {
+        line: t.line,
+        ticketHash: t.ticketHash,
+        actual,
+      });
     tickets.set(actual, t.signed);
   }
   for (const r of bundle.receipts) {
     const actual = `0x${Buffer.from(verifier.receiptDigest(r.signed.receipt)).toString("hex")}`;
     if (actual !== r.receiptId)
       findings.add("RECEIPT_INVALID", "A receipt line's receiptId is not the EIP-712 digest of its receipt.", {
-        line: r.line, receiptId: r.receiptId, actual, errors: [{ code: "RECEIPT_ID_MISMATCH", message: "receiptId differs from the digest" }],
+        line: r.line,
+        receiptId: r.receiptId,
+        actual,
+        errors: [{ code: "RECEIPT_ID_MISMATCH", message: "receiptId differs from the digest" }],
       });
   }
 
@@ -134,7 +192,12 @@ export async function auditBundle(args: {
   result.recomputation = recomputation;
   for (const r of recomputation.rejected) {
     const item = { line: r.line, receiptId: r.receiptId, receipt: r.receipt, errors: r.errors };
-    if (r.kind === "duplicate") findings.add("RECEIPT_DUPLICATE", "The bundle credits a chunk twice (same uniqueness key or the same receipt).", item);
+    if (r.kind === "duplicate")
+      findings.add(
+        "RECEIPT_DUPLICATE",
+        "The bundle credits a chunk twice (same uniqueness key or the same receipt).",
+        item,
+      );
     else findings.add("RECEIPT_INVALID", "The bundle credits a receipt that does not pass validation.", item);
   }
 
@@ -148,8 +211,14 @@ export async function auditBundle(args: {
     const total = lineTotals.get(poolId) ?? 0n;
     if (sum !== total)
       findings.add("POOL_TOTAL_MISMATCH", "The bundle's pool lines are not those of the recomputation.", {
-        poolId, field: "leaves", leavesPay: sum, total,
-        why: sum > total ? `the pool is overdrawn: its leaves pay ${sum} this epoch, more than its total ${total}` : `its leaves pay ${sum} this epoch, not its total ${total}`,
+        poolId,
+        field: "leaves",
+        leavesPay: sum,
+        total,
+        why:
+          sum > total
+            ? `the pool is overdrawn: its leaves pay ${sum} this epoch, more than its total ${total}`
+            : `its leaves pay ${sum} this epoch, not its total ${total}`,
         ...(chainAvailable.has(poolId) ? { available: chainAvailable.get(poolId) } : {}),
       });
   }
@@ -159,27 +228,49 @@ export async function auditBundle(args: {
   const bundleRoot = bundle.leaves.length === 0 ? EMPTY_EPOCH_ROOT : buildRewardTree(bundle.leaves, keccak).root;
   result.bundleRoot = bundleRoot;
   if (bundleRoot !== post.root.toLowerCase())
-    findings.add("ROOT_MISMATCH", "The posted root is not the root of the bundle's leaves.", { posted: post.root, bundleLeavesRoot: bundleRoot });
-  const posted = new Map<string, bigint>(post.poolTotals.filter((t) => t.amount !== 0n).map((t) => [t.poolId.toLowerCase(), t.amount]));
-  const recomputed = new Map<string, bigint>(recomputation.poolTotals.filter((t) => t.amount !== 0n).map((t) => [t.poolId as string, t.amount]));
+    findings.add("ROOT_MISMATCH", "The posted root is not the root of the bundle's leaves.", {
+      posted: post.root,
+      bundleLeavesRoot: bundleRoot,
+    });
+  const posted = new Map<string, bigint>(
+    post.poolTotals.filter((t) => t.amount !== 0n).map((t) => [t.poolId.toLowerCase(), t.amount]),
+  );
+  const recomputed = new Map<string, bigint>(
+    recomputation.poolTotals.filter((t) => t.amount !== 0n).map((t) => [t.poolId as string, t.amount]),
+  );
   for (const poolId of new Set([...posted.keys(), ...recomputed.keys()])) {
     if (posted.get(poolId) !== recomputed.get(poolId))
       findings.add("POOL_TOTAL_MISMATCH", "The pool totals posted on chain are not the recomputed ones.", {
-        poolId, field: "poolTotals", posted: posted.get(poolId) ?? 0n, recomputed: recomputed.get(poolId) ?? 0n,
+        poolId,
+        field: "poolTotals",
+        posted: posted.get(poolId) ?? 0n,
+        recomputed: recomputed.get(poolId) ?? 0n,
       });
   }
   if (recomputation.root !== post.root.toLowerCase() && findings.size === 0)
-    findings.add("ROOT_MISMATCH", "The recomputed root differs from the posted root.", { posted: post.root, recomputed: recomputation.root });
+    findings.add("ROOT_MISMATCH", "The recomputed root differs from the posted root.", {
+      posted: post.root,
+      recomputed: recomputation.root,
+    });
   result.findings = findings.list();
   return result;
 }
 
-function checkAscending(findings: FindingCollector, keys: { key: string; line: number }[], what: string, strict: boolean): void {
+function checkAscending(
+  findings: FindingCollector,
+  keys: { key: string; line: number }[],
+  what: string,
+  strict: boolean,
+): void {
   for (let i = 1; i < keys.length; i++) {
     const a = keys[i - 1]!.key;
     const b = keys[i]!.key;
     if (a > b || (strict && a === b)) {
-      findings.add("BUNDLE_MALFORMED", `The ${what} are not in ascending order without repeats.`, { line: keys[i]!.line || undefined, previous: a, key: b });
+      findings.add("BUNDLE_MALFORMED", `The ${what} are not in ascending order without repeats.`, {
+        line: keys[i]!.line || undefined,
+        previous: a,
+        key: b,
+      });
       return;
     }
   }
@@ -193,15 +284,24 @@ function comparePools(findings: FindingCollector, bundle: Bundle, recomputation:
     const t = theirs.get(poolId);
     if (!m || !t) {
       findings.add("POOL_TOTAL_MISMATCH", "The bundle's pool lines are not those of the recomputation.", {
-        poolId, field: "pool", bundle: t ?? null, recomputed: m ?? null, why: t ? "the pool has no valid receipt this epoch" : "the pool line is missing",
+        poolId,
+        field: "pool",
+        bundle: t ?? null,
+        recomputed: m ?? null,
+        why: t ? "the pool has no valid receipt this epoch" : "the pool line is missing",
       });
       continue;
     }
     for (const field of ["pricePerGB", "available", "epochBytes", "rawTotal", "total"] as const) {
       if (m[field] !== t[field])
         findings.add("POOL_TOTAL_MISMATCH", "The bundle's pool lines are not those of the recomputation.", {
-          poolId, field, bundle: t[field], recomputed: m[field],
-          ...(field === "total" && t.total > m.available ? { why: `the pool is overdrawn: total ${t.total} exceeds its unallocated balance ${m.available}` } : {}),
+          poolId,
+          field,
+          bundle: t[field],
+          recomputed: m[field],
+          ...(field === "total" && t.total > m.available
+            ? { why: `the pool is overdrawn: total ${t.total} exceeds its unallocated balance ${m.available}` }
+            : {}),
           ...(field === "available" ? { why: "unallocated balance on chain at snapshotBlock" } : {}),
           ...(field === "pricePerGB" ? { why: "priceAt(poolId, epoch)" } : {}),
         });
@@ -209,7 +309,12 @@ function comparePools(findings: FindingCollector, bundle: Bundle, recomputation:
   }
 }
 
-function compareLeaves(findings: FindingCollector, bundle: Bundle, recomputation: Recomputation, previousLeaves: readonly RewardLeaf[]) {
+function compareLeaves(
+  findings: FindingCollector,
+  bundle: Bundle,
+  recomputation: Recomputation,
+  previousLeaves: readonly RewardLeaf[],
+) {
   const key = (l: RewardLeaf) => `${l.poolId.toLowerCase()}:${l.account.toLowerCase()}`;
   const previous = new Map(previousLeaves.map((l) => [key(l), l]));
   const mine = new Map(recomputation.leaves.map((l) => [key(l), l]));
@@ -220,35 +325,102 @@ function compareLeaves(findings: FindingCollector, bundle: Bundle, recomputation
     const m = mine.get(k) ?? null;
     const t = theirs.get(k) ?? null;
     const p = previous.get(k);
-    const leafOf = (l: RewardLeaf | null) => (l ? { account: l.account, poolId: l.poolId, cumulativeAmount: l.cumulativeAmount, epochBytes: l.epochBytes, epochAmount: l.epochAmount, receiptsRoot: l.receiptsRoot } : null);
+    const leafOf = (l: RewardLeaf | null) =>
+      l
+        ? {
+            account: l.account,
+            poolId: l.poolId,
+            cumulativeAmount: l.cumulativeAmount,
+            epochBytes: l.epochBytes,
+            epochAmount: l.epochAmount,
+            receiptsRoot: l.receiptsRoot,
+          }
+        : null;
     let differs = false;
     if (!t) {
       differs = true;
-      if (p) findings.add("CUMULATIVE_MISMATCH", "An account of the previous bundle has no leaf any more.", { account: m!.account, poolId: m!.poolId, previous: leafOf(p), recomputed: leafOf(m) });
-      else findings.add("RELAY_TOTAL_MISMATCH", "A relay's credits do not match its receipts.", { account: m!.account, poolId: m!.poolId, why: "the relay has valid receipts but no leaf", bundle: null, recomputed: leafOf(m) }, "bytes");
+      if (p)
+        findings.add("CUMULATIVE_MISMATCH", "An account of the previous bundle has no leaf any more.", {
+          account: m!.account,
+          poolId: m!.poolId,
+          previous: leafOf(p),
+          recomputed: leafOf(m),
+        });
+      else
+        findings.add(
+          "RELAY_TOTAL_MISMATCH",
+          "A relay's credits do not match its receipts.",
+          {
+            account: m!.account,
+            poolId: m!.poolId,
+            why: "the relay has valid receipts but no leaf",
+            bundle: null,
+            recomputed: leafOf(m),
+          },
+          "bytes",
+        );
     } else if (!m) {
       differs = true;
-      findings.add("RELAY_TOTAL_MISMATCH", "A relay's credits do not match its receipts.", { account: t.account, poolId: t.poolId, why: "a leaf for an account with no valid receipt and no previous leaf", bundle: leafOf(t), recomputed: null }, "bytes");
+      findings.add(
+        "RELAY_TOTAL_MISMATCH",
+        "A relay's credits do not match its receipts.",
+        {
+          account: t.account,
+          poolId: t.poolId,
+          why: "a leaf for an account with no valid receipt and no previous leaf",
+          bundle: leafOf(t),
+          recomputed: null,
+        },
+        "bytes",
+      );
     } else {
       if (t.epochBytes !== m.epochBytes || t.receiptsRoot.toLowerCase() !== m.receiptsRoot) {
         differs = true;
-        findings.add("RELAY_TOTAL_MISMATCH", "A relay's credits do not match its receipts.", {
-          account: t.account, poolId: t.poolId, why: t.epochBytes !== m.epochBytes ? "epochBytes is not the sum of its receipts' sizes" : "receiptsRoot is not the root of its receipts",
-          bundle: leafOf(t), recomputed: leafOf(m),
-        }, "bytes");
+        findings.add(
+          "RELAY_TOTAL_MISMATCH",
+          "A relay's credits do not match its receipts.",
+          {
+            account: t.account,
+            poolId: t.poolId,
+            why:
+              t.epochBytes !== m.epochBytes
+                ? "epochBytes is not the sum of its receipts' sizes"
+                : "receiptsRoot is not the root of its receipts",
+            bundle: leafOf(t),
+            recomputed: leafOf(m),
+          },
+          "bytes",
+        );
       } else if (t.epochAmount !== m.epochAmount) {
         differs = true;
-        findings.add("RELAY_TOTAL_MISMATCH", "A relay's credits do not match its receipts.", {
-          account: t.account, poolId: t.poolId, why: "epochAmount is not floor(bytes x price / 1e9) (scaled to the pool's balance when it cannot cover)",
-          bundle: leafOf(t), recomputed: leafOf(m),
-        }, "amount");
+        findings.add(
+          "RELAY_TOTAL_MISMATCH",
+          "A relay's credits do not match its receipts.",
+          {
+            account: t.account,
+            poolId: t.poolId,
+            why: "epochAmount is not floor(bytes x price / 1e9) (scaled to the pool's balance when it cannot cover)",
+            bundle: leafOf(t),
+            recomputed: leafOf(m),
+          },
+          "amount",
+        );
       }
       const expected = (p?.cumulativeAmount ?? 0n) + t.epochAmount;
       if (t.cumulativeAmount !== expected) {
         differs = true;
-        findings.add("CUMULATIVE_MISMATCH", "A cumulative amount is not the previous cumulative amount plus this epoch's amount.", {
-          account: t.account, poolId: t.poolId, previousCumulative: p?.cumulativeAmount ?? 0n, epochAmount: t.epochAmount, bundle: t.cumulativeAmount, expected,
-        });
+        findings.add(
+          "CUMULATIVE_MISMATCH",
+          "A cumulative amount is not the previous cumulative amount plus this epoch's amount.",
+          {
+            account: t.account,
+            poolId: t.poolId,
+            previousCumulative: p?.cumulativeAmount ?? 0n,
+            epochAmount: t.epochAmount,
+            bundle: t.cumulativeAmount,
+            expected,
+          },
+        );
       } else if (t.cumulativeAmount !== m.cumulativeAmount) differs = true;
     }
     if (differs) differing.push({ bundle: leafOf(t), recomputed: leafOf(m) });

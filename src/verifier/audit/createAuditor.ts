@@ -1,18 +1,18 @@
-import { encodeFunctionData, decodeEventLog, type TransactionReceipt } from "viem";
 import type { Logger } from "pino";
+import { decodeEventLog, encodeFunctionData, type TransactionReceipt } from "viem";
+import { rewardDistributorAbi as distributorAbi } from "../../contracts/abis.ts";
 import type { ReceiptVerifier } from "../../protocol/createReceiptVerifier.ts";
 import type { Address, Hex, Keccak256, RewardLeaf } from "../../protocol/types.ts";
 import { getUniquenessKey } from "../../protocol/validation/getUniquenessKey.ts";
-import { fetchBundle } from "../bundle/fetchBundle.ts";
 import type { BundleCache } from "../bundle/createBundleCache.ts";
-import { rewardDistributorAbi as distributorAbi } from "../../contracts/abis.ts";
+import { fetchBundle } from "../bundle/fetchBundle.ts";
 import { getRevertErrorName } from "../chain/isContractRevert.ts";
 import type { ChainFacts, PostedEpoch, VerifierPublicClient } from "../chain/types.ts";
 import { VerifierError } from "../errors/VerifierError.ts";
 import { buildEvidence } from "../evidence/buildEvidence.ts";
 import type { VerifierMetrics } from "../metrics/createVerifierMetrics.ts";
 import type { VerifierStore } from "../store/openVerifierStore.ts";
-import { getPostRow, getPreviousPostRow, rowToPost, type PostRow } from "../store/postQueries.ts";
+import { getPostRow, getPreviousPostRow, type PostRow, rowToPost } from "../store/postQueries.ts";
 import type { TxOutcome, TxSender } from "../tx/createTxSender.ts";
 import { auditBundle, type BundleAudit } from "./auditBundle.ts";
 import { createFindingCollector } from "./createFindingCollector.ts";
@@ -50,7 +50,16 @@ export type AuditRow = {
   attempts: number;
   first_attempt_at: number | null;
   last_error: string | null;
-  challenge_status: "none" | "pending" | "submitted" | "opened" | "covered" | "failed" | "missed" | "disabled" | "not_needed";
+  challenge_status:
+    | "none"
+    | "pending"
+    | "submitted"
+    | "opened"
+    | "covered"
+    | "failed"
+    | "missed"
+    | "disabled"
+    | "not_needed";
   challenge_tx_id: number | null;
   challenge_id: number | null;
   updated_at: number;
@@ -70,18 +79,26 @@ export function createAuditor(options: AuditorOptions) {
   const maxChallengeAttempts = options.maxChallengeAttempts ?? 5;
   const challengeAttempts = new Map<string, number>();
 
-  const getAudit = (postId: string) => sqlite.prepare("SELECT * FROM audits WHERE post_id = ?").get(postId) as AuditRow | undefined;
+  const getAudit = (postId: string) =>
+    sqlite.prepare("SELECT * FROM audits WHERE post_id = ?").get(postId) as AuditRow | undefined;
   const updateAudit = (postId: string, fields: Partial<Omit<AuditRow, "post_id">>) => {
     const keys = Object.keys(fields);
     sqlite
-      .prepare(`UPDATE audits SET ${keys.map((k) => `${k} = @${k}`).join(", ")}, updated_at = @updated_at WHERE post_id = @post_id`)
+      .prepare(
+        `UPDATE audits SET ${keys.map((k) => `${k} = @${k}`).join(", ")}, updated_at = @updated_at WHERE post_id = @post_id`,
+      )
       .run({ ...fields, updated_at: Date.now(), post_id: postId });
   };
 
   const evidenceUri = (hash: Hex) => `${options.publicUrl().replace(/\/+$/, "")}/v1/evidence/${hash}`;
 
   /** Stores evidence and marks the post faulty with it (a later finding never replaces an earlier one). */
-  function recordFaulty(post: PostedEpoch, findings: Finding[], recomputation: Record<string, unknown> | null, omitted?: Record<string, unknown>): Hex {
+  function recordFaulty(
+    post: PostedEpoch,
+    findings: Finding[],
+    recomputation: Record<string, unknown> | null,
+    omitted?: Record<string, unknown>,
+  ): Hex {
     const evidence = buildEvidence({
       chainId: facts.chainId,
       distributor: facts.distributor,
@@ -93,8 +110,17 @@ export function createAuditor(options: AuditorOptions) {
     });
     sqlite.transaction(() => {
       sqlite
-        .prepare("INSERT OR IGNORE INTO evidence (hash, post_id, epoch, fault, bytes, created_at) VALUES (?, ?, ?, ?, ?, ?)")
-        .run(evidence.hash, post.id, Number(post.epoch), evidence.document.fault, Buffer.from(evidence.bytes), Date.now());
+        .prepare(
+          "INSERT OR IGNORE INTO evidence (hash, post_id, epoch, fault, bytes, created_at) VALUES (?, ?, ?, ?, ?, ?)",
+        )
+        .run(
+          evidence.hash,
+          post.id,
+          Number(post.epoch),
+          evidence.document.fault,
+          Buffer.from(evidence.bytes),
+          Date.now(),
+        );
       updateAudit(post.id, {
         status: "faulty",
         fault: evidence.document.fault,
@@ -106,11 +132,16 @@ export function createAuditor(options: AuditorOptions) {
     })();
     metrics?.findings.inc({ fault: evidence.document.fault });
     metrics?.audits.inc({ result: "faulty" });
-    logger?.warn({ epoch: post.epoch.toString(), post: post.id, fault: evidence.document.fault, evidenceHash: evidence.hash }, "epoch is faulty");
+    logger?.warn(
+      { epoch: post.epoch.toString(), post: post.id, fault: evidence.document.fault, evidenceHash: evidence.hash },
+      "epoch is faulty",
+    );
     return evidence.hash;
   }
 
-  async function obtainBundle(post: PostedEpoch): Promise<{ bytes: Uint8Array } | { error: string; mismatch?: { computed: Hex; bytes: number } }> {
+  async function obtainBundle(
+    post: PostedEpoch,
+  ): Promise<{ bytes: Uint8Array } | { error: string; mismatch?: { computed: Hex; bytes: number } }> {
     const cached = bundles.get(post.bundleHash);
     if (cached) return { bytes: cached };
     let bytes: Uint8Array;
@@ -124,7 +155,10 @@ export function createAuditor(options: AuditorOptions) {
     const computed = `0x${Buffer.from(options.keccak(bytes)).toString("hex")}` as Hex;
     if (computed !== post.bundleHash.toLowerCase()) {
       metrics?.bundleFetchFailures.inc();
-      return { error: `the bytes served hash to ${computed}, not to the posted ${post.bundleHash}`, mismatch: { computed, bytes: bytes.length } };
+      return {
+        error: `the bytes served hash to ${computed}, not to the posted ${post.bundleHash}`,
+        mismatch: { computed, bytes: bytes.length },
+      };
     }
     bundles.put(post.bundleHash, bytes);
     return { bytes };
@@ -136,7 +170,9 @@ export function createAuditor(options: AuditorOptions) {
     let audit = getAudit(post.id);
     if (!audit) {
       sqlite
-        .prepare("INSERT INTO audits (post_id, epoch, status, attempts, first_attempt_at, updated_at) VALUES (?, ?, 'pending', 0, ?, ?)")
+        .prepare(
+          "INSERT INTO audits (post_id, epoch, status, attempts, first_attempt_at, updated_at) VALUES (?, ?, 'pending', 0, ?, ?)",
+        )
         .run(post.id, Number(post.epoch), now, now);
       audit = getAudit(post.id)!;
     }
@@ -146,7 +182,8 @@ export function createAuditor(options: AuditorOptions) {
     const got = await obtainBundle(post);
     if ("error" in got) {
       const waited = BigInt(Math.floor((now - (audit.first_attempt_at ?? now)) / 1000));
-      const deadline = chainNow >= post.postedAt + options.bundleDeadlineSeconds || waited >= options.bundleDeadlineSeconds;
+      const deadline =
+        chainNow >= post.postedAt + options.bundleDeadlineSeconds || waited >= options.bundleDeadlineSeconds;
       if (!deadline) {
         updateAudit(post.id, { status: "pending", last_error: got.error });
         logger?.info({ epoch: post.epoch.toString(), error: got.error }, "bundle not available yet; will retry");
@@ -154,12 +191,23 @@ export function createAuditor(options: AuditorOptions) {
       }
       const findings = createFindingCollector();
       if (got.mismatch)
-        findings.add("BUNDLE_HASH_MISMATCH", "The bundle served at bundleURI does not hash to the bundleHash posted on chain.", {
-          bundleURI: post.bundleURI, posted: post.bundleHash, computed: got.mismatch.computed, bytes: got.mismatch.bytes,
-        });
+        findings.add(
+          "BUNDLE_HASH_MISMATCH",
+          "The bundle served at bundleURI does not hash to the bundleHash posted on chain.",
+          {
+            bundleURI: post.bundleURI,
+            posted: post.bundleHash,
+            computed: got.mismatch.computed,
+            bytes: got.mismatch.bytes,
+          },
+        );
       else
         findings.add("BUNDLE_UNAVAILABLE", "The bundle could not be fetched from its bundleURI.", {
-          bundleURI: post.bundleURI, reason: got.error, attempts: audit.attempts + 1, firstAttempt: new Date(audit.first_attempt_at ?? now).toISOString(), lastAttempt: new Date(now).toISOString(),
+          bundleURI: post.bundleURI,
+          reason: got.error,
+          attempts: audit.attempts + 1,
+          firstAttempt: new Date(audit.first_attempt_at ?? now).toISOString(),
+          lastAttempt: new Date(now).toISOString(),
         });
       recordFaulty(post, findings.list(), null);
       return;
@@ -170,7 +218,10 @@ export function createAuditor(options: AuditorOptions) {
     if (post.epoch > 0n) {
       const prevRow = getPreviousPostRow(store, post);
       if (!prevRow) {
-        updateAudit(post.id, { status: "blocked", last_error: `epoch ${post.epoch - 1n} was never seen posted before this post (is startBlock after it?)` });
+        updateAudit(post.id, {
+          status: "blocked",
+          last_error: `epoch ${post.epoch - 1n} was never seen posted before this post (is startBlock after it?)`,
+        });
         return;
       }
       let prevBundle;
@@ -193,14 +244,18 @@ export function createAuditor(options: AuditorOptions) {
       post,
       bytes: got.bytes,
       previous,
-      loadCarry: async (tickets) => loadCarryFromStore({ store, post, tickets, epochParams: facts.epochParams, verifier: options.verifier }),
+      loadCarry: async (tickets) =>
+        loadCarryFromStore({ store, post, tickets, epochParams: facts.epochParams, verifier: options.verifier }),
       facts,
       verifier: options.verifier,
       keccak: options.keccak,
     });
     metrics?.auditSeconds.observe((performance.now() - started) / 1000);
     if (result.missingEpochs.length > 0)
-      logger?.warn({ epoch: post.epoch.toString(), missing: result.missingEpochs.map(String) }, "cross-epoch ticket checks incomplete: earlier bundles not audited");
+      logger?.warn(
+        { epoch: post.epoch.toString(), missing: result.missingEpochs.map(String) },
+        "cross-epoch ticket checks incomplete: earlier bundles not audited",
+      );
 
     // Ticket usage for later epochs: only what this epoch validly credited.
     const rec = result.recomputation;
@@ -214,16 +269,28 @@ export function createAuditor(options: AuditorOptions) {
           u.keys.push(getUniquenessKey(a.signed.receipt));
           usage.set(a.ticketHash, u);
         }
-        const insert = sqlite.prepare("INSERT INTO ticket_usage (post_id, epoch, ticket_hash, bytes, keys) VALUES (?, ?, ?, ?, ?)");
-        for (const [h, u] of usage) insert.run(post.id, Number(post.epoch), h, u.bytes.toString(), JSON.stringify(u.keys));
+        const insert = sqlite.prepare(
+          "INSERT INTO ticket_usage (post_id, epoch, ticket_hash, bytes, keys) VALUES (?, ?, ?, ?, ?)",
+        );
+        for (const [h, u] of usage)
+          insert.run(post.id, Number(post.epoch), h, u.bytes.toString(), JSON.stringify(u.keys));
       }
       updateAudit(post.id, { recomputed_root: rec?.root ?? null });
     })();
 
     if (result.findings.length === 0) {
-      updateAudit(post.id, { status: "ok", fault: null, findings: "[]", last_error: null, challenge_status: "not_needed" });
+      updateAudit(post.id, {
+        status: "ok",
+        fault: null,
+        findings: "[]",
+        last_error: null,
+        challenge_status: "not_needed",
+      });
       metrics?.audits.inc({ result: "ok" });
-      logger?.info({ epoch: post.epoch.toString(), post: post.id, receipts: rec?.accepted.length, leaves: rec?.leaves.length }, "epoch audited: honest");
+      logger?.info(
+        { epoch: post.epoch.toString(), post: post.id, receipts: rec?.accepted.length, leaves: rec?.leaves.length },
+        "epoch audited: honest",
+      );
       return;
     }
     recordFaulty(post, result.findings, summarizeRecomputation(result));
@@ -238,7 +305,11 @@ export function createAuditor(options: AuditorOptions) {
       bundleLeavesRoot: r.bundleRoot,
       poolTotals: r.recomputation.poolTotals,
       pools: r.recomputation.pools,
-      receipts: { inBundle: r.bundle?.receipts.length ?? 0, accepted: r.recomputation.accepted.length, rejected: r.recomputation.rejected.length },
+      receipts: {
+        inBundle: r.bundle?.receipts.length ?? 0,
+        accepted: r.recomputation.accepted.length,
+        rejected: r.recomputation.rejected.length,
+      },
       leafCount: r.recomputation.leaves.length,
       differingLeaves: r.differingLeaves.slice(0, 100),
       differingLeafCount: r.differingLeaves.length,
@@ -253,20 +324,36 @@ export function createAuditor(options: AuditorOptions) {
     if (row.rejected_by !== null) return updateAudit(audit.post_id, { challenge_status: "not_needed" });
     if (!txSender) return updateAudit(audit.post_id, { challenge_status: "disabled" });
     const post = rowToPost(row);
-    const info = await client.readContract({ address: facts.distributor, abi: distributorAbi, functionName: "epochInfo", args: [post.epoch] });
+    const info = await client.readContract({
+      address: facts.distributor,
+      abi: distributorAbi,
+      functionName: "epochInfo",
+      args: [post.epoch],
+    });
     if (/^0x0{64}$/.test(info.root) && info.posted) return updateAudit(audit.post_id, { challenge_status: "missed" }); // long final
     if (info.root.toLowerCase() !== post.root.toLowerCase() && info.posted) return; // the post this audit is about is gone
     // From the chain's record, not the event: a dismissed challenge restarts the epoch's window.
     const windowEnd = (info.postedAt > 0n ? info.postedAt : post.postedAt) + facts.config.challengeWindow;
     if (info.openChallengeId !== 0n) {
-      const c = await client.readContract({ address: facts.distributor, abi: distributorAbi, functionName: "challengeInfo", args: [info.openChallengeId] });
+      const c = await client.readContract({
+        address: facts.distributor,
+        abi: distributorAbi,
+        functionName: "challengeInfo",
+        args: [info.openChallengeId],
+      });
       const mine = c.challenger.toLowerCase() === txSender.account;
-      updateAudit(audit.post_id, { challenge_status: mine ? "opened" : "covered", challenge_id: Number(info.openChallengeId) });
+      updateAudit(audit.post_id, {
+        challenge_status: mine ? "opened" : "covered",
+        challenge_id: Number(info.openChallengeId),
+      });
       return;
     }
     if (info.claimable || chainNow >= windowEnd) {
       if (audit.challenge_status !== "missed") {
-        logger?.error({ epoch: post.epoch.toString(), post: post.id, fault: audit.fault }, "faulty epoch is past its challenge window: cannot challenge");
+        logger?.error(
+          { epoch: post.epoch.toString(), post: post.id, fault: audit.fault },
+          "faulty epoch is past its challenge window: cannot challenge",
+        );
         metrics?.challenges.inc({ outcome: "missed" });
       }
       return updateAudit(audit.post_id, { challenge_status: "missed" });
@@ -275,7 +362,11 @@ export function createAuditor(options: AuditorOptions) {
     if (attempts > maxChallengeAttempts) return;
     challengeAttempts.set(audit.post_id, attempts);
     const evidenceHash = audit.evidence_hash!;
-    const data = encodeFunctionData({ abi: distributorAbi, functionName: "challenge", args: [post.epoch, evidenceHash, evidenceUri(evidenceHash)] });
+    const data = encodeFunctionData({
+      abi: distributorAbi,
+      functionName: "challenge",
+      args: [post.epoch, evidenceHash, evidenceUri(evidenceHash)],
+    });
     const value = facts.config.challengerBond;
     let gas: bigint;
     try {
@@ -305,11 +396,23 @@ export function createAuditor(options: AuditorOptions) {
    */
   async function expireStep(audit: AuditRow, chainNow: bigint): Promise<void> {
     if (!txSender || audit.challenge_id === null) return;
-    const c = await client.readContract({ address: facts.distributor, abi: distributorAbi, functionName: "challengeInfo", args: [BigInt(audit.challenge_id)] });
+    const c = await client.readContract({
+      address: facts.distributor,
+      abi: distributorAbi,
+      functionName: "challengeInfo",
+      args: [BigInt(audit.challenge_id)],
+    });
     if (c.status !== 1 || chainNow < BigInt(c.openedAt) + facts.config.arbiterTimeout) return;
-    if (sqlite.prepare("SELECT 1 FROM transactions WHERE kind = 'expire' AND ref = ? AND status IN ('signed', 'mined')").get(audit.post_id)) return;
+    if (
+      sqlite
+        .prepare("SELECT 1 FROM transactions WHERE kind = 'expire' AND ref = ? AND status IN ('signed', 'mined')")
+        .get(audit.post_id)
+    )
+      return;
     const live = sqlite
-      .prepare("SELECT * FROM posts WHERE epoch >= ? AND rejected_by IS NULL ORDER BY epoch ASC, block_number ASC, log_index ASC")
+      .prepare(
+        "SELECT * FROM posts WHERE epoch >= ? AND rejected_by IS NULL ORDER BY epoch ASC, block_number ASC, log_index ASC",
+      )
       .all(c.epoch) as PostRow[];
     const byEpoch = new Map<number, PostRow>();
     for (const p of live) byEpoch.set(p.epoch, p); // the latest live post of each epoch
@@ -317,23 +420,43 @@ export function createAuditor(options: AuditorOptions) {
       const post = rowToPost(p);
       return { aggregator: post.aggregator, bundleHash: post.bundleHash, poolTotals: post.poolTotals };
     });
-    const data = encodeFunctionData({ abi: distributorAbi, functionName: "resolveExpiredChallenge", args: [BigInt(audit.challenge_id), epochData] });
+    const data = encodeFunctionData({
+      abi: distributorAbi,
+      functionName: "resolveExpiredChallenge",
+      args: [BigInt(audit.challenge_id), epochData],
+    });
     let gas: bigint;
     try {
       gas = await client.estimateGas({ account: txSender.account, to: facts.distributor, data });
     } catch (err) {
-      logger?.warn({ challengeId: audit.challenge_id, error: getRevertErrorName(err) ?? (err as Error).message.slice(0, 200) }, "cannot resolve the expired challenge yet");
+      logger?.warn(
+        { challengeId: audit.challenge_id, error: getRevertErrorName(err) ?? (err as Error).message.slice(0, 200) },
+        "cannot resolve the expired challenge yet",
+      );
       return;
     }
-    await txSender.send({ kind: "expire", ref: audit.post_id, to: facts.distributor, data, gas: (gas * 5n) / 4n, gasPrice: await client.getGasPrice() });
-    logger?.warn({ challengeId: audit.challenge_id, epoch: audit.epoch }, "the arbiter did not resolve our challenge in time: resolving it as expired");
+    await txSender.send({
+      kind: "expire",
+      ref: audit.post_id,
+      to: facts.distributor,
+      data,
+      gas: (gas * 5n) / 4n,
+      gasPrice: await client.getGasPrice(),
+    });
+    logger?.warn(
+      { challengeId: audit.challenge_id, epoch: audit.epoch },
+      "the arbiter did not resolve our challenge in time: resolving it as expired",
+    );
   }
 
   async function onChallengeTx(outcome: TxOutcome): Promise<void> {
     const postId = outcome.tx.ref;
     if (outcome.status === "mined") {
       const opened = findChallengeOpened(outcome.receipt);
-      updateAudit(postId, { challenge_status: "opened", ...(opened === undefined ? {} : { challenge_id: Number(opened) }) });
+      updateAudit(postId, {
+        challenge_status: "opened",
+        ...(opened === undefined ? {} : { challenge_id: Number(opened) }),
+      });
       metrics?.challenges.inc({ outcome: "opened" });
       logger?.warn({ post: postId, challengeId: opened?.toString(), tx: outcome.tx.hash }, "challenge opened");
     } else {
@@ -388,11 +511,14 @@ export function createAuditor(options: AuditorOptions) {
         } catch (err) {
           logger?.error({ err, epoch: row.epoch, post: row.id }, "audit failed (will retry)");
           metrics?.loopErrors.inc({ loop: "audit" });
-          if (getAudit(row.id)) updateAudit(row.id, { status: "error", last_error: String((err as Error).message ?? err).slice(0, 500) });
+          if (getAudit(row.id))
+            updateAudit(row.id, { status: "error", last_error: String((err as Error).message ?? err).slice(0, 500) });
         }
       }
       const faulty = sqlite
-        .prepare("SELECT * FROM audits WHERE status = 'faulty' AND challenge_status IN ('pending', 'failed', 'covered') ORDER BY epoch ASC")
+        .prepare(
+          "SELECT * FROM audits WHERE status = 'faulty' AND challenge_status IN ('pending', 'failed', 'covered') ORDER BY epoch ASC",
+        )
         .all() as AuditRow[];
       for (const audit of faulty) {
         try {
@@ -421,7 +547,9 @@ export function createAuditor(options: AuditorOptions) {
     /** The audit of the live post of `epoch` (or of its latest post). */
     getEpochAudit(epoch: bigint): { post: PostRow; audit: AuditRow | undefined } | undefined {
       const post = sqlite
-        .prepare("SELECT * FROM posts WHERE epoch = ? ORDER BY (rejected_by IS NULL) DESC, block_number DESC, log_index DESC LIMIT 1")
+        .prepare(
+          "SELECT * FROM posts WHERE epoch = ? ORDER BY (rejected_by IS NULL) DESC, block_number DESC, log_index DESC LIMIT 1",
+        )
         .get(Number(epoch)) as PostRow | undefined;
       return post ? { post, audit: getAudit(post.id) } : undefined;
     },

@@ -1,5 +1,5 @@
-import { getEpoch } from "../../protocol/epoch/getEpoch.ts";
 import type { ReceiptVerifier } from "../../protocol/createReceiptVerifier.ts";
+import { getEpoch } from "../../protocol/epoch/getEpoch.ts";
 import type { EpochParams, SignedViewerTicket } from "../../protocol/types.ts";
 import { getUniquenessKey } from "../../protocol/validation/getUniquenessKey.ts";
 import type { Bundle } from "../bundle/types.ts";
@@ -19,7 +19,9 @@ export async function loadCarryFromBundles(args: {
 }): Promise<TicketCarry> {
   const carry: TicketCarry = { seen: new Set(), bytes: new Map(), missingEpochs: [] };
   if (args.tickets.length === 0 || args.epoch === 0n) return carry;
-  const hashes = new Set(args.tickets.map((t) => `0x${Buffer.from(args.verifier.ticketHash(t.ticket)).toString("hex")}`));
+  const hashes = new Set(
+    args.tickets.map((t) => `0x${Buffer.from(args.verifier.ticketHash(t.ticket)).toString("hex")}`),
+  );
   const genesisMs = args.epochParams.genesisTime * 1000n;
   let first = args.epoch;
   for (const t of args.tickets) {

@@ -1,6 +1,6 @@
+import type { ReceiptVerifier } from "../../protocol/createReceiptVerifier.ts";
 import { getEpoch } from "../../protocol/epoch/getEpoch.ts";
 import type { EpochParams, SignedViewerTicket } from "../../protocol/types.ts";
-import type { ReceiptVerifier } from "../../protocol/createReceiptVerifier.ts";
 import type { PostedEpoch } from "../chain/types.ts";
 import type { VerifierStore } from "../store/openVerifierStore.ts";
 import type { TicketCarry } from "./types.ts";
@@ -36,9 +36,22 @@ export function loadCarryFromStore(args: {
            AND (q.block_number > p.block_number OR (q.block_number = p.block_number AND q.log_index > p.log_index))
            AND (q.block_number < ? OR (q.block_number = ? AND q.log_index < ?)))`,
     )
-    .all(Number(first), Number(args.post.epoch), Number(args.post.blockNumber), Number(args.post.blockNumber), args.post.logIndex, Number(args.post.blockNumber), Number(args.post.blockNumber), args.post.logIndex) as { id: string; epoch: number }[];
+    .all(
+      Number(first),
+      Number(args.post.epoch),
+      Number(args.post.blockNumber),
+      Number(args.post.blockNumber),
+      args.post.logIndex,
+      Number(args.post.blockNumber),
+      Number(args.post.blockNumber),
+      args.post.logIndex,
+    ) as { id: string; epoch: number }[];
   const audited = new Set(
-    (sqlite.prepare("SELECT post_id FROM audits WHERE status IN ('ok', 'faulty') AND recomputed_root IS NOT NULL").all() as { post_id: string }[]).map((r) => r.post_id),
+    (
+      sqlite
+        .prepare("SELECT post_id FROM audits WHERE status IN ('ok', 'faulty') AND recomputed_root IS NOT NULL")
+        .all() as { post_id: string }[]
+    ).map((r) => r.post_id),
   );
   const byEpoch = new Map(basis.map((b) => [b.epoch, b.id]));
   for (let e = Number(first); e < Number(args.post.epoch); e++) {

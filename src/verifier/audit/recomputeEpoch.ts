@@ -1,11 +1,11 @@
 import type { ReceiptVerifier } from "../../protocol/createReceiptVerifier.ts";
 import { computeEpochRewards, type RewardCredit, type RewardPool } from "../../protocol/rewards/computeEpochRewards.ts";
 import { buildRewardTree } from "../../protocol/tree/buildRewardTree.ts";
+import { EMPTY_EPOCH_ROOT } from "../../protocol/tree/emptyEpochRoot.ts";
 import type { Hex, Keccak256, RewardLeaf } from "../../protocol/types.ts";
 import { validateReceipt } from "../../protocol/validation/validateReceipt.ts";
 import type { BundlePool } from "../bundle/types.ts";
 import type { ChainFacts } from "../chain/types.ts";
-import { EMPTY_EPOCH_ROOT } from "../../protocol/tree/emptyEpochRoot.ts";
 import type { ReceiptInput, ReceiptRejection, Recomputation, TicketCarry, TicketMap } from "./types.ts";
 
 /**
@@ -60,14 +60,27 @@ export async function recomputeEpoch(args: {
   const acceptedIds = new Set<string>();
   for (const item of items) {
     const r = item.signed.receipt;
-    const base = { receiptId: item.receiptId, source: item.source, receipt: item.signed, ...(item.line === undefined ? {} : { line: item.line }) };
+    const base = {
+      receiptId: item.receiptId,
+      source: item.source,
+      receipt: item.signed,
+      ...(item.line === undefined ? {} : { line: item.line }),
+    };
     if (item.receiptId !== null && acceptedIds.has(item.receiptId)) {
-      rejected.push({ ...base, kind: "duplicate", errors: [{ code: "RECEIPT_DUPLICATE", message: `Receipt ${item.receiptId} is listed more than once.` }] });
+      rejected.push({
+        ...base,
+        kind: "duplicate",
+        errors: [{ code: "RECEIPT_DUPLICATE", message: `Receipt ${item.receiptId} is listed more than once.` }],
+      });
       continue;
     }
     const ticket = r ? args.tickets.get(r.ticketHash.toLowerCase()) : undefined;
     if (!ticket) {
-      rejected.push({ ...base, kind: "invalid", errors: [{ code: "TICKET_UNKNOWN", message: `No ticket ${r?.ticketHash} accompanies this receipt.` }] });
+      rejected.push({
+        ...base,
+        kind: "invalid",
+        errors: [{ code: "TICKET_UNKNOWN", message: `No ticket ${r?.ticketHash} accompanies this receipt.` }],
+      });
       continue;
     }
     const signer = r ? await facts.ticketSignerAt(r.poolId, r.deliveredAt / 1000n, args.postBlock) : undefined;
@@ -82,7 +95,10 @@ export async function recomputeEpoch(args: {
     });
     const errors = result.errors.map((e) => ({ code: e.code as string, message: e.shortMessage }));
     if (result.ok && result.epoch !== epoch)
-      errors.push({ code: "RECEIPT_WRONG_EPOCH", message: `The receipt was delivered in epoch ${result.epoch}, not in epoch ${epoch}.` });
+      errors.push({
+        code: "RECEIPT_WRONG_EPOCH",
+        message: `The receipt was delivered in epoch ${result.epoch}, not in epoch ${epoch}.`,
+      });
     if (errors.length > 0) {
       const kind = errors.every((e) => e.code === "RECEIPT_DUPLICATE") ? "duplicate" : "invalid";
       rejected.push({ ...base, kind, errors });
@@ -112,13 +128,28 @@ export async function recomputeEpoch(args: {
   const poolIds = [...new Set([...credits.values()].map((c) => c.poolId))].sort();
   const pools: (RewardPool & { available: bigint })[] = [];
   for (const poolId of poolIds) {
-    const [price, available] = await Promise.all([facts.priceAt(poolId, epoch, args.postBlock), facts.unallocatedAt(poolId, args.snapshotBlock)]);
+    const [price, available] = await Promise.all([
+      facts.priceAt(poolId, epoch, args.postBlock),
+      facts.unallocatedAt(poolId, args.snapshotBlock),
+    ]);
     pools.push({ poolId, pricePerGB: price ?? 0n, balance: available ?? 0n, available: available ?? 0n });
   }
-  const rewards = computeEpochRewards({ pools, credits: [...credits.values()], previous: args.previousLeaves, keccak: args.keccak });
+  const rewards = computeEpochRewards({
+    pools,
+    credits: [...credits.values()],
+    previous: args.previousLeaves,
+    keccak: args.keccak,
+  });
   const poolLines: BundlePool[] = rewards.poolTotals.map((t) => {
     const p = pools.find((x) => x.poolId === t.poolId)!;
-    return { poolId: t.poolId, pricePerGB: p.pricePerGB, available: p.available, epochBytes: t.bytes, rawTotal: t.rawAmount, total: t.amount };
+    return {
+      poolId: t.poolId,
+      pricePerGB: p.pricePerGB,
+      available: p.available,
+      epochBytes: t.bytes,
+      rawTotal: t.rawAmount,
+      total: t.amount,
+    };
   });
   const root = rewards.leaves.length === 0 ? EMPTY_EPOCH_ROOT : buildRewardTree(rewards.leaves, args.keccak).root;
   return {

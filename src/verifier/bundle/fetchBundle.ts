@@ -26,7 +26,8 @@ export async function fetchBundle(uri: string, options: FetchBundleOptions = {})
     throw unavailable(uri, "it is not a URL", cause);
   }
   if (url.protocol === "file:") {
-    if (options.allowFile === false) throw unavailable(uri, "file: URIs are not allowed by this verifier's configuration");
+    if (options.allowFile === false)
+      throw unavailable(uri, "file: URIs are not allowed by this verifier's configuration");
     const path = fileURLToPath(url);
     try {
       const info = await stat(path);
@@ -37,12 +38,17 @@ export async function fetchBundle(uri: string, options: FetchBundleOptions = {})
       throw unavailable(uri, (cause as Error).message, cause);
     }
   }
-  if (url.protocol !== "http:" && url.protocol !== "https:") throw unavailable(uri, `the scheme ${url.protocol} is not supported (http, https, file)`);
+  if (url.protocol !== "http:" && url.protocol !== "https:")
+    throw unavailable(uri, `the scheme ${url.protocol} is not supported (http, https, file)`);
   let response: Response;
   try {
     response = await fetch(url, { signal: AbortSignal.timeout(timeoutMs), redirect: "follow" });
   } catch (cause) {
-    throw unavailable(uri, (cause as Error).name === "TimeoutError" ? `no answer within ${timeoutMs} ms` : (cause as Error).message, cause);
+    throw unavailable(
+      uri,
+      (cause as Error).name === "TimeoutError" ? `no answer within ${timeoutMs} ms` : (cause as Error).message,
+      cause,
+    );
   }
   if (response.status !== 200) {
     await response.body?.cancel().catch(() => {});

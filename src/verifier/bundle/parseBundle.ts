@@ -1,6 +1,6 @@
+import type { Hex } from "../../protocol/types.ts";
 import { signedChunkReceiptFromJson } from "../../protocol/wire/signedChunkReceiptFromJson.ts";
 import { signedViewerTicketFromJson } from "../../protocol/wire/signedViewerTicketFromJson.ts";
-import type { Hex } from "../../protocol/types.ts";
 import { VerifierError } from "../errors/VerifierError.ts";
 import type { Bundle, BundleHeader, BundleLeaf, BundlePool } from "./types.ts";
 
@@ -20,7 +20,12 @@ const MAX_UINT256 = (1n << 256n) - 1n;
  */
 export function parseBundle(bytes: Uint8Array): Bundle {
   const text = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
-  const bundle: Partial<Bundle> & { pools: BundlePool[]; tickets: Bundle["tickets"]; receipts: Bundle["receipts"]; leaves: BundleLeaf[] } = {
+  const bundle: Partial<Bundle> & {
+    pools: BundlePool[];
+    tickets: Bundle["tickets"];
+    receipts: Bundle["receipts"];
+    leaves: BundleLeaf[];
+  } = {
     pools: [],
     tickets: [],
     receipts: [],
@@ -31,7 +36,8 @@ export function parseBundle(bytes: Uint8Array): Bundle {
   let line = 0;
   let start = 0;
   if (text.length === 0) throw malformed(1, "(file)", "the bundle is empty");
-  if (text[text.length - 1] !== 0x0a) throw malformed(countLines(text), "(file)", "the bundle does not end with a newline (truncated?)");
+  if (text[text.length - 1] !== 0x0a)
+    throw malformed(countLines(text), "(file)", "the bundle does not end with a newline (truncated?)");
   while (start < text.length) {
     const nl = text.indexOf(0x0a, start);
     const end = nl === -1 ? text.length : nl;
@@ -46,12 +52,14 @@ export function parseBundle(bytes: Uint8Array): Bundle {
     } catch {
       throw malformed(line, "(line)", "the line is not valid JSON");
     }
-    if (typeof obj !== "object" || obj === null || Array.isArray(obj)) throw malformed(line, "(line)", "the line is not a JSON object");
+    if (typeof obj !== "object" || obj === null || Array.isArray(obj))
+      throw malformed(line, "(line)", "the line is not a JSON object");
     const o = obj as Record<string, unknown>;
     const type = o.type as LineType;
     const index = LINE_ORDER.indexOf(type);
     if (index < 0) throw malformed(line, "type", `unknown line type ${JSON.stringify(o.type)}`);
-    if (index < stage || (index === 0 && stage === 0)) throw malformed(line, "type", `a ${type} line may not come after a ${LINE_ORDER[stage]} line`);
+    if (index < stage || (index === 0 && stage === 0))
+      throw malformed(line, "type", `a ${type} line may not come after a ${LINE_ORDER[stage]} line`);
     if (stage < 0 && type !== "header") throw malformed(line, "type", "the first line must be the header");
     stage = index;
     const f = fields(o, line);
@@ -74,8 +82,10 @@ export function parseBundle(bytes: Uint8Array): Bundle {
           receiptCount: f.number("receiptCount"),
           leafCount: f.number("leafCount"),
         } satisfies BundleHeader;
-        if (bundle.header.format !== "meshpay-bundle") throw malformed(line, "format", `format must be "meshpay-bundle"`);
-        if (bundle.header.version !== 1) throw malformed(line, "version", `unsupported bundle version ${bundle.header.version}`);
+        if (bundle.header.format !== "meshpay-bundle")
+          throw malformed(line, "format", `format must be "meshpay-bundle"`);
+        if (bundle.header.version !== 1)
+          throw malformed(line, "version", `unsupported bundle version ${bundle.header.version}`);
         break;
       case "pool":
         bundle.pools.push({
@@ -90,13 +100,21 @@ export function parseBundle(bytes: Uint8Array): Bundle {
       case "ticket": {
         const ticketHash = f.bytes32("ticketHash");
         f.expect(["ticket", "signature"]);
-        bundle.tickets.push({ line, ticketHash, signed: decode(line, () => signedViewerTicketFromJson({ ticket: o.ticket, signature: o.signature })) });
+        bundle.tickets.push({
+          line,
+          ticketHash,
+          signed: decode(line, () => signedViewerTicketFromJson({ ticket: o.ticket, signature: o.signature })),
+        });
         break;
       }
       case "receipt": {
         const receiptId = f.bytes32("receiptId");
         f.expect(["receipt", "signature"]);
-        bundle.receipts.push({ line, receiptId, signed: decode(line, () => signedChunkReceiptFromJson({ receipt: o.receipt, signature: o.signature })) });
+        bundle.receipts.push({
+          line,
+          receiptId,
+          signed: decode(line, () => signedChunkReceiptFromJson({ receipt: o.receipt, signature: o.signature })),
+        });
         break;
       }
       case "leaf":
@@ -114,8 +132,18 @@ export function parseBundle(bytes: Uint8Array): Bundle {
         sawEnd = true;
         const receiptCount = f.number("receiptCount");
         const leafCount = f.number("leafCount");
-        if (receiptCount !== bundle.receipts.length) throw malformed(line, "receiptCount", `the end line counts ${receiptCount} receipts, the file has ${bundle.receipts.length}`);
-        if (leafCount !== bundle.leaves.length) throw malformed(line, "leafCount", `the end line counts ${leafCount} leaves, the file has ${bundle.leaves.length}`);
+        if (receiptCount !== bundle.receipts.length)
+          throw malformed(
+            line,
+            "receiptCount",
+            `the end line counts ${receiptCount} receipts, the file has ${bundle.receipts.length}`,
+          );
+        if (leafCount !== bundle.leaves.length)
+          throw malformed(
+            line,
+            "leafCount",
+            `the end line counts ${leafCount} leaves, the file has ${bundle.leaves.length}`,
+          );
         break;
       }
     }
@@ -197,7 +225,8 @@ function fields(o: Record<string, unknown>, line: number) {
       for (const n of names) get(n);
     },
     done(): void {
-      for (const key of Object.keys(o)) if (!read.has(key)) throw malformed(line, key, `${key} is not a field of a ${String(o.type)} line`);
+      for (const key of Object.keys(o))
+        if (!read.has(key)) throw malformed(line, key, `${key} is not a field of a ${String(o.type)} line`);
     },
   };
 }

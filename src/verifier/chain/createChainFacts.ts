@@ -1,6 +1,6 @@
 import { getAbiItem } from "viem";
-import type { Address, Hex } from "../../protocol/types.ts";
 import { rewardDistributorAbi as distributorAbi } from "../../contracts/abis.ts";
+import type { Address, Hex } from "../../protocol/types.ts";
 import { getLogsChunked } from "./getLogsChunked.ts";
 import { isContractRevert } from "./isContractRevert.ts";
 import { readDistributorConfig } from "./readDistributorConfig.ts";
@@ -60,14 +60,37 @@ export async function createChainFacts(args: {
     chainId: BigInt(chainId),
     distributor,
     config,
-    epochParams: { genesisTime: config.genesisTime, epochSeconds: config.epochSeconds, graceSeconds: config.graceSeconds },
+    epochParams: {
+      genesisTime: config.genesisTime,
+      epochSeconds: config.epochSeconds,
+      graceSeconds: config.graceSeconds,
+    },
     unallocatedAt: (poolId, blockNumber) =>
       memo(`unalloc:${poolId}:${blockNumber}`, () =>
-        orMissing(async () => (await client.readContract({ address: distributor, abi: distributorAbi, functionName: "poolInfo", args: [poolId], blockNumber })).unallocated),
+        orMissing(
+          async () =>
+            (
+              await client.readContract({
+                address: distributor,
+                abi: distributorAbi,
+                functionName: "poolInfo",
+                args: [poolId],
+                blockNumber,
+              })
+            ).unallocated,
+        ),
       ),
     priceAt: (poolId, epoch, blockNumber) =>
       memo(`price:${poolId}:${epoch}:${blockNumber}`, () =>
-        orMissing(() => client.readContract({ address: distributor, abi: distributorAbi, functionName: "priceAt", args: [poolId, epoch], blockNumber })),
+        orMissing(() =>
+          client.readContract({
+            address: distributor,
+            abi: distributorAbi,
+            functionName: "priceAt",
+            args: [poolId, epoch],
+            blockNumber,
+          }),
+        ),
       ),
     async ticketSignerAt(poolId, timestamp, blockNumber) {
       const times = await rotations(poolId, blockNumber);
@@ -75,8 +98,17 @@ export async function createChainFacts(args: {
       let stretch = 0;
       while (stretch < times.length && times[stretch]! <= timestamp) stretch++;
       return memo(`signer:${poolId}:${stretch}:${blockNumber}`, () =>
-        orMissing(async () =>
-          ((await client.readContract({ address: distributor, abi: distributorAbi, functionName: "ticketSignerAt", args: [poolId, timestamp], blockNumber })) as Address).toLowerCase() as Address,
+        orMissing(
+          async () =>
+            (
+              (await client.readContract({
+                address: distributor,
+                abi: distributorAbi,
+                functionName: "ticketSignerAt",
+                args: [poolId, timestamp],
+                blockNumber,
+              })) as Address
+            ).toLowerCase() as Address,
         ),
       );
     },

@@ -8,7 +8,14 @@ import type { VerifierPublicClient } from "./types.ts";
  */
 export async function getLogsChunked<const events extends readonly AbiEvent[]>(
   client: VerifierPublicClient,
-  args: { address: Address; events: events; fromBlock: bigint; toBlock: bigint; range?: bigint; args?: Record<string, unknown> },
+  args: {
+    address: Address;
+    events: events;
+    fromBlock: bigint;
+    toBlock: bigint;
+    range?: bigint;
+    args?: Record<string, unknown>;
+  },
 ): Promise<Log<bigint, number, false, undefined, true, events>[]> {
   const range = args.range ?? 5_000n;
   const out: Log<bigint, number, false, undefined, true, events>[] = [];

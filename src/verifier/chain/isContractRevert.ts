@@ -1,4 +1,4 @@
-import { BaseError as ViemBaseError, ContractFunctionRevertedError } from "viem";
+import { ContractFunctionRevertedError, BaseError as ViemBaseError } from "viem";
 
 /**
  * Whether `err` is a contract revert (optionally with the custom error `errorName`) rather than a transport
@@ -15,5 +15,7 @@ export function isContractRevert(err: unknown, errorName?: string): boolean {
 export function getRevertErrorName(err: unknown): string | undefined {
   if (!(err instanceof ViemBaseError)) return undefined;
   const revert = err.walk((e) => e instanceof ContractFunctionRevertedError);
-  return revert instanceof ContractFunctionRevertedError ? (revert.data?.errorName ?? revert.reason ?? "reverted") : undefined;
+  return revert instanceof ContractFunctionRevertedError
+    ? (revert.data?.errorName ?? revert.reason ?? "reverted")
+    : undefined;
 }

@@ -1,9 +1,12 @@
-import type { Address } from "../../protocol/types.ts";
 import { rewardDistributorAbi as distributorAbi } from "../../contracts/abis.ts";
+import type { Address } from "../../protocol/types.ts";
 import type { DistributorConfig, VerifierPublicClient } from "./types.ts";
 
 /** Reads config() of the distributor at `address`. */
-export async function readDistributorConfig(client: VerifierPublicClient, address: Address): Promise<DistributorConfig> {
+export async function readDistributorConfig(
+  client: VerifierPublicClient,
+  address: Address,
+): Promise<DistributorConfig> {
   const c = await client.readContract({ address, abi: distributorAbi, functionName: "config" });
   return {
     genesisTime: c.genesisTime,

@@ -5,7 +5,13 @@
  *   cost = ceil(gasShare × gasPrice × tokenPerEth / 10^18)      gasShare in gas, gasPrice in wei,
  *   fee  = min(maxFee, amount, cost)                            tokenPerEth in token base units per 10^18 wei
  */
-export function computeClaimFee(args: { gasShare: bigint; gasPrice: bigint; tokenPerEth: bigint; maxFee: bigint; amount: bigint }): { fee: bigint; cost: bigint } {
+export function computeClaimFee(args: {
+  gasShare: bigint;
+  gasPrice: bigint;
+  tokenPerEth: bigint;
+  maxFee: bigint;
+  amount: bigint;
+}): { fee: bigint; cost: bigint } {
   const wei = args.gasShare * args.gasPrice * args.tokenPerEth;
   const cost = (wei + 10n ** 18n - 1n) / 10n ** 18n;
   let fee = cost;

@@ -1,6 +1,7 @@
 import { randomUUID } from "node:crypto";
-import { decodeErrorResult, decodeEventLog, encodeFunctionData, type TransactionReceipt } from "viem";
 import type { Logger } from "pino";
+import { decodeErrorResult, decodeEventLog, encodeFunctionData, type TransactionReceipt } from "viem";
+import { rewardDistributorAbi as distributorAbi } from "../../contracts/abis.ts";
 import { getClaimAuthorizationDigest } from "../../protocol/eip712/getClaimAuthorizationDigest.ts";
 import { recoverAddress } from "../../protocol/signature/recoverAddress.ts";
 import { serializeSignature } from "../../protocol/signature/serializeSignature.ts";
@@ -9,7 +10,6 @@ import { verifyMerkleProof } from "../../protocol/tree/verifyMerkleProof.ts";
 import type { Address, Hex, RewardLeaf, SignedClaimAuthorization } from "../../protocol/types.ts";
 import { signedClaimAuthorizationFromJson } from "../../protocol/wire/signedClaimAuthorizationFromJson.ts";
 import type { BundleCache } from "../bundle/createBundleCache.ts";
-import { rewardDistributorAbi as distributorAbi } from "../../contracts/abis.ts";
 import { getRevertErrorName } from "../chain/isContractRevert.ts";
 import type { ChainFacts, VerifierPublicClient } from "../chain/types.ts";
 import { VerifierError } from "../errors/VerifierError.ts";
@@ -87,49 +87,104 @@ export function createClaimRelayer(options: ClaimRelayerOptions) {
   const getRow = (id: string) => sqlite.prepare("SELECT * FROM claims WHERE id = ?").get(id) as ClaimRow | undefined;
   const update = (id: string, fields: Partial<ClaimRow>) => {
     const keys = Object.keys(fields);
-    sqlite.prepare(`UPDATE claims SET ${keys.map((k) => `${k} = @${k}`).join(", ")}, updated_at = @updated_at WHERE id = @id`).run({ ...fields, updated_at: Date.now(), id });
+    sqlite
+      .prepare(
+        `UPDATE claims SET ${keys.map((k) => `${k} = @${k}`).join(", ")}, updated_at = @updated_at WHERE id = @id`,
+      )
+      .run({ ...fields, updated_at: Date.now(), id });
   };
   const tokenOf = (poolId: Hex) => `0x${poolId.slice(2, 42)}`.toLowerCase();
 
   const readClaimed = async (poolId: Hex, account: Address) => {
-    const [amount, nonce] = await client.readContract({ address: facts.distributor, abi: distributorAbi, functionName: "claimed", args: [poolId, account] });
+    const [amount, nonce] = await client.readContract({
+      address: facts.distributor,
+      abi: distributorAbi,
+      functionName: "claimed",
+      args: [poolId, account],
+    });
     return { amount, nonce };
   };
 
   /** The leaf of (pool, account) in the latest claimable epoch, from the bundle this verifier audited. */
   async function latestLeaf(poolId: Hex, account: Address): Promise<ResolvedLeaf> {
-    const [exists, epoch] = await client.readContract({ address: facts.distributor, abi: distributorAbi, functionName: "latestClaimableEpoch" });
+    const [exists, epoch] = await client.readContract({
+      address: facts.distributor,
+      abi: distributorAbi,
+      functionName: "latestClaimableEpoch",
+    });
     if (!exists) throw new VerifierError("LEAF_NOT_FOUND", "No epoch is claimable yet.", { status: 404 });
-    const info = await client.readContract({ address: facts.distributor, abi: distributorAbi, functionName: "epochInfo", args: [epoch] });
+    const info = await client.readContract({
+      address: facts.distributor,
+      abi: distributorAbi,
+      functionName: "epochInfo",
+      args: [epoch],
+    });
     const post = getActivePostRow(store, epoch);
-    const audit = post ? (sqlite.prepare("SELECT status FROM audits WHERE post_id = ?").get(post.id) as { status: string } | undefined) : undefined;
-    if (!post || post.root !== info.root.toLowerCase() || !bundles.has(post.bundle_hash as Hex) || !audit || !["ok", "faulty"].includes(audit.status))
-      throw new VerifierError("LEAF_NOT_FOUND", `The latest claimable epoch (${epoch}) has not been audited by this verifier yet; retry shortly or send the leaf and proof.`, { status: 404, data: { epoch: epoch.toString() } });
+    const audit = post
+      ? (sqlite.prepare("SELECT status FROM audits WHERE post_id = ?").get(post.id) as { status: string } | undefined)
+      : undefined;
+    if (
+      !post ||
+      post.root !== info.root.toLowerCase() ||
+      !bundles.has(post.bundle_hash as Hex) ||
+      !audit ||
+      !["ok", "faulty"].includes(audit.status)
+    )
+      throw new VerifierError(
+        "LEAF_NOT_FOUND",
+        `The latest claimable epoch (${epoch}) has not been audited by this verifier yet; retry shortly or send the leaf and proof.`,
+        { status: 404, data: { epoch: epoch.toString() } },
+      );
     const bundle = bundles.parsed(post.bundle_hash as Hex)!;
-    const index = bundle.leaves.findIndex((l) => l.poolId === poolId.toLowerCase() && l.account === account.toLowerCase());
-    if (index < 0) throw new VerifierError("LEAF_NOT_FOUND", `Account ${account} has no leaf for pool ${poolId} in epoch ${epoch}.`, { status: 404, data: { epoch: epoch.toString() } });
+    const index = bundle.leaves.findIndex(
+      (l) => l.poolId === poolId.toLowerCase() && l.account === account.toLowerCase(),
+    );
+    if (index < 0)
+      throw new VerifierError(
+        "LEAF_NOT_FOUND",
+        `Account ${account} has no leaf for pool ${poolId} in epoch ${epoch}.`,
+        { status: 404, data: { epoch: epoch.toString() } },
+      );
     const { line: _line, ...leaf } = bundle.leaves[index]!;
     return { leaf, proof: bundles.tree(post.bundle_hash as Hex)!.getProof(index), epoch };
   }
 
   /** Checks a leaf and proof given by the client against a root the contract accepts now. */
   async function checkGivenLeaf(leaf: RewardLeaf, proof: Hex[]): Promise<ResolvedLeaf> {
-    const [exists, epoch] = await client.readContract({ address: facts.distributor, abi: distributorAbi, functionName: "latestClaimableEpoch" });
+    const [exists, epoch] = await client.readContract({
+      address: facts.distributor,
+      abi: distributorAbi,
+      functionName: "latestClaimableEpoch",
+    });
     const roots: { epoch: bigint; root: Hex }[] = [];
     if (exists) {
       for (const e of epoch > 0n ? [epoch, epoch - 1n] : [epoch]) {
-        const info = await client.readContract({ address: facts.distributor, abi: distributorAbi, functionName: "epochInfo", args: [e] });
+        const info = await client.readContract({
+          address: facts.distributor,
+          abi: distributorAbi,
+          functionName: "epochInfo",
+          args: [e],
+        });
         if (info.posted) roots.push({ epoch: e, root: info.root.toLowerCase() as Hex });
       }
     }
     const leafHash = hashRewardLeaf(leaf);
     const match = roots.find((r) => verifyMerkleProof(r.root, leafHash, proof));
-    if (!match) throw new VerifierError("LEAF_PROOF_INVALID", "The leaf and proof do not lead to a root the contract accepts for claims now.", { status: 422 });
+    if (!match)
+      throw new VerifierError(
+        "LEAF_PROOF_INVALID",
+        "The leaf and proof do not lead to a root the contract accepts for claims now.",
+        { status: 422 },
+      );
     return { leaf, proof, epoch: match.epoch };
   }
 
-  const resolveLeaf = (row: Pick<ClaimRow, "given_leaf" | "given_proof" | "pool_id" | "account">): Promise<ResolvedLeaf> =>
-    row.given_leaf ? checkGivenLeaf(leafFromJson(JSON.parse(row.given_leaf)), JSON.parse(row.given_proof!) as Hex[]) : latestLeaf(row.pool_id, row.account);
+  const resolveLeaf = (
+    row: Pick<ClaimRow, "given_leaf" | "given_proof" | "pool_id" | "account">,
+  ): Promise<ResolvedLeaf> =>
+    row.given_leaf
+      ? checkGivenLeaf(leafFromJson(JSON.parse(row.given_leaf)), JSON.parse(row.given_proof!) as Hex[])
+      : latestLeaf(row.pool_id, row.account);
 
   function view(row: ClaimRow): Record<string, unknown> {
     const amount = row.amount === null ? null : BigInt(row.amount);
@@ -155,52 +210,93 @@ export function createClaimRelayer(options: ClaimRelayerOptions) {
   }
 
   async function submit(body: unknown): Promise<{ created: boolean; claim: Record<string, unknown> }> {
-    if (typeof body !== "object" || body === null || Array.isArray(body)) throw new VerifierError("AUTHORIZATION_INVALID", "The body must be a JSON object: a signed ClaimAuthorization.");
+    if (typeof body !== "object" || body === null || Array.isArray(body))
+      throw new VerifierError("AUTHORIZATION_INVALID", "The body must be a JSON object: a signed ClaimAuthorization.");
     const { leaf: rawLeaf, proof: rawProof, epoch: _epoch, ...rest } = body as Record<string, unknown>;
     let signed: SignedClaimAuthorization;
     try {
       signed = signedClaimAuthorizationFromJson(rest);
     } catch (err) {
-      throw new VerifierError("AUTHORIZATION_INVALID", `Invalid claim authorization: ${(err as { shortMessage?: string }).shortMessage ?? err}`, {
-        data: { field: (err as { field?: string }).field ?? "(root)" },
-      });
+      throw new VerifierError(
+        "AUTHORIZATION_INVALID",
+        `Invalid claim authorization: ${(err as { shortMessage?: string }).shortMessage ?? err}`,
+        {
+          data: { field: (err as { field?: string }).field ?? "(root)" },
+        },
+      );
     }
     const a = signed.authorization;
     let signer: Address;
     try {
       signer = recoverAddress(getClaimAuthorizationDigest(a, domain), signed.signature);
     } catch (err) {
-      throw new VerifierError("AUTHORIZATION_INVALID", `The authorization's signature is not valid: ${(err as { shortMessage?: string }).shortMessage ?? err}`, { data: { field: "signature" } });
+      throw new VerifierError(
+        "AUTHORIZATION_INVALID",
+        `The authorization's signature is not valid: ${(err as { shortMessage?: string }).shortMessage ?? err}`,
+        { data: { field: "signature" } },
+      );
     }
     if (signer !== a.account.toLowerCase())
-      throw new VerifierError("AUTHORIZATION_SIGNER_MISMATCH", `The authorization is signed by ${signer}, not by the account ${a.account} it claims for.`, {
-        status: 403, data: { signer, account: a.account },
-      });
-    if (/^0x0{40}$/.test(a.recipient)) throw new VerifierError("RECIPIENT_ZERO", "The recipient may not be the zero address.");
+      throw new VerifierError(
+        "AUTHORIZATION_SIGNER_MISMATCH",
+        `The authorization is signed by ${signer}, not by the account ${a.account} it claims for.`,
+        {
+          status: 403,
+          data: { signer, account: a.account },
+        },
+      );
+    if (/^0x0{40}$/.test(a.recipient))
+      throw new VerifierError("RECIPIENT_ZERO", "The recipient may not be the zero address.");
     const tokenPerEth = options.tokenPerEth.get(tokenOf(a.poolId));
     if (tokenPerEth === undefined)
-      throw new VerifierError("TOKEN_NOT_SUPPORTED", `This verifier does not relay claims paid in token ${tokenOf(a.poolId)} (no price configured to convert gas into it).`, { status: 422 });
+      throw new VerifierError(
+        "TOKEN_NOT_SUPPORTED",
+        `This verifier does not relay claims paid in token ${tokenOf(a.poolId)} (no price configured to convert gas into it).`,
+        { status: 422 },
+      );
     const latest = await client.getBlock({ blockTag: "latest" });
     if (a.deadline <= latest.timestamp + minDeadline)
-      throw new VerifierError("AUTHORIZATION_EXPIRED", `The authorization expires at ${a.deadline} (unix s); it must stay valid at least ${minDeadline} s beyond the chain's time ${latest.timestamp} to be relayed.`, {
-        status: 422, data: { deadline: a.deadline.toString(), chainTime: latest.timestamp.toString() },
-      });
+      throw new VerifierError(
+        "AUTHORIZATION_EXPIRED",
+        `The authorization expires at ${a.deadline} (unix s); it must stay valid at least ${minDeadline} s beyond the chain's time ${latest.timestamp} to be relayed.`,
+        {
+          status: 422,
+          data: { deadline: a.deadline.toString(), chainTime: latest.timestamp.toString() },
+        },
+      );
     const existing = sqlite
       .prepare("SELECT * FROM claims WHERE pool_id = ? AND account = ? AND nonce = ? AND status <> 'failed'")
       .get(a.poolId, a.account, a.nonce.toString()) as ClaimRow | undefined;
     // A retry of an authorization still in flight gets its claim back (idempotent); anything else that reuses the
     // nonce is refused: as a replay once the nonce is used, as a conflicting duplicate before.
-    if (existing && (existing.status === "queued" || existing.status === "submitted") && existing.signature === signed.signature)
+    if (
+      existing &&
+      (existing.status === "queued" || existing.status === "submitted") &&
+      existing.signature === signed.signature
+    )
       return { created: false, claim: view(existing) };
     const chain = await readClaimed(a.poolId, a.account);
     if (a.nonce < chain.nonce)
-      throw new VerifierError("AUTHORIZATION_NONCE_USED", `Nonce ${a.nonce} was already used: the account's next nonce for this pool is ${chain.nonce}.`, {
-        status: 409, data: { nextNonce: chain.nonce.toString(), ...(existing ? { claimId: existing.id } : {}) },
-      });
+      throw new VerifierError(
+        "AUTHORIZATION_NONCE_USED",
+        `Nonce ${a.nonce} was already used: the account's next nonce for this pool is ${chain.nonce}.`,
+        {
+          status: 409,
+          data: { nextNonce: chain.nonce.toString(), ...(existing ? { claimId: existing.id } : {}) },
+        },
+      );
     if (existing)
-      throw new VerifierError("AUTHORIZATION_DUPLICATE", `A different authorization with nonce ${a.nonce} for this pool and account was already received (claim ${existing.id}).`, { status: 409, data: { claimId: existing.id } });
+      throw new VerifierError(
+        "AUTHORIZATION_DUPLICATE",
+        `A different authorization with nonce ${a.nonce} for this pool and account was already received (claim ${existing.id}).`,
+        { status: 409, data: { claimId: existing.id } },
+      );
     if (a.nonce > chain.nonce)
-      throw new VerifierError("AUTHORIZATION_NONCE_FUTURE", `Nonce ${a.nonce} cannot be used yet: the account's next nonce for this pool is ${chain.nonce}.`, { status: 409, data: { nextNonce: chain.nonce.toString() } });
+      throw new VerifierError(
+        "AUTHORIZATION_NONCE_FUTURE",
+        `Nonce ${a.nonce} cannot be used yet: the account's next nonce for this pool is ${chain.nonce}.`,
+        { status: 409, data: { nextNonce: chain.nonce.toString() } },
+      );
     let resolved: ResolvedLeaf;
     let givenLeaf: RewardLeaf | undefined;
     let givenProof: Hex[] | undefined;
@@ -208,18 +304,38 @@ export function createClaimRelayer(options: ClaimRelayerOptions) {
       givenLeaf = leafFromJson(rawLeaf);
       givenProof = proofFromJson(rawProof);
       if (givenLeaf.account !== a.account.toLowerCase() || givenLeaf.poolId !== a.poolId.toLowerCase())
-        throw new VerifierError("REQUEST_INVALID", "The leaf is not for the authorization's account and pool.", { data: { path: "leaf" } });
+        throw new VerifierError("REQUEST_INVALID", "The leaf is not for the authorization's account and pool.", {
+          data: { path: "leaf" },
+        });
       resolved = await checkGivenLeaf(givenLeaf, givenProof);
     } else resolved = await latestLeaf(a.poolId, a.account);
     const amount = resolved.leaf.cumulativeAmount - chain.amount;
     if (amount <= 0n)
-      throw new VerifierError("NOTHING_DUE", `Nothing is due: the account already claimed ${chain.amount} of its cumulative ${resolved.leaf.cumulativeAmount}.`, { status: 422 });
+      throw new VerifierError(
+        "NOTHING_DUE",
+        `Nothing is due: the account already claimed ${chain.amount} of its cumulative ${resolved.leaf.cumulativeAmount}.`,
+        { status: 422 },
+      );
     const gasPrice = await client.getGasPrice();
-    const quote = computeClaimFee({ gasShare: gasPerClaim, gasPrice, tokenPerEth, maxFee: 2n ** 256n, amount: 2n ** 256n }).cost;
+    const quote = computeClaimFee({
+      gasShare: gasPerClaim,
+      gasPrice,
+      tokenPerEth,
+      maxFee: 2n ** 256n,
+      amount: 2n ** 256n,
+    }).cost;
     if (quote > a.maxFee)
-      throw new VerifierError("MAX_FEE_TOO_LOW", `Relaying costs about ${quote} token units in gas now; the authorization allows at most ${a.maxFee}.`, { status: 422, data: { quote: quote.toString() } });
+      throw new VerifierError(
+        "MAX_FEE_TOO_LOW",
+        `Relaying costs about ${quote} token units in gas now; the authorization allows at most ${a.maxFee}.`,
+        { status: 422, data: { quote: quote.toString() } },
+      );
     if (quote >= amount)
-      throw new VerifierError("NOTHING_DUE", `The ${amount} due does not cover the ~${quote} gas fee of relaying it; claim directly instead.`, { status: 422, data: { quote: quote.toString() } });
+      throw new VerifierError(
+        "NOTHING_DUE",
+        `The ${amount} due does not cover the ~${quote} gas fee of relaying it; claim directly instead.`,
+        { status: 422, data: { quote: quote.toString() } },
+      );
     const id = `clm_${randomUUID()}`;
     const now = Date.now();
     sqlite
@@ -228,9 +344,20 @@ export function createClaimRelayer(options: ClaimRelayerOptions) {
          VALUES (?, 'queued', ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
       )
       .run(
-        id, a.poolId, a.account, a.recipient, a.maxFee.toString(), a.nonce.toString(), Number(a.deadline), signed.signature,
-        givenLeaf ? JSON.stringify(leafToJson(givenLeaf)) : null, givenProof ? JSON.stringify(givenProof) : null,
-        resolved.epoch === null ? null : Number(resolved.epoch), amount.toString(), now, now,
+        id,
+        a.poolId,
+        a.account,
+        a.recipient,
+        a.maxFee.toString(),
+        a.nonce.toString(),
+        Number(a.deadline),
+        signed.signature,
+        givenLeaf ? JSON.stringify(leafToJson(givenLeaf)) : null,
+        givenProof ? JSON.stringify(givenProof) : null,
+        resolved.epoch === null ? null : Number(resolved.epoch),
+        amount.toString(),
+        now,
+        now,
       );
     metrics?.claims.inc({ status: "queued" });
     logger?.info({ claim: id, poolId: a.poolId, account: a.account, amount: amount.toString() }, "claim queued");
@@ -280,19 +407,29 @@ export function createClaimRelayer(options: ClaimRelayerOptions) {
 
   /** Builds and sends one batch from the queue, if there is one worth sending. */
   async function sendBatch(force: boolean): Promise<void> {
-    const queued = sqlite.prepare("SELECT * FROM claims WHERE status = 'queued' ORDER BY created_at ASC LIMIT ?").all(batchSize) as ClaimRow[];
+    const queued = sqlite
+      .prepare("SELECT * FROM claims WHERE status = 'queued' ORDER BY created_at ASC LIMIT ?")
+      .all(batchSize) as ClaimRow[];
     if (queued.length === 0) return;
     if (!force && queued.length < batchSize && Date.now() - queued[0]!.created_at < batchWaitMs) return;
     const latest = await client.getBlock({ blockTag: "latest" });
     const prepared: Prepared[] = [];
     for (const row of queued) {
       if (BigInt(row.deadline) <= latest.timestamp + 5n) {
-        fail(row, "AUTHORIZATION_EXPIRED", `The authorization expired (deadline ${row.deadline}) before it could be submitted.`);
+        fail(
+          row,
+          "AUTHORIZATION_EXPIRED",
+          `The authorization expired (deadline ${row.deadline}) before it could be submitted.`,
+        );
         continue;
       }
       const chain = await readClaimed(row.pool_id, row.account);
       if (BigInt(row.nonce) < chain.nonce) {
-        fail(row, "AUTHORIZATION_NONCE_USED", `Nonce ${row.nonce} was used by another claim before this one was submitted.`);
+        fail(
+          row,
+          "AUTHORIZATION_NONCE_USED",
+          `Nonce ${row.nonce} was used by another claim before this one was submitted.`,
+        );
         continue;
       }
       if (BigInt(row.nonce) > chain.nonce) continue;
@@ -309,11 +446,19 @@ export function createClaimRelayer(options: ClaimRelayerOptions) {
         fail(row, "NOTHING_DUE", "Nothing is due any more: the account's cumulative amount was already claimed.");
         continue;
       }
-      prepared.push({ row, resolved, amount, maxFee: BigInt(row.max_fee), tokenPerEth: options.tokenPerEth.get(tokenOf(row.pool_id)) ?? 0n });
+      prepared.push({
+        row,
+        resolved,
+        amount,
+        maxFee: BigInt(row.max_fee),
+        tokenPerEth: options.tokenPerEth.get(tokenOf(row.pool_id)) ?? 0n,
+      });
     }
     if (prepared.length === 0) return;
     // Claims in the same token next to each other: fees are paid once per run of one token.
-    prepared.sort((x, y) => (tokenOf(x.row.pool_id) < tokenOf(y.row.pool_id) ? -1 : tokenOf(x.row.pool_id) > tokenOf(y.row.pool_id) ? 1 : 0));
+    prepared.sort((x, y) =>
+      tokenOf(x.row.pool_id) < tokenOf(y.row.pool_id) ? -1 : tokenOf(x.row.pool_id) > tokenOf(y.row.pool_id) ? 1 : 0,
+    );
     let batch = prepared;
     // Upper bound of the fees for estimating: the real fee is never higher, so the estimate covers it.
     let est = await estimate(encode(batch.map((p) => ({ p, fee: p.maxFee < p.amount ? p.maxFee : p.amount }))));
@@ -334,7 +479,10 @@ export function createClaimRelayer(options: ClaimRelayerOptions) {
     }
     const gasPrice = await client.getGasPrice();
     const gasShare = (est.gas + BigInt(batch.length) - 1n) / BigInt(batch.length);
-    const items = batch.map((p) => ({ p, fee: computeClaimFee({ gasShare, gasPrice, tokenPerEth: p.tokenPerEth, maxFee: p.maxFee, amount: p.amount }).fee }));
+    const items = batch.map((p) => ({
+      p,
+      fee: computeClaimFee({ gasShare, gasPrice, tokenPerEth: p.tokenPerEth, maxFee: p.maxFee, amount: p.amount }).fee,
+    }));
     const batchId = `batch_${randomUUID()}`;
     await txSender.send({
       kind: "claims",
@@ -346,8 +494,15 @@ export function createClaimRelayer(options: ClaimRelayerOptions) {
       record: (txId, hash) => {
         for (const { p, fee } of items)
           update(p.row.id, {
-            status: "submitted", tx_id: txId, tx_hash: hash, fee: fee.toString(), amount: p.amount.toString(),
-            epoch: p.resolved.epoch === null ? null : Number(p.resolved.epoch), attempts: p.row.attempts + 1, error_code: null, error_message: null,
+            status: "submitted",
+            tx_id: txId,
+            tx_hash: hash,
+            fee: fee.toString(),
+            amount: p.amount.toString(),
+            epoch: p.resolved.epoch === null ? null : Number(p.resolved.epoch),
+            attempts: p.row.attempts + 1,
+            error_code: null,
+            error_message: null,
           });
       },
     });
@@ -355,7 +510,9 @@ export function createClaimRelayer(options: ClaimRelayerOptions) {
   }
 
   function onClaimsTx(outcome: TxOutcome): void {
-    const rows = sqlite.prepare("SELECT * FROM claims WHERE tx_id = ? AND status = 'submitted'").all(outcome.tx.id) as ClaimRow[];
+    const rows = sqlite
+      .prepare("SELECT * FROM claims WHERE tx_id = ? AND status = 'submitted'")
+      .all(outcome.tx.id) as ClaimRow[];
     if (outcome.status === "mined") {
       const paid = paidEvents(outcome.receipt);
       for (const row of rows) {
@@ -364,20 +521,33 @@ export function createClaimRelayer(options: ClaimRelayerOptions) {
           requeue(row, "CLAIM_NOT_PAID", "The transaction was mined without paying this claim.");
           continue;
         }
-        update(row.id, { status: "paid", amount: ev.amount.toString(), fee: ev.fee.toString(), tx_hash: outcome.tx.hash });
+        update(row.id, {
+          status: "paid",
+          amount: ev.amount.toString(),
+          fee: ev.fee.toString(),
+          tx_hash: outcome.tx.hash,
+        });
         metrics?.claims.inc({ status: "paid" });
         metrics?.feesEarned.inc({ token: tokenOf(row.pool_id) }, Number(ev.fee));
-        logger?.info({ claim: row.id, amount: ev.amount.toString(), fee: ev.fee.toString(), tx: outcome.tx.hash }, "claim paid");
+        logger?.info(
+          { claim: row.id, amount: ev.amount.toString(), fee: ev.fee.toString(), tx: outcome.tx.hash },
+          "claim paid",
+        );
       }
     } else {
       const [code, message] =
-        outcome.status === "dropped" ? ["TRANSACTION_DROPPED", `The claim transaction was dropped: ${outcome.reason}.`] : ["CLAIM_REVERTED", "The claim transaction reverted."];
+        outcome.status === "dropped"
+          ? ["TRANSACTION_DROPPED", `The claim transaction was dropped: ${outcome.reason}.`]
+          : ["CLAIM_REVERTED", "The claim transaction reverted."];
       for (const row of rows) requeue(row, code, message);
     }
   }
 
   function requeue(row: ClaimRow, code: string, message: string): void {
-    if (row.attempts >= maxAttempts) return fail(row, code, `${message} Gave up after ${row.attempts} attempts.`);
+    if (row.attempts >= maxAttempts) {
+      fail(row, code, `${message} Gave up after ${row.attempts} attempts.`);
+      return;
+    }
     update(row.id, { status: "queued", tx_id: null, tx_hash: null, error_code: code, error_message: message });
   }
 
@@ -388,7 +558,12 @@ export function createClaimRelayer(options: ClaimRelayerOptions) {
       try {
         const ev = decodeEventLog({ abi: distributorAbi, data: log.data, topics: log.topics });
         if (ev.eventName === "ClaimedWithAuthorization")
-          out.push({ poolId: ev.args.poolId.toLowerCase(), account: ev.args.account.toLowerCase(), amount: ev.args.amount, fee: ev.args.fee });
+          out.push({
+            poolId: ev.args.poolId.toLowerCase(),
+            account: ev.args.account.toLowerCase(),
+            amount: ev.args.amount,
+            fee: ev.args.fee,
+          });
       } catch {
         // not ours
       }
@@ -397,10 +572,16 @@ export function createClaimRelayer(options: ClaimRelayerOptions) {
   }
 
   function decodeRevert(err: unknown): string | undefined {
-    const data = (err as { walk?: (f: (e: unknown) => boolean) => unknown }).walk?.call(err, (e) => typeof (e as { data?: unknown }).data === "string") as { data?: Hex } | undefined;
+    const data = (err as { walk?: (f: (e: unknown) => boolean) => unknown }).walk?.call(
+      err,
+      (e) => typeof (e as { data?: unknown }).data === "string",
+    ) as { data?: Hex } | undefined;
     if (!data?.data) return undefined;
     try {
-      const { errorName, args } = decodeErrorResult({ abi: distributorAbi, data: data.data }) as { errorName: string; args: readonly unknown[] | undefined };
+      const { errorName, args } = decodeErrorResult({ abi: distributorAbi, data: data.data }) as {
+        errorName: string;
+        args: readonly unknown[] | undefined;
+      };
       return `${errorName}(${(args ?? []).map(String).join(", ")})`;
     } catch {
       return undefined;
@@ -420,32 +601,58 @@ export function createClaimRelayer(options: ClaimRelayerOptions) {
   };
 }
 
-
 function leafFromJson(value: unknown): RewardLeaf {
-  if (typeof value !== "object" || value === null) throw new VerifierError("REQUEST_INVALID", "leaf must be an object with the reward-leaf fields.", { data: { path: "leaf" } });
+  if (typeof value !== "object" || value === null)
+    throw new VerifierError("REQUEST_INVALID", "leaf must be an object with the reward-leaf fields.", {
+      data: { path: "leaf" },
+    });
   const v = value as Record<string, unknown>;
-  for (const k of Object.keys(v)) if (!(LEAF_FIELDS as readonly string[]).includes(k)) throw new VerifierError("REQUEST_INVALID", `leaf.${k} is not a leaf field.`, { data: { path: `leaf.${k}` } });
+  for (const k of Object.keys(v))
+    if (!(LEAF_FIELDS as readonly string[]).includes(k))
+      throw new VerifierError("REQUEST_INVALID", `leaf.${k} is not a leaf field.`, { data: { path: `leaf.${k}` } });
   const hex = (k: string, n: number): Hex => {
     const x = v[k];
-    if (typeof x !== "string" || !new RegExp(`^0x[0-9a-fA-F]{${n * 2}}$`).test(x)) throw new VerifierError("REQUEST_INVALID", `leaf.${k} must be 0x-hex of ${n} bytes.`, { data: { path: `leaf.${k}` } });
+    if (typeof x !== "string" || !new RegExp(`^0x[0-9a-fA-F]{${n * 2}}$`).test(x))
+      throw new VerifierError("REQUEST_INVALID", `leaf.${k} must be 0x-hex of ${n} bytes.`, {
+        data: { path: `leaf.${k}` },
+      });
     return x.toLowerCase() as Hex;
   };
   const uint = (k: string): bigint => {
     const x = v[k];
-    if (typeof x !== "string" || !/^(0|[1-9][0-9]{0,77})$/.test(x)) throw new VerifierError("REQUEST_INVALID", `leaf.${k} must be a decimal string.`, { data: { path: `leaf.${k}` } });
+    if (typeof x !== "string" || !/^(0|[1-9][0-9]{0,77})$/.test(x))
+      throw new VerifierError("REQUEST_INVALID", `leaf.${k} must be a decimal string.`, {
+        data: { path: `leaf.${k}` },
+      });
     return BigInt(x);
   };
-  return { account: hex("account", 20), poolId: hex("poolId", 32), cumulativeAmount: uint("cumulativeAmount"), epochBytes: uint("epochBytes"), epochAmount: uint("epochAmount"), receiptsRoot: hex("receiptsRoot", 32) };
+  return {
+    account: hex("account", 20),
+    poolId: hex("poolId", 32),
+    cumulativeAmount: uint("cumulativeAmount"),
+    epochBytes: uint("epochBytes"),
+    epochAmount: uint("epochAmount"),
+    receiptsRoot: hex("receiptsRoot", 32),
+  };
 }
 
 function proofFromJson(value: unknown): Hex[] {
   if (!Array.isArray(value) || value.some((p) => typeof p !== "string" || !/^0x[0-9a-fA-F]{64}$/.test(p)))
-    throw new VerifierError("REQUEST_INVALID", "proof must be an array of 0x-hex 32-byte strings.", { data: { path: "proof" } });
+    throw new VerifierError("REQUEST_INVALID", "proof must be an array of 0x-hex 32-byte strings.", {
+      data: { path: "proof" },
+    });
   return value.map((p: string) => p.toLowerCase() as Hex);
 }
 
 function leafToJson(l: RewardLeaf): Record<string, string> {
-  return { account: l.account, poolId: l.poolId, cumulativeAmount: l.cumulativeAmount.toString(), epochBytes: l.epochBytes.toString(), epochAmount: l.epochAmount.toString(), receiptsRoot: l.receiptsRoot };
+  return {
+    account: l.account,
+    poolId: l.poolId,
+    cumulativeAmount: l.cumulativeAmount.toString(),
+    epochBytes: l.epochBytes.toString(),
+    epochAmount: l.epochAmount.toString(),
+    receiptsRoot: l.receiptsRoot,
+  };
 }
 
 export type ClaimRelayer = ReturnType<typeof createClaimRelayer>;

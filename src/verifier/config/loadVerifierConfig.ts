@@ -69,9 +69,13 @@ export function loadVerifierConfig(args: { file?: string; env?: NodeJS.ProcessEn
     try {
       raw = JSON.parse(text) as Record<string, unknown>;
     } catch (err) {
-      throw new VerifierError("CONFIG_INVALID", `The config file ${args.file} is not valid JSON: ${(err as Error).message}`);
+      throw new VerifierError(
+        "CONFIG_INVALID",
+        `The config file ${args.file} is not valid JSON: ${(err as Error).message}`,
+      );
     }
-    if (typeof raw !== "object" || raw === null || Array.isArray(raw)) throw new VerifierError("CONFIG_INVALID", `The config file ${args.file} must hold a JSON object.`);
+    if (typeof raw !== "object" || raw === null || Array.isArray(raw))
+      throw new VerifierError("CONFIG_INVALID", `The config file ${args.file} must hold a JSON object.`);
   }
   const problems: string[] = [];
   const obj = (v: unknown, name: string): Record<string, unknown> => {
@@ -83,7 +87,25 @@ export function loadVerifierConfig(args: { file?: string; env?: NodeJS.ProcessEn
   const known = (o: Record<string, unknown>, keys: string[], name: string) => {
     for (const k of Object.keys(o)) if (!keys.includes(k)) problems.push(`${name}${k} is not a known setting`);
   };
-  known(raw, ["rpcUrl", "chainId", "distributor", "startBlock", "confirmations", "pollIntervalMs", "logBlockRange", "dataDir", "privateKey", "http", "audit", "claims", "logLevel"], "");
+  known(
+    raw,
+    [
+      "rpcUrl",
+      "chainId",
+      "distributor",
+      "startBlock",
+      "confirmations",
+      "pollIntervalMs",
+      "logBlockRange",
+      "dataDir",
+      "privateKey",
+      "http",
+      "audit",
+      "claims",
+      "logLevel",
+    ],
+    "",
+  );
   const http = obj(raw.http, "http");
   const audit = obj(raw.audit, "audit");
   const claims = obj(raw.claims, "claims");
@@ -110,7 +132,11 @@ export function loadVerifierConfig(args: { file?: string; env?: NodeJS.ProcessEn
   };
   const big = (v: unknown, name: string, fallback: bigint): bigint => {
     if (v === undefined) return fallback;
-    if ((typeof v === "number" && Number.isSafeInteger(v) && v >= 0) || (typeof v === "string" && /^(0|[1-9][0-9]*)$/.test(v))) return BigInt(v);
+    if (
+      (typeof v === "number" && Number.isSafeInteger(v) && v >= 0) ||
+      (typeof v === "string" && /^(0|[1-9][0-9]*)$/.test(v))
+    )
+      return BigInt(v);
     problems.push(`${name} must be a non-negative integer (a decimal string for large values)`);
     return fallback;
   };
@@ -125,10 +151,15 @@ export function loadVerifierConfig(args: { file?: string; env?: NodeJS.ProcessEn
   const distributor = str(env[ENV.distributor] ?? raw.distributor, `distributor (or ${ENV.distributor})`);
   if (distributor && !/^0x[0-9a-fA-F]{40}$/.test(distributor)) problems.push("distributor must be a 0x-hex address");
   const privateKey = (env[ENV.privateKey] ?? raw.privateKey) as string | undefined;
-  if (privateKey !== undefined && !/^0x[0-9a-fA-F]{64}$/.test(privateKey)) problems.push(`${ENV.privateKey} must be a 0x-hex 32-byte private key`);
+  if (privateKey !== undefined && !/^0x[0-9a-fA-F]{64}$/.test(privateKey))
+    problems.push(`${ENV.privateKey} must be a 0x-hex 32-byte private key`);
   const port = int(env[ENV.port] ?? http.port, "http.port", 8547, 0, 65_535);
   const host = str(http.host, "http.host", "127.0.0.1");
-  const publicUrl = str(env[ENV.publicUrl] ?? http.publicUrl, "http.publicUrl", `http://${host === "0.0.0.0" ? "127.0.0.1" : host}:${port}`);
+  const publicUrl = str(
+    env[ENV.publicUrl] ?? http.publicUrl,
+    "http.publicUrl",
+    `http://${host === "0.0.0.0" ? "127.0.0.1" : host}:${port}`,
+  );
   if (publicUrl && !/^https?:\/\//.test(publicUrl)) problems.push("http.publicUrl must be an http(s) URL");
   const dataDir = resolve(base, str(env[ENV.dataDir] ?? raw.dataDir, "dataDir", ".data/verifier"));
   const tokenPerEth = new Map<string, bigint>();
@@ -140,7 +171,9 @@ export function loadVerifierConfig(args: { file?: string; env?: NodeJS.ProcessEn
   const claimsEnabled = bool(claims.enabled, "claims.enabled", true);
   const challenge = bool(audit.challenge, "audit.challenge", true);
   if ((claimsEnabled || challenge) && privateKey === undefined)
-    problems.push(`${ENV.privateKey} is required to challenge or relay claims (set audit.challenge and claims.enabled to false to only audit)`);
+    problems.push(
+      `${ENV.privateKey} is required to challenge or relay claims (set audit.challenge and claims.enabled to false to only audit)`,
+    );
   const chainId = raw.chainId === undefined ? undefined : int(raw.chainId, "chainId", 0, 1);
 
   const config: VerifierConfig = {
@@ -153,13 +186,21 @@ export function loadVerifierConfig(args: { file?: string; env?: NodeJS.ProcessEn
     logBlockRange: big(raw.logBlockRange, "logBlockRange", 2_000n),
     dataDir,
     privateKey: privateKey as Hex | undefined,
-    http: { host, port, publicUrl, bodyLimitBytes: int(http.bodyLimitBytes, "http.bodyLimitBytes", 4 * 1024 * 1024, 1_024) },
+    http: {
+      host,
+      port,
+      publicUrl,
+      bodyLimitBytes: int(http.bodyLimitBytes, "http.bodyLimitBytes", 4 * 1024 * 1024, 1_024),
+    },
     audit: {
       challenge,
       bundleTimeoutMs: int(audit.bundleTimeoutMs, "audit.bundleTimeoutMs", 30_000, 100),
       maxBundleBytes: int(audit.maxBundleBytes, "audit.maxBundleBytes", 2 * 1024 ** 3, 1_024),
       allowFileUris: bool(audit.allowFileUris, "audit.allowFileUris", true),
-      bundleDeadlineSeconds: audit.bundleDeadlineSeconds === undefined ? undefined : big(audit.bundleDeadlineSeconds, "audit.bundleDeadlineSeconds", 0n),
+      bundleDeadlineSeconds:
+        audit.bundleDeadlineSeconds === undefined
+          ? undefined
+          : big(audit.bundleDeadlineSeconds, "audit.bundleDeadlineSeconds", 0n),
     },
     claims: {
       enabled: claimsEnabled,
@@ -171,8 +212,13 @@ export function loadVerifierConfig(args: { file?: string; env?: NodeJS.ProcessEn
     },
     logLevel: str(env[ENV.logLevel] ?? raw.logLevel, "logLevel", "info"),
   };
-  if (!["fatal", "error", "warn", "info", "debug", "trace", "silent"].includes(config.logLevel)) problems.push("logLevel must be one of fatal, error, warn, info, debug, trace, silent");
+  if (!["fatal", "error", "warn", "info", "debug", "trace", "silent"].includes(config.logLevel))
+    problems.push("logLevel must be one of fatal, error, warn, info, debug, trace, silent");
   if (problems.length > 0)
-    throw new VerifierError("CONFIG_INVALID", `Invalid verifier configuration:\n${problems.map((p) => `  - ${p}`).join("\n")}`, { data: { problems } });
+    throw new VerifierError(
+      "CONFIG_INVALID",
+      `Invalid verifier configuration:\n${problems.map((p) => `  - ${p}`).join("\n")}`,
+      { data: { problems } },
+    );
   return config;
 }

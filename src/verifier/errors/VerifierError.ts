@@ -24,6 +24,8 @@ export class VerifierError<code extends VerifierErrorCode = VerifierErrorCode> e
 
   /** The API's error body: `{ code, message, details? }`. */
   toJSON(): { code: code; message: string; details?: Record<string, unknown> } {
-    return this.data === undefined ? { code: this.code, message: this.shortMessage } : { code: this.code, message: this.shortMessage, details: this.data };
+    return this.data === undefined
+      ? { code: this.code, message: this.shortMessage }
+      : { code: this.code, message: this.shortMessage, details: this.data };
   }
 }

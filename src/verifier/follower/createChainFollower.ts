@@ -1,7 +1,7 @@
-import { getAbiItem, type Log } from "viem";
 import type { Logger } from "pino";
-import type { Address, Hex } from "../../protocol/types.ts";
+import { getAbiItem, type Log } from "viem";
 import { rewardDistributorAbi as distributorAbi } from "../../contracts/abis.ts";
+import type { Address, Hex } from "../../protocol/types.ts";
 import type { VerifierPublicClient } from "../chain/types.ts";
 import type { VerifierStore } from "../store/openVerifierStore.ts";
 
@@ -56,7 +56,9 @@ export function createChainFollower(options: FollowerOptions) {
     return { number: BigInt(v.number), hash: v.hash };
   };
   const setCursor = (number: bigint, hash: Hex | null) =>
-    sqlite.prepare("INSERT INTO kv (key, value) VALUES ('cursor', ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value").run(JSON.stringify({ number: number.toString(), hash }));
+    sqlite
+      .prepare("INSERT INTO kv (key, value) VALUES ('cursor', ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value")
+      .run(JSON.stringify({ number: number.toString(), hash }));
 
   const blockHash = async (number: bigint): Promise<Hex | null> => {
     try {
@@ -104,7 +106,10 @@ export function createChainFollower(options: FollowerOptions) {
     let reorgedTo: bigint | undefined;
     if (bad !== undefined) {
       const to = bad - 1n;
-      logger?.warn({ firstBadBlock: bad.toString(), rollbackTo: to.toString() }, "chain reorganisation: rolling back processed events");
+      logger?.warn(
+        { firstBadBlock: bad.toString(), rollbackTo: to.toString() },
+        "chain reorganisation: rolling back processed events",
+      );
       rollback(bad);
       setCursor(to, to >= 0n ? await blockHash(to) : null);
       cursor = getCursor();
@@ -113,7 +118,13 @@ export function createChainFollower(options: FollowerOptions) {
     const from = cursor.number + 1n;
     if (from > target) return reorgedTo === undefined ? undefined : { from, to: cursor.number, events: 0, reorgedTo };
     const to = from + logRange - 1n < target ? from + logRange - 1n : target;
-    const logs = (await client.getLogs({ address: distributor, events: followedEvents, fromBlock: from, toBlock: to, strict: true })) as FollowedLog[];
+    const logs = (await client.getLogs({
+      address: distributor,
+      events: followedEvents,
+      fromBlock: from,
+      toBlock: to,
+      strict: true,
+    })) as FollowedLog[];
     const blockInfo = new Map<bigint, { hash: Hex; timestamp: bigint }>();
     for (const n of [...new Set([...logs.map((l) => l.blockNumber), to])]) {
       const block = await client.getBlock({ blockNumber: n });
@@ -127,11 +138,14 @@ export function createChainFollower(options: FollowerOptions) {
     sqlite.transaction(() => {
       for (const l of logs) apply(l, blockInfo.get(l.blockNumber)!.timestamp);
       for (const n of new Set(logs.map((l) => l.blockNumber)))
-        sqlite.prepare("INSERT OR REPLACE INTO blocks (number, hash) VALUES (?, ?)").run(Number(n), blockInfo.get(n)!.hash);
+        sqlite
+          .prepare("INSERT OR REPLACE INTO blocks (number, hash) VALUES (?, ?)")
+          .run(Number(n), blockInfo.get(n)!.hash);
       sqlite.prepare("DELETE FROM blocks WHERE number < ?").run(Number(to) - 4 * reorgDepth);
       setCursor(to, blockInfo.get(to)!.hash);
     })();
-    if (logs.length > 0) logger?.debug({ from: from.toString(), to: to.toString(), events: logs.length }, "processed chain events");
+    if (logs.length > 0)
+      logger?.debug({ from: from.toString(), to: to.toString(), events: logs.length }, "processed chain events");
     return { from, to, events: logs.length, ...(reorgedTo === undefined ? {} : { reorgedTo }) };
   }
 
@@ -176,11 +190,27 @@ export function createChainFollower(options: FollowerOptions) {
             `INSERT OR IGNORE INTO challenges (id, epoch, challenger, bond, evidence_hash, evidence_uri, opened_block, tx_hash, status)
              VALUES (?, ?, ?, ?, ?, ?, ?, ?, 'open')`,
           )
-          .run(Number(l.args.challengeId), Number(l.args.epoch), l.args.challenger.toLowerCase(), l.args.bond.toString(), l.args.evidenceHash.toLowerCase(), l.args.evidenceURI, block, l.transactionHash);
+          .run(
+            Number(l.args.challengeId),
+            Number(l.args.epoch),
+            l.args.challenger.toLowerCase(),
+            l.args.bond.toString(),
+            l.args.evidenceHash.toLowerCase(),
+            l.args.evidenceURI,
+            block,
+            l.transactionHash,
+          );
         break;
       default: {
-        const status = { ChallengeUpheld: "upheld", ChallengeDismissed: "dismissed", ChallengeExpired: "expired", ChallengeVoided: "voided" }[l.eventName];
-        sqlite.prepare("UPDATE challenges SET status = ?, resolved_block = ? WHERE id = ?").run(status, block, Number(l.args.challengeId));
+        const status = {
+          ChallengeUpheld: "upheld",
+          ChallengeDismissed: "dismissed",
+          ChallengeExpired: "expired",
+          ChallengeVoided: "voided",
+        }[l.eventName];
+        sqlite
+          .prepare("UPDATE challenges SET status = ?, resolved_block = ? WHERE id = ?")
+          .run(status, block, Number(l.args.challengeId));
       }
     }
   }

@@ -30,12 +30,22 @@ export function createVerifierApp(deps: VerifierAppDeps): express.Express {
   app.set("etag", false);
 
   app.use((req, res, next) => {
-    res.on("finish", () => metrics.httpRequests.inc({ route: (req.route?.path as string | undefined) ?? "unmatched", status: String(res.statusCode) }));
+    res.on("finish", () =>
+      metrics.httpRequests.inc({
+        route: (req.route?.path as string | undefined) ?? "unmatched",
+        status: String(res.statusCode),
+      }),
+    );
     next();
   });
   const json = express.json({ limit: deps.bodyLimitBytes, strict: false, type: () => true });
   const requireJson = (req: Request, _res: Response, next: NextFunction) => {
-    if (!req.is("application/json")) return next(new VerifierError("REQUEST_UNSUPPORTED_MEDIA_TYPE", "Send the body as Content-Type: application/json.", { status: 415 }));
+    if (!req.is("application/json"))
+      return next(
+        new VerifierError("REQUEST_UNSUPPORTED_MEDIA_TYPE", "Send the body as Content-Type: application/json.", {
+          status: 415,
+        }),
+      );
     next();
   };
 
@@ -49,13 +59,20 @@ export function createVerifierApp(deps: VerifierAppDeps): express.Express {
 
   app.get("/v1/evidence/:hash", (req, res) => {
     const hash = String(req.params.hash).toLowerCase();
-    if (!/^0x[0-9a-f]{64}$/.test(hash)) throw new VerifierError("REQUEST_INVALID", "The evidence hash must be 0x-hex of 32 bytes.", { data: { path: "hash" } });
-    const row = store.sqlite.prepare("SELECT bytes FROM evidence WHERE hash = ?").get(hash) as { bytes: Buffer } | undefined;
+    if (!/^0x[0-9a-f]{64}$/.test(hash))
+      throw new VerifierError("REQUEST_INVALID", "The evidence hash must be 0x-hex of 32 bytes.", {
+        data: { path: "hash" },
+      });
+    const row = store.sqlite.prepare("SELECT bytes FROM evidence WHERE hash = ?").get(hash) as
+      | { bytes: Buffer }
+      | undefined;
     if (!row) throw new VerifierError("NOT_FOUND", `No evidence with hash ${hash}.`, { status: 404 });
     res.type("application/json").send(row.bytes);
   });
 
-  const challengeStatus = (id: number) => (store.sqlite.prepare("SELECT status FROM challenges WHERE id = ?").get(id) as { status: string } | undefined)?.status;
+  const challengeStatus = (id: number) =>
+    (store.sqlite.prepare("SELECT status FROM challenges WHERE id = ?").get(id) as { status: string } | undefined)
+      ?.status;
   app.get("/v1/epochs/:epoch", (req, res) => {
     const epoch = parseEpoch(String(req.params.epoch));
     const found = auditor.getEpochAudit(epoch);
@@ -63,7 +80,9 @@ export function createVerifierApp(deps: VerifierAppDeps): express.Express {
     res.json(epochView(challengeStatus, found.post, found.audit, auditor));
   });
   app.get("/v1/epochs", (_req, res) => {
-    const rows = store.sqlite.prepare("SELECT * FROM posts ORDER BY block_number DESC, log_index DESC LIMIT 100").all() as Parameters<typeof epochView>[1][];
+    const rows = store.sqlite
+      .prepare("SELECT * FROM posts ORDER BY block_number DESC, log_index DESC LIMIT 100")
+      .all() as Parameters<typeof epochView>[1][];
     res.json({ posts: rows.map((p) => epochView(challengeStatus, p, auditor.getAudit(p.id), auditor)) });
   });
 
@@ -94,26 +113,48 @@ export function createVerifierApp(deps: VerifierAppDeps): express.Express {
   app.use((err: unknown, _req: Request, res: Response, _next: NextFunction) => {
     const e = err as { type?: string; status?: number };
     if (err instanceof VerifierError) return res.status(err.status).json(err.toJSON());
-    if (e.type === "entity.too.large") return res.status(413).json({ code: "REQUEST_TOO_LARGE", message: `The body is over ${deps.bodyLimitBytes} bytes.` });
-    if (e.type === "entity.parse.failed") return res.status(400).json({ code: "REQUEST_INVALID_JSON", message: "The body is not valid JSON." });
-    if (typeof e.status === "number" && e.status >= 400 && e.status < 500) return res.status(e.status).json({ code: "REQUEST_INVALID", message: String((err as Error).message) });
+    if (e.type === "entity.too.large")
+      return res
+        .status(413)
+        .json({ code: "REQUEST_TOO_LARGE", message: `The body is over ${deps.bodyLimitBytes} bytes.` });
+    if (e.type === "entity.parse.failed")
+      return res.status(400).json({ code: "REQUEST_INVALID_JSON", message: "The body is not valid JSON." });
+    if (typeof e.status === "number" && e.status >= 400 && e.status < 500)
+      return res.status(e.status).json({ code: "REQUEST_INVALID", message: String((err as Error).message) });
     logger?.error({ err }, "request failed");
-    const unavailable = /fetch failed|ECONNREFUSED|HttpRequestError|timed out/i.test(String((err as Error)?.message ?? err));
+    const unavailable = /fetch failed|ECONNREFUSED|HttpRequestError|timed out/i.test(
+      String((err as Error)?.message ?? err),
+    );
     return unavailable
-      ? res.status(503).json({ code: "SERVICE_UNAVAILABLE", message: "The chain's RPC is not answering; retry with backoff." })
+      ? res
+          .status(503)
+          .json({ code: "SERVICE_UNAVAILABLE", message: "The chain's RPC is not answering; retry with backoff." })
       : res.status(500).json({ code: "INTERNAL", message: "Something went wrong; retry with backoff." });
   });
   return app;
 }
 
 function parseEpoch(s: string): bigint {
-  if (!/^(0|[1-9][0-9]{0,15})$/.test(s)) throw new VerifierError("REQUEST_INVALID", "The epoch must be a non-negative integer.", { data: { path: "epoch" } });
+  if (!/^(0|[1-9][0-9]{0,15})$/.test(s))
+    throw new VerifierError("REQUEST_INVALID", "The epoch must be a non-negative integer.", {
+      data: { path: "epoch" },
+    });
   return BigInt(s);
 }
 
 function epochView(
   onChainStatus: (challengeId: number) => string | undefined,
-  post: { id: string; epoch: number; aggregator: string; root: string; bundle_hash: string; bundle_uri: string; block_number: number; posted_at_s: number; rejected_by: number | null },
+  post: {
+    id: string;
+    epoch: number;
+    aggregator: string;
+    root: string;
+    bundle_hash: string;
+    bundle_uri: string;
+    block_number: number;
+    posted_at_s: number;
+    rejected_by: number | null;
+  },
   audit: ReturnType<Auditor["getAudit"]>,
   auditor: Auditor,
 ): Record<string, unknown> {

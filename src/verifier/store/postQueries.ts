@@ -30,7 +30,10 @@ export function rowToPost(r: PostRow): PostedEpoch {
     root: r.root as Hex,
     bundleHash: r.bundle_hash as Hex,
     bundleURI: r.bundle_uri,
-    poolTotals: (JSON.parse(r.pool_totals) as { poolId: Hex; amount: string }[]).map((t) => ({ poolId: t.poolId, amount: BigInt(t.amount) })),
+    poolTotals: (JSON.parse(r.pool_totals) as { poolId: Hex; amount: string }[]).map((t) => ({
+      poolId: t.poolId,
+      amount: BigInt(t.amount),
+    })),
     dataHash: r.data_hash as Hex,
     blockNumber: BigInt(r.block_number),
     blockHash: r.block_hash as Hex,
@@ -45,18 +48,25 @@ export function getPostRow(store: VerifierStore, id: string): PostRow | undefine
 }
 
 /** The post of `epoch - 1` that `post` was made on top of (the latest one before it), if any. */
-export function getPreviousPostRow(store: VerifierStore, post: { epoch: bigint; blockNumber: bigint; logIndex: number }): PostRow | undefined {
+export function getPreviousPostRow(
+  store: VerifierStore,
+  post: { epoch: bigint; blockNumber: bigint; logIndex: number },
+): PostRow | undefined {
   return store.sqlite
     .prepare(
       `SELECT * FROM posts WHERE epoch = ? AND (block_number < ? OR (block_number = ? AND log_index < ?))
        ORDER BY block_number DESC, log_index DESC LIMIT 1`,
     )
-    .get(Number(post.epoch) - 1, Number(post.blockNumber), Number(post.blockNumber), post.logIndex) as PostRow | undefined;
+    .get(Number(post.epoch) - 1, Number(post.blockNumber), Number(post.blockNumber), post.logIndex) as
+    | PostRow
+    | undefined;
 }
 
 /** The live (not rejected) post of `epoch`, if any. */
 export function getActivePostRow(store: VerifierStore, epoch: bigint): PostRow | undefined {
   return store.sqlite
-    .prepare("SELECT * FROM posts WHERE epoch = ? AND rejected_by IS NULL ORDER BY block_number DESC, log_index DESC LIMIT 1")
+    .prepare(
+      "SELECT * FROM posts WHERE epoch = ? AND rejected_by IS NULL ORDER BY block_number DESC, log_index DESC LIMIT 1",
+    )
     .get(Number(epoch)) as PostRow | undefined;
 }

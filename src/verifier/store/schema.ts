@@ -1,5 +1,5 @@
 import { sql } from "drizzle-orm";
-import { blob, integer, primaryKey, sqliteTable, text, uniqueIndex, index } from "drizzle-orm/sqlite-core";
+import { blob, index, integer, primaryKey, sqliteTable, text, uniqueIndex } from "drizzle-orm/sqlite-core";
 
 // The verifier's SQLite schema (drizzle-orm). Amounts and other uint256 values are decimal strings; block numbers,
 // epochs and times (unix ms unless named *_at_s) are integers. The DDL is in migrations.ts.
@@ -135,7 +135,10 @@ export const claims = sqliteTable(
     updatedAt: integer("updated_at").notNull(),
   },
   // One live (not failed) claim per authorization nonce; a failed one may be retried with a new authorization.
-  (t) => [uniqueIndex("claims_authorization").on(t.poolId, t.account, t.nonce).where(sql`status <> 'failed'`), index("claims_status").on(t.status)],
+  (t) => [
+    uniqueIndex("claims_authorization").on(t.poolId, t.account, t.nonce).where(sql`status <> 'failed'`),
+    index("claims_status").on(t.status),
+  ],
 );
 
 /** Transactions the verifier signed, persisted before they are broadcast. */

@@ -1,5 +1,11 @@
-import { keccak256, TransactionReceiptNotFoundError, type Hex as ViemHex, type LocalAccount, type TransactionReceipt } from "viem";
 import type { Logger } from "pino";
+import {
+  keccak256,
+  type LocalAccount,
+  type TransactionReceipt,
+  TransactionReceiptNotFoundError,
+  type Hex as ViemHex,
+} from "viem";
 import type { Address, Hex } from "../../protocol/types.ts";
 import type { VerifierPublicClient } from "../chain/types.ts";
 import type { VerifierStore } from "../store/openVerifierStore.ts";
@@ -62,7 +68,9 @@ export function createTxSender(options: {
 
   const nextNonce = async (): Promise<number> => {
     const pending = await client.getTransactionCount({ address: account.address, blockTag: "pending" });
-    const row = sqlite.prepare("SELECT MAX(nonce) AS n FROM transactions WHERE status IN ('signed', 'mined', 'reverted')").get() as { n: number | null };
+    const row = sqlite
+      .prepare("SELECT MAX(nonce) AS n FROM transactions WHERE status IN ('signed', 'mined', 'reverted')")
+      .get() as { n: number | null };
     return Math.max(pending, row.n === null ? 0 : row.n + 1);
   };
 
@@ -72,11 +80,14 @@ export function createTxSender(options: {
       return "sent";
     } catch (err) {
       const text = `${(err as Error).message ?? err}`;
-      if (/already known|already imported|known transaction|nonce too low|nonce has already been used/i.test(text)) return "sent";
+      if (/already known|already imported|known transaction|nonce too low|nonce has already been used/i.test(text))
+        return "sent";
       // A network failure leaves the fate of the bytes unknown (reconcile will look again); any answer from the node
       // that is not "already known" means it will never mine them.
       const walk = (err as { walk?: (f: (e: unknown) => boolean) => unknown }).walk;
-      const network = walk?.call(err, (e) => ["HttpRequestError", "TimeoutError", "WebSocketRequestError"].includes((e as { name?: string }).name ?? ""));
+      const network = walk?.call(err, (e) =>
+        ["HttpRequestError", "TimeoutError", "WebSocketRequestError"].includes((e as { name?: string }).name ?? ""),
+      );
       if (network || !walk) return "unknown";
       return text;
     }
@@ -118,7 +129,9 @@ export function createTxSender(options: {
         const sent = await broadcast({ id, hash, raw });
         if (sent !== "sent" && sent !== "unknown") {
           logger?.error({ kind: req.kind, ref: req.ref, hash, error: sent }, "the node refused a transaction");
-          sqlite.prepare("UPDATE transactions SET status = 'dropped', error = ?, updated_at = ? WHERE id = ?").run(sent.slice(0, 500), Date.now(), id);
+          sqlite
+            .prepare("UPDATE transactions SET status = 'dropped', error = ?, updated_at = ? WHERE id = ?")
+            .run(sent.slice(0, 500), Date.now(), id);
           const tx = sqlite.prepare("SELECT * FROM transactions WHERE id = ?").get(id) as TxRow;
           await handlers.get(req.kind)?.({ status: "dropped", tx, reason: sent });
           return tx;
@@ -130,7 +143,9 @@ export function createTxSender(options: {
     /** Settles every recorded transaction that is not settled yet (see above). */
     reconcile(): Promise<void> {
       return locked(async () => {
-        const open = sqlite.prepare("SELECT * FROM transactions WHERE status = 'signed' ORDER BY nonce ASC").all() as TxRow[];
+        const open = sqlite
+          .prepare("SELECT * FROM transactions WHERE status = 'signed' ORDER BY nonce ASC")
+          .all() as TxRow[];
         if (open.length === 0) return;
         const latestNonce = await client.getTransactionCount({ address: account.address, blockTag: "latest" });
         for (const tx of open) {
@@ -144,7 +159,12 @@ export function createTxSender(options: {
           // again (handlers are idempotent), so no outcome is ever lost.
           if (receipt) {
             const status = receipt.status === "success" ? "mined" : "reverted";
-            const row: TxRow = { ...tx, status, mined_block: Number(receipt.blockNumber), gas_used: receipt.gasUsed.toString() };
+            const row: TxRow = {
+              ...tx,
+              status,
+              mined_block: Number(receipt.blockNumber),
+              gas_used: receipt.gasUsed.toString(),
+            };
             logger?.info({ kind: tx.kind, ref: tx.ref, hash: tx.hash, status }, "transaction settled");
             await handlers.get(tx.kind)?.({ status, tx: row, receipt });
             sqlite
@@ -152,19 +172,30 @@ export function createTxSender(options: {
               .run(status, Number(receipt.blockNumber), receipt.gasUsed.toString(), Date.now(), tx.id);
           } else if (latestNonce > tx.nonce) {
             const reason = "nonce used by another transaction";
-            logger?.warn({ kind: tx.kind, ref: tx.ref, hash: tx.hash }, "transaction dropped: its nonce was used by another");
-            await handlers.get(tx.kind)?.({ status: "dropped", tx: { ...tx, status: "dropped", error: reason }, reason });
-            sqlite.prepare("UPDATE transactions SET status = 'dropped', error = ?, updated_at = ? WHERE id = ?").run(reason, Date.now(), tx.id);
+            logger?.warn(
+              { kind: tx.kind, ref: tx.ref, hash: tx.hash },
+              "transaction dropped: its nonce was used by another",
+            );
+            await handlers.get(tx.kind)?.({
+              status: "dropped",
+              tx: { ...tx, status: "dropped", error: reason },
+              reason,
+            });
+            sqlite
+              .prepare("UPDATE transactions SET status = 'dropped', error = ?, updated_at = ? WHERE id = ?")
+              .run(reason, Date.now(), tx.id);
           } else {
             const sent = await broadcast(tx);
-            if (sent !== "sent" && sent !== "unknown") logger?.warn({ hash: tx.hash, error: sent }, "rebroadcast refused; will retry");
+            if (sent !== "sent" && sent !== "unknown")
+              logger?.warn({ hash: tx.hash, error: sent }, "rebroadcast refused; will retry");
           }
         }
       });
     },
     /** Transactions recorded but not settled yet. */
     pendingCount(): number {
-      return (sqlite.prepare("SELECT COUNT(*) AS n FROM transactions WHERE status = 'signed'").get() as { n: number }).n;
+      return (sqlite.prepare("SELECT COUNT(*) AS n FROM transactions WHERE status = 'signed'").get() as { n: number })
+        .n;
     },
   };
 }

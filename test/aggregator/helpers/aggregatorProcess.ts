@@ -1,5 +1,5 @@
 // Runs the aggregator as a real process (node src/aggregator/main.ts --config <file>) for the tests. No tests here.
-import { spawn, type ChildProcess } from "node:child_process";
+import { type ChildProcess, spawn } from "node:child_process";
 import { createWriteStream, mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
@@ -51,9 +51,20 @@ export function aggregatorConfig(args: {
   const base: Record<string, Record<string, unknown> | null> = {
     http: { host: "127.0.0.1", port: args.port },
     storage: { path: join(args.dir, "aggregator.db"), bundleDir: join(args.dir, "bundles") },
-    chain: { rpcUrl: args.rpcUrl, distributor: args.distributor, fromBlock: Number(args.fromBlock), pollIntervalMs: 200, requestTimeoutMs: 3000 },
+    chain: {
+      rpcUrl: args.rpcUrl,
+      distributor: args.distributor,
+      fromBlock: Number(args.fromBlock),
+      pollIntervalMs: 200,
+      requestTimeoutMs: 3000,
+    },
     posting: { enabled: true, resendAfterMs: 5000 },
-    rateLimit: { requestsPerSecond: 10_000, requestBurst: 10_000, receiptsPerSecond: 10_000_000, receiptBurst: 10_000_000 },
+    rateLimit: {
+      requestsPerSecond: 10_000,
+      requestBurst: 10_000,
+      receiptsPerSecond: 10_000_000,
+      receiptBurst: 10_000_000,
+    },
     log: { level: "info" },
   };
   for (const [k, v] of Object.entries(args.overrides ?? {})) base[k] = v === null ? null : { ...(base[k] ?? {}), ...v };
@@ -107,7 +118,8 @@ export async function startAggregatorProcess(args: {
 export async function waitHealthy(p: AggregatorProcess, timeoutMs = 30_000): Promise<Record<string, unknown>> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
-    if (p.child.exitCode !== null || p.child.signalCode !== null) throw new Error(`aggregator exited (${p.child.exitCode ?? p.child.signalCode}); see ${p.logPath}`);
+    if (p.child.exitCode !== null || p.child.signalCode !== null)
+      throw new Error(`aggregator exited (${p.child.exitCode ?? p.child.signalCode}); see ${p.logPath}`);
     try {
       const res = await fetch(`${p.url}/healthz`);
       if (res.status === 200) return (await res.json()) as Record<string, unknown>;
@@ -122,7 +134,12 @@ export async function waitHealthy(p: AggregatorProcess, timeoutMs = 30_000): Pro
 export { freePort };
 
 /** Waits until `fn` returns a truthy value (polling), or throws after `timeoutMs` with `what`. */
-export async function waitFor<T>(what: string, fn: () => Promise<T | undefined | null | false>, timeoutMs = 60_000, everyMs = 200): Promise<T> {
+export async function waitFor<T>(
+  what: string,
+  fn: () => Promise<T | undefined | null | false>,
+  timeoutMs = 60_000,
+  everyMs = 200,
+): Promise<T> {
   const deadline = Date.now() + timeoutMs;
   let lastError: unknown;
   for (;;) {
@@ -132,7 +149,8 @@ export async function waitFor<T>(what: string, fn: () => Promise<T | undefined |
     } catch (err) {
       lastError = err;
     }
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}${lastError ? `: ${String(lastError)}` : ""}`);
+    if (Date.now() > deadline)
+      throw new Error(`timed out waiting for ${what}${lastError ? `: ${String(lastError)}` : ""}`);
     await new Promise((r) => setTimeout(r, everyMs));
   }
 }

@@ -22,7 +22,11 @@ export function createRandom(seed: number) {
  * Builds malformed requests from a valid batch: broken JSON, wrong types, bad hex, unknown fields, malformed
  * tickets, oversized batches and bodies, bad headers. `valid` is a valid batch body; `key()` gives fresh keys.
  */
-export function createFuzzer(seed: number, valid: { relay: string; tickets: Record<string, any>[]; receipts: unknown[] }, key: () => string) {
+export function createFuzzer(
+  seed: number,
+  valid: { relay: string; tickets: Record<string, any>[]; receipts: unknown[] },
+  key: () => string,
+) {
   const r = createRandom(seed);
   const json = { "content-type": "application/json" };
   const badValues: unknown[] = [
@@ -30,16 +34,16 @@ export function createFuzzer(seed: number, valid: { relay: string; tickets: Reco
     0,
     -1,
     1.5,
-    1e400,
+    Number.POSITIVE_INFINITY,
     true,
     "",
     "0x",
     "0xzz",
-    "0x" + "g".repeat(40),
-    "0x" + "1".repeat(39),
-    "0x" + "1".repeat(41),
+    `0x${"g".repeat(40)}`,
+    `0x${"1".repeat(39)}`,
+    `0x${"1".repeat(41)}`,
     "1".repeat(42),
-    "0X" + "1".repeat(40),
+    `0X${"1".repeat(40)}`,
     [],
     {},
     [1, 2],
@@ -51,14 +55,22 @@ export function createFuzzer(seed: number, valid: { relay: string; tickets: Reco
     "💥",
   ];
   const clone = <T>(v: T): T => JSON.parse(JSON.stringify(v)) as T;
-  const envelope = (body: unknown): FuzzRequest => ({ kind: "envelope", headers: { ...json, "idempotency-key": key() }, body: Buffer.from(JSON.stringify(body)) });
+  const envelope = (body: unknown): FuzzRequest => ({
+    kind: "envelope",
+    headers: { ...json, "idempotency-key": key() },
+    body: Buffer.from(JSON.stringify(body)),
+  });
 
   const makers: (() => FuzzRequest)[] = [
     // Not JSON at all, or cut short.
     () => ({ kind: "garbage", headers: { ...json, "idempotency-key": key() }, body: r.bytes(1 + r.int(300)) }),
     () => {
       const text = JSON.stringify(valid);
-      return { kind: "truncated", headers: { ...json, "idempotency-key": key() }, body: Buffer.from(text.slice(0, r.int(text.length - 1))) };
+      return {
+        kind: "truncated",
+        headers: { ...json, "idempotency-key": key() },
+        body: Buffer.from(text.slice(0, r.int(text.length - 1))),
+      };
     },
     () => {
       // A byte of the envelope (relay, tickets) replaced by another structural or invalid byte; the receipts are left
@@ -68,7 +80,11 @@ export function createFuzzer(seed: number, valid: { relay: string; tickets: Reco
       text[at] = r.pick([0x7b, 0x7d, 0x22, 0x2c, 0x3a, 0x5b, 0x5d, 0x00, 0xff].filter((b) => b !== text[at]));
       return { kind: "corrupted", headers: { ...json, "idempotency-key": key() }, body: text };
     },
-    () => ({ kind: "nested", headers: { ...json, "idempotency-key": key() }, body: Buffer.from("[".repeat(1 + r.int(20_000)) + "]".repeat(r.int(3))) }),
+    () => ({
+      kind: "nested",
+      headers: { ...json, "idempotency-key": key() },
+      body: Buffer.from("[".repeat(1 + r.int(20_000)) + "]".repeat(r.int(3))),
+    }),
     // Wrong root or envelope types.
     () => envelope(r.pick([null, 1, "relay", [valid], true])),
     () => envelope({ ...valid, relay: r.pick(badValues) }),
@@ -89,7 +105,14 @@ export function createFuzzer(seed: number, valid: { relay: string; tickets: Reco
     },
     () => {
       const body = clone(valid);
-      body.tickets[0]!.signature = r.pick(["0x", "0x12", "0x" + "a".repeat(2 * (66 + r.int(5))), "0x" + "q".repeat(130), 7, null]);
+      body.tickets[0]!.signature = r.pick([
+        "0x",
+        "0x12",
+        `0x${"a".repeat(2 * (66 + r.int(5)))}`,
+        `0x${"q".repeat(130)}`,
+        7,
+        null,
+      ]);
       return envelope(body);
     },
     () => {
@@ -116,7 +139,16 @@ export function createFuzzer(seed: number, valid: { relay: string; tickets: Reco
     }),
     () => ({
       kind: "media type",
-      headers: { "content-type": r.pick(["text/plain", "application/x-www-form-urlencoded", "multipart/form-data", "application/jsonx", "json"]), "idempotency-key": key() },
+      headers: {
+        "content-type": r.pick([
+          "text/plain",
+          "application/x-www-form-urlencoded",
+          "multipart/form-data",
+          "application/jsonx",
+          "json",
+        ]),
+        "idempotency-key": key(),
+      },
       body: Buffer.from(JSON.stringify(valid)),
     }),
   ];
@@ -128,7 +160,11 @@ export function createFuzzer(seed: number, valid: { relay: string; tickets: Reco
     /** A body over 4 MiB (valid JSON, huge padding). */
     huge(): FuzzRequest {
       const pad = "x".repeat(4 * 1024 * 1024 + 1 + r.int(1024 * 1024));
-      return { kind: "huge", headers: { ...json, "idempotency-key": key() }, body: Buffer.from(JSON.stringify({ relay: valid.relay, receipts: [], pad })) };
+      return {
+        kind: "huge",
+        headers: { ...json, "idempotency-key": key() },
+        body: Buffer.from(JSON.stringify({ relay: valid.relay, receipts: [], pad })),
+      };
     },
   };
 }

@@ -1,21 +1,21 @@
 // A real local chain for the aggregator tests: a `hardhat node` process, the contracts deployed from the build
 // artifacts with viem, and named wallets. No tests here.
-import { spawn, type ChildProcess } from "node:child_process";
+import { type ChildProcess, spawn } from "node:child_process";
 import { readFileSync } from "node:fs";
 import { createServer } from "node:net";
 import { resolve } from "node:path";
 import {
+  type Abi,
   createPublicClient,
   createTestClient,
   createWalletClient,
-  http,
-  parseEther,
-  type Abi,
   type Hex,
+  http,
   type PublicClient,
+  parseEther,
   type WalletClient,
 } from "viem";
-import { mnemonicToAccount, type HDAccount } from "viem/accounts";
+import { type HDAccount, mnemonicToAccount } from "viem/accounts";
 import { hardhat } from "viem/chains";
 import { rewardDistributorAbi, testTokenAbi } from "../../../src/contracts/abis.ts";
 
@@ -26,7 +26,6 @@ export function artifact(path: string): { abi: Abi; bytecode: Hex } {
   const a = JSON.parse(readFileSync(resolve(root, "artifacts/contracts", path), "utf8")) as { abi: Abi; bytecode: Hex };
   return { abi: a.abi, bytecode: a.bytecode };
 }
-
 
 /** A free TCP port on 127.0.0.1. */
 export async function freePort(): Promise<number> {
@@ -54,11 +53,15 @@ export type LocalChain = {
 /** Starts `hardhat node` on a free port (interval mining every `blockMs`, like a real chain) and waits for it. */
 export async function startLocalChain(options: { blockMs?: number } = {}): Promise<LocalChain> {
   const port = await freePort();
-  const child: ChildProcess = spawn(resolve(root, "node_modules/.bin/hardhat"), ["node", "--port", String(port), "--hostname", "127.0.0.1"], {
-    cwd: root,
-    stdio: ["ignore", "ignore", "pipe"],
-    env: { ...process.env, FORCE_COLOR: "0" },
-  });
+  const child: ChildProcess = spawn(
+    resolve(root, "node_modules/.bin/hardhat"),
+    ["node", "--port", String(port), "--hostname", "127.0.0.1"],
+    {
+      cwd: root,
+      stdio: ["ignore", "ignore", "pipe"],
+      env: { ...process.env, FORCE_COLOR: "0" },
+    },
+  );
   let stderr = "";
   child.stderr?.on("data", (d) => (stderr += String(d)));
   const rpcUrl = `http://127.0.0.1:${port}`;
@@ -109,20 +112,43 @@ export async function startLocalChain(options: { blockMs?: number } = {}): Promi
 }
 
 /** Account indexes of the roles. */
-export const roles = { admin: 0, guardian: 1, arbiter: 2, treasury: 3, broadcaster: 4, aggregator: 5, challenger: 6, relay: 7, relay2: 8, relay3: 9 } as const;
+export const roles = {
+  admin: 0,
+  guardian: 1,
+  arbiter: 2,
+  treasury: 3,
+  broadcaster: 4,
+  aggregator: 5,
+  challenger: 6,
+  relay: 7,
+  relay2: 8,
+  relay3: 9,
+} as const;
 
 export type Deployment = {
   distributor: Hex;
   token: Hex;
   fromBlock: bigint;
   genesisTime: number;
-  config: { epochSeconds: bigint; graceSeconds: bigint; challengeWindow: bigint; aggregatorBond: bigint; challengerBond: bigint };
+  config: {
+    epochSeconds: bigint;
+    graceSeconds: bigint;
+    challengeWindow: bigint;
+    aggregatorBond: bigint;
+    challengerBond: bigint;
+  };
 };
 
 /** Deploys the RewardDistributor (genesis = now, rounded down) and a TestToken; registers the aggregator account. */
 export async function deployMeshpay(
   chain: LocalChain,
-  params: { epochSeconds?: number; graceSeconds?: number; challengeWindow?: number; registerAggregator?: boolean; genesisAgo?: number } = {},
+  params: {
+    epochSeconds?: number;
+    graceSeconds?: number;
+    challengeWindow?: number;
+    registerAggregator?: boolean;
+    genesisAgo?: number;
+  } = {},
 ): Promise<Deployment> {
   const admin = chain.wallet(roles.admin);
   const fromBlock = await chain.publicClient.getBlockNumber();
@@ -142,15 +168,29 @@ export async function deployMeshpay(
   const hash = await admin.deployContract({
     abi: dist.abi,
     bytecode: dist.bytecode,
-    args: [chain.account(roles.admin).address, chain.account(roles.guardian).address, chain.account(roles.arbiter).address, chain.account(roles.treasury).address, config],
+    args: [
+      chain.account(roles.admin).address,
+      chain.account(roles.guardian).address,
+      chain.account(roles.arbiter).address,
+      chain.account(roles.treasury).address,
+      config,
+    ],
     account: chain.account(roles.admin),
     chain: hardhat,
   });
   const receipt = await chain.publicClient.waitForTransactionReceipt({ hash });
   const distributor = receipt.contractAddress!.toLowerCase() as Hex;
   const tok = artifact("mocks/TestToken.sol/TestToken.json");
-  const tokenHash = await admin.deployContract({ abi: tok.abi, bytecode: tok.bytecode, args: ["Test USD", "TUSD", 6], account: chain.account(roles.admin), chain: hardhat });
-  const token = (await chain.publicClient.waitForTransactionReceipt({ hash: tokenHash })).contractAddress!.toLowerCase() as Hex;
+  const tokenHash = await admin.deployContract({
+    abi: tok.abi,
+    bytecode: tok.bytecode,
+    args: ["Test USD", "TUSD", 6],
+    account: chain.account(roles.admin),
+    chain: hardhat,
+  });
+  const token = (
+    await chain.publicClient.waitForTransactionReceipt({ hash: tokenHash })
+  ).contractAddress!.toLowerCase() as Hex;
   if (params.registerAggregator ?? true) {
     const h = await chain.wallet(roles.aggregator).writeContract({
       address: distributor,
@@ -193,7 +233,14 @@ export async function fundPool(chain: LocalChain, d: Deployment, poolId: Hex, am
     ["approve", [d.distributor, amount], d.token, testTokenAbi],
     ["fund", [poolId, amount], d.distributor, rewardDistributorAbi],
   ] as const) {
-    const hash = await b.writeContract({ address, abi: abi as Abi, functionName, args: args as unknown as unknown[], account, chain: hardhat });
+    const hash = await b.writeContract({
+      address,
+      abi: abi as Abi,
+      functionName,
+      args: args as unknown as unknown[],
+      account,
+      chain: hardhat,
+    });
     const r = await chain.publicClient.waitForTransactionReceipt({ hash });
     if (r.status !== "success") throw new Error(`${functionName} reverted`);
   }

@@ -5,9 +5,9 @@ import { keccak_256 } from "@noble/hashes/sha3.js";
 import { createReceiptVerifier } from "../../../src/protocol/createReceiptVerifier.ts";
 import { publicKeyToAddress } from "../../../src/protocol/signature/publicKeyToAddress.ts";
 import type { ChunkReceipt, Hex, MeshpayDomain, ViewerTicket } from "../../../src/protocol/types.ts";
+import type { SignedChunkReceiptJson, SignedViewerTicketJson } from "../../../src/protocol/wire/jsonTypes.ts";
 import { signedChunkReceiptToJson } from "../../../src/protocol/wire/signedChunkReceiptToJson.ts";
 import { signedViewerTicketToJson } from "../../../src/protocol/wire/signedViewerTicketToJson.ts";
-import type { SignedChunkReceiptJson, SignedViewerTicketJson } from "../../../src/protocol/wire/jsonTypes.ts";
 
 const require = createRequire(import.meta.url);
 const secp = require("secp256k1") as {
@@ -55,7 +55,15 @@ export function createSigner(domain: MeshpayDomain) {
 /** A viewer session: a ticket signed by `ticketSignerKey`, and a receipt factory for chunks delivered under it. */
 export function viewerSession(
   signer: Signer,
-  args: { poolId: Hex; ticketSignerKey: Hex; viewerLabel: string; notBefore: bigint; notAfter: bigint; maxBytes: bigint; streamId?: Hex },
+  args: {
+    poolId: Hex;
+    ticketSignerKey: Hex;
+    viewerLabel: string;
+    notBefore: bigint;
+    notAfter: bigint;
+    maxBytes: bigint;
+    streamId?: Hex;
+  },
 ) {
   const viewerKey = keyFor(args.viewerLabel);
   const ticket: ViewerTicket = {
@@ -72,7 +80,10 @@ export function viewerSession(
     ticket,
     ticketHash,
     signedTicket: signer.ticket(ticket, args.ticketSignerKey),
-    receipt(r: { relay: Hex; segment: bigint; chunk: number; size: number; deliveredAt: bigint; chunkHash?: Hex }, key: Hex = viewerKey) {
+    receipt(
+      r: { relay: Hex; segment: bigint; chunk: number; size: number; deliveredAt: bigint; chunkHash?: Hex },
+      key: Hex = viewerKey,
+    ) {
       const receipt: ChunkReceipt = {
         poolId: args.poolId,
         ticketHash,

@@ -38,7 +38,9 @@ export async function startRpcProxy(target: string): Promise<RpcProxy> {
     const body = Buffer.concat(chunks);
     let calls: { method: string; params: unknown[] }[] = [];
     try {
-      const parsed = JSON.parse(body.toString("utf8")) as { method: string; params: unknown[] } | { method: string; params: unknown[] }[];
+      const parsed = JSON.parse(body.toString("utf8")) as
+        | { method: string; params: unknown[] }
+        | { method: string; params: unknown[] }[];
       calls = Array.isArray(parsed) ? parsed : [parsed];
     } catch {
       // not JSON: pass it on

@@ -1,12 +1,13 @@
 // Fills a real SQLite file with receipts through the real ingest pipeline (no HTTP, no chain), for the epoch-close
 // tests. No tests here.
-import type { Address, Hex } from "../../../src/protocol/types.ts";
+
 import { createPoolRegistry, type PoolRecord } from "../../../src/aggregator/chain/createPoolRegistry.ts";
 import { createIngestor } from "../../../src/aggregator/ingest/createIngestor.ts";
 import { createMetrics } from "../../../src/aggregator/metrics/createMetrics.ts";
 import { createIngestStore } from "../../../src/aggregator/storage/createIngestStore.ts";
 import { openDatabase } from "../../../src/aggregator/storage/openDatabase.ts";
 import { createNodeReceiptVerifier } from "../../../src/protocol/node/createNodeReceiptVerifier.ts";
+import type { Address, Hex } from "../../../src/protocol/types.ts";
 import { addressOf, createSigner, keyFor, viewerSession } from "./receipts.ts";
 
 export const DISTRIBUTOR: Hex = "0x5fbdb2315678afecb367f032d93f642f64180aa3";
@@ -15,7 +16,12 @@ export const GENESIS = 1_767_225_600;
 export const EPOCH_SECONDS = 3600;
 export const GRACE = 300;
 
-export function pool(poolId: Hex, ticketSigner: Address, pricePerGB: bigint, extraSigners: { since: number; signer: Address }[] = []): PoolRecord {
+export function pool(
+  poolId: Hex,
+  ticketSigner: Address,
+  pricePerGB: bigint,
+  extraSigners: { since: number; signer: Address }[] = [],
+): PoolRecord {
   return {
     poolId,
     token: `0x${"70".repeat(20)}`,
@@ -62,8 +68,16 @@ export async function createSeeder(dbPath: string, pools: PoolRecord[], nowMs: (
     },
     /** Submits one batch; returns the parsed response. */
     submit(relay: Hex, tickets: unknown[], receipts: unknown[]) {
-      const { json } = ingestor.ingest({ idempotencyKey: `seed-${key++}`, bodyHash: `h${key}`, body: { relay, tickets, receipts } });
-      return JSON.parse(json) as { accepted: number; rejected: number; results: { status: string; errors?: { code: string }[]; receiptId: Hex }[] };
+      const { json } = ingestor.ingest({
+        idempotencyKey: `seed-${key++}`,
+        bodyHash: `h${key}`,
+        body: { relay, tickets, receipts },
+      });
+      return JSON.parse(json) as {
+        accepted: number;
+        rejected: number;
+        results: { status: string; errors?: { code: string }[]; receiptId: Hex }[];
+      };
     },
     close: () => database.close(),
   };

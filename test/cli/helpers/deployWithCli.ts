@@ -1,19 +1,30 @@
 // Test helper: a fresh chain with meshpay deployed by the CLI itself (`meshpay dev deploy`), in a fresh working
 // directory, plus a broadcaster that created and funded pools through the CLI.
+
+import assert from "node:assert/strict";
 import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import assert from "node:assert/strict";
 import type { Address, Hex } from "../../../src/protocol/types.ts";
 import { cli, DEV_KEYS } from "./runCli.ts";
-import { startHardhatNode, type HardhatNode } from "./startHardhatNode.ts";
+import { type HardhatNode, startHardhatNode } from "./startHardhatNode.ts";
 
 export type CliChain = {
   node: HardhatNode;
   dir: string;
-  deployment: { chainId: number; rpcUrl: string; distributor: Address; token: Address; hasher: Address; fromBlock: string };
+  deployment: {
+    chainId: number;
+    rpcUrl: string;
+    distributor: Address;
+    token: Address;
+    hasher: Address;
+    fromBlock: string;
+  };
   /** Runs meshpay in `dir`, signing with `key` (MESHPAY_PRIVATE_KEY) when given. */
-  run: (args: string[], opts?: { key?: Hex; env?: Record<string, string | undefined>; stdin?: string }) => ReturnType<ReturnType<typeof cli>>;
+  run: (
+    args: string[],
+    opts?: { key?: Hex; env?: Record<string, string | undefined>; stdin?: string },
+  ) => ReturnType<ReturnType<typeof cli>>;
   close(): Promise<void>;
 };
 
@@ -22,7 +33,10 @@ export async function deployWithCli(prefix: string, deployArgs: string[] = []): 
   const dir = mkdtempSync(join(tmpdir(), `meshpay-cli-${prefix}-`));
   const base = cli({ cwd: dir });
   const run: CliChain["run"] = (args, opts = {}) =>
-    base(args, { env: { ...(opts.key ? { MESHPAY_PRIVATE_KEY: opts.key } : {}), ...opts.env }, ...(opts.stdin === undefined ? {} : { stdin: opts.stdin }) });
+    base(args, {
+      env: { ...(opts.key ? { MESHPAY_PRIVATE_KEY: opts.key } : {}), ...opts.env },
+      ...(opts.stdin === undefined ? {} : { stdin: opts.stdin }),
+    });
   const deployed = await run(["dev", "deploy", "--rpc", node.url, ...deployArgs]);
   assert.equal(deployed.code, 0, deployed.stderr);
   const deployment = JSON.parse(readFileSync(join(dir, ".meshpay/deployment.json"), "utf8"));

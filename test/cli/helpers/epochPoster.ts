@@ -2,21 +2,29 @@
 // epoch, closes the epoch (chain time travel), computes the rewards with the protocol library, writes the epoch
 // bundle exactly as docs/bundle.md says, serves it over real HTTP, and posts the root from a bonded aggregator
 // account. `cheat` makes it post a dishonest epoch (an inflated leaf) for the audit tests.
-import { createServer } from "node:http";
+
+import { randomBytes } from "node:crypto";
 import { once } from "node:events";
+import { createServer } from "node:http";
 import { createPublicClient, createWalletClient, defineChain, http, keccak256, parseEther, toHex } from "viem";
 import { generatePrivateKey, privateKeyToAccount } from "viem/accounts";
-import { randomBytes } from "node:crypto";
 import { distributorAbi } from "../../../src/cli/abi/cliAbi.ts";
+import { getReceiptId } from "../../../src/protocol/eip712/getReceiptId.ts";
+import { hashViewerTicket } from "../../../src/protocol/eip712/hashViewerTicket.ts";
 import { getEpochClosesAt } from "../../../src/protocol/epoch/getEpochClosesAt.ts";
 import { getEpochStart } from "../../../src/protocol/epoch/getEpochStart.ts";
-import { hashViewerTicket } from "../../../src/protocol/eip712/hashViewerTicket.ts";
-import { getReceiptId } from "../../../src/protocol/eip712/getReceiptId.ts";
 import { signChunkReceipt } from "../../../src/protocol/messages/signChunkReceipt.ts";
 import { signViewerTicket } from "../../../src/protocol/messages/signViewerTicket.ts";
 import { computeEpochRewards } from "../../../src/protocol/rewards/computeEpochRewards.ts";
 import { buildRewardTree } from "../../../src/protocol/tree/buildRewardTree.ts";
-import type { Address, EpochParams, Hex, RewardLeaf, SignedChunkReceipt, SignedViewerTicket } from "../../../src/protocol/types.ts";
+import type {
+  Address,
+  EpochParams,
+  Hex,
+  RewardLeaf,
+  SignedChunkReceipt,
+  SignedViewerTicket,
+} from "../../../src/protocol/types.ts";
 import { signedChunkReceiptToJson } from "../../../src/protocol/wire/signedChunkReceiptToJson.ts";
 import { signedViewerTicketToJson } from "../../../src/protocol/wire/signedViewerTicketToJson.ts";
 import { mineAt, rpc } from "./startHardhatNode.ts";
@@ -30,17 +38,41 @@ export type Delivery = {
   chunkSize: number;
 };
 
-export type PostedEpoch = { epoch: bigint; root: Hex; bundleHash: Hex; bundleURI: string; bytes: Uint8Array; leaves: RewardLeaf[] };
+export type PostedEpoch = {
+  epoch: bigint;
+  root: Hex;
+  bundleHash: Hex;
+  bundleURI: string;
+  bytes: Uint8Array;
+  leaves: RewardLeaf[];
+};
 
 export async function createEpochPoster(opts: { rpcUrl: string; distributor: Address; aggregatorKey: Hex }) {
-  const chain = defineChain({ id: 31337, name: "hardhat", nativeCurrency: { name: "Ether", symbol: "ETH", decimals: 18 }, rpcUrls: { default: { http: [opts.rpcUrl] } } });
+  const chain = defineChain({
+    id: 31337,
+    name: "hardhat",
+    nativeCurrency: { name: "Ether", symbol: "ETH", decimals: 18 },
+    rpcUrls: { default: { http: [opts.rpcUrl] } },
+  });
   const publicClient = createPublicClient({ chain, transport: http(opts.rpcUrl), pollingInterval: 100 });
   const account = privateKeyToAccount(opts.aggregatorKey);
   const wallet = createWalletClient({ chain, account, transport: http(opts.rpcUrl) });
   const read = <T>(functionName: string, args: readonly unknown[] = [], blockNumber?: bigint) =>
-    publicClient.readContract({ address: opts.distributor, abi: distributorAbi, functionName, args, ...(blockNumber === undefined ? {} : { blockNumber }) } as never) as Promise<T>;
+    publicClient.readContract({
+      address: opts.distributor,
+      abi: distributorAbi,
+      functionName,
+      args,
+      ...(blockNumber === undefined ? {} : { blockNumber }),
+    } as never) as Promise<T>;
   const send = async (functionName: string, args: readonly unknown[], value?: bigint) => {
-    const hash = await wallet.writeContract({ address: opts.distributor, abi: distributorAbi, functionName, args, ...(value ? { value } : {}) } as never);
+    const hash = await wallet.writeContract({
+      address: opts.distributor,
+      abi: distributorAbi,
+      functionName,
+      args,
+      ...(value ? { value } : {}),
+    } as never);
     const receipt = await publicClient.waitForTransactionReceipt({ hash });
     if (receipt.status !== "success") throw new Error(`${functionName} reverted`);
     return receipt;
@@ -56,8 +88,18 @@ export async function createEpochPoster(opts: { rpcUrl: string; distributor: Add
   await once(server, "listening");
   const base = `http://127.0.0.1:${(server.address() as { port: number }).port}`;
 
-  const config = await read<{ genesisTime: bigint; epochSeconds: bigint; graceSeconds: bigint; challengeWindow: bigint; aggregatorBond: bigint }>("config");
-  const params: EpochParams = { genesisTime: config.genesisTime, epochSeconds: config.epochSeconds, graceSeconds: config.graceSeconds };
+  const config = await read<{
+    genesisTime: bigint;
+    epochSeconds: bigint;
+    graceSeconds: bigint;
+    challengeWindow: bigint;
+    aggregatorBond: bigint;
+  }>("config");
+  const params: EpochParams = {
+    genesisTime: config.genesisTime,
+    epochSeconds: config.epochSeconds,
+    graceSeconds: config.graceSeconds,
+  };
   const domain = { chainId: 31337, verifyingContract: opts.distributor };
   await send("registerAggregator", [], config.aggregatorBond > 0n ? config.aggregatorBond : parseEther("1"));
 
@@ -69,7 +111,11 @@ export async function createEpochPoster(opts: { rpcUrl: string; distributor: Add
     params,
     baseUrl: base,
     /** Signs the deliveries' tickets and receipts (delivered inside `epoch`), closes the epoch, writes, serves and posts its bundle. */
-    async post(epoch: bigint, deliveries: Delivery[], cheat?: { inflate: { relay: Address; poolId: Hex; by: bigint } }): Promise<PostedEpoch> {
+    async post(
+      epoch: bigint,
+      deliveries: Delivery[],
+      cheat?: { inflate: { relay: Address; poolId: Hex; by: bigint } },
+    ): Promise<PostedEpoch> {
       const start = getEpochStart(params, epoch) * 1000n;
       const tickets: SignedViewerTicket[] = [];
       const receipts: SignedChunkReceipt[] = [];
@@ -130,7 +176,11 @@ export async function createEpochPoster(opts: { rpcUrl: string; distributor: Add
       const rewards = computeEpochRewards({ pools, credits: [...credits.values()], previous });
       const leaves = rewards.leaves.map((l) =>
         cheat && l.account === cheat.inflate.relay.toLowerCase() && l.poolId === cheat.inflate.poolId
-          ? { ...l, epochAmount: l.epochAmount + cheat.inflate.by, cumulativeAmount: l.cumulativeAmount + cheat.inflate.by }
+          ? {
+              ...l,
+              epochAmount: l.epochAmount + cheat.inflate.by,
+              cumulativeAmount: l.cumulativeAmount + cheat.inflate.by,
+            }
           : l,
       );
       const poolTotals = rewards.poolTotals.map((t) => ({
@@ -165,10 +215,20 @@ export async function createEpochPoster(opts: { rpcUrl: string; distributor: Add
       for (const p of pools) {
         const t = rewards.poolTotals.find((x) => x.poolId === p.poolId)!;
         const total = poolTotals.find((x) => x.poolId === p.poolId)!.amount;
-        text += line({ type: "pool", poolId: p.poolId, pricePerGB: p.pricePerGB.toString(), available: p.balance.toString(), epochBytes: t.bytes.toString(), rawTotal: t.rawAmount.toString(), total: total.toString() });
+        text += line({
+          type: "pool",
+          poolId: p.poolId,
+          pricePerGB: p.pricePerGB.toString(),
+          available: p.balance.toString(),
+          epochBytes: t.bytes.toString(),
+          rawTotal: t.rawAmount.toString(),
+          total: total.toString(),
+        });
       }
-      for (const { ticketHash, t } of ticketLines) text += line({ type: "ticket", ticketHash, ...signedViewerTicketToJson(t) });
-      for (const { id, r } of receiptLines) text += line({ type: "receipt", receiptId: id, ...signedChunkReceiptToJson(r) });
+      for (const { ticketHash, t } of ticketLines)
+        text += line({ type: "ticket", ticketHash, ...signedViewerTicketToJson(t) });
+      for (const { id, r } of receiptLines)
+        text += line({ type: "receipt", receiptId: id, ...signedChunkReceiptToJson(r) });
       for (const l of leaves)
         text += line({
           type: "leaf",

@@ -8,10 +8,19 @@ export type CliEnv = { cwd: string; env?: Record<string, string | undefined> };
 
 /** Runs `node bin/meshpay.js ...args` in `cwd` with a clean meshpay environment plus `env`; optional stdin text. */
 export function runCli(opts: CliEnv, args: string[], stdin?: string): Promise<CliRun> {
-  const env: Record<string, string | undefined> = { ...process.env, HOME: opts.cwd, MESHPAY_PROGRESS: "never", NO_COLOR: "1" };
+  const env: Record<string, string | undefined> = {
+    ...process.env,
+    HOME: opts.cwd,
+    MESHPAY_PROGRESS: "never",
+    NO_COLOR: "1",
+  };
   for (const k of Object.keys(env)) if (k.startsWith("MESHPAY_") && k !== "MESHPAY_PROGRESS") delete env[k];
   Object.assign(env, opts.env);
-  const child = spawn(process.execPath, [`${repoRoot}bin/meshpay.js`, ...args], { cwd: opts.cwd, env, stdio: ["pipe", "pipe", "pipe"] });
+  const child = spawn(process.execPath, [`${repoRoot}bin/meshpay.js`, ...args], {
+    cwd: opts.cwd,
+    env,
+    stdio: ["pipe", "pipe", "pipe"],
+  });
   let stdout = "";
   let stderr = "";
   child.stdout.on("data", (d: Buffer) => (stdout += d.toString()));
@@ -32,7 +41,9 @@ export function runCli(opts: CliEnv, args: string[], stdin?: string): Promise<Cl
           try {
             return JSON.parse(stdout);
           } catch {
-            throw new Error(`meshpay ${args.join(" ")} printed no JSON (exit ${code}):\nstdout: ${stdout}\nstderr: ${stderr}`);
+            throw new Error(
+              `meshpay ${args.join(" ")} printed no JSON (exit ${code}):\nstdout: ${stdout}\nstderr: ${stderr}`,
+            );
           }
         },
       });

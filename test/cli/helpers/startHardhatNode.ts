@@ -26,7 +26,10 @@ export async function startHardhatNode(): Promise<HardhatNode> {
     detached: true,
     stdio: ["ignore", "pipe", "pipe"],
     // npx must find the project's Node 24 (Hardhat 3) before the system Node.
-    env: { ...process.env, PATH: `${dirname(process.execPath)}:${repoRoot}node_modules/.bin:${process.env.PATH ?? ""}` },
+    env: {
+      ...process.env,
+      PATH: `${dirname(process.execPath)}:${repoRoot}node_modules/.bin:${process.env.PATH ?? ""}`,
+    },
   });
   let log = "";
   child.stdout.on("data", (d: Buffer) => {
@@ -89,7 +92,11 @@ export async function startHardhatNode(): Promise<HardhatNode> {
 
 /** A JSON-RPC call to the node (time travel and the like). */
 export async function rpc<T = unknown>(url: string, method: string, params: unknown[] = []): Promise<T> {
-  const res = await fetch(url, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ jsonrpc: "2.0", id: 1, method, params }) });
+  const res = await fetch(url, {
+    method: "POST",
+    headers: { "content-type": "application/json" },
+    body: JSON.stringify({ jsonrpc: "2.0", id: 1, method, params }),
+  });
   const body = (await res.json()) as { result?: T; error?: { message: string } };
   if (body.error) throw new Error(`${method}: ${body.error.message}`);
   return body.result as T;

@@ -5,7 +5,10 @@ import type { SignedViewerTicketJson } from "../../../src/protocol/wire/jsonType
 import { signedViewerTicketFromJson } from "../../../src/protocol/wire/signedViewerTicketFromJson.ts";
 import { RelaySdkError } from "../../../src/relay-sdk/errors/RelaySdkError.ts";
 import { createReceiver } from "../../../src/relay-sdk/receiver/createReceiver.ts";
-import { createViewerSessionKey, type ViewerSessionKey } from "../../../src/relay-sdk/receiver/createViewerSessionKey.ts";
+import {
+  createViewerSessionKey,
+  type ViewerSessionKey,
+} from "../../../src/relay-sdk/receiver/createViewerSessionKey.ts";
 
 let session: ViewerSessionKey | undefined;
 
@@ -27,7 +30,12 @@ export function signRandomChunk(args: {
   corruptBeforeCheck?: boolean;
 }) {
   if (!session) throw new Error("no session");
-  const receiver = createReceiver({ domain: args.domain, ticket: signedViewerTicketFromJson(args.ticket), sessionKey: session, now: () => args.nowMs });
+  const receiver = createReceiver({
+    domain: args.domain,
+    ticket: signedViewerTicketFromJson(args.ticket),
+    sessionKey: session,
+    now: () => args.nowMs,
+  });
   const bytes = crypto.getRandomValues(new Uint8Array(args.size));
   const hex = `0x${Array.from(bytes, (b) => b.toString(16).padStart(2, "0")).join("")}` as Hex;
   const out = receiver.signChunk({ bytes, relay: args.relay, segment: args.segment, chunk: args.chunk });
@@ -35,9 +43,22 @@ export function signRandomChunk(args: {
   try {
     const other = bytes.slice();
     other[0]! ^= 0xff;
-    receiver.signChunk({ bytes: other, relay: args.relay, segment: args.segment, chunk: args.chunk, expectedChunkHash: out.chunkHash });
+    receiver.signChunk({
+      bytes: other,
+      relay: args.relay,
+      segment: args.segment,
+      chunk: args.chunk,
+      expectedChunkHash: out.chunkHash,
+    });
   } catch (err) {
     mismatchCode = err instanceof RelaySdkError ? err.code : String(err);
   }
-  return { receipt: out.json, receiptId: out.receiptId, chunkHash: out.chunkHash, bytes: hex, mismatchCode, userAgent: navigator.userAgent };
+  return {
+    receipt: out.json,
+    receiptId: out.receiptId,
+    chunkHash: out.chunkHash,
+    bytes: hex,
+    mismatchCode,
+    userAgent: navigator.userAgent,
+  };
 }

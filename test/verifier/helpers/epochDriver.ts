@@ -2,7 +2,7 @@
 // docs/bundle.md, serves it over real HTTP and posts the root from the registered aggregator account.
 import type { Hex, RewardLeaf, SignedChunkReceipt, SignedViewerTicket } from "../../../src/protocol/types.ts";
 import { startBundleServer } from "./bundleServer.ts";
-import { buildTestBundle, type BundleCheat, type TestBundle } from "./testBundle.ts";
+import { type BundleCheat, buildTestBundle, type TestBundle } from "./testBundle.ts";
 import type { VerifierChain } from "./verifierChain.ts";
 
 export type PostOptions = {
@@ -17,7 +17,9 @@ export type PostOptions = {
   /** Runs after the snapshot block and before the post (e.g. funding the pool). */
   beforePost?: () => Promise<void>;
   /** Pool facts override (what a cheater claims). */
-  pools?: (facts: { poolId: Hex; pricePerGB: bigint; available: bigint }[]) => { poolId: Hex; pricePerGB: bigint; available: bigint }[];
+  pools?: (
+    facts: { poolId: Hex; pricePerGB: bigint; available: bigint }[],
+  ) => { poolId: Hex; pricePerGB: bigint; available: bigint }[];
 };
 
 export async function createEpochDriver(chain: VerifierChain) {
@@ -28,21 +30,38 @@ export async function createEpochDriver(chain: VerifierChain) {
     server,
     live,
     /** Closes `epoch`, writes and serves its bundle (on top of the live previous epoch) and posts it. */
-    async post(epoch: bigint, o: PostOptions): Promise<{ bundle: TestBundle; uri: string; blockNumber: bigint; postedHash: Hex }> {
+    async post(
+      epoch: bigint,
+      o: PostOptions,
+    ): Promise<{ bundle: TestBundle; uri: string; blockNumber: bigint; postedHash: Hex }> {
       const snapshot = await chain.closeEpoch(epoch);
       const facts = await chain.poolFacts(epoch, snapshot);
       const previous = epoch > 0n ? live.get(epoch - 1n) : undefined;
       const bundle = buildTestBundle({
-        domain: chain.domain, epochParams: chain.epochParams, epoch, previousBundleHash: previous?.hash, snapshotBlock: snapshot,
-        tickets: o.tickets, receipts: o.receipts, ...(o.credited ? { credited: o.credited } : {}),
-        pools: o.pools ? o.pools(facts) : facts, previousLeaves: previous?.bundle.leaves ?? ([] as RewardLeaf[]), ...(o.cheat ? { cheat: o.cheat } : {}),
+        domain: chain.domain,
+        epochParams: chain.epochParams,
+        epoch,
+        previousBundleHash: previous?.hash,
+        snapshotBlock: snapshot,
+        tickets: o.tickets,
+        receipts: o.receipts,
+        ...(o.credited ? { credited: o.credited } : {}),
+        pools: o.pools ? o.pools(facts) : facts,
+        previousLeaves: previous?.bundle.leaves ?? ([] as RewardLeaf[]),
+        ...(o.cheat ? { cheat: o.cheat } : {}),
       });
       n += 1;
       const path = `/bundles/${epoch}-${n}.ndjson`;
       const uri = o.unavailable ? server.urlOf(path) : server.put(path, bundle.bytes);
       await o.beforePost?.();
       const postedHash = o.bundleHash ?? bundle.hash;
-      const blockNumber = await chain.postEpoch({ epoch, root: bundle.root, poolTotals: bundle.poolTotals, bundleHash: postedHash, bundleURI: uri });
+      const blockNumber = await chain.postEpoch({
+        epoch,
+        root: bundle.root,
+        poolTotals: bundle.poolTotals,
+        bundleHash: postedHash,
+        bundleURI: uri,
+      });
       live.set(epoch, { bundle, hash: postedHash });
       return { bundle, uri, blockNumber, postedHash };
     },

@@ -20,7 +20,11 @@ export function makeDataDir(prefix = "meshpay-verifier-"): string {
   return dir;
 }
 
-export function writeVerifierConfig(dir: string, chain: Pick<VerifierChain, "distributor" | "deployBlock" | "token">, overrides: Record<string, unknown> = {}): string {
+export function writeVerifierConfig(
+  dir: string,
+  chain: Pick<VerifierChain, "distributor" | "deployBlock" | "token">,
+  overrides: Record<string, unknown> = {},
+): string {
   const file = join(dir, "verifier.json");
   const config = {
     rpcUrl: "http://127.0.0.1:1",
@@ -40,7 +44,11 @@ export function writeVerifierConfig(dir: string, chain: Pick<VerifierChain, "dis
 }
 
 /** The verifier with its loop off: the test drives it with `tick()`. */
-export async function startTestVerifier(chain: VerifierChain, overrides: Record<string, unknown> = {}, dir = makeDataDir()) {
+export async function startTestVerifier(
+  chain: VerifierChain,
+  overrides: Record<string, unknown> = {},
+  dir = makeDataDir(),
+) {
   const file = writeVerifierConfig(dir, chain, overrides);
   const config = loadVerifierConfig({ file, env: { MESHPAY_VERIFIER_PRIVATE_KEY: chain.verifierKey } });
   const logger = pino({ level: config.logLevel });

@@ -1,5 +1,5 @@
 import { connectChain } from "../../chain/connectChain.ts";
-import { readChallenges, type ChallengeView } from "../../chain/readChallenge.ts";
+import { type ChallengeView, readChallenges } from "../../chain/readChallenge.ts";
 import type { CommandContext } from "../../context/CliDeps.ts";
 
 export type ListChallengesResult = {
@@ -22,6 +22,8 @@ export async function listChallenges(args: { all?: boolean }, ctx: CommandContex
     chainTime,
     arbiterTimeout,
     all: !!args.all,
-    challenges: challenges.filter((c) => args.all || c.status === "open").map((c) => ({ ...c, deadlinePassed: chainTime >= c.deadline })),
+    challenges: challenges
+      .filter((c) => args.all || c.status === "open")
+      .map((c) => ({ ...c, deadlinePassed: chainTime >= c.deadline })),
   };
 }

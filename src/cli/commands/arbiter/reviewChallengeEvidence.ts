@@ -4,7 +4,7 @@ import { reviewChallenge } from "../../../verifier/arbiter/reviewChallenge.ts";
 import type { Finding } from "../../../verifier/audit/types.ts";
 import { connectChain } from "../../chain/connectChain.ts";
 import { parseChallengeId } from "../../chain/parseArguments.ts";
-import { readChallenge, type ChallengeStatus } from "../../chain/readChallenge.ts";
+import { type ChallengeStatus, readChallenge } from "../../chain/readChallenge.ts";
 import type { CommandContext } from "../../context/CliDeps.ts";
 import { toCliError } from "../../errors/toCliError.ts";
 
@@ -50,7 +50,15 @@ export type ReviewChallengeResult = {
   reason: string;
 };
 
-type EvidenceDocumentLike = { format?: unknown; chainId?: unknown; distributor?: unknown; epoch?: unknown; fault?: unknown; summary?: unknown; findings?: unknown };
+type EvidenceDocumentLike = {
+  format?: unknown;
+  chainId?: unknown;
+  distributor?: unknown;
+  epoch?: unknown;
+  fault?: unknown;
+  summary?: unknown;
+  findings?: unknown;
+};
 
 /**
  * `meshpay arbiter review <challengeId>`: what an arbiter needs to decide, from public data only. Fetches the
@@ -61,19 +69,36 @@ type EvidenceDocumentLike = { format?: unknown; chainId?: unknown; distributor?:
  * (exit 0) when the evidence holds and its fault is reproduced; otherwise exit 6. The recommendation is "uphold"
  * whenever the recomputation finds the epoch wrong.
  */
-export async function reviewChallengeEvidence(args: { challengeId: string; timeoutMs?: number }, ctx: CommandContext): Promise<ReviewChallengeResult> {
+export async function reviewChallengeEvidence(
+  args: { challengeId: string; timeoutMs?: number },
+  ctx: CommandContext,
+): Promise<ReviewChallengeResult> {
   const challengeId = parseChallengeId(args.challengeId);
   const chain = await connectChain(ctx);
   const challenge = await readChallenge(chain, challengeId);
   const client = chain.publicClient;
   const fetchOptions = { timeoutMs: args.timeoutMs ?? 30_000 };
-  ctx.output.info(`Reviewing challenge #${challengeId} on epoch ${challenge.epoch}: fetching the evidence and the bundles, recomputing the epoch from public data…`);
+  ctx.output.info(
+    `Reviewing challenge #${challengeId} on epoch ${challenge.epoch}: fetching the evidence and the bundles, recomputing the epoch from public data…`,
+  );
   let review: Awaited<ReturnType<typeof reviewChallenge>>;
   let document: EvidenceDocumentLike | null;
   try {
     const [r, ev] = await Promise.all([
-      reviewChallenge({ client, distributor: chain.distributor, challengeId, fromBlock: chain.fromBlock, fetch: fetchOptions }),
-      fetchChallengeEvidence({ client, distributor: chain.distributor, challengeId, fromBlock: chain.fromBlock, fetch: fetchOptions }),
+      reviewChallenge({
+        client,
+        distributor: chain.distributor,
+        challengeId,
+        fromBlock: chain.fromBlock,
+        fetch: fetchOptions,
+      }),
+      fetchChallengeEvidence({
+        client,
+        distributor: chain.distributor,
+        challengeId,
+        fromBlock: chain.fromBlock,
+        fetch: fetchOptions,
+      }),
     ]);
     review = r;
     document = ev.document as EvidenceDocumentLike | null;
@@ -85,13 +110,21 @@ export async function reviewChallengeEvidence(args: { challengeId: string; timeo
   const claims = summarize(Array.isArray(document?.findings) ? (document!.findings as Finding[]) : []);
   const fault = typeof document?.fault === "string" ? document.fault : null;
   // The fault is the claim that matters, even when the document forgot to list it among its findings.
-  if (fault !== null && !claims.some((c) => c.code === fault)) claims.unshift({ code: fault, message: typeof document?.summary === "string" ? document.summary : "", count: 1 });
+  if (fault !== null && !claims.some((c) => c.code === fault))
+    claims.unshift({ code: fault, message: typeof document?.summary === "string" ? document.summary : "", count: 1 });
   let problem: string | null = null;
-  if (!review.evidence.available) problem = `The evidence at ${challenge.evidenceURI} could not be fetched${review.evidence.error ? ` (${review.evidence.error})` : ""}`;
-  else if (!review.evidence.hashMatches) problem = `The evidence served at ${challenge.evidenceURI} does not hash to the evidenceHash ${challenge.evidenceHash} committed on chain`;
-  else if (!document || document.format !== "meshpay-evidence" || fault === null) problem = "The evidence is not a meshpay evidence document (format meshpay-evidence with a fault)";
-  else if (String(document.epoch) !== String(challenge.epoch)) problem = `The evidence is about epoch ${String(document.epoch)}, not the challenged epoch ${challenge.epoch}`;
-  else if (String(document.distributor).toLowerCase() !== chain.distributor.toLowerCase() || String(document.chainId) !== String(chain.chainId))
+  if (!review.evidence.available)
+    problem = `The evidence at ${challenge.evidenceURI} could not be fetched${review.evidence.error ? ` (${review.evidence.error})` : ""}`;
+  else if (!review.evidence.hashMatches)
+    problem = `The evidence served at ${challenge.evidenceURI} does not hash to the evidenceHash ${challenge.evidenceHash} committed on chain`;
+  else if (document?.format !== "meshpay-evidence" || fault === null)
+    problem = "The evidence is not a meshpay evidence document (format meshpay-evidence with a fault)";
+  else if (String(document.epoch) !== String(challenge.epoch))
+    problem = `The evidence is about epoch ${String(document.epoch)}, not the challenged epoch ${challenge.epoch}`;
+  else if (
+    String(document.distributor).toLowerCase() !== chain.distributor.toLowerCase() ||
+    String(document.chainId) !== String(chain.chainId)
+  )
     problem = `The evidence is about distributor ${String(document.distributor)} on chain ${String(document.chainId)}, not this deployment`;
 
   const found = summarize(review.findings);
@@ -107,15 +140,19 @@ export async function reviewChallengeEvidence(args: { challengeId: string; timeo
   let reason: string;
   if (ok) reason = `The recomputation from public data reproduces the evidence's ${fault}: ${wrong}. Uphold.`;
   else if (problem !== null)
-    reason = recommendation === "uphold"
-      ? `${problem}. The recomputation from public data nevertheless finds that ${wrong}: uphold, so that it cannot pay out.`
-      : `${problem}. The recomputation from public data finds nothing wrong with epoch ${challenge.epoch} either: dismiss.`;
+    reason =
+      recommendation === "uphold"
+        ? `${problem}. The recomputation from public data nevertheless finds that ${wrong}: uphold, so that it cannot pay out.`
+        : `${problem}. The recomputation from public data finds nothing wrong with epoch ${challenge.epoch} either: dismiss.`;
   else
-    reason = recommendation === "uphold"
-      ? `The recomputation from public data does not reproduce the evidence's ${fault}, but finds that ${wrong}: uphold, so that it cannot pay out.`
-      : `The recomputation from public data does not reproduce the evidence's ${fault} and finds nothing wrong with epoch ${challenge.epoch}: dismiss.`;
-  if (review.incomplete) reason += " (The previous epoch's bundle could not be fetched: the checks that depend on it were skipped.)";
-  if (review.status !== "open") reason += ` Challenge #${challengeId} is already ${review.status}: there is nothing left to decide.`;
+    reason =
+      recommendation === "uphold"
+        ? `The recomputation from public data does not reproduce the evidence's ${fault}, but finds that ${wrong}: uphold, so that it cannot pay out.`
+        : `The recomputation from public data does not reproduce the evidence's ${fault} and finds nothing wrong with epoch ${challenge.epoch}: dismiss.`;
+  if (review.incomplete)
+    reason += " (The previous epoch's bundle could not be fetched: the checks that depend on it were skipped.)";
+  if (review.status !== "open")
+    reason += ` Challenge #${challengeId} is already ${review.status}: there is nothing left to decide.`;
 
   return {
     ok,

@@ -1,10 +1,10 @@
 import type { Address, Hex } from "../../../protocol/types.ts";
-import { getRejectedEpochData, type EpochData } from "../../../verifier/arbiter/getRejectedEpochData.ts";
+import { type EpochData, getRejectedEpochData } from "../../../verifier/arbiter/getRejectedEpochData.ts";
 import { distributorAbi } from "../../abi/cliAbi.ts";
 import { connectChain } from "../../chain/connectChain.ts";
-import { decodeChallengeOutcome, type ChallengeOutcome } from "../../chain/decodeChallengeOutcome.ts";
+import { type ChallengeOutcome, decodeChallengeOutcome } from "../../chain/decodeChallengeOutcome.ts";
 import { parseChallengeId } from "../../chain/parseArguments.ts";
-import { readChallenge, type ChallengeStatus } from "../../chain/readChallenge.ts";
+import { type ChallengeStatus, readChallenge } from "../../chain/readChallenge.ts";
 import { sendContractTransaction } from "../../chain/sendContractTransaction.ts";
 import type { CommandContext } from "../../context/CliDeps.ts";
 import { CliError } from "../../errors/CliError.ts";
@@ -43,18 +43,29 @@ const DOING = { uphold: "Upholding", dismiss: "Dismissing", expire: "Resolving t
  * one is rebuilt from their EpochPosted events (the verifier's getRejectedEpochData). Simulated first, so a missing
  * role, a closed challenge or an early expiry is refused with the contract's own error in a sentence (exit 4).
  */
-export async function sendChallengeDecision(args: { challengeId: string; decision: ChallengeDecision }, ctx: CommandContext): Promise<ChallengeDecisionResult> {
+export async function sendChallengeDecision(
+  args: { challengeId: string; decision: ChallengeDecision },
+  ctx: CommandContext,
+): Promise<ChallengeDecisionResult> {
   const { decision } = args;
   const challengeId = parseChallengeId(args.challengeId);
   const chain = await connectChain(ctx);
   const challenge = await readChallenge(chain, challengeId);
-  const signer = await resolveSigner(ctx, decision === "expire" ? "Resolving an expired challenge" : `${DOING[decision]} a challenge`);
+  const signer = await resolveSigner(
+    ctx,
+    decision === "expire" ? "Resolving an expired challenge" : `${DOING[decision]} a challenge`,
+  );
 
   // A challenge that is no longer open gets no EpochData: the contract then refuses with ChallengeNotOpen, its own words.
   let epochData: EpochData[] = [];
   if (decision !== "dismiss" && challenge.status === "open") {
     try {
-      epochData = await getRejectedEpochData({ client: chain.publicClient, distributor: chain.distributor, fromEpoch: challenge.epoch, fromBlock: chain.fromBlock });
+      epochData = await getRejectedEpochData({
+        client: chain.publicClient,
+        distributor: chain.distributor,
+        fromEpoch: challenge.epoch,
+        fromBlock: chain.fromBlock,
+      });
     } catch (err) {
       throw toCliError(err, undefined, `Reading the posts of epoch ${challenge.epoch} and later`);
     }
@@ -73,13 +84,24 @@ export async function sendChallengeDecision(args: { challengeId: string; decisio
     throw withHint(toCliError(err, undefined, doing), challenge.status, challenge.deadline);
   }
   const outcome = decodeChallengeOutcome(sent.receipt, chain.distributor);
-  const treasury = await chain.publicClient.readContract({ address: chain.distributor, abi: distributorAbi, functionName: "treasuryAddress" });
+  const treasury = await chain.publicClient.readContract({
+    address: chain.distributor,
+    abi: distributorAbi,
+    functionName: "treasuryAddress",
+  });
   const creditedTo = (account: Address) =>
-    outcome.credited.filter((c) => c.account.toLowerCase() === account.toLowerCase()).reduce((sum, c) => sum + c.amount, 0n);
+    outcome.credited
+      .filter((c) => c.account.toLowerCase() === account.toLowerCase())
+      .reduce((sum, c) => sum + c.amount, 0n);
   let windowEndsAt: bigint | null = null;
   if (decision === "dismiss") {
     const [info, config] = await Promise.all([
-      chain.publicClient.readContract({ address: chain.distributor, abi: distributorAbi, functionName: "epochInfo", args: [challenge.epoch] }),
+      chain.publicClient.readContract({
+        address: chain.distributor,
+        abi: distributorAbi,
+        functionName: "epochInfo",
+        args: [challenge.epoch],
+      }),
       chain.publicClient.readContract({ address: chain.distributor, abi: distributorAbi, functionName: "config" }),
     ]);
     windowEndsAt = info.postedAt + config.challengeWindow;

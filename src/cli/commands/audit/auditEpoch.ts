@@ -1,18 +1,22 @@
-import { createNodeReceiptVerifier } from "../../../protocol/node/createNodeReceiptVerifier.ts";
-import { createFastKeccak256 } from "../../../protocol/hash/createFastKeccak256.ts";
 import { getEpoch } from "../../../protocol/epoch/getEpoch.ts";
 import { getEpochClosesAt } from "../../../protocol/epoch/getEpochClosesAt.ts";
-import { computeEpochRewards, type RewardCredit, type RewardPool } from "../../../protocol/rewards/computeEpochRewards.ts";
+import { createFastKeccak256 } from "../../../protocol/hash/createFastKeccak256.ts";
+import { createNodeReceiptVerifier } from "../../../protocol/node/createNodeReceiptVerifier.ts";
+import {
+  computeEpochRewards,
+  type RewardCredit,
+  type RewardPool,
+} from "../../../protocol/rewards/computeEpochRewards.ts";
 import { buildRewardTree } from "../../../protocol/tree/buildRewardTree.ts";
+import { EMPTY_EPOCH_ROOT } from "../../../protocol/tree/emptyEpochRoot.ts";
 import type { Address, EpochParams, Hex, PoolInfo, RewardLeaf, SignedViewerTicket } from "../../../protocol/types.ts";
 import { bytesToHex } from "../../../protocol/utils/bytes.ts";
 import { validateReceipt } from "../../../protocol/validation/validateReceipt.ts";
 import { distributorAbi } from "../../abi/cliAbi.ts";
 import { downloadBundle } from "../../bundle/downloadBundle.ts";
-import { EMPTY_EPOCH_ROOT } from "../../../protocol/tree/emptyEpochRoot.ts";
 import type { EpochBundle } from "../../bundle/EpochBundle.ts";
 import { parseEpochBundle } from "../../bundle/parseEpochBundle.ts";
-import { connectChain, type Chain } from "../../chain/connectChain.ts";
+import { type Chain, connectChain } from "../../chain/connectChain.ts";
 import { parseInteger } from "../../chain/parseArguments.ts";
 import { readEpochPost } from "../../chain/readEpochPost.ts";
 import type { CommandContext } from "../../context/CliDeps.ts";
@@ -30,7 +34,14 @@ export type AuditEpochResult = {
   root: Hex;
   recomputedRoot: Hex | null;
   bundle: { uri: string; hash: Hex; bytes: number };
-  counts: { pools: number; tickets: number; receipts: number; validReceipts: number; invalidReceipts: number; leaves: number };
+  counts: {
+    pools: number;
+    tickets: number;
+    receipts: number;
+    validReceipts: number;
+    invalidReceipts: number;
+    leaves: number;
+  };
   findings: Finding[];
   /** Findings by code, including those not listed. */
   findingCounts: Record<string, number>;
@@ -44,12 +55,23 @@ export type AuditEpochResult = {
  * available balance (poolInfo at the snapshot block), recomputes every leaf (cumulative amounts from the previous
  * epoch's bundle) and the root, and compares them and the posted pool totals. `ok` is false (exit 6) on any finding.
  */
-export async function auditEpoch(args: { epoch: string; bundle?: string; previousBundle?: string }, ctx: CommandContext): Promise<AuditEpochResult> {
+export async function auditEpoch(
+  args: { epoch: string; bundle?: string; previousBundle?: string },
+  ctx: CommandContext,
+): Promise<AuditEpochResult> {
   const epoch = parseInteger(args.epoch, "epoch");
   const chain = await connectChain(ctx);
   const post = await readEpochPost(chain, epoch);
-  const config = await chain.publicClient.readContract({ address: chain.distributor, abi: distributorAbi, functionName: "config" });
-  const params: EpochParams = { genesisTime: config.genesisTime, epochSeconds: config.epochSeconds, graceSeconds: config.graceSeconds };
+  const config = await chain.publicClient.readContract({
+    address: chain.distributor,
+    abi: distributorAbi,
+    functionName: "config",
+  });
+  const params: EpochParams = {
+    genesisTime: config.genesisTime,
+    epochSeconds: config.epochSeconds,
+    graceSeconds: config.graceSeconds,
+  };
 
   const findings: Finding[] = [];
   const findingCounts: Record<string, number> = {};
@@ -59,11 +81,13 @@ export async function auditEpoch(args: { epoch: string; bundle?: string; previou
   };
 
   const downloaded = await downloadBundle(ctx, args.bundle ?? post.bundleURI, `Epoch ${epoch} bundle`);
-  if (downloaded.hash !== post.bundleHash) find("BUNDLE_HASH_MISMATCH", `The bundle hashes to ${downloaded.hash}, not to the posted ${post.bundleHash}.`);
+  if (downloaded.hash !== post.bundleHash)
+    find("BUNDLE_HASH_MISMATCH", `The bundle hashes to ${downloaded.hash}, not to the posted ${post.bundleHash}.`);
   const bundle = parseEpochBundle(downloaded.bytes);
   const h = bundle.header;
   const expect = (field: string, got: unknown, want: unknown) => {
-    if (String(got).toLowerCase() !== String(want).toLowerCase()) find("HEADER_MISMATCH", `The header's ${field} is ${got}, but the chain says ${want}.`);
+    if (String(got).toLowerCase() !== String(want).toLowerCase())
+      find("HEADER_MISMATCH", `The header's ${field} is ${got}, but the chain says ${want}.`);
   };
   expect("chainId", h.chainId, chain.chainId);
   expect("distributor", h.distributor, chain.distributor);
@@ -81,7 +105,10 @@ export async function auditEpoch(args: { epoch: string; bundle?: string; previou
     expect("previousBundleHash", h.previousBundleHash, prevPost.bundleHash);
     const prev = await downloadBundle(ctx, args.previousBundle ?? prevPost.bundleURI, `Epoch ${epoch - 1n} bundle`);
     if (prev.hash !== prevPost.bundleHash)
-      find("PREVIOUS_BUNDLE_MISMATCH", `Epoch ${epoch - 1n}'s bundle hashes to ${prev.hash}, not to its posted ${prevPost.bundleHash}.`);
+      find(
+        "PREVIOUS_BUNDLE_MISMATCH",
+        `Epoch ${epoch - 1n}'s bundle hashes to ${prev.hash}, not to its posted ${prevPost.bundleHash}.`,
+      );
     previous = parseEpochBundle(prev.bytes, { only: "leaves" }).leaves.map(({ line: _l, ...leaf }) => leaf);
   }
 
@@ -90,26 +117,47 @@ export async function auditEpoch(args: { epoch: string; bundle?: string; previou
   const closesAt = getEpochClosesAt(params, epoch);
   if (!snapshot) find("SNAPSHOT_INVALID", `The snapshot block ${h.snapshotBlock} does not exist.`);
   else if (snapshot.timestamp < closesAt || h.snapshotBlock >= post.blockNumber)
-    find("SNAPSHOT_INVALID", `The snapshot block ${h.snapshotBlock} is not after the epoch closed (${closesAt}) and before the post (block ${post.blockNumber}).`);
+    find(
+      "SNAPSHOT_INVALID",
+      `The snapshot block ${h.snapshotBlock} is not after the epoch closed (${closesAt}) and before the post (block ${post.blockNumber}).`,
+    );
 
-  const verifier = await createNodeReceiptVerifier({ domain: { chainId: chain.chainId, verifyingContract: chain.distributor } });
+  const verifier = await createNodeReceiptVerifier({
+    domain: { chainId: chain.chainId, verifyingContract: chain.distributor },
+  });
   const tickets = new Map<string, SignedViewerTicket>();
   for (const t of bundle.tickets) {
     const hash = bytesToHex(verifier.ticketHash(t.signed.ticket));
-    if (hash !== t.ticketHash) find("TICKET_HASH_MISMATCH", `Line ${t.line}: the ticket hashes to ${hash}, not ${t.ticketHash}.`);
+    if (hash !== t.ticketHash)
+      find("TICKET_HASH_MISMATCH", `Line ${t.line}: the ticket hashes to ${hash}, not ${t.ticketHash}.`);
     tickets.set(hash, t.signed);
   }
 
   // Pools as the chain says they were for this epoch.
-  const poolIds = new Set<string>([...bundle.receipts.map((r) => r.signed.receipt.poolId), ...bundle.pools.map((p) => p.poolId)]);
-  const chainPools = await readPoolsForEpoch(chain, [...poolIds] as Hex[], epoch, snapshot ? h.snapshotBlock : undefined);
+  const poolIds = new Set<string>([
+    ...bundle.receipts.map((r) => r.signed.receipt.poolId),
+    ...bundle.pools.map((p) => p.poolId),
+  ]);
+  const chainPools = await readPoolsForEpoch(
+    chain,
+    [...poolIds] as Hex[],
+    epoch,
+    snapshot ? h.snapshotBlock : undefined,
+  );
   for (const p of bundle.pools) {
     const c = chainPools.get(p.poolId);
     if (!c?.exists) find("POOL_UNKNOWN", `Line ${p.line}: pool ${p.poolId} does not exist on chain.`);
     else {
-      if (c.pricePerGB !== p.pricePerGB) find("POOL_PARAMS_MISMATCH", `Pool ${p.poolId}: the bundle uses price ${p.pricePerGB}, priceAt(epoch ${epoch}) is ${c.pricePerGB}.`);
+      if (c.pricePerGB !== p.pricePerGB)
+        find(
+          "POOL_PARAMS_MISMATCH",
+          `Pool ${p.poolId}: the bundle uses price ${p.pricePerGB}, priceAt(epoch ${epoch}) is ${c.pricePerGB}.`,
+        );
       if (c.available !== undefined && c.available !== p.available)
-        find("POOL_PARAMS_MISMATCH", `Pool ${p.poolId}: the bundle says ${p.available} was available, the chain had ${c.available} unallocated at block ${h.snapshotBlock}.`);
+        find(
+          "POOL_PARAMS_MISMATCH",
+          `Pool ${p.poolId}: the bundle says ${p.available} was available, the chain had ${c.available} unallocated at block ${h.snapshotBlock}.`,
+        );
     }
   }
 
@@ -135,12 +183,19 @@ export async function auditEpoch(args: { epoch: string; bundle?: string; previou
     if (id !== receiptId) find("RECEIPT_ID_MISMATCH", `Line ${line}: the receipt's id is ${id}, not ${receiptId}.`);
     const ticket = tickets.get(r.ticketHash);
     if (!ticket) {
-      find("RECEIPT_INVALID", `Line ${line}: receipt ${id} refers to ticket ${r.ticketHash}, which the bundle does not hold.`);
+      find(
+        "RECEIPT_INVALID",
+        `Line ${line}: receipt ${id} refers to ticket ${r.ticketHash}, which the bundle does not hold.`,
+      );
     } else {
       const second = r.deliveredAt / 1000n;
       const poolState = chainPools.get(r.poolId);
       const pool: PoolInfo | undefined = poolState?.exists
-        ? { poolId: r.poolId, ticketSigner: signers.get(`${r.poolId}:${second}`) ?? poolState.ticketSigner!, active: true }
+        ? {
+            poolId: r.poolId,
+            ticketSigner: signers.get(`${r.poolId}:${second}`) ?? poolState.ticketSigner!,
+            active: true,
+          }
         : undefined;
       const result = validateReceipt({
         receipt: signed,
@@ -152,8 +207,16 @@ export async function auditEpoch(args: { epoch: string; bundle?: string; previou
         verifier,
       });
       const receiptEpoch = r.deliveredAt >= params.genesisTime * 1000n ? getEpoch(params, r.deliveredAt) : -1n;
-      if (!result.ok) find("RECEIPT_INVALID", `Line ${line}: receipt ${id} is invalid: ${result.errors.map((e) => `${e.code} (${e.shortMessage})`).join("; ")}`);
-      else if (receiptEpoch !== epoch) find("RECEIPT_WRONG_EPOCH", `Line ${line}: receipt ${id} was delivered in epoch ${receiptEpoch}, not ${epoch}.`);
+      if (!result.ok)
+        find(
+          "RECEIPT_INVALID",
+          `Line ${line}: receipt ${id} is invalid: ${result.errors.map((e) => `${e.code} (${e.shortMessage})`).join("; ")}`,
+        );
+      else if (receiptEpoch !== epoch)
+        find(
+          "RECEIPT_WRONG_EPOCH",
+          `Line ${line}: receipt ${id} was delivered in epoch ${receiptEpoch}, not ${epoch}.`,
+        );
       else {
         valid++;
         seen.add(result.uniquenessKey);
@@ -173,10 +236,20 @@ export async function auditEpoch(args: { epoch: string; bundle?: string; previou
   // Recompute leaves, pool totals and the root from the valid receipts, the chain's pools and the previous leaves.
   const rewardPools: RewardPool[] = [];
   for (const [poolId, c] of chainPools)
-    if (c.exists) rewardPools.push({ poolId: poolId as Hex, pricePerGB: c.pricePerGB!, balance: c.available ?? bundle.pools.find((p) => p.poolId === poolId)?.available ?? 0n });
+    if (c.exists)
+      rewardPools.push({
+        poolId: poolId as Hex,
+        pricePerGB: c.pricePerGB!,
+        balance: c.available ?? bundle.pools.find((p) => p.poolId === poolId)?.available ?? 0n,
+      });
   let recomputedRoot: Hex | null = null;
   try {
-    const rewards = computeEpochRewards({ pools: rewardPools, credits: [...credits.values()], previous, keccak: await createFastKeccak256() });
+    const rewards = computeEpochRewards({
+      pools: rewardPools,
+      credits: [...credits.values()],
+      previous,
+      keccak: await createFastKeccak256(),
+    });
     compareLeaves(bundle, rewards.leaves, find);
     const posted = new Map<string, bigint>(post.poolTotals.map((p) => [p.poolId, p.amount]));
     const recomputed = new Map(rewards.poolTotals.map((p) => [p.poolId.toLowerCase(), p.amount]));
@@ -188,10 +261,20 @@ export async function auditEpoch(args: { epoch: string; bundle?: string; previou
     for (const p of bundle.pools) {
       const t = rewards.poolTotals.find((x) => x.poolId.toLowerCase() === p.poolId);
       if (t && (t.amount !== p.total || t.bytes !== p.epochBytes || t.rawAmount !== p.rawTotal))
-        find("POOL_TOTAL_MISMATCH", `Line ${p.line}: pool ${p.poolId} says bytes ${p.epochBytes}, raw ${p.rawTotal}, total ${p.total}; the receipts make ${t.bytes}, ${t.rawAmount}, ${t.amount}.`);
+        find(
+          "POOL_TOTAL_MISMATCH",
+          `Line ${p.line}: pool ${p.poolId} says bytes ${p.epochBytes}, raw ${p.rawTotal}, total ${p.total}; the receipts make ${t.bytes}, ${t.rawAmount}, ${t.amount}.`,
+        );
     }
-    recomputedRoot = rewards.leaves.length === 0 ? EMPTY_EPOCH_ROOT : buildRewardTree(rewards.leaves, await createFastKeccak256()).root;
-    if (recomputedRoot !== post.root) find("ROOT_MISMATCH", `The leaves recomputed from public data make root ${recomputedRoot}${rewards.leaves.length === 0 ? " (no leaves: the empty-epoch root)" : ""}, not the posted ${post.root}.`);
+    recomputedRoot =
+      rewards.leaves.length === 0
+        ? EMPTY_EPOCH_ROOT
+        : buildRewardTree(rewards.leaves, await createFastKeccak256()).root;
+    if (recomputedRoot !== post.root)
+      find(
+        "ROOT_MISMATCH",
+        `The leaves recomputed from public data make root ${recomputedRoot}${rewards.leaves.length === 0 ? " (no leaves: the empty-epoch root)" : ""}, not the posted ${post.root}.`,
+      );
   } catch (err) {
     find("RECOMPUTE_FAILED", `The rewards could not be recomputed: ${(err as Error).message.split("\n")[0]}`);
   }
@@ -216,27 +299,50 @@ export async function auditEpoch(args: { epoch: string; bundle?: string; previou
   };
 }
 
-function compareLeaves(bundle: EpochBundle, recomputed: RewardLeaf[], find: (code: string, message: string) => void): void {
+function compareLeaves(
+  bundle: EpochBundle,
+  recomputed: RewardLeaf[],
+  find: (code: string, message: string) => void,
+): void {
   const key = (l: { account: string; poolId: string }) => `${l.poolId.toLowerCase()}:${l.account.toLowerCase()}`;
   const theirs = new Map(bundle.leaves.map((l) => [key(l), l]));
   const ours = new Map(recomputed.map((l) => [key(l), l]));
   for (const [k, mine] of ours) {
     const got = theirs.get(k);
     if (!got) {
-      find("LEAF_MISSING", `The bundle has no leaf for ${mine.account} in pool ${mine.poolId}, which is owed ${mine.cumulativeAmount} in total.`);
+      find(
+        "LEAF_MISSING",
+        `The bundle has no leaf for ${mine.account} in pool ${mine.poolId}, which is owed ${mine.cumulativeAmount} in total.`,
+      );
       continue;
     }
     for (const f of ["epochBytes", "epochAmount", "cumulativeAmount", "receiptsRoot"] as const)
       if (String(got[f]).toLowerCase() !== String(mine[f]).toLowerCase())
-        find(f === "cumulativeAmount" ? "CUMULATIVE_MISMATCH" : f === "receiptsRoot" ? "RECEIPTS_ROOT_MISMATCH" : "RELAY_TOTAL_MISMATCH",
-          `Line ${got.line}: ${mine.account} in pool ${mine.poolId} has ${f} ${got[f]}; public data gives ${mine[f]}.`);
+        find(
+          f === "cumulativeAmount"
+            ? "CUMULATIVE_MISMATCH"
+            : f === "receiptsRoot"
+              ? "RECEIPTS_ROOT_MISMATCH"
+              : "RELAY_TOTAL_MISMATCH",
+          `Line ${got.line}: ${mine.account} in pool ${mine.poolId} has ${f} ${got[f]}; public data gives ${mine[f]}.`,
+        );
   }
-  for (const [k, got] of theirs) if (!ours.has(k)) find("LEAF_UNEXPECTED", `Line ${got.line}: the leaf of ${got.account} in pool ${got.poolId} is not backed by any receipt or earlier leaf.`);
+  for (const [k, got] of theirs)
+    if (!ours.has(k))
+      find(
+        "LEAF_UNEXPECTED",
+        `Line ${got.line}: the leaf of ${got.account} in pool ${got.poolId} is not backed by any receipt or earlier leaf.`,
+      );
 }
 
 type ChainPool = { exists: boolean; pricePerGB?: bigint; available?: bigint; ticketSigner?: Address };
 
-async function readPoolsForEpoch(chain: Chain, poolIds: Hex[], epoch: bigint, snapshotBlock: bigint | undefined): Promise<Map<string, ChainPool>> {
+async function readPoolsForEpoch(
+  chain: Chain,
+  poolIds: Hex[],
+  epoch: bigint,
+  snapshotBlock: bigint | undefined,
+): Promise<Map<string, ChainPool>> {
   const out = new Map<string, ChainPool>();
   await Promise.all(
     poolIds.map(async (poolId) => {
@@ -249,9 +355,19 @@ async function readPoolsForEpoch(chain: Chain, poolIds: Hex[], epoch: bigint, sn
             args: [poolId],
             ...(snapshotBlock === undefined ? {} : { blockNumber: snapshotBlock }),
           }),
-          chain.publicClient.readContract({ address: chain.distributor, abi: distributorAbi, functionName: "priceAt", args: [poolId, epoch] }),
+          chain.publicClient.readContract({
+            address: chain.distributor,
+            abi: distributorAbi,
+            functionName: "priceAt",
+            args: [poolId, epoch],
+          }),
         ]);
-        out.set(poolId, { exists: true, pricePerGB: price, ...(snapshotBlock === undefined ? {} : { available: info.unallocated }), ticketSigner: info.ticketSigner });
+        out.set(poolId, {
+          exists: true,
+          pricePerGB: price,
+          ...(snapshotBlock === undefined ? {} : { available: info.unallocated }),
+          ticketSigner: info.ticketSigner,
+        });
       } catch {
         out.set(poolId, { exists: false });
       }
@@ -262,7 +378,9 @@ async function readPoolsForEpoch(chain: Chain, poolIds: Hex[], epoch: bigint, sn
 
 /** ticketSignerAt(pool, second) for every (pool, delivery second) in the bundle, 16 calls at a time. */
 async function readTicketSigners(chain: Chain, bundle: EpochBundle): Promise<Map<string, Address>> {
-  const wanted = [...new Set(bundle.receipts.map((r) => `${r.signed.receipt.poolId}:${r.signed.receipt.deliveredAt / 1000n}`))];
+  const wanted = [
+    ...new Set(bundle.receipts.map((r) => `${r.signed.receipt.poolId}:${r.signed.receipt.deliveredAt / 1000n}`)),
+  ];
   const out = new Map<string, Address>();
   for (let i = 0; i < wanted.length; i += 16)
     await Promise.all(

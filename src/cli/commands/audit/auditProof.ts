@@ -14,7 +14,7 @@ import { parseAddress, parseInteger, parsePoolId, tokenOfPool } from "../../chai
 import { readEpochPost } from "../../chain/readEpochPost.ts";
 import type { CommandContext } from "../../context/CliDeps.ts";
 import { CliError } from "../../errors/CliError.ts";
-import { amountJson, type AmountJson } from "../../format/amountJson.ts";
+import { type AmountJson, amountJson } from "../../format/amountJson.ts";
 import type { TokenInfo } from "../../format/formatAmount.ts";
 
 /** Rebuild the whole tree with @openzeppelin/merkle-tree up to this many leaves (it is ~40x slower than ours). */
@@ -58,7 +58,11 @@ export async function auditProof(
   if (args.epoch !== undefined) epoch = parseInteger(args.epoch, "epoch");
   else {
     const [[hasClaimable, claimableEpoch], state] = await Promise.all([
-      chain.publicClient.readContract({ address: chain.distributor, abi: distributorAbi, functionName: "latestClaimableEpoch" }),
+      chain.publicClient.readContract({
+        address: chain.distributor,
+        abi: distributorAbi,
+        functionName: "latestClaimableEpoch",
+      }),
       chain.publicClient.readContract({ address: chain.distributor, abi: distributorAbi, functionName: "systemState" }),
     ]);
     if (hasClaimable) epoch = claimableEpoch;
@@ -72,25 +76,36 @@ export async function auditProof(
   checks.push({
     check: "bundle hash",
     ok: hashOk,
-    detail: hashOk ? `keccak256 of the bundle is the posted ${post.bundleHash}` : `the bundle hashes to ${downloaded.hash}, not the posted ${post.bundleHash}`,
+    detail: hashOk
+      ? `keccak256 of the bundle is the posted ${post.bundleHash}`
+      : `the bundle hashes to ${downloaded.hash}, not the posted ${post.bundleHash}`,
   });
   const bundle = parseEpochBundle(downloaded.bytes, { only: "leaves" });
   const headerOk = bundle.header.root === post.root && bundle.header.epoch === epoch;
   checks.push({
     check: "bundle header",
     ok: headerOk,
-    detail: headerOk ? `the header names epoch ${epoch} and the on-chain root` : `the header names epoch ${bundle.header.epoch} and root ${bundle.header.root}`,
+    detail: headerOk
+      ? `the header names epoch ${epoch} and the on-chain root`
+      : `the header names epoch ${bundle.header.epoch} and root ${bundle.header.root}`,
   });
   const index = bundle.leaves.findIndex((l) => l.poolId === poolId && l.account === account.toLowerCase());
   if (index < 0)
-    throw new CliError("NOT_FOUND", `Epoch ${epoch}'s bundle has no leaf for ${account} in pool ${poolId}: it earned nothing there up to this epoch.`);
+    throw new CliError(
+      "NOT_FOUND",
+      `Epoch ${epoch}'s bundle has no leaf for ${account} in pool ${poolId}: it earned nothing there up to this epoch.`,
+    );
   const { line: _line, ...leaf } = bundle.leaves[index]!;
   const tree = buildRewardTree(bundle.leaves, await createFastKeccak256());
   const proof = tree.getProof(index);
   const leafHash = hashRewardLeaf(leaf);
 
   const oursOk = verifyMerkleProof(post.root, leafHash, proof);
-  checks.push({ check: "meshpay proof", ok: oursOk, detail: `the ${proof.length}-step proof ${oursOk ? "leads" : "does not lead"} to the on-chain root (src/protocol verifyMerkleProof)` });
+  checks.push({
+    check: "meshpay proof",
+    ok: oursOk,
+    detail: `the ${proof.length}-step proof ${oursOk ? "leads" : "does not lead"} to the on-chain root (src/protocol verifyMerkleProof)`,
+  });
   const values = rewardLeafToValues(leaf);
   const types = [...REWARD_LEAF_TYPES];
   let ozOk = false;
@@ -99,24 +114,49 @@ export async function auditProof(
   } catch {
     ozOk = false;
   }
-  checks.push({ check: "OpenZeppelin verify", ok: ozOk, detail: `StandardMerkleTree.verify(root, leaf, proof) is ${ozOk}` });
+  checks.push({
+    check: "OpenZeppelin verify",
+    ok: ozOk,
+    detail: `StandardMerkleTree.verify(root, leaf, proof) is ${ozOk}`,
+  });
   if (args.full || bundle.leaves.length <= FULL_REBUILD_MAX_LEAVES) {
-    const oz = StandardMerkleTree.of(bundle.leaves.map((l) => rewardLeafToValues(l)), types);
+    const oz = StandardMerkleTree.of(
+      bundle.leaves.map((l) => rewardLeafToValues(l)),
+      types,
+    );
     const ozRoot = oz.root.toLowerCase();
     const rebuiltOk = ozRoot === post.root && StandardMerkleTree.verify(ozRoot, types, values, oz.getProof(index));
     checks.push({
       check: "OpenZeppelin rebuild",
       ok: rebuiltOk,
-      detail: rebuiltOk ? `StandardMerkleTree.of(all ${bundle.leaves.length} leaves) has the on-chain root` : `StandardMerkleTree.of(all leaves) has root ${ozRoot}`,
+      detail: rebuiltOk
+        ? `StandardMerkleTree.of(all ${bundle.leaves.length} leaves) has the on-chain root`
+        : `StandardMerkleTree.of(all leaves) has root ${ozRoot}`,
     });
   }
   if (chain.deployment.hasher) {
-    const onChain = (await chain.publicClient.readContract({ address: chain.deployment.hasher, abi: hasherAbi, functionName: "leafHash", args: [leaf] })).toLowerCase();
-    checks.push({ check: "contract leaf hash", ok: onChain === leafHash, detail: `MeshpayHasher.leafHash gives ${onChain}` });
+    const onChain = (
+      await chain.publicClient.readContract({
+        address: chain.deployment.hasher,
+        abi: hasherAbi,
+        functionName: "leafHash",
+        args: [leaf],
+      })
+    ).toLowerCase();
+    checks.push({
+      check: "contract leaf hash",
+      ok: onChain === leafHash,
+      detail: `MeshpayHasher.leafHash gives ${onChain}`,
+    });
   }
   const [token, [claimed]] = await Promise.all([
     chain.token(tokenOfPool(poolId)),
-    chain.publicClient.readContract({ address: chain.distributor, abi: distributorAbi, functionName: "claimed", args: [poolId, account] }),
+    chain.publicClient.readContract({
+      address: chain.distributor,
+      abi: distributorAbi,
+      functionName: "claimed",
+      args: [poolId, account],
+    }),
   ]);
   return {
     ok: checks.every((c) => c.ok),

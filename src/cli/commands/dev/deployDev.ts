@@ -1,7 +1,7 @@
-import { getAddress } from "viem";
 import { existsSync, readdirSync, readFileSync, statSync } from "node:fs";
 import { join } from "node:path";
 import { pathToFileURL } from "node:url";
+import { getAddress } from "viem";
 import type { Address } from "../../../protocol/types.ts";
 import { distributorAbi } from "../../abi/cliAbi.ts";
 import { openRpc } from "../../chain/connectChain.ts";
@@ -35,7 +35,15 @@ export type DeployDevResult = {
   hasher: Address;
   deployer: Address;
   fromBlock: string;
-  config: { genesisTime: bigint; epochSeconds: bigint; graceSeconds: bigint; challengeWindow: bigint; arbiterTimeout: bigint; aggregatorBond: bigint; challengerBond: bigint };
+  config: {
+    genesisTime: bigint;
+    epochSeconds: bigint;
+    graceSeconds: bigint;
+    challengeWindow: bigint;
+    arbiterTimeout: bigint;
+    aggregatorBond: bigint;
+    challengerBond: bigint;
+  };
 };
 
 /**
@@ -50,7 +58,10 @@ export async function deployDev(args: DeployDevArgs, ctx: CommandContext): Promi
   const chainId = await client.getChainId();
   const accounts = ((await client.request({ method: "eth_accounts" } as never)) as Address[]).map((a) => getAddress(a));
   if (accounts.length === 0)
-    throw new CliError("USAGE", `The node at ${rpcUrl} has no unlocked accounts: dev deploy is for a local Hardhat node (meshpay dev node).`);
+    throw new CliError(
+      "USAGE",
+      `The node at ${rpcUrl} has no unlocked accounts: dev deploy is for a local Hardhat node (meshpay dev node).`,
+    );
   const fromFile = args.parameters ? readParameters(resolvePath(ctx.deps, args.parameters)) : {};
   const meshPay: Record<string, unknown> = { ...(fromFile.MeshPay ?? {}) };
   const seconds = (v: string | undefined, name: string) => (v === undefined ? undefined : parseDuration(v, name));
@@ -65,7 +76,9 @@ export async function deployDev(args: DeployDevArgs, ctx: CommandContext): Promi
   if (epochSeconds === 0n) throw new CliError("USAGE", "The epoch length must be at least one second.");
   const head = await client.getBlock({ blockTag: "latest" });
   meshPay.genesisTime =
-    args.genesisTime !== undefined ? parseInteger(args.genesisTime, "genesis time") : (meshPay.genesisTime ?? head.timestamp - (head.timestamp % epochSeconds));
+    args.genesisTime !== undefined
+      ? parseInteger(args.genesisTime, "genesis time")
+      : (meshPay.genesisTime ?? head.timestamp - (head.timestamp % epochSeconds));
 
   const { deploy } = await import("@nomicfoundation/ignition-core");
   const module = (await import(pathToFileURL(join(projectRoot, "ignition/modules/LocalDev.ts")).href)).default;
@@ -78,7 +91,11 @@ export async function deployDev(args: DeployDevArgs, ctx: CommandContext): Promi
       artifactResolver: {
         loadArtifact: async (name: string) => {
           const path = artifacts.get(name);
-          if (!path) throw new CliError("DEPLOYMENT_INVALID", `No artifact for ${name}: build the contracts (npx hardhat build).`);
+          if (!path)
+            throw new CliError(
+              "DEPLOYMENT_INVALID",
+              `No artifact for ${name}: build the contracts (npx hardhat build).`,
+            );
           return JSON.parse(readFileSync(path, "utf8"));
         },
         getBuildInfo: async () => undefined,
@@ -93,7 +110,9 @@ export async function deployDev(args: DeployDevArgs, ctx: CommandContext): Promi
     throw toCliError(err, undefined, "Deploying");
   }
   if (result.type !== "SUCCESSFUL_DEPLOYMENT")
-    throw new CliError("TRANSACTION_FAILED", `Ignition could not deploy: ${result.type}.`, { data: { result: JSON.parse(JSON.stringify(result, (_k, v) => (typeof v === "bigint" ? v.toString() : v))) } });
+    throw new CliError("TRANSACTION_FAILED", `Ignition could not deploy: ${result.type}.`, {
+      data: { result: JSON.parse(JSON.stringify(result, (_k, v) => (typeof v === "bigint" ? v.toString() : v))) },
+    });
   const contracts = result.contracts as Record<string, { address: Address }>;
   const distributor = contracts["MeshPay#RewardDistributor"]!.address;
   const token = contracts["LocalDev#TestToken"]!.address;
@@ -145,7 +164,11 @@ function readParameters(path: string): Record<string, Record<string, unknown>> {
 /** Contract name → artifact file, from artifacts/contracts (built by `npx hardhat build`). */
 function indexArtifacts(): Map<string, string> {
   const root = join(projectRoot, "artifacts/contracts");
-  if (!existsSync(root)) throw new CliError("DEPLOYMENT_INVALID", `No contract artifacts in ${root}: build the contracts first (npx hardhat build).`);
+  if (!existsSync(root))
+    throw new CliError(
+      "DEPLOYMENT_INVALID",
+      `No contract artifacts in ${root}: build the contracts first (npx hardhat build).`,
+    );
   const index = new Map<string, string>();
   const walk = (dir: string) => {
     for (const name of readdirSync(dir)) {

@@ -5,18 +5,49 @@ import { connectChain } from "../../chain/connectChain.ts";
 import { listPoolIds } from "../../chain/listPoolIds.ts";
 import { readPool } from "../../chain/readPool.ts";
 import type { CommandContext } from "../../context/CliDeps.ts";
-import { amountJson, type AmountJson } from "../../format/amountJson.ts";
+import { type AmountJson, amountJson } from "../../format/amountJson.ts";
 
 export type DevStatusResult = {
   chain: { chainId: number; rpcUrl: string; blockNumber: bigint; timestamp: bigint };
   distributor: Address;
-  config: { genesisTime: bigint; epochSeconds: bigint; graceSeconds: bigint; challengeWindow: bigint; arbiterTimeout: bigint; aggregatorBond: bigint; challengerBond: bigint };
+  config: {
+    genesisTime: bigint;
+    epochSeconds: bigint;
+    graceSeconds: bigint;
+    challengeWindow: bigint;
+    arbiterTimeout: bigint;
+    aggregatorBond: bigint;
+    challengerBond: bigint;
+  };
   currentEpoch: bigint;
   currentEpochClosesAt: bigint;
-  system: { nextEpoch: bigint; claimableEnd: bigint; latestClaimableEpoch: bigint | null; openChallenges: bigint; blockedFrom: bigint | null; paused: boolean; claimRoot: Hex };
+  system: {
+    nextEpoch: bigint;
+    claimableEnd: bigint;
+    latestClaimableEpoch: bigint | null;
+    openChallenges: bigint;
+    blockedFrom: bigint | null;
+    paused: boolean;
+    claimRoot: Hex;
+  };
   aggregators: { address: Address; bond: bigint; active: boolean; exitAvailableAt: bigint }[];
-  pools: { poolId: Hex; owner: Address; symbol: string; pricePerGB: AmountJson; unallocated: AmountJson; owed: AmountJson }[];
-  epochs: { epoch: bigint; root: Hex; status: "pending" | "claimable"; postedAt: bigint; claimableFrom: bigint; bundleURI: string; pools: number }[];
+  pools: {
+    poolId: Hex;
+    owner: Address;
+    symbol: string;
+    pricePerGB: AmountJson;
+    unallocated: AmountJson;
+    owed: AmountJson;
+  }[];
+  epochs: {
+    epoch: bigint;
+    root: Hex;
+    status: "pending" | "claimable";
+    postedAt: bigint;
+    claimableFrom: bigint;
+    bundleURI: string;
+    pools: number;
+  }[];
 };
 
 /** `meshpay dev status`: the chain head, the deployment's parameters and state, its aggregators, pools and the latest epochs. */
@@ -28,7 +59,14 @@ export async function getDevStatus(args: { epochs?: string }, ctx: CommandContex
   const [head, config, state, currentEpoch, [hasClaimable, claimableEpoch]] = await Promise.all([
     c.getBlock({ blockTag: "latest" }),
     read<DevStatusResult["config"]>("config"),
-    read<{ nextEpoch: bigint; claimableEnd: bigint; blockedFrom: bigint; openChallenges: bigint; paused: boolean; claimRoot: Hex }>("systemState"),
+    read<{
+      nextEpoch: bigint;
+      claimableEnd: bigint;
+      blockedFrom: bigint;
+      openChallenges: bigint;
+      paused: boolean;
+      claimRoot: Hex;
+    }>("systemState"),
     read<bigint>("currentEpoch"),
     read<readonly [boolean, bigint]>("latestClaimableEpoch"),
   ]);
@@ -73,7 +111,10 @@ export async function getDevStatus(args: { epochs?: string }, ctx: CommandContex
   const shown = [...latest.values()].slice(-limit);
   const epochs = await Promise.all(
     shown.map(async (log) => {
-      const [block, claimable] = await Promise.all([c.getBlock({ blockNumber: log.blockNumber }), read<boolean>("isClaimable", [log.args.epoch!])]);
+      const [block, claimable] = await Promise.all([
+        c.getBlock({ blockNumber: log.blockNumber }),
+        read<boolean>("isClaimable", [log.args.epoch!]),
+      ]);
       return {
         epoch: log.args.epoch!,
         root: log.args.root!,

@@ -4,9 +4,15 @@ import type { CommandContext } from "../../context/CliDeps.ts";
 import { projectRoot } from "../../context/projectRoot.ts";
 import { CliError } from "../../errors/CliError.ts";
 import { parseDuration } from "../../format/parseDuration.ts";
-import { deployDev, type DeployDevArgs, type DeployDevResult } from "./deployDev.ts";
+import { type DeployDevArgs, type DeployDevResult, deployDev } from "./deployDev.ts";
 
-export type DevNodeReady = { rpcUrl: string; chainId: number; pid: number; blockTimeSeconds: number; deployment?: DeployDevResult };
+export type DevNodeReady = {
+  rpcUrl: string;
+  chainId: number;
+  pid: number;
+  blockTimeSeconds: number;
+  deployment?: DeployDevResult;
+};
 export type DevNodeResult = DevNodeReady & { stoppedBy: NodeJS.Signals | "exit"; exitCode: number | null };
 
 /**
@@ -21,7 +27,8 @@ export async function startDevNode(
   onReady: (ready: DevNodeReady) => void,
 ): Promise<DevNodeResult> {
   const port = Number(args.port ?? "8545");
-  if (!Number.isInteger(port) || port < 1 || port > 65535) throw new CliError("USAGE", `--port must be a TCP port, not ${JSON.stringify(args.port)}.`);
+  if (!Number.isInteger(port) || port < 1 || port > 65535)
+    throw new CliError("USAGE", `--port must be a TCP port, not ${JSON.stringify(args.port)}.`);
   const hostname = args.hostname ?? "127.0.0.1";
   const blockTime = Number(parseDuration(args.blockTime ?? "2s", "block time"));
   const rpcUrl = `http://${hostname === "0.0.0.0" ? "127.0.0.1" : hostname}:${port}`;
@@ -79,11 +86,20 @@ async function rpcCall(ctx: CommandContext, rpcUrl: string, method: string, para
     body: JSON.stringify({ jsonrpc: "2.0", id: 1, method, params }),
   });
   const body = (await res.json()) as { result?: unknown; error?: { message?: string } };
-  if (body.error) throw new CliError("CHILD_PROCESS_FAILED", `The local chain refused ${method}: ${body.error.message ?? "unknown error"}.`);
+  if (body.error)
+    throw new CliError(
+      "CHILD_PROCESS_FAILED",
+      `The local chain refused ${method}: ${body.error.message ?? "unknown error"}.`,
+    );
   return body.result;
 }
 
-async function waitForRpc(ctx: CommandContext, rpcUrl: string, exited: Promise<number | null>, log: () => string): Promise<number> {
+async function waitForRpc(
+  ctx: CommandContext,
+  rpcUrl: string,
+  exited: Promise<number | null>,
+  log: () => string,
+): Promise<number> {
   let done = false;
   let exitCode: number | null = null;
   void exited.then((code) => {
@@ -104,11 +120,16 @@ async function waitForRpc(ctx: CommandContext, rpcUrl: string, exited: Promise<n
     } catch {
       // not up yet
     }
-    if (ctx.deps.now() - started > 60_000) throw new CliError("TIMEOUT", `The local chain did not answer at ${rpcUrl} within 60 s.`);
+    if (ctx.deps.now() - started > 60_000)
+      throw new CliError("TIMEOUT", `The local chain did not answer at ${rpcUrl} within 60 s.`);
     await ctx.deps.sleep(200);
   }
-  throw new CliError("CHILD_PROCESS_FAILED", `The local chain exited (code ${exitCode}) before it answered at ${rpcUrl}.`, {
-    details: log().split("\n").slice(-15).join("\n"),
-    hint: "Is the port already in use? Choose another with --port.",
-  });
+  throw new CliError(
+    "CHILD_PROCESS_FAILED",
+    `The local chain exited (code ${exitCode}) before it answered at ${rpcUrl}.`,
+    {
+      details: log().split("\n").slice(-15).join("\n"),
+      hint: "Is the port already in use? Choose another with --port.",
+    },
+  );
 }

@@ -6,7 +6,10 @@ import { writeKeystoreFile } from "./writeKeystoreFile.ts";
 export type CreateKeyResult = { address: Hex; keystore: string };
 
 /** `meshpay key new`: a fresh random key, sealed in an encrypted keystore file. The key itself is never printed. */
-export async function createKey(args: { out?: string; force?: boolean }, ctx: CommandContext): Promise<CreateKeyResult> {
+export async function createKey(
+  args: { out?: string; force?: boolean },
+  ctx: CommandContext,
+): Promise<CreateKeyResult> {
   const { address, path } = await writeKeystoreFile(ctx, generatePrivateKey(), args);
   return { address, keystore: path };
 }

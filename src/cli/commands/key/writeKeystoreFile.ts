@@ -23,7 +23,8 @@ export async function writeKeystoreFile(
     const again = await ctx.deps.prompt("Repeat the password: ", { hidden: true });
     if (again !== password) throw new CliError("USAGE", "The two passwords differ; nothing was written.");
   }
-  if (password.length < 8) throw new CliError("USAGE", "The keystore password must have at least 8 characters; nothing was written.");
+  if (password.length < 8)
+    throw new CliError("USAGE", "The keystore password must have at least 8 characters; nothing was written.");
   const keystore = encryptKeystore(privateKey, password);
   mkdirSync(dirname(path), { recursive: true, mode: 0o700 });
   writeFileSync(path, `${JSON.stringify(keystore, null, 2)}\n`, { mode: 0o600 });

@@ -10,11 +10,15 @@ import { CliError } from "../../errors/CliError.ts";
 import { resolveSigner } from "../../keys/resolveSigner.ts";
 
 /** `meshpay pool withdraw cancel`: cancelWithdrawal(poolId); NOTHING_TO_DO (exit 5) when none is pending. */
-export async function cancelPoolWithdrawal(args: { poolId: string }, ctx: CommandContext): Promise<{ poolId: Hex; transaction: Hex }> {
+export async function cancelPoolWithdrawal(
+  args: { poolId: string },
+  ctx: CommandContext,
+): Promise<{ poolId: Hex; transaction: Hex }> {
   const poolId = parsePoolId(args.poolId);
   const chain = await connectChain(ctx);
   const pool = await readPool(chain, poolId);
-  if (pool.withdrawalAvailableAt === 0n) throw new CliError("NOTHING_TO_DO", `No withdrawal is requested for pool ${poolId}; nothing to cancel.`);
+  if (pool.withdrawalAvailableAt === 0n)
+    throw new CliError("NOTHING_TO_DO", `No withdrawal is requested for pool ${poolId}; nothing to cancel.`);
   const signer = await resolveSigner(ctx, "Cancelling a withdrawal");
   const sent = await sendContractTransaction(ctx, chain, signer, {
     address: chain.distributor,

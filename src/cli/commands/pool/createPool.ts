@@ -7,7 +7,7 @@ import { sendContractTransaction } from "../../chain/sendContractTransaction.ts"
 import { tokenSentenceFormat } from "../../chain/tokenSentenceFormat.ts";
 import type { CommandContext } from "../../context/CliDeps.ts";
 import { CliError } from "../../errors/CliError.ts";
-import { amountJson, type AmountJson } from "../../format/amountJson.ts";
+import { type AmountJson, amountJson } from "../../format/amountJson.ts";
 import type { TokenInfo } from "../../format/formatAmount.ts";
 import { parseAmount } from "../../format/parseAmount.ts";
 import { resolveSigner } from "../../keys/resolveSigner.ts";
@@ -60,7 +60,8 @@ export async function createPool(args: CreatePoolArgs, ctx: CommandContext): Pro
       }
     })
     .find((e) => e?.eventName === "PoolCreated");
-  if (!created || created.eventName !== "PoolCreated") throw new CliError("INTERNAL", "The transaction succeeded but emitted no PoolCreated event.");
+  if (created?.eventName !== "PoolCreated")
+    throw new CliError("INTERNAL", "The transaction succeeded but emitted no PoolCreated event.");
   return {
     poolId: created.args.poolId.toLowerCase() as Hex,
     owner: created.args.owner,

@@ -8,16 +8,25 @@ import { sendContractTransaction } from "../../chain/sendContractTransaction.ts"
 import { tokenSentenceFormat } from "../../chain/tokenSentenceFormat.ts";
 import type { CommandContext } from "../../context/CliDeps.ts";
 import { CliError } from "../../errors/CliError.ts";
-import { amountJson, type AmountJson } from "../../format/amountJson.ts";
+import { type AmountJson, amountJson } from "../../format/amountJson.ts";
 import { resolveSigner } from "../../keys/resolveSigner.ts";
 
-export type ExecutePoolWithdrawalResult = { poolId: Hex; to: Address; withdrawn: AmountJson; unallocated: AmountJson; transaction: Hex };
+export type ExecutePoolWithdrawalResult = {
+  poolId: Hex;
+  to: Address;
+  withdrawn: AmountJson;
+  unallocated: AmountJson;
+  transaction: Hex;
+};
 
 /**
  * `meshpay pool withdraw execute`: withdraw(poolId, to) once the notice has run; pays min(requested, unallocated).
  * NOTHING_TO_DO (exit 5) when no withdrawal was requested; a decoded PoolWithdrawalNotReady (exit 4) says when.
  */
-export async function executePoolWithdrawal(args: { poolId: string; to?: string }, ctx: CommandContext): Promise<ExecutePoolWithdrawalResult> {
+export async function executePoolWithdrawal(
+  args: { poolId: string; to?: string },
+  ctx: CommandContext,
+): Promise<ExecutePoolWithdrawalResult> {
   const poolId = parsePoolId(args.poolId);
   const chain = await connectChain(ctx);
   const pool = await readPool(chain, poolId);
@@ -45,5 +54,11 @@ export async function executePoolWithdrawal(args: { poolId: string; to?: string 
     }
   }
   const after = await readPool(chain, poolId);
-  return { poolId, to, withdrawn: amountJson(withdrawn, pool.token), unallocated: amountJson(after.unallocated, pool.token), transaction: sent.hash };
+  return {
+    poolId,
+    to,
+    withdrawn: amountJson(withdrawn, pool.token),
+    unallocated: amountJson(after.unallocated, pool.token),
+    transaction: sent.hash,
+  };
 }

@@ -7,7 +7,7 @@ import { sendContractTransaction } from "../../chain/sendContractTransaction.ts"
 import { tokenSentenceFormat } from "../../chain/tokenSentenceFormat.ts";
 import type { CommandContext } from "../../context/CliDeps.ts";
 import { CliError } from "../../errors/CliError.ts";
-import { amountJson, type AmountJson } from "../../format/amountJson.ts";
+import { type AmountJson, amountJson } from "../../format/amountJson.ts";
 import { formatAmount, type TokenInfo } from "../../format/formatAmount.ts";
 import { parseAmount } from "../../format/parseAmount.ts";
 import { resolveSigner } from "../../keys/resolveSigner.ts";
@@ -37,14 +37,28 @@ export async function fundPool(args: { poolId: string; amount: string }, ctx: Co
   const funder = signer.account.address;
   const format = tokenSentenceFormat(token);
   const [balance, allowance] = await Promise.all([
-    chain.publicClient.readContract({ address: token.address, abi: tokenAbi, functionName: "balanceOf", args: [funder] }),
-    chain.publicClient.readContract({ address: token.address, abi: tokenAbi, functionName: "allowance", args: [funder, chain.distributor] }),
+    chain.publicClient.readContract({
+      address: token.address,
+      abi: tokenAbi,
+      functionName: "balanceOf",
+      args: [funder],
+    }),
+    chain.publicClient.readContract({
+      address: token.address,
+      abi: tokenAbi,
+      functionName: "allowance",
+      args: [funder, chain.distributor],
+    }),
   ]);
   if (balance < amount)
-    throw new CliError("INSUFFICIENT_TOKENS", `${funder} holds ${formatAmount(balance, token)}, less than the ${formatAmount(amount, token)} to fund.`, {
-      hint: `Get ${formatAmount(amount - balance, token)} more first${chain.deployment.token?.toLowerCase() === token.address.toLowerCase() ? " (on a local chain: meshpay dev mint)" : ""}.`,
-      data: { balance: amountJson(balance, token), needed: amountJson(amount, token) },
-    });
+    throw new CliError(
+      "INSUFFICIENT_TOKENS",
+      `${funder} holds ${formatAmount(balance, token)}, less than the ${formatAmount(amount, token)} to fund.`,
+      {
+        hint: `Get ${formatAmount(amount - balance, token)} more first${chain.deployment.token?.toLowerCase() === token.address.toLowerCase() ? " (on a local chain: meshpay dev mint)" : ""}.`,
+        data: { balance: amountJson(balance, token), needed: amountJson(amount, token) },
+      },
+    );
   let approveTransaction: Hex | undefined;
   if (allowance < amount) {
     const approved = await sendContractTransaction(ctx, chain, signer, {

@@ -1,12 +1,12 @@
 import { getAbiItem } from "viem";
 import type { Address, Hex } from "../../../protocol/types.ts";
 import { distributorAbi } from "../../abi/cliAbi.ts";
-import { connectChain, type Chain } from "../../chain/connectChain.ts";
+import { type Chain, connectChain } from "../../chain/connectChain.ts";
 import { listPoolIds } from "../../chain/listPoolIds.ts";
 import { parseAddress, parsePoolId } from "../../chain/parseArguments.ts";
 import { readPool } from "../../chain/readPool.ts";
 import type { CommandContext } from "../../context/CliDeps.ts";
-import { amountJson, type AmountJson } from "../../format/amountJson.ts";
+import { type AmountJson, amountJson } from "../../format/amountJson.ts";
 import type { TokenInfo } from "../../format/formatAmount.ts";
 
 export type PoolStatus = {
@@ -37,13 +37,20 @@ export type PoolStatusResult = { pools: PoolStatus[] };
  * `meshpay pool status [pool]`: one pool's configuration, balances, totals funded / paid / withdrawn (from events)
  * and any pending withdrawal; without a pool id, every pool (optionally of one owner).
  */
-export async function getPoolStatus(args: { poolId?: string; owner?: string }, ctx: CommandContext): Promise<PoolStatusResult> {
+export async function getPoolStatus(
+  args: { poolId?: string; owner?: string },
+  ctx: CommandContext,
+): Promise<PoolStatusResult> {
   const chain = await connectChain(ctx);
   const ids = args.poolId
     ? [parsePoolId(args.poolId)]
     : (await listPoolIds(chain, args.owner ? parseAddress(args.owner, "owner") : undefined)).map((p) => p.poolId);
   const chainTime = await chain.chainTime();
-  const currentEpoch = await chain.publicClient.readContract({ address: chain.distributor, abi: distributorAbi, functionName: "currentEpoch" });
+  const currentEpoch = await chain.publicClient.readContract({
+    address: chain.distributor,
+    abi: distributorAbi,
+    functionName: "currentEpoch",
+  });
   const pools: PoolStatus[] = [];
   for (const poolId of ids) pools.push(await readPoolStatus(chain, poolId, currentEpoch, chainTime));
   return { pools };
@@ -61,7 +68,12 @@ async function readPoolStatus(chain: Chain, poolId: Hex, currentEpoch: bigint, c
       toBlock: "latest",
     } as never) as unknown as Promise<{ args: { amount?: bigint } }[]>;
   const [nextPrice, funded, claimed, relayed, withdrawn] = await Promise.all([
-    chain.publicClient.readContract({ address: chain.distributor, abi: distributorAbi, functionName: "priceAt", args: [poolId, currentEpoch + 1n] }),
+    chain.publicClient.readContract({
+      address: chain.distributor,
+      abi: distributorAbi,
+      functionName: "priceAt",
+      args: [poolId, currentEpoch + 1n],
+    }),
     logs("PoolFunded"),
     logs("Claimed"),
     logs("ClaimedWithAuthorization"),

@@ -7,7 +7,7 @@ import { sendContractTransaction } from "../../chain/sendContractTransaction.ts"
 import { tokenSentenceFormat } from "../../chain/tokenSentenceFormat.ts";
 import type { CommandContext } from "../../context/CliDeps.ts";
 import { CliError } from "../../errors/CliError.ts";
-import { amountJson, type AmountJson } from "../../format/amountJson.ts";
+import { type AmountJson, amountJson } from "../../format/amountJson.ts";
 import { parseAmount } from "../../format/parseAmount.ts";
 import { resolveSigner } from "../../keys/resolveSigner.ts";
 
@@ -27,7 +27,10 @@ export type RequestPoolWithdrawalResult = {
  * `meshpay pool withdraw request`: requestWithdrawal(poolId, amount) — notice of epochSeconds + grace + challenge
  * window; the funds stay allocatable meanwhile. `amount` "all" asks for everything unallocated at execution time.
  */
-export async function requestPoolWithdrawal(args: { poolId: string; amount: string }, ctx: CommandContext): Promise<RequestPoolWithdrawalResult> {
+export async function requestPoolWithdrawal(
+  args: { poolId: string; amount: string },
+  ctx: CommandContext,
+): Promise<RequestPoolWithdrawalResult> {
   const poolId = parsePoolId(args.poolId);
   const chain = await connectChain(ctx);
   const pool = await readPool(chain, poolId);
@@ -45,7 +48,11 @@ export async function requestPoolWithdrawal(args: { poolId: string; amount: stri
   });
   const [after, notice] = await Promise.all([
     readPool(chain, poolId),
-    chain.publicClient.readContract({ address: chain.distributor, abi: distributorAbi, functionName: "withdrawalNotice" }),
+    chain.publicClient.readContract({
+      address: chain.distributor,
+      abi: distributorAbi,
+      functionName: "withdrawalNotice",
+    }),
   ]);
   return {
     poolId,

@@ -8,10 +8,18 @@ import { tokenSentenceFormat } from "../../chain/tokenSentenceFormat.ts";
 import type { CommandContext } from "../../context/CliDeps.ts";
 import { resolveSigner } from "../../keys/resolveSigner.ts";
 
-export type RotateTicketSignerResult = { poolId: Hex; previousTicketSigner: Address; ticketSigner: Address; transaction: Hex };
+export type RotateTicketSignerResult = {
+  poolId: Hex;
+  previousTicketSigner: Address;
+  ticketSigner: Address;
+  transaction: Hex;
+};
 
 /** `meshpay pool rotate-signer`: rotateTicketSigner(poolId, signer), effective immediately (owner only). */
-export async function rotateTicketSigner(args: { poolId: string; signer: string }, ctx: CommandContext): Promise<RotateTicketSignerResult> {
+export async function rotateTicketSigner(
+  args: { poolId: string; signer: string },
+  ctx: CommandContext,
+): Promise<RotateTicketSignerResult> {
   const poolId = parsePoolId(args.poolId);
   const ticketSigner = parseAddress(args.signer, "ticket signer");
   const chain = await connectChain(ctx);

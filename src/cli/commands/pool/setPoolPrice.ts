@@ -7,14 +7,23 @@ import { readPool } from "../../chain/readPool.ts";
 import { sendContractTransaction } from "../../chain/sendContractTransaction.ts";
 import { tokenSentenceFormat } from "../../chain/tokenSentenceFormat.ts";
 import type { CommandContext } from "../../context/CliDeps.ts";
-import { amountJson, type AmountJson } from "../../format/amountJson.ts";
+import { type AmountJson, amountJson } from "../../format/amountJson.ts";
 import { parseAmount } from "../../format/parseAmount.ts";
 import { resolveSigner } from "../../keys/resolveSigner.ts";
 
-export type SetPoolPriceResult = { poolId: Hex; previousPricePerGB: AmountJson; pricePerGB: AmountJson; fromEpoch: bigint; transaction: Hex };
+export type SetPoolPriceResult = {
+  poolId: Hex;
+  previousPricePerGB: AmountJson;
+  pricePerGB: AmountJson;
+  fromEpoch: bigint;
+  transaction: Hex;
+};
 
 /** `meshpay pool set-price`: setPrice(poolId, pricePerGB), in force from the next epoch (owner only). */
-export async function setPoolPrice(args: { poolId: string; price: string }, ctx: CommandContext): Promise<SetPoolPriceResult> {
+export async function setPoolPrice(
+  args: { poolId: string; price: string },
+  ctx: CommandContext,
+): Promise<SetPoolPriceResult> {
   const poolId = parsePoolId(args.poolId);
   const chain = await connectChain(ctx);
   const pool = await readPool(chain, poolId);

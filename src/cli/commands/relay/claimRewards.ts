@@ -7,11 +7,11 @@ import { sendContractTransaction } from "../../chain/sendContractTransaction.ts"
 import { tokenSentenceFormat } from "../../chain/tokenSentenceFormat.ts";
 import type { CommandContext } from "../../context/CliDeps.ts";
 import { CliError } from "../../errors/CliError.ts";
-import { amountJson, type AmountJson } from "../../format/amountJson.ts";
+import { type AmountJson, amountJson } from "../../format/amountJson.ts";
 import { formatAmount } from "../../format/formatAmount.ts";
 import { formatTimestamp } from "../../format/formatTime.ts";
 import { resolveSigner } from "../../keys/resolveSigner.ts";
-import { readRewardPosition, type PoolReward, type RewardPosition } from "../../rewards/readRewardPosition.ts";
+import { type PoolReward, type RewardPosition, readRewardPosition } from "../../rewards/readRewardPosition.ts";
 
 export type ClaimRewardsArgs = { account?: string; pool?: string[]; aggregator?: string };
 
@@ -61,7 +61,9 @@ export async function claimRewards(args: ClaimRewardsArgs, ctx: CommandContext):
     method: single ? "claim" : "claimMany",
     transaction: sent.hash,
     paid: due.map((p) => ({ poolId: p.poolId, amount: amountJson(paid.get(p.poolId) ?? 0n, p.token) })),
-    stillPending: position.pools.filter((p) => p.pending > 0n).map((p) => ({ poolId: p.poolId, amount: amountJson(p.pending, p.token) })),
+    stillPending: position.pools
+      .filter((p) => p.pending > 0n)
+      .map((p) => ({ poolId: p.poolId, amount: amountJson(p.pending, p.token) })),
   };
 }
 
@@ -75,7 +77,8 @@ export function selectDue(position: RewardPosition, pools?: string[]): PoolRewar
   const who = position.account;
   let why: string;
   if (position.latestPosted === null) why = "no epoch has been posted yet.";
-  else if (considered.length === 0) why = wanted ? "it has no rewards in the pool(s) given." : "it has no rewards in any pool yet.";
+  else if (considered.length === 0)
+    why = wanted ? "it has no rewards in the pool(s) given." : "it has no rewards in any pool yet.";
   else if (pending.length > 0)
     why = `${pending.map((p) => formatAmount(p.pending, p.token)).join(", ")} is still in the challenge window${position.latestPosted.status === "pending" ? ` (claimable after ${formatTimestamp(position.latestPosted.windowEndsAt)} if unchallenged)` : ""}.`;
   else why = "everything it earned has been claimed.";

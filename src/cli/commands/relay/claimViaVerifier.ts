@@ -1,11 +1,11 @@
-import type { Address, ClaimAuthorization, Hex, RewardLeaf } from "../../../protocol/types.ts";
 import { signClaimAuthorization } from "../../../protocol/messages/signClaimAuthorization.ts";
+import type { Address, ClaimAuthorization, Hex, RewardLeaf } from "../../../protocol/types.ts";
 import { signedClaimAuthorizationToJson } from "../../../protocol/wire/signedClaimAuthorizationToJson.ts";
 import { connectChain } from "../../chain/connectChain.ts";
 import { parseAddress } from "../../chain/parseArguments.ts";
 import type { CommandContext } from "../../context/CliDeps.ts";
 import { CliError } from "../../errors/CliError.ts";
-import { amountJson, type AmountJson } from "../../format/amountJson.ts";
+import { type AmountJson, amountJson } from "../../format/amountJson.ts";
 import { formatAmount } from "../../format/formatAmount.ts";
 import { parseAmount } from "../../format/parseAmount.ts";
 import { parseDuration } from "../../format/parseDuration.ts";
@@ -48,7 +48,10 @@ const FAILED = new Set(["failed", "rejected", "expired", "reverted", "cancelled"
  * (account = the key's address, nonce from the chain, a deadline and a maximum fee), hands each to the verifier's
  * paid-claim relayer (POST /v1/claims) and follows it (GET /v1/claims/{id}) until it is paid or fails.
  */
-export async function claimViaVerifier(args: ClaimViaVerifierArgs, ctx: CommandContext): Promise<ClaimViaVerifierResult> {
+export async function claimViaVerifier(
+  args: ClaimViaVerifierArgs,
+  ctx: CommandContext,
+): Promise<ClaimViaVerifierResult> {
   const chain = await connectChain(ctx);
   const signer = await resolveSigner(ctx, "Signing a claim authorization");
   const account = signer.account.address;
@@ -68,17 +71,31 @@ export async function claimViaVerifier(args: ClaimViaVerifierArgs, ctx: CommandC
 
   const claims: (RelayedClaim & { url: string })[] = [];
   for (const p of due) {
-    const maxFee = args.maxFee !== undefined ? parseAmount(args.maxFee, p.token, "maximum fee") : (p.claimable + 99n) / 100n;
-    const authorization: ClaimAuthorization = { poolId: p.poolId, account, recipient, maxFee, nonce: p.nonce, deadline };
+    const maxFee =
+      args.maxFee !== undefined ? parseAmount(args.maxFee, p.token, "maximum fee") : (p.claimable + 99n) / 100n;
+    const authorization: ClaimAuthorization = {
+      poolId: p.poolId,
+      account,
+      recipient,
+      maxFee,
+      nonce: p.nonce,
+      deadline,
+    };
     const signed = signClaimAuthorization(authorization, domain, signer.privateKey);
-    ctx.output.info(`Authorizing ${args.via} to claim ${formatAmount(p.claimable, p.token)} from pool ${p.poolId} (fee at most ${formatAmount(maxFee, p.token)})`);
+    ctx.output.info(
+      `Authorizing ${args.via} to claim ${formatAmount(p.claimable, p.token)} from pool ${p.poolId} (fee at most ${formatAmount(maxFee, p.token)})`,
+    );
     const { body } = await requestJson(ctx, "verifier", new URL("v1/claims", base).toString(), {
       method: "POST",
       // The leaf and proof the CLI verified against the on-chain root travel along, so the relayer need not look them up.
       body: { ...signedClaimAuthorizationToJson(signed), leaf: leafToJson(p.claim!.leaf), proof: p.claim!.proof },
     });
     const id = claimIdOf(body);
-    if (!id) throw new CliError("SERVICE_ERROR", `The verifier accepted the claim but its answer has no claim id: ${JSON.stringify(body).slice(0, 200)}`);
+    if (!id)
+      throw new CliError(
+        "SERVICE_ERROR",
+        `The verifier accepted the claim but its answer has no claim id: ${JSON.stringify(body).slice(0, 200)}`,
+      );
     claims.push({
       url: new URL(`v1/claims/${encodeURIComponent(id)}`, base).toString(),
       poolId: p.poolId,
@@ -95,10 +112,14 @@ export async function claimViaVerifier(args: ClaimViaVerifierArgs, ctx: CommandC
   try {
     while (claims.some((c) => c.status === "pending")) {
       if (ctx.deps.now() - started > timeoutMs)
-        throw new CliError("TIMEOUT", `The verifier has not paid ${claims.filter((c) => c.status === "pending").length} claim(s) after ${args.timeout ?? "10m"}; it may still do so.`, {
-          data: { claims: claims.map(({ url: _u, ...c }) => c) },
-          hint: `Check later with \`meshpay rewards\`, or ask ${args.via} about claim ${claims.find((c) => c.status === "pending")!.claimId}.`,
-        });
+        throw new CliError(
+          "TIMEOUT",
+          `The verifier has not paid ${claims.filter((c) => c.status === "pending").length} claim(s) after ${args.timeout ?? "10m"}; it may still do so.`,
+          {
+            data: { claims: claims.map(({ url: _u, ...c }) => c) },
+            hint: `Check later with \`meshpay rewards\`, or ask ${args.via} about claim ${claims.find((c) => c.status === "pending")!.claimId}.`,
+          },
+        );
       await ctx.deps.sleep(500);
       for (const c of claims.filter((x) => x.status === "pending")) {
         const { body } = await requestJson(ctx, "verifier", c.url);
@@ -113,9 +134,13 @@ export async function claimViaVerifier(args: ClaimViaVerifierArgs, ctx: CommandC
   const result = { account, recipient, verifier: args.via, claims: claims.map(({ url: _u, ...c }) => c) };
   const failed = result.claims.filter((c) => c.status === "failed");
   if (failed.length > 0)
-    throw new CliError("SERVICE_REFUSED", `The verifier could not pay ${failed.length} of ${claims.length} claim(s): ${failed.map((c) => `${c.poolId}: ${c.error?.message ?? "failed"}`).join("; ")}`, {
-      data: result as unknown as Record<string, unknown>,
-    });
+    throw new CliError(
+      "SERVICE_REFUSED",
+      `The verifier could not pay ${failed.length} of ${claims.length} claim(s): ${failed.map((c) => `${c.poolId}: ${c.error?.message ?? "failed"}`).join("; ")}`,
+      {
+        data: result as unknown as Record<string, unknown>,
+      },
+    );
   return result;
 }
 
@@ -145,6 +170,9 @@ function applyStatus(body: unknown, token: { symbol: string; decimals: number })
   if (typeof b?.fee === "string" && /^\d+$/.test(b.fee)) out.fee = amountJson(BigInt(b.fee), token);
   const err = b?.error as { code?: unknown; message?: unknown } | undefined;
   if (out.status === "failed")
-    out.error = { code: typeof err?.code === "string" ? err.code : raw.toUpperCase(), message: typeof err?.message === "string" ? err.message : `the claim ${raw}` };
+    out.error = {
+      code: typeof err?.code === "string" ? err.code : raw.toUpperCase(),
+      message: typeof err?.message === "string" ? err.message : `the claim ${raw}`,
+    };
   return out;
 }

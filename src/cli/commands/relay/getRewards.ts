@@ -1,7 +1,7 @@
 import type { Address, Hex } from "../../../protocol/types.ts";
 import { connectChain } from "../../chain/connectChain.ts";
 import type { CommandContext } from "../../context/CliDeps.ts";
-import { amountJson, type AmountJson } from "../../format/amountJson.ts";
+import { type AmountJson, amountJson } from "../../format/amountJson.ts";
 import type { TokenInfo } from "../../format/formatAmount.ts";
 import { readRewardPosition } from "../../rewards/readRewardPosition.ts";
 import { resolveAccount } from "./resolveAccount.ts";
@@ -14,11 +14,21 @@ export type RewardsResult = {
   /** When the latest posted epoch's challenge window ends (unix seconds), if it is still pending. */
   pendingUntil: bigint | null;
   chainTime: bigint;
-  pools: { poolId: Hex; token: TokenInfo; earned: AmountJson; claimable: AmountJson; pending: AmountJson; claimed: AmountJson }[];
+  pools: {
+    poolId: Hex;
+    token: TokenInfo;
+    earned: AmountJson;
+    claimable: AmountJson;
+    pending: AmountJson;
+    claimed: AmountJson;
+  }[];
 };
 
 /** `meshpay rewards`: per pool, what the account earned, can claim now, has pending in the window, and claimed. */
-export async function getRewards(args: { account?: string; aggregator?: string }, ctx: CommandContext): Promise<RewardsResult> {
+export async function getRewards(
+  args: { account?: string; aggregator?: string },
+  ctx: CommandContext,
+): Promise<RewardsResult> {
   const chain = await connectChain(ctx);
   const account = await resolveAccount(ctx, args.account, "Showing rewards");
   const position = await readRewardPosition(ctx, chain, account, args.aggregator);

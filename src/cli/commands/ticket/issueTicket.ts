@@ -1,6 +1,6 @@
-import type { Address, Hex, ViewerTicket } from "../../../protocol/types.ts";
 import { hashViewerTicket } from "../../../protocol/eip712/hashViewerTicket.ts";
 import { signViewerTicket } from "../../../protocol/messages/signViewerTicket.ts";
+import type { Address, Hex, ViewerTicket } from "../../../protocol/types.ts";
 import type { SignedViewerTicketJson } from "../../../protocol/wire/jsonTypes.ts";
 import { signedViewerTicketToJson } from "../../../protocol/wire/signedViewerTicketToJson.ts";
 import { connectChain } from "../../chain/connectChain.ts";
@@ -45,16 +45,21 @@ export async function issueTicket(args: IssueTicketArgs, ctx: CommandContext): P
   const stream = parseBytes32OrName(args.stream);
   const validFor = parseDuration(args.validFor ?? "2h", "validity");
   if (validFor === 0n) throw new CliError("USAGE", "The ticket's validity is zero.");
-  const notBefore = args.notBefore !== undefined ? parseInteger(args.notBefore, "notBefore (unix ms)") : BigInt(ctx.deps.now());
+  const notBefore =
+    args.notBefore !== undefined ? parseInteger(args.notBefore, "notBefore (unix ms)") : BigInt(ctx.deps.now());
   const maxBytes = parseByteSize(args.maxBytes ?? "2GB", "max bytes");
   if (maxBytes === 0n) throw new CliError("USAGE", "The ticket's max bytes is zero.");
   const chain = await connectChain(ctx);
   const pool = await readPool(chain, poolId);
   const signer = await resolveSigner(ctx, "Issuing a ticket");
   if (signer.account.address.toLowerCase() !== pool.ticketSigner.toLowerCase())
-    throw new CliError("WRONG_KEY", `The key in use (${signer.account.address}) is not the ticket signer of pool ${poolId}, which is ${pool.ticketSigner}; receipts under such a ticket would be refused.`, {
-      hint: "Use the ticket signer's key (MESHPAY_PRIVATE_KEY or --keystore), or rotate the pool's signer with `meshpay pool rotate-signer`.",
-    });
+    throw new CliError(
+      "WRONG_KEY",
+      `The key in use (${signer.account.address}) is not the ticket signer of pool ${poolId}, which is ${pool.ticketSigner}; receipts under such a ticket would be refused.`,
+      {
+        hint: "Use the ticket signer's key (MESHPAY_PRIVATE_KEY or --keystore), or rotate the pool's signer with `meshpay pool rotate-signer`.",
+      },
+    );
   const ticket: ViewerTicket = {
     poolId,
     streamId: stream.value,
@@ -63,7 +68,11 @@ export async function issueTicket(args: IssueTicketArgs, ctx: CommandContext): P
     notAfter: notBefore + validFor * 1000n,
     maxBytes,
   };
-  const signed = signViewerTicket(ticket, { chainId: chain.chainId, verifyingContract: chain.distributor }, signer.privateKey);
+  const signed = signViewerTicket(
+    ticket,
+    { chainId: chain.chainId, verifyingContract: chain.distributor },
+    signer.privateKey,
+  );
   return {
     signedTicket: signedViewerTicketToJson(signed),
     ticketHash: hashViewerTicket(ticket),

@@ -1,6 +1,6 @@
 import { decodeEventLog, type TransactionReceipt } from "viem";
+import { rewardDistributorAbi } from "../../contracts/abis.ts";
 import type { Address } from "../../protocol/types.ts";
-import { distributorAbi } from "../abi/cliAbi.ts";
 
 /** What an arbiter decision (or an expiry) did, read back from the events of its transaction. */
 export type ChallengeOutcome = {
@@ -32,7 +32,7 @@ export function decodeChallengeOutcome(receipt: TransactionReceipt, distributor:
     if (log.address.toLowerCase() !== distributor.toLowerCase()) continue;
     let event;
     try {
-      event = decodeEventLog({ abi: distributorAbi, data: log.data, topics: log.topics });
+      event = decodeEventLog({ abi: rewardDistributorAbi, data: log.data, topics: log.topics });
     } catch {
       continue;
     }

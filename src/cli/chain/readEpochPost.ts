@@ -1,6 +1,6 @@
 import { getAbiItem } from "viem";
+import { rewardDistributorAbi as distributorAbi } from "../../contracts/abis.ts";
 import type { Address, Hex } from "../../protocol/types.ts";
-import { distributorAbi } from "../abi/cliAbi.ts";
 import { CliError } from "../errors/CliError.ts";
 import type { Chain } from "./connectChain.ts";
 

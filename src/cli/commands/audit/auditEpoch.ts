@@ -1,3 +1,4 @@
+import { rewardDistributorAbi as distributorAbi } from "../../../contracts/abis.ts";
 import { getEpoch } from "../../../protocol/epoch/getEpoch.ts";
 import { getEpochClosesAt } from "../../../protocol/epoch/getEpochClosesAt.ts";
 import { createFastKeccak256 } from "../../../protocol/hash/createFastKeccak256.ts";
@@ -12,7 +13,6 @@ import { EMPTY_EPOCH_ROOT } from "../../../protocol/tree/emptyEpochRoot.ts";
 import type { Address, EpochParams, Hex, PoolInfo, RewardLeaf, SignedViewerTicket } from "../../../protocol/types.ts";
 import { bytesToHex } from "../../../protocol/utils/bytes.ts";
 import { validateReceipt } from "../../../protocol/validation/validateReceipt.ts";
-import { distributorAbi } from "../../abi/cliAbi.ts";
 import { downloadBundle } from "../../bundle/downloadBundle.ts";
 import type { EpochBundle } from "../../bundle/EpochBundle.ts";
 import { parseEpochBundle } from "../../bundle/parseEpochBundle.ts";

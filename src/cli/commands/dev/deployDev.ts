@@ -2,8 +2,8 @@ import { existsSync, readdirSync, readFileSync, statSync } from "node:fs";
 import { join } from "node:path";
 import { pathToFileURL } from "node:url";
 import { getAddress } from "viem";
+import { rewardDistributorAbi } from "../../../contracts/abis.ts";
 import type { Address } from "../../../protocol/types.ts";
-import { distributorAbi } from "../../abi/cliAbi.ts";
 import { openRpc } from "../../chain/connectChain.ts";
 import { parseInteger } from "../../chain/parseArguments.ts";
 import type { CommandContext } from "../../context/CliDeps.ts";
@@ -117,7 +117,7 @@ export async function deployDev(args: DeployDevArgs, ctx: CommandContext): Promi
   const distributor = contracts["MeshPay#RewardDistributor"]!.address;
   const token = contracts["LocalDev#TestToken"]!.address;
   const hasher = contracts["MeshPay#MeshpayHasher"]!.address;
-  const config = await client.readContract({ address: distributor, abi: distributorAbi, functionName: "config" });
+  const config = await client.readContract({ address: distributor, abi: rewardDistributorAbi, functionName: "config" });
   const deployment: Deployment = {
     format: "meshpay-deployment",
     version: 1,

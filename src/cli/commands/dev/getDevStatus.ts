@@ -1,6 +1,6 @@
 import { getAbiItem } from "viem";
+import { rewardDistributorAbi } from "../../../contracts/abis.ts";
 import type { Address, Hex } from "../../../protocol/types.ts";
-import { distributorAbi } from "../../abi/cliAbi.ts";
 import { connectChain } from "../../chain/connectChain.ts";
 import { listPoolIds } from "../../chain/listPoolIds.ts";
 import { readPool } from "../../chain/readPool.ts";
@@ -55,7 +55,12 @@ export async function getDevStatus(args: { epochs?: string }, ctx: CommandContex
   const chain = await connectChain(ctx);
   const c = chain.publicClient;
   const read = <T>(functionName: string, args: readonly unknown[] = []) =>
-    c.readContract({ address: chain.distributor, abi: distributorAbi, functionName, args } as never) as Promise<T>;
+    c.readContract({
+      address: chain.distributor,
+      abi: rewardDistributorAbi,
+      functionName,
+      args,
+    } as never) as Promise<T>;
   const [head, config, state, currentEpoch, [hasClaimable, claimableEpoch]] = await Promise.all([
     c.getBlock({ blockTag: "latest" }),
     read<DevStatusResult["config"]>("config"),
@@ -74,7 +79,7 @@ export async function getDevStatus(args: { epochs?: string }, ctx: CommandContex
 
   const registered = await c.getLogs({
     address: chain.distributor,
-    event: getAbiItem({ abi: distributorAbi, name: "AggregatorRegistered" }),
+    event: getAbiItem({ abi: rewardDistributorAbi, name: "AggregatorRegistered" }),
     fromBlock: chain.fromBlock,
     toBlock: "latest",
   });
@@ -102,7 +107,7 @@ export async function getDevStatus(args: { epochs?: string }, ctx: CommandContex
   const limit = args.epochs === undefined ? 10 : Math.max(1, Number(args.epochs) || 10);
   const posted = await c.getLogs({
     address: chain.distributor,
-    event: getAbiItem({ abi: distributorAbi, name: "EpochPosted" }),
+    event: getAbiItem({ abi: rewardDistributorAbi, name: "EpochPosted" }),
     fromBlock: chain.fromBlock,
     toBlock: "latest",
   });

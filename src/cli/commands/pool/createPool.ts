@@ -1,6 +1,6 @@
 import { decodeEventLog } from "viem";
+import { rewardDistributorAbi } from "../../../contracts/abis.ts";
 import type { Address, Hex } from "../../../protocol/types.ts";
-import { distributorAbi } from "../../abi/cliAbi.ts";
 import { connectChain } from "../../chain/connectChain.ts";
 import { parseAddress } from "../../chain/parseArguments.ts";
 import { sendContractTransaction } from "../../chain/sendContractTransaction.ts";
@@ -44,7 +44,7 @@ export async function createPool(args: CreatePoolArgs, ctx: CommandContext): Pro
   const metadataURI = args.metadata ?? "";
   const sent = await sendContractTransaction(ctx, chain, signer, {
     address: chain.distributor,
-    abi: distributorAbi,
+    abi: rewardDistributorAbi,
     functionName: "createPool",
     args: [tokenAddress, pricePerGB, ticketSigner, metadataURI],
     doing: "Creating the pool",
@@ -54,7 +54,7 @@ export async function createPool(args: CreatePoolArgs, ctx: CommandContext): Pro
     .filter((l) => l.address.toLowerCase() === chain.distributor.toLowerCase())
     .map((l) => {
       try {
-        return decodeEventLog({ abi: distributorAbi, data: l.data, topics: l.topics });
+        return decodeEventLog({ abi: rewardDistributorAbi, data: l.data, topics: l.topics });
       } catch {
         return undefined;
       }

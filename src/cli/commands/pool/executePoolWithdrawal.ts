@@ -1,6 +1,6 @@
 import { decodeEventLog } from "viem";
+import { rewardDistributorAbi } from "../../../contracts/abis.ts";
 import type { Address, Hex } from "../../../protocol/types.ts";
-import { distributorAbi } from "../../abi/cliAbi.ts";
 import { connectChain } from "../../chain/connectChain.ts";
 import { parseAddress, parsePoolId } from "../../chain/parseArguments.ts";
 import { readPool } from "../../chain/readPool.ts";
@@ -38,7 +38,7 @@ export async function executePoolWithdrawal(
     });
   const sent = await sendContractTransaction(ctx, chain, signer, {
     address: chain.distributor,
-    abi: distributorAbi,
+    abi: rewardDistributorAbi,
     functionName: "withdraw",
     args: [poolId, to],
     doing: "Withdrawing",
@@ -47,7 +47,7 @@ export async function executePoolWithdrawal(
   let withdrawn = 0n;
   for (const log of sent.receipt.logs) {
     try {
-      const e = decodeEventLog({ abi: distributorAbi, data: log.data, topics: log.topics });
+      const e = decodeEventLog({ abi: rewardDistributorAbi, data: log.data, topics: log.topics });
       if (e.eventName === "PoolWithdrawn") withdrawn = e.args.amount;
     } catch {
       // a token Transfer

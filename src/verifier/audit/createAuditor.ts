@@ -1,12 +1,12 @@
 import type { Logger } from "pino";
 import { decodeEventLog, encodeFunctionData, type TransactionReceipt } from "viem";
 import { rewardDistributorAbi as distributorAbi } from "../../contracts/abis.ts";
+import { getRevertName as getRevertErrorName } from "../../contracts/getRevertName.ts";
 import type { ReceiptVerifier } from "../../protocol/createReceiptVerifier.ts";
 import type { Address, Hex, Keccak256, RewardLeaf } from "../../protocol/types.ts";
 import { getUniquenessKey } from "../../protocol/validation/getUniquenessKey.ts";
 import type { BundleCache } from "../bundle/createBundleCache.ts";
 import { fetchBundle } from "../bundle/fetchBundle.ts";
-import { getRevertErrorName } from "../chain/isContractRevert.ts";
 import type { ChainFacts, PostedEpoch, VerifierPublicClient } from "../chain/types.ts";
 import { VerifierError } from "../errors/VerifierError.ts";
 import { buildEvidence } from "../evidence/buildEvidence.ts";

@@ -2,6 +2,7 @@ import { randomUUID } from "node:crypto";
 import type { Logger } from "pino";
 import { decodeErrorResult, decodeEventLog, encodeFunctionData, type TransactionReceipt } from "viem";
 import { rewardDistributorAbi as distributorAbi } from "../../contracts/abis.ts";
+import { getRevertName } from "../../contracts/getRevertName.ts";
 import { getClaimAuthorizationDigest } from "../../protocol/eip712/getClaimAuthorizationDigest.ts";
 import { recoverAddress } from "../../protocol/signature/recoverAddress.ts";
 import { serializeSignature } from "../../protocol/signature/serializeSignature.ts";
@@ -10,7 +11,6 @@ import { verifyMerkleProof } from "../../protocol/tree/verifyMerkleProof.ts";
 import type { Address, Hex, RewardLeaf, SignedClaimAuthorization } from "../../protocol/types.ts";
 import { signedClaimAuthorizationFromJson } from "../../protocol/wire/signedClaimAuthorizationFromJson.ts";
 import type { BundleCache } from "../bundle/createBundleCache.ts";
-import { getRevertErrorName } from "../chain/isContractRevert.ts";
 import type { ChainFacts, VerifierPublicClient } from "../chain/types.ts";
 import { VerifierError } from "../errors/VerifierError.ts";
 import type { VerifierMetrics } from "../metrics/createVerifierMetrics.ts";
@@ -399,9 +399,9 @@ export function createClaimRelayer(options: ClaimRelayerOptions) {
       try {
         await client.call({ account: txSender.account, to: facts.distributor, data });
       } catch (callErr) {
-        return { error: decodeRevert(callErr) ?? getRevertErrorName(err) ?? (err as Error).message.slice(0, 200) };
+        return { error: decodeRevert(callErr) ?? getRevertName(err) ?? (err as Error).message.slice(0, 200) };
       }
-      return { error: getRevertErrorName(err) ?? (err as Error).message.slice(0, 200) };
+      return { error: getRevertName(err) ?? (err as Error).message.slice(0, 200) };
     }
   };
 

@@ -4,6 +4,7 @@ import { pathToFileURL } from "node:url";
 import { getAddress } from "viem";
 import { rewardDistributorAbi } from "../../../contracts/abis.ts";
 import type { Address } from "../../../protocol/types.ts";
+import { toJsonSafe } from "../../../protocol/utils/toJsonSafe.ts";
 import { openRpc } from "../../chain/connectChain.ts";
 import { parseInteger } from "../../chain/parseArguments.ts";
 import type { CommandContext } from "../../context/CliDeps.ts";
@@ -111,7 +112,7 @@ export async function deployDev(args: DeployDevArgs, ctx: CommandContext): Promi
   }
   if (result.type !== "SUCCESSFUL_DEPLOYMENT")
     throw new CliError("TRANSACTION_FAILED", `Ignition could not deploy: ${result.type}.`, {
-      data: { result: JSON.parse(JSON.stringify(result, (_k, v) => (typeof v === "bigint" ? v.toString() : v))) },
+      data: { result: toJsonSafe(result) },
     });
   const contracts = result.contracts as Record<string, { address: Address }>;
   const distributor = contracts["MeshPay#RewardDistributor"]!.address;

@@ -1,4 +1,4 @@
-import { decodeEventLog, type TransactionReceipt } from "viem";
+import { parseEventLogs, type TransactionReceipt } from "viem";
 import { rewardDistributorAbi } from "../../contracts/abis.ts";
 import type { Address } from "../../protocol/types.ts";
 
@@ -28,14 +28,8 @@ export function decodeChallengeOutcome(receipt: TransactionReceipt, distributor:
     voidedChallenges: [],
     credited: [],
   };
-  for (const log of receipt.logs) {
-    if (log.address.toLowerCase() !== distributor.toLowerCase()) continue;
-    let event;
-    try {
-      event = decodeEventLog({ abi: rewardDistributorAbi, data: log.data, topics: log.topics });
-    } catch {
-      continue;
-    }
+  for (const event of parseEventLogs({ abi: rewardDistributorAbi, logs: receipt.logs })) {
+    if (event.address.toLowerCase() !== distributor.toLowerCase()) continue;
     switch (event.eventName) {
       case "ChallengeUpheld":
         out.resolution = "upheld";

@@ -1,6 +1,6 @@
 import { randomUUID } from "node:crypto";
 import type { Logger } from "pino";
-import { decodeErrorResult, decodeEventLog, encodeFunctionData, type TransactionReceipt } from "viem";
+import { decodeErrorResult, encodeFunctionData, parseEventLogs, type TransactionReceipt } from "viem";
 import { rewardDistributorAbi as distributorAbi } from "../../contracts/abis.ts";
 import { getRevertName } from "../../contracts/getRevertName.ts";
 import { getClaimAuthorizationDigest } from "../../protocol/eip712/getClaimAuthorizationDigest.ts";
@@ -551,24 +551,15 @@ export function createClaimRelayer(options: ClaimRelayerOptions) {
     update(row.id, { status: "queued", tx_id: null, tx_hash: null, error_code: code, error_message: message });
   }
 
-  function paidEvents(receipt: TransactionReceipt) {
-    const out: { poolId: string; account: string; amount: bigint; fee: bigint }[] = [];
-    for (const log of receipt.logs) {
-      if (log.address.toLowerCase() !== facts.distributor) continue;
-      try {
-        const ev = decodeEventLog({ abi: distributorAbi, data: log.data, topics: log.topics });
-        if (ev.eventName === "ClaimedWithAuthorization")
-          out.push({
-            poolId: ev.args.poolId.toLowerCase(),
-            account: ev.args.account.toLowerCase(),
-            amount: ev.args.amount,
-            fee: ev.args.fee,
-          });
-      } catch {
-        // not ours
-      }
-    }
-    return out;
+  function paidEvents(receipt: TransactionReceipt): { poolId: string; account: string; amount: bigint; fee: bigint }[] {
+    return parseEventLogs({ abi: distributorAbi, logs: receipt.logs, eventName: "ClaimedWithAuthorization" })
+      .filter((ev) => ev.address.toLowerCase() === facts.distributor)
+      .map((ev) => ({
+        poolId: ev.args.poolId.toLowerCase(),
+        account: ev.args.account.toLowerCase(),
+        amount: ev.args.amount,
+        fee: ev.args.fee,
+      }));
   }
 
   function decodeRevert(err: unknown): string | undefined {

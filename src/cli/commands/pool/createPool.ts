@@ -1,4 +1,4 @@
-import { decodeEventLog } from "viem";
+import { parseEventLogs } from "viem";
 import { rewardDistributorAbi } from "../../../contracts/abis.ts";
 import type { Address, Hex } from "../../../protocol/types.ts";
 import { connectChain } from "../../chain/connectChain.ts";
@@ -50,18 +50,10 @@ export async function createPool(args: CreatePoolArgs, ctx: CommandContext): Pro
     doing: "Creating the pool",
     format: tokenSentenceFormat(token),
   });
-  const created = sent.receipt.logs
-    .filter((l) => l.address.toLowerCase() === chain.distributor.toLowerCase())
-    .map((l) => {
-      try {
-        return decodeEventLog({ abi: rewardDistributorAbi, data: l.data, topics: l.topics });
-      } catch {
-        return undefined;
-      }
-    })
-    .find((e) => e?.eventName === "PoolCreated");
-  if (created?.eventName !== "PoolCreated")
-    throw new CliError("INTERNAL", "The transaction succeeded but emitted no PoolCreated event.");
+  const created = parseEventLogs({ abi: rewardDistributorAbi, logs: sent.receipt.logs, eventName: "PoolCreated" }).find(
+    (e) => e.address.toLowerCase() === chain.distributor.toLowerCase(),
+  );
+  if (!created) throw new CliError("INTERNAL", "The transaction succeeded but emitted no PoolCreated event.");
   return {
     poolId: created.args.poolId.toLowerCase() as Hex,
     owner: created.args.owner,

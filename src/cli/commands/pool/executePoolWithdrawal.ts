@@ -1,4 +1,4 @@
-import { decodeEventLog } from "viem";
+import { parseEventLogs } from "viem";
 import { rewardDistributorAbi } from "../../../contracts/abis.ts";
 import type { Address, Hex } from "../../../protocol/types.ts";
 import { connectChain } from "../../chain/connectChain.ts";
@@ -44,15 +44,8 @@ export async function executePoolWithdrawal(
     doing: "Withdrawing",
     format: tokenSentenceFormat(pool.token),
   });
-  let withdrawn = 0n;
-  for (const log of sent.receipt.logs) {
-    try {
-      const e = decodeEventLog({ abi: rewardDistributorAbi, data: log.data, topics: log.topics });
-      if (e.eventName === "PoolWithdrawn") withdrawn = e.args.amount;
-    } catch {
-      // a token Transfer
-    }
-  }
+  const paid = parseEventLogs({ abi: rewardDistributorAbi, logs: sent.receipt.logs, eventName: "PoolWithdrawn" });
+  const withdrawn = paid.at(-1)?.args.amount ?? 0n;
   const after = await readPool(chain, poolId);
   return {
     poolId,

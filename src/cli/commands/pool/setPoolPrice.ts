@@ -1,4 +1,4 @@
-import { decodeEventLog } from "viem";
+import { parseEventLogs } from "viem";
 import { rewardDistributorAbi } from "../../../contracts/abis.ts";
 import type { Hex } from "../../../protocol/types.ts";
 import { connectChain } from "../../chain/connectChain.ts";
@@ -37,15 +37,8 @@ export async function setPoolPrice(
     doing: "Setting the price",
     format: tokenSentenceFormat(pool.token),
   });
-  let fromEpoch = 0n;
-  for (const log of sent.receipt.logs) {
-    try {
-      const e = decodeEventLog({ abi: rewardDistributorAbi, data: log.data, topics: log.topics });
-      if (e.eventName === "PoolPriceChanged") fromEpoch = e.args.fromEpoch;
-    } catch {
-      // not ours
-    }
-  }
+  const changed = parseEventLogs({ abi: rewardDistributorAbi, logs: sent.receipt.logs, eventName: "PoolPriceChanged" });
+  const fromEpoch = changed.at(-1)?.args.fromEpoch ?? 0n;
   return {
     poolId,
     previousPricePerGB: amountJson(pool.pricePerGB, pool.token),

@@ -1,4 +1,4 @@
-import { decodeEventLog } from "viem";
+import { parseEventLogs } from "viem";
 import { rewardDistributorAbi } from "../../../contracts/abis.ts";
 import type { Address, Hex } from "../../../protocol/types.ts";
 import { connectChain } from "../../chain/connectChain.ts";
@@ -47,14 +47,8 @@ export async function claimRewards(args: ClaimRewardsArgs, ctx: CommandContext):
     format: tokenSentenceFormat(due[0]!.token),
   });
   const paid = new Map<string, bigint>();
-  for (const log of sent.receipt.logs) {
-    try {
-      const e = decodeEventLog({ abi: rewardDistributorAbi, data: log.data, topics: log.topics });
-      if (e.eventName === "Claimed") paid.set(e.args.poolId.toLowerCase(), e.args.amount);
-    } catch {
-      // token transfers
-    }
-  }
+  for (const e of parseEventLogs({ abi: rewardDistributorAbi, logs: sent.receipt.logs, eventName: "Claimed" }))
+    paid.set(e.args.poolId.toLowerCase(), e.args.amount);
   return {
     account,
     epoch: position.latestClaimable!.epoch,

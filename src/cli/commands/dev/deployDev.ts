@@ -15,6 +15,7 @@ import { writeDeployment } from "../../deployment/writeDeployment.ts";
 import { CliError } from "../../errors/CliError.ts";
 import { toCliError } from "../../errors/toCliError.ts";
 import { parseDuration } from "../../format/parseDuration.ts";
+import { type DevConfig, pickDevConfig } from "./pickDevConfig.ts";
 
 export type DeployDevArgs = {
   epochSeconds?: string;
@@ -36,15 +37,7 @@ export type DeployDevResult = {
   hasher: Address;
   deployer: Address;
   fromBlock: string;
-  config: {
-    genesisTime: bigint;
-    epochSeconds: bigint;
-    graceSeconds: bigint;
-    challengeWindow: bigint;
-    arbiterTimeout: bigint;
-    aggregatorBond: bigint;
-    challengerBond: bigint;
-  };
+  config: DevConfig;
 };
 
 /**
@@ -142,15 +135,7 @@ export async function deployDev(args: DeployDevArgs, ctx: CommandContext): Promi
     hasher,
     deployer: accounts[0]!,
     fromBlock: deployment.fromBlock,
-    config: {
-      genesisTime: config.genesisTime,
-      epochSeconds: config.epochSeconds,
-      graceSeconds: config.graceSeconds,
-      challengeWindow: config.challengeWindow,
-      arbiterTimeout: config.arbiterTimeout,
-      aggregatorBond: config.aggregatorBond,
-      challengerBond: config.challengerBond,
-    },
+    config: pickDevConfig(config),
   };
 }
 

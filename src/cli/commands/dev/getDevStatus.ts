@@ -1,24 +1,18 @@
 import { getAbiItem } from "viem";
 import { rewardDistributorAbi } from "../../../contracts/abis.ts";
+import type { DistributorConfig } from "../../../contracts/DistributorConfig.ts";
 import type { Address, Hex } from "../../../protocol/types.ts";
 import { connectChain } from "../../chain/connectChain.ts";
 import { listPoolIds } from "../../chain/listPoolIds.ts";
 import { readPool } from "../../chain/readPool.ts";
 import type { CommandContext } from "../../context/CliDeps.ts";
 import { type AmountJson, amountJson } from "../../format/amountJson.ts";
+import { type DevConfig, pickDevConfig } from "./pickDevConfig.ts";
 
 export type DevStatusResult = {
   chain: { chainId: number; rpcUrl: string; blockNumber: bigint; timestamp: bigint };
   distributor: Address;
-  config: {
-    genesisTime: bigint;
-    epochSeconds: bigint;
-    graceSeconds: bigint;
-    challengeWindow: bigint;
-    arbiterTimeout: bigint;
-    aggregatorBond: bigint;
-    challengerBond: bigint;
-  };
+  config: DevConfig;
   currentEpoch: bigint;
   currentEpochClosesAt: bigint;
   system: {
@@ -63,7 +57,7 @@ export async function getDevStatus(args: { epochs?: string }, ctx: CommandContex
     } as never) as Promise<T>;
   const [head, config, state, currentEpoch, [hasClaimable, claimableEpoch]] = await Promise.all([
     c.getBlock({ blockTag: "latest" }),
-    read<DevStatusResult["config"]>("config"),
+    read<DistributorConfig>("config"),
     read<{
       nextEpoch: bigint;
       claimableEnd: bigint;
@@ -135,15 +129,7 @@ export async function getDevStatus(args: { epochs?: string }, ctx: CommandContex
   return {
     chain: { chainId: chain.chainId, rpcUrl: chain.rpcUrl, blockNumber: head.number, timestamp: head.timestamp },
     distributor: chain.distributor,
-    config: {
-      genesisTime: config.genesisTime,
-      epochSeconds: config.epochSeconds,
-      graceSeconds: config.graceSeconds,
-      challengeWindow: config.challengeWindow,
-      arbiterTimeout: config.arbiterTimeout,
-      aggregatorBond: config.aggregatorBond,
-      challengerBond: config.challengerBond,
-    },
+    config: pickDevConfig(config),
     currentEpoch,
     currentEpochClosesAt: closesAt,
     system: {

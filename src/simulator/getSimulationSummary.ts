@@ -31,7 +31,8 @@ export function getSimulationSummary(
   const lateRefused = honestRejected === lateSubmitted && (rejectedByCode.EPOCH_CLOSED ?? 0) === lateSubmitted;
   if (!lateRefused)
     problems.push(
-      `late receipts handed over: ${lateSubmitted}; honest receipts refused: ${honestRejected} (${JSON.stringify(rejectedByCode)})`,
+      `late receipts handed over: ${lateSubmitted}; honest receipts refused: ${honestRejected}` +
+        ` (${JSON.stringify(rejectedByCode)})`,
     );
   const forged = {
     submitted: sum((r) => r.forged.submitted),

@@ -572,7 +572,7 @@ describe("relay", () => {
   });
 
   describe("store reader", () => {
-    it("reads a running relay's store read-only: summary per status, epoch, pool and code, and filtered receipts", async () => {
+    it("reads a running relay's store read-only: summary per status, epoch, pool and code, filtered receipts", async () => {
       await start();
       const dbPath = newDbPath();
       const relay = await open({ dbPath });
@@ -638,7 +638,7 @@ describe("relay", () => {
       }
     });
 
-    it("refuses a missing file and a file that is not a relay store (STORE_UNREADABLE), and a newer schema", async () => {
+    it("refuses a missing file or one that is not a relay store (STORE_UNREADABLE), and a newer schema", async () => {
       assert.throws(() => openRelayStoreReader(tmp.file("missing.sqlite")), code("STORE_UNREADABLE"));
       const notAStore = newDbPath();
       const plain = new Database(notAStore);

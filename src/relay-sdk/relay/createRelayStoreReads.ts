@@ -2,6 +2,7 @@ import type Database from "better-sqlite3";
 import type { Address, Hex } from "../../protocol/types.ts";
 import { signedChunkReceiptFromJson } from "../../protocol/wire/signedChunkReceiptFromJson.ts";
 import { RelaySdkError } from "../errors/RelaySdkError.ts";
+import type { ReceiptRow } from "./openRelayStore.ts";
 import type {
   BatchStatus,
   ErrorEntry,
@@ -16,21 +17,7 @@ import type {
 const RECEIPT_STATUSES: ReceiptStatus[] = ["pending", "submitting", "accepted", "rejected", "failed"];
 const BATCH_STATUSES: BatchStatus[] = ["open", "done", "failed"];
 
-type ListedRow = {
-  receipt_id: string;
-  uniqueness_key: string;
-  ticket_hash: string;
-  size: number;
-  signed_json: string;
-  status: ReceiptStatus;
-  result: ReceiptRecord["result"];
-  epoch: number | null;
-  errors: string | null;
-  added_at: number;
-  submitted_at: number | null;
-  resolved_at: number | null;
-  idempotency_key: string | null;
-};
+type ListedRow = ReceiptRow & { idempotency_key: string | null };
 
 /**
  * The relay store's read API over an open connection (read-write in the relay, read-only in
@@ -61,7 +48,8 @@ export function createRelayStoreReads(db: Database.Database): RelayStoreReads {
     ),
     byPool: db.prepare<[], { poolId: string; epoch: number | null; status: ReceiptStatus; n: number; bytes: number }>(
       "SELECT t.pool_id AS poolId, CASE WHEN r.status = 'accepted' THEN r.epoch END AS epoch, r.status AS status," +
-        " COUNT(*) AS n, COALESCE(SUM(r.size), 0) AS bytes FROM receipts r JOIN tickets t ON t.ticket_hash = r.ticket_hash" +
+        " COUNT(*) AS n, COALESCE(SUM(r.size), 0) AS bytes" +
+        " FROM receipts r JOIN tickets t ON t.ticket_hash = r.ticket_hash" +
         " GROUP BY t.pool_id, 2, r.status ORDER BY t.pool_id, r.status, 2",
     ),
     refusedErrors: db.prepare<[], { status: "rejected" | "failed"; errors: string | null }>(

@@ -9,7 +9,10 @@ import type { SignedChunkReceiptJson, SignedViewerTicketJson } from "../../proto
 export type ReceiptStatus = "pending" | "submitting" | "accepted" | "rejected" | "failed";
 /** The aggregator's per-receipt answer (docs/api.md). */
 export type AggregatorResult = "accepted" | "already_accepted" | "rejected";
-/** `open`: created, not answered yet (in flight or waiting for a retry); `done`: answered 200; `failed`: final error. */
+/**
+ * `open`: created, not answered yet (in flight or waiting for a retry); `done`: answered 200; `failed`: final
+ * error.
+ */
 export type BatchStatus = "open" | "done" | "failed";
 /** A code and a sentence, as the aggregator (or the relay, for whole-request failures) reported it. */
 export type ErrorEntry = { code: string; message: string };

@@ -14,10 +14,16 @@ export type ReceiptsResult = {
   relay: Address;
   chainId: string;
   distributor: Address;
-  /** Receipts and bytes by status: pending (not sent yet), submitting (sent, no answer yet), accepted, rejected, failed. */
+  /**
+   * Receipts and bytes by status: pending (not sent yet), submitting (sent, no answer yet), accepted, rejected,
+   * failed.
+   */
   totals: Record<Status | "stored" | "submitted", { receipts: number; bytes: number }>;
   batches: { open: number; done: number; failed: number };
-  /** Accepted receipts per pool and epoch (the epoch the aggregator credits them to), and what is not accepted per pool. */
+  /**
+   * Accepted receipts per pool and epoch (the epoch the aggregator credits them to), and what is not accepted per
+   * pool.
+   */
   byPool: { poolId: Hex; epoch: number | null; status: Status; receipts: number; bytes: number }[];
   oldestUnsettledAt: number | null;
   lastError: { code: string; message: string; batch: string; at: number } | null;

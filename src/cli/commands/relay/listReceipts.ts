@@ -1,5 +1,6 @@
 import { existsSync } from "node:fs";
 import type { Address, Hex } from "../../../protocol/types.ts";
+import { RelaySdkError } from "../../../relay-sdk/errors/RelaySdkError.ts";
 import { openRelayStoreReader } from "../../../relay-sdk/relay/openRelayStoreReader.ts";
 import type { RelayStoreReader } from "../../../relay-sdk/relay/types.ts";
 import type { CommandContext } from "../../context/CliDeps.ts";
@@ -67,11 +68,10 @@ export async function listReceipts(
   try {
     reader = openRelayStoreReader(path);
   } catch (cause) {
-    const e = cause as { code?: string; shortMessage?: string; message?: string };
     const message =
-      e.code === "STORE_SCHEMA_TOO_NEW" || e.code === "STORE_UNREADABLE"
-        ? (e.shortMessage ?? String(e.message))
-        : `${path} cannot be opened as a relay store: ${e.message}`;
+      cause instanceof RelaySdkError
+        ? cause.shortMessage
+        : `${path} cannot be opened as a relay store: ${(cause as Error).message}`;
     throw new CliError("STORE_UNAVAILABLE", message, { cause });
   }
   try {

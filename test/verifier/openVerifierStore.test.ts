@@ -2,9 +2,9 @@ import assert from "node:assert/strict";
 import { join } from "node:path";
 import { describe, it } from "node:test";
 import { getTableColumns, getTableName } from "drizzle-orm";
-import { migrations } from "../../src/verifier/store/migrations.ts";
-import { openVerifierStore } from "../../src/verifier/store/openVerifierStore.ts";
-import * as schema from "../../src/verifier/store/schema.ts";
+import { migrations } from "../../src/verifier/storage/migrations.ts";
+import { openVerifierStore } from "../../src/verifier/storage/openVerifierStore.ts";
+import * as schema from "../../src/verifier/storage/schema.ts";
 import { makeDataDir } from "./helpers/startTestVerifier.ts";
 
 describe("openVerifierStore", () => {

@@ -11,8 +11,8 @@ import type { ChainFacts, PostedEpoch, VerifierPublicClient } from "../chain/typ
 import { VerifierError } from "../errors/VerifierError.ts";
 import { buildEvidence } from "../evidence/buildEvidence.ts";
 import type { VerifierMetrics } from "../metrics/createVerifierMetrics.ts";
-import type { VerifierStore } from "../store/openVerifierStore.ts";
-import { getPostRow, getPreviousPostRow, type PostRow, rowToPost } from "../store/postQueries.ts";
+import type { VerifierStore } from "../storage/openVerifierStore.ts";
+import { getPostRow, getPreviousPostRow, type PostRow, rowToPost } from "../storage/postQueries.ts";
 import type { TxOutcome, TxSender } from "../tx/createTxSender.ts";
 import { auditBundle, type BundleAudit } from "./auditBundle.ts";
 import { createFindingCollector } from "./createFindingCollector.ts";

@@ -2,7 +2,7 @@ import type { ReceiptVerifier } from "../../protocol/createReceiptVerifier.ts";
 import { getEpoch } from "../../protocol/epoch/getEpoch.ts";
 import type { EpochParams, SignedViewerTicket } from "../../protocol/types.ts";
 import type { PostedEpoch } from "../chain/types.ts";
-import type { VerifierStore } from "../store/openVerifierStore.ts";
+import type { VerifierStore } from "../storage/openVerifierStore.ts";
 import type { TicketCarry } from "./types.ts";
 
 /**

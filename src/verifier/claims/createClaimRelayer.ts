@@ -14,8 +14,8 @@ import { getRevertErrorName } from "../chain/isContractRevert.ts";
 import type { ChainFacts, VerifierPublicClient } from "../chain/types.ts";
 import { VerifierError } from "../errors/VerifierError.ts";
 import type { VerifierMetrics } from "../metrics/createVerifierMetrics.ts";
-import type { VerifierStore } from "../store/openVerifierStore.ts";
-import { getActivePostRow } from "../store/postQueries.ts";
+import type { VerifierStore } from "../storage/openVerifierStore.ts";
+import { getActivePostRow } from "../storage/postQueries.ts";
 import type { TxOutcome, TxSender } from "../tx/createTxSender.ts";
 import { computeClaimFee } from "./computeClaimFee.ts";
 

@@ -17,8 +17,8 @@ import type { BundleCache } from "../bundle/createBundleCache.ts";
 import type { ChainFacts, VerifierPublicClient } from "../chain/types.ts";
 import { VerifierError } from "../errors/VerifierError.ts";
 import type { VerifierMetrics } from "../metrics/createVerifierMetrics.ts";
-import type { VerifierStore } from "../store/openVerifierStore.ts";
-import { getActivePostRow, getPreviousPostRow, rowToPost } from "../store/postQueries.ts";
+import type { VerifierStore } from "../storage/openVerifierStore.ts";
+import { getActivePostRow, getPreviousPostRow, rowToPost } from "../storage/postQueries.ts";
 
 export const MAX_DISPUTE_RECEIPTS = 5_000;
 export const MAX_DISPUTE_TICKETS = 1_000;

@@ -3,7 +3,7 @@ import { getAbiItem, type Log } from "viem";
 import { rewardDistributorAbi as distributorAbi } from "../../contracts/abis.ts";
 import type { Address, Hex } from "../../protocol/types.ts";
 import type { VerifierPublicClient } from "../chain/types.ts";
-import type { VerifierStore } from "../store/openVerifierStore.ts";
+import type { VerifierStore } from "../storage/openVerifierStore.ts";
 
 const followedEvents = [
   getAbiItem({ abi: distributorAbi, name: "EpochPosted" }),

@@ -5,7 +5,7 @@ import type { ClaimRelayer } from "../claims/createClaimRelayer.ts";
 import type { DisputeDesk } from "../disputes/createDisputeDesk.ts";
 import { VerifierError } from "../errors/VerifierError.ts";
 import type { VerifierMetrics } from "../metrics/createVerifierMetrics.ts";
-import type { VerifierStore } from "../store/openVerifierStore.ts";
+import type { VerifierStore } from "../storage/openVerifierStore.ts";
 
 export type VerifierAppDeps = {
   store: VerifierStore;

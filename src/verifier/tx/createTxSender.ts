@@ -8,7 +8,7 @@ import {
 } from "viem";
 import type { Address, Hex } from "../../protocol/types.ts";
 import type { VerifierPublicClient } from "../chain/types.ts";
-import type { VerifierStore } from "../store/openVerifierStore.ts";
+import type { VerifierStore } from "../storage/openVerifierStore.ts";
 
 export type TxRow = {
   id: number;

@@ -11,6 +11,8 @@ export type AggregatorDatabase = {
   sqlite: Database.Database;
   /** drizzle-orm over the same connection. */
   db: BetterSQLite3Database<typeof schema>;
+  /** Runs a trivial query; throws when the file cannot be read (the health check). */
+  ping(): void;
   close(): void;
 };
 
@@ -38,6 +40,9 @@ export function openDatabase(
   return {
     sqlite,
     db,
+    ping() {
+      sqlite.prepare("SELECT 1").get();
+    },
     close() {
       if (sqlite.open) sqlite.close();
     },

@@ -1,6 +1,6 @@
 import { randomUUID } from "node:crypto";
 import type { Logger } from "pino";
-import { decodeErrorResult, decodeEventLog, encodeFunctionData, type TransactionReceipt } from "viem";
+import { decodeErrorResult, encodeFunctionData, parseEventLogs, type TransactionReceipt } from "viem";
 import { rewardDistributorAbi as distributorAbi } from "../../contracts/abis.ts";
 import { getClaimAuthorizationDigest } from "../../protocol/eip712/getClaimAuthorizationDigest.ts";
 import { recoverAddress } from "../../protocol/signature/recoverAddress.ts";
@@ -511,23 +511,13 @@ export function createClaimRelayer(options: ClaimRelayerOptions) {
   }
 
   function paidEvents(receipt: TransactionReceipt) {
-    const out: { poolId: string; account: string; amount: bigint; fee: bigint }[] = [];
-    for (const log of receipt.logs) {
-      if (log.address.toLowerCase() !== facts.distributor) continue;
-      try {
-        const ev = decodeEventLog({ abi: distributorAbi, data: log.data, topics: log.topics });
-        if (ev.eventName === "ClaimedWithAuthorization")
-          out.push({
-            poolId: ev.args.poolId.toLowerCase(),
-            account: ev.args.account.toLowerCase(),
-            amount: ev.args.amount,
-            fee: ev.args.fee,
-          });
-      } catch {
-        // not ours
-      }
-    }
-    return out;
+    const logs = receipt.logs.filter((log) => log.address.toLowerCase() === facts.distributor);
+    return parseEventLogs({ abi: distributorAbi, eventName: "ClaimedWithAuthorization", logs }).map((ev) => ({
+      poolId: ev.args.poolId.toLowerCase(),
+      account: ev.args.account.toLowerCase(),
+      amount: ev.args.amount,
+      fee: ev.args.fee,
+    }));
   }
 
   function decodeRevert(err: unknown): string | undefined {

@@ -80,7 +80,7 @@ export async function startAggregator(
     if (posting?.lastError) reasons.push(`posting: ${posting.lastError}`);
     let storageOk = true;
     try {
-      database.sqlite.prepare("SELECT 1").get();
+      database.ping();
     } catch {
       storageOk = false;
       reasons.push("storage unreadable");

@@ -17,7 +17,7 @@ import { VerifierError } from "./errors/VerifierError.ts";
 import { createChainFollower } from "./follower/createChainFollower.ts";
 import { createVerifierApp } from "./http/createVerifierApp.ts";
 import { createVerifierMetrics } from "./metrics/createVerifierMetrics.ts";
-import { openVerifierStore } from "./store/openVerifierStore.ts";
+import { openVerifierStore } from "./storage/openVerifierStore.ts";
 import { createTxSender } from "./tx/createTxSender.ts";
 
 export type RunningVerifier = Awaited<ReturnType<typeof startVerifier>>;

@@ -55,6 +55,38 @@ describe("aggregator storage", () => {
     again.close();
   });
 
+  it("opens a file the aggregator made before the shared migration helper, keeping its rows", () => {
+    const path = join(dir, "old.db");
+    const old = new Database(path);
+    old.exec(`CREATE TABLE IF NOT EXISTS schema_migrations (
+      version INTEGER PRIMARY KEY NOT NULL, name TEXT NOT NULL, applied_at INTEGER NOT NULL) STRICT`);
+    old.transaction(() => {
+      for (const statement of migrations[0]!.statements) old.exec(statement);
+      old.prepare("INSERT INTO schema_migrations (version, name, applied_at) VALUES (1, 'initial', 1)").run();
+    })();
+    old.prepare("INSERT INTO chain_state (key, value) VALUES ('cursor', '42')").run();
+    old.close();
+    const opened = openDatabase(path);
+    assert.deepEqual(opened.sqlite.prepare("SELECT value FROM chain_state").pluck().all(), ["42"]);
+    assert.deepEqual(
+      opened.sqlite.prepare("SELECT version FROM schema_migrations ORDER BY version").pluck().all(),
+      migrations.map((m) => m.version),
+    );
+    assert.equal(opened.sqlite.pragma("user_version", { simple: true }), migrations.length);
+    opened.close();
+  });
+
+  it("refuses a file whose schema is newer than this aggregator knows", () => {
+    const path = join(dir, "newer.db");
+    openDatabase(path).close();
+    const newer = new Database(path);
+    newer
+      .prepare("INSERT INTO schema_migrations (version, name, applied_at) VALUES (?, 'future', 1)")
+      .run(migrations.length + 1);
+    newer.close();
+    assert.throws(() => openDatabase(path), /newer than this aggregator knows .*upgrade the aggregator/);
+  });
+
   it("enforces the receipt uniqueness key (ticketHash, segment, chunk) in the database itself", () => {
     const { sqlite, close } = openDatabase(join(dir, "c.db"));
     const insert = sqlite.prepare(

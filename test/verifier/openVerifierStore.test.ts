@@ -1,10 +1,11 @@
 import assert from "node:assert/strict";
 import { join } from "node:path";
 import { describe, it } from "node:test";
+import Database from "better-sqlite3";
 import { getTableColumns, getTableName } from "drizzle-orm";
-import { migrations } from "../../src/verifier/store/migrations.ts";
-import { openVerifierStore } from "../../src/verifier/store/openVerifierStore.ts";
-import * as schema from "../../src/verifier/store/schema.ts";
+import { migrations } from "../../src/verifier/storage/migrations.ts";
+import { openVerifierStore } from "../../src/verifier/storage/openVerifierStore.ts";
+import * as schema from "../../src/verifier/storage/schema.ts";
 import { makeDataDir } from "./helpers/startTestVerifier.ts";
 
 describe("openVerifierStore", () => {
@@ -42,5 +43,30 @@ describe("openVerifierStore", () => {
     insert("c2", "queued");
     assert.throws(() => insert("c3", "queued"), /UNIQUE/);
     store.close();
+  });
+
+  it("opens a file written when the verifier tracked its schema in PRAGMA user_version, keeping its rows", () => {
+    const path = join(makeDataDir(), "verifier.db");
+    const old = new Database(path);
+    for (const statement of migrations[0]!.statements) old.exec(statement);
+    old.pragma("user_version = 1");
+    old.prepare("INSERT INTO kv (key, value) VALUES ('cursor', '{}')").run();
+    old.close();
+    const store = openVerifierStore(path);
+    assert.deepEqual(store.sqlite.prepare("SELECT value FROM kv WHERE key = 'cursor'").pluck().all(), ["{}"]);
+    assert.deepEqual(
+      store.sqlite.prepare("SELECT version FROM schema_migrations ORDER BY version").pluck().all(),
+      migrations.map((m) => m.version),
+    );
+    assert.equal(store.sqlite.pragma("user_version", { simple: true }), migrations.length);
+    store.close();
+  });
+
+  it("refuses a file whose schema is newer than this verifier knows", () => {
+    const path = join(makeDataDir(), "verifier.db");
+    const newer = new Database(path);
+    newer.pragma(`user_version = ${migrations.length + 1}`);
+    newer.close();
+    assert.throws(() => openVerifierStore(path), /newer than this verifier knows .*upgrade the verifier/);
   });
 });

@@ -70,7 +70,7 @@ export function createChainFollower(options: {
         const from = cursor + 1n;
         const to = from + BigInt(options.chunkBlocks) - 1n < target ? from + BigInt(options.chunkBlocks) - 1n : target;
         const raw = await client.getLogs({ address: distributor, fromBlock: from, toBlock: to });
-        const logs = parseEventLogs({ abi: rewardDistributorAbi, logs: raw, strict: false });
+        const logs = parseEventLogs({ abi: rewardDistributorAbi, logs: raw });
         // Everything that needs the RPC is read before the transaction, which then only writes.
         const times = new Map<bigint, number>();
         for (const log of logs)
@@ -80,16 +80,15 @@ export function createChainFollower(options: {
         let allDirty = false;
         let poolsChanged = false;
         for (const log of logs) {
-          if (log.eventName && BALANCE_EVENTS.has(log.eventName)) {
-            const args = log.args as { poolId?: Hex; poolTotals?: readonly { poolId: Hex }[] };
-            if (args.poolId) dirty.add(args.poolId.toLowerCase() as Hex);
-            for (const t of args.poolTotals ?? []) dirty.add(t.poolId.toLowerCase() as Hex);
+          if (BALANCE_EVENTS.has(log.eventName)) {
+            const args = log.args;
+            if ("poolId" in args) dirty.add(args.poolId.toLowerCase() as Hex);
+            if ("poolTotals" in args) for (const t of args.poolTotals) dirty.add(t.poolId.toLowerCase() as Hex);
             if (log.eventName === "EpochRejected") allDirty = true;
           }
         }
         const known = new Set(pools.all().map((p) => p.poolId));
-        for (const log of logs)
-          if (log.eventName === "PoolCreated") known.add((log.args as { poolId: Hex }).poolId.toLowerCase() as Hex);
+        for (const log of logs) if (log.eventName === "PoolCreated") known.add(log.args.poolId.toLowerCase() as Hex);
         const refresh = allDirty ? [...known] : [...dirty].filter((p) => known.has(p));
         const balances = new Map<Hex, { unallocated: bigint; owed: bigint }>();
         for (const poolId of refresh) {
@@ -109,14 +108,7 @@ export function createChainFollower(options: {
             const logIndex = log.logIndex;
             switch (log.eventName) {
               case "PoolCreated": {
-                const a = log.args as {
-                  poolId: Hex;
-                  owner: Address;
-                  token: Address;
-                  pricePerGB: bigint;
-                  ticketSigner: Address;
-                  metadataURI: string;
-                };
+                const a = log.args;
                 const poolId = a.poolId.toLowerCase() as Hex;
                 const at = times.get(log.blockNumber)!;
                 store.insertPool({
@@ -139,7 +131,7 @@ export function createChainFollower(options: {
                 break;
               }
               case "PoolPriceChanged": {
-                const a = log.args as { poolId: Hex; pricePerGB: bigint; fromEpoch: bigint };
+                const a = log.args;
                 store.upsertPrice({
                   poolId: a.poolId.toLowerCase() as Hex,
                   fromEpoch: Number(a.fromEpoch),
@@ -150,7 +142,7 @@ export function createChainFollower(options: {
                 break;
               }
               case "PoolTicketSignerRotated": {
-                const a = log.args as { poolId: Hex; ticketSigner: Address };
+                const a = log.args;
                 store.insertSigner({
                   poolId: a.poolId.toLowerCase() as Hex,
                   blockNumber: block,
@@ -162,7 +154,7 @@ export function createChainFollower(options: {
                 break;
               }
               case "EpochPosted": {
-                const a = log.args as { epoch: bigint; aggregator: Address; root: Hex; bundleHash: Hex };
+                const a = log.args;
                 events.push({
                   kind: "posted",
                   epoch: Number(a.epoch),
@@ -175,12 +167,12 @@ export function createChainFollower(options: {
                 break;
               }
               case "EpochRejected": {
-                const a = log.args as { epoch: bigint; challengeId: bigint };
+                const a = log.args;
                 events.push({ kind: "rejected", epoch: Number(a.epoch), challengeId: a.challengeId.toString(), block });
                 break;
               }
               case "ChallengeOpened": {
-                const a = log.args as { epoch: bigint; challengeId: bigint };
+                const a = log.args;
                 events.push({
                   kind: "challenged",
                   epoch: Number(a.epoch),

@@ -1,6 +1,5 @@
 import { mkdirSync } from "node:fs";
 import { join } from "node:path";
-import Database from "better-sqlite3";
 import { ZERO_HASH } from "../../protocol/constants.ts";
 import { getReceiptId } from "../../protocol/eip712/getReceiptId.ts";
 import { createFastKeccak256 } from "../../protocol/hash/createFastKeccak256.ts";
@@ -10,6 +9,7 @@ import { signDigest } from "../../protocol/signature/signDigest.ts";
 import { buildRewardTree } from "../../protocol/tree/buildRewardTree.ts";
 import { EMPTY_EPOCH_ROOT } from "../../protocol/tree/emptyEpochRoot.ts";
 import type { Address, Hex, Keccak256 } from "../../protocol/types.ts";
+import { type EpochSnapshot, openEpochSnapshot } from "../storage/openEpochSnapshot.ts";
 import { type BundleReceipt, endLine, headerLine, leafLine, poolLine, receiptLine, ticketLine } from "./bundleLines.ts";
 import { createBundleFile } from "./createBundleFile.ts";
 import type { FaultConfig } from "./faultKinds.ts";
@@ -75,22 +75,18 @@ const FORGER_KEY: Hex = "0x1f1e1d1c1b1a191817161514131211100f0e0d0c0b0a090807060
 export async function prepareEpoch(input: PrepareEpochInput): Promise<PrepareEpochResult> {
   const started = performance.now();
   const keccak = await createFastKeccak256();
-  const sqlite = new Database(input.dbPath, { readonly: true, fileMustExist: true });
-  sqlite.pragma("busy_timeout = 5000");
-  sqlite.pragma("cache_size = -65536");
+  const snapshot = openEpochSnapshot(input.dbPath);
   try {
     // One read transaction for every query: ingest keeps committing (other epochs) meanwhile.
-    sqlite.exec("BEGIN");
-    const result = await prepareFrom(sqlite, input, keccak);
-    sqlite.exec("COMMIT");
+    const result = await snapshot.read(() => prepareFrom(snapshot, input, keccak));
     return { ...result, seconds: (performance.now() - started) / 1000 };
   } finally {
-    sqlite.close();
+    snapshot.close();
   }
 }
 
 async function prepareFrom(
-  sqlite: Database.Database,
+  snapshot: EpochSnapshot,
   input: PrepareEpochInput,
   keccak: Keccak256,
 ): Promise<Omit<PrepareEpochResult, "seconds">> {
@@ -109,11 +105,10 @@ async function prepareFrom(
   const histories = new Map(
     input.signerHistories.filter((h) => h.signers.length > 1).map((h) => [h.poolId, h.signers]),
   );
-  const ticketSigner = sqlite.prepare<[string], { signer: string }>("SELECT signer FROM tickets WHERE ticket_hash = ?");
   const signerCache = new Map<string, string>();
   const excluded: { receiptId: Hex; reason: string }[] = [];
 
-  const target = fault ? faultTarget(sqlite, epoch, fault) : undefined;
+  const target = fault ? faultTarget(snapshot, epoch, fault) : undefined;
   const dropRelay = fault?.kind === "drop-relay-receipts" ? target?.relay : undefined;
 
   // Pass 1 (acceptance order, through the epoch index): credits per (relay, pool), the tickets used, the receipts
@@ -122,17 +117,12 @@ async function prepareFrom(
   const ticketHashes = new Set<string>();
   const ids: Hex[] = [];
   let rowIds = new Float64Array(1 << 16);
-  const rows = sqlite
-    .prepare<[number], [number, Hex, Hex, Hex, number, Hex, number]>(
-      "SELECT id, receipt_id, pool_id, relay, size, ticket_hash, delivered_at FROM receipts WHERE epoch = ?",
-    )
-    .raw(true);
-  for (const [rowId, receiptId, poolId, relay, size, ticketHash, deliveredAt] of rows.iterate(epoch)) {
+  for (const [rowId, receiptId, poolId, relay, size, ticketHash, deliveredAt] of snapshot.iterateEpochReceipts(epoch)) {
     const signers = histories.get(poolId);
     if (signers) {
       let signer = signerCache.get(ticketHash);
       if (signer === undefined) {
-        signer = ticketSigner.get(ticketHash)?.signer ?? "";
+        signer = snapshot.getTicketSigner(ticketHash) ?? "";
         signerCache.set(ticketHash, signer);
       }
       const inForce = signerAt(signers, Math.floor(deliveredAt / 1000));
@@ -313,11 +303,8 @@ async function prepareFrom(
         }),
       );
     }
-    const getTicket = sqlite.prepare<[string], Record<string, string>>(
-      "SELECT ticket_hash, pool_id, stream_id, viewer, not_before, not_after, max_bytes, signature FROM tickets WHERE ticket_hash = ?",
-    );
     for (const hash of sortedTickets) {
-      const t = getTicket.get(hash);
+      const t = snapshot.getTicket(hash);
       if (!t) throw new Error(`Ticket ${hash} of an epoch ${epoch} receipt is missing from the database.`);
       file.write(
         ticketLine({
@@ -332,16 +319,11 @@ async function prepareFrom(
         }),
       );
     }
-    const byRowId = sqlite
-      .prepare<[number], [string, string, string, string, string, number, string, number, number, string]>(
-        "SELECT receipt_id, pool_id, ticket_hash, relay, segment, chunk, chunk_hash, size, delivered_at, signature FROM receipts WHERE id = ?",
-      )
-      .raw(true);
     let e = 0;
     let written = 0;
     for (let k = 0; k < order.length; k++) {
       const [receiptId, poolId, ticketHash, relay, segment, chunk, chunkHash, size, deliveredAt, signature] =
-        byRowId.get(rowIds[order[k]!]!)!;
+        snapshot.getReceiptByRowId(rowIds[order[k]!]!)!;
       while (e < extras.length && extras[e]!.receiptId <= receiptId) {
         file.write(receiptLine(extras[e++]!));
         written++;
@@ -423,22 +405,13 @@ function flipLastBit(hash: Hex): Hex {
 
 /** The relay a fault targets (configured, else the lowest relay address with receipts) and one of its receipts. */
 function faultTarget(
-  sqlite: Database.Database,
+  snapshot: EpochSnapshot,
   epoch: number,
   fault: FaultConfig,
 ): { relay: Hex | undefined; base: BundleReceipt | undefined } {
-  const relay =
-    (fault.relay?.toLowerCase() as Hex | undefined) ??
-    sqlite.prepare<[number], { relay: Hex }>("SELECT MIN(relay) AS relay FROM receipts WHERE epoch = ?").get(epoch)
-      ?.relay ??
-    undefined;
+  const relay = (fault.relay?.toLowerCase() as Hex | undefined) ?? snapshot.getLowestRelay(epoch);
   if (!relay) return { relay: undefined, base: undefined };
-  const row = sqlite
-    .prepare<[number, string], Record<string, string | number>>(
-      `SELECT receipt_id, pool_id, ticket_hash, relay, segment, chunk, chunk_hash, size, delivered_at, signature
-       FROM receipts WHERE epoch = ? AND relay = ? ORDER BY receipt_id LIMIT 1`,
-    )
-    .get(epoch, relay);
+  const row = snapshot.getFirstReceiptOfRelay(epoch, relay);
   const base: BundleReceipt | undefined = row && {
     receiptId: row.receipt_id as string,
     poolId: row.pool_id as string,

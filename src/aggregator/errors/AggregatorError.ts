@@ -10,7 +10,8 @@ export type AggregatorErrorArgs = BaseErrorArgs & {
 
 /**
  * A failure the aggregator reports to a client or an operator: a stable `code` (docs/api.md), the HTTP
- * `status` it maps to, a sentence a person understands (`shortMessage`) and, optionally, JSON `data`.
+ * `status` it maps to, a sentence a person understands (`shortMessage`) and, optionally, JSON `data` and the
+ * `cause`: `new AggregatorError(code, shortMessage, { status, data, cause })`.
  */
 export class AggregatorError extends BaseError {
   readonly code: AggregatorErrorCode;

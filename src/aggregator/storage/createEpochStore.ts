@@ -36,7 +36,10 @@ export function createEpochStore(database: AggregatorDatabase, now: () => number
         .get();
       return (row?.a ?? 0) + 1;
     },
-    /** Records a prepared attempt (and the receipts its close left out); older unsent attempts of the epoch are superseded. */
+    /**
+     * Records a prepared attempt (and the receipts its close left out); older unsent attempts of the epoch are
+     * superseded.
+     */
     insertPrepared(
       r: PrepareEpochResult,
       meta: { bundleUri: string; snapshotBlock: number; previousBundleHash: Hex },

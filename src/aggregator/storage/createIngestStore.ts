@@ -51,17 +51,20 @@ export function createIngestStore(sqlite: Database.Database): IngestStore {
     "SELECT body_hash, response FROM idempotency_keys WHERE relay = ? AND key = ?",
   );
   const insertTicket = sqlite.prepare(
-    `INSERT INTO tickets (ticket_hash, pool_id, stream_id, viewer, not_before, not_after, max_bytes, signature, signer, bytes_accepted, created_at)
+    `INSERT INTO tickets (ticket_hash, pool_id, stream_id, viewer, not_before, not_after, max_bytes, signature, signer,
+       bytes_accepted, created_at)
      VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
   );
   const updateTicket = sqlite.prepare("UPDATE tickets SET bytes_accepted = ? WHERE ticket_hash = ?");
   const insertReceipt = sqlite.prepare(
-    `INSERT INTO receipts (epoch, receipt_id, pool_id, ticket_hash, relay, segment, chunk, chunk_hash, size, delivered_at, signature, accepted_at)
+    `INSERT INTO receipts (epoch, receipt_id, pool_id, ticket_hash, relay, segment, chunk, chunk_hash, size,
+       delivered_at, signature, accepted_at)
      VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (ticket_hash, segment, chunk) DO NOTHING`,
   );
   const upsertStats = sqlite.prepare(
     `INSERT INTO epoch_stats (epoch, pool_id, receipt_count, bytes) VALUES (?, ?, ?, ?)
-     ON CONFLICT (epoch, pool_id) DO UPDATE SET receipt_count = receipt_count + excluded.receipt_count, bytes = bytes + excluded.bytes`,
+     ON CONFLICT (epoch, pool_id) DO UPDATE SET receipt_count = receipt_count + excluded.receipt_count,
+       bytes = bytes + excluded.bytes`,
   );
   const insertIdempotent = sqlite.prepare(
     "INSERT INTO idempotency_keys (relay, key, body_hash, response, created_at) VALUES (?, ?, ?, ?, ?)",

@@ -1,11 +1,11 @@
-/**
- * The schema's versioned migrations, applied in order, each once, each in its own transaction, recorded in
- * `schema_migrations`. Never edit a released migration: append a new one. The SQL is plain enough to run on
- * PostgreSQL after two mechanical changes (INTEGER -> BIGINT, `receipts.id` -> BIGINT GENERATED ALWAYS AS IDENTITY; drop `STRICT`), see
- * docs/operations.md.
- */
-export type Migration = { version: number; name: string; statements: readonly string[] };
+import type { Migration } from "../../protocol/node/applyMigrations.ts";
 
+/**
+ * The aggregator's schema migrations (the convention of src/protocol/node/applyMigrations.ts). Never edit a
+ * released migration: append a new one. Kept in step with schema.ts (drizzle's table definitions). The SQL is plain
+ * enough to run on PostgreSQL after mechanical changes (INTEGER -> BIGINT, `receipts.id` -> BIGINT GENERATED ALWAYS
+ * AS IDENTITY; drop `STRICT`), see docs/operations.md.
+ */
 export const migrations: readonly Migration[] = [
   {
     version: 1,

@@ -2,6 +2,7 @@ import { mkdirSync } from "node:fs";
 import { dirname } from "node:path";
 import Database from "better-sqlite3";
 import { type BetterSQLite3Database, drizzle } from "drizzle-orm/better-sqlite3";
+import { applyMigrations as applyStoreMigrations } from "../../protocol/node/applyMigrations.ts";
 import { migrations } from "./migrations.ts";
 import * as schema from "./schema.ts";
 
@@ -10,6 +11,8 @@ export type AggregatorDatabase = {
   sqlite: Database.Database;
   /** drizzle-orm over the same connection. */
   db: BetterSQLite3Database<typeof schema>;
+  /** Runs a trivial query; throws when the file cannot be read (the health check). */
+  ping(): void;
   close(): void;
 };
 
@@ -37,6 +40,9 @@ export function openDatabase(
   return {
     sqlite,
     db,
+    ping() {
+      sqlite.prepare("SELECT 1").get();
+    },
     close() {
       if (sqlite.open) sqlite.close();
     },
@@ -45,25 +51,10 @@ export function openDatabase(
 
 /** Applies every migration newer than the file's recorded version; returns the versions applied. */
 export function applyMigrations(sqlite: Database.Database): number[] {
-  sqlite.exec(`CREATE TABLE IF NOT EXISTS schema_migrations (
-    version INTEGER PRIMARY KEY NOT NULL, name TEXT NOT NULL, applied_at INTEGER NOT NULL) STRICT`);
-  const row = sqlite.prepare("SELECT MAX(version) AS v FROM schema_migrations").get() as { v: number | null };
-  const current = row.v ?? 0;
-  const latest = migrations.at(-1)?.version ?? 0;
-  if (current > latest)
-    throw new Error(
-      `The database schema is version ${current}, newer than this aggregator knows (${latest}): upgrade the aggregator.`,
-    );
-  const applied: number[] = [];
-  for (const m of migrations) {
-    if (m.version <= current) continue;
-    sqlite.transaction(() => {
-      for (const statement of m.statements) sqlite.exec(statement);
-      sqlite
-        .prepare("INSERT INTO schema_migrations (version, name, applied_at) VALUES (?, ?, ?)")
-        .run(m.version, m.name, Date.now());
-    })();
-    applied.push(m.version);
-  }
-  return applied;
+  return applyStoreMigrations(sqlite, migrations, {
+    tooNew: (found, known) =>
+      new Error(
+        `The database schema is version ${found}, newer than this aggregator knows (${known}): upgrade the aggregator.`,
+      ),
+  });
 }

@@ -9,7 +9,10 @@ export type CliErrorArgs = BaseErrorArgs & {
   hint?: string;
 };
 
-/** Every error the meshpay command reports: a stable `code`, the exit code it maps to, a sentence and a hint. */
+/**
+ * Every error the meshpay command reports: a stable `code`, the exit code it maps to, a sentence (`shortMessage`) and,
+ * optionally, a hint, JSON `data` and the `cause`: `new CliError(code, shortMessage, { hint, data, cause })`.
+ */
 export class CliError<code extends CliErrorCode = CliErrorCode> extends BaseError {
   readonly code: code;
   readonly exitCode: ExitCode;

@@ -6,7 +6,11 @@ export type ProtocolErrorArgs = BaseErrorArgs & {
   field?: string;
 };
 
-/** Every error the protocol library raises or reports: a stable `code` plus a sentence a person understands. */
+/**
+ * Every error the protocol library raises or reports: a stable `code`, a sentence a person understands
+ * (`shortMessage`) and, optionally, the offending `field` and the `cause`:
+ * `new ProtocolError(code, shortMessage, { field, cause })`.
+ */
 export class ProtocolError<code extends ProtocolErrorCode = ProtocolErrorCode> extends BaseError {
   readonly code: code;
   readonly field: string | undefined;

@@ -1,7 +1,10 @@
 import { BaseError, type BaseErrorArgs } from "../../protocol/errors/BaseError.ts";
 import type { RelaySdkErrorCode } from "./codes.ts";
 
-/** Every error the relay SDK raises: a stable `code`, a sentence a person understands (`shortMessage`) and `cause`. */
+/**
+ * Every error the relay SDK raises: a stable `code`, a sentence a person understands (`shortMessage`) and,
+ * optionally, the `cause`: `new RelaySdkError(code, shortMessage, { cause })`.
+ */
 export class RelaySdkError<code extends RelaySdkErrorCode = RelaySdkErrorCode> extends BaseError {
   readonly code: code;
   override name = "RelaySdkError";

@@ -1,5 +1,6 @@
 import { randomBytes } from "node:crypto";
 import Database from "better-sqlite3";
+import { applyMigrations } from "../../protocol/node/applyMigrations.ts";
 import type { Address, MeshpayDomain } from "../../protocol/types.ts";
 import { RelaySdkError } from "../errors/RelaySdkError.ts";
 import { createRelayStoreReads } from "./createRelayStoreReads.ts";
@@ -341,27 +342,14 @@ export function openRelayStore(dbPath: string, options: OpenRelayStoreOptions) {
 }
 
 function migrate(db: Database.Database, now: () => number): void {
-  db.exec(
-    "CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at INTEGER NOT NULL) STRICT",
-  );
-  const current = (db.prepare("SELECT COALESCE(MAX(version), 0) AS v FROM schema_migrations").get() as { v: number }).v;
-  const latest = relayStoreMigrations.at(-1)!.version;
-  if (current > latest)
-    throw new RelaySdkError(
-      "STORE_SCHEMA_TOO_NEW",
-      `The relay store is at schema version ${current}; this SDK knows up to ${latest}.`,
-    );
-  for (const m of relayStoreMigrations) {
-    if (m.version <= current) continue;
-    db.transaction(() => {
-      db.exec(m.sql);
-      db.prepare("INSERT INTO schema_migrations (version, name, applied_at) VALUES (?, ?, ?)").run(
-        m.version,
-        m.name,
-        now(),
-      );
-    }).immediate();
-  }
+  applyMigrations(db, relayStoreMigrations, {
+    now,
+    tooNew: (found, known) =>
+      new RelaySdkError(
+        "STORE_SCHEMA_TOO_NEW",
+        `The relay store is at schema version ${found}; this SDK knows up to ${known}.`,
+      ),
+  });
 }
 
 function checkMeta(db: Database.Database, options: OpenRelayStoreOptions): string {

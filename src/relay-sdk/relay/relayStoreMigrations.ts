@@ -1,12 +1,15 @@
+import type { Migration } from "../../protocol/node/applyMigrations.ts";
+
 /**
- * The relay store's schema, one entry per version, applied in order inside a transaction and recorded in
- * `schema_migrations`. Never edit a shipped entry: append a new one.
+ * The relay store's schema migrations (the convention of src/protocol/node/applyMigrations.ts). Never edit a
+ * shipped entry: append a new one.
  */
-export const relayStoreMigrations: readonly { version: number; name: string; sql: string }[] = [
+export const relayStoreMigrations: readonly Migration[] = [
   {
     version: 1,
     name: "initial",
-    sql: `
+    statements: [
+      `
 CREATE TABLE relay_meta (
   key   TEXT PRIMARY KEY,
   value TEXT NOT NULL
@@ -87,5 +90,6 @@ CREATE TABLE batch_attempts (
   PRIMARY KEY (batch_id, attempt)
 ) STRICT, WITHOUT ROWID;
 `,
+    ],
   },
 ];

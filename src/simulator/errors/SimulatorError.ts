@@ -1,7 +1,10 @@
 import { BaseError, type BaseErrorArgs } from "../../protocol/errors/BaseError.ts";
 import type { SimulatorErrorCode } from "./codes.ts";
 
-/** Every error the swarm simulator raises: a stable `code`, a sentence a person understands (`shortMessage`) and `cause`. */
+/**
+ * Every error the swarm simulator raises: a stable `code`, a sentence a person understands (`shortMessage`) and,
+ * optionally, the `cause`: `new SimulatorError(code, shortMessage, { cause })`.
+ */
 export class SimulatorError extends BaseError {
   readonly code: SimulatorErrorCode;
   override name = "SimulatorError";

@@ -11,8 +11,11 @@ import type { ChainFacts, PostedEpoch, VerifierPublicClient } from "../chain/typ
 import { VerifierError } from "../errors/VerifierError.ts";
 import { buildEvidence } from "../evidence/buildEvidence.ts";
 import type { VerifierMetrics } from "../metrics/createVerifierMetrics.ts";
-import type { VerifierStore } from "../store/openVerifierStore.ts";
-import { getPostRow, getPreviousPostRow, type PostRow, rowToPost } from "../store/postQueries.ts";
+import { type AuditRow, createAuditStore, type TicketUsage } from "../storage/createAuditStore.ts";
+import { createPostStore, type PostRow } from "../storage/createPostStore.ts";
+import { createTxStore } from "../storage/createTxStore.ts";
+import type { VerifierStore } from "../storage/openVerifierStore.ts";
+import { rowToPost } from "../storage/rowToPost.ts";
 import type { TxOutcome, TxSender } from "../tx/createTxSender.ts";
 import { auditBundle, type BundleAudit } from "./auditBundle.ts";
 import { createFindingCollector } from "./createFindingCollector.ts";
@@ -39,32 +42,6 @@ export type AuditorOptions = {
   logger?: Logger;
 };
 
-export type AuditRow = {
-  post_id: string;
-  epoch: number;
-  status: "pending" | "blocked" | "error" | "ok" | "faulty" | "rejected";
-  fault: string | null;
-  findings: string | null;
-  evidence_hash: Hex | null;
-  recomputed_root: Hex | null;
-  attempts: number;
-  first_attempt_at: number | null;
-  last_error: string | null;
-  challenge_status:
-    | "none"
-    | "pending"
-    | "submitted"
-    | "opened"
-    | "covered"
-    | "failed"
-    | "missed"
-    | "disabled"
-    | "not_needed";
-  challenge_tx_id: number | null;
-  challenge_id: number | null;
-  updated_at: number;
-};
-
 /**
  * The audit loop. Each tick audits, oldest first, every followed post not audited yet: fetches its bundle (from the
  * local cache, else bundleURI), checks it against the chain and recomputes it (auditBundle), records the result, the
@@ -75,20 +52,15 @@ export type AuditRow = {
  */
 export function createAuditor(options: AuditorOptions) {
   const { store, client, facts, bundles, txSender, logger, metrics } = options;
-  const { sqlite } = store;
+  const audits = createAuditStore(store);
+  const posts = createPostStore(store);
+  const txs = createTxStore(store);
   const maxChallengeAttempts = options.maxChallengeAttempts ?? 5;
   const challengeAttempts = new Map<string, number>();
 
-  const getAudit = (postId: string) =>
-    sqlite.prepare("SELECT * FROM audits WHERE post_id = ?").get(postId) as AuditRow | undefined;
-  const updateAudit = (postId: string, fields: Partial<Omit<AuditRow, "post_id">>) => {
-    const keys = Object.keys(fields);
-    sqlite
-      .prepare(
-        `UPDATE audits SET ${keys.map((k) => `${k} = @${k}`).join(", ")}, updated_at = @updated_at WHERE post_id = @post_id`,
-      )
-      .run({ ...fields, updated_at: Date.now(), post_id: postId });
-  };
+  const getAudit = (postId: string) => audits.getAudit(postId);
+  const updateAudit = (postId: string, fields: Partial<Omit<AuditRow, "post_id">>) =>
+    audits.updateAudit(postId, fields);
 
   const evidenceUri = (hash: Hex) => `${options.publicUrl().replace(/\/+$/, "")}/v1/evidence/${hash}`;
 
@@ -108,19 +80,15 @@ export function createAuditor(options: AuditorOptions) {
       ...(omitted ? { omitted } : {}),
       challenger: txSender?.account ?? ("0x0000000000000000000000000000000000000000" as Address),
     });
-    sqlite.transaction(() => {
-      sqlite
-        .prepare(
-          "INSERT OR IGNORE INTO evidence (hash, post_id, epoch, fault, bytes, created_at) VALUES (?, ?, ?, ?, ?, ?)",
-        )
-        .run(
-          evidence.hash,
-          post.id,
-          Number(post.epoch),
-          evidence.document.fault,
-          Buffer.from(evidence.bytes),
-          Date.now(),
-        );
+    audits.transaction(() => {
+      audits.insertEvidence({
+        hash: evidence.hash,
+        postId: post.id,
+        epoch: Number(post.epoch),
+        fault: evidence.document.fault,
+        bytes: evidence.bytes,
+        createdAt: Date.now(),
+      });
       updateAudit(post.id, {
         status: "faulty",
         fault: evidence.document.fault,
@@ -129,7 +97,7 @@ export function createAuditor(options: AuditorOptions) {
         challenge_status: options.txSender ? "pending" : "disabled",
         last_error: null,
       });
-    })();
+    });
     metrics?.findings.inc({ fault: evidence.document.fault });
     metrics?.audits.inc({ result: "faulty" });
     logger?.warn(
@@ -169,11 +137,7 @@ export function createAuditor(options: AuditorOptions) {
     const now = Date.now();
     let audit = getAudit(post.id);
     if (!audit) {
-      sqlite
-        .prepare(
-          "INSERT INTO audits (post_id, epoch, status, attempts, first_attempt_at, updated_at) VALUES (?, ?, 'pending', 0, ?, ?)",
-        )
-        .run(post.id, Number(post.epoch), now, now);
+      audits.insertPendingAudit(post.id, Number(post.epoch), now);
       audit = getAudit(post.id)!;
     }
     updateAudit(post.id, { attempts: audit.attempts + 1 });
@@ -216,7 +180,7 @@ export function createAuditor(options: AuditorOptions) {
     // The previous epoch's post this one was built on, and its leaves.
     let previous: { bundleHash: Hex; leaves: readonly RewardLeaf[] } | null = null;
     if (post.epoch > 0n) {
-      const prevRow = getPreviousPostRow(store, post);
+      const prevRow = posts.getPreviousPost(post);
       if (!prevRow) {
         updateAudit(post.id, {
           status: "blocked",
@@ -259,24 +223,17 @@ export function createAuditor(options: AuditorOptions) {
 
     // Ticket usage for later epochs: only what this epoch validly credited.
     const rec = result.recomputation;
-    sqlite.transaction(() => {
-      sqlite.prepare("DELETE FROM ticket_usage WHERE post_id = ?").run(post.id);
-      if (rec) {
-        const usage = new Map<string, { bytes: bigint; keys: string[] }>();
-        for (const a of rec.accepted) {
-          const u = usage.get(a.ticketHash) ?? { bytes: 0n, keys: [] };
-          u.bytes += BigInt(a.signed.receipt.size);
-          u.keys.push(getUniquenessKey(a.signed.receipt));
-          usage.set(a.ticketHash, u);
-        }
-        const insert = sqlite.prepare(
-          "INSERT INTO ticket_usage (post_id, epoch, ticket_hash, bytes, keys) VALUES (?, ?, ?, ?, ?)",
-        );
-        for (const [h, u] of usage)
-          insert.run(post.id, Number(post.epoch), h, u.bytes.toString(), JSON.stringify(u.keys));
+    audits.transaction(() => {
+      const usage = new Map<string, TicketUsage>();
+      for (const a of rec?.accepted ?? []) {
+        const u = usage.get(a.ticketHash) ?? { bytes: 0n, keys: [] };
+        u.bytes += BigInt(a.signed.receipt.size);
+        u.keys.push(getUniquenessKey(a.signed.receipt));
+        usage.set(a.ticketHash, u);
       }
+      audits.replaceTicketUsage(post.id, Number(post.epoch), usage);
       updateAudit(post.id, { recomputed_root: rec?.root ?? null });
-    })();
+    });
 
     if (result.findings.length === 0) {
       updateAudit(post.id, {
@@ -319,7 +276,7 @@ export function createAuditor(options: AuditorOptions) {
 
   /** Challenges one faulty epoch if it still can and should be. */
   async function challengeStep(audit: AuditRow, chainNow: bigint): Promise<void> {
-    const row = getPostRow(store, audit.post_id);
+    const row = posts.getPost(audit.post_id);
     if (!row) return;
     if (row.rejected_by !== null) return updateAudit(audit.post_id, { challenge_status: "not_needed" });
     if (!txSender) return updateAudit(audit.post_id, { challenge_status: "disabled" });
@@ -403,17 +360,8 @@ export function createAuditor(options: AuditorOptions) {
       args: [BigInt(audit.challenge_id)],
     });
     if (c.status !== 1 || chainNow < BigInt(c.openedAt) + facts.config.arbiterTimeout) return;
-    if (
-      sqlite
-        .prepare("SELECT 1 FROM transactions WHERE kind = 'expire' AND ref = ? AND status IN ('signed', 'mined')")
-        .get(audit.post_id)
-    )
-      return;
-    const live = sqlite
-      .prepare(
-        "SELECT * FROM posts WHERE epoch >= ? AND rejected_by IS NULL ORDER BY epoch ASC, block_number ASC, log_index ASC",
-      )
-      .all(c.epoch) as PostRow[];
+    if (txs.hasLive("expire", audit.post_id)) return;
+    const live = posts.listLivePostsFrom(BigInt(c.epoch));
     const byEpoch = new Map<number, PostRow>();
     for (const p of live) byEpoch.set(p.epoch, p); // the latest live post of each epoch
     const epochData = [...byEpoch.values()].map((p) => {
@@ -488,22 +436,10 @@ export function createAuditor(options: AuditorOptions) {
     async tick(): Promise<void> {
       const latest = await client.getBlock({ blockTag: "latest" });
       const chainNow = latest.timestamp;
-      const rows = sqlite
-        .prepare(
-          `SELECT p.* FROM posts p LEFT JOIN audits a ON a.post_id = p.id
-           WHERE a.status IS NULL OR a.status IN ('pending', 'blocked', 'error')
-           ORDER BY p.block_number ASC, p.log_index ASC`,
-        )
-        .all() as PostRow[];
+      const rows = audits.listPostsToAudit();
       for (const row of rows) {
         if (row.rejected_by !== null) {
-          const now = Date.now();
-          sqlite
-            .prepare(
-              `INSERT INTO audits (post_id, epoch, status, attempts, updated_at, challenge_status) VALUES (?, ?, 'rejected', 0, ?, 'not_needed')
-               ON CONFLICT(post_id) DO UPDATE SET status = 'rejected', challenge_status = 'not_needed', updated_at = excluded.updated_at`,
-            )
-            .run(row.id, row.epoch, now);
+          audits.markRejected(row.id, row.epoch, Date.now());
           continue;
         }
         try {
@@ -515,11 +451,7 @@ export function createAuditor(options: AuditorOptions) {
             updateAudit(row.id, { status: "error", last_error: String((err as Error).message ?? err).slice(0, 500) });
         }
       }
-      const faulty = sqlite
-        .prepare(
-          "SELECT * FROM audits WHERE status = 'faulty' AND challenge_status IN ('pending', 'failed', 'covered') ORDER BY epoch ASC",
-        )
-        .all() as AuditRow[];
+      const faulty = audits.listAuditsToChallenge();
       for (const audit of faulty) {
         try {
           await challengeStep(audit, chainNow);
@@ -528,12 +460,7 @@ export function createAuditor(options: AuditorOptions) {
           metrics?.loopErrors.inc({ loop: "challenge" });
         }
       }
-      const opened = sqlite
-        .prepare(
-          `SELECT a.* FROM audits a JOIN challenges c ON c.id = a.challenge_id
-           WHERE a.challenge_status = 'opened' AND c.status = 'open'`,
-        )
-        .all() as AuditRow[];
+      const opened = audits.listOpenedChallenges();
       for (const audit of opened) {
         try {
           await expireStep(audit, chainNow);
@@ -546,11 +473,7 @@ export function createAuditor(options: AuditorOptions) {
     getAudit,
     /** The audit of the live post of `epoch` (or of its latest post). */
     getEpochAudit(epoch: bigint): { post: PostRow; audit: AuditRow | undefined } | undefined {
-      const post = sqlite
-        .prepare(
-          "SELECT * FROM posts WHERE epoch = ? ORDER BY (rejected_by IS NULL) DESC, block_number DESC, log_index DESC LIMIT 1",
-        )
-        .get(Number(epoch)) as PostRow | undefined;
+      const post = posts.getLatestPost(epoch);
       return post ? { post, audit: getAudit(post.id) } : undefined;
     },
     recordFaulty,

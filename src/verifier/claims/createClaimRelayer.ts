@@ -14,8 +14,10 @@ import type { BundleCache } from "../bundle/createBundleCache.ts";
 import type { ChainFacts, VerifierPublicClient } from "../chain/types.ts";
 import { VerifierError } from "../errors/VerifierError.ts";
 import type { VerifierMetrics } from "../metrics/createVerifierMetrics.ts";
-import type { VerifierStore } from "../store/openVerifierStore.ts";
-import { getActivePostRow } from "../store/postQueries.ts";
+import { createAuditStore } from "../storage/createAuditStore.ts";
+import { type ClaimRow, createClaimStore } from "../storage/createClaimStore.ts";
+import { createPostStore } from "../storage/createPostStore.ts";
+import type { VerifierStore } from "../storage/openVerifierStore.ts";
 import type { TxOutcome, TxSender } from "../tx/createTxSender.ts";
 import { computeClaimFee } from "./computeClaimFee.ts";
 
@@ -41,30 +43,6 @@ export type ClaimRelayerOptions = {
   logger?: Logger;
 };
 
-type ClaimRow = {
-  id: string;
-  status: "queued" | "submitted" | "paid" | "failed";
-  pool_id: Hex;
-  account: Address;
-  recipient: Address;
-  max_fee: string;
-  nonce: string;
-  deadline: number;
-  signature: Hex;
-  given_leaf: string | null;
-  given_proof: string | null;
-  epoch: number | null;
-  amount: string | null;
-  fee: string | null;
-  tx_id: number | null;
-  tx_hash: Hex | null;
-  attempts: number;
-  error_code: string | null;
-  error_message: string | null;
-  created_at: number;
-  updated_at: number;
-};
-
 type ResolvedLeaf = { leaf: RewardLeaf; proof: Hex[]; epoch: bigint | null };
 
 const LEAF_FIELDS = ["account", "poolId", "cumulativeAmount", "epochBytes", "epochAmount", "receiptsRoot"] as const;
@@ -77,22 +55,17 @@ const LEAF_FIELDS = ["account", "poolId", "cumulativeAmount", "epochBytes", "epo
  */
 export function createClaimRelayer(options: ClaimRelayerOptions) {
   const { store, client, facts, bundles, txSender, logger, metrics } = options;
-  const { sqlite } = store;
+  const claims = createClaimStore(store);
+  const posts = createPostStore(store);
+  const audits = createAuditStore(store);
   const gasPerClaim = options.gasPerClaim ?? 100_000n;
   const batchSize = options.batchSize ?? 25;
   const batchWaitMs = options.batchWaitMs ?? 2_000;
   const minDeadline = options.minDeadlineSeconds ?? 60n;
   const maxAttempts = options.maxAttempts ?? 3;
   const domain = { chainId: facts.chainId, verifyingContract: facts.distributor };
-  const getRow = (id: string) => sqlite.prepare("SELECT * FROM claims WHERE id = ?").get(id) as ClaimRow | undefined;
-  const update = (id: string, fields: Partial<ClaimRow>) => {
-    const keys = Object.keys(fields);
-    sqlite
-      .prepare(
-        `UPDATE claims SET ${keys.map((k) => `${k} = @${k}`).join(", ")}, updated_at = @updated_at WHERE id = @id`,
-      )
-      .run({ ...fields, updated_at: Date.now(), id });
-  };
+  const getRow = (id: string) => claims.getClaim(id);
+  const update = (id: string, fields: Partial<ClaimRow>) => claims.updateClaim(id, fields);
   const tokenOf = (poolId: Hex) => `0x${poolId.slice(2, 42)}`.toLowerCase();
 
   const readClaimed = async (poolId: Hex, account: Address) => {
@@ -119,10 +92,8 @@ export function createClaimRelayer(options: ClaimRelayerOptions) {
       functionName: "epochInfo",
       args: [epoch],
     });
-    const post = getActivePostRow(store, epoch);
-    const audit = post
-      ? (sqlite.prepare("SELECT status FROM audits WHERE post_id = ?").get(post.id) as { status: string } | undefined)
-      : undefined;
+    const post = posts.getActivePost(epoch);
+    const audit = post ? audits.getAudit(post.id) : undefined;
     if (
       !post ||
       post.root !== info.root.toLowerCase() ||
@@ -264,9 +235,7 @@ export function createClaimRelayer(options: ClaimRelayerOptions) {
           data: { deadline: a.deadline.toString(), chainTime: latest.timestamp.toString() },
         },
       );
-    const existing = sqlite
-      .prepare("SELECT * FROM claims WHERE pool_id = ? AND account = ? AND nonce = ? AND status <> 'failed'")
-      .get(a.poolId, a.account, a.nonce.toString()) as ClaimRow | undefined;
+    const existing = claims.findLiveClaim(a.poolId, a.account, a.nonce);
     // A retry of an authorization still in flight gets its claim back (idempotent); anything else that reuses the
     // nonce is refused: as a replay once the nonce is used, as a conflicting duplicate before.
     if (
@@ -338,27 +307,21 @@ export function createClaimRelayer(options: ClaimRelayerOptions) {
       );
     const id = `clm_${randomUUID()}`;
     const now = Date.now();
-    sqlite
-      .prepare(
-        `INSERT INTO claims (id, status, pool_id, account, recipient, max_fee, nonce, deadline, signature, given_leaf, given_proof, epoch, amount, created_at, updated_at)
-         VALUES (?, 'queued', ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-      )
-      .run(
-        id,
-        a.poolId,
-        a.account,
-        a.recipient,
-        a.maxFee.toString(),
-        a.nonce.toString(),
-        Number(a.deadline),
-        signed.signature,
-        givenLeaf ? JSON.stringify(leafToJson(givenLeaf)) : null,
-        givenProof ? JSON.stringify(givenProof) : null,
-        resolved.epoch === null ? null : Number(resolved.epoch),
-        amount.toString(),
-        now,
-        now,
-      );
+    claims.insertQueued({
+      id,
+      poolId: a.poolId,
+      account: a.account,
+      recipient: a.recipient,
+      maxFee: a.maxFee,
+      nonce: a.nonce,
+      deadline: a.deadline,
+      signature: signed.signature,
+      givenLeaf: givenLeaf ? JSON.stringify(leafToJson(givenLeaf)) : null,
+      givenProof: givenProof ? JSON.stringify(givenProof) : null,
+      epoch: resolved.epoch,
+      amount,
+      now,
+    });
     metrics?.claims.inc({ status: "queued" });
     logger?.info({ claim: id, poolId: a.poolId, account: a.account, amount: amount.toString() }, "claim queued");
     return { created: true, claim: view(getRow(id)!) };
@@ -407,9 +370,7 @@ export function createClaimRelayer(options: ClaimRelayerOptions) {
 
   /** Builds and sends one batch from the queue, if there is one worth sending. */
   async function sendBatch(force: boolean): Promise<void> {
-    const queued = sqlite
-      .prepare("SELECT * FROM claims WHERE status = 'queued' ORDER BY created_at ASC LIMIT ?")
-      .all(batchSize) as ClaimRow[];
+    const queued = claims.listQueued(batchSize);
     if (queued.length === 0) return;
     if (!force && queued.length < batchSize && Date.now() - queued[0]!.created_at < batchWaitMs) return;
     const latest = await client.getBlock({ blockTag: "latest" });
@@ -510,9 +471,7 @@ export function createClaimRelayer(options: ClaimRelayerOptions) {
   }
 
   function onClaimsTx(outcome: TxOutcome): void {
-    const rows = sqlite
-      .prepare("SELECT * FROM claims WHERE tx_id = ? AND status = 'submitted'")
-      .all(outcome.tx.id) as ClaimRow[];
+    const rows = claims.listSubmittedIn(outcome.tx.id);
     if (outcome.status === "mined") {
       const paid = paidEvents(outcome.receipt);
       for (const row of rows) {

@@ -17,24 +17,13 @@ import type { BundleCache } from "../bundle/createBundleCache.ts";
 import type { ChainFacts, VerifierPublicClient } from "../chain/types.ts";
 import { VerifierError } from "../errors/VerifierError.ts";
 import type { VerifierMetrics } from "../metrics/createVerifierMetrics.ts";
-import type { VerifierStore } from "../store/openVerifierStore.ts";
-import { getActivePostRow, getPreviousPostRow, rowToPost } from "../store/postQueries.ts";
+import { createDisputeStore, type DisputeRow } from "../storage/createDisputeStore.ts";
+import { createPostStore } from "../storage/createPostStore.ts";
+import type { VerifierStore } from "../storage/openVerifierStore.ts";
+import { rowToPost } from "../storage/rowToPost.ts";
 
 export const MAX_DISPUTE_RECEIPTS = 5_000;
 export const MAX_DISPUTE_TICKETS = 1_000;
-
-type DisputeRow = {
-  id: string;
-  epoch: number;
-  relay: string | null;
-  request: string;
-  status: string;
-  result: string | null;
-  post_id: string | null;
-  evidence_hash: Hex | null;
-  created_at: number;
-  updated_at: number;
-};
 
 type ReceiptOutcome = {
   index: number;
@@ -73,17 +62,10 @@ export function createDisputeDesk(options: {
   logger?: Logger;
 }) {
   const { store, facts, bundles, auditor, logger, metrics } = options;
-  const { sqlite } = store;
-  const getRow = (id: string) =>
-    sqlite.prepare("SELECT * FROM disputes WHERE id = ?").get(id) as DisputeRow | undefined;
-  const update = (id: string, fields: Partial<DisputeRow>) => {
-    const keys = Object.keys(fields);
-    sqlite
-      .prepare(
-        `UPDATE disputes SET ${keys.map((k) => `${k} = @${k}`).join(", ")}, updated_at = @updated_at WHERE id = @id`,
-      )
-      .run({ ...fields, updated_at: Date.now(), id });
-  };
+  const disputes = createDisputeStore(store);
+  const posts = createPostStore(store);
+  const getRow = (id: string) => disputes.getDispute(id);
+  const update = (id: string, fields: Partial<DisputeRow>) => disputes.updateDispute(id, fields);
 
   /**
    * The relay SDK's evidence export (`meshpay-relay-evidence/1`) becomes a plain dispute: its signed receipts (of
@@ -188,7 +170,7 @@ export function createDisputeDesk(options: {
   async function processDispute(id: string): Promise<void> {
     const row = getRow(id)!;
     const req = decodeStored(row.request);
-    const postRow = getActivePostRow(store, req.epoch);
+    const postRow = posts.getActivePost(req.epoch);
     if (!postRow)
       return update(id, {
         status: "waiting",
@@ -239,7 +221,7 @@ export function createDisputeDesk(options: {
     );
     let previousLeaves: readonly RewardLeaf[] = [];
     if (post.epoch > 0n) {
-      const prev = getPreviousPostRow(store, post);
+      const prev = posts.getPreviousPost(post);
       const prevBundle = prev ? bundles.parsed(prev.bundle_hash as Hex) : undefined;
       if (!prevBundle)
         return update(id, {
@@ -424,11 +406,7 @@ export function createDisputeDesk(options: {
     let challenge: Record<string, unknown> | undefined;
     if ((status === "challenge_pending" || status === "covered") && row.post_id) {
       const audit = auditor.getAudit(row.post_id);
-      const c = audit?.challenge_id
-        ? (sqlite.prepare("SELECT * FROM challenges WHERE id = ?").get(audit.challenge_id) as
-            | { id: number; status: string; tx_hash: string; challenger: string }
-            | undefined)
-        : undefined;
+      const c = audit?.challenge_id ? posts.getChallenge(audit.challenge_id) : undefined;
       if (audit)
         challenge = {
           status: audit.challenge_status,
@@ -467,11 +445,13 @@ export function createDisputeDesk(options: {
         receipts: req.receipts.map((r) => signedChunkReceiptToJson(r)),
         ...(req.answers ? { answers: Object.fromEntries(req.answers) } : {}),
       };
-      sqlite
-        .prepare(
-          "INSERT INTO disputes (id, epoch, relay, request, status, created_at, updated_at) VALUES (?, ?, ?, ?, 'received', ?, ?)",
-        )
-        .run(id, Number(req.epoch), req.relay, JSON.stringify(stored), now, now);
+      disputes.insertDispute({
+        id,
+        epoch: Number(req.epoch),
+        relay: req.relay,
+        request: JSON.stringify(stored),
+        now,
+      });
       logger?.info({ dispute: id, epoch: req.epoch.toString(), receipts: req.receipts.length }, "dispute received");
       try {
         await processDispute(id);
@@ -484,10 +464,7 @@ export function createDisputeDesk(options: {
     view,
     /** Re-evaluates disputes that were waiting for a post or an audit. */
     async tick(): Promise<void> {
-      const waiting = sqlite
-        .prepare("SELECT id FROM disputes WHERE status IN ('received', 'waiting') ORDER BY created_at ASC")
-        .all() as { id: string }[];
-      for (const { id } of waiting) {
+      for (const id of disputes.listWaitingIds()) {
         try {
           await processDispute(id);
         } catch (err) {

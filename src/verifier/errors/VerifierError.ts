@@ -8,7 +8,11 @@ export type VerifierErrorArgs = BaseErrorArgs & {
   data?: Record<string, unknown>;
 };
 
-/** Every error the verifier raises on purpose: a stable `code`, a sentence for people, and an HTTP status. */
+/**
+ * Every error the verifier raises on purpose: a stable `code`, a sentence a person understands (`shortMessage`), the
+ * HTTP `status` it maps to and, optionally, JSON `data` and the `cause`:
+ * `new VerifierError(code, shortMessage, { status, data, cause })`.
+ */
 export class VerifierError<code extends VerifierErrorCode = VerifierErrorCode> extends BaseError {
   readonly code: code;
   readonly status: number;

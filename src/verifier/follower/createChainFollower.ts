@@ -1,21 +1,33 @@
 import type { Logger } from "pino";
-import { getAbiItem, type Log } from "viem";
+import { type Log, parseEventLogs } from "viem";
 import { rewardDistributorAbi as distributorAbi } from "../../contracts/abis.ts";
 import type { Address, Hex } from "../../protocol/types.ts";
 import type { VerifierPublicClient } from "../chain/types.ts";
-import type { VerifierStore } from "../store/openVerifierStore.ts";
+import { type ChallengeResolution, createFollowerStore } from "../storage/createFollowerStore.ts";
+import type { VerifierStore } from "../storage/openVerifierStore.ts";
 
 const followedEvents = [
-  getAbiItem({ abi: distributorAbi, name: "EpochPosted" }),
-  getAbiItem({ abi: distributorAbi, name: "EpochRejected" }),
-  getAbiItem({ abi: distributorAbi, name: "ChallengeOpened" }),
-  getAbiItem({ abi: distributorAbi, name: "ChallengeUpheld" }),
-  getAbiItem({ abi: distributorAbi, name: "ChallengeDismissed" }),
-  getAbiItem({ abi: distributorAbi, name: "ChallengeExpired" }),
-  getAbiItem({ abi: distributorAbi, name: "ChallengeVoided" }),
+  "EpochPosted",
+  "EpochRejected",
+  "ChallengeOpened",
+  "ChallengeUpheld",
+  "ChallengeDismissed",
+  "ChallengeExpired",
+  "ChallengeVoided",
 ] as const;
 
-type FollowedLog = Log<bigint, number, false, undefined, true, typeof followedEvents>;
+const resolutions = {
+  ChallengeUpheld: "upheld",
+  ChallengeDismissed: "dismissed",
+  ChallengeExpired: "expired",
+  ChallengeVoided: "voided",
+} as const satisfies Record<string, ChallengeResolution>;
+
+/** Decodes the followed events of a distributor's raw logs (others are left out). */
+const parseFollowedLogs = (logs: Log<bigint, number, false>[]) =>
+  parseEventLogs({ abi: distributorAbi, eventName: [...followedEvents], logs, strict: true });
+
+type FollowedLog = ReturnType<typeof parseFollowedLogs>[number];
 
 export type FollowerOptions = {
   client: VerifierPublicClient;
@@ -43,22 +55,15 @@ export type FollowResult = { from: bigint; to: bigint; events: number; reorgedTo
  */
 export function createChainFollower(options: FollowerOptions) {
   const { client, store, logger } = options;
-  const { sqlite } = store;
+  const followerStore = createFollowerStore(store);
   const distributor = options.distributor.toLowerCase() as Address;
   const logRange = options.logRange ?? 2_000n;
   const reorgDepth = options.reorgDepth ?? 64;
   let head = -1n;
 
-  const getCursor = (): { number: bigint; hash: Hex | null } => {
-    const row = sqlite.prepare("SELECT value FROM kv WHERE key = 'cursor'").get() as { value: string } | undefined;
-    if (!row) return { number: options.startBlock - 1n, hash: null };
-    const v = JSON.parse(row.value) as { number: string; hash: Hex };
-    return { number: BigInt(v.number), hash: v.hash };
-  };
-  const setCursor = (number: bigint, hash: Hex | null) =>
-    sqlite
-      .prepare("INSERT INTO kv (key, value) VALUES ('cursor', ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value")
-      .run(JSON.stringify({ number: number.toString(), hash }));
+  const getCursor = (): { number: bigint; hash: Hex | null } =>
+    followerStore.getCursor() ?? { number: options.startBlock - 1n, hash: null };
+  const setCursor = (number: bigint, hash: Hex | null) => followerStore.setCursor(number, hash);
 
   const blockHash = async (number: bigint): Promise<Hex | null> => {
     try {
@@ -71,9 +76,7 @@ export function createChainFollower(options: FollowerOptions) {
 
   /** Finds the lowest processed block no longer on the chain; undefined when everything still matches. */
   const findReorg = async (cursor: { number: bigint; hash: Hex | null }): Promise<bigint | undefined> => {
-    const checks = sqlite
-      .prepare("SELECT number, hash FROM blocks WHERE number > ? ORDER BY number ASC")
-      .all(Number(cursor.number) - reorgDepth) as { number: number; hash: Hex }[];
+    const checks = followerStore.listBlocksAfter(Number(cursor.number) - reorgDepth);
     if (cursor.hash) checks.push({ number: Number(cursor.number), hash: cursor.hash });
     for (const c of checks) {
       const actual = await blockHash(BigInt(c.number));
@@ -82,21 +85,7 @@ export function createChainFollower(options: FollowerOptions) {
     return undefined;
   };
 
-  const rollback = (firstBad: bigint) => {
-    const b = Number(firstBad);
-    sqlite.transaction(() => {
-      const gone = sqlite.prepare("SELECT id FROM posts WHERE block_number >= ?").all(b) as { id: string }[];
-      for (const { id } of gone) {
-        sqlite.prepare("DELETE FROM audits WHERE post_id = ?").run(id);
-        sqlite.prepare("DELETE FROM ticket_usage WHERE post_id = ?").run(id);
-      }
-      sqlite.prepare("DELETE FROM posts WHERE block_number >= ?").run(b);
-      sqlite.prepare("UPDATE posts SET rejected_by = NULL, rejected_block = NULL WHERE rejected_block >= ?").run(b);
-      sqlite.prepare("DELETE FROM challenges WHERE opened_block >= ?").run(b);
-      sqlite.prepare("UPDATE challenges SET status = 'open', resolved_block = NULL WHERE resolved_block >= ?").run(b);
-      sqlite.prepare("DELETE FROM blocks WHERE number >= ?").run(b);
-    })();
-  };
+  const rollback = (firstBad: bigint) => followerStore.rollbackFrom(Number(firstBad));
 
   async function pollOnce(): Promise<FollowResult | undefined> {
     head = await client.getBlockNumber();
@@ -118,13 +107,7 @@ export function createChainFollower(options: FollowerOptions) {
     const from = cursor.number + 1n;
     if (from > target) return reorgedTo === undefined ? undefined : { from, to: cursor.number, events: 0, reorgedTo };
     const to = from + logRange - 1n < target ? from + logRange - 1n : target;
-    const logs = (await client.getLogs({
-      address: distributor,
-      events: followedEvents,
-      fromBlock: from,
-      toBlock: to,
-      strict: true,
-    })) as FollowedLog[];
+    const logs = parseFollowedLogs(await client.getLogs({ address: distributor, fromBlock: from, toBlock: to }));
     const blockInfo = new Map<bigint, { hash: Hex; timestamp: bigint }>();
     for (const n of [...new Set([...logs.map((l) => l.blockNumber), to])]) {
       const block = await client.getBlock({ blockNumber: n });
@@ -135,15 +118,13 @@ export function createChainFollower(options: FollowerOptions) {
         logger?.warn({ block: l.blockNumber.toString() }, "logs and blocks disagree (reorg in progress): retrying");
         return undefined;
       }
-    sqlite.transaction(() => {
+    followerStore.transaction(() => {
       for (const l of logs) apply(l, blockInfo.get(l.blockNumber)!.timestamp);
       for (const n of new Set(logs.map((l) => l.blockNumber)))
-        sqlite
-          .prepare("INSERT OR REPLACE INTO blocks (number, hash) VALUES (?, ?)")
-          .run(Number(n), blockInfo.get(n)!.hash);
-      sqlite.prepare("DELETE FROM blocks WHERE number < ?").run(Number(to) - 4 * reorgDepth);
+        followerStore.putBlock(Number(n), blockInfo.get(n)!.hash);
+      followerStore.pruneBlocks(Number(to) - 4 * reorgDepth);
       setCursor(to, blockInfo.get(to)!.hash);
-    })();
+    });
     if (logs.length > 0)
       logger?.debug({ from: from.toString(), to: to.toString(), events: logs.length }, "processed chain events");
     return { from, to, events: logs.length, ...(reorgedTo === undefined ? {} : { reorgedTo }) };
@@ -154,64 +135,47 @@ export function createChainFollower(options: FollowerOptions) {
     switch (l.eventName) {
       case "EpochPosted": {
         const a = l.args;
-        sqlite
-          .prepare(
-            `INSERT OR IGNORE INTO posts (id, epoch, aggregator, root, bundle_hash, bundle_uri, pool_totals, data_hash, block_number, block_hash, tx_hash, log_index, posted_at_s)
-             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-          )
-          .run(
-            `${l.transactionHash}:${l.logIndex}`,
-            Number(a.epoch),
-            a.aggregator.toLowerCase(),
-            a.root.toLowerCase(),
-            a.bundleHash.toLowerCase(),
-            a.bundleURI,
-            JSON.stringify(a.poolTotals.map((t) => ({ poolId: t.poolId.toLowerCase(), amount: t.amount.toString() }))),
-            a.dataHash.toLowerCase(),
-            block,
-            l.blockHash,
-            l.transactionHash,
-            l.logIndex,
-            Number(timestamp),
-          );
+        followerStore.insertPost({
+          id: `${l.transactionHash}:${l.logIndex}`,
+          epoch: Number(a.epoch),
+          aggregator: a.aggregator.toLowerCase(),
+          root: a.root.toLowerCase(),
+          bundleHash: a.bundleHash.toLowerCase(),
+          bundleUri: a.bundleURI,
+          poolTotals: JSON.stringify(
+            a.poolTotals.map((t) => ({ poolId: t.poolId.toLowerCase(), amount: t.amount.toString() })),
+          ),
+          dataHash: a.dataHash.toLowerCase(),
+          blockNumber: block,
+          blockHash: l.blockHash,
+          txHash: l.transactionHash,
+          logIndex: l.logIndex,
+          postedAtS: Number(timestamp),
+        });
         break;
       }
       case "EpochRejected":
-        sqlite
-          .prepare(
-            `UPDATE posts SET rejected_by = ?, rejected_block = ? WHERE epoch = ? AND rejected_by IS NULL
-               AND (block_number < ? OR (block_number = ? AND log_index < ?))`,
-          )
-          .run(Number(l.args.challengeId), block, Number(l.args.epoch), block, block, l.logIndex);
+        followerStore.rejectPosts({
+          epoch: Number(l.args.epoch),
+          challengeId: Number(l.args.challengeId),
+          block,
+          logIndex: l.logIndex,
+        });
         break;
       case "ChallengeOpened":
-        sqlite
-          .prepare(
-            `INSERT OR IGNORE INTO challenges (id, epoch, challenger, bond, evidence_hash, evidence_uri, opened_block, tx_hash, status)
-             VALUES (?, ?, ?, ?, ?, ?, ?, ?, 'open')`,
-          )
-          .run(
-            Number(l.args.challengeId),
-            Number(l.args.epoch),
-            l.args.challenger.toLowerCase(),
-            l.args.bond.toString(),
-            l.args.evidenceHash.toLowerCase(),
-            l.args.evidenceURI,
-            block,
-            l.transactionHash,
-          );
+        followerStore.insertChallenge({
+          id: Number(l.args.challengeId),
+          epoch: Number(l.args.epoch),
+          challenger: l.args.challenger.toLowerCase(),
+          bond: l.args.bond.toString(),
+          evidenceHash: l.args.evidenceHash.toLowerCase(),
+          evidenceUri: l.args.evidenceURI,
+          openedBlock: block,
+          txHash: l.transactionHash,
+        });
         break;
-      default: {
-        const status = {
-          ChallengeUpheld: "upheld",
-          ChallengeDismissed: "dismissed",
-          ChallengeExpired: "expired",
-          ChallengeVoided: "voided",
-        }[l.eventName];
-        sqlite
-          .prepare("UPDATE challenges SET status = ?, resolved_block = ? WHERE id = ?")
-          .run(status, block, Number(l.args.challengeId));
-      }
+      default:
+        followerStore.resolveChallenge(Number(l.args.challengeId), resolutions[l.eventName], block);
     }
   }
 

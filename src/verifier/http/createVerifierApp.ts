@@ -5,7 +5,9 @@ import type { ClaimRelayer } from "../claims/createClaimRelayer.ts";
 import type { DisputeDesk } from "../disputes/createDisputeDesk.ts";
 import { VerifierError } from "../errors/VerifierError.ts";
 import type { VerifierMetrics } from "../metrics/createVerifierMetrics.ts";
-import type { VerifierStore } from "../store/openVerifierStore.ts";
+import { createAuditStore } from "../storage/createAuditStore.ts";
+import { createPostStore } from "../storage/createPostStore.ts";
+import type { VerifierStore } from "../storage/openVerifierStore.ts";
 
 export type VerifierAppDeps = {
   store: VerifierStore;
@@ -25,6 +27,8 @@ export type VerifierAppDeps = {
  */
 export function createVerifierApp(deps: VerifierAppDeps): express.Express {
   const { store, auditor, disputes, claims, metrics, logger } = deps;
+  const audits = createAuditStore(store);
+  const posts = createPostStore(store);
   const app = express();
   app.disable("x-powered-by");
   app.set("etag", false);
@@ -63,16 +67,12 @@ export function createVerifierApp(deps: VerifierAppDeps): express.Express {
       throw new VerifierError("REQUEST_INVALID", "The evidence hash must be 0x-hex of 32 bytes.", {
         data: { path: "hash" },
       });
-    const row = store.sqlite.prepare("SELECT bytes FROM evidence WHERE hash = ?").get(hash) as
-      | { bytes: Buffer }
-      | undefined;
-    if (!row) throw new VerifierError("NOT_FOUND", `No evidence with hash ${hash}.`, { status: 404 });
-    res.type("application/json").send(row.bytes);
+    const bytes = audits.getEvidence(hash);
+    if (!bytes) throw new VerifierError("NOT_FOUND", `No evidence with hash ${hash}.`, { status: 404 });
+    res.type("application/json").send(bytes);
   });
 
-  const challengeStatus = (id: number) =>
-    (store.sqlite.prepare("SELECT status FROM challenges WHERE id = ?").get(id) as { status: string } | undefined)
-      ?.status;
+  const challengeStatus = (id: number) => posts.getChallenge(id)?.status;
   app.get("/v1/epochs/:epoch", (req, res) => {
     const epoch = parseEpoch(String(req.params.epoch));
     const found = auditor.getEpochAudit(epoch);
@@ -80,9 +80,7 @@ export function createVerifierApp(deps: VerifierAppDeps): express.Express {
     res.json(epochView(challengeStatus, found.post, found.audit, auditor));
   });
   app.get("/v1/epochs", (_req, res) => {
-    const rows = store.sqlite
-      .prepare("SELECT * FROM posts ORDER BY block_number DESC, log_index DESC LIMIT 100")
-      .all() as Parameters<typeof epochView>[1][];
+    const rows = posts.listRecentPosts(100);
     res.json({ posts: rows.map((p) => epochView(challengeStatus, p, auditor.getAudit(p.id), auditor)) });
   });
 

@@ -8,22 +8,8 @@ import {
 } from "viem";
 import type { Address, Hex } from "../../protocol/types.ts";
 import type { VerifierPublicClient } from "../chain/types.ts";
-import type { VerifierStore } from "../store/openVerifierStore.ts";
-
-export type TxRow = {
-  id: number;
-  kind: string;
-  ref: string;
-  nonce: number;
-  hash: Hex;
-  raw: Hex;
-  gas_price: string;
-  gas_limit: string;
-  status: "signed" | "mined" | "reverted" | "dropped";
-  mined_block: number | null;
-  gas_used: string | null;
-  error: string | null;
-};
+import { createTxStore, type TxRow } from "../storage/createTxStore.ts";
+import type { VerifierStore } from "../storage/openVerifierStore.ts";
 
 export type TxOutcome =
   | { status: "mined" | "reverted"; tx: TxRow; receipt: TransactionReceipt }
@@ -57,7 +43,7 @@ export function createTxSender(options: {
   logger?: Logger;
 }) {
   const { client, account, store, logger } = options;
-  const { sqlite } = store;
+  const txStore = createTxStore(store);
   const handlers = new Map<string, (outcome: TxOutcome) => void | Promise<void>>();
   let lock: Promise<unknown> = Promise.resolve();
   const locked = <T>(fn: () => Promise<T>): Promise<T> => {
@@ -68,10 +54,8 @@ export function createTxSender(options: {
 
   const nextNonce = async (): Promise<number> => {
     const pending = await client.getTransactionCount({ address: account.address, blockTag: "pending" });
-    const row = sqlite
-      .prepare("SELECT MAX(nonce) AS n FROM transactions WHERE status IN ('signed', 'mined', 'reverted')")
-      .get() as { n: number | null };
-    return Math.max(pending, row.n === null ? 0 : row.n + 1);
+    const max = txStore.getMaxNonce();
+    return Math.max(pending, max === null ? 0 : max + 1);
   };
 
   const broadcast = async (tx: Pick<TxRow, "id" | "hash" | "raw">): Promise<"sent" | "unknown" | string> => {
@@ -115,37 +99,36 @@ export function createTxSender(options: {
         })) as Hex;
         const hash = keccak256(raw) as Hex;
         const now = Date.now();
-        const id = sqlite.transaction(() => {
-          const r = sqlite
-            .prepare(
-              `INSERT INTO transactions (kind, ref, nonce, hash, raw, gas_price, gas_limit, status, created_at, updated_at)
-               VALUES (?, ?, ?, ?, ?, ?, ?, 'signed', ?, ?)`,
-            )
-            .run(req.kind, req.ref, nonce, hash, raw, req.gasPrice.toString(), req.gas.toString(), now, now);
-          const txId = Number(r.lastInsertRowid);
+        const id = txStore.transaction(() => {
+          const txId = txStore.insertSigned({
+            kind: req.kind,
+            ref: req.ref,
+            nonce,
+            hash,
+            raw,
+            gasPrice: req.gasPrice,
+            gasLimit: req.gas,
+            now,
+          });
           req.record?.(txId, hash);
           return txId;
-        })();
+        });
         const sent = await broadcast({ id, hash, raw });
         if (sent !== "sent" && sent !== "unknown") {
           logger?.error({ kind: req.kind, ref: req.ref, hash, error: sent }, "the node refused a transaction");
-          sqlite
-            .prepare("UPDATE transactions SET status = 'dropped', error = ?, updated_at = ? WHERE id = ?")
-            .run(sent.slice(0, 500), Date.now(), id);
-          const tx = sqlite.prepare("SELECT * FROM transactions WHERE id = ?").get(id) as TxRow;
+          txStore.markDropped(id, sent.slice(0, 500), Date.now());
+          const tx = txStore.getTx(id)!;
           await handlers.get(req.kind)?.({ status: "dropped", tx, reason: sent });
           return tx;
         }
         logger?.info({ kind: req.kind, ref: req.ref, hash, nonce }, "transaction broadcast");
-        return sqlite.prepare("SELECT * FROM transactions WHERE id = ?").get(id) as TxRow;
+        return txStore.getTx(id)!;
       });
     },
     /** Settles every recorded transaction that is not settled yet (see above). */
     reconcile(): Promise<void> {
       return locked(async () => {
-        const open = sqlite
-          .prepare("SELECT * FROM transactions WHERE status = 'signed' ORDER BY nonce ASC")
-          .all() as TxRow[];
+        const open = txStore.listSigned();
         if (open.length === 0) return;
         const latestNonce = await client.getTransactionCount({ address: account.address, blockTag: "latest" });
         for (const tx of open) {
@@ -167,9 +150,12 @@ export function createTxSender(options: {
             };
             logger?.info({ kind: tx.kind, ref: tx.ref, hash: tx.hash, status }, "transaction settled");
             await handlers.get(tx.kind)?.({ status, tx: row, receipt });
-            sqlite
-              .prepare("UPDATE transactions SET status = ?, mined_block = ?, gas_used = ?, updated_at = ? WHERE id = ?")
-              .run(status, Number(receipt.blockNumber), receipt.gasUsed.toString(), Date.now(), tx.id);
+            txStore.markSettled(tx.id, {
+              status,
+              minedBlock: Number(receipt.blockNumber),
+              gasUsed: receipt.gasUsed,
+              now: Date.now(),
+            });
           } else if (latestNonce > tx.nonce) {
             const reason = "nonce used by another transaction";
             logger?.warn(
@@ -181,9 +167,7 @@ export function createTxSender(options: {
               tx: { ...tx, status: "dropped", error: reason },
               reason,
             });
-            sqlite
-              .prepare("UPDATE transactions SET status = 'dropped', error = ?, updated_at = ? WHERE id = ?")
-              .run(reason, Date.now(), tx.id);
+            txStore.markDropped(tx.id, reason, Date.now());
           } else {
             const sent = await broadcast(tx);
             if (sent !== "sent" && sent !== "unknown")
@@ -194,8 +178,7 @@ export function createTxSender(options: {
     },
     /** Transactions recorded but not settled yet. */
     pendingCount(): number {
-      return (sqlite.prepare("SELECT COUNT(*) AS n FROM transactions WHERE status = 'signed'").get() as { n: number })
-        .n;
+      return txStore.countSigned();
     },
   };
 }

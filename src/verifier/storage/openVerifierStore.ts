@@ -2,6 +2,7 @@ import { mkdirSync } from "node:fs";
 import { dirname } from "node:path";
 import Database from "better-sqlite3";
 import { type BetterSQLite3Database, drizzle } from "drizzle-orm/better-sqlite3";
+import { applyMigrations } from "../../protocol/node/applyMigrations.ts";
 import { migrations } from "./migrations.ts";
 import * as schema from "./schema.ts";
 
@@ -19,12 +20,17 @@ export function openVerifierStore(path: string): VerifierStore {
   sqlite.pragma("synchronous = FULL");
   sqlite.pragma("busy_timeout = 5000");
   sqlite.pragma("foreign_keys = ON");
-  const version = sqlite.pragma("user_version", { simple: true }) as number;
-  for (let i = version; i < migrations.length; i++) {
-    sqlite.transaction(() => {
-      sqlite.exec(migrations[i]!);
-      sqlite.pragma(`user_version = ${i + 1}`);
-    })();
+  try {
+    applyMigrations(sqlite, migrations, {
+      tooNew: (found, known) =>
+        new Error(
+          `The verifier database ${path} has schema version ${found}, newer than this verifier knows (${known}): ` +
+            "upgrade the verifier.",
+        ),
+    });
+  } catch (err) {
+    sqlite.close();
+    throw err;
   }
   const db = drizzle({ client: sqlite, schema });
   return { db, sqlite, close: () => sqlite.close() };

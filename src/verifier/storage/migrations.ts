@@ -1,9 +1,16 @@
+import type { Migration } from "../../protocol/node/applyMigrations.ts";
+
 /**
- * The verifier's schema migrations, applied in order; PRAGMA user_version records how many ran. Append only.
- * Kept in step with schema.ts (drizzle's table definitions).
+ * The verifier's schema migrations (the convention of src/protocol/node/applyMigrations.ts). Never edit a released
+ * migration: append a new one. Kept in step with schema.ts (drizzle's table definitions). Version 1 is the SQL that
+ * files written before this convention recorded as `PRAGMA user_version = 1`.
  */
-export const migrations: readonly string[] = [
-  `
+export const migrations: readonly Migration[] = [
+  {
+    version: 1,
+    name: "initial",
+    statements: [
+      `
   CREATE TABLE kv (key TEXT PRIMARY KEY, value TEXT NOT NULL);
   CREATE TABLE blocks (number INTEGER PRIMARY KEY, hash TEXT NOT NULL);
   CREATE TABLE posts (
@@ -52,4 +59,6 @@ export const migrations: readonly string[] = [
     mined_block INTEGER, gas_used TEXT, error TEXT, created_at INTEGER NOT NULL, updated_at INTEGER NOT NULL
   );
   `,
+    ],
+  },
 ];

@@ -1,0 +1,105 @@
+import type { VerifierStore } from "./openVerifierStore.ts";
+
+export type PostRow = {
+  id: string;
+  epoch: number;
+  aggregator: string;
+  root: string;
+  bundle_hash: string;
+  bundle_uri: string;
+  pool_totals: string;
+  data_hash: string;
+  block_number: number;
+  block_hash: string;
+  tx_hash: string;
+  log_index: number;
+  posted_at_s: number;
+  rejected_by: number | null;
+  rejected_block: number | null;
+};
+
+export type ChallengeRow = {
+  id: number;
+  epoch: number;
+  challenger: string;
+  bond: string;
+  evidence_hash: string;
+  evidence_uri: string;
+  opened_block: number;
+  tx_hash: string;
+  status: string;
+  resolved_block: number | null;
+};
+
+/** A post's place in the chain: `epoch`, and the block and log index of its EpochPosted event. */
+export type PostPosition = { epoch: bigint; blockNumber: bigint; logIndex: number };
+
+export type PostStore = ReturnType<typeof createPostStore>;
+
+/** Reads of what the chain follower recorded: EpochPosted events (posts) and challenges. */
+export function createPostStore(store: VerifierStore) {
+  const { sqlite } = store;
+  const q = {
+    get: sqlite.prepare<[string], PostRow>("SELECT * FROM posts WHERE id = ?"),
+    previous: sqlite.prepare<[number, number, number, number], PostRow>(
+      `SELECT * FROM posts WHERE epoch = ? AND (block_number < ? OR (block_number = ? AND log_index < ?))
+       ORDER BY block_number DESC, log_index DESC LIMIT 1`,
+    ),
+    active: sqlite.prepare<[number], PostRow>(
+      "SELECT * FROM posts WHERE epoch = ? AND rejected_by IS NULL ORDER BY block_number DESC, log_index DESC LIMIT 1",
+    ),
+    latest: sqlite.prepare<[number], PostRow>(
+      `SELECT * FROM posts WHERE epoch = ?
+       ORDER BY (rejected_by IS NULL) DESC, block_number DESC, log_index DESC LIMIT 1`,
+    ),
+    liveFrom: sqlite.prepare<[number], PostRow>(
+      `SELECT * FROM posts WHERE epoch >= ? AND rejected_by IS NULL
+       ORDER BY epoch ASC, block_number ASC, log_index ASC`,
+    ),
+    recent: sqlite.prepare<[number], PostRow>("SELECT * FROM posts ORDER BY block_number DESC, log_index DESC LIMIT ?"),
+    basis: sqlite.prepare<
+      [number, number, number, number, number, number, number, number],
+      Pick<PostRow, "id" | "epoch">
+    >(
+      `SELECT p.id, p.epoch FROM posts p
+       WHERE p.epoch >= ? AND p.epoch < ? AND (p.block_number < ? OR (p.block_number = ? AND p.log_index < ?))
+         AND NOT EXISTS (SELECT 1 FROM posts q WHERE q.epoch = p.epoch
+           AND (q.block_number > p.block_number OR (q.block_number = p.block_number AND q.log_index > p.log_index))
+           AND (q.block_number < ? OR (q.block_number = ? AND q.log_index < ?)))`,
+    ),
+    challenge: sqlite.prepare<[number], ChallengeRow>("SELECT * FROM challenges WHERE id = ?"),
+  };
+
+  return {
+    getPost: (id: string): PostRow | undefined => q.get.get(id),
+    /** The post of `epoch - 1` that `post` was made on top of (the latest one before it), if any. */
+    getPreviousPost: (post: PostPosition): PostRow | undefined =>
+      q.previous.get(Number(post.epoch) - 1, Number(post.blockNumber), Number(post.blockNumber), post.logIndex),
+    /** The live (not rejected) post of `epoch`, if any. */
+    getActivePost: (epoch: bigint): PostRow | undefined => q.active.get(Number(epoch)),
+    /** The live post of `epoch`, else its latest post. */
+    getLatestPost: (epoch: bigint): PostRow | undefined => q.latest.get(Number(epoch)),
+    /** Every live post of `epoch` and later epochs, in chain order. */
+    listLivePostsFrom: (epoch: bigint): PostRow[] => q.liveFrom.all(Number(epoch)),
+    /** The `limit` most recent posts, newest first. */
+    listRecentPosts: (limit: number): PostRow[] => q.recent.all(limit),
+    /**
+     * The post each epoch in [`fromEpoch`, `post.epoch`) had when `post` was made: the latest post of that epoch
+     * before it in chain order.
+     */
+    listBasisPosts(fromEpoch: bigint, post: PostPosition): Pick<PostRow, "id" | "epoch">[] {
+      const block = Number(post.blockNumber);
+      return q.basis.all(
+        Number(fromEpoch),
+        Number(post.epoch),
+        block,
+        block,
+        post.logIndex,
+        block,
+        block,
+        post.logIndex,
+      );
+    },
+    getChallenge: (id: number): ChallengeRow | undefined => q.challenge.get(id),
+  };
+}

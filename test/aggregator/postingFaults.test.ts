@@ -151,8 +151,9 @@ describe("posting through chain faults: RPC outage mid-post, restart mid-post, n
     await agg.kill("SIGTERM");
     agg = await startAggregatorProcess({
       dir,
-      config: config({ testing: { crashAt: "after-submit-recorded" } }),
+      config: config(),
       env: env(),
+      faults: { crashAt: "after-submit-recorded" },
     });
     const e = await deliver();
     assert.equal(await agg.exited, "SIGKILL", "the crash point was reached");

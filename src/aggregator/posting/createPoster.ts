@@ -7,7 +7,7 @@ import type { Address, Hex } from "../../protocol/types.ts";
 import type { ChainHead, EpochEvent } from "../chain/createChainFollower.ts";
 import type { PoolRegistry } from "../chain/createPoolRegistry.ts";
 import { getRevertName } from "../chain/getRevertName.ts";
-import type { FaultConfig } from "../epoch/faultKinds.ts";
+import type { EpochTamperRef } from "../epoch/EpochTamper.ts";
 import type { PrepareEpochInput, PrepareEpochResult } from "../epoch/prepareEpoch.ts";
 import type { AggregatorMetrics } from "../metrics/createMetrics.ts";
 import { type EpochPost, type EpochStore, postStates } from "../storage/createEpochStore.ts";
@@ -51,8 +51,13 @@ export type PosterOptions = {
   autoRegister: boolean;
   resendAfterMs: number;
   closeDelayMs: number;
-  fault: FaultConfig | null;
-  crashAt: "after-submit-recorded" | "after-broadcast" | undefined;
+  /**
+   * Seam for tests and the demo (never set in production): the tamper of an epoch's next attempt, given whether
+   * any earlier attempt of it reached the chain.
+   */
+  tamperFor?: (epoch: number, history: { everOnChain: boolean }) => EpochTamperRef | null;
+  /** Seam: observes the posting steps ("recorded": signed and stored, not yet sent; "broadcast": sent). */
+  onStep?: (step: PostStep, post: { epoch: number; attempt: number; txHash: Hex }) => void;
   runPrepare: (input: PrepareEpochInput) => Promise<PrepareEpochResult>;
   /** Called before an epoch is closed: ingest must refuse its receipts from then on. */
   onClose: (epoch: number) => void;
@@ -60,6 +65,8 @@ export type PosterOptions = {
   logger: Logger;
   now?: () => number;
 };
+
+export type PostStep = "recorded" | "broadcast";
 
 /** Reverts that mean "not yet": the same attempt is retried on a later tick. */
 const WAIT_REVERTS: Record<string, string> = {
@@ -92,12 +99,6 @@ export function createPoster(o: PosterOptions): Poster {
   };
   const closesAt = (e: number) =>
     o.epochParams.genesisTime + (e + 1) * o.epochParams.epochSeconds + o.epochParams.graceSeconds;
-  const crash = (point: PosterOptions["crashAt"]) => {
-    if (o.crashAt === point) {
-      logger.fatal({ point }, "TEST crash point reached: exiting abruptly");
-      process.kill(process.pid, "SIGKILL");
-    }
-  };
   const read = <T>(functionName: string, args: readonly unknown[], blockNumber?: bigint): Promise<T> =>
     client.readContract({
       address: o.distributor,
@@ -292,7 +293,7 @@ export function createPoster(o: PosterOptions): Poster {
     const everOnChain = epochs
       .attempts(epoch)
       .some((a) => a.state === "mined" || a.state === "claimable" || a.state === "rejected");
-    const fault = o.fault && o.fault.epoch === epoch && !everOnChain ? o.fault : null;
+    const tamper = o.tamperFor?.(epoch, { everOnChain }) ?? null;
     const attempt = epochs.nextAttempt(epoch);
     const input: PrepareEpochInput = {
       dbPath: o.dbPath,
@@ -313,7 +314,7 @@ export function createPoster(o: PosterOptions): Poster {
       previous: previous
         ? { bundleHash: previous.bundleHash as Hex, path: previous.bundlePath, leavesOffset: previous.leavesOffset }
         : null,
-      fault,
+      tamper,
     };
     const result = await o.runPrepare(input);
     metrics.epochCloseDuration.observe(result.seconds);
@@ -323,8 +324,11 @@ export function createPoster(o: PosterOptions): Poster {
       snapshotBlock: Number(snapshotBlock),
       previousBundleHash: input.previous?.bundleHash ?? ZERO_HASH,
     });
-    if (result.faultApplied)
-      logger.warn({ epoch, attempt, fault: result.faultApplied }, "TEST FAULT committed in this epoch");
+    if (result.tampered)
+      logger.warn(
+        { epoch, attempt, tampered: result.tampered },
+        "epoch tampered through the seam: not an honest epoch",
+      );
     if (result.excluded.length > 0)
       logger.warn(
         { epoch, excluded: result.excluded.length },
@@ -381,9 +385,9 @@ export function createPoster(o: PosterOptions): Poster {
       (gas * 12n) / 10n,
     );
     logger.info({ epoch: a.epoch, attempt: a.attempt, txHash, nonce }, "post submitted");
-    crash("after-submit-recorded");
+    o.onStep?.("recorded", { epoch: a.epoch, attempt: a.attempt, txHash });
     await broadcast(raw, a.epoch);
-    crash("after-broadcast");
+    o.onStep?.("broadcast", { epoch: a.epoch, attempt: a.attempt, txHash });
   };
 
   const tick = async (head: ChainHead): Promise<void> => {

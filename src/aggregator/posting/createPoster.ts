@@ -2,6 +2,7 @@ import type { Logger } from "pino";
 import { encodeFunctionData, keccak256, type PublicClient, parseTransaction, type WalletClient } from "viem";
 import type { PrivateKeyAccount } from "viem/accounts";
 import { rewardDistributorAbi } from "../../contracts/abis.ts";
+import { isAlreadyKnownTxError } from "../../contracts/isAlreadyKnownTxError.ts";
 import { ZERO_HASH } from "../../protocol/constants.ts";
 import type { Address, Hex } from "../../protocol/types.ts";
 import type { ChainHead, EpochEvent } from "../chain/createChainFollower.ts";
@@ -112,7 +113,12 @@ export function createPoster(o: PosterOptions): Poster {
     try {
       await client.sendRawTransaction({ serializedTransaction: raw });
     } catch (err) {
-      // Already known, nonce already used, RPC down: the next tick finds out from receipts and nonces.
+      // A re-broadcast of bytes the node already holds is sent, not failed.
+      if (isAlreadyKnownTxError(err)) {
+        logger.debug({ epoch }, "the node already has the post transaction");
+        return;
+      }
+      // Nonce already used, RPC down: the next tick finds out from receipts and nonces.
       logger.warn({ epoch, err: shortError(err) }, "broadcast of the post transaction failed; will reconcile");
     }
   };

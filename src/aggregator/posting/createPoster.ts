@@ -12,6 +12,7 @@ import type { EpochTamperRef } from "../epoch/EpochTamper.ts";
 import type { PrepareEpochInput, PrepareEpochResult } from "../epoch/prepareEpoch.ts";
 import type { AggregatorMetrics } from "../metrics/createMetrics.ts";
 import { type EpochPost, type EpochStore, postStates } from "../storage/createEpochStore.ts";
+import { createBlockWaitWatch } from "./createBlockWaitWatch.ts";
 
 export type PosterStatus = {
   enabled: boolean;
@@ -65,6 +66,8 @@ export type PosterOptions = {
   metrics: AggregatorMetrics;
   logger: Logger;
   now?: () => number;
+  /** Warn when a close or a post has waited this long for a new block (default 30 s). */
+  blockWaitWarnMs?: number;
 };
 
 export type PostStep = "recorded" | "broadcast";
@@ -98,6 +101,8 @@ export function createPoster(o: PosterOptions): Poster {
     lastError: null,
     lastTickAt: null,
   };
+  const blockWait = createBlockWaitWatch({ logger, afterMs: o.blockWaitWarnMs ?? 30_000, now });
+  let waitingForBlock: string | null = null;
   const closesAt = (e: number) =>
     o.epochParams.genesisTime + (e + 1) * o.epochParams.epochSeconds + o.epochParams.graceSeconds;
   const read = <T>(functionName: string, args: readonly unknown[], blockNumber?: bigint): Promise<T> =>
@@ -399,6 +404,7 @@ export function createPoster(o: PosterOptions): Poster {
   const tick = async (head: ChainHead): Promise<void> => {
     if (!o.enabled || !o.account) return;
     state.waitingFor = null;
+    waitingForBlock = null;
     try {
       for (const a of epochs.inState("submitted")) await resolveSubmitted(a);
       const sys = await read<{ nextEpoch: bigint; paused: boolean }>("systemState", [], head.number);
@@ -427,6 +433,7 @@ export function createPoster(o: PosterOptions): Poster {
       }
       if (epochs.inState("submitted").length > 0) {
         state.waitingFor = "the submitted post to be mined";
+        waitingForBlock = state.waitingFor;
         return;
       }
       const epoch = next;
@@ -437,6 +444,7 @@ export function createPoster(o: PosterOptions): Poster {
       }
       if (head.timestamp < close) {
         state.waitingFor = `a block at or after epoch ${epoch}'s close (${close})`;
+        waitingForBlock = state.waitingFor;
         return;
       }
       let previous: EpochPost | undefined;
@@ -464,6 +472,7 @@ export function createPoster(o: PosterOptions): Poster {
       metrics.rpcErrors.inc();
       logger.warn({ err: state.lastError }, "posting round failed; retrying on the next tick");
     } finally {
+      blockWait.observe(head.number, waitingForBlock);
       state.lastTickAt = now();
     }
   };

@@ -305,12 +305,17 @@ async function main() {
       chain: { rpcUrl, distributor, chainId, fromBlock: Number(fromBlock), pollIntervalMs: 250 },
       posting: { enabled: true, autoRegister: true, resendAfterMs: 5_000 },
       log: { level: "info" },
-      fault: { kind: "inflate-bytes", epoch: Number(faultyEpoch) },
     }),
   );
-  start("aggregator", ["src/aggregator/main.ts", "--config", resolve(work, "aggregator.json")], {
-    MESHPAY_AGGREGATOR_PRIVATE_KEY: KEYS.aggregator,
-  });
+  // The test entry point: the production aggregator (src/aggregator/main.ts) cannot commit faults.
+  const fault = `inflate-bytes:${faultyEpoch}`;
+  start(
+    "aggregator",
+    ["scripts/faults/faultyAggregatorMain.ts", "--fault", fault, "--config", resolve(work, "aggregator.json")],
+    {
+      MESHPAY_AGGREGATOR_PRIVATE_KEY: KEYS.aggregator,
+    },
+  );
   writeFileSync(
     resolve(work, "verifier.json"),
     JSON.stringify({

@@ -538,7 +538,7 @@ async function childClose(dbPath: string, outDir: string): Promise<void> {
     pools: [{ poolId: CLOSE_POOL, pricePerGB: "1000000", available: "1000000" }],
     signerHistories: [],
     previous: null,
-    fault: null,
+    tamper: null,
   });
   process.stdout.write(
     JSON.stringify({

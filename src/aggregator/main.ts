@@ -5,45 +5,8 @@
 // message names the field).
 import { Command } from "commander";
 import { loadConfig } from "./config/loadConfig.ts";
-import { AggregatorError } from "./errors/AggregatorError.ts";
-import { type RunningAggregator, startAggregator } from "./startAggregator.ts";
+import { exitAggregatorWith, runAggregatorProcess } from "./runAggregatorProcess.ts";
 import { backupDatabase } from "./storage/backupDatabase.ts";
-
-const exitWith = (code: number, err: unknown): never => {
-  if (err instanceof AggregatorError && err.code === "CONFIG_INVALID") {
-    process.stderr.write(`meshpay-aggregator: ${err.code}: ${err.shortMessage}\n`);
-    process.exit(2);
-  }
-  process.stderr.write(`meshpay-aggregator: ${err instanceof Error ? err.message : String(err)}\n`);
-  process.exit(code);
-};
-
-async function run(options: { config?: string }): Promise<void> {
-  let running: RunningAggregator | undefined;
-  try {
-    const config = loadConfig({ file: options.config });
-    running = await startAggregator(config, { onFatal: (err) => exitWith(1, err) });
-  } catch (err) {
-    exitWith(1, err);
-  }
-  let stopping = false;
-  const stop = (signal: string) => {
-    if (stopping) return;
-    stopping = true;
-    running!.logger.info({ signal }, "shutting down");
-    const force = setTimeout(() => {
-      process.stderr.write("meshpay-aggregator: shutdown took over 15 s, exiting\n");
-      process.exit(1);
-    }, 15_000);
-    force.unref();
-    running!
-      .close()
-      .then(() => process.exit(0))
-      .catch((err) => exitWith(1, err));
-  };
-  process.on("SIGTERM", () => stop("SIGTERM"));
-  process.on("SIGINT", () => stop("SIGINT"));
-}
 
 const program = new Command()
   .name("meshpay-aggregator")
@@ -57,7 +20,7 @@ program
     "after",
     "\nExample:\n  MESHPAY_AGGREGATOR_PRIVATE_KEY=0x… node src/aggregator/main.ts --config aggregator.json",
   )
-  .action(run);
+  .action((options: { config?: string }) => runAggregatorProcess(options));
 
 program
   .command("backup")
@@ -77,7 +40,7 @@ program
         `backed up ${config.storage.path} to ${options.to} (${pages} pages); copy ${config.storage.bundleDir} too\n`,
       );
     } catch (err) {
-      exitWith(1, err);
+      exitAggregatorWith(1, err);
     }
   });
 

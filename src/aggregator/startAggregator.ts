@@ -18,7 +18,7 @@ import { AggregatorError } from "./errors/AggregatorError.ts";
 import { createApp } from "./http/createApp.ts";
 import { createIngestor, type Ingestor } from "./ingest/createIngestor.ts";
 import { createMetrics } from "./metrics/createMetrics.ts";
-import { createPoster } from "./posting/createPoster.ts";
+import { createPoster, type PosterOptions } from "./posting/createPoster.ts";
 import { createChainStore } from "./storage/createChainStore.ts";
 import { createEpochStore } from "./storage/createEpochStore.ts";
 import { createIngestStore } from "./storage/createIngestStore.ts";
@@ -33,6 +33,12 @@ export type RunningAggregator = {
   close(): Promise<void>;
 };
 
+/**
+ * Seams for tests and the demo (scripts/faults/faultyAggregatorMain.ts fills them); the production entry point
+ * (main.ts) never does. See PosterOptions.tamperFor and PosterOptions.onStep.
+ */
+export type AggregatorSeams = Pick<PosterOptions, "tamperFor" | "onStep">;
+
 type Identity = { chainId: number; genesisTime: number; epochSeconds: number; graceSeconds: number };
 
 /**
@@ -42,7 +48,7 @@ type Identity = { chainId: number; genesisTime: number; epochSeconds: number; gr
  */
 export async function startAggregator(
   config: AggregatorConfig,
-  options: { logger?: Logger; onFatal?: (err: unknown) => void } = {},
+  options: { logger?: Logger; onFatal?: (err: unknown) => void; seams?: AggregatorSeams } = {},
 ): Promise<RunningAggregator> {
   const logger = options.logger ?? pino({ level: config.log.level, base: { service: "meshpay-aggregator" } });
   const database = openDatabase(config.storage.path, { synchronous: config.storage.synchronous });
@@ -223,15 +229,12 @@ export async function startAggregator(
       autoRegister: config.posting.autoRegister,
       resendAfterMs: config.posting.resendAfterMs,
       closeDelayMs: config.posting.closeDelayMs,
-      fault: config.fault,
-      crashAt: config.testing.crashAt,
+      ...options.seams,
       runPrepare: runPrepareEpochInWorker,
       onClose: (epoch) => ingestor?.closeThrough(epoch),
       metrics,
       logger: logger.child({ component: "poster" }),
     });
-    if (config.fault)
-      logger.warn({ fault: config.fault }, "TEST-ONLY fault configured: this aggregator will post a wrong epoch");
   };
 
   const follower = createChainFollower({

@@ -36,7 +36,7 @@ describe("aggregator configuration", () => {
     const file = write("ok.json", { ...minimal, storage: { path: "data/a.db" }, http: { port: 9000 } });
     const c = loadConfig({
       file,
-      env: { MESHPAY_AGGREGATOR_PRIVATE_KEY: KEY, MESHPAY_HTTP_PORT: "9100", MESHPAY_FAULT: "inflate-bytes:3" },
+      env: { MESHPAY_AGGREGATOR_PRIVATE_KEY: KEY, MESHPAY_HTTP_PORT: "9100" },
     });
     assert.equal(c.http.port, 9100);
     assert.equal(c.http.publicUrl, "http://127.0.0.1:9100");
@@ -45,7 +45,29 @@ describe("aggregator configuration", () => {
     assert.equal(c.posting.privateKey, KEY);
     assert.equal(c.ingest.maxReceiptsPerBatch, 5000);
     assert.equal(c.http.maxBodyBytes, 4 * 1024 * 1024);
-    assert.deepEqual(c.fault, { kind: "inflate-bytes", epoch: 3 });
+  });
+
+  it("refuses fault settings (file or environment), naming the field and the test entry point that has them", () => {
+    const env = { MESHPAY_AGGREGATOR_PRIVATE_KEY: KEY };
+    const refused = (options: Parameters<typeof loadConfig>[0]) => {
+      try {
+        loadConfig(options);
+      } catch (err) {
+        assert.ok(err instanceof AggregatorError && err.code === "CONFIG_INVALID", String(err));
+        assert.match(err.shortMessage, /scripts\/faults\/faultyAggregatorMain\.ts/);
+        return err.data!.field as string;
+      }
+      assert.fail("a fault setting was accepted");
+    };
+    const fault = { kind: "inflate-bytes", epoch: 1 };
+    assert.equal(refused({ file: write("fault.json", { ...minimal, fault }), env }), "fault");
+    assert.equal(refused({ file: write("null-fault.json", { ...minimal, fault: null }), env }), "fault");
+    assert.equal(
+      refused({ file: write("m.json", minimal), env: { ...env, MESHPAY_FAULT: "inflate-bytes:3" } }),
+      "fault",
+    );
+    const crash = { ...minimal, testing: { crashAt: "after-broadcast" } };
+    assert.equal(refused({ file: write("crash.json", crash), env }), "testing.crashAt");
   });
 
   it("names the field of every invalid setting", () => {
@@ -61,16 +83,6 @@ describe("aggregator configuration", () => {
     assert.equal(
       fieldOf(() => loadConfig({ file: write("c.json", { ...minimal, http: { port: 70000 } }), env })),
       "http.port",
-    );
-    assert.equal(
-      fieldOf(() =>
-        loadConfig({ file: write("d.json", { ...minimal, fault: { kind: "steal-everything", epoch: 1 } }), env }),
-      ),
-      "fault.kind",
-    );
-    assert.equal(
-      fieldOf(() => loadConfig({ file: write("e.json", { ...minimal, fault: { kind: "forge-receipt" } }), env })),
-      "fault.epoch",
     );
     assert.equal(
       fieldOf(() =>

@@ -235,13 +235,14 @@ describe("epochs end to end: close, post once, claimable, claim; a rejected epoc
   });
 
   it("after a challenge upheld on chain, re-posts the rejected epoch honestly from a fresh snapshot; cumulative amounts continue", async () => {
-    // Restart (graceful SIGTERM) with a TEST-ONLY fault in the next epoch that has receipts.
+    // Restart (graceful SIGTERM) as the faulty test entry point, with a fault in the next epoch that has receipts.
     assert.equal(await agg.kill("SIGTERM"), 0, "graceful shutdown exits 0");
     const f = (await freshEpoch(4)) + 1;
     agg = await startAggregatorProcess({
       dir,
-      config: { ...baseConfig(), fault: { kind: "inflate-bytes", epoch: f, relay: r1 } },
+      config: baseConfig(),
       env: env(),
+      faults: { fault: { kind: "inflate-bytes", epoch: f, relay: r1 } },
     });
     await waitFor(
       "epoch f to start",

@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { after, before, describe, it } from "node:test";
-import { type Hex, parseEventLogs, parseTransaction } from "viem";
+import { decodeFunctionData, type Hex, parseEventLogs, parseTransaction } from "viem";
 import { hardhat } from "viem/chains";
 import { rewardDistributorAbi } from "../../src/contracts/abis.ts";
 import {
@@ -84,6 +84,13 @@ describe("posting through chain faults: RPC outage mid-post, restart mid-post, n
     assert.equal(res.body.accepted, 1);
     return res.body.results[0].epoch as number;
   };
+  /** Whether a sendRawTransaction carries the post of epoch `e` (earlier, empty epochs may still be posting). */
+  const isPostOf = (params: unknown[], e: number) => {
+    const tx = parseTransaction(params[0] as Hex);
+    if (!tx.data) return false;
+    const call = decodeFunctionData({ abi: rewardDistributorAbi, data: tx.data });
+    return call.functionName === "postEpoch" && Number(call.args[0]) === e;
+  };
   const postsOf = async (e: number) => {
     const logs = await chain.publicClient.getLogs({ address: d.distributor, fromBlock: d.fromBlock });
     return parseEventLogs({ abi: rewardDistributorAbi, logs, eventName: "EpochPosted" }).filter(
@@ -129,8 +136,8 @@ describe("posting through chain faults: RPC outage mid-post, restart mid-post, n
   it("posts an epoch exactly once when the RPC goes away right after taking the post transaction and comes back", async () => {
     const e = await deliver();
     let sent = 0;
-    proxy.intercept = (method): ProxyAction => {
-      if (method !== "eth_sendRawTransaction") return "pass";
+    proxy.intercept = (method, params): ProxyAction => {
+      if (method !== "eth_sendRawTransaction" || !isPostOf(params, e)) return "pass";
       sent++;
       if (sent > 1) return "pass";
       // The node takes (and mines) the transaction, the aggregator never hears back, and the RPC is gone for 3 s.
@@ -151,8 +158,9 @@ describe("posting through chain faults: RPC outage mid-post, restart mid-post, n
     await agg.kill("SIGTERM");
     agg = await startAggregatorProcess({
       dir,
-      config: config({ testing: { crashAt: "after-submit-recorded" } }),
+      config: config(),
       env: env(),
+      faults: { crashAt: "after-submit-recorded" },
     });
     const e = await deliver();
     assert.equal(await agg.exited, "SIGKILL", "the crash point was reached");
@@ -166,7 +174,7 @@ describe("posting through chain faults: RPC outage mid-post, restart mid-post, n
     const e = await deliver();
     let stolen = false;
     proxy.intercept = async (method, params): Promise<ProxyAction> => {
-      if (method !== "eth_sendRawTransaction" || stolen) return "pass";
+      if (method !== "eth_sendRawTransaction" || stolen || !isPostOf(params, e)) return "pass";
       const tx = parseTransaction(params[0] as Hex);
       stolen = true;
       // Someone else uses the aggregator's key with the same nonce first (a plain transfer), and the post never arrives.
@@ -194,8 +202,8 @@ describe("posting through chain faults: RPC outage mid-post, restart mid-post, n
     const e = await deliver();
     let reverted = false;
     const guardian = { account: chain.account(roles.guardian), chain: hardhat } as const;
-    proxy.intercept = async (method): Promise<ProxyAction> => {
-      if (method !== "eth_sendRawTransaction" || reverted) return "pass";
+    proxy.intercept = async (method, params): Promise<ProxyAction> => {
+      if (method !== "eth_sendRawTransaction" || reverted || !isPostOf(params, e)) return "pass";
       reverted = true;
       // The guardian pauses just before the post lands: it is mined and reverts (SystemPaused).
       const h = await chain

@@ -4,12 +4,14 @@ import { join } from "node:path";
 import { after, before, describe, it } from "node:test";
 import { StandardMerkleTree } from "@openzeppelin/merkle-tree";
 import { keccak256 } from "viem";
-import { type FaultKind, faultKinds } from "../../src/aggregator/epoch/faultKinds.ts";
+import { type FaultKind, faultKinds } from "../../scripts/faults/faultKinds.ts";
+import { faultTamperRef } from "../../scripts/faults/faultTamperRef.ts";
 import {
   type PrepareEpochInput,
   type PrepareEpochResult,
   prepareEpoch,
 } from "../../src/aggregator/epoch/prepareEpoch.ts";
+import { runPrepareEpochInWorker } from "../../src/aggregator/epoch/runPrepareEpochInWorker.ts";
 import { REWARD_LEAF_TYPES, ZERO_HASH } from "../../src/protocol/constants.ts";
 import { EMPTY_EPOCH_ROOT } from "../../src/protocol/tree/emptyEpochRoot.ts";
 import type { Hex } from "../../src/protocol/types.ts";
@@ -70,7 +72,7 @@ describe("epoch close (prepareEpoch) on a real SQLite file", () => {
     ],
     signerHistories: [],
     previous: null,
-    fault: null,
+    tamper: null,
     ...extra,
   });
 
@@ -290,15 +292,15 @@ describe("epoch close (prepareEpoch) on a real SQLite file", () => {
     );
   });
 
-  it("commits each TEST-ONLY fault as documented and nothing else", async () => {
+  it("commits each fault of scripts/faults through the tamper seam as documented, and nothing else", async () => {
     const honest = readBundle(epoch0.path).lines;
     const honestLeaves = honest.filter((l) => l.type === "leaf");
     const results = new Map<FaultKind, { r: PrepareEpochResult; lines: Line[] }>();
     let attempt = 10;
     for (const kind of faultKinds) {
-      const r = await prepareEpoch(input(0, attempt++, { fault: { kind, epoch: 0 } }));
+      const r = await prepareEpoch(input(0, attempt++, { tamper: faultTamperRef({ kind, epoch: 0 }) }));
       results.set(kind, { r, lines: readBundle(r.path).lines });
-      assert.ok(r.faultApplied?.startsWith(kind), `${kind} applied: ${r.faultApplied}`);
+      assert.ok(r.tampered?.startsWith(kind), `${kind} applied: ${r.tampered}`);
     }
     const leavesOf = (k: FaultKind) => results.get(k)!.lines.filter((l) => l.type === "leaf");
     const receiptsOf = (k: FaultKind) => results.get(k)!.lines.filter((l) => l.type === "receipt");
@@ -330,5 +332,18 @@ describe("epoch close (prepareEpoch) on a real SQLite file", () => {
     const unfetchable = results.get("unfetchable-bundle")!.r;
     assert.equal(unfetchable.servable, false);
     assert.equal(unfetchable.fileHash, epoch0.fileHash);
+  });
+
+  it("loads the tamper module in the close's worker thread too, and leaves other epochs honest", async () => {
+    const tamper = faultTamperRef({ kind: "bad-bundle-hash", epoch: 0 });
+    const inWorker = await runPrepareEpochInWorker(input(0, 40, { tamper }));
+    assert.equal(inWorker.tampered, "bad-bundle-hash: the posted bundleHash is not the file's");
+    assert.notEqual(inWorker.bundleHash, inWorker.fileHash);
+    assert.equal(inWorker.fileHash, epoch0.fileHash);
+    const honest = await runPrepareEpochInWorker(
+      input(0, 41, { tamper: faultTamperRef({ kind: "inflate-bytes", epoch: 7 }) }),
+    );
+    assert.equal(honest.tampered, null);
+    assert.equal(honest.bundleHash, epoch0.fileHash);
   });
 });

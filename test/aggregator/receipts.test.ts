@@ -1,6 +1,7 @@
 import assert from "node:assert/strict";
 import { Agent, request } from "node:http";
 import { after, before, describe, it } from "node:test";
+import { deflateSync, gzipSync } from "node:zlib";
 import Database from "better-sqlite3";
 import type { Hex } from "viem";
 import { hardhat } from "viem/chains";
@@ -446,6 +447,49 @@ describe("POST /v1/receipts, its errors and the read endpoints (aggregator proce
     );
     assert.match(metrics, /meshpay_aggregator_chain_head_lag_seconds \d/);
     assert.match(metrics, /meshpay_aggregator_ingest_batch_seconds_bucket/);
+  });
+
+  it("accepts gzip and deflate bodies, refuses a gzip bomb with 413 and other encodings with 415", async () => {
+    const s = session("v-gzip", { signerKey: signerKeyForLaterTests });
+    const receipts = [0, 1].map((c) => s.receipt({ relay, segment: 7n, chunk: c, size: 10, deliveredAt: nowMs() }));
+    const body = (i: number) => JSON.stringify({ relay, tickets: [s.signedTicket], receipts: [receipts[i]!.json] });
+    const send = (encoding: string, data: Buffer, idempotencyKey = key()) =>
+      fetch(`${agg.url}/v1/receipts`, {
+        method: "POST",
+        headers: {
+          "content-type": "application/json",
+          "content-encoding": encoding,
+          "idempotency-key": idempotencyKey,
+        },
+        body: new Uint8Array(data),
+      });
+    const gz = await send("gzip", gzipSync(body(0)));
+    assert.equal(gz.status, 200);
+    assert.equal(((await gz.json()) as { accepted: number }).accepted, 1);
+    const df = await send("deflate", deflateSync(body(1)));
+    assert.equal(df.status, 200);
+    assert.equal(((await df.json()) as { accepted: number }).accepted, 1);
+    // A retry of the gzip batch uncompressed under the same key is the same body: the stored answer is replayed.
+    const retryKey = key();
+    assert.equal((await send("gzip", gzipSync(body(0)), retryKey)).status, 200);
+    const replay = await send("identity", Buffer.from(body(0)), retryKey);
+    assert.equal(replay.status, 200);
+    assert.equal(replay.headers.get("idempotent-replayed"), "true");
+
+    const errorOf = async (res: Response) => [res.status, ((await res.json()) as { code: string }).code];
+    // 64 MiB of spaces compress to about 64 KiB: under the 4 MiB body limit, far over it decompressed.
+    const bomb = gzipSync(Buffer.alloc(64 * 1024 * 1024, " "));
+    assert.ok(bomb.length < 4 * 1024 * 1024);
+    assert.deepEqual(await errorOf(await send("gzip", bomb)), [413, "REQUEST_TOO_LARGE"]);
+    assert.deepEqual(await errorOf(await send("gzip", Buffer.from(body(0)))), [400, "REQUEST_INVALID"]);
+    for (const encoding of ["br", "zstd", "compress", "gzip, snappy"])
+      assert.deepEqual(
+        await errorOf(await send(encoding, Buffer.from(body(0)))),
+        [415, "REQUEST_UNSUPPORTED_ENCODING"],
+        encoding,
+      );
+    // The service keeps serving.
+    assert.equal((await postBatch(agg.url, { relay, receipts: [] }, key())).status, 200);
   });
 
   it("answers 10,000 malformed requests (broken JSON, wrong types, bad hex, huge bodies, bad headers) with a 4xx and a code, never a 5xx, and keeps serving", async () => {

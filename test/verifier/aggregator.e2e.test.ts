@@ -5,6 +5,7 @@ import { join, resolve } from "node:path";
 import { after, before, describe, it } from "node:test";
 import { parseEther } from "viem";
 import { generatePrivateKey, mnemonicToAccount, privateKeyToAccount } from "viem/accounts";
+import type { FaultKind } from "../../scripts/faults/faultKinds.ts";
 import { rewardDistributorAbi as distributorAbi } from "../../src/contracts/abis.ts";
 import { hashViewerTicket } from "../../src/protocol/eip712/hashViewerTicket.ts";
 import { keccak256 } from "../../src/protocol/hash/keccak256.ts";
@@ -27,12 +28,12 @@ import {
 import { makeDataDir, writeVerifierConfig } from "./helpers/startTestVerifier.ts";
 import { setupVerifierChain } from "./helpers/verifierChain.ts";
 
-// End to end with real processes: a `hardhat node`, the aggregator (src/aggregator/main.ts) configured with its
-// test-only `fault` knob for epoch 1, relays (the relay SDK) sending real signed receipts to it, and the verifier
+// End to end with real processes: a `hardhat node`, the aggregator started from its test entry point
+// (scripts/faults/faultyAggregatorMain.ts) with a fault in epoch FAULT_EPOCH, relays (the relay SDK) sending real signed receipts to it, and the verifier
 // (src/verifier/main.ts). Every kind of cheating is caught, challenged and upheld by the arbiter (the test), the
 // earlier honest epoch becomes claimable and the aggregator's honest re-post passes the audit.
 
-const FAULTS: [kind: string, code: FaultCode][] = [
+const FAULTS: [kind: FaultKind, code: FaultCode][] = [
   ["inflate-bytes", "RELAY_TOTAL_MISMATCH"],
   ["drop-relay-receipts", "RECEIPTS_OMITTED"],
   ["forge-receipt", "RECEIPT_INVALID"],
@@ -108,10 +109,12 @@ describe("verifier against the real aggregator's faults", { concurrency: 2 }, ()
             },
             posting: { enabled: true, autoRegister: true, resendAfterMs: 3_000 },
             log: { level: "warn" },
-            fault: { kind, epoch: FAULT_EPOCH, relay: target },
           }),
         );
-        const agg = spawn(NODE, [resolve(ROOT, "src/aggregator/main.ts"), "--config", aggConfig], {
+        // The test entry point with fault injection (the production src/aggregator/main.ts has none).
+        const fault = JSON.stringify({ kind, epoch: FAULT_EPOCH, relay: target });
+        const entry = resolve(ROOT, "scripts/faults/faultyAggregatorMain.ts");
+        const agg = spawn(NODE, [entry, "--fault", fault, "--config", aggConfig], {
           cwd: ROOT,
           env: { ...process.env, MESHPAY_AGGREGATOR_PRIVATE_KEY: aggregatorKey },
           stdio: ["ignore", "pipe", "pipe"],

@@ -1,5 +1,4 @@
 import type { Address, Hex } from "../../protocol/types.ts";
-import type { FaultConfig } from "../epoch/faultKinds.ts";
 
 /** The aggregator's validated configuration (docs/operations.md lists every field). */
 export type AggregatorConfig = {
@@ -55,12 +54,8 @@ export type AggregatorConfig = {
     closeDelayMs: number;
   };
   log: { level: "fatal" | "error" | "warn" | "info" | "debug" | "trace" | "silent" };
-  /** TEST-ONLY: a deliberate fault in one epoch (see docs/operations.md). */
-  fault: FaultConfig | null;
-  /** TEST-ONLY knobs. */
+  /** Benchmark knobs. */
   testing: {
-    /** Exit abruptly (as a crash would) at a named point of the posting state machine. */
-    crashAt: "after-submit-recorded" | "after-broadcast" | undefined;
     /** "noble": recover signatures with @noble/curves instead of libsecp256k1 (benchmark baseline). */
     verifierBackend: "native" | "noble";
   };

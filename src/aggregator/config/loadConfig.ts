@@ -1,6 +1,5 @@
 import { readFileSync } from "node:fs";
 import { dirname, resolve } from "node:path";
-import { type FaultConfig, type FaultKind, faultKinds } from "../epoch/faultKinds.ts";
 import { AggregatorError } from "../errors/AggregatorError.ts";
 import type { AggregatorConfig } from "./AggregatorConfig.ts";
 
@@ -18,8 +17,12 @@ export const configEnvironment = {
   MESHPAY_POSTING_ENABLED: "posting.enabled",
   MESHPAY_AGGREGATOR_PRIVATE_KEY: "posting.privateKey",
   MESHPAY_LOG_LEVEL: "log.level",
-  MESHPAY_FAULT: "fault",
 } as const;
+
+/** Said when a config asks for fault injection, which only the separate test entry point has. */
+const NOT_IN_PRODUCTION =
+  "fault injection is not part of the production aggregator (tests and the demo start " +
+  "scripts/faults/faultyAggregatorMain.ts instead)";
 
 type Json = Record<string, unknown>;
 
@@ -55,11 +58,14 @@ export function loadConfig(options: { file?: string; env?: NodeJS.ProcessEnv; cw
   for (const [name, field] of Object.entries(configEnvironment)) {
     const value = env[name];
     if (value === undefined || value === "") continue;
-    setPath(raw, field, field === "fault" ? parseFaultEnv(value) : value);
+    setPath(raw, field, value);
     fromEnv.add(field);
   }
+  if (env.MESHPAY_FAULT !== undefined && env.MESHPAY_FAULT !== "")
+    throw invalid("fault", `MESHPAY_FAULT is set, but ${NOT_IN_PRODUCTION}`);
+  if (isObject(raw) && "fault" in raw) throw invalid("fault", NOT_IN_PRODUCTION);
   const r = new Reader(raw, (field) => (fromEnv.has(field) ? cwd : base));
-  r.checkKnown("", ["http", "ingest", "rateLimit", "storage", "chain", "posting", "log", "fault", "testing"]);
+  r.checkKnown("", ["http", "ingest", "rateLimit", "storage", "chain", "posting", "log", "testing"]);
   r.checkKnown("http", ["host", "port", "publicUrl", "maxBodyBytes"]);
   r.checkKnown("ingest", ["maxReceiptsPerBatch", "maxTicketsPerBatch", "maxFutureSkewMs", "idempotencyTtlSeconds"]);
   r.checkKnown("rateLimit", ["requestsPerSecond", "requestBurst", "receiptsPerSecond", "receiptBurst"]);
@@ -76,7 +82,7 @@ export function loadConfig(options: { file?: string; env?: NodeJS.ProcessEnv; cw
   ]);
   r.checkKnown("posting", ["enabled", "privateKey", "autoRegister", "resendAfterMs", "closeDelayMs"]);
   r.checkKnown("log", ["level"]);
-  r.checkKnown("testing", ["crashAt", "verifierBackend"]);
+  r.checkKnown("testing", ["verifierBackend"], NOT_IN_PRODUCTION);
 
   const host = r.string("http.host", "127.0.0.1");
   const port = r.int("http.port", 8080, 0, 65535);
@@ -122,9 +128,7 @@ export function loadConfig(options: { file?: string; env?: NodeJS.ProcessEnv; cw
       closeDelayMs: r.int("posting.closeDelayMs", 0, 0, 3_600_000),
     },
     log: { level: r.oneOf("log.level", logLevels, "info") },
-    fault: r.fault("fault"),
     testing: {
-      crashAt: r.optionalOneOf("testing.crashAt", ["after-submit-recorded", "after-broadcast"] as const),
       verifierBackend: r.oneOf("testing.verifierBackend", ["native", "noble"] as const, "native"),
     },
   };
@@ -157,20 +161,6 @@ function setPath(root: Json, path: string, value: unknown): void {
   node[parts.at(-1)!] = value;
 }
 
-function parseFaultEnv(value: string): unknown {
-  // Either JSON ({"kind":"inflate-bytes","epoch":3}) or the short form kind:epoch[:relay].
-  if (value.trimStart().startsWith("{")) {
-    try {
-      return JSON.parse(value);
-    } catch {
-      return value;
-    }
-  }
-  if (value === "none") return null;
-  const [kind, epoch, relay] = value.split(":");
-  return { kind, epoch: epoch === undefined ? undefined : Number(epoch), ...(relay ? { relay } : {}) };
-}
-
 /** Typed field reads with defaults; every failure names the field. */
 class Reader {
   readonly raw: Json;
@@ -190,13 +180,16 @@ class Reader {
     return node;
   }
 
-  checkKnown(section: string, keys: readonly string[]): void {
+  checkKnown(section: string, keys: readonly string[], hint?: string): void {
     const node = section === "" ? this.raw : this.get(section);
     if (node === undefined || node === null) return;
     if (!isObject(node)) throw invalid(section, "must be an object");
     for (const key of Object.keys(node))
       if (!keys.includes(key))
-        throw invalid(section ? `${section}.${key}` : key, `unknown setting (known: ${keys.join(", ")})`);
+        throw invalid(
+          section ? `${section}.${key}` : key,
+          `unknown setting (known: ${keys.join(", ")})${hint ? `; ${hint}` : ""}`,
+        );
   }
 
   string(path: string, fallback: string | undefined): string {
@@ -280,21 +273,5 @@ class Reader {
     if (typeof v !== "string" || !/^0x[0-9a-fA-F]{64}$/.test(v))
       throw invalid(path, "must be a 0x-prefixed 32-byte hex private key");
     return v.toLowerCase() as `0x${string}`;
-  }
-
-  fault(path: string): FaultConfig | null {
-    const v = this.get(path);
-    if (v === undefined || v === null) return null;
-    if (!isObject(v))
-      throw invalid(path, `must be an object { kind, epoch, relay? } or null (got ${JSON.stringify(v)})`);
-    for (const key of Object.keys(v))
-      if (!["kind", "epoch", "relay"].includes(key))
-        throw invalid(`${path}.${key}`, "unknown setting (known: kind, epoch, relay)");
-    const kind = this.oneOf(`${path}.kind`, faultKinds, undefined as unknown as FaultKind);
-    if (kind === undefined) throw invalid(`${path}.kind`, `is required (one of ${faultKinds.join(", ")})`);
-    const epoch = this.int(`${path}.epoch`, -1, 0);
-    if (epoch < 0) throw invalid(`${path}.epoch`, "is required (the epoch to commit the fault in)");
-    const relay = v.relay === undefined ? undefined : this.address(`${path}.relay`);
-    return relay === undefined ? { kind, epoch } : { kind, epoch, relay };
   }
 }

@@ -1,18 +1,15 @@
 import { mkdirSync } from "node:fs";
 import { join } from "node:path";
 import { ZERO_HASH } from "../../protocol/constants.ts";
-import { getReceiptId } from "../../protocol/eip712/getReceiptId.ts";
 import { createFastKeccak256 } from "../../protocol/hash/createFastKeccak256.ts";
 import { computeEpochRewards, type RewardCredit, type RewardPool } from "../../protocol/rewards/computeEpochRewards.ts";
-import { getRewardAmount } from "../../protocol/rewards/getRewardAmount.ts";
-import { signDigest } from "../../protocol/signature/signDigest.ts";
 import { buildRewardTree } from "../../protocol/tree/buildRewardTree.ts";
 import { EMPTY_EPOCH_ROOT } from "../../protocol/tree/emptyEpochRoot.ts";
 import type { Address, Hex, Keccak256 } from "../../protocol/types.ts";
 import { type EpochSnapshot, openEpochSnapshot } from "../storage/openEpochSnapshot.ts";
 import { type BundleReceipt, endLine, headerLine, leafLine, poolLine, receiptLine, ticketLine } from "./bundleLines.ts";
 import { createBundleFile } from "./createBundleFile.ts";
-import type { FaultConfig } from "./faultKinds.ts";
+import type { EpochCredit, EpochTamper, EpochTamperFactory, EpochTamperRef } from "./EpochTamper.ts";
 import { readBundleLeaves } from "./readBundleLeaves.ts";
 
 /** Everything an epoch close needs besides the receipts in the database. JSON-safe (it crosses a worker boundary). */
@@ -33,8 +30,8 @@ export type PrepareEpochInput = {
   signerHistories: { poolId: Hex; signers: { since: number; signer: Address }[] }[];
   /** The previous epoch's bundle as posted (and not rejected), or null for epoch 0. */
   previous: { bundleHash: Hex; path: string; leavesOffset: number } | null;
-  /** TEST-ONLY: commit this fault in this attempt. */
-  fault: FaultConfig | null;
+  /** The tamper seam (EpochTamper.ts): null in production; tests and the demo set it to get a wrong epoch. */
+  tamper?: EpochTamperRef | null;
 };
 
 export type PrepareEpochResult = {
@@ -43,7 +40,7 @@ export type PrepareEpochResult = {
   root: Hex;
   /** keccak256 of the file. */
   fileHash: Hex;
-  /** What to post as bundleHash (the file hash unless the bad-bundle-hash fault is on). */
+  /** What to post as bundleHash (the file hash unless a tamper says otherwise). */
   bundleHash: Hex;
   path: string;
   bytes: number;
@@ -55,15 +52,14 @@ export type PrepareEpochResult = {
   leafCount: number;
   excluded: { receiptId: Hex; reason: string }[];
   servable: boolean;
-  faultApplied: string | null;
+  /** What a tamper changed, in words (null: an honest epoch). */
+  tampered: string | null;
   seconds: number;
   /** Seconds spent in each phase (read, rewards, tree, write). */
   phases: Record<string, number>;
 };
 
-type Credit = { account: Hex; poolId: Hex; bytes: number; receiptIds: Hex[] };
-
-const FORGER_KEY: Hex = "0x1f1e1d1c1b1a191817161514131211100f0e0d0c0b0a09080706050403020100";
+type Credit = EpochCredit;
 
 /**
  * Closes one epoch: reads its receipts (a consistent read snapshot of the database), credits bytes per
@@ -90,7 +86,7 @@ async function prepareFrom(
   input: PrepareEpochInput,
   keccak: Keccak256,
 ): Promise<Omit<PrepareEpochResult, "seconds">> {
-  const { epoch, fault } = input;
+  const { epoch } = input;
   const phases: Record<string, number> = {};
   let mark = performance.now();
   let cpuMark = process.cpuUsage();
@@ -108,8 +104,9 @@ async function prepareFrom(
   const signerCache = new Map<string, string>();
   const excluded: { receiptId: Hex; reason: string }[] = [];
 
-  const target = fault ? faultTarget(snapshot, epoch, fault) : undefined;
-  const dropRelay = fault?.kind === "drop-relay-receipts" ? target?.relay : undefined;
+  const tamper = input.tamper ? await loadTamper(input.tamper, input, keccak, snapshot) : undefined;
+  const keepReceipt = tamper?.keepReceipt?.bind(tamper);
+  let tampered: string | null = null;
 
   // Pass 1 (acceptance order, through the epoch index): credits per (relay, pool), the tickets used, the receipts
   // left out, and each included receipt's row id and receiptId for the bundle's receiptId order.
@@ -134,7 +131,7 @@ async function prepareFrom(
         continue;
       }
     }
-    if (relay === dropRelay) continue;
+    if (keepReceipt && !keepReceipt({ receiptId, poolId, relay, size })) continue;
     const key = poolId + relay;
     let c = credits.get(key);
     if (!c) {
@@ -157,59 +154,17 @@ async function prepareFrom(
   let receiptCount = ids.length;
   phase("sort");
 
-  // Faults that change what is credited (TEST-ONLY).
+  // The tamper seam (never in production): credited bytes and extra receipts.
   const extras: BundleReceipt[] = [];
-  let faultApplied: string | null = null;
-  if (fault && target) {
-    const base = target.base;
-    const credit =
-      fault.kind === "forge-receipt" || fault.kind === "duplicate-receipt"
-        ? base && credits.get(base.poolId + base.relay)
-        : [...credits.values()].filter((c) => c.account === target.relay).sort(byPool)[0];
-    if (fault.kind === "inflate-bytes" && credit) {
-      credit.bytes += Math.max(credit.bytes, 1_000_000);
-      faultApplied = `inflate-bytes: relay ${credit.account} in pool ${credit.poolId} credited extra bytes`;
-    } else if (fault.kind === "drop-relay-receipts" && dropRelay) {
-      faultApplied = `drop-relay-receipts: every receipt of relay ${dropRelay} left out`;
-    } else if ((fault.kind === "forge-receipt" || fault.kind === "duplicate-receipt") && credit && base) {
-      if (fault.kind === "duplicate-receipt") {
-        extras.push(base);
-        credit.bytes += base.size;
-        faultApplied = `duplicate-receipt: receipt ${base.receiptId} listed and credited twice`;
-      } else {
-        const forged = {
-          poolId: base.poolId as Hex,
-          ticketHash: base.ticketHash as Hex,
-          relay: base.relay as Hex,
-          segment: BigInt(base.segment) + 1_000_000_007n,
-          chunk: base.chunk,
-          chunkHash: `0x${"f0".repeat(32)}` as Hex,
-          size: base.size,
-          deliveredAt: BigInt(base.deliveredAt),
-        };
-        const receiptId = getReceiptId(
-          forged,
-          { chainId: input.chainId, verifyingContract: input.distributor },
-          keccak,
-        );
-        extras.push({
-          receiptId,
-          poolId: forged.poolId,
-          ticketHash: forged.ticketHash,
-          relay: forged.relay,
-          segment: forged.segment.toString(),
-          chunk: forged.chunk,
-          chunkHash: forged.chunkHash,
-          size: forged.size,
-          deliveredAt: forged.deliveredAt.toString(),
-          signature: signDigest(receiptId, FORGER_KEY),
-        });
-        credit.bytes += forged.size;
-        credit.receiptIds.push(receiptId);
-        faultApplied = `forge-receipt: receipt ${receiptId} signed by a key that is not the viewer's`;
-      }
-      receiptCount++;
-    }
+  if (tamper?.credits) {
+    const note = tamper.credits({
+      credits: [...credits.values()],
+      addReceipt(receipt) {
+        extras.push(receipt);
+        receiptCount++;
+      },
+    });
+    if (note !== undefined) tampered = note;
   }
   extras.sort((a, b) => (a.receiptId < b.receiptId ? -1 : a.receiptId > b.receiptId ? 1 : 0));
 
@@ -237,30 +192,11 @@ async function prepareFrom(
   });
   rewardCredits.length = 0;
   phase("rewards");
-  const postedTotal = new Map(poolTotals.map((t) => [t.poolId, t.amount]));
-
-  if (fault && target) {
-    if (fault.kind === "wrong-cumulative") {
-      const leaf = leaves.find((l) => l.account === target.relay && l.epochBytes > 0n) ?? leaves[0];
-      if (leaf) {
-        leaf.cumulativeAmount += leaf.epochAmount > 0n ? leaf.epochAmount : 1n;
-        faultApplied = `wrong-cumulative: leaf (${leaf.account}, ${leaf.poolId}) claims more than it earned`;
-      }
-    } else if (fault.kind === "overdraw-pool" && poolTotals.length > 0) {
-      const pool = poolTotals.find((t) => t.scaled) ?? poolTotals[0]!;
-      const price = rewardPools.find((p) => p.poolId === pool.poolId)!.pricePerGB;
-      for (const leaf of leaves) {
-        if (leaf.poolId !== pool.poolId || leaf.epochBytes === 0n) continue;
-        const raw = getRewardAmount(leaf.epochBytes, price);
-        const amount = pool.scaled ? raw : raw + raw / 10n + 1n;
-        leaf.cumulativeAmount += amount - leaf.epochAmount;
-        leaf.epochAmount = amount;
-      }
-      faultApplied = `overdraw-pool: leaves of pool ${pool.poolId} add up to more than its posted total ${pool.amount}`;
-    } else if (fault.kind === "bad-bundle-hash")
-      faultApplied = "bad-bundle-hash: the posted bundleHash is not the file's";
-    else if (fault.kind === "unfetchable-bundle") faultApplied = "unfetchable-bundle: the bundle is not served";
+  if (tamper?.leaves) {
+    const note = tamper.leaves({ leaves, poolTotals, pools: rewardPools });
+    if (note !== undefined) tampered = note;
   }
+  const postedTotal = new Map(poolTotals.map((t) => [t.poolId, t.amount]));
 
   const root = leaves.length === 0 ? EMPTY_EPOCH_ROOT : buildRewardTree(leaves, keccak).root;
   const sortedTickets = [...ticketHashes].sort();
@@ -359,7 +295,9 @@ async function prepareFrom(
   }
   const { hash: fileHash, bytes } = file.finish();
   phase("write");
-  const bundleHash = fault?.kind === "bad-bundle-hash" ? flipLastBit(fileHash) : fileHash;
+  const published = tamper?.publish?.({ fileHash, path }) ?? {};
+  if (published.note !== undefined) tampered = published.note;
+  const bundleHash = published.bundleHash ?? fileHash;
   return {
     epoch,
     attempt: input.attempt,
@@ -374,8 +312,8 @@ async function prepareFrom(
     ticketCount: sortedTickets.length,
     leafCount: leaves.length,
     excluded,
-    servable: fault?.kind !== "unfetchable-bundle",
-    faultApplied,
+    servable: published.servable ?? true,
+    tampered,
     phases,
   };
 }
@@ -394,35 +332,22 @@ function signerAt(signers: { since: number; signer: string }[], timestamp: numbe
   return signers[0]!.signer;
 }
 
-function byPool(a: Credit, b: Credit): number {
-  return a.poolId < b.poolId ? -1 : a.poolId > b.poolId ? 1 : 0;
-}
-
-function flipLastBit(hash: Hex): Hex {
-  const last = Number.parseInt(hash.slice(-2), 16) ^ 1;
-  return `${hash.slice(0, -2)}${last.toString(16).padStart(2, "0")}` as Hex;
-}
-
-/** The relay a fault targets (configured, else the lowest relay address with receipts) and one of its receipts. */
-function faultTarget(
+/** Imports the tamper module (in whichever thread runs the close) and builds its tamper for this epoch. */
+async function loadTamper(
+  ref: EpochTamperRef,
+  input: PrepareEpochInput,
+  keccak: Keccak256,
   snapshot: EpochSnapshot,
-  epoch: number,
-  fault: FaultConfig,
-): { relay: Hex | undefined; base: BundleReceipt | undefined } {
-  const relay = (fault.relay?.toLowerCase() as Hex | undefined) ?? snapshot.getLowestRelay(epoch);
-  if (!relay) return { relay: undefined, base: undefined };
-  const row = snapshot.getFirstReceiptOfRelay(epoch, relay);
-  const base: BundleReceipt | undefined = row && {
-    receiptId: row.receipt_id as string,
-    poolId: row.pool_id as string,
-    ticketHash: row.ticket_hash as string,
-    relay: row.relay as string,
-    segment: row.segment as string,
-    chunk: row.chunk as number,
-    chunkHash: row.chunk_hash as string,
-    size: row.size as number,
-    deliveredAt: String(row.delivered_at),
-    signature: row.signature as string,
-  };
-  return { relay, base };
+): Promise<EpochTamper | undefined> {
+  const mod = (await import(ref.module)) as { createEpochTamper?: EpochTamperFactory };
+  if (typeof mod.createEpochTamper !== "function")
+    throw new Error(`The tamper module ${ref.module} does not export createEpochTamper.`);
+  return mod.createEpochTamper(ref.options, {
+    epoch: input.epoch,
+    attempt: input.attempt,
+    chainId: input.chainId,
+    distributor: input.distributor,
+    keccak,
+    snapshot,
+  });
 }

@@ -9,6 +9,7 @@ import { AggregatorError } from "../errors/AggregatorError.ts";
 import type { Ingestor } from "../ingest/createIngestor.ts";
 import type { AggregatorMetrics } from "../metrics/createMetrics.ts";
 import type { EpochPost, EpochStore } from "../storage/createEpochStore.ts";
+import { getBodyDecoder } from "./getBodyDecoder.ts";
 import { type BodyTooLargeError, readBody } from "./readBody.ts";
 
 export type AppOptions = {
@@ -83,7 +84,8 @@ export function createApp(o: AppOptions): express.Express {
         "Idempotency-Key must be 1 to 128 characters of A-Z a-z 0-9 _ . : -",
         { status: 400 },
       );
-    const raw = await readBody(req, o.maxBodyBytes);
+    const decode = getBodyDecoder(req.headers["content-encoding"]);
+    const raw = await decode(await readBody(req, o.maxBodyBytes), o.maxBodyBytes);
     let body: unknown;
     try {
       body = JSON.parse(raw.toString("utf8"));

@@ -3,14 +3,16 @@ import { encodeFunctionData, keccak256, type PublicClient, parseTransaction, typ
 import type { PrivateKeyAccount } from "viem/accounts";
 import { rewardDistributorAbi } from "../../contracts/abis.ts";
 import { getRevertName } from "../../contracts/getRevertName.ts";
+import { isAlreadyKnownTxError } from "../../contracts/isAlreadyKnownTxError.ts";
 import { ZERO_HASH } from "../../protocol/constants.ts";
 import type { Address, Hex } from "../../protocol/types.ts";
 import type { ChainHead, EpochEvent } from "../chain/createChainFollower.ts";
 import type { PoolRegistry } from "../chain/createPoolRegistry.ts";
-import type { FaultConfig } from "../epoch/faultKinds.ts";
+import type { EpochTamperRef } from "../epoch/EpochTamper.ts";
 import type { PrepareEpochInput, PrepareEpochResult } from "../epoch/prepareEpoch.ts";
 import type { AggregatorMetrics } from "../metrics/createMetrics.ts";
 import { type EpochPost, type EpochStore, postStates } from "../storage/createEpochStore.ts";
+import { createBlockWaitWatch } from "./createBlockWaitWatch.ts";
 
 export type PosterStatus = {
   enabled: boolean;
@@ -51,15 +53,24 @@ export type PosterOptions = {
   autoRegister: boolean;
   resendAfterMs: number;
   closeDelayMs: number;
-  fault: FaultConfig | null;
-  crashAt: "after-submit-recorded" | "after-broadcast" | undefined;
+  /**
+   * Seam for tests and the demo (never set in production): the tamper of an epoch's next attempt, given whether
+   * any earlier attempt of it reached the chain.
+   */
+  tamperFor?: (epoch: number, history: { everOnChain: boolean }) => EpochTamperRef | null;
+  /** Seam: observes the posting steps ("recorded": signed and stored, not yet sent; "broadcast": sent). */
+  onStep?: (step: PostStep, post: { epoch: number; attempt: number; txHash: Hex }) => void;
   runPrepare: (input: PrepareEpochInput) => Promise<PrepareEpochResult>;
   /** Called before an epoch is closed: ingest must refuse its receipts from then on. */
   onClose: (epoch: number) => void;
   metrics: AggregatorMetrics;
   logger: Logger;
   now?: () => number;
+  /** Warn when a close or a post has waited this long for a new block (default 30 s). */
+  blockWaitWarnMs?: number;
 };
+
+export type PostStep = "recorded" | "broadcast";
 
 /** Reverts that mean "not yet": the same attempt is retried on a later tick. */
 const WAIT_REVERTS: Record<string, string> = {
@@ -90,14 +101,10 @@ export function createPoster(o: PosterOptions): Poster {
     lastError: null,
     lastTickAt: null,
   };
+  const blockWait = createBlockWaitWatch({ logger, afterMs: o.blockWaitWarnMs ?? 30_000, now });
+  let waitingForBlock: string | null = null;
   const closesAt = (e: number) =>
     o.epochParams.genesisTime + (e + 1) * o.epochParams.epochSeconds + o.epochParams.graceSeconds;
-  const crash = (point: PosterOptions["crashAt"]) => {
-    if (o.crashAt === point) {
-      logger.fatal({ point }, "TEST crash point reached: exiting abruptly");
-      process.kill(process.pid, "SIGKILL");
-    }
-  };
   const read = <T>(functionName: string, args: readonly unknown[], blockNumber?: bigint): Promise<T> =>
     client.readContract({
       address: o.distributor,
@@ -111,7 +118,12 @@ export function createPoster(o: PosterOptions): Poster {
     try {
       await client.sendRawTransaction({ serializedTransaction: raw });
     } catch (err) {
-      // Already known, nonce already used, RPC down: the next tick finds out from receipts and nonces.
+      // A re-broadcast of bytes the node already holds is sent, not failed.
+      if (isAlreadyKnownTxError(err)) {
+        logger.debug({ epoch }, "the node already has the post transaction");
+        return;
+      }
+      // Nonce already used, RPC down: the next tick finds out from receipts and nonces.
       logger.warn({ epoch, err: shortError(err) }, "broadcast of the post transaction failed; will reconcile");
     }
   };
@@ -292,7 +304,7 @@ export function createPoster(o: PosterOptions): Poster {
     const everOnChain = epochs
       .attempts(epoch)
       .some((a) => a.state === "mined" || a.state === "claimable" || a.state === "rejected");
-    const fault = o.fault && o.fault.epoch === epoch && !everOnChain ? o.fault : null;
+    const tamper = o.tamperFor?.(epoch, { everOnChain }) ?? null;
     const attempt = epochs.nextAttempt(epoch);
     const input: PrepareEpochInput = {
       dbPath: o.dbPath,
@@ -313,7 +325,7 @@ export function createPoster(o: PosterOptions): Poster {
       previous: previous
         ? { bundleHash: previous.bundleHash as Hex, path: previous.bundlePath, leavesOffset: previous.leavesOffset }
         : null,
-      fault,
+      tamper,
     };
     const result = await o.runPrepare(input);
     metrics.epochCloseDuration.observe(result.seconds);
@@ -323,8 +335,11 @@ export function createPoster(o: PosterOptions): Poster {
       snapshotBlock: Number(snapshotBlock),
       previousBundleHash: input.previous?.bundleHash ?? ZERO_HASH,
     });
-    if (result.faultApplied)
-      logger.warn({ epoch, attempt, fault: result.faultApplied }, "TEST FAULT committed in this epoch");
+    if (result.tampered)
+      logger.warn(
+        { epoch, attempt, tampered: result.tampered },
+        "epoch tampered through the seam: not an honest epoch",
+      );
     if (result.excluded.length > 0)
       logger.warn(
         { epoch, excluded: result.excluded.length },
@@ -381,14 +396,15 @@ export function createPoster(o: PosterOptions): Poster {
       (gas * 12n) / 10n,
     );
     logger.info({ epoch: a.epoch, attempt: a.attempt, txHash, nonce }, "post submitted");
-    crash("after-submit-recorded");
+    o.onStep?.("recorded", { epoch: a.epoch, attempt: a.attempt, txHash });
     await broadcast(raw, a.epoch);
-    crash("after-broadcast");
+    o.onStep?.("broadcast", { epoch: a.epoch, attempt: a.attempt, txHash });
   };
 
   const tick = async (head: ChainHead): Promise<void> => {
     if (!o.enabled || !o.account) return;
     state.waitingFor = null;
+    waitingForBlock = null;
     try {
       for (const a of epochs.inState("submitted")) await resolveSubmitted(a);
       const sys = await read<{ nextEpoch: bigint; paused: boolean }>("systemState", [], head.number);
@@ -417,6 +433,7 @@ export function createPoster(o: PosterOptions): Poster {
       }
       if (epochs.inState("submitted").length > 0) {
         state.waitingFor = "the submitted post to be mined";
+        waitingForBlock = state.waitingFor;
         return;
       }
       const epoch = next;
@@ -427,6 +444,7 @@ export function createPoster(o: PosterOptions): Poster {
       }
       if (head.timestamp < close) {
         state.waitingFor = `a block at or after epoch ${epoch}'s close (${close})`;
+        waitingForBlock = state.waitingFor;
         return;
       }
       let previous: EpochPost | undefined;
@@ -454,6 +472,7 @@ export function createPoster(o: PosterOptions): Poster {
       metrics.rpcErrors.inc();
       logger.warn({ err: state.lastError }, "posting round failed; retrying on the next tick");
     } finally {
+      blockWait.observe(head.number, waitingForBlock);
       state.lastTickAt = now();
     }
   };

@@ -68,7 +68,7 @@ export function createEpochStore(database: AggregatorDatabase, now: () => number
             receiptCount: r.receiptCount,
             ticketCount: r.ticketCount,
             leafCount: r.leafCount,
-            fault: r.faultApplied,
+            fault: r.tampered,
             createdAt: now(),
             updatedAt: now(),
           })

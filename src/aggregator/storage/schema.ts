@@ -132,7 +132,7 @@ export const epochPosts = sqliteTable(
     attempt: integer("attempt").notNull(),
     state: text("state").notNull(),
     root: text("root").notNull(),
-    /** The hash posted on chain (differs from fileHash only under the bad-bundle-hash fault). */
+    /** The hash posted on chain (differs from fileHash only when a test tampers with the epoch). */
     bundleHash: text("bundle_hash").notNull(),
     fileHash: text("file_hash").notNull(),
     bundleUri: text("bundle_uri").notNull(),

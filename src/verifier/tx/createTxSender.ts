@@ -6,6 +6,7 @@ import {
   TransactionReceiptNotFoundError,
   type Hex as ViemHex,
 } from "viem";
+import { isAlreadyKnownTxError } from "../../contracts/isAlreadyKnownTxError.ts";
 import type { Address, Hex } from "../../protocol/types.ts";
 import type { VerifierPublicClient } from "../chain/types.ts";
 import { createTxStore, type TxRow } from "../storage/createTxStore.ts";
@@ -64,8 +65,8 @@ export function createTxSender(options: {
       return "sent";
     } catch (err) {
       const text = `${(err as Error).message ?? err}`;
-      if (/already known|already imported|known transaction|nonce too low|nonce has already been used/i.test(text))
-        return "sent";
+      // The node holds these bytes already, or the nonce is spent (reconcile finds out by what).
+      if (isAlreadyKnownTxError(err) || /nonce too low|nonce has already been used/i.test(text)) return "sent";
       // A network failure leaves the fate of the bytes unknown (reconcile will look again); any answer from the node
       // that is not "already known" means it will never mine them.
       const walk = (err as { walk?: (f: (e: unknown) => boolean) => unknown }).walk;

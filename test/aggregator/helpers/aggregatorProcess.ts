@@ -1,9 +1,12 @@
-// Runs the aggregator as a real process (node src/aggregator/main.ts --config <file>) for the tests. No tests here.
+// Runs the aggregator as a real process (node src/aggregator/main.ts --config <file>) for the tests; with `faults`,
+// the test entry point scripts/faults/faultyAggregatorMain.ts instead. No tests here.
 import { type ChildProcess, spawn } from "node:child_process";
 import { createWriteStream, mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import type { Hex } from "viem";
+import type { CrashPoint } from "../../../scripts/faults/crashPoints.ts";
+import type { FaultConfig } from "../../../scripts/faults/faultKinds.ts";
 import { freePort } from "./localChain.ts";
 
 const root = resolve(import.meta.dirname, "../../..");
@@ -73,19 +76,28 @@ export function aggregatorConfig(args: {
 
 /**
  * Spawns the aggregator with `config` (written to <dir>/config.json) and `env`, logs to <dir>/aggregator.log, and
- * waits until GET /healthz answers 200 (unless `waitReady` is false).
+ * waits until GET /healthz answers 200 (unless `waitReady` is false). `faults` start the faulty test entry point.
  */
 export async function startAggregatorProcess(args: {
   dir: string;
   config: Record<string, unknown>;
   env?: Record<string, string>;
   waitReady?: boolean;
+  faults?: { fault?: FaultConfig; crashAt?: CrashPoint };
 }): Promise<AggregatorProcess> {
   const configPath = join(args.dir, "config.json");
   writeFileSync(configPath, JSON.stringify(args.config, null, 2));
   const logPath = join(args.dir, "aggregator.log");
   const log = createWriteStream(logPath, { flags: "a" });
-  const child = spawn(nodeBin, [resolve(root, "src/aggregator/main.ts"), "--config", configPath], {
+  const { fault, crashAt } = args.faults ?? {};
+  const entry = args.faults
+    ? [
+        resolve(root, "scripts/faults/faultyAggregatorMain.ts"),
+        ...(fault ? ["--fault", JSON.stringify(fault)] : []),
+        ...(crashAt ? ["--crash-at", crashAt] : []),
+      ]
+    : [resolve(root, "src/aggregator/main.ts")];
+  const child = spawn(nodeBin, [...entry, "--config", configPath], {
     cwd: root,
     env: { PATH: process.env.PATH ?? "", HOME: process.env.HOME ?? "", ...args.env },
     stdio: ["ignore", "pipe", "pipe"],

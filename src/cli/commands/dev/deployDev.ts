@@ -15,6 +15,7 @@ import { writeDeployment } from "../../deployment/writeDeployment.ts";
 import { CliError } from "../../errors/CliError.ts";
 import { toCliError } from "../../errors/toCliError.ts";
 import { parseDuration } from "../../format/parseDuration.ts";
+import { getIdleBlocksHint } from "./getIdleBlocksHint.ts";
 import { type DevConfig, pickDevConfig } from "./pickDevConfig.ts";
 
 export type DeployDevArgs = {
@@ -26,6 +27,8 @@ export type DeployDevArgs = {
   genesisTime?: string;
   /** An Ignition parameters JSON file ({ "MeshPay": {...}, "LocalDev": {...} }), merged under the options above. */
   parameters?: string;
+  /** Set by `meshpay dev node`, which mines a block every --block-time itself. */
+  intervalMiningOn?: boolean;
 };
 
 export type DeployDevResult = {
@@ -126,6 +129,14 @@ export async function deployDev(args: DeployDevArgs, ctx: CommandContext): Promi
   };
   const deploymentFile = getDeploymentPath(ctx.deps, ctx.globals);
   writeDeployment(deploymentFile, deployment);
+  // The aggregator needs blocks after each epoch's close: say how to get them on this node (not with dev node,
+  // which turns interval mining on itself).
+  const clientVersion = await client.request({ method: "web3_clientVersion" } as never).catch(() => "");
+  const hint = getIdleBlocksHint(String(clientVersion));
+  if (hint && !args.intervalMiningOn) {
+    if (/^anvil/i.test(String(clientVersion))) ctx.output.warn(`meshpay: ${hint}`);
+    else ctx.output.info(hint);
+  }
   return {
     deploymentFile,
     chainId,

@@ -63,10 +63,15 @@ export async function startDevNode(
   try {
     const chainId = await waitForRpc(ctx, rpcUrl, exited, () => log);
     // Besides mining each transaction at once, mine a block every blockTime seconds, so that chain time moves on
-    // while nothing happens: the aggregator waits for a block after an epoch closes before posting it.
+    // while nothing happens: the aggregator waits for a block after an epoch closes before posting it. Hardhat's
+    // evm_setIntervalMining takes milliseconds (Anvil's takes seconds: there, `anvil --block-time 1`).
     if (blockTime > 0) await rpcCall(ctx, rpcUrl, "evm_setIntervalMining", [blockTime * 1000]);
     const ready: DevNodeReady = { rpcUrl, chainId, pid: child.pid!, blockTimeSeconds: blockTime };
-    if (args.deploy) ready.deployment = await deployDev(args, { ...ctx, globals: { ...ctx.globals, rpc: rpcUrl } });
+    if (args.deploy)
+      ready.deployment = await deployDev(
+        { ...args, intervalMiningOn: blockTime > 0 },
+        { ...ctx, globals: { ...ctx.globals, rpc: rpcUrl } },
+      );
     onReady(ready);
     const exitCode = await exited;
     return { ...ready, stoppedBy, exitCode };

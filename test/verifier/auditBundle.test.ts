@@ -7,8 +7,8 @@ import { signChunkReceipt } from "../../src/protocol/messages/signChunkReceipt.t
 import { createNodeReceiptVerifier } from "../../src/protocol/node/createNodeReceiptVerifier.ts";
 import { EMPTY_EPOCH_ROOT } from "../../src/protocol/tree/emptyEpochRoot.ts";
 import type { Hex, Keccak256, RewardLeaf } from "../../src/protocol/types.ts";
-import { auditBundle } from "../../src/verifier/audit/auditBundle.ts";
-import type { TicketCarry } from "../../src/verifier/audit/types.ts";
+import { auditBundle } from "../../src/protocol/audit/auditBundle.ts";
+import type { TicketCarry } from "../../src/protocol/audit/types.ts";
 import { createChainFacts } from "../../src/verifier/chain/createChainFacts.ts";
 import type { ChainFacts, PostedEpoch } from "../../src/verifier/chain/types.ts";
 import { type BundleCheat, buildTestBundle, type TestBundle } from "./helpers/testBundle.ts";

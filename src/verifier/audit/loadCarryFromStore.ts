@@ -1,9 +1,9 @@
+import type { TicketCarry } from "../../protocol/audit/types.ts";
 import type { ReceiptVerifier } from "../../protocol/createReceiptVerifier.ts";
 import { getEpoch } from "../../protocol/epoch/getEpoch.ts";
 import type { EpochParams, SignedViewerTicket } from "../../protocol/types.ts";
 import type { PostedEpoch } from "../chain/types.ts";
 import type { VerifierStore } from "../store/openVerifierStore.ts";
-import type { TicketCarry } from "./types.ts";
 
 /**
  * What earlier epochs credited to `tickets`, from the ticket_usage the service recorded when it audited them: for

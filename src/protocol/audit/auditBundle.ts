@@ -1,15 +1,15 @@
-import { ZERO_HASH } from "../../protocol/constants.ts";
-import type { ReceiptVerifier } from "../../protocol/createReceiptVerifier.ts";
-import { buildRewardTree } from "../../protocol/tree/buildRewardTree.ts";
-import { EMPTY_EPOCH_ROOT } from "../../protocol/tree/emptyEpochRoot.ts";
-import type { Hex, Keccak256, RewardLeaf, SignedViewerTicket } from "../../protocol/types.ts";
-import { parseBundle } from "../bundle/parseBundle.ts";
+import { parseBundleBytes } from "../bundle/parseBundleBytes.ts";
 import type { Bundle } from "../bundle/types.ts";
-import type { ChainFacts, PostedEpoch } from "../chain/types.ts";
-import { VerifierError } from "../errors/VerifierError.ts";
+import { ZERO_HASH } from "../constants.ts";
+import type { ReceiptVerifier } from "../createReceiptVerifier.ts";
+import { ProtocolError } from "../errors/ProtocolError.ts";
+import { buildRewardTree } from "../tree/buildRewardTree.ts";
+import { EMPTY_EPOCH_ROOT } from "../tree/emptyEpochRoot.ts";
+import type { Hex, Keccak256, RewardLeaf, SignedViewerTicket } from "../types.ts";
+import { bytesToHex } from "../utils/bytes.ts";
 import { createFindingCollector, type FindingCollector } from "./createFindingCollector.ts";
 import { recomputeEpoch } from "./recomputeEpoch.ts";
-import type { Finding, Recomputation, TicketCarry, TicketMap } from "./types.ts";
+import type { ChainFacts, Finding, PostedEpoch, Recomputation, TicketCarry, TicketMap } from "./types.ts";
 
 export type BundleAudit = {
   /** keccak256 of the bytes audited. */
@@ -47,7 +47,7 @@ export async function auditBundle(args: {
 }): Promise<BundleAudit> {
   const { post, facts, verifier, keccak } = args;
   const findings = createFindingCollector();
-  const computedHash = `0x${Buffer.from(keccak(args.bytes)).toString("hex")}` as Hex;
+  const computedHash = bytesToHex(keccak(args.bytes)) as Hex;
   const result: BundleAudit = { computedHash, findings: [], differingLeaves: [], missingEpochs: [] };
   if (computedHash !== post.bundleHash.toLowerCase()) {
     findings.add(
@@ -65,12 +65,13 @@ export async function auditBundle(args: {
   }
   let bundle: Bundle;
   try {
-    bundle = parseBundle(args.bytes);
+    bundle = parseBundleBytes(args.bytes);
   } catch (err) {
-    if (!(err instanceof VerifierError)) throw err;
+    if (!(err instanceof ProtocolError && err.code === "BUNDLE_MALFORMED")) throw err;
     findings.add("BUNDLE_MALFORMED", "The bundle does not follow the epoch bundle format v1.", {
       reason: err.shortMessage,
-      ...err.data,
+      line: err.line,
+      field: err.field,
     });
     result.findings = findings.list();
     return result;
@@ -153,7 +154,7 @@ export async function auditBundle(args: {
   );
   const tickets: TicketMap = new Map();
   for (const t of bundle.tickets) {
-    const actual = `0x${Buffer.from(verifier.ticketHash(t.signed.ticket)).toString("hex")}`;
+    const actual = bytesToHex(verifier.ticketHash(t.signed.ticket));
     if (actual !== t.ticketHash)
       findings.add("BUNDLE_MALFORMED", "A ticket line's ticketHash is not the hash of its ticket.", {
         line: t.line,
@@ -163,7 +164,7 @@ export async function auditBundle(args: {
     tickets.set(actual, t.signed);
   }
   for (const r of bundle.receipts) {
-    const actual = `0x${Buffer.from(verifier.receiptDigest(r.signed.receipt)).toString("hex")}`;
+    const actual = bytesToHex(verifier.receiptDigest(r.signed.receipt));
     if (actual !== r.receiptId)
       findings.add("RECEIPT_INVALID", "A receipt line's receiptId is not the EIP-712 digest of its receipt.", {
         line: r.line,

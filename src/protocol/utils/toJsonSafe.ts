@@ -1,7 +1,9 @@
+import { bytesToHex } from "./bytes.ts";
+
 /** A deep copy of `value` that JSON.stringify accepts: bigints become decimal strings, Maps and Sets arrays. */
 export function toJsonSafe(value: unknown): unknown {
   if (typeof value === "bigint") return value.toString(10);
-  if (value instanceof Uint8Array) return `0x${Buffer.from(value).toString("hex")}`;
+  if (value instanceof Uint8Array) return bytesToHex(value);
   if (Array.isArray(value)) return value.map(toJsonSafe);
   if (value instanceof Set) return [...value].map(toJsonSafe);
   if (value instanceof Map) return [...value.entries()].map(([k, v]) => [toJsonSafe(k), toJsonSafe(v)]);

@@ -44,6 +44,11 @@ export async function auditBundle(args: {
   facts: ChainFacts;
   verifier: ReceiptVerifier;
   keccak: Keccak256;
+  /**
+   * Audit the contents even when the bytes do not hash to the posted bundleHash (an auditor checking a copy of a
+   * bundle wants to know what else is wrong with it). Default false: a mismatching hash is the only finding.
+   */
+  continueAfterHashMismatch?: boolean;
 }): Promise<BundleAudit> {
   const { post, facts, verifier, keccak } = args;
   const findings = createFindingCollector();
@@ -60,8 +65,10 @@ export async function auditBundle(args: {
         bytes: args.bytes.length,
       },
     );
-    result.findings = findings.list();
-    return result;
+    if (!args.continueAfterHashMismatch) {
+      result.findings = findings.list();
+      return result;
+    }
   }
   let bundle: Bundle;
   try {

@@ -5,7 +5,9 @@ import assert from "node:assert/strict";
 import { writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { after, before, describe, it } from "node:test";
+import { createPublicClient, http } from "viem";
 import { privateKeyToAccount } from "viem/accounts";
+import { rewardDistributorAbi } from "../../src/contracts/abis.ts";
 import type { Hex } from "../../src/protocol/types.ts";
 import { type CliChain, createPoolWithCli, DEV_KEYS, deployWithCli } from "./helpers/deployWithCli.ts";
 import { createEpochPoster, type EpochPoster, type PostedEpoch } from "./helpers/epochPoster.ts";
@@ -66,6 +68,15 @@ for (const [name, startNode] of nodes) {
     });
 
     it("the chain no longer stores the root of the oldest epochs, only their EpochPosted events", async () => {
+      const client = createPublicClient({ transport: http(chain.node.url) });
+      const info = await client.readContract({
+        address: chain.deployment.distributor,
+        abi: rewardDistributorAbi,
+        functionName: "epochInfo",
+        args: [0n],
+      });
+      assert.equal(info.posted, true);
+      assert.equal(BigInt(info.root), 0n);
       const r = await chain.run(["--json", "audit", "epoch", "0"]);
       assert.equal(r.code, 0, r.stdout + r.stderr);
       assert.equal(r.json().root, epochs[0]!.root);

@@ -1,13 +1,13 @@
 import { auditBundle } from "../../../protocol/audit/auditBundle.ts";
 import { loadCarryFromBundles } from "../../../protocol/audit/loadCarryFromBundles.ts";
 import type { Finding as AuditFinding, PostedEpoch } from "../../../protocol/audit/types.ts";
-import { parseBundleBytes } from "../../../protocol/bundle/parseBundleBytes.ts";
 import type { Bundle } from "../../../protocol/bundle/types.ts";
 import { createFastKeccak256 } from "../../../protocol/hash/createFastKeccak256.ts";
 import { createNodeReceiptVerifier } from "../../../protocol/node/createNodeReceiptVerifier.ts";
 import type { Hex, RewardLeaf } from "../../../protocol/types.ts";
 import { createChainFacts } from "../../../verifier/chain/createChainFacts.ts";
 import { downloadBundle } from "../../bundle/downloadBundle.ts";
+import { parseDownloadedBundle } from "../../bundle/parseDownloadedBundle.ts";
 import { connectChain } from "../../chain/connectChain.ts";
 import { parseInteger } from "../../chain/parseArguments.ts";
 import { type EpochPost, readEpochPost } from "../../chain/readEpochPost.ts";
@@ -69,7 +69,7 @@ export async function auditEpoch(
         const source = e === epoch - 1n && args.previousBundle ? args.previousBundle : ePost.bundleURI;
         const bytes = await downloadBundle(ctx, source, `Epoch ${e} bundle`);
         const hashOk = bytes.hash === ePost.bundleHash;
-        return { post: ePost, bundle: hashOk ? parseBundleBytes(bytes.bytes) : undefined, hashOk };
+        return { post: ePost, bundle: hashOk ? parseDownloadedBundle(bytes.bytes) : undefined, hashOk };
       })();
       earlier.set(e, p);
     }
@@ -174,4 +174,3 @@ function describe(item: unknown): string {
     .map(([k, v]) => `${k}: ${v !== null && typeof v === "object" ? JSON.stringify(v) : String(v)}`);
   return `(${parts.join("; ")})`;
 }
-

@@ -159,27 +159,29 @@ export async function auditBundle(args: {
     "leaf lines (by poolId, account)",
     true,
   );
-  const tickets: TicketMap = new Map();
-  for (const t of bundle.tickets) {
-    const actual = bytesToHex(verifier.ticketHash(t.signed.ticket));
-    if (actual !== t.ticketHash)
+  // Identifiers: every ticketHash and receiptId must be the hash of what its line carries.
+  const ticketHashes = recomputeIds(
+    bundle.tickets,
+    (t) => verifier.ticketHash(t.signed.ticket),
+    (t, actual) =>
       findings.add("BUNDLE_MALFORMED", "A ticket line's ticketHash is not the hash of its ticket.", {
         line: t.line,
         ticketHash: t.ticketHash,
         actual,
-      });
-    tickets.set(actual, t.signed);
-  }
-  for (const r of bundle.receipts) {
-    const actual = bytesToHex(verifier.receiptDigest(r.signed.receipt));
-    if (actual !== r.receiptId)
+      }),
+  );
+  const tickets: TicketMap = new Map(bundle.tickets.map((t, i) => [ticketHashes[i]!, t.signed]));
+  recomputeIds(
+    bundle.receipts,
+    (r) => verifier.receiptDigest(r.signed.receipt),
+    (r, actual) =>
       findings.add("RECEIPT_INVALID", "A receipt line's receiptId is not the EIP-712 digest of its receipt.", {
         line: r.line,
         receiptId: r.receiptId,
         actual,
         errors: [{ code: "RECEIPT_ID_MISMATCH", message: "receiptId differs from the digest" }],
-      });
-  }
+      }),
+  );
 
   // Receipts and amounts (rules 2 and 3).
   const carry = await args.loadCarry([...tickets.values()]);
@@ -262,6 +264,19 @@ export async function auditBundle(args: {
     });
   result.findings = findings.list();
   return result;
+}
+
+/** The hash of each line's contents; `differs` is told about every line whose stated id is another. */
+function recomputeIds<T extends { ticketHash: Hex } | { receiptId: Hex }>(
+  lines: readonly T[],
+  digest: (line: T) => Uint8Array,
+  differs: (line: T, actual: Hex) => void,
+): Hex[] {
+  return lines.map((line) => {
+    const actual = bytesToHex(digest(line));
+    if (actual !== ("ticketHash" in line ? line.ticketHash : line.receiptId)) differs(line, actual);
+    return actual;
+  });
 }
 
 function checkAscending(

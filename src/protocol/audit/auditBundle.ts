@@ -8,6 +8,7 @@ import { EMPTY_EPOCH_ROOT } from "../tree/emptyEpochRoot.ts";
 import type { Hex, Keccak256, RewardLeaf, SignedViewerTicket } from "../types.ts";
 import { bytesToHex } from "../utils/bytes.ts";
 import { createFindingCollector, type FindingCollector } from "./createFindingCollector.ts";
+import type { FaultCode } from "./faultCodes.ts";
 import { recomputeEpoch } from "./recomputeEpoch.ts";
 import type { ChainFacts, Finding, PostedEpoch, Recomputation, TicketCarry, TicketMap } from "./types.ts";
 
@@ -161,27 +162,18 @@ export async function auditBundle(args: {
   );
   // Identifiers: every ticketHash and receiptId must be the hash of what its line carries.
   const ticketHashes = recomputeIds(
+    findings,
     bundle.tickets,
+    "ticketHash",
     (t) => verifier.ticketHash(t.signed.ticket),
-    (t, actual) =>
-      findings.add("BUNDLE_MALFORMED", "A ticket line's ticketHash is not the hash of its ticket.", {
-        line: t.line,
-        ticketHash: t.ticketHash,
-        actual,
-      }),
+    ["BUNDLE_MALFORMED", "A ticket line's ticketHash is not the hash of its ticket."],
   );
   const tickets: TicketMap = new Map(bundle.tickets.map((t, i) => [ticketHashes[i]!, t.signed]));
-  recomputeIds(
-    bundle.receipts,
-    (r) => verifier.receiptDigest(r.signed.receipt),
-    (r, actual) =>
-      findings.add("RECEIPT_INVALID", "A receipt line's receiptId is not the EIP-712 digest of its receipt.", {
-        line: r.line,
-        receiptId: r.receiptId,
-        actual,
-        errors: [{ code: "RECEIPT_ID_MISMATCH", message: "receiptId differs from the digest" }],
-      }),
-  );
+  recomputeIds(findings, bundle.receipts, "receiptId", (r) => verifier.receiptDigest(r.signed.receipt), [
+    "RECEIPT_INVALID",
+    "A receipt line's receiptId is not the EIP-712 digest of its receipt.",
+    { errors: [{ code: "RECEIPT_ID_MISMATCH", message: "receiptId differs from the digest" }] },
+  ]);
 
   // Receipts and amounts (rules 2 and 3).
   const carry = await args.loadCarry([...tickets.values()]);
@@ -266,15 +258,18 @@ export async function auditBundle(args: {
   return result;
 }
 
-/** The hash of each line's contents; `differs` is told about every line whose stated id is another. */
-function recomputeIds<T extends { ticketHash: Hex } | { receiptId: Hex }>(
+/** The hash of each line's contents; a finding for every line whose stated id (`field`) is another. */
+function recomputeIds<field extends "ticketHash" | "receiptId", T extends { line: number } & Record<field, Hex>>(
+  findings: FindingCollector,
   lines: readonly T[],
+  field: field,
   digest: (line: T) => Uint8Array,
-  differs: (line: T, actual: Hex) => void,
+  [code, message, extra]: [FaultCode, string, Record<string, unknown>?],
 ): Hex[] {
   return lines.map((line) => {
     const actual = bytesToHex(digest(line));
-    if (actual !== ("ticketHash" in line ? line.ticketHash : line.receiptId)) differs(line, actual);
+    if (actual !== line[field])
+      findings.add(code, message, { line: line.line, [field]: line[field], actual, ...extra });
     return actual;
   });
 }
@@ -359,6 +354,15 @@ function compareLeaves(
             receiptsRoot: l.receiptsRoot,
           }
         : null;
+    const relay = (why: string, variant: "bytes" | "amount") => {
+      const l = (t ?? m)!;
+      findings.add(
+        "RELAY_TOTAL_MISMATCH",
+        "A relay's credits do not match its receipts.",
+        { account: l.account, poolId: l.poolId, why, bundle: leafOf(t), recomputed: leafOf(m) },
+        variant,
+      );
+    };
     let differs = false;
     if (!t) {
       differs = true;
@@ -369,63 +373,23 @@ function compareLeaves(
           previous: leafOf(p),
           recomputed: leafOf(m),
         });
-      else
-        findings.add(
-          "RELAY_TOTAL_MISMATCH",
-          "A relay's credits do not match its receipts.",
-          {
-            account: m!.account,
-            poolId: m!.poolId,
-            why: "the relay has valid receipts but no leaf",
-            bundle: null,
-            recomputed: leafOf(m),
-          },
-          "bytes",
-        );
+      else relay("the relay has valid receipts but no leaf", "bytes");
     } else if (!m) {
       differs = true;
-      findings.add(
-        "RELAY_TOTAL_MISMATCH",
-        "A relay's credits do not match its receipts.",
-        {
-          account: t.account,
-          poolId: t.poolId,
-          why: "a leaf for an account with no valid receipt and no previous leaf",
-          bundle: leafOf(t),
-          recomputed: null,
-        },
-        "bytes",
-      );
+      relay("a leaf for an account with no valid receipt and no previous leaf", "bytes");
     } else {
       if (t.epochBytes !== m.epochBytes || t.receiptsRoot.toLowerCase() !== m.receiptsRoot) {
         differs = true;
-        findings.add(
-          "RELAY_TOTAL_MISMATCH",
-          "A relay's credits do not match its receipts.",
-          {
-            account: t.account,
-            poolId: t.poolId,
-            why:
-              t.epochBytes !== m.epochBytes
-                ? "epochBytes is not the sum of its receipts' sizes"
-                : "receiptsRoot is not the root of its receipts",
-            bundle: leafOf(t),
-            recomputed: leafOf(m),
-          },
+        relay(
+          t.epochBytes !== m.epochBytes
+            ? "epochBytes is not the sum of its receipts' sizes"
+            : "receiptsRoot is not the root of its receipts",
           "bytes",
         );
       } else if (t.epochAmount !== m.epochAmount) {
         differs = true;
-        findings.add(
-          "RELAY_TOTAL_MISMATCH",
-          "A relay's credits do not match its receipts.",
-          {
-            account: t.account,
-            poolId: t.poolId,
-            why: "epochAmount is not floor(bytes x price / 1e9) (scaled to the pool's balance when it cannot cover)",
-            bundle: leafOf(t),
-            recomputed: leafOf(m),
-          },
+        relay(
+          "epochAmount is not floor(bytes x price / 1e9) (scaled to the pool's balance when it cannot cover)",
           "amount",
         );
       }

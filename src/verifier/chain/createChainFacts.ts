@@ -1,7 +1,7 @@
 import { getAbiItem } from "viem";
 import { rewardDistributorAbi as distributorAbi } from "../../contracts/abis.ts";
-import type { Address, Hex } from "../../protocol/types.ts";
 import { getLogsChunked } from "../../contracts/getLogsChunked.ts";
+import type { Address, Hex } from "../../protocol/types.ts";
 import { isContractRevert } from "./isContractRevert.ts";
 import { readDistributorConfig } from "./readDistributorConfig.ts";
 import type { ChainFacts, VerifierPublicClient } from "./types.ts";

@@ -2,6 +2,7 @@ import { existsSync, readdirSync, readFileSync, statSync } from "node:fs";
 import { join } from "node:path";
 import { pathToFileURL } from "node:url";
 import { getAddress } from "viem";
+import type { DistributorConfig } from "../../../protocol/audit/types.ts";
 import type { Address } from "../../../protocol/types.ts";
 import { distributorAbi } from "../../abi/cliAbi.ts";
 import { openRpc } from "../../chain/connectChain.ts";
@@ -35,15 +36,8 @@ export type DeployDevResult = {
   hasher: Address;
   deployer: Address;
   fromBlock: string;
-  config: {
-    genesisTime: bigint;
-    epochSeconds: bigint;
-    graceSeconds: bigint;
-    challengeWindow: bigint;
-    arbiterTimeout: bigint;
-    aggregatorBond: bigint;
-    challengerBond: bigint;
-  };
+  /** config() of the distributor, as the audit reads it (without challengerShareBps). */
+  config: Omit<DistributorConfig, "challengerShareBps">;
 };
 
 /**

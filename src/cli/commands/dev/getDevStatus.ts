@@ -1,4 +1,5 @@
 import { getAbiItem } from "viem";
+import type { DistributorConfig } from "../../../protocol/audit/types.ts";
 import type { Address, Hex } from "../../../protocol/types.ts";
 import { distributorAbi } from "../../abi/cliAbi.ts";
 import { connectChain } from "../../chain/connectChain.ts";
@@ -10,15 +11,8 @@ import { type AmountJson, amountJson } from "../../format/amountJson.ts";
 export type DevStatusResult = {
   chain: { chainId: number; rpcUrl: string; blockNumber: bigint; timestamp: bigint };
   distributor: Address;
-  config: {
-    genesisTime: bigint;
-    epochSeconds: bigint;
-    graceSeconds: bigint;
-    challengeWindow: bigint;
-    arbiterTimeout: bigint;
-    aggregatorBond: bigint;
-    challengerBond: bigint;
-  };
+  /** config() of the distributor, as the audit reads it (without challengerShareBps). */
+  config: Omit<DistributorConfig, "challengerShareBps">;
   currentEpoch: bigint;
   currentEpochClosesAt: bigint;
   system: {

@@ -159,12 +159,16 @@ function toPostedEpoch(post: EpochPost): PostedEpoch {
   };
 }
 
-/** One CLI finding per offending item: the audit's sentence, then the item's facts. */
+/**
+ * One CLI finding per offending item: the audit's sentence (one per code, so it heads the first item only), then
+ * the item's facts.
+ */
 function addFinding(out: Finding[], counts: Record<string, number>, f: AuditFinding): void {
   counts[f.code] = (counts[f.code] ?? 0) + f.count;
-  const items = f.items.length > 0 ? f.items : [undefined];
-  for (const item of items.slice(0, MAX_LISTED))
-    out.push({ code: f.code, message: item === undefined ? f.message : `${f.message} ${describe(item)}` });
+  if (f.items.length === 0) out.push({ code: f.code, message: f.message });
+  f.items.slice(0, MAX_LISTED).forEach((item, i) => {
+    out.push({ code: f.code, message: i === 0 ? `${f.message} ${describe(item)}` : describe(item) });
+  });
 }
 
 function describe(item: unknown): string {

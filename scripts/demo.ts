@@ -28,6 +28,7 @@ import {
 } from "viem";
 import { privateKeyToAccount } from "viem/accounts";
 import { rewardDistributorAbi } from "../src/contracts/abis.ts";
+import { toJsonSafe } from "../src/protocol/utils/toJsonSafe.ts";
 import { createSimulation } from "../src/simulator/createSimulation.ts";
 import { recordResults } from "./bench/results.ts";
 
@@ -524,8 +525,7 @@ async function main() {
     receiptsPerSecond: swarm.totals.accepted / ((Date.now() - startAt) / 1000),
     failures,
   };
-  if (json)
-    process.stdout.write(`${JSON.stringify(summary, (_, v) => (typeof v === "bigint" ? v.toString() : v), 2)}\n`);
+  if (json) process.stdout.write(`${JSON.stringify(toJsonSafe(summary), null, 2)}\n`);
   else printSummary(summary, perRelay, decimals);
   recordResults({
     "system.receiptsPerSecond": { value: Number(summary.receiptsPerSecond.toFixed(1)), unit: "receipts/s" },

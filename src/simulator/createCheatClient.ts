@@ -1,7 +1,8 @@
 import type { Address } from "../protocol/types.ts";
 import type { SignedChunkReceiptJson, SignedViewerTicketJson } from "../protocol/wire/jsonTypes.ts";
 import { createBatchPoster } from "./createBatchPoster.ts";
-import { type CheatMode, cheatModes, type ForgedStats } from "./types.ts";
+import { createEmptyForgedStats } from "./createEmptyForgedStats.ts";
+import type { CheatMode, ForgedStats } from "./types.ts";
 
 export type ForgedClaim = {
   receipt: SignedChunkReceiptJson;
@@ -33,17 +34,7 @@ export function createCheatClient(options: {
   /** Distinguishes this client's idempotency keys from any other's. */
   keyPrefix: string;
 }): CheatClient {
-  const stats: ForgedStats = {
-    submitted: 0,
-    accepted: 0,
-    alreadyAccepted: 0,
-    rejected: 0,
-    unanswered: 0,
-    rejectedByCode: {},
-    byMode: Object.fromEntries(
-      cheatModes.map((m) => [m, { submitted: 0, accepted: 0, alreadyAccepted: 0, rejected: 0, rejectedByCode: {} }]),
-    ) as ForgedStats["byMode"],
-  };
+  const stats: ForgedStats = createEmptyForgedStats();
   const poster = createBatchPoster<CheatMode>({
     aggregatorUrl: options.aggregatorUrl,
     relay: options.relay,

@@ -13,7 +13,7 @@ import { after, before, describe, it } from "node:test";
 import { pathToFileURL } from "node:url";
 import { createPublicClient, createWalletClient, defineChain, http, keccak256, toBytes } from "viem";
 import { privateKeyToAccount } from "viem/accounts";
-import { distributorAbi } from "../../src/cli/abi/cliAbi.ts";
+import { rewardDistributorAbi } from "../../src/contracts/abis.ts";
 import type { Hex } from "../../src/protocol/types.ts";
 import { freePort, type Proc, startVerifierProcess } from "../verifier/helpers/processes.ts";
 import { type CliChain, createPoolWithCli, DEV_KEYS, deployWithCli } from "./helpers/deployWithCli.ts";
@@ -42,7 +42,7 @@ describe("meshpay arbiter", () => {
   const read = <T>(functionName: string, args: readonly unknown[] = []) =>
     client.readContract({
       address: chain.deployment.distributor,
-      abi: distributorAbi,
+      abi: rewardDistributorAbi,
       functionName,
       args,
     } as never) as Promise<T>;
@@ -64,7 +64,7 @@ describe("meshpay arbiter", () => {
     const { challengerBond } = await read<{ challengerBond: bigint }>("config");
     const hash = await wallet.writeContract({
       address: chain.deployment.distributor,
-      abi: distributorAbi,
+      abi: rewardDistributorAbi,
       functionName: "challenge",
       args: [epoch, keccak256(toBytes(evidence)), pathToFileURL(file).href],
       value: challengerBond,

@@ -8,7 +8,7 @@ import { join } from "node:path";
 import { after, before, describe, it } from "node:test";
 import { createPublicClient, http } from "viem";
 import { privateKeyToAccount } from "viem/accounts";
-import { distributorAbi } from "../../src/cli/abi/cliAbi.ts";
+import { rewardDistributorAbi } from "../../src/contracts/abis.ts";
 import type { Address, Hex } from "../../src/protocol/types.ts";
 import { signedViewerTicketFromJson } from "../../src/protocol/wire/signedViewerTicketFromJson.ts";
 import { createReceiver } from "../../src/relay-sdk/receiver/createReceiver.ts";
@@ -137,7 +137,7 @@ describe("meshpay end to end with the real aggregator and relay SDK", () => {
         await mineAt(chain.node.url, 0n);
         const state = await client.readContract({
           address: chain.deployment.distributor,
-          abi: distributorAbi,
+          abi: rewardDistributorAbi,
           functionName: "systemState",
         });
         return state.nextEpoch >= 1n;

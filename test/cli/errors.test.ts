@@ -1,15 +1,15 @@
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
 import { BaseError, ContractFunctionRevertedError, encodeErrorResult, HttpRequestError } from "viem";
-import { distributorAbi, tokenAbi } from "../../src/cli/abi/cliAbi.ts";
 import { cliErrorExitCodes } from "../../src/cli/errors/codes.ts";
 import { errorSentences } from "../../src/cli/errors/errorSentences.ts";
 import { exitCodes } from "../../src/cli/errors/exitCodes.ts";
 import { toCliError } from "../../src/cli/errors/toCliError.ts";
+import { rewardDistributorAbi, testTokenAbi } from "../../src/contracts/abis.ts";
 
 describe("contract errors in plain sentences", () => {
   it("has a sentence for every custom error the distributor (core, extension, bases) and the token can revert with", () => {
-    const names = [...distributorAbi, ...tokenAbi]
+    const names = [...rewardDistributorAbi, ...testTokenAbi]
       .filter((i) => i.type === "error")
       .map((i) => (i as { name: string }).name);
     assert.ok(names.length >= 49, `${names.length} errors`);
@@ -27,12 +27,12 @@ describe("contract errors in plain sentences", () => {
     const poolId = `0x${"ab".repeat(32)}` as const;
     const account = "0x90F79bf6EB2c4f870365E785982E1f101E93b906" as const;
     const data = encodeErrorResult({
-      abi: distributorAbi,
+      abi: rewardDistributorAbi,
       errorName: "ClaimNothingDue",
       args: [poolId, account, 25_000_000n, 25_000_000n],
     });
     const err = new BaseError("call failed", {
-      cause: new ContractFunctionRevertedError({ abi: distributorAbi, data, functionName: "claim" }),
+      cause: new ContractFunctionRevertedError({ abi: rewardDistributorAbi, data, functionName: "claim" }),
     });
     const e = toCliError(err, { amount: (u) => `${Number(u) / 1e6} TUSD`, wei: String, time: String }, "Claiming");
     assert.equal(e.code, "CONTRACT_REVERTED");

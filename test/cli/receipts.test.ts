@@ -2,6 +2,7 @@
 // a real HTTP aggregator (the relay SDK tests' aggregator), which accepted some and rejected one; two are not sent yet.
 import assert from "node:assert/strict";
 import { after, before, describe, it } from "node:test";
+import Database from "better-sqlite3";
 import { createRelay } from "../../src/relay-sdk/relay/createRelay.ts";
 import type { Relay } from "../../src/relay-sdk/relay/types.ts";
 import {
@@ -70,6 +71,17 @@ describe("meshpay receipts (relay operators)", () => {
     const accepted = out.byPool.find((b: { status: string }) => b.status === "accepted");
     assert.deepEqual([accepted.poolId, accepted.epoch, accepted.receipts], [poolId, 0, 5]);
 
+    const newest = await run(["--json", "receipts", "--store", store, "--list", "all", "--limit", "3"]);
+    assert.equal(newest.code, 0, newest.stderr);
+    assert.deepEqual(
+      newest.json().receipts.map((r: { status: string; poolId: string }) => [r.status, r.poolId]),
+      [
+        ["pending", poolId],
+        ["pending", poolId],
+        ["rejected", `0x${"b2".repeat(32)}`],
+      ],
+    );
+
     const human = await run(["receipts", "--store", store, "--list", "rejected"]);
     assert.equal(human.code, 0, human.stderr);
     assert.match(human.stdout, /stored\s+8/);
@@ -77,10 +89,17 @@ describe("meshpay receipts (relay operators)", () => {
     assert.match(human.stdout, /0x[0-9a-f]{64}\s+rejected\s+-\s+\d+\s+POOL_UNKNOWN/);
   });
 
-  it("fails clearly without a store (exit 1) and on a bad --list (exit 2)", async () => {
+  it("fails clearly without a store or on a file that is not one (exit 1), and on a bad --list (exit 2)", async () => {
     const missing = await run(["--json", "receipts", "--store", dir.file("nope.sqlite")]);
     assert.equal(missing.code, 1);
     assert.equal(missing.json().error.code, "STORE_UNAVAILABLE");
+    const plain = new Database(dir.file("notes.sqlite"));
+    plain.exec("CREATE TABLE notes (text TEXT)");
+    plain.close();
+    const notAStore = await run(["--json", "receipts", "--store", dir.file("notes.sqlite")]);
+    assert.equal(notAStore.code, 1);
+    assert.equal(notAStore.json().error.code, "STORE_UNAVAILABLE");
+    assert.match(notAStore.json().error.message, /is not a relay store/);
     const bad = await run(["receipts", "--store", store, "--list", "everything"]);
     assert.equal(bad.code, 2);
     assert.match(bad.stderr, /--list takes one of pending, submitting, accepted, rejected, failed, all/);

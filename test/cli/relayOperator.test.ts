@@ -8,7 +8,7 @@ import { after, before, describe, it } from "node:test";
 import { pino } from "pino";
 import { createPublicClient, http } from "viem";
 import { privateKeyToAccount } from "viem/accounts";
-import { tokenAbi } from "../../src/cli/abi/cliAbi.ts";
+import { testTokenAbi } from "../../src/contracts/abis.ts";
 import type { Hex } from "../../src/protocol/types.ts";
 import { loadVerifierConfig } from "../../src/verifier/config/loadVerifierConfig.ts";
 import { startVerifier } from "../../src/verifier/startVerifier.ts";
@@ -31,7 +31,7 @@ describe("meshpay for relay operators", () => {
   const balanceOf = async (who: `0x${string}`) =>
     createPublicClient({ transport: http(chain.node.url) }).readContract({
       address: chain.deployment.token,
-      abi: tokenAbi,
+      abi: testTokenAbi,
       functionName: "balanceOf",
       args: [who],
     });

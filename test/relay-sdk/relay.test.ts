@@ -10,6 +10,7 @@ import { RelaySdkError } from "../../src/relay-sdk/errors/RelaySdkError.ts";
 import { createViewerSessionKey } from "../../src/relay-sdk/receiver/createViewerSessionKey.ts";
 import { createRelay } from "../../src/relay-sdk/relay/createRelay.ts";
 import { getBackoffDelay } from "../../src/relay-sdk/relay/getBackoffDelay.ts";
+import { openRelayStoreReader } from "../../src/relay-sdk/relay/openRelayStoreReader.ts";
 import { parseRetryAfter } from "../../src/relay-sdk/relay/parseRetryAfter.ts";
 import type { CreateRelayOptions, Relay, RelayEvent } from "../../src/relay-sdk/relay/types.ts";
 import {
@@ -18,6 +19,7 @@ import {
   makeSession,
   otherRelayAddress,
   pool,
+  poolId,
   relayAddress,
   serverNowMs,
   tempDir,
@@ -566,6 +568,91 @@ describe("relay", () => {
       assert.equal(onlyRejected.batches[0]!.request, undefined);
       assert.equal(relay.listReceipts({ status: ["pending"] }).length, 1);
       assert.equal(relay.listReceipts({ limit: 2, offset: 1 }).length, 2);
+    });
+  });
+
+  describe("store reader", () => {
+    it("reads a running relay's store read-only: summary per status, epoch, pool and code, filtered receipts", async () => {
+      await start();
+      const dbPath = newDbPath();
+      const relay = await open({ dbPath });
+      const okIds = await addSigned(relay, makeSession({}, 11), 3);
+      const [badId] = await addSigned(relay, makeSession({ maxBytes: 1n }, 12), 1);
+      await relay.flush();
+      const [pendingId] = await addSigned(relay, makeSession({}, 13), 1);
+
+      const reader = openRelayStoreReader(dbPath);
+      try {
+        assert.equal(reader.path, dbPath);
+        assert.ok(reader.schemaVersion >= 1);
+        const meta = reader.meta();
+        assert.deepEqual(
+          { relay: meta.relay, chainId: meta.chainId, verifyingContract: meta.verifyingContract },
+          { relay: relayAddress, chainId: "31337", verifyingContract: domain.verifyingContract.toLowerCase() },
+        );
+        assert.match(meta.instanceId, /^[0-9a-f]{16}$/);
+
+        const s = reader.summary();
+        assert.deepEqual(s.receipts, { pending: 1, submitting: 0, accepted: 3, rejected: 1, failed: 0, total: 5 });
+        assert.deepEqual(s.batches, { open: 0, done: 1, failed: 0, total: 1 });
+        const { alreadyAccepted, acceptedByEpoch, byPool, rejectedByCode, failedByCode, ...stats } = s;
+        assert.deepEqual(stats, relay.stats());
+        const acceptedBytes = relay.listReceipts({ status: "accepted" }).reduce((n, r) => n + r.size, 0);
+        assert.equal(alreadyAccepted, 0);
+        assert.deepEqual(acceptedByEpoch, { "0": { receipts: 3, bytes: acceptedBytes } });
+        assert.equal(s.bytes.accepted, acceptedBytes);
+        assert.deepEqual(rejectedByCode, { RECEIPT_OVER_MAX_BYTES: 1 });
+        assert.deepEqual(failedByCode, {});
+        assert.deepEqual(
+          byPool.map((p) => [p.poolId, p.status, p.epoch, p.receipts]),
+          [
+            [poolId, "accepted", 0, 3],
+            [poolId, "pending", null, 1],
+            [poolId, "rejected", null, 1],
+          ],
+        );
+
+        assert.deepEqual(reader.listReceipts(), relay.listReceipts());
+        assert.deepEqual(
+          reader.listReceipts({ status: "accepted", epoch: 0 }).map((r) => r.receiptId),
+          okIds,
+        );
+        assert.deepEqual(
+          reader.listReceipts({ order: "newest", limit: 2 }).map((r) => r.receiptId),
+          [pendingId, badId],
+        );
+        assert.deepEqual(
+          reader.listReceipts({ receiptIds: [badId!] }).map((r) => [r.status, r.errors[0]?.code]),
+          [["rejected", "RECEIPT_OVER_MAX_BYTES"]],
+        );
+        assert.equal(reader.listReceipts({ poolId }).length, 5);
+        assert.equal(reader.listReceipts({ poolId: `0x${"b2".repeat(32)}` }).length, 0);
+        assert.equal(reader.listReceipts({ epoch: 1 }).length, 0);
+        assert.throws(() => reader.listReceipts({ status: "lost" as never }), code("INVALID_ARGUMENT"));
+
+        // What the relay commits after the reader opened is visible to the reader's next read.
+        await addSigned(relay, makeSession({}, 14), 2);
+        assert.equal(reader.summary().receipts.pending, 3);
+      } finally {
+        reader.close();
+      }
+    });
+
+    it("refuses a missing file or one that is not a relay store (STORE_UNREADABLE), and a newer schema", async () => {
+      assert.throws(() => openRelayStoreReader(tmp.file("missing.sqlite")), code("STORE_UNREADABLE"));
+      const notAStore = newDbPath();
+      const plain = new Database(notAStore);
+      plain.exec("CREATE TABLE notes (text TEXT)");
+      plain.close();
+      assert.throws(() => openRelayStoreReader(notAStore), code("STORE_UNREADABLE"));
+
+      await start();
+      const dbPath = newDbPath();
+      await (await open({ dbPath })).close();
+      const db = new Database(dbPath);
+      db.prepare("INSERT INTO schema_migrations (version, name, applied_at) VALUES (999, 'future', 0)").run();
+      db.close();
+      assert.throws(() => openRelayStoreReader(dbPath), code("STORE_SCHEMA_TOO_NEW"));
     });
   });
 });

@@ -1,6 +1,6 @@
-import { decodeEventLog, type TransactionReceipt } from "viem";
+import { parseEventLogs, type TransactionReceipt } from "viem";
+import { rewardDistributorAbi } from "../../contracts/abis.ts";
 import type { Address } from "../../protocol/types.ts";
-import { distributorAbi } from "../abi/cliAbi.ts";
 
 /** What an arbiter decision (or an expiry) did, read back from the events of its transaction. */
 export type ChallengeOutcome = {
@@ -28,14 +28,8 @@ export function decodeChallengeOutcome(receipt: TransactionReceipt, distributor:
     voidedChallenges: [],
     credited: [],
   };
-  for (const log of receipt.logs) {
-    if (log.address.toLowerCase() !== distributor.toLowerCase()) continue;
-    let event;
-    try {
-      event = decodeEventLog({ abi: distributorAbi, data: log.data, topics: log.topics });
-    } catch {
-      continue;
-    }
+  for (const event of parseEventLogs({ abi: rewardDistributorAbi, logs: receipt.logs })) {
+    if (event.address.toLowerCase() !== distributor.toLowerCase()) continue;
     switch (event.eventName) {
       case "ChallengeUpheld":
         out.resolution = "upheld";

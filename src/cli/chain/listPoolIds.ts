@@ -1,6 +1,6 @@
 import { getAbiItem } from "viem";
+import { rewardDistributorAbi } from "../../contracts/abis.ts";
 import type { Address, Hex } from "../../protocol/types.ts";
-import { distributorAbi } from "../abi/cliAbi.ts";
 import type { Chain } from "./connectChain.ts";
 
 export type CreatedPool = { poolId: Hex; owner: Address; token: Address; blockNumber: bigint };
@@ -9,7 +9,7 @@ export type CreatedPool = { poolId: Hex; owner: Address; token: Address; blockNu
 export async function listPoolIds(chain: Chain, owner?: Address): Promise<CreatedPool[]> {
   const logs = await chain.publicClient.getLogs({
     address: chain.distributor,
-    event: getAbiItem({ abi: distributorAbi, name: "PoolCreated" }),
+    event: getAbiItem({ abi: rewardDistributorAbi, name: "PoolCreated" }),
     ...(owner ? { args: { owner } } : {}),
     fromBlock: chain.fromBlock,
     toBlock: "latest",

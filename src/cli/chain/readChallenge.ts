@@ -1,6 +1,6 @@
 import { getAbiItem } from "viem";
+import { rewardDistributorAbi } from "../../contracts/abis.ts";
 import type { Address, Hex } from "../../protocol/types.ts";
-import { distributorAbi } from "../abi/cliAbi.ts";
 import { CliError } from "../errors/CliError.ts";
 import type { Chain } from "./connectChain.ts";
 
@@ -50,20 +50,24 @@ export async function readChallenges(
   const [logs, config, state] = await Promise.all([
     chain.publicClient.getLogs({
       address: chain.distributor,
-      event: getAbiItem({ abi: distributorAbi, name: "ChallengeOpened" }),
+      event: getAbiItem({ abi: rewardDistributorAbi, name: "ChallengeOpened" }),
       ...(challengeId === undefined ? {} : { args: { challengeId } }),
       fromBlock: chain.fromBlock,
       toBlock: "latest",
     }),
-    chain.publicClient.readContract({ address: chain.distributor, abi: distributorAbi, functionName: "config" }),
-    chain.publicClient.readContract({ address: chain.distributor, abi: distributorAbi, functionName: "systemState" }),
+    chain.publicClient.readContract({ address: chain.distributor, abi: rewardDistributorAbi, functionName: "config" }),
+    chain.publicClient.readContract({
+      address: chain.distributor,
+      abi: rewardDistributorAbi,
+      functionName: "systemState",
+    }),
   ]);
   const challenges = await Promise.all(
     (logs as unknown as OpenedLog[]).map(async (log): Promise<ChallengeView> => {
       const id = log.args.challengeId!;
       const info = await chain.publicClient.readContract({
         address: chain.distributor,
-        abi: distributorAbi,
+        abi: rewardDistributorAbi,
         functionName: "challengeInfo",
         args: [id],
       });

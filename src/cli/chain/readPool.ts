@@ -1,5 +1,5 @@
+import { rewardDistributorAbi } from "../../contracts/abis.ts";
 import type { Address, Hex } from "../../protocol/types.ts";
-import { distributorAbi } from "../abi/cliAbi.ts";
 import { toCliError } from "../errors/toCliError.ts";
 import type { TokenInfo } from "../format/formatAmount.ts";
 import type { Chain } from "./connectChain.ts";
@@ -25,7 +25,7 @@ export async function readPool(chain: Chain, poolId: Hex, blockNumber?: bigint):
   try {
     info = await chain.publicClient.readContract({
       address: chain.distributor,
-      abi: distributorAbi,
+      abi: rewardDistributorAbi,
       functionName: "poolInfo",
       args: [poolId],
       ...(blockNumber === undefined ? {} : { blockNumber }),

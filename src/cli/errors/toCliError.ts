@@ -1,11 +1,13 @@
 import {
-  ContractFunctionRevertedError,
+  type ContractFunctionRevertedError,
   formatEther,
   HttpRequestError,
   InsufficientFundsError,
   TimeoutError,
   BaseError as ViemBaseError,
 } from "viem";
+import { findContractRevert } from "../../contracts/findContractRevert.ts";
+import { toJsonSafe } from "../../protocol/utils/toJsonSafe.ts";
 import { formatTimestamp } from "../format/formatTime.ts";
 import { CliError } from "./CliError.ts";
 import { errorSentences, type SentenceFormat } from "./errorSentences.ts";
@@ -24,9 +26,7 @@ export const plainSentenceFormat: SentenceFormat = {
 export function toCliError(err: unknown, format: SentenceFormat = plainSentenceFormat, doing?: string): CliError {
   if (err instanceof CliError) return err;
   if (err instanceof ViemBaseError) {
-    const reverted = err.walk(
-      (e) => e instanceof ContractFunctionRevertedError,
-    ) as ContractFunctionRevertedError | null;
+    const reverted = findContractRevert(err);
     if (reverted) return describeRevert(reverted, format, doing, err);
     if (
       err.walk((e) => e instanceof InsufficientFundsError) ||
@@ -68,7 +68,7 @@ function describeRevert(
     const sentence = errorSentences[name]?.(args, format) ?? `The contract refused with ${name}.`;
     return new CliError("CONTRACT_REVERTED", `${prefix}${name}: ${sentence}`, {
       cause,
-      data: { error: name, args: args.map((a) => (typeof a === "bigint" ? a.toString() : a)) },
+      data: { error: name, args: toJsonSafe(args) },
     });
   }
   if (reverted.reason)

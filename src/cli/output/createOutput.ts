@@ -1,6 +1,6 @@
 import cliProgress from "cli-progress";
+import { toJsonSafe } from "../../protocol/utils/toJsonSafe.ts";
 import type { CliDeps } from "../context/CliDeps.ts";
-import { toJsonValue } from "./toJsonValue.ts";
 
 /** A progress bar (or nothing, when output is JSON or not a terminal). */
 export type Progress = {
@@ -77,7 +77,7 @@ export function createOutput(deps: CliDeps, json: boolean): Output {
       };
     },
     result(value, render) {
-      if (json) deps.stdout.write(`${JSON.stringify(toJsonValue(value), null, 2)}\n`);
+      if (json) deps.stdout.write(`${JSON.stringify(toJsonSafe(value), null, 2)}\n`);
       else {
         const text = render(value);
         if (text) deps.stdout.write(text.endsWith("\n") ? text : `${text}\n`);

@@ -1,10 +1,10 @@
 import type { Command } from "commander";
+import { toJsonSafe } from "../../protocol/utils/toJsonSafe.ts";
 import type { DeployDevArgs, DeployDevResult } from "../commands/dev/deployDev.ts";
 import type { CliDeps } from "../context/CliDeps.ts";
 import { formatUnitsPlain } from "../format/formatAmount.ts";
 import { formatDuration, formatRelative, formatTimestamp } from "../format/formatTime.ts";
 import { renderFields, renderTable } from "../format/renderTable.ts";
-import { toJsonValue } from "../output/toJsonValue.ts";
 import { defineAction, type RunState, withExamples } from "./defineAction.ts";
 import { lazy } from "./lazy.ts";
 import { short, showAmount } from "./renderCommon.ts";
@@ -90,7 +90,7 @@ export function registerDevCommands(program: Command, deps: CliDeps, state: RunS
             },
             ctx,
             (ready) => {
-              if (ctx.output.json) deps.stdout.write(`${JSON.stringify(toJsonValue({ ready: true, ...ready }))}\n`);
+              if (ctx.output.json) deps.stdout.write(`${JSON.stringify(toJsonSafe({ ready: true, ...ready }))}\n`);
               else {
                 deps.stderr.write(
                   `\nmeshpay: local chain ${ready.chainId} ready at ${ready.rpcUrl} (pid ${ready.pid}, ${ready.blockTimeSeconds > 0 ? `a block every ${ready.blockTimeSeconds}s and` : "blocks"} on every transaction); Ctrl-C stops it.\n`,

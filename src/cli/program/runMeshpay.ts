@@ -1,8 +1,8 @@
 import { CommanderError } from "commander";
+import { toJsonSafe } from "../../protocol/utils/toJsonSafe.ts";
 import type { CliDeps } from "../context/CliDeps.ts";
 import { CliError } from "../errors/CliError.ts";
 import { type ExitCode, exitCodes } from "../errors/exitCodes.ts";
-import { toJsonValue } from "../output/toJsonValue.ts";
 import { createProgram } from "./createProgram.ts";
 import type { RunState } from "./defineAction.ts";
 
@@ -45,7 +45,7 @@ export async function runMeshpay(argv: string[], deps: CliDeps): Promise<ExitCod
     return state.exitCode;
   } catch (err) {
     const e = err instanceof CliError ? err : (await import("../errors/toCliError.ts")).toCliError(err);
-    if (state.json) deps.stdout.write(`${JSON.stringify({ error: toJsonValue(e.toJSON()) }, null, 2)}\n`);
+    if (state.json) deps.stdout.write(`${JSON.stringify({ error: toJsonSafe(e.toJSON()) }, null, 2)}\n`);
     else {
       deps.stderr.write(`error: ${e.shortMessage}\n`);
       if (e.hint) deps.stderr.write(`hint: ${e.hint}\n`);

@@ -1,5 +1,5 @@
+import { rewardDistributorAbi } from "../../contracts/abis.ts";
 import type { Address, Hex, RewardLeaf } from "../../protocol/types.ts";
-import { distributorAbi } from "../abi/cliAbi.ts";
 import type { Chain } from "../chain/connectChain.ts";
 import { tokenOfPool } from "../chain/parseArguments.ts";
 import { type EpochPost, readEpochPost } from "../chain/readEpochPost.ts";
@@ -47,7 +47,7 @@ export async function readRewardPosition(
   const read = <T>(functionName: string, args: readonly unknown[] = []) =>
     chain.publicClient.readContract({
       address: chain.distributor,
-      abi: distributorAbi,
+      abi: rewardDistributorAbi,
       functionName,
       args,
     } as never) as Promise<T>;

@@ -28,6 +28,8 @@ export const relayErrorCodes = [
   "STORE_MISMATCH",
   /** The SQLite file was written by a newer version of the SDK. */
   "STORE_SCHEMA_TOO_NEW",
+  /** The file is missing, not SQLite, or not a relay store (openRelayStoreReader). */
+  "STORE_UNREADABLE",
 ] as const;
 
 export const relaySdkErrorCodes = [...receiverErrorCodes, ...relayErrorCodes] as const;

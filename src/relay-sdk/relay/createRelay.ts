@@ -16,11 +16,9 @@ import type {
   AddReceiptResult,
   BatchOutcome,
   BatchRecord,
-  BatchStatus,
   CreateRelayOptions,
   ErrorEntry,
   FlushResult,
-  ReceiptRecord,
   ReceiptStatus,
   Relay,
   RelayEvent,
@@ -35,7 +33,6 @@ const API_MAX_RECEIPTS = 5000;
 const API_MAX_TICKETS = 1000;
 const API_MAX_BYTES = 4 * 1024 * 1024;
 const RECEIPT_STATUSES: ReceiptStatus[] = ["pending", "submitting", "accepted", "rejected", "failed"];
-const BATCH_STATUSES: BatchStatus[] = ["open", "done", "failed"];
 
 type PreparedTicket = { ticketHash: Hex; poolId: Hex; viewer: Address; json: string };
 type PreparedReceipt = { receiptId: Hex; uniquenessKey: string; ticketHash: Hex; size: number; json: string };
@@ -335,22 +332,6 @@ export async function createRelay(options: CreateRelayOptions): Promise<Relay> {
 
   // ---- reading -------------------------------------------------------------------------------------
 
-  const toReceiptRecord = (row: ReceiptRow & { idempotency_key: string | null }): ReceiptRecord => ({
-    receiptId: row.receipt_id as Hex,
-    uniquenessKey: row.uniqueness_key,
-    ticketHash: row.ticket_hash as Hex,
-    status: row.status,
-    result: row.result,
-    epoch: row.epoch,
-    errors: row.errors ? (JSON.parse(row.errors) as ErrorEntry[]) : [],
-    batch: row.idempotency_key,
-    size: row.size,
-    addedAt: row.added_at,
-    submittedAt: row.submitted_at,
-    resolvedAt: row.resolved_at,
-    signed: signedChunkReceiptFromJson(JSON.parse(row.signed_json)),
-  });
-
   const toBatchRecord = (row: BatchRow): BatchRecord => ({
     idempotencyKey: row.idempotency_key,
     status: row.status,
@@ -394,35 +375,7 @@ export async function createRelay(options: CreateRelayOptions): Promise<Relay> {
     return store.db.prepare(sql).all(...params, limitN, offset) as (ReceiptRow & { idempotency_key: string | null })[];
   };
 
-  const stats = (): RelayStats => {
-    const receipts = Object.fromEntries([...RECEIPT_STATUSES, "total"].map((s) => [s, 0])) as RelayStats["receipts"];
-    const bytes = { ...receipts };
-    for (const row of q.countsByStatus.all()) {
-      receipts[row.status] = row.n;
-      bytes[row.status] = row.bytes;
-      receipts.total += row.n;
-      bytes.total += row.bytes;
-    }
-    const batches = Object.fromEntries([...BATCH_STATUSES, "total"].map((s) => [s, 0])) as RelayStats["batches"];
-    for (const row of q.batchCounts.all()) {
-      batches[row.status] = row.n;
-      batches.total += row.n;
-    }
-    const last = q.lastError.get();
-    return {
-      receipts,
-      bytes,
-      batches,
-      oldestUnsettledAt: q.oldestUnsettled.get()!.t,
-      lastError: last
-        ? {
-            ...(JSON.parse(last.last_error) as ErrorEntry),
-            idempotencyKey: last.idempotency_key,
-            at: last.last_error_at,
-          }
-        : null,
-    };
-  };
+  const stats = (): RelayStats => store.stats();
 
   const toAttempt = (a: AttemptRow) => ({
     attempt: a.attempt,
@@ -503,13 +456,12 @@ export async function createRelay(options: CreateRelayOptions): Promise<Relay> {
 
     listReceipts(query = {}) {
       assertOpen();
-      return selectReceipts(query.status, undefined, query.limit ?? -1, query.offset ?? 0).map(toReceiptRecord);
+      return store.listReceipts(query);
     },
 
     getReceipt(receiptId) {
       assertOpen();
-      const row = selectReceipts(undefined, [receiptId], 1, 0)[0];
-      return row ? toReceiptRecord(row) : undefined;
+      return store.listReceipts({ receiptIds: [receiptId], limit: 1 })[0];
     },
 
     listBatches(query = {}) {

@@ -2,6 +2,7 @@ import { randomBytes } from "node:crypto";
 import Database from "better-sqlite3";
 import type { Address, MeshpayDomain } from "../../protocol/types.ts";
 import { RelaySdkError } from "../errors/RelaySdkError.ts";
+import { createRelayStoreReads } from "./createRelayStoreReads.ts";
 import { relayStoreMigrations } from "./relayStoreMigrations.ts";
 import type { AggregatorResult, BatchStatus, ErrorEntry, ReceiptStatus } from "./types.ts";
 
@@ -87,7 +88,8 @@ export type RelayStore = ReturnType<typeof openRelayStore>;
  * Opens (creating and migrating when needed) the relay's SQLite file: WAL journal, the chosen `synchronous`
  * level, foreign keys on. Refuses a file that belongs to another relay or domain (STORE_MISMATCH) or was
  * written by a newer schema (STORE_SCHEMA_TOO_NEW). Every method is synchronous and each write is one
- * transaction, committed when the method returns.
+ * transaction, committed when the method returns. Tools outside the relay SDK read a store with
+ * openRelayStoreReader, never through its tables.
  */
 export function openRelayStore(dbPath: string, options: OpenRelayStoreOptions) {
   const db = new Database(dbPath);
@@ -153,18 +155,6 @@ export function openRelayStore(dbPath: string, options: OpenRelayStoreOptions) {
     itemsOfReceipt: db.prepare<[string], BatchItemRow & { idempotency_key: string }>(
       "SELECT i.*, b.idempotency_key FROM batch_items i JOIN batches b ON b.id = i.batch_id WHERE i.receipt_id = ? ORDER BY i.batch_id",
     ),
-    countsByStatus: db.prepare<[], { status: ReceiptStatus; n: number; bytes: number }>(
-      "SELECT status, COUNT(*) AS n, COALESCE(SUM(size), 0) AS bytes FROM receipts GROUP BY status",
-    ),
-    batchCounts: db.prepare<[], { status: BatchStatus; n: number }>(
-      "SELECT status, COUNT(*) AS n FROM batches GROUP BY status",
-    ),
-    oldestUnsettled: db.prepare<[], { t: number | null }>(
-      "SELECT MIN(added_at) AS t FROM receipts WHERE status IN ('pending', 'submitting')",
-    ),
-    lastError: db.prepare<[], { idempotency_key: string; last_error: string; last_error_at: number }>(
-      "SELECT idempotency_key, last_error, last_error_at FROM batches WHERE last_error IS NOT NULL ORDER BY last_error_at DESC, id DESC LIMIT 1",
-    ),
     unsettledCount: db.prepare<[], { n: number }>(
       "SELECT COUNT(*) AS n FROM receipts WHERE status IN ('pending', 'submitting')",
     ),
@@ -195,6 +185,8 @@ export function openRelayStore(dbPath: string, options: OpenRelayStoreOptions) {
     db,
     instanceId,
     q,
+    /** The read API (meta, stats, summary, listReceipts), the same openRelayStoreReader gives read-only. */
+    ...createRelayStoreReads(db),
     /** Runs `fn` in one IMMEDIATE transaction (a single writer; committed on return, rolled back on throw). */
     write<T>(fn: () => T): T {
       return db.transaction(fn).immediate();

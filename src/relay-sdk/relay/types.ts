@@ -9,7 +9,10 @@ import type { SignedChunkReceiptJson, SignedViewerTicketJson } from "../../proto
 export type ReceiptStatus = "pending" | "submitting" | "accepted" | "rejected" | "failed";
 /** The aggregator's per-receipt answer (docs/api.md). */
 export type AggregatorResult = "accepted" | "already_accepted" | "rejected";
-/** `open`: created, not answered yet (in flight or waiting for a retry); `done`: answered 200; `failed`: final error. */
+/**
+ * `open`: created, not answered yet (in flight or waiting for a retry); `done`: answered 200; `failed`: final
+ * error.
+ */
 export type BatchStatus = "open" | "done" | "failed";
 /** A code and a sentence, as the aggregator (or the relay, for whole-request failures) reported it. */
 export type ErrorEntry = { code: string; message: string };
@@ -202,7 +205,60 @@ export type RelayEvidenceQuery = {
   includeRequests?: boolean;
 };
 
-export type ListReceiptsQuery = { status?: ReceiptStatus | ReceiptStatus[]; limit?: number; offset?: number };
+export type ListReceiptsQuery = {
+  status?: ReceiptStatus | ReceiptStatus[];
+  /** Only receipts the aggregator credited to this epoch. */
+  epoch?: number;
+  /** Only receipts under tickets of this pool. */
+  poolId?: Hex;
+  receiptIds?: Hex[];
+  /** "oldest" (default): in the order they were stored; "newest": the last stored first. */
+  order?: "oldest" | "newest";
+  limit?: number;
+  offset?: number;
+};
+
+/** Receipts and bytes. */
+export type ReceiptTally = { receipts: number; bytes: number };
+
+/** Whose store a file is: written when the store was created, checked at every open. */
+export type RelayStoreMeta = {
+  relay: Address;
+  chainId: string;
+  verifyingContract: Address;
+  /** Random per store: part of every Idempotency-Key the relay makes. */
+  instanceId: string;
+};
+
+/** What a relay store holds and what the aggregator answered, counted in one read transaction. */
+export type RelayStoreSummary = RelayStats & {
+  /** Accepted receipts the aggregator answered `already_accepted` (counted in `receipts.accepted` too). */
+  alreadyAccepted: number;
+  /** Accepted receipts and bytes per epoch the aggregator credited them to (decimal keys, ascending). */
+  acceptedByEpoch: Record<string, ReceiptTally>;
+  /** Per pool (lowercase): accepted receipts per epoch, the others per status (`epoch` null). */
+  byPool: Array<ReceiptTally & { poolId: Hex; epoch: number | null; status: ReceiptStatus }>;
+  /** Rejected receipts per error code (a receipt counts once per distinct code; UNKNOWN when it has none). */
+  rejectedByCode: Record<string, number>;
+  /** Failed receipts per error code, counted the same way. */
+  failedByCode: Record<string, number>;
+};
+
+/** The relay store's read API: every read outside the relay SDK goes through it, never through its tables. */
+export type RelayStoreReads = {
+  meta(): RelayStoreMeta;
+  stats(): RelayStats;
+  summary(): RelayStoreSummary;
+  listReceipts(query?: ListReceiptsQuery): ReceiptRecord[];
+};
+
+/** A relay store opened read-only (openRelayStoreReader): safe beside a running relay. */
+export type RelayStoreReader = RelayStoreReads & {
+  readonly path: string;
+  /** Schema version of the file. */
+  readonly schemaVersion: number;
+  close(): void;
+};
 
 export type SignedReceiptInput = SignedChunkReceipt | SignedChunkReceiptJson;
 export type SignedTicketInput = SignedViewerTicket | SignedViewerTicketJson;

@@ -1,6 +1,7 @@
 import type { Logger } from "pino";
 import { decodeEventLog, encodeFunctionData, type TransactionReceipt } from "viem";
 import { rewardDistributorAbi as distributorAbi } from "../../contracts/abis.ts";
+import { getRevertName as getRevertErrorName } from "../../contracts/getRevertName.ts";
 import { auditBundle, type BundleAudit } from "../../protocol/audit/auditBundle.ts";
 import { createFindingCollector } from "../../protocol/audit/createFindingCollector.ts";
 import type { Finding } from "../../protocol/audit/types.ts";
@@ -9,7 +10,6 @@ import type { Address, Hex, Keccak256, RewardLeaf } from "../../protocol/types.t
 import { getUniquenessKey } from "../../protocol/validation/getUniquenessKey.ts";
 import type { BundleCache } from "../bundle/createBundleCache.ts";
 import { fetchBundle } from "../bundle/fetchBundle.ts";
-import { getRevertErrorName } from "../chain/isContractRevert.ts";
 import type { ChainFacts, PostedEpoch, VerifierPublicClient } from "../chain/types.ts";
 import { VerifierError } from "../errors/VerifierError.ts";
 import { buildEvidence } from "../evidence/buildEvidence.ts";

@@ -1,8 +1,8 @@
 import { getAbiItem } from "viem";
 import { rewardDistributorAbi as distributorAbi } from "../../contracts/abis.ts";
 import { getLogsChunked } from "../../contracts/getLogsChunked.ts";
+import { getRevertName } from "../../contracts/getRevertName.ts";
 import type { Address, Hex } from "../../protocol/types.ts";
-import { isContractRevert } from "./isContractRevert.ts";
 import { readDistributorConfig } from "./readDistributorConfig.ts";
 import type { ChainFacts, VerifierPublicClient } from "./types.ts";
 
@@ -38,7 +38,7 @@ export async function createChainFacts(args: {
     try {
       return await fn();
     } catch (err) {
-      if (isContractRevert(err, "PoolNotFound")) return undefined;
+      if (getRevertName(err) === "PoolNotFound") return undefined;
       throw err;
     }
   };

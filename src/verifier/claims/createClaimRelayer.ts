@@ -1,7 +1,8 @@
 import { randomUUID } from "node:crypto";
 import type { Logger } from "pino";
-import { decodeErrorResult, decodeEventLog, encodeFunctionData, type TransactionReceipt } from "viem";
+import { decodeErrorResult, encodeFunctionData, parseEventLogs, type TransactionReceipt } from "viem";
 import { rewardDistributorAbi as distributorAbi } from "../../contracts/abis.ts";
+import { getRevertName } from "../../contracts/getRevertName.ts";
 import { rewardLeafFromJson } from "../../protocol/bundle/rewardLeafFromJson.ts";
 import { rewardLeafToJson } from "../../protocol/bundle/rewardLeafToJson.ts";
 import { getClaimAuthorizationDigest } from "../../protocol/eip712/getClaimAuthorizationDigest.ts";
@@ -13,7 +14,6 @@ import { verifyMerkleProof } from "../../protocol/tree/verifyMerkleProof.ts";
 import type { Address, Hex, RewardLeaf, SignedClaimAuthorization } from "../../protocol/types.ts";
 import { signedClaimAuthorizationFromJson } from "../../protocol/wire/signedClaimAuthorizationFromJson.ts";
 import type { BundleCache } from "../bundle/createBundleCache.ts";
-import { getRevertErrorName } from "../chain/isContractRevert.ts";
 import type { ChainFacts, VerifierPublicClient } from "../chain/types.ts";
 import { VerifierError } from "../errors/VerifierError.ts";
 import type { VerifierMetrics } from "../metrics/createVerifierMetrics.ts";
@@ -400,9 +400,9 @@ export function createClaimRelayer(options: ClaimRelayerOptions) {
       try {
         await client.call({ account: txSender.account, to: facts.distributor, data });
       } catch (callErr) {
-        return { error: decodeRevert(callErr) ?? getRevertErrorName(err) ?? (err as Error).message.slice(0, 200) };
+        return { error: decodeRevert(callErr) ?? getRevertName(err) ?? (err as Error).message.slice(0, 200) };
       }
-      return { error: getRevertErrorName(err) ?? (err as Error).message.slice(0, 200) };
+      return { error: getRevertName(err) ?? (err as Error).message.slice(0, 200) };
     }
   };
 
@@ -552,24 +552,15 @@ export function createClaimRelayer(options: ClaimRelayerOptions) {
     update(row.id, { status: "queued", tx_id: null, tx_hash: null, error_code: code, error_message: message });
   }
 
-  function paidEvents(receipt: TransactionReceipt) {
-    const out: { poolId: string; account: string; amount: bigint; fee: bigint }[] = [];
-    for (const log of receipt.logs) {
-      if (log.address.toLowerCase() !== facts.distributor) continue;
-      try {
-        const ev = decodeEventLog({ abi: distributorAbi, data: log.data, topics: log.topics });
-        if (ev.eventName === "ClaimedWithAuthorization")
-          out.push({
-            poolId: ev.args.poolId.toLowerCase(),
-            account: ev.args.account.toLowerCase(),
-            amount: ev.args.amount,
-            fee: ev.args.fee,
-          });
-      } catch {
-        // not ours
-      }
-    }
-    return out;
+  function paidEvents(receipt: TransactionReceipt): { poolId: string; account: string; amount: bigint; fee: bigint }[] {
+    return parseEventLogs({ abi: distributorAbi, logs: receipt.logs, eventName: "ClaimedWithAuthorization" })
+      .filter((ev) => ev.address.toLowerCase() === facts.distributor)
+      .map((ev) => ({
+        poolId: ev.args.poolId.toLowerCase(),
+        account: ev.args.account.toLowerCase(),
+        amount: ev.args.amount,
+        fee: ev.args.fee,
+      }));
   }
 
   function decodeRevert(err: unknown): string | undefined {

@@ -8,7 +8,7 @@ import { once } from "node:events";
 import { createServer } from "node:http";
 import { createPublicClient, createWalletClient, defineChain, http, keccak256, parseEther, toHex } from "viem";
 import { generatePrivateKey, privateKeyToAccount } from "viem/accounts";
-import { distributorAbi } from "../../../src/cli/abi/cliAbi.ts";
+import { rewardDistributorAbi } from "../../../src/contracts/abis.ts";
 import { getReceiptId } from "../../../src/protocol/eip712/getReceiptId.ts";
 import { hashViewerTicket } from "../../../src/protocol/eip712/hashViewerTicket.ts";
 import { getEpochClosesAt } from "../../../src/protocol/epoch/getEpochClosesAt.ts";
@@ -60,7 +60,7 @@ export async function createEpochPoster(opts: { rpcUrl: string; distributor: Add
   const read = <T>(functionName: string, args: readonly unknown[] = [], blockNumber?: bigint) =>
     publicClient.readContract({
       address: opts.distributor,
-      abi: distributorAbi,
+      abi: rewardDistributorAbi,
       functionName,
       args,
       ...(blockNumber === undefined ? {} : { blockNumber }),
@@ -68,7 +68,7 @@ export async function createEpochPoster(opts: { rpcUrl: string; distributor: Add
   const send = async (functionName: string, args: readonly unknown[], value?: bigint) => {
     const hash = await wallet.writeContract({
       address: opts.distributor,
-      abi: distributorAbi,
+      abi: rewardDistributorAbi,
       functionName,
       args,
       ...(value ? { value } : {}),

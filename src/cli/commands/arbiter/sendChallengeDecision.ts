@@ -1,6 +1,6 @@
+import { rewardDistributorAbi } from "../../../contracts/abis.ts";
 import type { Address, Hex } from "../../../protocol/types.ts";
 import { type EpochData, getRejectedEpochData } from "../../../verifier/arbiter/getRejectedEpochData.ts";
-import { distributorAbi } from "../../abi/cliAbi.ts";
 import { connectChain } from "../../chain/connectChain.ts";
 import { type ChallengeOutcome, decodeChallengeOutcome } from "../../chain/decodeChallengeOutcome.ts";
 import { parseChallengeId } from "../../chain/parseArguments.ts";
@@ -75,7 +75,7 @@ export async function sendChallengeDecision(
   try {
     sent = await sendContractTransaction(ctx, chain, signer, {
       address: chain.distributor,
-      abi: distributorAbi,
+      abi: rewardDistributorAbi,
       functionName: FUNCTION[decision],
       args: decision === "dismiss" ? [challengeId] : [challengeId, epochData],
       doing,
@@ -86,7 +86,7 @@ export async function sendChallengeDecision(
   const outcome = decodeChallengeOutcome(sent.receipt, chain.distributor);
   const treasury = await chain.publicClient.readContract({
     address: chain.distributor,
-    abi: distributorAbi,
+    abi: rewardDistributorAbi,
     functionName: "treasuryAddress",
   });
   const creditedTo = (account: Address) =>
@@ -98,11 +98,15 @@ export async function sendChallengeDecision(
     const [info, config] = await Promise.all([
       chain.publicClient.readContract({
         address: chain.distributor,
-        abi: distributorAbi,
+        abi: rewardDistributorAbi,
         functionName: "epochInfo",
         args: [challenge.epoch],
       }),
-      chain.publicClient.readContract({ address: chain.distributor, abi: distributorAbi, functionName: "config" }),
+      chain.publicClient.readContract({
+        address: chain.distributor,
+        abi: rewardDistributorAbi,
+        functionName: "config",
+      }),
     ]);
     windowEndsAt = info.postedAt + config.challengeWindow;
   }

@@ -1,4 +1,5 @@
 import { StandardMerkleTree } from "@openzeppelin/merkle-tree";
+import { rewardDistributorAbi as distributorAbi, meshpayHasherAbi as hasherAbi } from "../../../contracts/abis.ts";
 import { REWARD_LEAF_TYPES } from "../../../protocol/constants.ts";
 import { createFastKeccak256 } from "../../../protocol/hash/createFastKeccak256.ts";
 import { buildRewardTree } from "../../../protocol/tree/buildRewardTree.ts";
@@ -6,7 +7,6 @@ import { hashRewardLeaf } from "../../../protocol/tree/hashRewardLeaf.ts";
 import { rewardLeafToValues } from "../../../protocol/tree/rewardLeafToValues.ts";
 import { verifyMerkleProof } from "../../../protocol/tree/verifyMerkleProof.ts";
 import type { Address, Hex, RewardLeaf } from "../../../protocol/types.ts";
-import { distributorAbi, hasherAbi } from "../../abi/cliAbi.ts";
 import { downloadBundle } from "../../bundle/downloadBundle.ts";
 import { parseDownloadedBundle } from "../../bundle/parseDownloadedBundle.ts";
 import { connectChain } from "../../chain/connectChain.ts";

@@ -2,9 +2,9 @@ import { existsSync, readdirSync, readFileSync, statSync } from "node:fs";
 import { join } from "node:path";
 import { pathToFileURL } from "node:url";
 import { getAddress } from "viem";
-import type { DistributorConfig } from "../../../protocol/audit/types.ts";
+import { rewardDistributorAbi } from "../../../contracts/abis.ts";
 import type { Address } from "../../../protocol/types.ts";
-import { distributorAbi } from "../../abi/cliAbi.ts";
+import { toJsonSafe } from "../../../protocol/utils/toJsonSafe.ts";
 import { openRpc } from "../../chain/connectChain.ts";
 import { parseInteger } from "../../chain/parseArguments.ts";
 import type { CommandContext } from "../../context/CliDeps.ts";
@@ -15,6 +15,7 @@ import { writeDeployment } from "../../deployment/writeDeployment.ts";
 import { CliError } from "../../errors/CliError.ts";
 import { toCliError } from "../../errors/toCliError.ts";
 import { parseDuration } from "../../format/parseDuration.ts";
+import { type DevConfig, pickDevConfig } from "./pickDevConfig.ts";
 
 export type DeployDevArgs = {
   epochSeconds?: string;
@@ -36,8 +37,7 @@ export type DeployDevResult = {
   hasher: Address;
   deployer: Address;
   fromBlock: string;
-  /** config() of the distributor, as the audit reads it (without challengerShareBps). */
-  config: Omit<DistributorConfig, "challengerShareBps">;
+  config: DevConfig;
 };
 
 /**
@@ -105,13 +105,13 @@ export async function deployDev(args: DeployDevArgs, ctx: CommandContext): Promi
   }
   if (result.type !== "SUCCESSFUL_DEPLOYMENT")
     throw new CliError("TRANSACTION_FAILED", `Ignition could not deploy: ${result.type}.`, {
-      data: { result: JSON.parse(JSON.stringify(result, (_k, v) => (typeof v === "bigint" ? v.toString() : v))) },
+      data: { result: toJsonSafe(result) },
     });
   const contracts = result.contracts as Record<string, { address: Address }>;
   const distributor = contracts["MeshPay#RewardDistributor"]!.address;
   const token = contracts["LocalDev#TestToken"]!.address;
   const hasher = contracts["MeshPay#MeshpayHasher"]!.address;
-  const config = await client.readContract({ address: distributor, abi: distributorAbi, functionName: "config" });
+  const config = await client.readContract({ address: distributor, abi: rewardDistributorAbi, functionName: "config" });
   const deployment: Deployment = {
     format: "meshpay-deployment",
     version: 1,
@@ -135,15 +135,7 @@ export async function deployDev(args: DeployDevArgs, ctx: CommandContext): Promi
     hasher,
     deployer: accounts[0]!,
     fromBlock: deployment.fromBlock,
-    config: {
-      genesisTime: config.genesisTime,
-      epochSeconds: config.epochSeconds,
-      graceSeconds: config.graceSeconds,
-      challengeWindow: config.challengeWindow,
-      arbiterTimeout: config.arbiterTimeout,
-      aggregatorBond: config.aggregatorBond,
-      challengerBond: config.challengerBond,
-    },
+    config: pickDevConfig(config),
   };
 }
 

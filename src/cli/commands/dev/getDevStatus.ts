@@ -1,18 +1,18 @@
 import { getAbiItem } from "viem";
-import type { DistributorConfig } from "../../../protocol/audit/types.ts";
+import { rewardDistributorAbi } from "../../../contracts/abis.ts";
+import type { DistributorConfig } from "../../../contracts/DistributorConfig.ts";
 import type { Address, Hex } from "../../../protocol/types.ts";
-import { distributorAbi } from "../../abi/cliAbi.ts";
 import { connectChain } from "../../chain/connectChain.ts";
 import { listPoolIds } from "../../chain/listPoolIds.ts";
 import { readPool } from "../../chain/readPool.ts";
 import type { CommandContext } from "../../context/CliDeps.ts";
 import { type AmountJson, amountJson } from "../../format/amountJson.ts";
+import { type DevConfig, pickDevConfig } from "./pickDevConfig.ts";
 
 export type DevStatusResult = {
   chain: { chainId: number; rpcUrl: string; blockNumber: bigint; timestamp: bigint };
   distributor: Address;
-  /** config() of the distributor, as the audit reads it (without challengerShareBps). */
-  config: Omit<DistributorConfig, "challengerShareBps">;
+  config: DevConfig;
   currentEpoch: bigint;
   currentEpochClosesAt: bigint;
   system: {
@@ -49,10 +49,15 @@ export async function getDevStatus(args: { epochs?: string }, ctx: CommandContex
   const chain = await connectChain(ctx);
   const c = chain.publicClient;
   const read = <T>(functionName: string, args: readonly unknown[] = []) =>
-    c.readContract({ address: chain.distributor, abi: distributorAbi, functionName, args } as never) as Promise<T>;
+    c.readContract({
+      address: chain.distributor,
+      abi: rewardDistributorAbi,
+      functionName,
+      args,
+    } as never) as Promise<T>;
   const [head, config, state, currentEpoch, [hasClaimable, claimableEpoch]] = await Promise.all([
     c.getBlock({ blockTag: "latest" }),
-    read<DevStatusResult["config"]>("config"),
+    read<DistributorConfig>("config"),
     read<{
       nextEpoch: bigint;
       claimableEnd: bigint;
@@ -68,7 +73,7 @@ export async function getDevStatus(args: { epochs?: string }, ctx: CommandContex
 
   const registered = await c.getLogs({
     address: chain.distributor,
-    event: getAbiItem({ abi: distributorAbi, name: "AggregatorRegistered" }),
+    event: getAbiItem({ abi: rewardDistributorAbi, name: "AggregatorRegistered" }),
     fromBlock: chain.fromBlock,
     toBlock: "latest",
   });
@@ -96,7 +101,7 @@ export async function getDevStatus(args: { epochs?: string }, ctx: CommandContex
   const limit = args.epochs === undefined ? 10 : Math.max(1, Number(args.epochs) || 10);
   const posted = await c.getLogs({
     address: chain.distributor,
-    event: getAbiItem({ abi: distributorAbi, name: "EpochPosted" }),
+    event: getAbiItem({ abi: rewardDistributorAbi, name: "EpochPosted" }),
     fromBlock: chain.fromBlock,
     toBlock: "latest",
   });
@@ -124,15 +129,7 @@ export async function getDevStatus(args: { epochs?: string }, ctx: CommandContex
   return {
     chain: { chainId: chain.chainId, rpcUrl: chain.rpcUrl, blockNumber: head.number, timestamp: head.timestamp },
     distributor: chain.distributor,
-    config: {
-      genesisTime: config.genesisTime,
-      epochSeconds: config.epochSeconds,
-      graceSeconds: config.graceSeconds,
-      challengeWindow: config.challengeWindow,
-      arbiterTimeout: config.arbiterTimeout,
-      aggregatorBond: config.aggregatorBond,
-      challengerBond: config.challengerBond,
-    },
+    config: pickDevConfig(config),
     currentEpoch,
     currentEpochClosesAt: closesAt,
     system: {

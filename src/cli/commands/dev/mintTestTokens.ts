@@ -1,5 +1,5 @@
+import { testTokenAbi } from "../../../contracts/abis.ts";
 import type { Address, Hex } from "../../../protocol/types.ts";
-import { tokenAbi } from "../../abi/cliAbi.ts";
 import { connectChain } from "../../chain/connectChain.ts";
 import { parseAddress } from "../../chain/parseArguments.ts";
 import { sendContractTransaction } from "../../chain/sendContractTransaction.ts";
@@ -27,7 +27,7 @@ export async function mintTestTokens(
   const to = args.to ? parseAddress(args.to, "recipient") : signer.account.address;
   const sent = await sendContractTransaction(ctx, chain, signer, {
     address,
-    abi: tokenAbi,
+    abi: testTokenAbi,
     functionName: "mint",
     args: [to, amount],
     doing: "Minting",
@@ -35,7 +35,7 @@ export async function mintTestTokens(
   });
   const balance = await chain.publicClient.readContract({
     address,
-    abi: tokenAbi,
+    abi: testTokenAbi,
     functionName: "balanceOf",
     args: [to],
   });

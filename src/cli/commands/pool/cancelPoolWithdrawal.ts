@@ -1,5 +1,5 @@
+import { rewardDistributorAbi } from "../../../contracts/abis.ts";
 import type { Hex } from "../../../protocol/types.ts";
-import { distributorAbi } from "../../abi/cliAbi.ts";
 import { connectChain } from "../../chain/connectChain.ts";
 import { parsePoolId } from "../../chain/parseArguments.ts";
 import { readPool } from "../../chain/readPool.ts";
@@ -22,7 +22,7 @@ export async function cancelPoolWithdrawal(
   const signer = await resolveSigner(ctx, "Cancelling a withdrawal");
   const sent = await sendContractTransaction(ctx, chain, signer, {
     address: chain.distributor,
-    abi: distributorAbi,
+    abi: rewardDistributorAbi,
     functionName: "cancelWithdrawal",
     args: [poolId],
     doing: "Cancelling the withdrawal",

@@ -1,6 +1,6 @@
-import { decodeEventLog } from "viem";
+import { parseEventLogs } from "viem";
+import { rewardDistributorAbi } from "../../../contracts/abis.ts";
 import type { Address, Hex } from "../../../protocol/types.ts";
-import { distributorAbi } from "../../abi/cliAbi.ts";
 import { connectChain } from "../../chain/connectChain.ts";
 import { parseAddress } from "../../chain/parseArguments.ts";
 import { sendContractTransaction } from "../../chain/sendContractTransaction.ts";
@@ -44,24 +44,16 @@ export async function createPool(args: CreatePoolArgs, ctx: CommandContext): Pro
   const metadataURI = args.metadata ?? "";
   const sent = await sendContractTransaction(ctx, chain, signer, {
     address: chain.distributor,
-    abi: distributorAbi,
+    abi: rewardDistributorAbi,
     functionName: "createPool",
     args: [tokenAddress, pricePerGB, ticketSigner, metadataURI],
     doing: "Creating the pool",
     format: tokenSentenceFormat(token),
   });
-  const created = sent.receipt.logs
-    .filter((l) => l.address.toLowerCase() === chain.distributor.toLowerCase())
-    .map((l) => {
-      try {
-        return decodeEventLog({ abi: distributorAbi, data: l.data, topics: l.topics });
-      } catch {
-        return undefined;
-      }
-    })
-    .find((e) => e?.eventName === "PoolCreated");
-  if (created?.eventName !== "PoolCreated")
-    throw new CliError("INTERNAL", "The transaction succeeded but emitted no PoolCreated event.");
+  const created = parseEventLogs({ abi: rewardDistributorAbi, logs: sent.receipt.logs, eventName: "PoolCreated" }).find(
+    (e) => e.address.toLowerCase() === chain.distributor.toLowerCase(),
+  );
+  if (!created) throw new CliError("INTERNAL", "The transaction succeeded but emitted no PoolCreated event.");
   return {
     poolId: created.args.poolId.toLowerCase() as Hex,
     owner: created.args.owner,

@@ -1,6 +1,6 @@
-import { decodeEventLog } from "viem";
+import { parseEventLogs } from "viem";
+import { rewardDistributorAbi } from "../../../contracts/abis.ts";
 import type { Address, Hex } from "../../../protocol/types.ts";
-import { distributorAbi } from "../../abi/cliAbi.ts";
 import { connectChain } from "../../chain/connectChain.ts";
 import { parseAddress, parsePoolId } from "../../chain/parseArguments.ts";
 import { readPool } from "../../chain/readPool.ts";
@@ -38,21 +38,14 @@ export async function executePoolWithdrawal(
     });
   const sent = await sendContractTransaction(ctx, chain, signer, {
     address: chain.distributor,
-    abi: distributorAbi,
+    abi: rewardDistributorAbi,
     functionName: "withdraw",
     args: [poolId, to],
     doing: "Withdrawing",
     format: tokenSentenceFormat(pool.token),
   });
-  let withdrawn = 0n;
-  for (const log of sent.receipt.logs) {
-    try {
-      const e = decodeEventLog({ abi: distributorAbi, data: log.data, topics: log.topics });
-      if (e.eventName === "PoolWithdrawn") withdrawn = e.args.amount;
-    } catch {
-      // a token Transfer
-    }
-  }
+  const paid = parseEventLogs({ abi: rewardDistributorAbi, logs: sent.receipt.logs, eventName: "PoolWithdrawn" });
+  const withdrawn = paid.at(-1)?.args.amount ?? 0n;
   const after = await readPool(chain, poolId);
   return {
     poolId,

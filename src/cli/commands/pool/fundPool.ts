@@ -1,5 +1,5 @@
+import { rewardDistributorAbi, testTokenAbi } from "../../../contracts/abis.ts";
 import type { Address, Hex } from "../../../protocol/types.ts";
-import { distributorAbi, tokenAbi } from "../../abi/cliAbi.ts";
 import { connectChain } from "../../chain/connectChain.ts";
 import { parsePoolId } from "../../chain/parseArguments.ts";
 import { readPool } from "../../chain/readPool.ts";
@@ -39,13 +39,13 @@ export async function fundPool(args: { poolId: string; amount: string }, ctx: Co
   const [balance, allowance] = await Promise.all([
     chain.publicClient.readContract({
       address: token.address,
-      abi: tokenAbi,
+      abi: testTokenAbi,
       functionName: "balanceOf",
       args: [funder],
     }),
     chain.publicClient.readContract({
       address: token.address,
-      abi: tokenAbi,
+      abi: testTokenAbi,
       functionName: "allowance",
       args: [funder, chain.distributor],
     }),
@@ -63,7 +63,7 @@ export async function fundPool(args: { poolId: string; amount: string }, ctx: Co
   if (allowance < amount) {
     const approved = await sendContractTransaction(ctx, chain, signer, {
       address: token.address,
-      abi: tokenAbi,
+      abi: testTokenAbi,
       functionName: "approve",
       args: [chain.distributor, amount],
       doing: `Approving ${formatAmount(amount, token)} for the distributor`,
@@ -73,7 +73,7 @@ export async function fundPool(args: { poolId: string; amount: string }, ctx: Co
   }
   const sent = await sendContractTransaction(ctx, chain, signer, {
     address: chain.distributor,
-    abi: distributorAbi,
+    abi: rewardDistributorAbi,
     functionName: "fund",
     args: [poolId, amount],
     doing: "Funding the pool",

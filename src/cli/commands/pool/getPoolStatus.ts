@@ -1,6 +1,6 @@
 import { getAbiItem } from "viem";
+import { rewardDistributorAbi } from "../../../contracts/abis.ts";
 import type { Address, Hex } from "../../../protocol/types.ts";
-import { distributorAbi } from "../../abi/cliAbi.ts";
 import { type Chain, connectChain } from "../../chain/connectChain.ts";
 import { listPoolIds } from "../../chain/listPoolIds.ts";
 import { parseAddress, parsePoolId } from "../../chain/parseArguments.ts";
@@ -48,7 +48,7 @@ export async function getPoolStatus(
   const chainTime = await chain.chainTime();
   const currentEpoch = await chain.publicClient.readContract({
     address: chain.distributor,
-    abi: distributorAbi,
+    abi: rewardDistributorAbi,
     functionName: "currentEpoch",
   });
   const pools: PoolStatus[] = [];
@@ -62,7 +62,7 @@ async function readPoolStatus(chain: Chain, poolId: Hex, currentEpoch: bigint, c
   const logs = (name: "PoolFunded" | "Claimed" | "ClaimedWithAuthorization" | "PoolWithdrawn") =>
     chain.publicClient.getLogs({
       address: chain.distributor,
-      event: getAbiItem({ abi: distributorAbi, name }),
+      event: getAbiItem({ abi: rewardDistributorAbi, name }),
       args: { poolId },
       fromBlock: chain.fromBlock,
       toBlock: "latest",
@@ -70,7 +70,7 @@ async function readPoolStatus(chain: Chain, poolId: Hex, currentEpoch: bigint, c
   const [nextPrice, funded, claimed, relayed, withdrawn] = await Promise.all([
     chain.publicClient.readContract({
       address: chain.distributor,
-      abi: distributorAbi,
+      abi: rewardDistributorAbi,
       functionName: "priceAt",
       args: [poolId, currentEpoch + 1n],
     }),

@@ -1,5 +1,5 @@
+import { rewardDistributorAbi } from "../../../contracts/abis.ts";
 import type { Hex } from "../../../protocol/types.ts";
-import { distributorAbi } from "../../abi/cliAbi.ts";
 import { connectChain } from "../../chain/connectChain.ts";
 import { parsePoolId } from "../../chain/parseArguments.ts";
 import { readPool } from "../../chain/readPool.ts";
@@ -40,7 +40,7 @@ export async function requestPoolWithdrawal(
   const signer = await resolveSigner(ctx, "Requesting a withdrawal");
   const sent = await sendContractTransaction(ctx, chain, signer, {
     address: chain.distributor,
-    abi: distributorAbi,
+    abi: rewardDistributorAbi,
     functionName: "requestWithdrawal",
     args: [poolId, amount],
     doing: "Requesting the withdrawal",
@@ -50,7 +50,7 @@ export async function requestPoolWithdrawal(
     readPool(chain, poolId),
     chain.publicClient.readContract({
       address: chain.distributor,
-      abi: distributorAbi,
+      abi: rewardDistributorAbi,
       functionName: "withdrawalNotice",
     }),
   ]);

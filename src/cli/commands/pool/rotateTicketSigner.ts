@@ -1,5 +1,5 @@
+import { rewardDistributorAbi } from "../../../contracts/abis.ts";
 import type { Address, Hex } from "../../../protocol/types.ts";
-import { distributorAbi } from "../../abi/cliAbi.ts";
 import { connectChain } from "../../chain/connectChain.ts";
 import { parseAddress, parsePoolId } from "../../chain/parseArguments.ts";
 import { readPool } from "../../chain/readPool.ts";
@@ -27,7 +27,7 @@ export async function rotateTicketSigner(
   const signer = await resolveSigner(ctx, "Rotating a pool's ticket signer");
   const sent = await sendContractTransaction(ctx, chain, signer, {
     address: chain.distributor,
-    abi: distributorAbi,
+    abi: rewardDistributorAbi,
     functionName: "rotateTicketSigner",
     args: [poolId, ticketSigner],
     doing: "Rotating the ticket signer",

@@ -1,6 +1,6 @@
-import { decodeEventLog } from "viem";
+import { parseEventLogs } from "viem";
+import { rewardDistributorAbi } from "../../../contracts/abis.ts";
 import type { Hex } from "../../../protocol/types.ts";
-import { distributorAbi } from "../../abi/cliAbi.ts";
 import { connectChain } from "../../chain/connectChain.ts";
 import { parsePoolId } from "../../chain/parseArguments.ts";
 import { readPool } from "../../chain/readPool.ts";
@@ -31,21 +31,14 @@ export async function setPoolPrice(
   const signer = await resolveSigner(ctx, "Changing a pool's price");
   const sent = await sendContractTransaction(ctx, chain, signer, {
     address: chain.distributor,
-    abi: distributorAbi,
+    abi: rewardDistributorAbi,
     functionName: "setPrice",
     args: [poolId, price],
     doing: "Setting the price",
     format: tokenSentenceFormat(pool.token),
   });
-  let fromEpoch = 0n;
-  for (const log of sent.receipt.logs) {
-    try {
-      const e = decodeEventLog({ abi: distributorAbi, data: log.data, topics: log.topics });
-      if (e.eventName === "PoolPriceChanged") fromEpoch = e.args.fromEpoch;
-    } catch {
-      // not ours
-    }
-  }
+  const changed = parseEventLogs({ abi: rewardDistributorAbi, logs: sent.receipt.logs, eventName: "PoolPriceChanged" });
+  const fromEpoch = changed.at(-1)?.args.fromEpoch ?? 0n;
   return {
     poolId,
     previousPricePerGB: amountJson(pool.pricePerGB, pool.token),

@@ -1,6 +1,6 @@
-import { decodeEventLog } from "viem";
+import { parseEventLogs } from "viem";
+import { rewardDistributorAbi } from "../../../contracts/abis.ts";
 import type { Address, Hex } from "../../../protocol/types.ts";
-import { distributorAbi } from "../../abi/cliAbi.ts";
 import { connectChain } from "../../chain/connectChain.ts";
 import { parseAddress, parsePoolId } from "../../chain/parseArguments.ts";
 import { sendContractTransaction } from "../../chain/sendContractTransaction.ts";
@@ -40,21 +40,15 @@ export async function claimRewards(args: ClaimRewardsArgs, ctx: CommandContext):
   const single = claims.length === 1;
   const sent = await sendContractTransaction(ctx, chain, signer, {
     address: chain.distributor,
-    abi: distributorAbi,
+    abi: rewardDistributorAbi,
     functionName: single ? "claim" : "claimMany",
     args: single ? [claims[0]!.leaf, claims[0]!.proof] : [claims],
     doing: single ? "Claiming" : `Claiming from ${claims.length} pools`,
     format: tokenSentenceFormat(due[0]!.token),
   });
   const paid = new Map<string, bigint>();
-  for (const log of sent.receipt.logs) {
-    try {
-      const e = decodeEventLog({ abi: distributorAbi, data: log.data, topics: log.topics });
-      if (e.eventName === "Claimed") paid.set(e.args.poolId.toLowerCase(), e.args.amount);
-    } catch {
-      // token transfers
-    }
-  }
+  for (const e of parseEventLogs({ abi: rewardDistributorAbi, logs: sent.receipt.logs, eventName: "Claimed" }))
+    paid.set(e.args.poolId.toLowerCase(), e.args.amount);
   return {
     account,
     epoch: position.latestClaimable!.epoch,

@@ -1,7 +1,8 @@
 // The module prepareEpoch's tamper seam loads (EpochTamperRef.module) when a fault is on: in the epoch close's
 // worker thread, or in the caller's thread when prepareEpoch runs there.
-import type { BundleReceipt } from "../../src/aggregator/epoch/bundleLines.ts";
+
 import type { EpochTamper, EpochTamperContext } from "../../src/aggregator/epoch/EpochTamper.ts";
+import type { BundleReceiptRow as BundleReceipt } from "../../src/protocol/bundle/types.ts";
 import type { Hex } from "../../src/protocol/types.ts";
 import { faultTampers } from "./faultTampers.ts";
 import { parseFault } from "./parseFault.ts";

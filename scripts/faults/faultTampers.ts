@@ -1,5 +1,5 @@
-import type { BundleReceipt } from "../../src/aggregator/epoch/bundleLines.ts";
 import type { EpochCredit, EpochTamper, EpochTamperContext } from "../../src/aggregator/epoch/EpochTamper.ts";
+import type { BundleReceiptRow as BundleReceipt } from "../../src/protocol/bundle/types.ts";
 import { getReceiptId } from "../../src/protocol/eip712/getReceiptId.ts";
 import { getRewardAmount } from "../../src/protocol/rewards/getRewardAmount.ts";
 import { signDigest } from "../../src/protocol/signature/signDigest.ts";

@@ -3,6 +3,7 @@ import { describe, it } from "node:test";
 import { BaseError } from "../../src/protocol/errors/BaseError.ts";
 import {
   argumentErrorCodes,
+  bundleErrorCodes,
   protocolErrorCodes,
   receiptValidationCodes,
   signatureErrorCodes,
@@ -49,7 +50,13 @@ describe("ProtocolError", () => {
     assert.equal(new BaseError("").message, "An error occurred.");
   });
   it("code lists are disjoint and complete", () => {
-    const all = [...receiptValidationCodes, ...signatureErrorCodes, ...wireErrorCodes, ...argumentErrorCodes];
+    const all = [
+      ...receiptValidationCodes,
+      ...signatureErrorCodes,
+      ...wireErrorCodes,
+      ...argumentErrorCodes,
+      ...bundleErrorCodes,
+    ];
     assert.equal(new Set(all).size, all.length);
     assert.deepEqual([...protocolErrorCodes], all);
     for (const c of all) assert.match(c, /^[A-Z0-9_]+$/);

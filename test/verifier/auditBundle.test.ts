@@ -1,14 +1,14 @@
 import assert from "node:assert/strict";
 import { before, describe, it } from "node:test";
 import { generatePrivateKey } from "viem/accounts";
+import { auditBundle } from "../../src/protocol/audit/auditBundle.ts";
+import type { TicketCarry } from "../../src/protocol/audit/types.ts";
 import type { ReceiptVerifier } from "../../src/protocol/createReceiptVerifier.ts";
 import { createFastKeccak256 } from "../../src/protocol/hash/createFastKeccak256.ts";
 import { signChunkReceipt } from "../../src/protocol/messages/signChunkReceipt.ts";
 import { createNodeReceiptVerifier } from "../../src/protocol/node/createNodeReceiptVerifier.ts";
 import { EMPTY_EPOCH_ROOT } from "../../src/protocol/tree/emptyEpochRoot.ts";
 import type { Hex, Keccak256, RewardLeaf } from "../../src/protocol/types.ts";
-import { auditBundle } from "../../src/verifier/audit/auditBundle.ts";
-import type { TicketCarry } from "../../src/verifier/audit/types.ts";
 import { createChainFacts } from "../../src/verifier/chain/createChainFacts.ts";
 import type { ChainFacts, PostedEpoch } from "../../src/verifier/chain/types.ts";
 import { type BundleCheat, buildTestBundle, type TestBundle } from "./helpers/testBundle.ts";

@@ -1,7 +1,7 @@
+import type { BundleReceiptRow as BundleReceipt } from "../../protocol/bundle/types.ts";
 import type { PoolTotal, RewardPool } from "../../protocol/rewards/computeEpochRewards.ts";
 import type { Hex, Keccak256, RewardLeaf } from "../../protocol/types.ts";
 import type { EpochSnapshot } from "../storage/openEpochSnapshot.ts";
-import type { BundleReceipt } from "./bundleLines.ts";
 
 /**
  * A seam of prepareEpoch for tests and demos that need a wrong epoch (a verifier has something to catch). The

@@ -2,6 +2,7 @@ import { createHash } from "node:crypto";
 import { createReadStream, statSync } from "node:fs";
 import express, { type NextFunction, type Request, type Response } from "express";
 import type { Logger } from "pino";
+import { rewardLeafToJson } from "../../protocol/bundle/rewardLeafToJson.ts";
 import type { Hex } from "../../protocol/types.ts";
 import type { PoolRecord, PoolRegistry } from "../chain/createPoolRegistry.ts";
 import type { LeafIndex } from "../epoch/createLeafIndex.ts";
@@ -210,14 +211,7 @@ export function createApp(o: AppOptions): express.Express {
         claimable: post.state === "claimable",
         root: found.root,
         bundleHash: post.bundleHash,
-        leaf: {
-          account: l.account,
-          poolId: l.poolId,
-          cumulativeAmount: l.cumulativeAmount.toString(),
-          epochBytes: l.epochBytes.toString(),
-          epochAmount: l.epochAmount.toString(),
-          receiptsRoot: l.receiptsRoot,
-        },
+        leaf: rewardLeafToJson(l),
         leafHash: found.leafHash,
         proof: found.proof,
       });

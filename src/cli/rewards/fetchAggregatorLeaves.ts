@@ -1,3 +1,4 @@
+import { rewardLeafFromJson } from "../../protocol/bundle/rewardLeafFromJson.ts";
 import type { Address, Hex, RewardLeaf } from "../../protocol/types.ts";
 import type { EpochPost } from "../chain/readEpochPost.ts";
 import type { CommandContext } from "../context/CliDeps.ts";
@@ -37,30 +38,21 @@ export async function fetchAggregatorLeaves(
     const b = body as { leaf?: Record<string, unknown>; proof?: unknown } | undefined;
     if (!b?.leaf || typeof b.leaf !== "object")
       throw new CliError("SERVICE_ERROR", `The aggregator's answer from ${url} has no leaf.`);
-    const l = b.leaf;
-    const hex = (name: string, bytes: number): Hex => {
-      const v = l[name];
-      if (typeof v !== "string" || !new RegExp(`^0x[0-9a-fA-F]{${bytes * 2}}$`).test(v))
-        throw new CliError("SERVICE_ERROR", `The aggregator's leaf.${name} is not ${bytes}-byte hex.`);
-      return v.toLowerCase() as Hex;
-    };
-    const uint = (name: string): bigint => {
-      const v = l[name];
-      if ((typeof v === "string" && /^\d+$/.test(v)) || (typeof v === "number" && Number.isSafeInteger(v) && v >= 0))
-        return BigInt(v);
-      throw new CliError("SERVICE_ERROR", `The aggregator's leaf.${name} is not an unsigned integer.`);
-    };
     const proof = b.proof;
     if (!Array.isArray(proof) || proof.some((p) => typeof p !== "string" || !/^0x[0-9a-fA-F]{64}$/.test(p)))
       throw new CliError("SERVICE_ERROR", `The aggregator's proof from ${url} is not a list of 32-byte hex.`);
-    const leaf: RewardLeaf = {
-      account: hex("account", 20),
-      poolId: hex("poolId", 32),
-      cumulativeAmount: uint("cumulativeAmount"),
-      epochBytes: uint("epochBytes"),
-      epochAmount: uint("epochAmount"),
-      receiptsRoot: hex("receiptsRoot", 32),
-    };
+    let leaf: RewardLeaf;
+    try {
+      leaf = rewardLeafFromJson(b.leaf);
+    } catch (cause) {
+      throw new CliError(
+        "SERVICE_ERROR",
+        `The aggregator's leaf from ${url} is malformed: ${(cause as Error).message}`,
+        {
+          cause,
+        },
+      );
+    }
     if (leaf.account !== account.toLowerCase() || leaf.poolId !== poolId)
       throw new CliError(
         "SERVICE_ERROR",

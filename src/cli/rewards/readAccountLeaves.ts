@@ -5,7 +5,7 @@ import { hashRewardLeaf } from "../../protocol/tree/hashRewardLeaf.ts";
 import { verifyMerkleProof } from "../../protocol/tree/verifyMerkleProof.ts";
 import type { Address, Hex, RewardLeaf } from "../../protocol/types.ts";
 import { downloadBundle } from "../bundle/downloadBundle.ts";
-import { parseEpochBundle } from "../bundle/parseEpochBundle.ts";
+import { parseDownloadedBundle } from "../bundle/parseDownloadedBundle.ts";
 import type { Chain } from "../chain/connectChain.ts";
 import { listPoolIds } from "../chain/listPoolIds.ts";
 import type { EpochPost } from "../chain/readEpochPost.ts";
@@ -60,7 +60,7 @@ async function readFromBundle(ctx: CommandContext, post: EpochPost, account: Add
       "BUNDLE_HASH_MISMATCH",
       `The bundle at ${post.bundleURI} hashes to ${downloaded.hash}, not to the ${post.bundleHash} posted for epoch ${post.epoch}.`,
     );
-  const bundle = parseEpochBundle(downloaded.bytes, { only: "leaves" });
+  const bundle = parseDownloadedBundle(downloaded.bytes, { skipTicketsAndReceipts: true });
   if (bundle.leaves.length === 0) {
     if (post.root !== EMPTY_EPOCH_ROOT)
       throw new CliError(

@@ -4,6 +4,8 @@ import type { ProtocolErrorCode } from "./codes.ts";
 export type ProtocolErrorArgs = BaseErrorArgs & {
   /** Dotted path of the offending field, e.g. `receipt.segment` (wire and validation errors). */
   field?: string;
+  /** 1-based line of the offending input (epoch bundle errors). */
+  line?: number;
 };
 
 /**
@@ -14,12 +16,14 @@ export type ProtocolErrorArgs = BaseErrorArgs & {
 export class ProtocolError<code extends ProtocolErrorCode = ProtocolErrorCode> extends BaseError {
   readonly code: code;
   readonly field: string | undefined;
+  readonly line: number | undefined;
   override name = "ProtocolError";
 
   constructor(code: code, shortMessage: string, args: ProtocolErrorArgs = {}) {
     super(shortMessage, { ...args, name: "ProtocolError" });
     this.code = code;
     this.field = args.field;
+    this.line = args.line;
   }
 
   /** A JSON-safe view: `{ code, message, field? }`. */

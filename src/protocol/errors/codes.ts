@@ -36,15 +36,20 @@ export const wireErrorCodes = [
 /** Codes of argument errors in epoch, reward and tree helpers. */
 export const argumentErrorCodes = ["INVALID_ARGUMENT", "PUBLIC_KEY_MISMATCH"] as const;
 
+/** Codes of epoch bundle parsing failures (docs/bundle.md). */
+export const bundleErrorCodes = ["BUNDLE_MALFORMED"] as const;
+
 /** Every code a `ProtocolError` can carry. */
 export const protocolErrorCodes = [
   ...receiptValidationCodes,
   ...signatureErrorCodes,
   ...wireErrorCodes,
   ...argumentErrorCodes,
+  ...bundleErrorCodes,
 ] as const;
 
 export type ReceiptValidationCode = (typeof receiptValidationCodes)[number];
 export type SignatureErrorCode = (typeof signatureErrorCodes)[number];
 export type WireErrorCode = (typeof wireErrorCodes)[number];
+export type BundleErrorCode = (typeof bundleErrorCodes)[number];
 export type ProtocolErrorCode = (typeof protocolErrorCodes)[number];

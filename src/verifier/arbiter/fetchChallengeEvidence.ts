@@ -1,9 +1,9 @@
 import { getAbiItem } from "viem";
 import { rewardDistributorAbi as distributorAbi } from "../../contracts/abis.ts";
+import { getLogsChunked } from "../../contracts/getLogsChunked.ts";
 import { keccak256 } from "../../protocol/hash/keccak256.ts";
 import type { Address, Hex } from "../../protocol/types.ts";
 import { type FetchBundleOptions, fetchBundle } from "../bundle/fetchBundle.ts";
-import { getLogsChunked } from "../chain/getLogsChunked.ts";
 import type { VerifierPublicClient } from "../chain/types.ts";
 import type { EvidenceDocument } from "../evidence/buildEvidence.ts";
 

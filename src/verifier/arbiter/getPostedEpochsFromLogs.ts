@@ -1,7 +1,7 @@
 import { getAbiItem } from "viem";
 import { rewardDistributorAbi as distributorAbi } from "../../contracts/abis.ts";
+import { getLogsChunked } from "../../contracts/getLogsChunked.ts";
 import type { Address, Hex } from "../../protocol/types.ts";
-import { getLogsChunked } from "../chain/getLogsChunked.ts";
 import type { PostedEpoch, VerifierPublicClient } from "../chain/types.ts";
 
 const events = [

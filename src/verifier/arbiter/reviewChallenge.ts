@@ -1,17 +1,17 @@
 import { rewardDistributorAbi as distributorAbi } from "../../contracts/abis.ts";
+import { auditBundle, type BundleAudit } from "../../protocol/audit/auditBundle.ts";
+import { createFindingCollector } from "../../protocol/audit/createFindingCollector.ts";
+import { loadCarryFromBundles } from "../../protocol/audit/loadCarryFromBundles.ts";
+import { recomputeEpoch } from "../../protocol/audit/recomputeEpoch.ts";
+import type { Finding, TicketMap } from "../../protocol/audit/types.ts";
+import { parseBundleBytes } from "../../protocol/bundle/parseBundleBytes.ts";
+import type { Bundle } from "../../protocol/bundle/types.ts";
 import { createFastKeccak256 } from "../../protocol/hash/createFastKeccak256.ts";
 import { createNodeReceiptVerifier } from "../../protocol/node/createNodeReceiptVerifier.ts";
 import type { Address, Hex, RewardLeaf } from "../../protocol/types.ts";
 import { signedChunkReceiptFromJson } from "../../protocol/wire/signedChunkReceiptFromJson.ts";
 import { signedViewerTicketFromJson } from "../../protocol/wire/signedViewerTicketFromJson.ts";
-import { auditBundle, type BundleAudit } from "../audit/auditBundle.ts";
-import { createFindingCollector } from "../audit/createFindingCollector.ts";
-import { loadCarryFromBundles } from "../audit/loadCarryFromBundles.ts";
-import { recomputeEpoch } from "../audit/recomputeEpoch.ts";
-import type { Finding, TicketMap } from "../audit/types.ts";
 import { type FetchBundleOptions, fetchBundle } from "../bundle/fetchBundle.ts";
-import { parseBundle } from "../bundle/parseBundle.ts";
-import type { Bundle } from "../bundle/types.ts";
 import { createChainFacts } from "../chain/createChainFacts.ts";
 import type { VerifierPublicClient } from "../chain/types.ts";
 import { type ChallengeRecord, fetchChallengeEvidence } from "./fetchChallengeEvidence.ts";
@@ -88,7 +88,7 @@ export async function reviewChallenge(args: {
     let bundle: Bundle | undefined;
     try {
       const bytes = await fetchBundle(p.bundleURI, args.fetch);
-      if (`0x${Buffer.from(keccak(bytes)).toString("hex")}` === p.bundleHash) bundle = parseBundle(bytes);
+      if (`0x${Buffer.from(keccak(bytes)).toString("hex")}` === p.bundleHash) bundle = parseBundleBytes(bytes);
     } catch {
       bundle = undefined;
     }

@@ -2,6 +2,9 @@ import type { Logger } from "pino";
 import { decodeEventLog, encodeFunctionData, type TransactionReceipt } from "viem";
 import { rewardDistributorAbi as distributorAbi } from "../../contracts/abis.ts";
 import { getRevertName as getRevertErrorName } from "../../contracts/getRevertName.ts";
+import { auditBundle, type BundleAudit } from "../../protocol/audit/auditBundle.ts";
+import { createFindingCollector } from "../../protocol/audit/createFindingCollector.ts";
+import type { Finding } from "../../protocol/audit/types.ts";
 import type { ReceiptVerifier } from "../../protocol/createReceiptVerifier.ts";
 import type { Address, Hex, Keccak256, RewardLeaf } from "../../protocol/types.ts";
 import { getUniquenessKey } from "../../protocol/validation/getUniquenessKey.ts";
@@ -17,10 +20,7 @@ import { createTxStore } from "../storage/createTxStore.ts";
 import type { VerifierStore } from "../storage/openVerifierStore.ts";
 import { rowToPost } from "../storage/rowToPost.ts";
 import type { TxOutcome, TxSender } from "../tx/createTxSender.ts";
-import { auditBundle, type BundleAudit } from "./auditBundle.ts";
-import { createFindingCollector } from "./createFindingCollector.ts";
 import { loadCarryFromStore } from "./loadCarryFromStore.ts";
-import type { Finding } from "./types.ts";
 
 export type AuditorOptions = {
   store: VerifierStore;

@@ -1,3 +1,4 @@
+import type { TicketCarry } from "../../protocol/audit/types.ts";
 import type { ReceiptVerifier } from "../../protocol/createReceiptVerifier.ts";
 import { getEpoch } from "../../protocol/epoch/getEpoch.ts";
 import type { EpochParams, SignedViewerTicket } from "../../protocol/types.ts";
@@ -5,7 +6,6 @@ import type { PostedEpoch } from "../chain/types.ts";
 import { createAuditStore } from "../storage/createAuditStore.ts";
 import { createPostStore } from "../storage/createPostStore.ts";
 import type { VerifierStore } from "../storage/openVerifierStore.ts";
-import type { TicketCarry } from "./types.ts";
 
 /**
  * What earlier epochs credited to `tickets`, from the ticket_usage the service recorded when it audited them: for

@@ -1,9 +1,9 @@
 import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
+import { parseBundleBytes } from "../../protocol/bundle/parseBundleBytes.ts";
+import type { Bundle } from "../../protocol/bundle/types.ts";
 import { buildRewardTree, type RewardTree } from "../../protocol/tree/buildRewardTree.ts";
 import type { Hex, Keccak256 } from "../../protocol/types.ts";
-import { parseBundle } from "./parseBundle.ts";
-import type { Bundle } from "./types.ts";
 
 /**
  * Bundles whose bytes matched their posted hash, kept on disk as `<dir>/<bundleHash>.ndjson` (so audits of later
@@ -42,7 +42,7 @@ export function createBundleCache(options: { dir: string; keccak: Keccak256; kee
       const hit = parsed.get(hash.toLowerCase());
       if (hit) return hit;
       const bytes = this.get(hash);
-      return bytes ? remember(parsed, hash.toLowerCase(), parseBundle(bytes)) : undefined;
+      return bytes ? remember(parsed, hash.toLowerCase(), parseBundleBytes(bytes)) : undefined;
     },
     /** The reward tree over the stored bundle's leaves, or undefined when not stored. */
     tree(hash: Hex): RewardTree | undefined {

@@ -1,8 +1,8 @@
 import { getAbiItem } from "viem";
 import { rewardDistributorAbi as distributorAbi } from "../../contracts/abis.ts";
+import { getLogsChunked } from "../../contracts/getLogsChunked.ts";
 import { getRevertName } from "../../contracts/getRevertName.ts";
 import type { Address, Hex } from "../../protocol/types.ts";
-import { getLogsChunked } from "./getLogsChunked.ts";
 import { readDistributorConfig } from "./readDistributorConfig.ts";
 import type { ChainFacts, VerifierPublicClient } from "./types.ts";
 

@@ -3,7 +3,10 @@ import type { Logger } from "pino";
 import { decodeErrorResult, encodeFunctionData, parseEventLogs, type TransactionReceipt } from "viem";
 import { rewardDistributorAbi as distributorAbi } from "../../contracts/abis.ts";
 import { getRevertName } from "../../contracts/getRevertName.ts";
+import { rewardLeafFromJson } from "../../protocol/bundle/rewardLeafFromJson.ts";
+import { rewardLeafToJson } from "../../protocol/bundle/rewardLeafToJson.ts";
 import { getClaimAuthorizationDigest } from "../../protocol/eip712/getClaimAuthorizationDigest.ts";
+import { ProtocolError } from "../../protocol/errors/ProtocolError.ts";
 import { recoverAddress } from "../../protocol/signature/recoverAddress.ts";
 import { serializeSignature } from "../../protocol/signature/serializeSignature.ts";
 import { hashRewardLeaf } from "../../protocol/tree/hashRewardLeaf.ts";
@@ -44,8 +47,6 @@ export type ClaimRelayerOptions = {
 };
 
 type ResolvedLeaf = { leaf: RewardLeaf; proof: Hex[]; epoch: bigint | null };
-
-const LEAF_FIELDS = ["account", "poolId", "cumulativeAmount", "epochBytes", "epochAmount", "receiptsRoot"] as const;
 
 /**
  * Paid claims. POST /v1/claims hands over a relay operator's signed ClaimAuthorization (protocol JSON), optionally
@@ -316,7 +317,7 @@ export function createClaimRelayer(options: ClaimRelayerOptions) {
       nonce: a.nonce,
       deadline: a.deadline,
       signature: signed.signature,
-      givenLeaf: givenLeaf ? JSON.stringify(leafToJson(givenLeaf)) : null,
+      givenLeaf: givenLeaf ? JSON.stringify(rewardLeafToJson(givenLeaf)) : null,
       givenProof: givenProof ? JSON.stringify(givenProof) : null,
       epoch: resolved.epoch,
       amount,
@@ -551,39 +552,14 @@ export function createClaimRelayer(options: ClaimRelayerOptions) {
   };
 }
 
+/** The protocol's reward-leaf codec; a bad leaf is REQUEST_INVALID naming the field (`data.path`). */
 function leafFromJson(value: unknown): RewardLeaf {
-  if (typeof value !== "object" || value === null)
-    throw new VerifierError("REQUEST_INVALID", "leaf must be an object with the reward-leaf fields.", {
-      data: { path: "leaf" },
-    });
-  const v = value as Record<string, unknown>;
-  for (const k of Object.keys(v))
-    if (!(LEAF_FIELDS as readonly string[]).includes(k))
-      throw new VerifierError("REQUEST_INVALID", `leaf.${k} is not a leaf field.`, { data: { path: `leaf.${k}` } });
-  const hex = (k: string, n: number): Hex => {
-    const x = v[k];
-    if (typeof x !== "string" || !new RegExp(`^0x[0-9a-fA-F]{${n * 2}}$`).test(x))
-      throw new VerifierError("REQUEST_INVALID", `leaf.${k} must be 0x-hex of ${n} bytes.`, {
-        data: { path: `leaf.${k}` },
-      });
-    return x.toLowerCase() as Hex;
-  };
-  const uint = (k: string): bigint => {
-    const x = v[k];
-    if (typeof x !== "string" || !/^(0|[1-9][0-9]{0,77})$/.test(x))
-      throw new VerifierError("REQUEST_INVALID", `leaf.${k} must be a decimal string.`, {
-        data: { path: `leaf.${k}` },
-      });
-    return BigInt(x);
-  };
-  return {
-    account: hex("account", 20),
-    poolId: hex("poolId", 32),
-    cumulativeAmount: uint("cumulativeAmount"),
-    epochBytes: uint("epochBytes"),
-    epochAmount: uint("epochAmount"),
-    receiptsRoot: hex("receiptsRoot", 32),
-  };
+  try {
+    return rewardLeafFromJson(value);
+  } catch (cause) {
+    if (!(cause instanceof ProtocolError)) throw cause;
+    throw new VerifierError("REQUEST_INVALID", cause.shortMessage, { cause, data: { path: cause.field ?? "leaf" } });
+  }
 }
 
 function proofFromJson(value: unknown): Hex[] {
@@ -592,17 +568,6 @@ function proofFromJson(value: unknown): Hex[] {
       data: { path: "proof" },
     });
   return value.map((p: string) => p.toLowerCase() as Hex);
-}
-
-function leafToJson(l: RewardLeaf): Record<string, string> {
-  return {
-    account: l.account,
-    poolId: l.poolId,
-    cumulativeAmount: l.cumulativeAmount.toString(),
-    epochBytes: l.epochBytes.toString(),
-    epochAmount: l.epochAmount.toString(),
-    receiptsRoot: l.receiptsRoot,
-  };
 }
 
 export type ClaimRelayer = ReturnType<typeof createClaimRelayer>;

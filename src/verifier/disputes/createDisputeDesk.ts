@@ -1,6 +1,9 @@
 import { randomUUID } from "node:crypto";
 import type { Logger } from "pino";
 import { rewardDistributorAbi } from "../../contracts/abis.ts";
+import { createFindingCollector } from "../../protocol/audit/createFindingCollector.ts";
+import { recomputeEpoch } from "../../protocol/audit/recomputeEpoch.ts";
+import type { TicketMap } from "../../protocol/audit/types.ts";
 import type { ReceiptVerifier } from "../../protocol/createReceiptVerifier.ts";
 import { getEpoch } from "../../protocol/epoch/getEpoch.ts";
 import type { Hex, Keccak256, RewardLeaf, SignedChunkReceipt, SignedViewerTicket } from "../../protocol/types.ts";
@@ -9,10 +12,7 @@ import { signedChunkReceiptToJson } from "../../protocol/wire/signedChunkReceipt
 import { signedViewerTicketFromJson } from "../../protocol/wire/signedViewerTicketFromJson.ts";
 import { signedViewerTicketToJson } from "../../protocol/wire/signedViewerTicketToJson.ts";
 import type { Auditor } from "../audit/createAuditor.ts";
-import { createFindingCollector } from "../audit/createFindingCollector.ts";
 import { loadCarryFromStore } from "../audit/loadCarryFromStore.ts";
-import { recomputeEpoch } from "../audit/recomputeEpoch.ts";
-import type { TicketMap } from "../audit/types.ts";
 import type { BundleCache } from "../bundle/createBundleCache.ts";
 import type { ChainFacts, VerifierPublicClient } from "../chain/types.ts";
 import { VerifierError } from "../errors/VerifierError.ts";

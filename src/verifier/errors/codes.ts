@@ -1,23 +1,7 @@
-/**
- * What an audit can find wrong with a posted epoch. Stable strings: evidence documents, the HTTP API, metrics
- * and arbiters depend on them. Listed from the most fundamental to the most derived: an evidence document's
- * `fault` is its most fundamental finding (see getPrimaryFault).
- */
-export const faultCodes = [
-  "BUNDLE_UNAVAILABLE",
-  "BUNDLE_HASH_MISMATCH",
-  "BUNDLE_MALFORMED",
-  "HEADER_MISMATCH",
-  "RECEIPT_INVALID",
-  "RECEIPT_DUPLICATE",
-  "RECEIPTS_OMITTED",
-  "RELAY_TOTAL_MISMATCH",
-  "POOL_TOTAL_MISMATCH",
-  "CUMULATIVE_MISMATCH",
-  "ROOT_MISMATCH",
-] as const;
+import { type FaultCode, faultCodes } from "../../protocol/audit/faultCodes.ts";
 
-export type FaultCode = (typeof faultCodes)[number];
+// The fault codes are the audit's (src/protocol/audit/faultCodes.ts, documented in docs/bundle.md).
+export { type FaultCode, faultCodes };
 
 /** Codes of errors the verifier's HTTP API answers with (besides the fault codes above). */
 export const apiErrorCodes = [

@@ -1,7 +1,7 @@
+import type { Finding } from "../../protocol/audit/types.ts";
 import { keccak256 } from "../../protocol/hash/keccak256.ts";
 import type { Address, Hex } from "../../protocol/types.ts";
 import { toJsonSafe } from "../../protocol/utils/toJsonSafe.ts";
-import type { Finding } from "../audit/types.ts";
 import type { PostedEpoch } from "../chain/types.ts";
 import type { FaultCode } from "../errors/codes.ts";
 

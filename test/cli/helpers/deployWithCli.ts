@@ -28,8 +28,12 @@ export type CliChain = {
   close(): Promise<void>;
 };
 
-export async function deployWithCli(prefix: string, deployArgs: string[] = []): Promise<CliChain> {
-  const node = await startHardhatNode();
+export async function deployWithCli(
+  prefix: string,
+  deployArgs: string[] = [],
+  startNode: () => Promise<HardhatNode> = startHardhatNode,
+): Promise<CliChain> {
+  const node = await startNode();
   const dir = mkdtempSync(join(tmpdir(), `meshpay-cli-${prefix}-`));
   const base = cli({ cwd: dir });
   const run: CliChain["run"] = (args, opts = {}) =>

@@ -1,7 +1,7 @@
+import type { Finding } from "../../../protocol/audit/types.ts";
 import type { Address, Hex } from "../../../protocol/types.ts";
 import { fetchChallengeEvidence } from "../../../verifier/arbiter/fetchChallengeEvidence.ts";
 import { reviewChallenge } from "../../../verifier/arbiter/reviewChallenge.ts";
-import type { Finding } from "../../../verifier/audit/types.ts";
 import { connectChain } from "../../chain/connectChain.ts";
 import { parseChallengeId } from "../../chain/parseArguments.ts";
 import { type ChallengeStatus, readChallenge } from "../../chain/readChallenge.ts";

@@ -8,7 +8,7 @@ import { rewardLeafToValues } from "../../../protocol/tree/rewardLeafToValues.ts
 import { verifyMerkleProof } from "../../../protocol/tree/verifyMerkleProof.ts";
 import type { Address, Hex, RewardLeaf } from "../../../protocol/types.ts";
 import { downloadBundle } from "../../bundle/downloadBundle.ts";
-import { parseEpochBundle } from "../../bundle/parseEpochBundle.ts";
+import { parseDownloadedBundle } from "../../bundle/parseDownloadedBundle.ts";
 import { connectChain } from "../../chain/connectChain.ts";
 import { parseAddress, parseInteger, parsePoolId, tokenOfPool } from "../../chain/parseArguments.ts";
 import { readEpochPost } from "../../chain/readEpochPost.ts";
@@ -80,7 +80,7 @@ export async function auditProof(
       ? `keccak256 of the bundle is the posted ${post.bundleHash}`
       : `the bundle hashes to ${downloaded.hash}, not the posted ${post.bundleHash}`,
   });
-  const bundle = parseEpochBundle(downloaded.bytes, { only: "leaves" });
+  const bundle = parseDownloadedBundle(downloaded.bytes, { skipTicketsAndReceipts: true });
   const headerOk = bundle.header.root === post.root && bundle.header.epoch === epoch;
   checks.push({
     check: "bundle header",

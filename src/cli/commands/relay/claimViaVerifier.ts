@@ -1,5 +1,6 @@
+import { rewardLeafToJson } from "../../../protocol/bundle/rewardLeafToJson.ts";
 import { signClaimAuthorization } from "../../../protocol/messages/signClaimAuthorization.ts";
-import type { Address, ClaimAuthorization, Hex, RewardLeaf } from "../../../protocol/types.ts";
+import type { Address, ClaimAuthorization, Hex } from "../../../protocol/types.ts";
 import { signedClaimAuthorizationToJson } from "../../../protocol/wire/signedClaimAuthorizationToJson.ts";
 import { connectChain } from "../../chain/connectChain.ts";
 import { parseAddress } from "../../chain/parseArguments.ts";
@@ -88,7 +89,7 @@ export async function claimViaVerifier(
     const { body } = await requestJson(ctx, "verifier", new URL("v1/claims", base).toString(), {
       method: "POST",
       // The leaf and proof the CLI verified against the on-chain root travel along, so the relayer need not look them up.
-      body: { ...signedClaimAuthorizationToJson(signed), leaf: leafToJson(p.claim!.leaf), proof: p.claim!.proof },
+      body: { ...signedClaimAuthorizationToJson(signed), leaf: rewardLeafToJson(p.claim!.leaf), proof: p.claim!.proof },
     });
     const id = claimIdOf(body);
     if (!id)
@@ -142,17 +143,6 @@ export async function claimViaVerifier(
       },
     );
   return result;
-}
-
-function leafToJson(leaf: RewardLeaf): Record<string, string> {
-  return {
-    account: leaf.account.toLowerCase(),
-    poolId: leaf.poolId,
-    cumulativeAmount: leaf.cumulativeAmount.toString(),
-    epochBytes: leaf.epochBytes.toString(),
-    epochAmount: leaf.epochAmount.toString(),
-    receiptsRoot: leaf.receiptsRoot,
-  };
 }
 
 function claimIdOf(body: unknown): string | undefined {

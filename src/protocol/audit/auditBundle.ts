@@ -1,15 +1,16 @@
-import { ZERO_HASH } from "../../protocol/constants.ts";
-import type { ReceiptVerifier } from "../../protocol/createReceiptVerifier.ts";
-import { buildRewardTree } from "../../protocol/tree/buildRewardTree.ts";
-import { EMPTY_EPOCH_ROOT } from "../../protocol/tree/emptyEpochRoot.ts";
-import type { Hex, Keccak256, RewardLeaf, SignedViewerTicket } from "../../protocol/types.ts";
-import { parseBundle } from "../bundle/parseBundle.ts";
+import { parseBundleBytes } from "../bundle/parseBundleBytes.ts";
 import type { Bundle } from "../bundle/types.ts";
-import type { ChainFacts, PostedEpoch } from "../chain/types.ts";
-import { VerifierError } from "../errors/VerifierError.ts";
+import { ZERO_HASH } from "../constants.ts";
+import type { ReceiptVerifier } from "../createReceiptVerifier.ts";
+import { ProtocolError } from "../errors/ProtocolError.ts";
+import { buildRewardTree } from "../tree/buildRewardTree.ts";
+import { EMPTY_EPOCH_ROOT } from "../tree/emptyEpochRoot.ts";
+import type { Hex, Keccak256, RewardLeaf, SignedViewerTicket } from "../types.ts";
+import { bytesToHex } from "../utils/bytes.ts";
 import { createFindingCollector, type FindingCollector } from "./createFindingCollector.ts";
+import type { FaultCode } from "./faultCodes.ts";
 import { recomputeEpoch } from "./recomputeEpoch.ts";
-import type { Finding, Recomputation, TicketCarry, TicketMap } from "./types.ts";
+import type { ChainFacts, Finding, PostedEpoch, Recomputation, TicketCarry, TicketMap } from "./types.ts";
 
 export type BundleAudit = {
   /** keccak256 of the bytes audited. */
@@ -44,10 +45,15 @@ export async function auditBundle(args: {
   facts: ChainFacts;
   verifier: ReceiptVerifier;
   keccak: Keccak256;
+  /**
+   * Audit the contents even when the bytes do not hash to the posted bundleHash (an auditor checking a copy of a
+   * bundle wants to know what else is wrong with it). Default false: a mismatching hash is the only finding.
+   */
+  continueAfterHashMismatch?: boolean;
 }): Promise<BundleAudit> {
   const { post, facts, verifier, keccak } = args;
   const findings = createFindingCollector();
-  const computedHash = `0x${Buffer.from(keccak(args.bytes)).toString("hex")}` as Hex;
+  const computedHash = bytesToHex(keccak(args.bytes)) as Hex;
   const result: BundleAudit = { computedHash, findings: [], differingLeaves: [], missingEpochs: [] };
   if (computedHash !== post.bundleHash.toLowerCase()) {
     findings.add(
@@ -60,17 +66,20 @@ export async function auditBundle(args: {
         bytes: args.bytes.length,
       },
     );
-    result.findings = findings.list();
-    return result;
+    if (!args.continueAfterHashMismatch) {
+      result.findings = findings.list();
+      return result;
+    }
   }
   let bundle: Bundle;
   try {
-    bundle = parseBundle(args.bytes);
+    bundle = parseBundleBytes(args.bytes);
   } catch (err) {
-    if (!(err instanceof VerifierError)) throw err;
+    if (!(err instanceof ProtocolError && err.code === "BUNDLE_MALFORMED")) throw err;
     findings.add("BUNDLE_MALFORMED", "The bundle does not follow the epoch bundle format v1.", {
       reason: err.shortMessage,
-      ...err.data,
+      line: err.line,
+      field: err.field,
     });
     result.findings = findings.list();
     return result;
@@ -151,27 +160,20 @@ export async function auditBundle(args: {
     "leaf lines (by poolId, account)",
     true,
   );
-  const tickets: TicketMap = new Map();
-  for (const t of bundle.tickets) {
-    const actual = `0x${Buffer.from(verifier.ticketHash(t.signed.ticket)).toString("hex")}`;
-    if (actual !== t.ticketHash)
-      findings.add("BUNDLE_MALFORMED", "A ticket line's ticketHash is not the hash of its ticket.", {
-        line: t.line,
-        ticketHash: t.ticketHash,
-        actual,
-      });
-    tickets.set(actual, t.signed);
-  }
-  for (const r of bundle.receipts) {
-    const actual = `0x${Buffer.from(verifier.receiptDigest(r.signed.receipt)).toString("hex")}`;
-    if (actual !== r.receiptId)
-      findings.add("RECEIPT_INVALID", "A receipt line's receiptId is not the EIP-712 digest of its receipt.", {
-        line: r.line,
-        receiptId: r.receiptId,
-        actual,
-        errors: [{ code: "RECEIPT_ID_MISMATCH", message: "receiptId differs from the digest" }],
-      });
-  }
+  // Identifiers: every ticketHash and receiptId must be the hash of what its line carries.
+  const ticketHashes = recomputeIds(
+    findings,
+    bundle.tickets,
+    "ticketHash",
+    (t) => verifier.ticketHash(t.signed.ticket),
+    ["BUNDLE_MALFORMED", "A ticket line's ticketHash is not the hash of its ticket."],
+  );
+  const tickets: TicketMap = new Map(bundle.tickets.map((t, i) => [ticketHashes[i]!, t.signed]));
+  recomputeIds(findings, bundle.receipts, "receiptId", (r) => verifier.receiptDigest(r.signed.receipt), [
+    "RECEIPT_INVALID",
+    "A receipt line's receiptId is not the EIP-712 digest of its receipt.",
+    { errors: [{ code: "RECEIPT_ID_MISMATCH", message: "receiptId differs from the digest" }] },
+  ]);
 
   // Receipts and amounts (rules 2 and 3).
   const carry = await args.loadCarry([...tickets.values()]);
@@ -256,6 +258,22 @@ export async function auditBundle(args: {
   return result;
 }
 
+/** The hash of each line's contents; a finding for every line whose stated id (`field`) is another. */
+function recomputeIds<field extends "ticketHash" | "receiptId", T extends { line: number } & Record<field, Hex>>(
+  findings: FindingCollector,
+  lines: readonly T[],
+  field: field,
+  digest: (line: T) => Uint8Array,
+  [code, message, extra]: [FaultCode, string, Record<string, unknown>?],
+): Hex[] {
+  return lines.map((line) => {
+    const actual = bytesToHex(digest(line));
+    if (actual !== line[field])
+      findings.add(code, message, { line: line.line, [field]: line[field], actual, ...extra });
+    return actual;
+  });
+}
+
 function checkAscending(
   findings: FindingCollector,
   keys: { key: string; line: number }[],
@@ -336,6 +354,15 @@ function compareLeaves(
             receiptsRoot: l.receiptsRoot,
           }
         : null;
+    const relay = (why: string, variant: "bytes" | "amount") => {
+      const l = (t ?? m)!;
+      findings.add(
+        "RELAY_TOTAL_MISMATCH",
+        "A relay's credits do not match its receipts.",
+        { account: l.account, poolId: l.poolId, why, bundle: leafOf(t), recomputed: leafOf(m) },
+        variant,
+      );
+    };
     let differs = false;
     if (!t) {
       differs = true;
@@ -346,63 +373,23 @@ function compareLeaves(
           previous: leafOf(p),
           recomputed: leafOf(m),
         });
-      else
-        findings.add(
-          "RELAY_TOTAL_MISMATCH",
-          "A relay's credits do not match its receipts.",
-          {
-            account: m!.account,
-            poolId: m!.poolId,
-            why: "the relay has valid receipts but no leaf",
-            bundle: null,
-            recomputed: leafOf(m),
-          },
-          "bytes",
-        );
+      else relay("the relay has valid receipts but no leaf", "bytes");
     } else if (!m) {
       differs = true;
-      findings.add(
-        "RELAY_TOTAL_MISMATCH",
-        "A relay's credits do not match its receipts.",
-        {
-          account: t.account,
-          poolId: t.poolId,
-          why: "a leaf for an account with no valid receipt and no previous leaf",
-          bundle: leafOf(t),
-          recomputed: null,
-        },
-        "bytes",
-      );
+      relay("a leaf for an account with no valid receipt and no previous leaf", "bytes");
     } else {
       if (t.epochBytes !== m.epochBytes || t.receiptsRoot.toLowerCase() !== m.receiptsRoot) {
         differs = true;
-        findings.add(
-          "RELAY_TOTAL_MISMATCH",
-          "A relay's credits do not match its receipts.",
-          {
-            account: t.account,
-            poolId: t.poolId,
-            why:
-              t.epochBytes !== m.epochBytes
-                ? "epochBytes is not the sum of its receipts' sizes"
-                : "receiptsRoot is not the root of its receipts",
-            bundle: leafOf(t),
-            recomputed: leafOf(m),
-          },
+        relay(
+          t.epochBytes !== m.epochBytes
+            ? "epochBytes is not the sum of its receipts' sizes"
+            : "receiptsRoot is not the root of its receipts",
           "bytes",
         );
       } else if (t.epochAmount !== m.epochAmount) {
         differs = true;
-        findings.add(
-          "RELAY_TOTAL_MISMATCH",
-          "A relay's credits do not match its receipts.",
-          {
-            account: t.account,
-            poolId: t.poolId,
-            why: "epochAmount is not floor(bytes x price / 1e9) (scaled to the pool's balance when it cannot cover)",
-            bundle: leafOf(t),
-            recomputed: leafOf(m),
-          },
+        relay(
+          "epochAmount is not floor(bytes x price / 1e9) (scaled to the pool's balance when it cannot cover)",
           "amount",
         );
       }

@@ -1,8 +1,9 @@
-import type { ReceiptVerifier } from "../../protocol/createReceiptVerifier.ts";
-import { getEpoch } from "../../protocol/epoch/getEpoch.ts";
-import type { EpochParams, SignedViewerTicket } from "../../protocol/types.ts";
-import { getUniquenessKey } from "../../protocol/validation/getUniquenessKey.ts";
 import type { Bundle } from "../bundle/types.ts";
+import type { ReceiptVerifier } from "../createReceiptVerifier.ts";
+import { getEpoch } from "../epoch/getEpoch.ts";
+import type { EpochParams, SignedViewerTicket } from "../types.ts";
+import { bytesToHex } from "../utils/bytes.ts";
+import { getUniquenessKey } from "../validation/getUniquenessKey.ts";
 import type { TicketCarry } from "./types.ts";
 
 /**
@@ -19,9 +20,7 @@ export async function loadCarryFromBundles(args: {
 }): Promise<TicketCarry> {
   const carry: TicketCarry = { seen: new Set(), bytes: new Map(), missingEpochs: [] };
   if (args.tickets.length === 0 || args.epoch === 0n) return carry;
-  const hashes = new Set(
-    args.tickets.map((t) => `0x${Buffer.from(args.verifier.ticketHash(t.ticket)).toString("hex")}`),
-  );
+  const hashes = new Set<string>(args.tickets.map((t) => bytesToHex(args.verifier.ticketHash(t.ticket))));
   const genesisMs = args.epochParams.genesisTime * 1000n;
   let first = args.epoch;
   for (const t of args.tickets) {

@@ -1,12 +1,12 @@
-import type { ReceiptVerifier } from "../../protocol/createReceiptVerifier.ts";
-import { computeEpochRewards, type RewardCredit, type RewardPool } from "../../protocol/rewards/computeEpochRewards.ts";
-import { buildRewardTree } from "../../protocol/tree/buildRewardTree.ts";
-import { EMPTY_EPOCH_ROOT } from "../../protocol/tree/emptyEpochRoot.ts";
-import type { Hex, Keccak256, RewardLeaf } from "../../protocol/types.ts";
-import { validateReceipt } from "../../protocol/validation/validateReceipt.ts";
 import type { BundlePool } from "../bundle/types.ts";
-import type { ChainFacts } from "../chain/types.ts";
-import type { ReceiptInput, ReceiptRejection, Recomputation, TicketCarry, TicketMap } from "./types.ts";
+import type { ReceiptVerifier } from "../createReceiptVerifier.ts";
+import { computeEpochRewards, type RewardCredit, type RewardPool } from "../rewards/computeEpochRewards.ts";
+import { buildRewardTree } from "../tree/buildRewardTree.ts";
+import { EMPTY_EPOCH_ROOT } from "../tree/emptyEpochRoot.ts";
+import type { Hex, Keccak256, RewardLeaf } from "../types.ts";
+import { bytesToHex } from "../utils/bytes.ts";
+import { validateReceipt } from "../validation/validateReceipt.ts";
+import type { ChainFacts, ReceiptInput, ReceiptRejection, Recomputation, TicketCarry, TicketMap } from "./types.ts";
 
 /**
  * Recomputes an epoch from receipts and the chain alone, with the verifier's own code path over the protocol
@@ -41,7 +41,7 @@ export async function recomputeEpoch(args: {
   const items: Item[] = args.receipts.map((r) => {
     let receiptId: Hex | null = null;
     try {
-      receiptId = toHex(verifier.receiptDigest(r.signed.receipt));
+      receiptId = bytesToHex(verifier.receiptDigest(r.signed.receipt));
     } catch {
       receiptId = null;
     }
@@ -160,10 +160,6 @@ export async function recomputeEpoch(args: {
     root,
     poolTotals: poolLines.map((p) => ({ poolId: p.poolId, amount: p.total })),
   };
-}
-
-function toHex(bytes: Uint8Array): Hex {
-  return `0x${Buffer.from(bytes).toString("hex")}` as Hex;
 }
 
 function safeBig(v: unknown): bigint {

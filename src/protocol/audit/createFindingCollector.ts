@@ -1,5 +1,5 @@
-import { toJsonSafe } from "../../protocol/utils/toJsonSafe.ts";
-import type { FaultCode } from "../errors/codes.ts";
+import { toJsonSafe } from "../utils/toJsonSafe.ts";
+import type { FaultCode } from "./faultCodes.ts";
 import type { Finding } from "./types.ts";
 
 /** Most items kept per finding in an evidence document (the count is always exact). */

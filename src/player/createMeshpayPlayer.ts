@@ -1,6 +1,6 @@
 import Hls, { type HlsConfig } from "hls.js";
 import type { CoreConfig, CoreEventMap } from "p2p-media-loader-core";
-import { HlsJsP2PEngine } from "p2p-media-loader-hlsjs";
+import { HlsJsP2PEngine, type HlsWithP2PInstance } from "p2p-media-loader-hlsjs";
 import { recoverViewerTicketSigner } from "../protocol/messages/recoverViewerTicketSigner.ts";
 import type { Address, Hex, MeshpayDomain } from "../protocol/types.ts";
 import type { SignedViewerTicketJson } from "../protocol/wire/jsonTypes.ts";
@@ -46,7 +46,7 @@ export type MeshpayPlayerOptions = {
 };
 
 export type MeshpayPlayer = {
-  hls: Hls;
+  hls: HlsWithP2PInstance<Hls>;
   /** This viewer's p2p-media-loader peer id (it commits to its peer card when `payout` is set). */
   peerId: string | undefined;
   stats(): { receipts: ReceipterStats; outbox: OutboxStats; refusedCards: Record<string, string> };

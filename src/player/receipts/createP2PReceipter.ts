@@ -22,6 +22,8 @@ export type ReceipterStats = {
   /** Peer-delivered bytes not signed for: the peer had no valid card, or it delivered only part of them. */
   unpaidBytes: number;
   unpaidByPeer: Record<string, number>;
+  /** Why: no-card (the peer has no valid card), partial (others sent part of it), unpaired (bytes not seen). */
+  unpaidByReason: Record<string, number>;
   /** Peer segments refused because a chunk did not match the broadcaster's manifest (played from HTTP instead). */
   corruptSegments: number;
   corruptByPeer: Record<string, number>;
@@ -86,6 +88,7 @@ export function createP2PReceipter(options: CreateP2PReceipterOptions): P2PRecei
     signedBytesByRelay: {},
     unpaidBytes: 0,
     unpaidByPeer: {},
+    unpaidByReason: {},
     corruptSegments: 0,
     corruptByPeer: {},
     unverifiableSegments: 0,
@@ -159,6 +162,7 @@ export function createP2PReceipter(options: CreateP2PReceipterOptions): P2PRecei
       if (!kept || segment === undefined || !payout) {
         s.unpaidBytes += d.bytesLength;
         bump(s.unpaidByPeer, peerId || "unknown", d.bytesLength);
+        bump(s.unpaidByReason, !payout ? "no-card" : "unpaired", d.bytesLength);
         return [];
       }
       const pieces = splitIntoChunks(kept.bytes, kept.manifest?.chunkBytes ?? chunkBytes);
@@ -183,6 +187,7 @@ export function createP2PReceipter(options: CreateP2PReceipterOptions): P2PRecei
       if (unpaid > 0) {
         s.unpaidBytes += unpaid;
         bump(s.unpaidByPeer, peerId, unpaid);
+        bump(s.unpaidByReason, "partial", unpaid);
       }
       if (out.length > 0) {
         await options.deliver(out);

@@ -18,7 +18,12 @@ export async function runSessionInNetns(
   try {
     const child = spawn(
       ns.exec[0]!,
-      [...ns.exec.slice(1), process.execPath, "scripts/p2p/sessionMain.ts", JSON.stringify({ ...options, host: ns.host })],
+      [
+        ...ns.exec.slice(1),
+        process.execPath,
+        "scripts/p2p/sessionMain.ts",
+        JSON.stringify({ ...options, host: ns.host }),
+      ],
       { cwd: root, stdio: ["ignore", "pipe", "pipe"], detached: true },
     );
     let out = "";

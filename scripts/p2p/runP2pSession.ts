@@ -38,6 +38,7 @@ export type P2pSessionOptions = {
   /** How long the stream plays after the first viewer joins. */
   playMs: number;
   epochSeconds: number;
+  graceSeconds: number;
   challengeWindowSeconds: number;
   /** Token units per GB the pool pays relays. */
   pricePerGB: string;
@@ -101,7 +102,15 @@ export async function runP2pSession(o: P2pSessionOptions) {
     log(`chain on ${nodeUrl}, deploying`);
     start("chain", [
       ...["bin/meshpay.js", "--deployment", deploymentFile, "dev", "node", "--port", String(chainPort)],
-      ...["--block-time", "1s", "--deploy", "--epoch-seconds", `${o.epochSeconds}s`, "--grace-seconds", "2s"],
+      ...[
+        "--block-time",
+        "1s",
+        "--deploy",
+        "--epoch-seconds",
+        `${o.epochSeconds}s`,
+        "--grace-seconds",
+        `${o.graceSeconds}s`,
+      ],
       ...["--challenge-window", `${o.challengeWindowSeconds}s`, "--arbiter-timeout", "60s"],
     ]);
     const deployment = await waitFor("the deployment", 120_000, async () =>

@@ -136,8 +136,10 @@ export async function startOrigin(o: OriginOptions): Promise<Origin> {
       }
       let bytes = files[i]!;
       if (seg[1] === "corrupt") {
+        // One flipped byte at the very end (payload of the last TS packet): the corrupting viewer's own hls.js
+        // still plays it, but it no longer matches the manifest.
         bytes = Buffer.from(bytes);
-        for (let k = 1000; k < bytes.length; k += 4096) bytes[k]! ^= 0x5a;
+        bytes[bytes.length - 1]! ^= 0x5a;
         served.corrupt += bytes.length;
       } else served.live += bytes.length;
       res.setHeader("content-type", "video/mp2t");

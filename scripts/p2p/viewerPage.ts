@@ -4,6 +4,7 @@ import { createMeshpayPlayer, type MeshpayPlayer } from "../../src/player/create
 import { createPeerCard } from "../../src/player/peers/createPeerCard.ts";
 import type { Address } from "../../src/protocol/types.ts";
 import { createViewerSessionKey } from "../../src/relay-sdk/receiver/createViewerSessionKey.ts";
+import { createCorruptingStorage } from "./createCorruptingStorage.ts";
 
 export type ViewerRole = "honest" | "liar" | "corrupt";
 
@@ -62,10 +63,8 @@ export async function start(config: ViewerConfig): Promise<{ viewer: Address; pe
     hls: { liveSyncDurationCount: config.liveSyncDurationCount },
     core: {
       ...(lyingId ? { trackerClientVersionPrefix: lyingId } : {}),
-      // The corrupting viewer stores (and so serves to peers) segments with flipped bytes.
-      ...(role === "corrupt"
-        ? { httpRequestSetup: async (url: string) => new Request(url.replace("/live/", "/corrupt/")) }
-        : {}),
+      // The corrupting viewer stores (and so serves to peers) every segment with a flipped byte.
+      ...(role === "corrupt" ? { customSegmentStorageFactory: () => createCorruptingStorage() } : {}),
     },
   });
   if (liar && lyingId) {

@@ -85,7 +85,11 @@ export async function createMeshpayPlayer(options: MeshpayPlayerOptions): Promis
   const receipter = createP2PReceipter({
     receiver,
     resolvePayout: (peerId) => directory.resolve(peerId),
-    deliver: (items) => outbox.add(items),
+    // Send as soon as a segment is signed for (the timer below catches whatever a failed attempt left).
+    deliver: async (items) => {
+      await outbox.add(items);
+      outbox.flush().catch(() => undefined);
+    },
     ...(manifests ? { getManifest: (url: string) => manifests.get(url) } : {}),
   });
 

@@ -142,7 +142,7 @@ export async function createReceiptOutbox(options: CreateReceiptOutboxOptions): 
           codes: r.errors.map((e) => e.code),
         };
       });
-      if (outcome.kind === "final") lastError = `${outcome.code}: ${outcome.message}`;
+      lastError = outcome.kind === "final" ? `${outcome.code}: ${outcome.message}` : null;
       await store.closeBatch(batch.idempotencyKey, results);
       batches.delete(batch.idempotencyKey);
       for (const o of results) outcomes.set(o.receiptId, o);
@@ -172,7 +172,6 @@ export async function createReceiptOutbox(options: CreateReceiptOutboxOptions): 
         if (!(await send(batch))) return stats();
       }
     }
-    lastError = batches.size === 0 && pending.size === 0 ? null : lastError;
     return stats();
   }
 

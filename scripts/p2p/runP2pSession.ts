@@ -5,7 +5,15 @@ import { join, resolve } from "node:path";
 import { setTimeout as sleep } from "node:timers/promises";
 import { build } from "esbuild";
 import { chromium } from "playwright-core";
-import { type Address, createPublicClient, createWalletClient, type Hex, http, parseEther } from "viem";
+import {
+  type Address,
+  createPublicClient,
+  createWalletClient,
+  type Hex,
+  http,
+  parseEther,
+  toFunctionSelector,
+} from "viem";
 import { generatePrivateKey, privateKeyToAccount } from "viem/accounts";
 import { rewardDistributorAbi } from "../../src/contracts/abis.ts";
 import { encodeTestStream } from "./encodeTestStream.ts";
@@ -21,6 +29,7 @@ const KEYS = {
   broadcaster: "0x59c6995e998f97a5a0044966f0945389dc9e86dae88c7a8412f4603b6b78690d",
   aggregator: "0x5de4111afa1a4b94908f83103eb1f1706367c2e68ca870fc3fb9a804cdab365a",
   ticketSigner: "0x47e179ec197488593b187f80a00eb0da91f1b9d0b13f8733639f19c30a34926a",
+  verifier: "0x7c852118294e51e653712a81e05800f419141751be58f605c371e15141b007a6",
 } as const satisfies Record<string, Hex>;
 
 export type ViewerPlan = {
@@ -44,6 +53,8 @@ export type P2pSessionOptions = {
   pricePerGB: string;
   contentBinding: boolean;
   claim: boolean;
+  /** Also run the verifier (it audits every posted root). */
+  verifier?: boolean;
   log?: (line: string) => void;
 };
 
@@ -159,6 +170,34 @@ export async function runP2pSession(o: P2pSessionOptions) {
     await waitFor("the aggregator to know the pool", 60_000, async () =>
       (await fetch(`${aggregatorUrl}/v1/pools/${poolId}`)).ok ? true : undefined,
     );
+
+    let verifierUrl: string | undefined;
+    if (o.verifier) {
+      const verifierPort = await freePort();
+      verifierUrl = `http://127.0.0.1:${verifierPort}`;
+      writeFileSync(
+        join(o.workDir, "verifier.json"),
+        JSON.stringify({
+          rpcUrl: nodeUrl,
+          chainId,
+          distributor,
+          startBlock: String(deployment.fromBlock),
+          confirmations: 0,
+          pollIntervalMs: 250,
+          dataDir: join(o.workDir, "verifier"),
+          http: { host: "127.0.0.1", port: verifierPort, publicUrl: verifierUrl },
+          audit: { challenge: true },
+          logLevel: "info",
+        }),
+      );
+      start("verifier", ["src/verifier/main.ts", "--config", join(o.workDir, "verifier.json")], {
+        MESHPAY_VERIFIER_PRIVATE_KEY: KEYS.verifier,
+      });
+      await waitFor("the verifier", 60_000, async () =>
+        (await fetch(`${verifierUrl}/healthz`)).ok ? true : undefined,
+      );
+      log(`verifier ${verifierUrl}`);
+    }
 
     log("tracker, origin and the viewer page");
     const tracker = await startTracker(o.host);
@@ -322,7 +361,11 @@ export async function runP2pSession(o: P2pSessionOptions) {
       }
     }
 
+    const verifierStatus = verifierUrl ? await fetch(`${verifierUrl}/healthz`).then((r) => r.json()) : null;
+    const gas = await settlementGas(client, distributor, BigInt(deployment.fromBlock));
     return {
+      verifier: verifierStatus,
+      gas,
       chainId,
       distributor,
       poolId,
@@ -359,6 +402,31 @@ export async function runP2pSession(o: P2pSessionOptions) {
           process.kill(-p.child.pid, "SIGKILL");
         } catch {}
   }
+}
+
+/** Gas of every transaction to the distributor since `fromBlock`, by function selector name (postEpoch, claim…). */
+async function settlementGas(
+  client: ReturnType<typeof createPublicClient>,
+  distributor: Address,
+  fromBlock: bigint,
+): Promise<Record<string, { count: number; gas: number }>> {
+  const out: Record<string, { count: number; gas: number }> = {};
+  const latest = await client.getBlockNumber();
+  for (let b = fromBlock; b <= latest; b++) {
+    const block = await client.getBlock({ blockNumber: b, includeTransactions: true });
+    for (const tx of block.transactions) {
+      if (typeof tx === "string" || tx.to?.toLowerCase() !== distributor.toLowerCase()) continue;
+      const receipt = await client.getTransactionReceipt({ hash: tx.hash });
+      const item = rewardDistributorAbi.find(
+        (i) => i.type === "function" && toFunctionSelector(i as any) === tx.input.slice(0, 10),
+      ) as { name: string } | undefined;
+      const name = item?.name ?? tx.input.slice(0, 10);
+      const row = (out[name] ??= { count: 0, gas: 0 });
+      row.count++;
+      row.gas += Number(receipt.gasUsed);
+    }
+  }
+  return out;
 }
 
 async function freePort(): Promise<number> {

@@ -93,6 +93,26 @@ describe("receipts for peer-delivered segments", () => {
     assert.equal(receipter.stats().unpaidByReason.partial, PLAYER_CHUNK_BYTES);
   });
 
+  it("a download that another peer started and this one finished pays this one only for its part", async () => {
+    const { receipter } = setup();
+    receipter.segmentStarted(url, 7, "p2p", "MPother");
+    receipter.chunkDownloaded(PLAYER_CHUNK_BYTES, "p2p", "MPother");
+    receipter.segmentFailed(url, "p2p", "MPother");
+    receipter.segmentStarted(url, 7, "p2p", "MPpeerA");
+    receipter.chunkDownloaded(PLAYER_CHUNK_BYTES + 500, "p2p", "MPpeerA");
+    assert.equal(await receipter.validate(url, segmentBytes.slice().buffer), true);
+    const receipts = await receipter.segmentLoaded({
+      segmentUrl: url,
+      bytesLength: segmentBytes.length,
+      downloadSource: "p2p",
+      peerId: "MPpeerA",
+    });
+    assert.deepEqual(
+      receipts.map((r) => r.receipt.receipt.chunk),
+      [1, 2],
+    );
+  });
+
   it("HTTP segments and failed peer downloads produce no receipt", async () => {
     const { receipter } = setup();
     receipter.segmentStarted(url, 7, "http");

@@ -76,7 +76,11 @@ export function createP2PReceipter(options: CreateP2PReceipterOptions): P2PRecei
   const keccak = options.keccak ?? keccak256;
   const sequence = new Map<string, number>();
   const validated = new Map<string, { bytes: Uint8Array; manifest?: SegmentManifest }>();
-  const peerBytes = new Map<string, number>();
+  // Bytes each peer sent for each segment URL: a peer downloads one segment at a time, so its data messages
+  // (onChunkDownloaded, which names no URL) belong to the segment it was last asked for.
+  const peerUrl = new Map<string, string>();
+  const sentBytes = new Map<string, number>();
+  const sentKey = (peerId: string, url: string) => `${peerId}\n${url}`;
   const s: ReceipterStats = {
     httpBytes: 0,
     p2pBytes: 0,
@@ -101,19 +105,25 @@ export function createP2PReceipter(options: CreateP2PReceipterOptions): P2PRecei
   return {
     segmentStarted(url, externalId, source, peerId) {
       sequence.set(url, externalId);
-      if (source === "p2p" && peerId) downloadingFrom.set(url, peerId);
+      if (source === "p2p" && peerId) {
+        downloadingFrom.set(url, peerId);
+        peerUrl.set(peerId, url);
+      }
       if (sequence.size > 2_000) sequence.delete(sequence.keys().next().value!);
+      if (sentBytes.size > 2_000) sentBytes.delete(sentBytes.keys().next().value!);
     },
     chunkDownloaded(bytesLength, source, peerId) {
       if (source === "http") s.httpBytes += bytesLength;
       else {
         s.p2pBytes += bytesLength;
-        if (peerId) peerBytes.set(peerId, (peerBytes.get(peerId) ?? 0) + bytesLength);
+        const url = peerId ? peerUrl.get(peerId) : undefined;
+        if (peerId && url)
+          sentBytes.set(sentKey(peerId, url), (sentBytes.get(sentKey(peerId, url)) ?? 0) + bytesLength);
       }
     },
-    segmentFailed(url, source, peerId) {
+    segmentFailed(url) {
+      // The bytes a peer sent stay counted for the URL: a resumed download keeps them.
       validated.delete(url);
-      if (source === "p2p" && peerId) peerBytes.set(peerId, 0);
     },
     async validate(url, data) {
       const bytes = new Uint8Array(data.slice(0));
@@ -136,7 +146,7 @@ export function createP2PReceipter(options: CreateP2PReceipterOptions): P2PRecei
         const peer = downloadingFrom.get(url);
         if (peer) {
           bump(s.corruptByPeer, peer, 1);
-          peerBytes.set(peer, 0);
+          sentBytes.delete(sentKey(peer, url));
         }
         validated.delete(url);
         return false;
@@ -152,8 +162,8 @@ export function createP2PReceipter(options: CreateP2PReceipterOptions): P2PRecei
       s.p2pSegments++;
       s.p2pSegmentBytes += d.bytesLength;
       const peerId = d.peerId ?? "";
-      const seen = peerBytes.get(peerId) ?? 0;
-      peerBytes.set(peerId, 0);
+      const seen = sentBytes.get(sentKey(peerId, d.segmentUrl)) ?? 0;
+      for (const key of [...sentBytes.keys()]) if (key.endsWith(`\n${d.segmentUrl}`)) sentBytes.delete(key);
       const kept = validated.get(d.segmentUrl);
       validated.delete(d.segmentUrl);
       downloadingFrom.delete(d.segmentUrl);

@@ -13,9 +13,17 @@ const bytes = Uint8Array.from({ length: 70_000 }, (_, i) => (i * 13) & 0xff);
 const pools = createPoolRegistry([
   {
     poolId,
+    token: relayAddress,
+    owner: relayAddress,
+    metadataUri: "",
+    unallocated: 0n,
+    owed: 0n,
+    createdBlock: 1,
+    createdAt: 0,
+    updatedBlock: 1,
     signers: [{ since: 0, signer: ticketSignerAddress }],
     prices: [{ fromEpoch: 0, pricePerGB: 1n }],
-  } as any,
+  },
 ]);
 
 function receipt(chunk: number, piece: Uint8Array, segment = 9n): ChunkReceipt {

@@ -17,6 +17,7 @@ import { runPrepareEpochInWorker } from "./epoch/runPrepareEpochInWorker.ts";
 import { AggregatorError } from "./errors/AggregatorError.ts";
 import { createApp } from "./http/createApp.ts";
 import { createIngestor, type Ingestor } from "./ingest/createIngestor.ts";
+import { createManifestIndex } from "./ingest/createManifestIndex.ts";
 import { createMetrics } from "./metrics/createMetrics.ts";
 import { createPoster, type PosterOptions } from "./posting/createPoster.ts";
 import { createChainStore } from "./storage/createChainStore.ts";
@@ -56,6 +57,10 @@ export async function startAggregator(
   const epochs = createEpochStore(database);
   const metrics = createMetrics();
   const pools = createPoolRegistry(chainStore.loadPools());
+  const manifests =
+    config.ingest.contentBindingPools.length > 0
+      ? createManifestIndex({ pools, requiredPools: config.ingest.contentBindingPools })
+      : undefined;
   const client = createChainClient({ rpcUrl: config.chain.rpcUrl, timeoutMs: config.chain.requestTimeoutMs });
   const leafIndex = createLeafIndex();
 
@@ -120,6 +125,7 @@ export async function startAggregator(
   };
 
   const app = createApp({
+    ...(manifests ? { manifests } : {}),
     ingestor: {
       ingest: (input) => {
         if (!ingestor)
@@ -188,6 +194,7 @@ export async function startAggregator(
         ? createReceiptVerifier({ domain, keccak: await createFastKeccak256() })
         : await createNodeReceiptVerifier({ domain });
     ingestor = createIngestor({
+      ...(manifests ? { contentBinding: manifests } : {}),
       store: createIngestStore(database.sqlite),
       pools,
       verifier,

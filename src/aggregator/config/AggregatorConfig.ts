@@ -16,6 +16,8 @@ export type AggregatorConfig = {
     maxFutureSkewMs: number;
     /** How long a stored idempotent response is kept. */
     idempotencyTtlSeconds: number;
+    /** Pools whose receipts must match a broadcaster segment manifest (content binding, docs/player.md). */
+    contentBindingPools: Hex[];
   };
   rateLimit: {
     requestsPerSecond: number;

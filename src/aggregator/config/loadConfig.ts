@@ -1,6 +1,7 @@
 import { readFileSync } from "node:fs";
 import { dirname, resolve } from "node:path";
 import { AggregatorError } from "../errors/AggregatorError.ts";
+import { readContentBindingPools } from "../ingest/readContentBindingPools.ts";
 import type { AggregatorConfig } from "./AggregatorConfig.ts";
 
 /** Environment variables and the config field each one sets (they win over the file). */
@@ -67,7 +68,13 @@ export function loadConfig(options: { file?: string; env?: NodeJS.ProcessEnv; cw
   const r = new Reader(raw, (field) => (fromEnv.has(field) ? cwd : base));
   r.checkKnown("", ["http", "ingest", "rateLimit", "storage", "chain", "posting", "log", "testing"]);
   r.checkKnown("http", ["host", "port", "publicUrl", "maxBodyBytes"]);
-  r.checkKnown("ingest", ["maxReceiptsPerBatch", "maxTicketsPerBatch", "maxFutureSkewMs", "idempotencyTtlSeconds"]);
+  r.checkKnown("ingest", [
+    "maxReceiptsPerBatch",
+    "maxTicketsPerBatch",
+    "maxFutureSkewMs",
+    "idempotencyTtlSeconds",
+    "contentBindingPools",
+  ]);
   r.checkKnown("rateLimit", ["requestsPerSecond", "requestBurst", "receiptsPerSecond", "receiptBurst"]);
   r.checkKnown("storage", ["path", "bundleDir", "synchronous"]);
   r.checkKnown("chain", [
@@ -98,6 +105,7 @@ export function loadConfig(options: { file?: string; env?: NodeJS.ProcessEnv; cw
       maxTicketsPerBatch: r.int("ingest.maxTicketsPerBatch", 1000, 1, 1000),
       maxFutureSkewMs: r.int("ingest.maxFutureSkewMs", 300_000, 0, 86_400_000),
       idempotencyTtlSeconds: r.int("ingest.idempotencyTtlSeconds", 86_400, 60, 365 * 86_400),
+      contentBindingPools: readContentBindingPools(r.get("ingest.contentBindingPools")),
     },
     rateLimit: {
       requestsPerSecond: r.number("rateLimit.requestsPerSecond", 50, 0.001),

@@ -22,11 +22,19 @@ export const aggregatorErrorCodes = [
   "BUNDLE_NOT_FOUND",
   "LEAF_NOT_FOUND",
   "CONFIG_INVALID",
+  "MANIFEST_INVALID",
+  "MANIFEST_BAD_SIGNER",
+  "MANIFEST_POOL_NOT_BOUND",
 ] as const;
 
 export type AggregatorErrorCode = (typeof aggregatorErrorCodes)[number];
 
 /** Per-receipt codes the aggregator adds to the protocol's validation codes. */
-export const receiptResultCodes = ["TICKET_UNKNOWN", "RECEIPT_RELAY_MISMATCH", "RECEIPT_IN_FUTURE"] as const;
+export const receiptResultCodes = [
+  "TICKET_UNKNOWN",
+  "RECEIPT_RELAY_MISMATCH",
+  "RECEIPT_IN_FUTURE",
+  "RECEIPT_CHUNK_NOT_IN_MANIFEST",
+] as const;
 
 export type ReceiptResultCode = (typeof receiptResultCodes)[number];

@@ -8,6 +8,8 @@ import type { PoolRecord, PoolRegistry } from "../chain/createPoolRegistry.ts";
 import type { LeafIndex } from "../epoch/createLeafIndex.ts";
 import { AggregatorError } from "../errors/AggregatorError.ts";
 import type { Ingestor } from "../ingest/createIngestor.ts";
+import type { ManifestIndex } from "../ingest/createManifestIndex.ts";
+import { registerManifestRoute } from "../ingest/registerManifestRoute.ts";
 import type { AggregatorMetrics } from "../metrics/createMetrics.ts";
 import type { EpochPost, EpochStore } from "../storage/createEpochStore.ts";
 import { getBodyDecoder } from "./getBodyDecoder.ts";
@@ -27,6 +29,8 @@ export type AppOptions = {
   /** GET /healthz: HTTP status and body. */
   health: () => { status: number; body: Record<string, unknown> };
   now?: () => number;
+  /** Content binding: POST /v1/manifests feeds it (only when some pool requires it). */
+  manifests?: ManifestIndex;
 };
 
 const IDEMPOTENCY_KEY = /^[A-Za-z0-9_.:-]{1,128}$/;
@@ -113,6 +117,8 @@ export function createApp(o: AppOptions): express.Express {
       );
     res.status(200).type("application/json").send(json);
   });
+
+  if (o.manifests) registerManifestRoute(app, o.manifests, route);
 
   app.get("/v1/pools", route("GET /v1/pools"), (_req, res) => {
     const epoch = currentEpoch();

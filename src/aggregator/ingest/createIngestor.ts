@@ -8,6 +8,7 @@ import type { PoolRegistry } from "../chain/createPoolRegistry.ts";
 import { AggregatorError } from "../errors/AggregatorError.ts";
 import type { AggregatorMetrics } from "../metrics/createMetrics.ts";
 import type { IngestStore, ReceiptRow } from "../storage/createIngestStore.ts";
+import type { ManifestIndex } from "./createManifestIndex.ts";
 import { createRateLimiter, type RateLimitSettings } from "./createRateLimiter.ts";
 import { memoizeTicketChecks } from "./memoizeTicketChecks.ts";
 import { parseReceiptBatch } from "./parseReceiptBatch.ts";
@@ -50,6 +51,8 @@ export type IngestorOptions = {
   rateLimit: RateLimitSettings;
   metrics: AggregatorMetrics;
   now?: () => number;
+  /** Content binding: receipts of a bound pool must match the broadcaster's segment manifest. */
+  contentBinding?: Pick<ManifestIndex, "check">;
   /** Epochs up to this one are closed already (from the database at start-up). */
   closedThrough?: number;
 };
@@ -175,6 +178,8 @@ export function createIngestor(options: IngestorOptions): Ingestor {
               message: `deliveredAt ${r.deliveredAt} is more than ${limits.maxFutureSkewMs} ms ahead of the aggregator's clock (${nowMs}).`,
               field: "receipt.deliveredAt",
             });
+          const unbound = options.contentBinding?.check(r);
+          if (unbound) extra.push(unbound);
           const ticket = ticketState(r.ticketHash);
           if (!ticket) {
             const receiptId = toHex(verifier.receiptDigest(r));

@@ -90,14 +90,24 @@ describe("meshpay explorer in the browser", { skip: !existsSync(CHROMIUM) && `${
   });
 
   it("shows each posted epoch's state and root as the chain says, its bundle hash checked in the browser", async () => {
-    const { first, second, challenged } = stack.epochs;
-    const page = await open("#/epochs", `[data-epoch="${second}"] [data-check="ok"]`);
+    const { first, second, late, challenged } = stack.epochs;
+    const page = await open("#/epochs", `[data-epoch="${late}"] [data-check="ok"]`);
     await waitFor(
       "every bundle on the page to be checked",
       async () => (await page.$$('[data-check="loading"]')).length === 0,
       30_000,
     );
-    const cli = await stack.cliJson(["dev", "status", "--epochs", "40"]);
+    await shot(page, "epochs");
+    while (!(await page.$(`[data-epoch="${first}"] [data-check]:not([data-check="loading"])`))) {
+      await page.click('[data-action="older"]');
+      await page.waitForSelector(`[data-epoch="${first}"]`, { timeout: 30_000 }).catch(() => undefined);
+    }
+    await waitFor(
+      "every bundle on the page to be checked",
+      async () => (await page.$$('[data-check="loading"]')).length === 0,
+      30_000,
+    );
+    const cli = await stack.cliJson(["dev", "status", "--epochs", "60"]);
     const rows = await page.$$eval("[data-epoch]", (els) =>
       els.map((el) => ({
         epoch: el.getAttribute("data-epoch"),
@@ -117,18 +127,19 @@ describe("meshpay explorer in the browser", { skip: !existsSync(CHROMIUM) && `${
       assert.equal(row.phase === "claimable" ? "claimable" : "pending", e.status, `epoch ${e.epoch} state`);
       assert.equal(row.check, "ok", `epoch ${e.epoch} bundle`);
     }
-    assert.ok(compared >= 10, `only ${compared} epochs compared`);
+    assert.ok(compared >= 8, `only ${compared} epochs compared`);
     assert.equal(byEpoch.get(String(first))?.phase, "claimable");
+    assert.equal(byEpoch.get(String(second))?.phase, "claimable", "claimable again once its challenge was dismissed");
     assert.equal(byEpoch.get(String(challenged))?.phase, "challenged");
     assert.ok(rows.some((r) => r.phase === "open"));
-    // The bundle's own counts and hash, as `meshpay audit epoch` finds them.
-    const audit = await stack.cliJson(["audit", "epoch", String(second)]);
+    // The bundle's own counts and hash, as `meshpay audit epoch` finds them (on an epoch the contract still holds
+    // the root of: the pending one where relay B earned last).
+    const audit = await stack.cliJson(["audit", "epoch", String(late)]);
     assert.equal(audit.ok, true);
-    const check = await page.$(`[data-epoch="${second}"] [data-field="bundleCheck"]`);
+    const check = await page.$(`[data-epoch="${late}"] [data-field="bundleCheck"]`);
     assert.equal(await check!.getAttribute("data-hash"), audit.bundle.hash);
     assert.equal(await check!.getAttribute("data-receipts"), String(audit.counts.receipts));
-    assert.equal(byEpoch.get(String(second))?.receipts, String(audit.counts.validReceipts));
-    await shot(page, "epochs");
+    assert.equal(byEpoch.get(String(late))?.receipts, String(audit.counts.validReceipts));
     await page.close();
   });
 
@@ -201,8 +212,8 @@ describe("meshpay explorer in the browser", { skip: !existsSync(CHROMIUM) && `${
   });
 
   it("shows a tampered bundle failing its hash and a tampered leaf failing its proof, in red", async () => {
-    const { second } = stack.epochs;
-    const bundlePath = `/v1/epochs/${second}/bundle`;
+    const { late } = stack.epochs;
+    const bundlePath = `/v1/epochs/${late}/bundle`;
     const leafPath = `/leaves/${stack.pool}/${stack.relayA}`;
     let tamperedBundle: Buffer | undefined;
     stack.aggregatorProxy.rewrite = (path, body) => {
@@ -220,23 +231,23 @@ describe("meshpay explorer in the browser", { skip: !existsSync(CHROMIUM) && `${
       return undefined;
     };
     try {
-      const epochs = await open("#/epochs", `[data-epoch="${second}"] [data-check="mismatch"]`);
-      const computed = await epochs.$eval(`[data-epoch="${second}"] [data-field="bundleCheck"]`, (e) =>
+      const epochs = await open("#/epochs", `[data-epoch="${late}"] [data-check="mismatch"]`);
+      const computed = await epochs.$eval(`[data-epoch="${late}"] [data-field="bundleCheck"]`, (e) =>
         e.getAttribute("data-hash"),
       );
       // The CLI's audit of the same bytes finds the same keccak and refuses them.
       const file = join(stack.chain.dir, "tampered.ndjson");
       writeFileSync(file, tamperedBundle!);
-      const audit = await stack.chain.run(["--json", "audit", "epoch", String(second), "--bundle", file]);
+      const audit = await stack.chain.run(["--json", "audit", "epoch", String(late), "--bundle", file]);
       assert.equal(audit.code, 6);
       assert.equal(audit.json().bundle.hash, computed);
       assert.ok(audit.json().findings.some((f: { code: string }) => f.code === "BUNDLE_HASH_MISMATCH"));
       const color = await epochs.$eval(
-        `[data-epoch="${second}"] [data-check="mismatch"]`,
+        `[data-epoch="${late}"] [data-check="mismatch"]`,
         (e) => getComputedStyle(e).color,
       );
       assert.equal(color, "rgb(185, 28, 28)");
-      await epochs.locator(`[data-epoch="${second}"]`).scrollIntoViewIfNeeded();
+      await epochs.locator(`[data-epoch="${late}"]`).scrollIntoViewIfNeeded();
       await epochs.screenshot({ path: join(SHOTS, "epochs-tampered.png") });
       await epochs.close();
 

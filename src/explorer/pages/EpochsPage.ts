@@ -1,4 +1,5 @@
 import { html } from "htm/preact";
+import { useState } from "preact/hooks";
 import type { ExplorerContext } from "../app/ExplorerContext.ts";
 import type { EpochPostView } from "../chain/ExplorerChain.ts";
 import { formatBytes } from "../format/formatBytes.ts";
@@ -10,6 +11,8 @@ import { ErrorState } from "../ui/ErrorState.ts";
 import { Hash } from "../ui/Hash.ts";
 import { useLoad } from "../ui/useLoad.ts";
 
+const PAGE = 15;
+
 /**
  * Epochs: a timeline, newest first, with each epoch's state from the chain (open, closed, pending with its countdown,
  * challenged, proven wrong, rejected, claimable), its root, its bundle (link and keccak256 checked here against the
@@ -17,8 +20,13 @@ import { useLoad } from "../ui/useLoad.ts";
  */
 export function EpochsPage({ ctx }: { ctx: ExplorerContext }) {
   const { view, api } = ctx;
-  const counts = useLoad(() => (api.hasAggregator ? api.listEpochs(100) : Promise.resolve(null)), [view.blockNumber]);
-  const rows = deriveEpochRows(view, counts.value?.epochs ?? null);
+  const [limit, setLimit] = useState(PAGE);
+  const counts = useLoad(
+    () => (api.hasAggregator ? api.listEpochs(Math.min(500, limit + 20)) : Promise.resolve(null)),
+    [view.blockNumber, limit],
+  );
+  const rows = deriveEpochRows(view, counts.value?.epochs ?? null, limit);
+  const more = rows.length === limit && rows.at(-1)!.epoch > 0n;
   if (rows.length === 0)
     return html`<${EmptyState} title="No epoch yet">Epoch 0 starts at the deployment's genesis time.<//>`;
   return html`<section class="page" data-page="epochs">
@@ -31,6 +39,7 @@ export function EpochsPage({ ctx }: { ctx: ExplorerContext }) {
     <ol class="timeline">
       ${rows.map((row) => html`<${EpochItem} key=${String(row.epoch)} row=${row} ctx=${ctx} />`)}
     </ol>
+    ${more ? html`<button type="button" data-action="older" onClick=${() => setLimit((l) => l + PAGE)}>Show older epochs</button>` : null}
   </section>`;
 }
 
@@ -55,7 +64,9 @@ function EpochItem({ row, ctx }: { row: EpochRow; ctx: ExplorerContext }) {
 
 function BundleCheckView({ post, ctx }: { post: EpochPostView; ctx: ExplorerContext }) {
   const check = useLoad(() => ctx.bundles.check(post), [post.bundleHash]);
-  const link = html`<a href=${post.bundleURI} rel="noreferrer" data-field="bundleURI">${post.bundleURI}</a>`;
+  const link = html`<a href=${post.bundleURI} rel="noreferrer" data-field="bundleURI" title=${post.bundleURI}
+    >${bundleLabel(post.bundleURI)}</a
+  >`;
   if (check.status === "loading")
     return html`${link} <span class="muted" data-field="bundleCheck" data-check="loading">checking…</span>`;
   if (check.status === "error")
@@ -68,4 +79,14 @@ function BundleCheckView({ post, ctx }: { post: EpochPostView; ctx: ExplorerCont
       <div class="mono small">computed ${c.hash}<br />posted&nbsp;&nbsp; ${c.postedHash}</div>
       <div class="small">${formatBytes(c.bytes)}${c.header ? `, ${c.header.receiptCount} receipts, ${c.header.leafCount} leaves in the bundle` : ""}${c.malformed ? `; malformed: ${c.malformed}` : ""}</div>
     </div>`;
+}
+
+/** The bundle URI as a short link text: host and path, without the hash query the full URI (title) carries. */
+function bundleLabel(uri: string): string {
+  try {
+    const u = new URL(uri);
+    return `${u.host}${u.pathname}`;
+  } catch {
+    return uri;
+  }
 }

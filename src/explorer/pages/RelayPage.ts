@@ -110,8 +110,7 @@ function RelayPool({ ctx, p }: { ctx: ExplorerContext; p: RelayPoolPosition }) {
 function ProofView({ proof }: { proof: ProofCheck }) {
   return html`<section class=${`proof ${proof.ok ? "good" : "bad"}`} data-field="proof" data-ok=${String(proof.ok)}>
     <h4>
-      ${proof.ok ? "✔ Payout proven against the on-chain root" : "✖ The payout proof does NOT check out"} (epoch
-      ${String(proof.epoch)}, checked in this browser)
+      ${proof.ok ? "✔ Payout proven against the on-chain root" : "✖ The payout proof does NOT check out"}${` (epoch ${proof.epoch}, checked in this browser)`}
     </h4>
     <ol class="steps">
       ${proof.steps.map(

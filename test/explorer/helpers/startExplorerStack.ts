@@ -39,7 +39,7 @@ export const KEYS = {
 } as const;
 export const EPOCH_SECONDS = 4;
 const GRACE_SECONDS = 1;
-const CHALLENGE_WINDOW = 20;
+const CHALLENGE_WINDOW = 12;
 /** TUSD per GB, as in the demo: against a CDN at $0.05/GB. */
 const PRICE_PER_GB = "0.03";
 

@@ -25,7 +25,7 @@ import {
 } from "../../aggregator/helpers/aggregatorProcess.ts";
 import { type CliChain, createPoolWithCli, DEV_KEYS, deployWithCli } from "../../cli/helpers/deployWithCli.ts";
 import { freePort, repoRoot, rpc } from "../../cli/helpers/startHardhatNode.ts";
-import { type Proc, startVerifierProcess, waitFor } from "../../verifier/helpers/processes.ts";
+import { waitFor } from "../../verifier/helpers/processes.ts";
 import { type HttpProxy, startHttpProxy } from "./startHttpProxy.ts";
 
 export const KEYS = {
@@ -100,9 +100,10 @@ export async function startExplorerStack(dist: string): Promise<ExplorerStack> {
     await cliJson(["pool", "fund", pool, "1000"], KEYS.broadcaster);
 
     const dir = makeWorkDir("explorer");
-    const [aggregator, verifier] = await Promise.all([
-      freePort().then((port) =>
-        startAggregatorProcess({
+    // Each process is registered for cleanup as soon as it runs, so a failure of the other one leaks nothing.
+    const started = await Promise.allSettled([
+      freePort().then(async (port) => {
+        const p = await startAggregatorProcess({
           dir,
           config: aggregatorConfig({
             dir,
@@ -113,12 +114,18 @@ export async function startExplorerStack(dist: string): Promise<ExplorerStack> {
             overrides: { posting: { enabled: true, autoRegister: true, resendAfterMs: 5000 }, log: { level: "warn" } },
           }),
           env: { MESHPAY_AGGREGATOR_PRIVATE_KEY: KEYS.aggregator },
-        }),
-      ),
-      startVerifier(chain),
+        });
+        cleanups.push(() => stopWithin(p.child, 5000));
+        return p;
+      }),
+      startVerifier(chain).then((v) => {
+        cleanups.push(() => v.stop());
+        return v;
+      }),
     ]);
-    cleanups.push(() => aggregator.kill());
-    cleanups.push(() => verifier.proc.stop());
+    for (const s of started) if (s.status === "rejected") throw s.reason;
+    const aggregator = (started[0] as PromiseFulfilledResult<AggregatorProcess>).value;
+    const verifier = (started[1] as PromiseFulfilledResult<{ url: string; stop(): Promise<void> }>).value;
 
     const { genesisTime } = await read<{ genesisTime: bigint }>("config");
     const epochNow = () => (BigInt(Math.floor(Date.now() / 1000)) - genesisTime) / BigInt(EPOCH_SECONDS);
@@ -256,7 +263,11 @@ export async function startExplorerStack(dist: string): Promise<ExplorerStack> {
   }
 }
 
-async function startVerifier(chain: CliChain): Promise<{ url: string; proc: Proc }> {
+/**
+ * The verifier process (`node src/verifier/main.ts`), up once /healthz answers 200. On a loaded machine it can
+ * take longer than the verifier tests' helper waits, hence its own start here (60 s).
+ */
+async function startVerifier(chain: CliChain): Promise<{ url: string; stop(): Promise<void> }> {
   const dataDir = mkdtempSync(join(tmpdir(), "meshpay-explorer-verifier-"));
   const port = await freePort();
   const url = `http://127.0.0.1:${port}`;
@@ -276,14 +287,49 @@ async function startVerifier(chain: CliChain): Promise<{ url: string; proc: Proc
       logLevel: "silent",
     }),
   );
-  const proc = await startVerifierProcess({ configFile, env: { MESHPAY_VERIFIER_PRIVATE_KEY: KEYS.verifier }, url });
-  const stop = proc.stop;
-  proc.stop = async (signal) => {
-    const code = await stop(signal);
+  const child = spawn(
+    join(repoRoot, "node_modules/.bin/node"),
+    [join(repoRoot, "src/verifier/main.ts"), "--config", configFile],
+    {
+      cwd: repoRoot,
+      env: { ...process.env, MESHPAY_VERIFIER_PRIVATE_KEY: KEYS.verifier },
+      stdio: ["ignore", "pipe", "pipe"],
+    },
+  );
+  let out = "";
+  child.stdout!.on("data", (d) => (out = (out + d).slice(-20_000)));
+  child.stderr!.on("data", (d) => (out = (out + d).slice(-20_000)));
+  const stop = async () => {
+    await stopWithin(child, 5000);
     rmSync(dataDir, { recursive: true, force: true });
-    return code;
   };
-  return { url, proc };
+  try {
+    await waitFor(
+      "the verifier's /healthz",
+      async () => {
+        if (child.exitCode !== null) throw new Error(`the verifier exited with ${child.exitCode}: ${out}`);
+        return (await fetch(`${url}/healthz`)).status === 200;
+      },
+      60_000,
+      200,
+    );
+  } catch (err) {
+    await stop();
+    throw err;
+  }
+  return { url, stop };
+}
+
+/** SIGTERM, then SIGKILL if the process has not exited within `ms`. */
+async function stopWithin(child: ChildProcess, ms: number): Promise<void> {
+  if (child.exitCode !== null || child.signalCode !== null) return;
+  const exited = new Promise<void>((r) => child.once("exit", () => r()));
+  child.kill("SIGTERM");
+  await Promise.race([exited, new Promise((r) => setTimeout(r, ms))]);
+  if (child.exitCode === null && child.signalCode === null) {
+    child.kill("SIGKILL");
+    await exited;
+  }
 }
 
 /** `meshpay explorer` as a real process in its own process group; resolves with its URL once it says it is ready. */

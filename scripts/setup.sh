@@ -18,4 +18,5 @@ if ! node -e 'new (require("better-sqlite3"))(":memory:")' >/dev/null 2>&1; then
   npm rebuild better-sqlite3
 fi
 npx hardhat build --quiet
+npx vite build --config src/explorer/vite.config.ts
 echo "setup: done (node $(node --version), hardhat $(npx hardhat --version))"

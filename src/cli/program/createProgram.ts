@@ -4,6 +4,7 @@ import { type RunState, withExamples } from "./defineAction.ts";
 import { registerArbiterCommands } from "./registerArbiterCommands.ts";
 import { registerAuditCommands } from "./registerAuditCommands.ts";
 import { registerDevCommands } from "./registerDevCommands.ts";
+import { registerExplorerCommand } from "./registerExplorerCommand.ts";
 import { registerKeyCommands } from "./registerKeyCommands.ts";
 import { registerPoolCommands } from "./registerPoolCommands.ts";
 import { registerRelayCommands } from "./registerRelayCommands.ts";
@@ -46,5 +47,6 @@ export function createProgram(deps: CliDeps, state: RunState, onCommanderError: 
   registerAuditCommands(program, deps, state);
   registerArbiterCommands(program, deps, state);
   registerDevCommands(program, deps, state);
+  registerExplorerCommand(program, deps, state);
   return program;
 }

@@ -1,6 +1,6 @@
 import type { Command } from "commander";
+import { toJsonSafe } from "../../protocol/utils/toJsonSafe.ts";
 import type { CliDeps } from "../context/CliDeps.ts";
-import { toJsonValue } from "../output/toJsonValue.ts";
 import { defineAction, type RunState, withExamples } from "./defineAction.ts";
 import { lazy } from "./lazy.ts";
 
@@ -40,7 +40,7 @@ export function registerExplorerCommand(program: Command, deps: CliDeps, state: 
               },
               ctx,
               (ready) => {
-                if (ctx.output.json) deps.stdout.write(`${JSON.stringify(toJsonValue({ ready: true, ...ready }))}\n`);
+                if (ctx.output.json) deps.stdout.write(`${JSON.stringify(toJsonSafe({ ready: true, ...ready }))}\n`);
                 else
                   deps.stderr.write(
                     `meshpay explorer at ${ready.url} (chain from ${ready.rpcUrl}, aggregator ${ready.aggregator ?? "none"}, verifier ${ready.verifier ?? "none"}); Ctrl-C stops it.\n`,

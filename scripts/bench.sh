@@ -11,5 +11,7 @@ echo "== aggregator (HTTP ingest, epoch close of 1,000,000 receipts)"
 node scripts/bench/aggregator.ts
 echo "== system (the demo: swarm to claimable root, settlement overhead)"
 node scripts/demo.ts
+echo "== p2p (the P2P demo: real Chromium viewers over WebRTC in a network namespace; needs root)"
+node scripts/bench/p2p.ts
 echo "== docs/benchmarks.md"
 node scripts/bench/report.ts

@@ -1,3 +1,4 @@
+import type { RewardLeafJson } from "../../protocol/bundle/types.ts";
 import type { Hex } from "../../protocol/types.ts";
 
 /** One epoch as the aggregator lists it (docs/api.md, GET /v1/epochs). Times in unix seconds. */
@@ -29,14 +30,7 @@ export type AggregatorLeaf = {
   claimable: boolean;
   root: Hex;
   bundleHash: Hex;
-  leaf: {
-    account: Hex;
-    poolId: Hex;
-    cumulativeAmount: string;
-    epochBytes: string;
-    epochAmount: string;
-    receiptsRoot: Hex;
-  };
+  leaf: RewardLeafJson;
   leafHash: Hex;
   proof: Hex[];
 };

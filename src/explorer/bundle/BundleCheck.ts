@@ -1,14 +1,8 @@
+import type { BundlePool } from "../../protocol/bundle/types.ts";
 import type { Hex } from "../../protocol/types.ts";
 
 /** A bundle's `pool` line (docs/bundle.md): the pool's price, bytes and totals in the epoch. */
-export type BundlePoolLine = {
-  poolId: Hex;
-  pricePerGB: bigint;
-  available: bigint;
-  epochBytes: bigint;
-  rawTotal: bigint;
-  total: bigint;
-};
+export type BundlePoolLine = BundlePool;
 
 /** What streaming a bundle once tells: its keccak256 against the posted hash, its header counts and pool lines. */
 export type BundleCheck = {

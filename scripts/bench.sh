@@ -15,3 +15,4 @@ echo "== p2p (the P2P demo: real Chromium viewers over WebRTC in a network names
 node scripts/bench/p2p.ts
 echo "== docs/benchmarks.md"
 node scripts/bench/report.ts
+npx biome format --write docs/gas.md docs/benchmarks.md >/dev/null

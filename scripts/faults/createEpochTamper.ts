@@ -3,7 +3,6 @@
 
 import type { EpochTamper, EpochTamperContext } from "../../src/aggregator/epoch/EpochTamper.ts";
 import type { BundleReceiptRow as BundleReceipt } from "../../src/protocol/bundle/types.ts";
-import type { Hex } from "../../src/protocol/types.ts";
 import { faultTampers } from "./faultTampers.ts";
 import { parseFault } from "./parseFault.ts";
 

@@ -339,7 +339,8 @@ function readIdentity(store: ReturnType<typeof createChainStore>, config: Aggreg
   if (distributor !== undefined && distributor !== config.chain.distributor)
     throw new AggregatorError(
       "CONFIG_INVALID",
-      `Invalid configuration: chain.distributor: the database ${config.storage.path} belongs to distributor ${distributor}, not ${config.chain.distributor}.`,
+      `Invalid configuration: chain.distributor: the database ${config.storage.path} belongs to distributor ` +
+        `${distributor}, not ${config.chain.distributor}.`,
       { status: 500, data: { field: "chain.distributor" } },
     );
   if (distributor === undefined) store.setValue("distributor", config.chain.distributor);

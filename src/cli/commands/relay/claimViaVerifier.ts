@@ -84,7 +84,8 @@ export async function claimViaVerifier(
     };
     const signed = signClaimAuthorization(authorization, domain, signer.privateKey);
     ctx.output.info(
-      `Authorizing ${args.via} to claim ${formatAmount(p.claimable, p.token)} from pool ${p.poolId} (fee at most ${formatAmount(maxFee, p.token)})`,
+      `Authorizing ${args.via} to claim ${formatAmount(p.claimable, p.token)} from pool ${p.poolId} (fee at most ` +
+        `${formatAmount(maxFee, p.token)})`,
     );
     const { body } = await requestJson(ctx, "verifier", new URL("v1/claims", base).toString(), {
       method: "POST",

@@ -58,7 +58,8 @@ async function readFromBundle(ctx: CommandContext, post: EpochPost, account: Add
   if (downloaded.hash !== post.bundleHash)
     throw new CliError(
       "BUNDLE_HASH_MISMATCH",
-      `The bundle at ${post.bundleURI} hashes to ${downloaded.hash}, not to the ${post.bundleHash} posted for epoch ${post.epoch}.`,
+      `The bundle at ${post.bundleURI} hashes to ${downloaded.hash}, not to the ${post.bundleHash} posted for epoch ` +
+        `${post.epoch}.`,
     );
   const bundle = parseDownloadedBundle(downloaded.bytes, { skipTicketsAndReceipts: true });
   if (bundle.leaves.length === 0) {

@@ -94,7 +94,9 @@ function printSummary(s: NonNullable<typeof summary>) {
   out.push("viewer / relay account                        joined  left   HTTP MB  peer MB  credited MB  reward TUSD");
   for (const v of s.viewers)
     out.push(
-      `${v.payout}  ${String(v.joinAfterMs / 1000).padStart(4)}s ${v.leaveAfterMs ? `${v.leaveAfterMs / 1000}s`.padStart(5) : "  end"}  ${mb(v.httpBytes)} ${mb(v.peerBytes)}     ${mb(v.creditedBytes)}   ${v.earned.toFixed(6).padStart(10)}`,
+      `${v.payout}  ${String(v.joinAfterMs / 1000).padStart(4)}s ` +
+        `${v.leaveAfterMs ? `${v.leaveAfterMs / 1000}s`.padStart(5) : "  end"}  ${mb(v.httpBytes)} ` +
+        `${mb(v.peerBytes)}     ${mb(v.creditedBytes)}   ${v.earned.toFixed(6).padStart(10)}`,
     );
   const c = s.cost;
   out.push("");

@@ -605,7 +605,8 @@ else if (process.argv[2] === "--generate-only") await ensureCloseDatabase(1_000_
 else {
   const figures: Record<string, BenchFigure> = {};
   console.log(
-    `aggregator benchmarks${quick ? " (quick: small sizes, nothing recorded)" : ""}${hasTaskset ? "" : " (no taskset: processes are not pinned)"}`,
+    `aggregator ` +
+      `benchmarks${quick ? " (quick: small sizes, nothing recorded)" : ""}${hasTaskset ? "" : " (no taskset: processes are not pinned)"}`,
   );
   await benchIngest(figures);
   await benchClose(figures);

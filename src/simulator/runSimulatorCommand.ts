@@ -241,7 +241,8 @@ export async function runSimulatorCommand(argv: string[], deps: SimulatorCommand
   deps.onInterrupt?.(() => sim.stop());
   if (progress)
     deps.stderr.write(
-      `simulating ${opts.viewers} viewers, ${opts.relays} relays (${opts.cheat} cheating) in ${opts.fast ? "fast" : "realtime"} mode; relay stores in ${sim.workDir}\n`,
+      `simulating ${opts.viewers} viewers, ${opts.relays} relays (${opts.cheat} cheating) in ` +
+        `${opts.fast ? "fast" : "realtime"} mode; relay stores in ${sim.workDir}\n`,
     );
   let summary: SimulationSummary;
   try {
@@ -276,7 +277,8 @@ function formatProgress(p: SimulationProgress, started: number): string {
   return (
     `[${((Date.now() - started) / 1000).toFixed(1)}s] sim ${t} epoch ${p.epoch}: ${p.activeViewers} viewers, ` +
     `${p.onlineRelays} relays online, ` +
-    `${p.receipts} receipts (${p.lost} lost, ${p.late} late, ${p.forged} forged), aggregator: ${p.accepted} accepted, ${p.rejected} rejected, ${p.pending} pending${p.lagMs > 500 ? `, ${p.lagMs} ms behind` : ""}`
+    `${p.receipts} receipts (${p.lost} lost, ${p.late} late, ${p.forged} forged), aggregator: ${p.accepted} ` +
+    `accepted, ${p.rejected} rejected, ${p.pending} pending${p.lagMs > 500 ? `, ${p.lagMs} ms behind` : ""}`
   );
 }
 
@@ -299,7 +301,8 @@ function formatSummary(s: SimulationSummary): string {
   ];
   for (const r of s.relays)
     lines.push(
-      `${r.address}  ${r.cheater ? "yes  " : "no   "} ${String(r.sent.chunks).padStart(5)} ${String(r.lost.chunks).padStart(5)} ${String(r.late.receipts).padStart(5)}` +
+      `${r.address}  ${r.cheater ? "yes  " : "no   "} ${String(r.sent.chunks).padStart(5)} ` +
+        `${String(r.lost.chunks).padStart(5)} ${String(r.late.receipts).padStart(5)}` +
         `  ${mb(r.expected.bytes).padStart(11)}  ${mb(r.receipts.acceptedBytes).padStart(11)}  ` +
         `${String(r.receipts.rejected).padStart(8)}` +
         `  ${r.cheater ? `${r.forged.submitted}(${r.forged.rejected})` : "-"}`,

@@ -329,7 +329,9 @@ export async function expectEvent(
   if (!logs.some((l) => matches(l.args))) {
     const seen = logs.map((l) => JSON.stringify(l.args, (_, v) => (typeof v === "bigint" ? `${v}n` : v)));
     throw new assert.AssertionError({
-      message: `no ${eventName} with ${JSON.stringify(expected, (_, v) => (typeof v === "bigint" ? `${v}n` : v))}; emitted: [${seen.join(", ")}]`,
+      message:
+        `no ${eventName} with ${JSON.stringify(expected, (_, v) => (typeof v === "bigint" ? `${v}n` : v))}; ` +
+        `emitted: [${seen.join(", ")}]`,
     });
   }
 }

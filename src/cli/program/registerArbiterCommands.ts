@@ -58,7 +58,8 @@ export function registerArbiterCommands(program: Command, deps: CliDeps, state: 
                 formatTimestamp(c.openedAt),
                 c.status !== "open"
                   ? formatTimestamp(c.deadline)
-                  : `${formatTimestamp(c.deadline)} (${c.deadlinePassed ? "passed" : formatRelative(c.deadline, r.chainTime)})`,
+                  : `${formatTimestamp(c.deadline)} ` +
+                    `(${c.deadlinePassed ? "passed" : formatRelative(c.deadline, r.chainTime)})`,
                 c.evidenceURI,
               ]),
               [false, true],
@@ -69,7 +70,8 @@ export function registerArbiterCommands(program: Command, deps: CliDeps, state: 
               ...(expired.length > 0
                 ? [
                     "",
-                    `Past the arbiter's deadline (anyone may resolve): ${expired.map((c) => `meshpay arbiter resolve-expired ${c.challengeId}`).join(", ")}`,
+                    `Past the arbiter's deadline (anyone may resolve): ` +
+                      `${expired.map((c) => `meshpay arbiter resolve-expired ${c.challengeId}`).join(", ")}`,
                   ]
                 : []),
             ].join("\n");
@@ -155,7 +157,8 @@ export function registerArbiterCommands(program: Command, deps: CliDeps, state: 
 function renderReview(r: ReviewChallengeResult): string {
   const deadline =
     r.status === "open"
-      ? `; the arbiter has until ${formatTimestamp(r.deadline)}, ${r.deadline > r.chainTime ? formatRelative(r.deadline, r.chainTime) : "passed: anyone may resolve it as expired"}`
+      ? `; the arbiter has until ${formatTimestamp(r.deadline)}, ` +
+        `${r.deadline > r.chainTime ? formatRelative(r.deadline, r.chainTime) : "passed: anyone may resolve it as expired"}`
       : "";
   const evidenceCheck = r.evidence.problem
     ? `FAIL  ${r.evidence.problem}.`
@@ -179,7 +182,8 @@ function renderReview(r: ReviewChallengeResult): string {
       ? [`The evidence claims ${r.evidence.fault}${r.evidence.summary ? `: ${r.evidence.summary}` : ""}`, ...claims]
       : ["The evidence makes no readable claim."]),
     "",
-    `Recomputation from public data (chain + bundles): root ${r.recomputation.root ?? "(none: the bundle could not be read)"}${r.recomputation.incomplete ? " (incomplete: the previous bundle is unavailable)" : ""}`,
+    `Recomputation from public data (chain + bundles): root ` +
+      `${r.recomputation.root ?? "(none: the bundle could not be read)"}${r.recomputation.incomplete ? " (incomplete: the previous bundle is unavailable)" : ""}`,
     ...(r.recomputation.findings.length === 0 ? ["  nothing wrong found"] : []),
     ...r.evidence.claims.map((c) => `  ${mark(c.code)}  ${c.code}`),
     ...r.recomputation.findings
@@ -197,7 +201,8 @@ function renderDecision(r: ChallengeDecisionResult): string {
   const lines: string[] = [];
   if (r.decision === "uphold") {
     lines.push(
-      `Challenge #${r.challengeId} upheld by ${r.arbiter ?? r.sender}: epoch ${r.epoch} rejected${later.length ? `, and with it the later epochs ${epochs(later)}` : ""}.`,
+      `Challenge #${r.challengeId} upheld by ${r.arbiter ?? r.sender}: epoch ${r.epoch} ` +
+        `rejected${later.length ? `, and with it the later epochs ${epochs(later)}` : ""}.`,
     );
     lines.push(
       renderFields([
@@ -238,14 +243,16 @@ function renderDecision(r: ChallengeDecisionResult): string {
         ["forfeited", `${eth(r.treasuryCredited || r.bond)} to the treasury ${r.treasury}`],
         [
           "epoch",
-          `${r.epoch} is pending again: its challenge window restarted and ends ${r.windowEndsAt === null ? "later" : formatTimestamp(r.windowEndsAt)}`,
+          `${r.epoch} is pending again: its challenge window restarted and ends ` +
+            `${r.windowEndsAt === null ? "later" : formatTimestamp(r.windowEndsAt)}`,
         ],
         ["transaction", r.transaction],
       ]),
     );
   } else {
     lines.push(
-      `Challenge #${r.challengeId} resolved as expired (the arbiter did not decide in time): epoch ${r.epoch} rejected${later.length ? `, and with it the later epochs ${epochs(later)}` : ""}, nobody slashed.`,
+      `Challenge #${r.challengeId} resolved as expired (the arbiter did not decide in time): epoch ${r.epoch} ` +
+        `rejected${later.length ? `, and with it the later epochs ${epochs(later)}` : ""}, nobody slashed.`,
     );
     lines.push(
       renderFields([

@@ -95,7 +95,9 @@ export function registerDevCommands(program: Command, deps: CliDeps, state: RunS
               if (ctx.output.json) deps.stdout.write(`${JSON.stringify(toJsonSafe({ ready: true, ...ready }))}\n`);
               else {
                 deps.stderr.write(
-                  `\nmeshpay: local chain ${ready.chainId} ready at ${ready.rpcUrl} (pid ${ready.pid}, ${ready.blockTimeSeconds > 0 ? `a block every ${ready.blockTimeSeconds}s and` : "blocks"} on every transaction); Ctrl-C stops it.\n`,
+                  `\nmeshpay: local chain ${ready.chainId} ready at ${ready.rpcUrl} (pid ${ready.pid}, ` +
+                    `${ready.blockTimeSeconds > 0 ? `a block every ${ready.blockTimeSeconds}s and` : "blocks"} on ` +
+                    `every transaction); Ctrl-C stops it.\n`,
                 );
                 if (ready.deployment) deps.stderr.write(`${renderDeployment(ready.deployment)}\n`);
               }

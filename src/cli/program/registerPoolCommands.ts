@@ -196,7 +196,8 @@ export function registerPoolCommands(program: Command, deps: CliDeps, state: Run
           ([poolId, amount], _o, ctx) => requestPoolWithdrawal({ poolId: poolId!, amount: amount! }, ctx),
           (r) =>
             [
-              `Withdrawal of ${r.requested === "all" ? "everything unallocated" : showAmount(r.requested)} from pool ${r.poolId} requested.`,
+              `Withdrawal of ${r.requested === "all" ? "everything unallocated" : showAmount(r.requested)} from pool ` +
+                `${r.poolId} requested.`,
               renderFields([
                 ["executable from", `${formatTimestamp(r.availableAt)} (notice ${formatDuration(r.noticeSeconds)})`],
                 ["unallocated now", showAmount(r.unallocated)],
@@ -271,7 +272,8 @@ function renderPool(p: PoolStatus): string {
         "withdrawal",
         p.withdrawal
           ? `${p.withdrawal.amount.units === ALL_UNITS ? "everything unallocated" : showAmount(p.withdrawal.amount)} ` +
-            `requested, ${p.withdrawal.ready ? "executable now" : `executable ${formatRelative(p.withdrawal.availableAt, p.chainTime)} (${formatTimestamp(p.withdrawal.availableAt)})`}`
+            `requested, ` +
+            `${p.withdrawal.ready ? "executable now" : `executable ${formatRelative(p.withdrawal.availableAt, p.chainTime)} (${formatTimestamp(p.withdrawal.availableAt)})`}`
           : "none requested",
       ],
       ["metadata", p.metadataURI || "(none)"],

@@ -39,7 +39,9 @@ export function registerRelayCommands(program: Command, deps: CliDeps, state: Ru
           (r) => {
             if (r.latestPostedEpoch === null)
               return `No epoch has been posted yet: ${r.account} has no rewards to show.`;
-            const head = `Rewards of ${r.account} (latest posted epoch ${r.latestPostedEpoch}${r.latestClaimableEpoch === null ? ", none claimable yet" : `, latest claimable ${r.latestClaimableEpoch}`}; leaves from the ${r.source === "bundle" ? "epoch bundles" : "aggregator"})`;
+            const head =
+              `Rewards of ${r.account} (latest posted epoch ` +
+              `${r.latestPostedEpoch}${r.latestClaimableEpoch === null ? ", none claimable yet" : `, latest claimable ${r.latestClaimableEpoch}`}; leaves from the ${r.source === "bundle" ? "epoch bundles" : "aggregator"})`;
             if (r.pools.length === 0) return `${head}\n\nNo rewards in any pool yet.`;
             return [
               head,
@@ -133,7 +135,8 @@ export function registerRelayCommands(program: Command, deps: CliDeps, state: Ru
                 ...(d.stillPending.length > 0
                   ? [
                       "",
-                      `Still pending in the challenge window: ${d.stillPending.map((p) => showAmount(p.amount)).join(", ")}.`,
+                      `Still pending in the challenge window: ` +
+                        `${d.stillPending.map((p) => showAmount(p.amount)).join(", ")}.`,
                     ]
                   : []),
               ].join("\n");

@@ -48,7 +48,8 @@ export async function readAccountLeaves(
     if (!verifyMerkleProof(post.root, hashRewardLeaf(leaf), proof))
       throw new CliError(
         "AUDIT_MISMATCH",
-        `The proof ${result.source === "aggregator" ? "the aggregator gave" : "from the bundle"} for pool ${leaf.poolId} does not lead to epoch ${post.epoch}'s on-chain root ${post.root}.`,
+        `The proof ${result.source === "aggregator" ? "the aggregator gave" : "from the bundle"} for pool ` +
+          `${leaf.poolId} does not lead to epoch ${post.epoch}'s on-chain root ${post.root}.`,
       );
   return { ...result, epoch: post.epoch, root: post.root };
 }

@@ -120,7 +120,9 @@ export async function reviewChallengeEvidence(
     claims.unshift({ code: fault, message: typeof document?.summary === "string" ? document.summary : "", count: 1 });
   let problem: string | null = null;
   if (!review.evidence.available)
-    problem = `The evidence at ${challenge.evidenceURI} could not be fetched${review.evidence.error ? ` (${review.evidence.error})` : ""}`;
+    problem =
+      `The evidence at ${challenge.evidenceURI} could not be ` +
+      `fetched${review.evidence.error ? ` (${review.evidence.error})` : ""}`;
   else if (!review.evidence.hashMatches)
     problem =
       `The evidence served at ${challenge.evidenceURI} does not hash to the evidenceHash ` +

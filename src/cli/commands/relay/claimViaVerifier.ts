@@ -116,10 +116,13 @@ export async function claimViaVerifier(
       if (ctx.deps.now() - started > timeoutMs)
         throw new CliError(
           "TIMEOUT",
-          `The verifier has not paid ${claims.filter((c) => c.status === "pending").length} claim(s) after ${args.timeout ?? "10m"}; it may still do so.`,
+          `The verifier has not paid ${claims.filter((c) => c.status === "pending").length} claim(s) after ` +
+            `${args.timeout ?? "10m"}; it may still do so.`,
           {
             data: { claims: claims.map(({ url: _u, ...c }) => c) },
-            hint: `Check later with \`meshpay rewards\`, or ask ${args.via} about claim ${claims.find((c) => c.status === "pending")!.claimId}.`,
+            hint:
+              `Check later with \`meshpay rewards\`, or ask ${args.via} about claim ` +
+              `${claims.find((c) => c.status === "pending")!.claimId}.`,
           },
         );
       await ctx.deps.sleep(500);

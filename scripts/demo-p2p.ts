@@ -94,18 +94,26 @@ function printSummary(s: NonNullable<typeof summary>) {
   out.push("viewer / relay account                        joined  left   HTTP MB  peer MB  credited MB  reward TUSD");
   for (const v of s.viewers)
     out.push(
-      `${v.payout}  ${String(v.joinAfterMs / 1000).padStart(4)}s ${v.leaveAfterMs ? `${v.leaveAfterMs / 1000}s`.padStart(5) : "  end"}  ${mb(v.httpBytes)} ${mb(v.peerBytes)}     ${mb(v.creditedBytes)}   ${v.earned.toFixed(6).padStart(10)}`,
+      `${v.payout}  ${String(v.joinAfterMs / 1000).padStart(4)}s ` +
+        `${v.leaveAfterMs ? `${v.leaveAfterMs / 1000}s`.padStart(5) : "  end"}  ${mb(v.httpBytes)} ` +
+        `${mb(v.peerBytes)}     ${mb(v.creditedBytes)}   ${v.earned.toFixed(6).padStart(10)}`,
     );
   const c = s.cost;
   out.push("");
   out.push(
-    `peer share ${(s.peerShare * 100).toFixed(1)}% of ${(s.totals.delivered / 1e6).toFixed(1)} MB; credited ${(s.creditedShare * 100).toFixed(2)}% of peer bytes; origin served ${(s.totals.originBytes / 1e6).toFixed(1)} MB`,
+    `peer share ${(s.peerShare * 100).toFixed(1)}% of ${(s.totals.delivered / 1e6).toFixed(1)} MB; credited ` +
+      `${(s.creditedShare * 100).toFixed(2)}% of peer bytes; origin served ` +
+      `${(s.totals.originBytes / 1e6).toFixed(1)} MB`,
   );
   out.push(
-    `cost: origin $${c.cdnUsd.toFixed(6)} (at $${P2P_ASSUMPTIONS.cdnUsdPerGB}/GB) + relays $${c.relayUsd.toFixed(6)} + settlement $${c.settlementUsdPerGB.toFixed(6)}/GB (production cadence; this compressed run spent $${c.runSettlementUsd.toFixed(6)})`,
+    `cost: origin $${c.cdnUsd.toFixed(6)} (at $${P2P_ASSUMPTIONS.cdnUsdPerGB}/GB) + relays $${c.relayUsd.toFixed(6)} ` +
+      `+ settlement $${c.settlementUsdPerGB.toFixed(6)}/GB (production cadence; this compressed run spent ` +
+      `$${c.runSettlementUsd.toFixed(6)})`,
   );
   out.push(
-    `blended $${c.blendedUsdPerGB.toFixed(4)}/GB vs CDN-only $${c.cdnOnlyUsdPerGB.toFixed(2)}/GB: ${c.blendedCostCutPct.toFixed(1)}% cheaper; longest stall ${s.maxStallMs.toFixed(0)} ms (segment ${s.segmentMs} ms)`,
+    `blended $${c.blendedUsdPerGB.toFixed(4)}/GB vs CDN-only $${c.cdnOnlyUsdPerGB.toFixed(2)}/GB: ` +
+      `${c.blendedCostCutPct.toFixed(1)}% cheaper; longest stall ${s.maxStallMs.toFixed(0)} ms (segment ` +
+      `${s.segmentMs} ms)`,
   );
   out.push("");
   process.stdout.write(`${out.join("\n")}\n`);

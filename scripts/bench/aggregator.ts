@@ -403,15 +403,18 @@ async function benchIngest(figures: Record<string, BenchFigure>): Promise<void> 
     const bodies = await makeBatches(domain, d.poolId, signerKey, nativeBatches, perBatch, 11);
     const nobleBodies = await makeBatches(domain, d.poolId, signerKey, quick ? 2 : 3, quick ? 500 : 2000, 12);
     console.log(
-      `generated ${(nativeBatches * perBatch).toLocaleString()} + noble receipts in ${((performance.now() - t0) / 1000).toFixed(1)} s`,
+      `generated ${(nativeBatches * perBatch).toLocaleString()} + noble receipts in ` +
+        `${((performance.now() - t0) / 1000).toFixed(1)} s`,
     );
     const native = await measureIngest(chain.url, d.distributor, bodies, perBatch, "native");
     console.log(
-      `HTTP ingest, libsecp256k1 path (one core): ${native.toFixed(0)} receipts/s = ${(native / raw.rate).toFixed(2)}x the raw check`,
+      `HTTP ingest, libsecp256k1 path (one core): ${native.toFixed(0)} receipts/s = ` +
+        `${(native / raw.rate).toFixed(2)}x the raw check`,
     );
     const noble = await measureIngest(chain.url, d.distributor, nobleBodies, quick ? 500 : 2000, "noble");
     console.log(
-      `HTTP ingest, @noble/curves path (one core): ${noble.toFixed(0)} receipts/s; libsecp256k1 ingest is ${(native / noble).toFixed(1)}x`,
+      `HTTP ingest, @noble/curves path (one core): ${noble.toFixed(0)} receipts/s; libsecp256k1 ingest is ` +
+        `${(native / noble).toFixed(1)}x`,
     );
     figures["ingest.ratioVsRawVerify"] = { value: Number((native / raw.rate).toFixed(3)), unit: "x" };
     figures["ingest.ratioVsNoble"] = { value: Number((native / noble).toFixed(2)), unit: "x" };
@@ -434,7 +437,8 @@ async function ensureCloseDatabase(receipts: number, relays: number): Promise<st
   const path = join(dir, `close-${receipts}-${relays}-v${migrations.at(-1)!.version}.db`);
   if (existsSync(path)) return path;
   console.log(
-    `generating ${receipts.toLocaleString()} signed receipts from ${relays.toLocaleString()} relays (once; cached in ${path})`,
+    `generating ${receipts.toLocaleString()} signed receipts from ${relays.toLocaleString()} relays (once; cached in ` +
+      `${path})`,
   );
   const t0 = performance.now();
   const tmp = `${path}.tmp`;
@@ -447,10 +451,12 @@ async function ensureCloseDatabase(receipts: number, relays: number): Promise<st
   const relayAddresses = Array.from({ length: relays }, () => hex(r(20)));
   const perTicket = 10;
   const insertTicket = sqlite.prepare(
-    "INSERT INTO tickets (ticket_hash, pool_id, stream_id, viewer, not_before, not_after, max_bytes, signature, signer, bytes_accepted, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 0)",
+    "INSERT INTO tickets (ticket_hash, pool_id, stream_id, viewer, not_before, not_after, max_bytes, signature, " +
+      "signer, bytes_accepted, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 0)",
   );
   const insertReceipt = sqlite.prepare(
-    "INSERT INTO receipts (epoch, receipt_id, pool_id, ticket_hash, relay, segment, chunk, chunk_hash, size, delivered_at, signature, accepted_at) VALUES (0, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 0)",
+    "INSERT INTO receipts (epoch, receipt_id, pool_id, ticket_hash, relay, segment, chunk, chunk_hash, size, " +
+      "delivered_at, signature, accepted_at) VALUES (0, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 0)",
   );
   const signerAddress = f.address(signerKey);
   const base = BigInt(CLOSE_GENESIS) * 1000n;
@@ -580,7 +586,9 @@ async function benchClose(figures: Record<string, BenchFigure>): Promise<void> {
       .map(([k, v]) => `${k} ${v.toFixed(1)} s`)
       .join(", ");
     console.log(
-      `epoch close: ${r.receipts.toLocaleString()} receipts, ${r.leaves.toLocaleString()} leaves, bundle ${(r.bytes / 2 ** 20).toFixed(0)} MiB in ${r.seconds.toFixed(1)} s (${phases}); peak RSS ${r.peakMiB.toFixed(0)} MiB`,
+      `epoch close: ${r.receipts.toLocaleString()} receipts, ${r.leaves.toLocaleString()} leaves, bundle ` +
+        `${(r.bytes / 2 ** 20).toFixed(0)} MiB in ${r.seconds.toFixed(1)} s (${phases}); peak RSS ` +
+        `${r.peakMiB.toFixed(0)} MiB`,
     );
     if (!quick) {
       figures["epochClose.1m.seconds"] = { value: Number(r.seconds.toFixed(1)), unit: "s" };
@@ -597,7 +605,8 @@ else if (process.argv[2] === "--generate-only") await ensureCloseDatabase(1_000_
 else {
   const figures: Record<string, BenchFigure> = {};
   console.log(
-    `aggregator benchmarks${quick ? " (quick: small sizes, nothing recorded)" : ""}${hasTaskset ? "" : " (no taskset: processes are not pinned)"}`,
+    `aggregator ` +
+      `benchmarks${quick ? " (quick: small sizes, nothing recorded)" : ""}${hasTaskset ? "" : " (no taskset: processes are not pinned)"}`,
   );
   await benchIngest(figures);
   await benchClose(figures);

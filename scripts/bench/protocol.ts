@@ -170,13 +170,16 @@ async function benchVerify(figures: Record<string, BenchFigure>): Promise<void> 
   const ratio = nodeRate / nobleRate;
   console.log(`verify: @noble/curves recoverPublicKey          ${nobleRate.toFixed(0).padStart(8)} /s (baseline)`);
   console.log(
-    `verify: Node path, digest + libsecp256k1 + key cache ${nodeRate.toFixed(0).padStart(8)} /s  ${ratio.toFixed(1)}x baseline (target >= 20x)`,
+    `verify: Node path, digest + libsecp256k1 + key cache ${nodeRate.toFixed(0).padStart(8)} /s  ` +
+      `${ratio.toFixed(1)}x baseline (target >= 20x)`,
   );
   console.log(
-    `verify: Node path without key cache           ${uncachedRate.toFixed(0).padStart(8)} /s  ${(uncachedRate / nobleRate).toFixed(1)}x baseline`,
+    `verify: Node path without key cache           ${uncachedRate.toFixed(0).padStart(8)} /s  ` +
+      `${(uncachedRate / nobleRate).toFixed(1)}x baseline`,
   );
   console.log(
-    `verify: browser path (noble + pure-JS keccak)  ${jsRate.toFixed(0).padStart(8)} /s  ${(jsRate / nobleRate).toFixed(2)}x baseline`,
+    `verify: browser path (noble + pure-JS keccak)  ${jsRate.toFixed(0).padStart(8)} /s  ` +
+      `${(jsRate / nobleRate).toFixed(2)}x baseline`,
   );
   console.log(`verify: JS vs native accept/reject agreement: ${agree}/${cases.length} identical`);
   if (agree !== cases.length) throw new Error("backends disagree");
@@ -202,7 +205,8 @@ async function benchTree(figures: Record<string, BenchFigure>): Promise<void> {
   }
   const ratio = ozS / oursS;
   console.log(
-    `tree: StandardMerkleTree.of ${n} leaves ${ozS.toFixed(2)} s (baseline); ours ${oursS.toFixed(3)} s  ${ratio.toFixed(1)}x faster (target >= 25x); root and 200 proofs identical`,
+    `tree: StandardMerkleTree.of ${n} leaves ${ozS.toFixed(2)} s (baseline); ours ${oursS.toFixed(3)} s  ` +
+      `${ratio.toFixed(1)}x faster (target >= 25x); root and 200 proofs identical`,
   );
   if (!quick) figures["tree.ratioVsOz100k"] = { value: round(ratio, 1), unit: "x" };
 }
@@ -215,7 +219,8 @@ function bench1m(figures: Record<string, BenchFigure>): void {
   });
   const { seconds, proofMs, peakMiB } = JSON.parse(out) as { seconds: number; proofMs: number; peakMiB: number };
   console.log(
-    `tree: ${n} leaves built in ${seconds.toFixed(2)} s (target <= 5 s); child peak RSS ${peakMiB.toFixed(0)} MiB incl. inputs (target <= 1024); one proof ${(proofMs * 1000).toFixed(1)} µs (target < 1 ms)`,
+    `tree: ${n} leaves built in ${seconds.toFixed(2)} s (target <= 5 s); child peak RSS ${peakMiB.toFixed(0)} MiB ` +
+      `incl. inputs (target <= 1024); one proof ${(proofMs * 1000).toFixed(1)} µs (target < 1 ms)`,
   );
   if (!quick) {
     figures["tree.build1m.seconds"] = { value: round(seconds, 2), unit: "s" };

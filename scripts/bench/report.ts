@@ -18,7 +18,10 @@ const rows = Object.entries(results).map(([key, { value, unit }]) => {
   const t = targets[key];
   const target = t?.min !== undefined ? `>= ${t.min}` : t?.max !== undefined ? `<= ${t.max}` : "";
   const met = t?.min !== undefined ? value >= t.min : t?.max !== undefined ? value <= t.max : undefined;
-  return `| \`${key}\` | ${value.toLocaleString("en-US", { maximumFractionDigits: 3 })} | ${unit} | ${target} | ${met === undefined ? "" : met ? "met" : "**missed**"} |`;
+  return (
+    `| \`${key}\` | ${value.toLocaleString("en-US", { maximumFractionDigits: 3 })} | ${unit} | ${target} | ` +
+    `${met === undefined ? "" : met ? "met" : "**missed**"} |`
+  );
 });
 const cpu = cpus()[0]?.model ?? "unknown CPU";
 const md = `# Benchmarks

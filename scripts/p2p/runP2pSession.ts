@@ -227,7 +227,8 @@ export async function runP2pSession(o: P2pSessionOptions) {
       domain,
       aggregatorUrl,
       pageHtml:
-        '<!doctype html><meta charset="utf-8"><title>meshpay viewer</title><video></video><script src="/viewer.js"></script>',
+        '<!doctype html><meta charset="utf-8"><title>meshpay viewer</title><video></video><script ' +
+        'src="/viewer.js"></script>',
       pageScript: bundle.outputFiles[0]!.text,
       ...(o.contentBinding
         ? {

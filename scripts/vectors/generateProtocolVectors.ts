@@ -59,7 +59,8 @@ const typeStrings = {
   ViewerTicket:
     "ViewerTicket(bytes32 poolId,bytes32 streamId,address viewer,uint64 notBefore,uint64 notAfter,uint64 maxBytes)",
   ChunkReceipt:
-    "ChunkReceipt(bytes32 poolId,bytes32 ticketHash,address relay,uint64 segment,uint32 chunk,bytes32 chunkHash,uint32 size,uint64 deliveredAt)",
+    "ChunkReceipt(bytes32 poolId,bytes32 ticketHash,address relay,uint64 segment,uint32 chunk,bytes32 " +
+    "chunkHash,uint32 size,uint64 deliveredAt)",
   ClaimAuthorization:
     "ClaimAuthorization(bytes32 poolId,address account,address recipient,uint256 maxFee,uint256 nonce,uint64 deadline)",
 };
@@ -207,7 +208,10 @@ const epochVectors = [
 
 out("eip712.json", {
   description:
-    "meshpay EIP-712 vectors. Domain {name:'meshpay',version:'1',chainId,verifyingContract}. structHash = hashStruct; digest = keccak256(0x1901 ‖ domainSeparator ‖ structHash); ticketHash = ticket structHash; receiptId = receipt digest. uint64/uint256 as decimal strings, uint32 as numbers. Signatures are deterministic (RFC 6979) 65-byte r‖s‖v (v 27/28) and their EIP-2098 64-byte forms.",
+    "meshpay EIP-712 vectors. Domain {name:'meshpay',version:'1',chainId,verifyingContract}. structHash = " +
+    "hashStruct; digest = keccak256(0x1901 ‖ domainSeparator ‖ structHash); ticketHash = ticket structHash; " +
+    "receiptId = receipt digest. uint64/uint256 as decimal strings, uint32 as numbers. Signatures are deterministic " +
+    "(RFC 6979) 65-byte r‖s‖v (v 27/28) and their EIP-2098 64-byte forms.",
   domain,
   domainSeparator,
   typeStrings,
@@ -287,7 +291,10 @@ const corpus: { name: string; signature: string; expect: string }[] = [
 ];
 out("signatures.json", {
   description:
-    "Signature acceptance corpus for the receipt in eip712.json receipts[0] (digest below, expected signer = viewer). expect: ACCEPT, WRONG_SIGNER (valid signature, other address), REJECT (refused one way or another: a SIGNATURE_* code or WRONG_SIGNER), or the SIGNATURE_* code the library raises. Rules = OpenZeppelin ECDSA.recover: v 27/28 (0/1 read as 27/28), 0<r<n, 0<s<=n/2, 65 or 64 bytes.",
+    "Signature acceptance corpus for the receipt in eip712.json receipts[0] (digest below, expected signer = " +
+    "viewer). expect: ACCEPT, WRONG_SIGNER (valid signature, other address), REJECT (refused one way or another: a " +
+    "SIGNATURE_* code or WRONG_SIGNER), or the SIGNATURE_* code the library raises. Rules = OpenZeppelin " +
+    "ECDSA.recover: v 27/28 (0/1 read as 27/28), 0<r<n, 0<s<=n/2, 65 or 64 bytes.",
   digest: base.digest,
   signer: base.signer,
   cases: corpus,
@@ -428,7 +435,10 @@ const rewardTrees = sizes.map((n) => {
 
 out("rewards.json", {
   description:
-    "Reward computation and trees. computeEpochRewards(pools, credits, previous) must give `leaves` (sorted by poolId, account) and `poolTotals`. Reward tree = StandardMerkleTree.of(values, leafTypes); proofs[i] proves leaves[i]. receiptsTrees: StandardMerkleTree over [receiptId] with leaf type bytes32; root bytes32(0) for no receipts.",
+    "Reward computation and trees. computeEpochRewards(pools, credits, previous) must give `leaves` (sorted by " +
+    "poolId, account) and `poolTotals`. Reward tree = StandardMerkleTree.of(values, leafTypes); proofs[i] proves " +
+    "leaves[i]. receiptsTrees: StandardMerkleTree over [receiptId] with leaf type bytes32; root bytes32(0) for no " +
+    "receipts.",
   leafTypes: rewardTypes,
   pools,
   credits,
@@ -478,7 +488,9 @@ const receiptsOnly = concat(["0x01", u(0, 4), u(1, 4), receiptRecord(receipts[0]
 const goodJson = { receipt: jsonOf(receipts[0]!), signature: receiptVectors[0]!.signature65 };
 out("wire.json", {
   description:
-    "Wire formats. JSON: single signed items, hex lowercase, uint64/uint256 decimal strings, uint32 JSON numbers. Binary batch v1: 0x01 ‖ u32 ticketCount ‖ u32 receiptCount ‖ ticket records ‖ receipt records (big-endian), each record ending in a signature-length byte (64|65) and the signature.",
+    "Wire formats. JSON: single signed items, hex lowercase, uint64/uint256 decimal strings, uint32 JSON numbers. " +
+    "Binary batch v1: 0x01 ‖ u32 ticketCount ‖ u32 receiptCount ‖ ticket records ‖ receipt records (big-endian), " +
+    "each record ending in a signature-length byte (64|65) and the signature.",
   json: {
     signedTicket: { ticket: jsonOf(tickets[0]!), signature: ticketVectors[0]!.signature65 },
     signedReceipt: goodJson,

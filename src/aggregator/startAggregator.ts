@@ -170,7 +170,8 @@ export async function startAggregator(
       message: tooLarge ? "The request headers are too large." : "The HTTP request could not be parsed.",
     });
     socket.end(
-      `HTTP/1.1 ${tooLarge ? "431 Request Header Fields Too Large" : "400 Bad Request"}\r\nContent-Type: application/json; charset=utf-8\r\n` +
+      `HTTP/1.1 ${tooLarge ? "431 Request Header Fields Too Large" : "400 Bad Request"}\r\nContent-Type: ` +
+        `application/json; charset=utf-8\r\n` +
         `Content-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`,
     );
   });
@@ -339,7 +340,8 @@ function readIdentity(store: ReturnType<typeof createChainStore>, config: Aggreg
   if (distributor !== undefined && distributor !== config.chain.distributor)
     throw new AggregatorError(
       "CONFIG_INVALID",
-      `Invalid configuration: chain.distributor: the database ${config.storage.path} belongs to distributor ${distributor}, not ${config.chain.distributor}.`,
+      `Invalid configuration: chain.distributor: the database ${config.storage.path} belongs to distributor ` +
+        `${distributor}, not ${config.chain.distributor}.`,
       { status: 500, data: { field: "chain.distributor" } },
     );
   if (distributor === undefined) store.setValue("distributor", config.chain.distributor);

@@ -8,7 +8,8 @@ export const EIP712_DOMAIN_TYPE = "EIP712Domain(string name,string version,uint2
 export const VIEWER_TICKET_TYPE =
   "ViewerTicket(bytes32 poolId,bytes32 streamId,address viewer,uint64 notBefore,uint64 notAfter,uint64 maxBytes)";
 export const CHUNK_RECEIPT_TYPE =
-  "ChunkReceipt(bytes32 poolId,bytes32 ticketHash,address relay,uint64 segment,uint32 chunk,bytes32 chunkHash,uint32 size,uint64 deliveredAt)";
+  "ChunkReceipt(bytes32 poolId,bytes32 ticketHash,address relay,uint64 segment,uint32 chunk,bytes32 chunkHash,uint32 " +
+  "size,uint64 deliveredAt)";
 export const CLAIM_AUTHORIZATION_TYPE =
   "ClaimAuthorization(bytes32 poolId,address account,address recipient,uint256 maxFee,uint256 nonce,uint64 deadline)";
 

@@ -20,7 +20,10 @@ export type BatchPoster<T> = {
   /** Receipts queued and not yet answered. */
   readonly queued: number;
   queue(item: PostItem<T>): void;
-  /** Sends everything queued in batches, one request at a time; resolves when each batch has an answer or failed for good. */
+  /**
+   * Sends everything queued in batches, one request at a time; resolves when each batch has an answer or failed for
+   * good.
+   */
   flush(): Promise<void>;
 };
 

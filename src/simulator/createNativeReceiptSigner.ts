@@ -14,7 +14,9 @@ type NativeAddon = {
 };
 
 export type NativeReceiptSigner = {
-  /** Signs `receipt` with `privateKey` (65-byte r ‖ s ‖ v, v ∈ {27, 28}); returns the signed receipt and its receiptId. */
+  /**
+   * Signs `receipt` with `privateKey` (65-byte r ‖ s ‖ v, v ∈ {27, 28}); returns the signed receipt and its receiptId.
+   */
   sign(receipt: ChunkReceipt, privateKey: Hex | Uint8Array): { signed: SignedChunkReceipt; receiptId: Hex };
 };
 

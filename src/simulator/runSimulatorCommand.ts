@@ -241,7 +241,8 @@ export async function runSimulatorCommand(argv: string[], deps: SimulatorCommand
   deps.onInterrupt?.(() => sim.stop());
   if (progress)
     deps.stderr.write(
-      `simulating ${opts.viewers} viewers, ${opts.relays} relays (${opts.cheat} cheating) in ${opts.fast ? "fast" : "realtime"} mode; relay stores in ${sim.workDir}\n`,
+      `simulating ${opts.viewers} viewers, ${opts.relays} relays (${opts.cheat} cheating) in ` +
+        `${opts.fast ? "fast" : "realtime"} mode; relay stores in ${sim.workDir}\n`,
     );
   let summary: SimulationSummary;
   try {
@@ -274,8 +275,10 @@ function number(value: string): number {
 function formatProgress(p: SimulationProgress, started: number): string {
   const t = new Date(p.at).toISOString().slice(11, 19);
   return (
-    `[${((Date.now() - started) / 1000).toFixed(1)}s] sim ${t} epoch ${p.epoch}: ${p.activeViewers} viewers, ${p.onlineRelays} relays online, ` +
-    `${p.receipts} receipts (${p.lost} lost, ${p.late} late, ${p.forged} forged), aggregator: ${p.accepted} accepted, ${p.rejected} rejected, ${p.pending} pending${p.lagMs > 500 ? `, ${p.lagMs} ms behind` : ""}`
+    `[${((Date.now() - started) / 1000).toFixed(1)}s] sim ${t} epoch ${p.epoch}: ${p.activeViewers} viewers, ` +
+    `${p.onlineRelays} relays online, ` +
+    `${p.receipts} receipts (${p.lost} lost, ${p.late} late, ${p.forged} forged), aggregator: ${p.accepted} ` +
+    `accepted, ${p.rejected} rejected, ${p.pending} pending${p.lagMs > 500 ? `, ${p.lagMs} ms behind` : ""}`
   );
 }
 
@@ -283,19 +286,25 @@ function formatSummary(s: SimulationSummary): string {
   const mb = (b: number) => (b / 1e6).toFixed(2);
   const lines = [
     `seed ${s.seed}, ${s.mode} mode, epochs ${s.time.epochs.join(", ")}, ${s.time.wallMs} ms`,
-    `deliveries ${s.totals.deliveries}: ${s.totals.received} received (${mb(s.totals.receivedBytes)} MB), ${s.totals.lost} lost, ${s.totals.late} late, ${s.totals.unserved} unserved` +
+    `deliveries ${s.totals.deliveries}: ${s.totals.received} received (${mb(s.totals.receivedBytes)} MB), ` +
+      `${s.totals.lost} lost, ${s.totals.late} late, ${s.totals.unserved} unserved` +
       (s.totals.skippedSlots > 0
         ? `; ${s.totals.skippedSlots} chunk slots skipped (the machine fell behind; worst ${s.time.maxLagMs} ms)`
         : ""),
-    `aggregator: ${s.totals.accepted} accepted (${mb(s.totals.acceptedBytes)} MB), ${s.totals.rejected} rejected ${JSON.stringify(s.totals.rejectedByCode)}, ${s.totals.pending} pending, ${s.totals.failed} failed`,
-    `forged claims: ${s.totals.forged.submitted} submitted, ${s.totals.forged.accepted} accepted, ${s.totals.forged.alreadyAccepted} answered already_accepted, ${s.totals.forged.rejected} rejected`,
+    `aggregator: ${s.totals.accepted} accepted (${mb(s.totals.acceptedBytes)} MB), ${s.totals.rejected} rejected ` +
+      `${JSON.stringify(s.totals.rejectedByCode)}, ${s.totals.pending} pending, ${s.totals.failed} failed`,
+    `forged claims: ${s.totals.forged.submitted} submitted, ${s.totals.forged.accepted} accepted, ` +
+      `${s.totals.forged.alreadyAccepted} answered already_accepted, ${s.totals.forged.rejected} rejected`,
     "",
-    "relay                                       cheat  sent  lost  late  expected MB  accepted MB  rejected  forged(refused)",
+    "relay                                       cheat  sent  lost  late  expected MB  accepted MB  rejected  " +
+      "forged(refused)",
   ];
   for (const r of s.relays)
     lines.push(
-      `${r.address}  ${r.cheater ? "yes  " : "no   "} ${String(r.sent.chunks).padStart(5)} ${String(r.lost.chunks).padStart(5)} ${String(r.late.receipts).padStart(5)}` +
-        `  ${mb(r.expected.bytes).padStart(11)}  ${mb(r.receipts.acceptedBytes).padStart(11)}  ${String(r.receipts.rejected).padStart(8)}` +
+      `${r.address}  ${r.cheater ? "yes  " : "no   "} ${String(r.sent.chunks).padStart(5)} ` +
+        `${String(r.lost.chunks).padStart(5)} ${String(r.late.receipts).padStart(5)}` +
+        `  ${mb(r.expected.bytes).padStart(11)}  ${mb(r.receipts.acceptedBytes).padStart(11)}  ` +
+        `${String(r.receipts.rejected).padStart(8)}` +
         `  ${r.cheater ? `${r.forged.submitted}(${r.forged.rejected})` : "-"}`,
     );
   lines.push("", `checks: ${s.checks.ok ? "ok" : "FAILED"}`, ...s.checks.problems.map((p) => `  - ${p}`), "");

@@ -62,7 +62,10 @@ export type SimulationOptions = {
     viewersPerMinute?: number;
     /** Mean seconds before a left seat gets a new viewer session (default 2). */
     viewerRejoinSeconds?: number;
-    /** Fraction of the online relays that leave per minute (default 0); a relay leaves gracefully (flush, close) and comes back later with the same SQLite file. */
+    /**
+     * Fraction of the online relays that leave per minute (default 0); a relay leaves gracefully (flush, close) and
+     * comes back later with the same SQLite file.
+     */
     relaysPerMinute?: number;
     /** Mean seconds a relay stays away (default 5). */
     relayOfflineSeconds?: number;
@@ -71,14 +74,20 @@ export type SimulationOptions = {
   };
   /** Fraction of deliveries that never arrive (no receipt) (default 0). */
   loss?: number;
-  /** Fraction of the received chunks whose receipt reaches the relay only after its epoch closed (default 0): expected EPOCH_CLOSED. */
+  /**
+   * Fraction of the received chunks whose receipt reaches the relay only after its epoch closed (default 0): expected
+   * EPOCH_CLOSED.
+   */
   late?: number;
   /** A late receipt is handed to its relay this long after its epoch's close (default 1,000 ms). */
   lateMarginMs?: number;
   cheat?: {
     /** How many relays cheat (default 0): the last `relays` of the list. */
     relays?: number;
-    /** For each chunk another relay delivers, the probability that each cheater submits a forged claim for it (default 0.05). */
+    /**
+     * For each chunk another relay delivers, the probability that each cheater submits a forged claim for it (default
+     * 0.05).
+     */
     rate?: number;
     /** Forgery kinds used, chosen at random per claim (default all four). */
     modes?: CheatMode[];
@@ -86,16 +95,28 @@ export type SimulationOptions = {
     deliver?: boolean;
   };
   ticket?: {
-    /** A ticket's window, from the session start (default 600,000 ms); the viewer renews (new session key, new ticket) when it runs out. */
+    /**
+     * A ticket's window, from the session start (default 600,000 ms); the viewer renews (new session key, new ticket)
+     * when it runs out.
+     */
     validForMs?: number;
-    /** A ticket's byte budget (default: twice what the stream delivers in the window); the viewer renews before exceeding it. */
+    /**
+     * A ticket's byte budget (default: twice what the stream delivers in the window); the viewer renews before
+     * exceeding it.
+     */
     maxBytes?: bigint | number;
   };
 
   // ---- time ----
-  /** "realtime" (default): chunks are delivered at their wall-clock time; "fast": no sleeping, the virtual clock jumps from chunk to chunk. */
+  /**
+   * "realtime" (default): chunks are delivered at their wall-clock time; "fast": no sleeping, the virtual clock jumps
+   * from chunk to chunk.
+   */
   mode?: "realtime" | "fast";
-  /** Start of the simulation, unix ms (default clock.now(); never before genesis). In fast mode this is how you choose the receipts' timestamps. */
+  /**
+   * Start of the simulation, unix ms (default clock.now(); never before genesis). In fast mode this is how you choose
+   * the receipts' timestamps.
+   */
   startAt?: number;
   /**
    * Realtime mode: a chunk slot the simulator reaches more than this late (ms; default 1,000) is skipped (no
@@ -273,7 +294,9 @@ export type SimulationSummary = {
     ticketsIssued: number;
     viewerSessions: number;
     chunkSlots: number;
-    /** Realtime mode: chunk slots skipped because the simulator was more than maxLagMs behind (an overloaded machine). */
+    /**
+     * Realtime mode: chunk slots skipped because the simulator was more than maxLagMs behind (an overloaded machine).
+     */
     skippedSlots: number;
     /** Chunks sent by relays to viewers (received + lost). */
     deliveries: number;
@@ -353,7 +376,9 @@ export type Simulation = {
   readonly viewers: readonly SimulationViewer[];
   readonly workDir: string;
   readonly streamId: Hex;
-  /** The bytes of chunk `chunk` of segment `segment`, exactly as every viewer receives them (for manifests and checks). */
+  /**
+   * The bytes of chunk `chunk` of segment `segment`, exactly as every viewer receives them (for manifests and checks).
+   */
   chunkBytes(segment: number, chunk: number): Uint8Array;
   /** The simulation's current time: the virtual clock in fast mode, clock.now() in realtime mode. */
   now(): number;

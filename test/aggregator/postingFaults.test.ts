@@ -177,7 +177,8 @@ describe("posting through chain faults: RPC outage mid-post, restart mid-post, n
       if (method !== "eth_sendRawTransaction" || stolen || !isPostOf(params, e)) return "pass";
       const tx = parseTransaction(params[0] as Hex);
       stolen = true;
-      // Someone else uses the aggregator's key with the same nonce first (a plain transfer), and the post never arrives.
+      // Someone else uses the aggregator's key with the same nonce first (a plain transfer), and the post never
+      // arrives.
       const hash = await chain.wallet(roles.aggregator).sendTransaction({
         to: chain.account(roles.treasury).address,
         value: 1n,

@@ -269,7 +269,8 @@ describe("epoch close (prepareEpoch) on a real SQLite file", () => {
   });
 
   it("leaves out receipts whose ticket was signed by a signer rotated away before delivery", async () => {
-    const rotatedAt = GENESIS + 25; // relay 1's receipts were delivered at +10..+12 s, relay 2's pool-1 receipts at +20, +21 s
+    // relay 1's receipts were delivered at +10..+12 s, relay 2's pool-1 receipts at +20, +21 s
+    const rotatedAt = GENESIS + 25;
     const r = await prepareEpoch(
       input(0, 3, {
         signerHistories: [

@@ -198,7 +198,8 @@ describe("meshpay arbiter", () => {
     assert.match(
       r.stderr,
       new RegExp(
-        `error: Dismissing challenge #1 was refused: AccessControlUnauthorizedAccount: ${outsider} does not hold ARBITER_ROLE, which this needs\\.`,
+        `error: Dismissing challenge #1 was refused: AccessControlUnauthorizedAccount: ${outsider} does not hold ` +
+          `ARBITER_ROLE, which this needs\\.`,
       ),
     );
     assert.match(r.stderr, /hint: Only an account holding ARBITER_ROLE may uphold or dismiss a challenge/);
@@ -226,11 +227,13 @@ describe("meshpay arbiter", () => {
     assert.match(r.stderr, /Upholding challenge #1: transaction 0x[0-9a-f]{64}/);
     assert.match(r.stdout, /^Challenge #1 upheld by 0xf39Fd6e51aad88F6F4ce6aB8827279cffFb92266: epoch 0 rejected\.\n/);
     assert.match(r.stdout, /rejected epochs:\s+0\n/);
-    // challengerShareBps 5000: half the aggregator's 1 ETH bond to the challenger, which also gets its 0.1 ETH bond back.
+    // challengerShareBps 5000: half the aggregator's 1 ETH bond to the challenger, which also gets its 0.1 ETH bond
+    // back.
     assert.match(
       r.stdout,
       new RegExp(
-        `aggregator slashed:\\s+${cheaterAddress} lost its whole bond of 1 ETH: 0\\.5 ETH to the challenger, 0\\.5 ETH to the treasury`,
+        `aggregator slashed:\\s+${cheaterAddress} lost its whole bond of 1 ETH: 0\\.5 ETH to the challenger, 0\\.5 ` +
+          `ETH to the treasury`,
       ),
     );
     assert.match(

@@ -115,7 +115,8 @@ describe("meshpay for auditors", () => {
     const out = r.json();
     assert.equal(out.ok, false);
     // The verifier's finding codes (docs/bundle.md): the leaf's amount and the pool's posted total; the cumulative
-    // amount is consistent with the inflated epochAmount, and a root mismatch is reported only when nothing explains it.
+    // amount is consistent with the inflated epochAmount, and a root mismatch is reported only when nothing explains
+    // it.
     assert.deepEqual(Object.keys(out.findingCounts).sort(), ["POOL_TOTAL_MISMATCH", "RELAY_TOTAL_MISMATCH"]);
     const relay = out.findings.find((f: { code: string }) => f.code === "RELAY_TOTAL_MISMATCH").message;
     assert.match(relay, /epochAmount is not floor\(bytes x price \/ 1e9\)/);

@@ -193,7 +193,8 @@ describe("meshpay for broadcasters", () => {
     assert.match(
       early.stderr,
       new RegExp(
-        `PoolWithdrawalNotReady: The withdrawal notice of pool ${pool} runs until \\d{4}-\\d\\d-\\d\\d \\d\\d:\\d\\d:\\d\\d UTC`,
+        `PoolWithdrawalNotReady: The withdrawal notice of pool ${pool} runs until \\d{4}-\\d\\d-\\d\\d ` +
+          `\\d\\d:\\d\\d:\\d\\d UTC`,
       ),
     );
     const shown = await chain.run(["pool", "status", pool]);

@@ -39,7 +39,8 @@ describe("contract errors in plain sentences", () => {
     assert.equal(e.exitCode, 4);
     assert.equal(
       e.shortMessage,
-      `Claiming was refused: ClaimNothingDue: Nothing is due to ${account} from pool ${poolId}: it earned 25 TUSD in total and has already claimed 25 TUSD.`,
+      `Claiming was refused: ClaimNothingDue: Nothing is due to ${account} from pool ${poolId}: it earned 25 TUSD in ` +
+        `total and has already claimed 25 TUSD.`,
     );
     assert.deepEqual(e.data, { error: "ClaimNothingDue", args: [poolId, account, "25000000", "25000000"] });
   });

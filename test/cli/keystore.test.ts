@@ -28,7 +28,8 @@ describe("keystore (scrypt + AES-256-GCM)", () => {
       ...ks,
       address: privateKeyToAddress("0x5de4111afa1a4b94908f83103eb1f1706367c2e68ca870fc3fb9a804cdab365a"),
     };
-    assert.throws(() => decryptKeystore(swapped, "a long password"), code("KEYSTORE_PASSWORD_WRONG")); // the address is authenticated data
+    // the address is authenticated data
+    assert.throws(() => decryptKeystore(swapped, "a long password"), code("KEYSTORE_PASSWORD_WRONG"));
     assert.throws(
       () => decryptKeystore({ ...ks, kdf: { ...ks.kdf, N: 1000 } }, "a long password"),
       code("KEYSTORE_INVALID"),

@@ -252,7 +252,9 @@ export function toCompact(signature: Hex): { r: Hex; vs: Hex } {
   return { r, vs: toHex(BigInt(s) | (BigInt(yParity!) << 255n), { size: 32 }) };
 }
 
-/** The account's wallet signs the ClaimAuthorization (eth_signTypedData_v4, 65 bytes); returned as an AuthorizedClaim. */
+/**
+ * The account's wallet signs the ClaimAuthorization (eth_signTypedData_v4, 65 bytes); returned as an AuthorizedClaim.
+ */
 export async function authorize(
   s: Scenario,
   signer: WalletClient,
@@ -327,7 +329,9 @@ export async function expectEvent(
   if (!logs.some((l) => matches(l.args))) {
     const seen = logs.map((l) => JSON.stringify(l.args, (_, v) => (typeof v === "bigint" ? `${v}n` : v)));
     throw new assert.AssertionError({
-      message: `no ${eventName} with ${JSON.stringify(expected, (_, v) => (typeof v === "bigint" ? `${v}n` : v))}; emitted: [${seen.join(", ")}]`,
+      message:
+        `no ${eventName} with ${JSON.stringify(expected, (_, v) => (typeof v === "bigint" ? `${v}n` : v))}; ` +
+        `emitted: [${seen.join(", ")}]`,
     });
   }
 }

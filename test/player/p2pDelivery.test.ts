@@ -23,7 +23,8 @@ function hasCommand(name: string): boolean {
 }
 
 describe("peer-to-peer delivery through real WebRTC", () => {
-  it("credits peer-delivered bytes to the peers who sent them, lets them claim, and pays a liar and a corrupter nothing", {
+  it("credits peer-delivered bytes to the peers who sent them, lets them claim, and pays a liar and a corrupter " +
+    "nothing", {
     timeout: 300_000,
   }, async (t) => {
     if (missing.length > 0) {

@@ -38,7 +38,9 @@ export type ViewerSession = {
   key: ViewerSessionKey;
   ticket: SignedViewerTicket;
   receiver: Receiver;
-  /** Signs the receipt for chunk `chunk` of `segment` (bytes derived from both), delivered at genesis + 60 s + chunk ms. */
+  /**
+   * Signs the receipt for chunk `chunk` of `segment` (bytes derived from both), delivered at genesis + 60 s + chunk ms.
+   */
   sign(segment: number, chunk: number, relay?: Address): ChunkReceiptResult;
 };
 

@@ -195,7 +195,8 @@ describe("swarm simulation (fast mode, virtual clock shared with the aggregator)
     await sim.close();
     const db = new Database(relay.dbPath);
     db.prepare(
-      "UPDATE receipts SET status = 'rejected', errors = '[]' WHERE seq = (SELECT min(seq) FROM receipts WHERE status = 'accepted')",
+      "UPDATE receipts SET status = 'rejected', errors = '[]' WHERE seq = (SELECT min(seq) FROM receipts WHERE " +
+        "status = 'accepted')",
     ).run();
     db.close();
     const tampered = sim.summary();

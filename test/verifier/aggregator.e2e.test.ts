@@ -29,7 +29,8 @@ import { makeDataDir, writeVerifierConfig } from "./helpers/startTestVerifier.ts
 import { setupVerifierChain } from "./helpers/verifierChain.ts";
 
 // End to end with real processes: a `hardhat node`, the aggregator started from its test entry point
-// (scripts/faults/faultyAggregatorMain.ts) with a fault in epoch FAULT_EPOCH, relays (the relay SDK) sending real signed receipts to it, and the verifier
+// (scripts/faults/faultyAggregatorMain.ts) with a fault in epoch FAULT_EPOCH, relays (the relay SDK) sending real
+// signed receipts to it, and the verifier
 // (src/verifier/main.ts). Every kind of cheating is caught, challenged and upheld by the arbiter (the test), the
 // earlier honest epoch becomes claimable and the aggregator's honest re-post passes the audit.
 
@@ -215,7 +216,8 @@ describe("verifier against the real aggregator's faults", { concurrency: 2 }, ()
         );
         assert.ok(
           inFaultEpoch.every((a) => a > 2),
-          `receipts of epoch ${FAULT_EPOCH} accepted by the aggregator: ${inFaultEpoch} (${JSON.stringify(relays.map((r) => r.stats()))})`,
+          `receipts of epoch ${FAULT_EPOCH} accepted by the aggregator: ${inFaultEpoch} ` +
+            `(${JSON.stringify(relays.map((r) => r.stats()))})`,
         );
 
         const epochView = async (e: number) => (await fetch(`${url}/v1/epochs/${e}`)).json();

@@ -251,7 +251,8 @@ describe("paid claims", () => {
       assert.equal(await balanceOf(recipient), 5_000_000n - BigInt(paid.fee));
       const txs = verifier.store.sqlite
         .prepare(
-          "SELECT COUNT(*) AS n FROM transactions WHERE kind = 'claims' AND ref IN (SELECT ref FROM transactions WHERE hash = ?)",
+          "SELECT COUNT(*) AS n FROM transactions WHERE kind = 'claims' AND ref IN (SELECT ref FROM transactions " +
+            "WHERE hash = ?)",
         )
         .get(submitted.txHash) as { n: number };
       assert.equal(txs.n, 1);

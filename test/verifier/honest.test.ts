@@ -24,7 +24,8 @@ describe("an honest history", () => {
       } as never) as Promise<T>;
     try {
       const [r0, r1, r2] = chain.relays.map((r) => r.address);
-      const small = await chain.addPool({ price: 1_000_000n, funds: 2_500n }); // earns 4,000 in epoch 0: scaled to 2,500
+      // earns 4,000 in epoch 0: scaled to 2,500
+      const small = await chain.addPool({ price: 1_000_000n, funds: 2_500n });
       const a = chain.makeViewer({ toEpoch: 5n, maxBytes: 5_000_000n });
       const b = chain.makeViewer({ poolId: small });
       const audited = async (e: number) => {
@@ -89,7 +90,8 @@ describe("an honest history", () => {
       assert.equal(await read<boolean>("isClaimable", [3n]), true);
       assert.equal((await read<{ challengeCount: bigint }>("systemState")).challengeCount, 0n);
 
-      // Epoch 4, dishonest: viewer a's ticket is already at its maxBytes, and its old-signer ticket is used after the rotation.
+      // Epoch 4, dishonest: viewer a's ticket is already at its maxBytes, and its old-signer ticket is used after the
+      // rotation.
       await driver.post(4n, { tickets: [a.ticket], receipts: a.receipts({ relay: r0!, epoch: 4n, count: 1 }) });
       await verifier.tick();
       await verifier.tick();

@@ -36,7 +36,8 @@ describe("openVerifierStore", () => {
     const insert = (id: string, status: string) =>
       store.sqlite
         .prepare(
-          "INSERT INTO claims (id, status, pool_id, account, recipient, max_fee, nonce, deadline, signature, created_at, updated_at) VALUES (?, ?, 'p', 'a', 'r', '1', '0', 1, 's', 0, 0)",
+          "INSERT INTO claims (id, status, pool_id, account, recipient, max_fee, nonce, deadline, signature, " +
+            "created_at, updated_at) VALUES (?, ?, 'p', 'a', 'r', '1', '0', 1, 's', 0, 0)",
         )
         .run(id, status);
     insert("c1", "failed");

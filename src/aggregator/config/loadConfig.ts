@@ -143,7 +143,8 @@ export function loadConfig(options: { file?: string; env?: NodeJS.ProcessEnv; cw
   if (config.posting.enabled && config.posting.privateKey === undefined)
     throw invalid(
       "posting.privateKey",
-      "posting is enabled but no key is set: set MESHPAY_AGGREGATOR_PRIVATE_KEY (or posting.enabled = false for an ingest-only node)",
+      "posting is enabled but no key is set: set MESHPAY_AGGREGATOR_PRIVATE_KEY (or posting.enabled = false for an " +
+        "ingest-only node)",
     );
   return config;
 }

@@ -90,7 +90,8 @@ export function createIngestor(options: IngestorOptions): Ingestor {
       if (previous.bodyHash !== bodyHash)
         throw new AggregatorError(
           "IDEMPOTENCY_KEY_REUSED",
-          `Idempotency-Key "${idempotencyKey}" was already used by relay ${relay} for a different body; use a new key for a new batch.`,
+          `Idempotency-Key "${idempotencyKey}" was already used by relay ${relay} for a different body; use a new ` +
+            `key for a new batch.`,
           { status: 409 },
         );
       return { json: previous.response, replayed: true };
@@ -175,7 +176,9 @@ export function createIngestor(options: IngestorOptions): Ingestor {
           if (r.deliveredAt > latestDelivery)
             extra.push({
               code: "RECEIPT_IN_FUTURE",
-              message: `deliveredAt ${r.deliveredAt} is more than ${limits.maxFutureSkewMs} ms ahead of the aggregator's clock (${nowMs}).`,
+              message:
+                `deliveredAt ${r.deliveredAt} is more than ${limits.maxFutureSkewMs} ms ahead of the ` +
+                `aggregator's clock (${nowMs}).`,
               field: "receipt.deliveredAt",
             });
           const unbound = options.contentBinding?.check(r);

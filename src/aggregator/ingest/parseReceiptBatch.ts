@@ -35,7 +35,8 @@ export function parseReceiptBatch(body: unknown, limits: { maxReceipts: number; 
   if (receipts.length > limits.maxReceipts || ticketsRaw.length > limits.maxTickets)
     throw new AggregatorError(
       "BATCH_TOO_LARGE",
-      `A batch holds at most ${limits.maxReceipts} receipts and ${limits.maxTickets} tickets (this one: ${receipts.length} and ${ticketsRaw.length}); split it.`,
+      `A batch holds at most ${limits.maxReceipts} receipts and ${limits.maxTickets} tickets (this one: ` +
+        `${receipts.length} and ${ticketsRaw.length}); split it.`,
       {
         status: 400,
         data: {

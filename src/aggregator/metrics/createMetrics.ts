@@ -2,7 +2,9 @@ import { Counter, collectDefaultMetrics, Gauge, Histogram, Registry } from "prom
 
 export type AggregatorMetrics = ReturnType<typeof createMetrics>;
 
-/** The aggregator's Prometheus metrics, in their own registry (GET /metrics). Names are listed in docs/operations.md. */
+/**
+ * The aggregator's Prometheus metrics, in their own registry (GET /metrics). Names are listed in docs/operations.md.
+ */
 export function createMetrics() {
   const registry = new Registry();
   collectDefaultMetrics({ register: registry, prefix: "meshpay_aggregator_" });

@@ -452,7 +452,9 @@ export function createPoster(o: PosterOptions): Poster {
         previous = epochs.live(epoch - 1);
         if (!previous && (await findPostedElsewhere(epoch - 1))) previous = epochs.live(epoch - 1);
         if (!previous) {
-          state.halted = `epoch ${epoch - 1} is on chain but this database has no post of it: cannot continue its cumulative amounts`;
+          state.halted =
+            `epoch ${epoch - 1} is on chain but this database has no post of it: cannot continue its ` +
+            `cumulative amounts`;
           return;
         }
       }

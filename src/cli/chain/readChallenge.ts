@@ -97,7 +97,8 @@ export async function readChallenge(chain: Chain, challengeId: bigint): Promise<
   if (!found)
     throw new CliError(
       "NOT_FOUND",
-      `There is no challenge #${challengeId} on this contract (${challengeCount === 0n ? "no challenge has been opened yet" : `challenges are numbered 1 to ${challengeCount}`}).`,
+      `There is no challenge #${challengeId} on this contract ` +
+        `(${challengeCount === 0n ? "no challenge has been opened yet" : `challenges are numbered 1 to ${challengeCount}`}).`,
       { hint: "meshpay arbiter list shows the open challenges." },
     );
   return found;

@@ -56,7 +56,8 @@ export async function readEpochPost(
   if (!log || epoch >= state.nextEpoch)
     throw new CliError(
       "NOT_FOUND",
-      `Epoch ${epoch} has not been posted${state.nextEpoch > 0n ? ` (the latest posted is ${state.nextEpoch - 1n})` : " (no epoch has been posted yet)"}.`,
+      `Epoch ${epoch} has not been ` +
+        `posted${state.nextEpoch > 0n ? ` (the latest posted is ${state.nextEpoch - 1n})` : " (no epoch has been posted yet)"}.`,
     );
   const a = log.args;
   const [block, claimable] = await Promise.all([

@@ -8,7 +8,9 @@ export function resolvePath(deps: Pick<CliDeps, "cwd" | "env">, path: string): s
   return isAbsolute(path) ? path : resolve(deps.cwd, path);
 }
 
-/** The deployment file: --deployment, else MESHPAY_DEPLOYMENT, else .meshpay/deployment.json in the working directory. */
+/**
+ * The deployment file: --deployment, else MESHPAY_DEPLOYMENT, else .meshpay/deployment.json in the working directory.
+ */
 export function getDeploymentPath(deps: Pick<CliDeps, "cwd" | "env">, globals: GlobalOptions): string {
   return resolvePath(deps, globals.deployment || deps.env.MESHPAY_DEPLOYMENT || ".meshpay/deployment.json");
 }

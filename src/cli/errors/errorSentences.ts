@@ -41,9 +41,11 @@ export const errorSentences: Record<string, Sentence> = {
   PoolBalanceOverflow: ([poolId, amount], f) =>
     `Adding ${f.amount(n(amount))} would take pool ${s(poolId)} over the largest balance it can hold.`,
   PoolOverdrawn: ([poolId, requested, available], f) =>
-    `The post allocates ${f.amount(n(requested))} from pool ${s(poolId)}, which has only ${f.amount(n(available))} unallocated.`,
+    `The post allocates ${f.amount(n(requested))} from pool ${s(poolId)}, which has only ${f.amount(n(available))} ` +
+    `unallocated.`,
   PoolAllocationExceeded: ([poolId, requested, owed], f) =>
-    `The claim asks for ${f.amount(n(requested))} but pool ${s(poolId)} owes only ${f.amount(n(owed))} to posted epochs; the contract never pays more than a pool allocated.`,
+    `The claim asks for ${f.amount(n(requested))} but pool ${s(poolId)} owes only ${f.amount(n(owed))} to posted ` +
+    `epochs; the contract never pays more than a pool allocated.`,
   PoolNoWithdrawalRequested: ([poolId]) =>
     `No withdrawal was requested for pool ${s(poolId)}: request one first (meshpay pool withdraw request).`,
   PoolWithdrawalNotReady: ([poolId, availableAt], f) =>
@@ -55,7 +57,8 @@ export const errorSentences: Record<string, Sentence> = {
   AggregatorExiting: ([aggregator]) => `Aggregator ${s(aggregator)} has already given notice of exit.`,
   AggregatorNotExiting: ([aggregator]) => `Aggregator ${s(aggregator)} has not given notice of exit.`,
   AggregatorExitNotReady: ([aggregator, availableAt, untilEpoch], f) =>
-    `Aggregator ${s(aggregator)} can leave from ${f.time(n(availableAt))}, once every epoch below ${s(untilEpoch)} is settled.`,
+    `Aggregator ${s(aggregator)} can leave from ${f.time(n(availableAt))}, once every epoch below ${s(untilEpoch)} ` +
+    `is settled.`,
   // epochs
   EpochOutOfOrder: ([epoch, expected]) =>
     `Epoch ${s(epoch)} cannot be posted: epochs are posted in order and ${s(expected)} is next.`,
@@ -78,9 +81,11 @@ export const errorSentences: Record<string, Sentence> = {
     `The arbiter has until ${f.time(n(deadline))} to resolve challenge #${s(id)}.`,
   // claims
   ClaimInvalidProof: ([poolId, account]) =>
-    `The proof for ${s(account)} in pool ${s(poolId)} leads neither to the latest claimable root nor to the one it just replaced; fetch a fresh proof.`,
+    `The proof for ${s(account)} in pool ${s(poolId)} leads neither to the latest claimable root nor to the one it ` +
+    `just replaced; fetch a fresh proof.`,
   ClaimNothingDue: ([poolId, account, cumulative, claimed], f) =>
-    `Nothing is due to ${s(account)} from pool ${s(poolId)}: it earned ${f.amount(n(cumulative))} in total and has already claimed ${f.amount(n(claimed))}.`,
+    `Nothing is due to ${s(account)} from pool ${s(poolId)}: it earned ${f.amount(n(cumulative))} in total and has ` +
+    `already claimed ${f.amount(n(claimed))}.`,
   ClaimAuthorizationExpired: ([deadline], f) =>
     `The claim authorization expired at ${f.time(n(deadline))}; sign a new one.`,
   ClaimAuthorizationNonce: ([nonce, expected]) =>
@@ -88,7 +93,8 @@ export const errorSentences: Record<string, Sentence> = {
   ClaimAuthorizationSigner: ([signer, account]) =>
     `The claim authorization was signed by ${s(signer)}, not by the account ${s(account)}.`,
   ClaimFeeTooHigh: ([fee, maxFee, amount], f) =>
-    `The relayer's fee ${f.amount(n(fee))} exceeds the signed maximum ${f.amount(n(maxFee))} or the ${f.amount(n(amount))} being claimed.`,
+    `The relayer's fee ${f.amount(n(fee))} exceeds the signed maximum ${f.amount(n(maxFee))} or the ` +
+    `${f.amount(n(amount))} being claimed.`,
   // OpenZeppelin bases of the contract
   AccessControlUnauthorizedAccount: ([account, r]) => `${s(account)} does not hold ${role(r)}, which this needs.`,
   AccessControlBadConfirmation: () => "An account can only renounce its own roles.",
@@ -101,7 +107,8 @@ export const errorSentences: Record<string, Sentence> = {
   ERC20InsufficientBalance: ([sender, balance, needed], f) =>
     `${s(sender)} holds ${f.amount(n(balance))} of the token but ${f.amount(n(needed))} is needed.`,
   ERC20InsufficientAllowance: ([spender, allowance, needed], f) =>
-    `${s(spender)} may spend only ${f.amount(n(allowance))} of the token but ${f.amount(n(needed))} is needed; approve more first.`,
+    `${s(spender)} may spend only ${f.amount(n(allowance))} of the token but ${f.amount(n(needed))} is needed; ` +
+    `approve more first.`,
   ERC20InvalidApprover: ([approver]) => `${s(approver)} cannot approve token spending.`,
   ERC20InvalidReceiver: ([receiver]) => `${s(receiver)} cannot receive the token.`,
   ERC20InvalidSender: ([sender]) => `${s(sender)} cannot send the token.`,

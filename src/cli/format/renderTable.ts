@@ -1,4 +1,7 @@
-/** A plain text table: a header row, a rule, then rows; columns padded to their widest cell (right-aligned when `right`). */
+/**
+ * A plain text table: a header row, a rule, then rows; columns padded to their widest cell (right-aligned when
+ * `right`).
+ */
 export function renderTable(headers: string[], rows: string[][], right: boolean[] = []): string {
   const widths = headers.map((h, i) => Math.max(h.length, ...rows.map((r) => (r[i] ?? "").length)));
   const line = (cells: string[]) =>

@@ -28,7 +28,8 @@ export async function requestJson(
   } catch (cause) {
     throw new CliError(
       "SERVICE_UNREACHABLE",
-      `The ${service} at ${new URL(url).origin} does not answer (${(cause as Error).cause instanceof Error ? ((cause as Error).cause as Error).message : (cause as Error).message}).`,
+      `The ${service} at ${new URL(url).origin} does not answer ` +
+        `(${(cause as Error).cause instanceof Error ? ((cause as Error).cause as Error).message : (cause as Error).message}).`,
       {
         cause,
       },

@@ -28,7 +28,9 @@ export async function resolveSigner(ctx: CommandContext, purpose: string): Promi
   const path = getKeystorePath(deps, globals);
   if (!existsSync(path))
     throw new CliError("KEY_MISSING", `${purpose} needs a key, and none is configured.`, {
-      hint: `Set MESHPAY_PRIVATE_KEY, or create a keystore with \`meshpay key new\` (or \`meshpay key import\`) and point --keystore or MESHPAY_KEYSTORE at it (looked for ${path}).`,
+      hint:
+        `Set MESHPAY_PRIVATE_KEY, or create a keystore with \`meshpay key new\` (or \`meshpay key import\`) and ` +
+        `point --keystore or MESHPAY_KEYSTORE at it (looked for ${path}).`,
     });
   let data: unknown;
   try {

@@ -17,7 +17,9 @@ export type Output = {
   info(line: string): void;
   /** A warning, on stderr (also with --json). */
   warn(line: string): void;
-  /** A progress bar on stderr for long work: shown on a terminal (or with MESHPAY_PROGRESS=always), never with --json. */
+  /**
+   * A progress bar on stderr for long work: shown on a terminal (or with MESHPAY_PROGRESS=always), never with --json.
+   */
   progress(label: string, total: number, options?: { unit?: string; bytes?: boolean }): Progress;
   /** The command's result: pretty JSON on stdout with --json, else `render(value)` on stdout. */
   result<T>(value: T, render: (value: T) => string): void;

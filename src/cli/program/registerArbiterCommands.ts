@@ -28,7 +28,8 @@ export function registerArbiterCommands(program: Command, deps: CliDeps, state: 
   const arbiter = program
     .command("arbiter")
     .description(
-      "arbiters: review open challenges from public data, uphold or dismiss them (ARBITER_ROLE); resolve expired ones (anyone)",
+      "arbiters: review open challenges from public data, uphold or dismiss them (ARBITER_ROLE); resolve expired " +
+        "ones (anyone)",
     );
   withExamples(arbiter, "meshpay arbiter list", "meshpay arbiter review 3", "meshpay arbiter uphold 3");
 
@@ -36,7 +37,8 @@ export function registerArbiterCommands(program: Command, deps: CliDeps, state: 
     arbiter
       .command("list")
       .description(
-        "the open challenges: id, epoch, challenger, when opened, the arbiter's deadline and the evidence URI (from the chain)",
+        "the open challenges: id, epoch, challenger, when opened, the arbiter's deadline and the evidence URI (from " +
+          "the chain)",
       )
       .option("--all", "also list challenges already upheld, dismissed, expired or voided")
       .action(
@@ -56,7 +58,8 @@ export function registerArbiterCommands(program: Command, deps: CliDeps, state: 
                 formatTimestamp(c.openedAt),
                 c.status !== "open"
                   ? formatTimestamp(c.deadline)
-                  : `${formatTimestamp(c.deadline)} (${c.deadlinePassed ? "passed" : formatRelative(c.deadline, r.chainTime)})`,
+                  : `${formatTimestamp(c.deadline)} ` +
+                    `(${c.deadlinePassed ? "passed" : formatRelative(c.deadline, r.chainTime)})`,
                 c.evidenceURI,
               ]),
               [false, true],
@@ -67,7 +70,8 @@ export function registerArbiterCommands(program: Command, deps: CliDeps, state: 
               ...(expired.length > 0
                 ? [
                     "",
-                    `Past the arbiter's deadline (anyone may resolve): ${expired.map((c) => `meshpay arbiter resolve-expired ${c.challengeId}`).join(", ")}`,
+                    `Past the arbiter's deadline (anyone may resolve): ` +
+                      `${expired.map((c) => `meshpay arbiter resolve-expired ${c.challengeId}`).join(", ")}`,
                   ]
                 : []),
             ].join("\n");
@@ -82,7 +86,9 @@ export function registerArbiterCommands(program: Command, deps: CliDeps, state: 
     arbiter
       .command("review")
       .description(
-        "fetch a challenge's evidence, check its keccak256 against the evidenceHash on chain, recompute the epoch independently from the chain and the bundles, and recommend a verdict (exit 0: the evidence holds; 6: it does not)",
+        "fetch a challenge's evidence, check its keccak256 against the evidenceHash on chain, recompute the epoch " +
+          "independently from the chain and the bundles, and recommend a verdict (exit 0: the evidence holds; 6: it " +
+          "does not)",
       )
       .argument("<challengeId>", "challenge id (meshpay arbiter list)")
       .option("--timeout <duration>", "per download of the evidence and each bundle", "30s")
@@ -106,7 +112,8 @@ export function registerArbiterCommands(program: Command, deps: CliDeps, state: 
     arbiter
       .command("uphold")
       .description(
-        "uphold a challenge (ARBITER_ROLE): its epoch and every later posted one are rejected, the aggregator's bond is slashed, the challenger paid",
+        "uphold a challenge (ARBITER_ROLE): its epoch and every later posted one are rejected, the aggregator's bond " +
+          "is slashed, the challenger paid",
       )
       .argument("<challengeId>", "challenge id")
       .action(defineAction(deps, state, ([id], _o, ctx) => upholdChallenge({ challengeId: id! }, ctx), renderDecision)),
@@ -117,7 +124,8 @@ export function registerArbiterCommands(program: Command, deps: CliDeps, state: 
     arbiter
       .command("dismiss")
       .description(
-        "dismiss a challenge (ARBITER_ROLE): the challenger's bond goes to the treasury and the epoch's challenge window starts again",
+        "dismiss a challenge (ARBITER_ROLE): the challenger's bond goes to the treasury and the epoch's challenge " +
+          "window starts again",
       )
       .argument("<challengeId>", "challenge id")
       .action(
@@ -130,7 +138,8 @@ export function registerArbiterCommands(program: Command, deps: CliDeps, state: 
     arbiter
       .command("resolve-expired")
       .description(
-        "anyone, once the arbiter's deadline has passed: reject the challenged epoch and every later posted one without slashing anyone; the challenger's bond comes back",
+        "anyone, once the arbiter's deadline has passed: reject the challenged epoch and every later posted one " +
+          "without slashing anyone; the challenger's bond comes back",
       )
       .argument("<challengeId>", "challenge id")
       .action(
@@ -148,7 +157,8 @@ export function registerArbiterCommands(program: Command, deps: CliDeps, state: 
 function renderReview(r: ReviewChallengeResult): string {
   const deadline =
     r.status === "open"
-      ? `; the arbiter has until ${formatTimestamp(r.deadline)}, ${r.deadline > r.chainTime ? formatRelative(r.deadline, r.chainTime) : "passed: anyone may resolve it as expired"}`
+      ? `; the arbiter has until ${formatTimestamp(r.deadline)}, ` +
+        `${r.deadline > r.chainTime ? formatRelative(r.deadline, r.chainTime) : "passed: anyone may resolve it as expired"}`
       : "";
   const evidenceCheck = r.evidence.problem
     ? `FAIL  ${r.evidence.problem}.`
@@ -172,7 +182,8 @@ function renderReview(r: ReviewChallengeResult): string {
       ? [`The evidence claims ${r.evidence.fault}${r.evidence.summary ? `: ${r.evidence.summary}` : ""}`, ...claims]
       : ["The evidence makes no readable claim."]),
     "",
-    `Recomputation from public data (chain + bundles): root ${r.recomputation.root ?? "(none: the bundle could not be read)"}${r.recomputation.incomplete ? " (incomplete: the previous bundle is unavailable)" : ""}`,
+    `Recomputation from public data (chain + bundles): root ` +
+      `${r.recomputation.root ?? "(none: the bundle could not be read)"}${r.recomputation.incomplete ? " (incomplete: the previous bundle is unavailable)" : ""}`,
     ...(r.recomputation.findings.length === 0 ? ["  nothing wrong found"] : []),
     ...r.evidence.claims.map((c) => `  ${mark(c.code)}  ${c.code}`),
     ...r.recomputation.findings
@@ -190,7 +201,8 @@ function renderDecision(r: ChallengeDecisionResult): string {
   const lines: string[] = [];
   if (r.decision === "uphold") {
     lines.push(
-      `Challenge #${r.challengeId} upheld by ${r.arbiter ?? r.sender}: epoch ${r.epoch} rejected${later.length ? `, and with it the later epochs ${epochs(later)}` : ""}.`,
+      `Challenge #${r.challengeId} upheld by ${r.arbiter ?? r.sender}: epoch ${r.epoch} ` +
+        `rejected${later.length ? `, and with it the later epochs ${epochs(later)}` : ""}.`,
     );
     lines.push(
       renderFields([
@@ -198,12 +210,14 @@ function renderDecision(r: ChallengeDecisionResult): string {
         [
           "aggregator slashed",
           r.slashed
-            ? `${r.slashed.aggregator} lost its whole bond of ${eth(r.slashed.bond)}: ${eth(r.slashed.toChallenger)} to the challenger, ${eth(r.slashed.toTreasury)} to the treasury`
+            ? `${r.slashed.aggregator} lost its whole bond of ${eth(r.slashed.bond)}: ${eth(r.slashed.toChallenger)} ` +
+              `to the challenger, ${eth(r.slashed.toTreasury)} to the treasury`
             : "nothing (no AggregatorSlashed event)",
         ],
         [
           "challenger",
-          `${r.challenger} credited ${eth(r.challengerCredited)} (its ${eth(r.bond)} bond back plus its share), withdrawable with withdrawBalance()`,
+          `${r.challenger} credited ${eth(r.challengerCredited)} (its ${eth(r.bond)} bond back plus its share), ` +
+            `withdrawable with withdrawBalance()`,
         ],
         ...(r.voidedChallenges.length
           ? ([["voided challenges", `${r.voidedChallenges.map((c) => `#${c}`).join(", ")} (bonds credited back)`]] as [
@@ -220,7 +234,8 @@ function renderDecision(r: ChallengeDecisionResult): string {
     );
   } else if (r.decision === "dismiss") {
     lines.push(
-      `Challenge #${r.challengeId} dismissed by ${r.arbiter ?? r.sender}: the challenger's bond of ${eth(r.bond)} is forfeited to the treasury.`,
+      `Challenge #${r.challengeId} dismissed by ${r.arbiter ?? r.sender}: the challenger's bond of ${eth(r.bond)} is ` +
+        `forfeited to the treasury.`,
     );
     lines.push(
       renderFields([
@@ -228,14 +243,16 @@ function renderDecision(r: ChallengeDecisionResult): string {
         ["forfeited", `${eth(r.treasuryCredited || r.bond)} to the treasury ${r.treasury}`],
         [
           "epoch",
-          `${r.epoch} is pending again: its challenge window restarted and ends ${r.windowEndsAt === null ? "later" : formatTimestamp(r.windowEndsAt)}`,
+          `${r.epoch} is pending again: its challenge window restarted and ends ` +
+            `${r.windowEndsAt === null ? "later" : formatTimestamp(r.windowEndsAt)}`,
         ],
         ["transaction", r.transaction],
       ]),
     );
   } else {
     lines.push(
-      `Challenge #${r.challengeId} resolved as expired (the arbiter did not decide in time): epoch ${r.epoch} rejected${later.length ? `, and with it the later epochs ${epochs(later)}` : ""}, nobody slashed.`,
+      `Challenge #${r.challengeId} resolved as expired (the arbiter did not decide in time): epoch ${r.epoch} ` +
+        `rejected${later.length ? `, and with it the later epochs ${epochs(later)}` : ""}, nobody slashed.`,
     );
     lines.push(
       renderFields([

@@ -24,7 +24,8 @@ export function registerAuditCommands(program: Command, deps: CliDeps, state: Ru
     audit
       .command("proof")
       .description(
-        "verify one account's payout in one pool: its leaf from the epoch's bundle, proven against the on-chain root with meshpay's code and independently with @openzeppelin/merkle-tree",
+        "verify one account's payout in one pool: its leaf from the epoch's bundle, proven against the on-chain root " +
+          "with meshpay's code and independently with @openzeppelin/merkle-tree",
       )
       .argument("<pool>", "pool id")
       .argument("<account>", "relay account")
@@ -76,7 +77,8 @@ export function registerAuditCommands(program: Command, deps: CliDeps, state: Ru
     audit
       .command("epoch")
       .description(
-        "re-verify every receipt of an epoch's bundle and recompute its leaves, pool totals and root from public data only",
+        "re-verify every receipt of an epoch's bundle and recompute its leaves, pool totals and root from public " +
+          "data only",
       )
       .argument("<epoch>", "epoch number")
       .option("--bundle <file-or-url>", "use this copy of the bundle (still checked against the posted hash)")

@@ -45,7 +45,8 @@ export function renderDeployment(r: DeployDevResult): string {
       ["genesis", `${formatTimestamp(r.config.genesisTime)} (epoch 0)`],
       [
         "epochs",
-        `${formatDuration(r.config.epochSeconds)}, grace ${formatDuration(r.config.graceSeconds)}, challenge window ${formatDuration(r.config.challengeWindow)}`,
+        `${formatDuration(r.config.epochSeconds)}, grace ${formatDuration(r.config.graceSeconds)}, challenge window ` +
+          `${formatDuration(r.config.challengeWindow)}`,
       ],
       [
         "bonds",
@@ -65,7 +66,8 @@ export function registerDevCommands(program: Command, deps: CliDeps, state: RunS
       dev
         .command("node")
         .description(
-          "start a local Hardhat chain (runs until Ctrl-C); --deploy also deploys meshpay on it and writes the deployment file",
+          "start a local Hardhat chain (runs until Ctrl-C); --deploy also deploys meshpay on it and writes the " +
+            "deployment file",
         )
         .option("--port <port>", "JSON-RPC port", "8545")
         .option("--hostname <host>", "interface to listen on", "127.0.0.1")
@@ -93,7 +95,9 @@ export function registerDevCommands(program: Command, deps: CliDeps, state: RunS
               if (ctx.output.json) deps.stdout.write(`${JSON.stringify(toJsonSafe({ ready: true, ...ready }))}\n`);
               else {
                 deps.stderr.write(
-                  `\nmeshpay: local chain ${ready.chainId} ready at ${ready.rpcUrl} (pid ${ready.pid}, ${ready.blockTimeSeconds > 0 ? `a block every ${ready.blockTimeSeconds}s and` : "blocks"} on every transaction); Ctrl-C stops it.\n`,
+                  `\nmeshpay: local chain ${ready.chainId} ready at ${ready.rpcUrl} (pid ${ready.pid}, ` +
+                    `${ready.blockTimeSeconds > 0 ? `a block every ${ready.blockTimeSeconds}s and` : "blocks"} on ` +
+                    `every transaction); Ctrl-C stops it.\n`,
                 );
                 if (ready.deployment) deps.stderr.write(`${renderDeployment(ready.deployment)}\n`);
               }
@@ -110,7 +114,8 @@ export function registerDevCommands(program: Command, deps: CliDeps, state: RunS
       dev
         .command("deploy")
         .description(
-          "deploy RewardDistributor, MeshpayHasher and a test token with Ignition (ignition/modules/LocalDev.ts) and write the deployment file",
+          "deploy RewardDistributor, MeshpayHasher and a test token with Ignition (ignition/modules/LocalDev.ts) and " +
+            "write the deployment file",
         ),
     ).action(defineAction(deps, state, (_p, o, ctx) => deployDev(deployArgs(o), ctx), renderDeployment)),
     "meshpay dev deploy --rpc http://127.0.0.1:8545",
@@ -135,7 +140,9 @@ export function registerDevCommands(program: Command, deps: CliDeps, state: RunS
                 ["distributor", r.distributor],
                 [
                   "epochs",
-                  `${formatDuration(r.config.epochSeconds)} from ${formatTimestamp(r.config.genesisTime)}, grace ${formatDuration(r.config.graceSeconds)}, challenge window ${formatDuration(r.config.challengeWindow)}`,
+                  `${formatDuration(r.config.epochSeconds)} from ${formatTimestamp(r.config.genesisTime)}, grace ` +
+                    `${formatDuration(r.config.graceSeconds)}, challenge window ` +
+                    `${formatDuration(r.config.challengeWindow)}`,
                 ],
                 ["current epoch", `${r.currentEpoch} (closes ${formatRelative(r.currentEpochClosesAt, now)})`],
                 ["next to post", String(r.system.nextEpoch)],
@@ -145,7 +152,8 @@ export function registerDevCommands(program: Command, deps: CliDeps, state: RunS
                 ],
                 [
                   "challenges",
-                  `${r.system.openChallenges} open${r.system.blockedFrom === null ? "" : `, claims blocked from epoch ${r.system.blockedFrom}`}`,
+                  `${r.system.openChallenges} ` +
+                    `open${r.system.blockedFrom === null ? "" : `, claims blocked from epoch ${r.system.blockedFrom}`}`,
                 ],
                 ["paused", r.system.paused ? "YES" : "no"],
                 [
@@ -212,7 +220,8 @@ export function registerDevCommands(program: Command, deps: CliDeps, state: RunS
               ctx,
             ),
           (r) =>
-            `Minted ${showAmount(r.minted)} to ${r.to}; balance now ${showAmount(r.balance)}.\ntransaction: ${r.transaction}`,
+            `Minted ${showAmount(r.minted)} to ${r.to}; balance now ${showAmount(r.balance)}.\ntransaction: ` +
+            `${r.transaction}`,
         ),
       ),
     "meshpay dev mint 10000",

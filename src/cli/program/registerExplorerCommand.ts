@@ -43,7 +43,8 @@ export function registerExplorerCommand(program: Command, deps: CliDeps, state: 
                 if (ctx.output.json) deps.stdout.write(`${JSON.stringify(toJsonSafe({ ready: true, ...ready }))}\n`);
                 else
                   deps.stderr.write(
-                    `meshpay explorer at ${ready.url} (chain from ${ready.rpcUrl}, aggregator ${ready.aggregator ?? "none"}, verifier ${ready.verifier ?? "none"}); Ctrl-C stops it.\n`,
+                    `meshpay explorer at ${ready.url} (chain from ${ready.rpcUrl}, aggregator ` +
+                      `${ready.aggregator ?? "none"}, verifier ${ready.verifier ?? "none"}); Ctrl-C stops it.\n`,
                   );
               },
             ),

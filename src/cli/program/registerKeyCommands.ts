@@ -43,7 +43,8 @@ export function registerKeyCommands(program: Command, deps: CliDeps, state: RunS
     key
       .command("import")
       .description(
-        "seal an existing private key in a keystore; the key is read from MESHPAY_PRIVATE_KEY, stdin, or typed without echo",
+        "seal an existing private key in a keystore; the key is read from MESHPAY_PRIVATE_KEY, stdin, or typed " +
+          "without echo",
       )
       .option("--out <file>", "where to write it (default: --keystore, MESHPAY_KEYSTORE or ~/.meshpay/keystore.json)")
       .option("--force", "replace an existing keystore file")

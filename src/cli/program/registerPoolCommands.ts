@@ -97,7 +97,8 @@ export function registerPoolCommands(program: Command, deps: CliDeps, state: Run
     pool
       .command("status")
       .description(
-        "a pool's price, signer, balances, totals funded / paid / withdrawn and pending withdrawal; without a pool, every pool",
+        "a pool's price, signer, balances, totals funded / paid / withdrawn and pending withdrawal; without a pool, " +
+          "every pool",
       )
       .argument("[pool]", "pool id (default: all pools)")
       .option("--owner <address>", "only pools of this owner")
@@ -143,7 +144,8 @@ export function registerPoolCommands(program: Command, deps: CliDeps, state: Run
           ([poolId, price], _o, ctx) => setPoolPrice({ poolId: poolId!, price: price! }, ctx),
           (r) =>
             [
-              `Price of pool ${r.poolId} set to ${showAmount(r.pricePerGB)} per GB from epoch ${r.fromEpoch} (was ${showAmount(r.previousPricePerGB)}).`,
+              `Price of pool ${r.poolId} set to ${showAmount(r.pricePerGB)} per GB from epoch ${r.fromEpoch} (was ` +
+                `${showAmount(r.previousPricePerGB)}).`,
               `transaction: ${r.transaction}`,
             ].join("\n"),
         ),
@@ -155,7 +157,8 @@ export function registerPoolCommands(program: Command, deps: CliDeps, state: Run
     pool
       .command("rotate-signer")
       .description(
-        "replace the key that signs viewer tickets, effective immediately (owner only); tickets already issued stop counting",
+        "replace the key that signs viewer tickets, effective immediately (owner only); tickets already issued stop " +
+          "counting",
       )
       .argument("<pool>", "pool id")
       .argument("<signer>", "address of the new ticket signer")
@@ -193,7 +196,8 @@ export function registerPoolCommands(program: Command, deps: CliDeps, state: Run
           ([poolId, amount], _o, ctx) => requestPoolWithdrawal({ poolId: poolId!, amount: amount! }, ctx),
           (r) =>
             [
-              `Withdrawal of ${r.requested === "all" ? "everything unallocated" : showAmount(r.requested)} from pool ${r.poolId} requested.`,
+              `Withdrawal of ${r.requested === "all" ? "everything unallocated" : showAmount(r.requested)} from pool ` +
+                `${r.poolId} requested.`,
               renderFields([
                 ["executable from", `${formatTimestamp(r.availableAt)} (notice ${formatDuration(r.noticeSeconds)})`],
                 ["unallocated now", showAmount(r.unallocated)],
@@ -267,7 +271,9 @@ function renderPool(p: PoolStatus): string {
       [
         "withdrawal",
         p.withdrawal
-          ? `${p.withdrawal.amount.units === ALL_UNITS ? "everything unallocated" : showAmount(p.withdrawal.amount)} requested, ${p.withdrawal.ready ? "executable now" : `executable ${formatRelative(p.withdrawal.availableAt, p.chainTime)} (${formatTimestamp(p.withdrawal.availableAt)})`}`
+          ? `${p.withdrawal.amount.units === ALL_UNITS ? "everything unallocated" : showAmount(p.withdrawal.amount)} ` +
+            `requested, ` +
+            `${p.withdrawal.ready ? "executable now" : `executable ${formatRelative(p.withdrawal.availableAt, p.chainTime)} (${formatTimestamp(p.withdrawal.availableAt)})`}`
           : "none requested",
       ],
       ["metadata", p.metadataURI || "(none)"],

@@ -39,7 +39,9 @@ export function registerRelayCommands(program: Command, deps: CliDeps, state: Ru
           (r) => {
             if (r.latestPostedEpoch === null)
               return `No epoch has been posted yet: ${r.account} has no rewards to show.`;
-            const head = `Rewards of ${r.account} (latest posted epoch ${r.latestPostedEpoch}${r.latestClaimableEpoch === null ? ", none claimable yet" : `, latest claimable ${r.latestClaimableEpoch}`}; leaves from the ${r.source === "bundle" ? "epoch bundles" : "aggregator"})`;
+            const head =
+              `Rewards of ${r.account} (latest posted epoch ` +
+              `${r.latestPostedEpoch}${r.latestClaimableEpoch === null ? ", none claimable yet" : `, latest claimable ${r.latestClaimableEpoch}`}; leaves from the ${r.source === "bundle" ? "epoch bundles" : "aggregator"})`;
             if (r.pools.length === 0) return `${head}\n\nNo rewards in any pool yet.`;
             return [
               head,
@@ -58,7 +60,8 @@ export function registerRelayCommands(program: Command, deps: CliDeps, state: Ru
               ...(r.pendingUntil !== null && r.pools.some((p) => p.pending.units !== "0")
                 ? [
                     "",
-                    `Pending rewards become claimable ${formatRelative(r.pendingUntil, r.chainTime)} (${formatTimestamp(r.pendingUntil)}) unless challenged.`,
+                    `Pending rewards become claimable ${formatRelative(r.pendingUntil, r.chainTime)} ` +
+                      `(${formatTimestamp(r.pendingUntil)}) unless challenged.`,
                   ]
                 : []),
             ].join("\n");
@@ -73,7 +76,8 @@ export function registerRelayCommands(program: Command, deps: CliDeps, state: Ru
     program
       .command("claim")
       .description(
-        "relay operators: claim everything claimable now, all pools in one transaction (or through a verifier's relayer with --via)",
+        "relay operators: claim everything claimable now, all pools in one transaction (or through a verifier's " +
+          "relayer with --via)",
       )
       .option(
         "--account <address>",
@@ -131,7 +135,8 @@ export function registerRelayCommands(program: Command, deps: CliDeps, state: Ru
                 ...(d.stillPending.length > 0
                   ? [
                       "",
-                      `Still pending in the challenge window: ${d.stillPending.map((p) => showAmount(p.amount)).join(", ")}.`,
+                      `Still pending in the challenge window: ` +
+                        `${d.stillPending.map((p) => showAmount(p.amount)).join(", ")}.`,
                     ]
                   : []),
               ].join("\n");
@@ -162,7 +167,8 @@ export function registerRelayCommands(program: Command, deps: CliDeps, state: Ru
     program
       .command("receipts")
       .description(
-        "relay operators: what the local relay store holds — receipts stored, submitted and accepted per pool and epoch, rejected and why",
+        "relay operators: what the local relay store holds — receipts stored, submitted and accepted per pool and " +
+          "epoch, rejected and why",
       )
       .option("--store <file>", "the relay SDK's SQLite file (default: MESHPAY_RELAY_STORE or .meshpay/relay.sqlite)")
       .option("--list <status>", "also list receipts: pending, submitting, accepted, rejected, failed or all")
@@ -223,7 +229,8 @@ export function registerRelayCommands(program: Command, deps: CliDeps, state: Ru
             if (r.lastError)
               lines.push(
                 "",
-                `Last error: ${r.lastError.code}: ${r.lastError.message} (batch ${r.lastError.batch}, ${new Date(r.lastError.at).toISOString()})`,
+                `Last error: ${r.lastError.code}: ${r.lastError.message} (batch ${r.lastError.batch}, ` +
+                  `${new Date(r.lastError.at).toISOString()})`,
               );
             if (r.receipts)
               lines.push(

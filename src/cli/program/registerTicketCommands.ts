@@ -43,13 +43,15 @@ export function registerTicketCommands(program: Command, deps: CliDeps, state: R
             ).then((r) => {
               const t = r.signedTicket.ticket;
               ctx.output.info(
-                `Ticket ${r.ticketHash} for viewer ${t.viewer}: valid ${new Date(Number(t.notBefore)).toISOString()} to ${new Date(Number(t.notAfter)).toISOString()}, up to ${t.maxBytes} bytes, signed by ${r.signer}.`,
+                `Ticket ${r.ticketHash} for viewer ${t.viewer}: valid ${new Date(Number(t.notBefore)).toISOString()} ` +
+                  `to ${new Date(Number(t.notAfter)).toISOString()}, up to ${t.maxBytes} bytes, signed by ${r.signer}.`,
               );
               return r;
             }),
           (r) => JSON.stringify(r.signedTicket, null, 2),
         ),
       ),
-    `meshpay ticket issue ${POOL} --viewer 0x90F79bf6EB2c4f870365E785982E1f101E93b906 --stream launch-party --valid-for 3h > ticket.json`,
+    `meshpay ticket issue ${POOL} --viewer 0x90F79bf6EB2c4f870365E785982E1f101E93b906 --stream launch-party ` +
+      `--valid-for 3h > ticket.json`,
   );
 }

@@ -20,9 +20,12 @@ export async function runMeshpay(argv: string[], deps: CliDeps): Promise<ExitCod
     if (secret)
       throw new CliError(
         "PRIVATE_KEY_ARGUMENT",
-        `${secret.split("=")[0]} is refused: secrets never go on the command line, where shell history and process lists keep them.`,
+        `${secret.split("=")[0]} is refused: secrets never go on the command line, where shell history and process ` +
+          `lists keep them.`,
         {
-          hint: "Set MESHPAY_PRIVATE_KEY in the environment, or use an encrypted keystore: `meshpay key import` then --keystore <file> (password from MESHPAY_KEYSTORE_PASSWORD or typed).",
+          hint:
+            "Set MESHPAY_PRIVATE_KEY in the environment, or use an encrypted keystore: `meshpay key import` then " +
+            "--keystore <file> (password from MESHPAY_KEYSTORE_PASSWORD or typed).",
         },
       );
     let usage: string | undefined;

@@ -48,7 +48,8 @@ export async function readAccountLeaves(
     if (!verifyMerkleProof(post.root, hashRewardLeaf(leaf), proof))
       throw new CliError(
         "AUDIT_MISMATCH",
-        `The proof ${result.source === "aggregator" ? "the aggregator gave" : "from the bundle"} for pool ${leaf.poolId} does not lead to epoch ${post.epoch}'s on-chain root ${post.root}.`,
+        `The proof ${result.source === "aggregator" ? "the aggregator gave" : "from the bundle"} for pool ` +
+          `${leaf.poolId} does not lead to epoch ${post.epoch}'s on-chain root ${post.root}.`,
       );
   return { ...result, epoch: post.epoch, root: post.root };
 }
@@ -58,7 +59,8 @@ async function readFromBundle(ctx: CommandContext, post: EpochPost, account: Add
   if (downloaded.hash !== post.bundleHash)
     throw new CliError(
       "BUNDLE_HASH_MISMATCH",
-      `The bundle at ${post.bundleURI} hashes to ${downloaded.hash}, not to the ${post.bundleHash} posted for epoch ${post.epoch}.`,
+      `The bundle at ${post.bundleURI} hashes to ${downloaded.hash}, not to the ${post.bundleHash} posted for epoch ` +
+        `${post.epoch}.`,
     );
   const bundle = parseDownloadedBundle(downloaded.bytes, { skipTicketsAndReceipts: true });
   if (bundle.leaves.length === 0) {

@@ -41,7 +41,9 @@ export function deriveEpochRows(view: ChainView, aggregatorEpochs: AggregatorEpo
           until: null,
           untilLabel: null,
           challengeId: post.rejected.challengeId,
-          note: `challenge #${post.rejected.challengeId} ${post.rejected.provenWrong ? "was upheld" : "rejected it"}; waiting for a new post`,
+          note:
+            `challenge #${post.rejected.challengeId} ` +
+            `${post.rejected.provenWrong ? "was upheld" : "rejected it"}; waiting for a new post`,
         });
         continue;
       }

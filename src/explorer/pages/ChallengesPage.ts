@@ -99,7 +99,7 @@ function EvidenceView({ c, ctx }: { c: ChallengeView; ctx: ExplorerContext }) {
     ${
       check.status === "ok"
         ? html`<div class=${`check small ${check.value.matches ? "good" : "bad"}`} data-field="evidenceCheck" data-check=${check.value.matches ? "ok" : "mismatch"}>
-            ${check.value.matches ? "✔ the evidence hashes to the evidenceHash committed on chain" : `✖ the evidence hashes to ${check.value.hash}, not the committed hash`}
+            ${check.value.matches ? "✔ the evidence hashes to the evidenceHash committed on chain" : `✖ the evidence ` + `hashes to ${check.value.hash}, not the committed hash`}
             ${check.value.summary ? html`<div>${check.value.summary}</div>` : null}
           </div>`
         : null

@@ -75,7 +75,7 @@ function BundleCheckView({ post, ctx }: { post: EpochPostView; ctx: ExplorerCont
   return html`${link}
     <div class=${`check ${c.matches ? "good" : "bad"}`} data-field="bundleCheck" data-check=${c.matches ? "ok" : "mismatch"}
       data-hash=${c.hash} data-receipts=${c.header ? String(c.header.receiptCount) : ""}>
-      ${c.matches ? "✔ keccak256 matches the bundleHash posted on chain" : "✖ keccak256 does NOT match the bundleHash posted on chain"}
+      ${c.matches ? "✔ keccak256 matches the bundleHash posted on chain" : "✖ keccak256 does NOT match the " + "bundleHash posted on chain"}
       <div class="mono small">computed ${c.hash}<br />posted\u00a0\u00a0 ${c.postedHash}</div>
       <div class="small">${formatBytes(c.bytes)}${c.header ? `, ${c.header.receiptCount} receipts, ${c.header.leafCount} leaves in the bundle` : ""}${c.malformed ? `; malformed: ${c.malformed}` : ""}</div>
     </div>`;

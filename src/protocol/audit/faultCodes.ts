@@ -1,5 +1,6 @@
 /**
- * What an audit can find wrong with a posted epoch (the table in docs/bundle.md, "Finding codes"). Stable strings: evidence documents, the HTTP API, metrics
+ * What an audit can find wrong with a posted epoch (the table in docs/bundle.md, "Finding codes"). Stable strings:
+ * evidence documents, the HTTP API, metrics
  * and arbiters depend on them. Listed from the most fundamental to the most derived: an evidence document's
  * `fault` is its most fundamental finding (see getPrimaryFault).
  */

@@ -2,7 +2,9 @@ import { keccak256 } from "../hash/keccak256.ts";
 import type { Hex, Keccak256 } from "../types.ts";
 import { bytesToHex, compare32, hexToBytes } from "../utils/bytes.ts";
 
-/** OpenZeppelin MerkleProof.verify: folds `proof` into `leafHash` with sorted-pair keccak256 and compares with `root`. */
+/**
+ * OpenZeppelin MerkleProof.verify: folds `proof` into `leafHash` with sorted-pair keccak256 and compares with `root`.
+ */
 export function verifyMerkleProof(
   root: Hex,
   leafHash: Hex,

@@ -124,7 +124,10 @@ export function sameAddress(a: string, b: string): boolean {
   return a.toLowerCase() === b.toLowerCase();
 }
 
-/** Decodes `count` bytes of hex digits starting at character `from` of `hex` into `out[offset..]`; false on a non-hex digit. */
+/**
+ * Decodes `count` bytes of hex digits starting at character `from` of `hex` into `out[offset..]`; false on a non-hex
+ * digit.
+ */
 export function decodeHexDigits(out: Uint8Array, offset: number, hex: string, from: number, count: number): boolean {
   for (let i = 0, j = from; i < count; i++, j += 2) {
     const a = hex.charCodeAt(j);

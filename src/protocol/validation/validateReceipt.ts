@@ -138,7 +138,8 @@ export function validateReceipt(args: ReceiptValidationArgs): ReceiptValidationR
   if (context.bytesAccepted + BigInt(r.size) > t.maxBytes)
     fail(
       "RECEIPT_OVER_MAX_BYTES",
-      `Accepting ${r.size} more bytes would bring the ticket to ${context.bytesAccepted + BigInt(r.size)}, over its maxBytes ${t.maxBytes}.`,
+      `Accepting ${r.size} more bytes would bring the ticket to ${context.bytesAccepted + BigInt(r.size)}, over its ` +
+        `maxBytes ${t.maxBytes}.`,
       "receipt.size",
     );
   if (context.seen.has(uniquenessKey))

@@ -98,7 +98,8 @@ export function createChunkReceipt(args: CreateChunkReceiptArgs): ChunkReceiptRe
     if (args.expectedChunkHash.toLowerCase() !== chunkHash)
       throw new RelaySdkError(
         "CHUNK_HASH_MISMATCH",
-        `Chunk ${segment}/${args.chunk} hashes to ${chunkHash}, not the expected ${args.expectedChunkHash.toLowerCase()}.`,
+        `Chunk ${segment}/${args.chunk} hashes to ${chunkHash}, not the expected ` +
+          `${args.expectedChunkHash.toLowerCase()}.`,
       );
   }
 
@@ -109,7 +110,8 @@ export function createChunkReceipt(args: CreateChunkReceiptArgs): ChunkReceiptRe
   if (deliveredAt < ticket.notBefore || deliveredAt > ticket.notAfter)
     throw new RelaySdkError(
       "TICKET_OUTSIDE_WINDOW",
-      `It is ${deliveredAt} ms, outside the ticket's window [${ticket.notBefore}, ${ticket.notAfter}]: get a new ticket.`,
+      `It is ${deliveredAt} ms, outside the ticket's window [${ticket.notBefore}, ${ticket.notAfter}]: get a new ` +
+        `ticket.`,
     );
 
   const receipt: ChunkReceipt = {

@@ -170,7 +170,8 @@ export async function createRelay(options: CreateRelayOptions): Promise<Relay> {
     if (other)
       throw new RelaySdkError(
         "RECEIPT_CONFLICT",
-        `Receipt ${other.receipt_id} for the same chunk (${p.uniquenessKey}) is already stored; a viewer is paid once per chunk.`,
+        `Receipt ${other.receipt_id} for the same chunk (${p.uniquenessKey}) is already stored; a viewer is paid ` +
+          `once per chunk.`,
       );
     q.insertReceipt.run(p.receiptId, p.uniquenessKey, p.ticketHash, p.size, p.json, now());
     return { receiptId: p.receiptId, status: "pending", duplicate: false };

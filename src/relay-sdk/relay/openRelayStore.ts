@@ -110,23 +110,27 @@ export function openRelayStore(dbPath: string, options: OpenRelayStoreOptions) {
   const q = {
     getTicket: db.prepare<[string], TicketRow>("SELECT * FROM tickets WHERE ticket_hash = ?"),
     insertTicket: db.prepare(
-      "INSERT INTO tickets (ticket_hash, pool_id, viewer, signed_json, added_at) VALUES (?, ?, ?, ?, ?) ON CONFLICT (ticket_hash) DO NOTHING",
+      "INSERT INTO tickets (ticket_hash, pool_id, viewer, signed_json, added_at) VALUES (?, ?, ?, ?, ?) ON CONFLICT " +
+        "(ticket_hash) DO NOTHING",
     ),
     getReceipt: db.prepare<[string], ReceiptRow>("SELECT * FROM receipts WHERE receipt_id = ?"),
     getReceiptByKey: db.prepare<[string], ReceiptRow>("SELECT * FROM receipts WHERE uniqueness_key = ?"),
     insertReceipt: db.prepare(
-      "INSERT INTO receipts (receipt_id, uniqueness_key, ticket_hash, size, signed_json, status, added_at) VALUES (?, ?, ?, ?, ?, 'pending', ?)",
+      "INSERT INTO receipts (receipt_id, uniqueness_key, ticket_hash, size, signed_json, status, added_at) VALUES " +
+        "(?, ?, ?, ?, ?, 'pending', ?)",
     ),
     pendingReceipts: db.prepare<[number], Pick<ReceiptRow, "seq" | "receipt_id" | "ticket_hash" | "signed_json">>(
       "SELECT seq, receipt_id, ticket_hash, signed_json FROM receipts WHERE status = 'pending' ORDER BY seq LIMIT ?",
     ),
     nextBatchId: db.prepare<[], { id: number }>("SELECT COALESCE(MAX(id), 0) + 1 AS id FROM batches"),
     insertBatch: db.prepare(
-      "INSERT INTO batches (id, idempotency_key, status, receipt_count, ticket_count, body, created_at, next_attempt_at) VALUES (?, ?, 'open', ?, ?, ?, ?, ?)",
+      "INSERT INTO batches (id, idempotency_key, status, receipt_count, ticket_count, body, created_at, " +
+        "next_attempt_at) VALUES (?, ?, 'open', ?, ?, ?, ?, ?)",
     ),
     insertItem: db.prepare("INSERT INTO batch_items (batch_id, position, receipt_id) VALUES (?, ?, ?)"),
     markSubmitting: db.prepare(
-      "UPDATE receipts SET status = 'submitting', batch_id = ?, result = NULL, epoch = NULL, errors = NULL, submitted_at = NULL, resolved_at = NULL WHERE seq = ?",
+      "UPDATE receipts SET status = 'submitting', batch_id = ?, result = NULL, epoch = NULL, errors = NULL, " +
+        "submitted_at = NULL, resolved_at = NULL WHERE seq = ?",
     ),
     getBatch: db.prepare<[number], BatchRow>("SELECT * FROM batches WHERE id = ?"),
     openBatches: db.prepare<[], BatchRow>("SELECT * FROM batches WHERE status = 'open' ORDER BY id"),
@@ -136,25 +140,32 @@ export function openRelayStore(dbPath: string, options: OpenRelayStoreOptions) {
       "UPDATE receipts SET submitted_at = ? WHERE batch_id = ? AND status = 'submitting' AND submitted_at IS NULL",
     ),
     finishAttempt: db.prepare(
-      "UPDATE batch_attempts SET finished_at = ?, outcome = ?, http_status = ?, error_code = ?, error_message = ?, retry_after_ms = ?, delay_ms = ? WHERE batch_id = ? AND attempt = ?",
+      "UPDATE batch_attempts SET finished_at = ?, outcome = ?, http_status = ?, error_code = ?, error_message = ?, " +
+        "retry_after_ms = ?, delay_ms = ? WHERE batch_id = ? AND attempt = ?",
     ),
     scheduleRetry: db.prepare("UPDATE batches SET next_attempt_at = ?, last_error = ?, last_error_at = ? WHERE id = ?"),
     batchItems: db.prepare<[number], BatchItemRow>("SELECT * FROM batch_items WHERE batch_id = ? ORDER BY position"),
     setItem: db.prepare(
-      "UPDATE batch_items SET result = ?, reported_receipt_id = ?, epoch = ?, errors = ? WHERE batch_id = ? AND position = ?",
+      "UPDATE batch_items SET result = ?, reported_receipt_id = ?, epoch = ?, errors = ? WHERE batch_id = ? AND " +
+        "position = ?",
     ),
     resolveReceipt: db.prepare(
-      "UPDATE receipts SET status = ?, result = ?, epoch = ?, errors = ?, resolved_at = ? WHERE receipt_id = ? AND batch_id = ?",
+      "UPDATE receipts SET status = ?, result = ?, epoch = ?, errors = ?, resolved_at = ? WHERE receipt_id = ? AND " +
+        "batch_id = ?",
     ),
     completeBatch: db.prepare(
-      "UPDATE batches SET status = ?, http_status = ?, response = ?, replayed = ?, accepted = ?, already_accepted = ?, rejected = ?, completed_at = ?, next_attempt_at = NULL, last_error = COALESCE(?, last_error), last_error_at = COALESCE(?, last_error_at) WHERE id = ?",
+      "UPDATE batches SET status = ?, http_status = ?, response = ?, replayed = ?, accepted = ?, already_accepted = " +
+        "?, rejected = ?, completed_at = ?, next_attempt_at = NULL, last_error = COALESCE(?, last_error), " +
+        "last_error_at = COALESCE(?, last_error_at) WHERE id = ?",
     ),
     requeueFailed: db.prepare(
-      "UPDATE receipts SET status = 'pending', result = NULL, epoch = NULL, errors = NULL, resolved_at = NULL WHERE status = 'failed'",
+      "UPDATE receipts SET status = 'pending', result = NULL, epoch = NULL, errors = NULL, resolved_at = NULL WHERE " +
+        "status = 'failed'",
     ),
     attempts: db.prepare<[number], AttemptRow>("SELECT * FROM batch_attempts WHERE batch_id = ? ORDER BY attempt"),
     itemsOfReceipt: db.prepare<[string], BatchItemRow & { idempotency_key: string }>(
-      "SELECT i.*, b.idempotency_key FROM batch_items i JOIN batches b ON b.id = i.batch_id WHERE i.receipt_id = ? ORDER BY i.batch_id",
+      "SELECT i.*, b.idempotency_key FROM batch_items i JOIN batches b ON b.id = i.batch_id WHERE i.receipt_id = ? " +
+        "ORDER BY i.batch_id",
     ),
     unsettledCount: db.prepare<[], { n: number }>(
       "SELECT COUNT(*) AS n FROM receipts WHERE status IN ('pending', 'submitting')",

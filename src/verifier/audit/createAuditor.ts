@@ -197,7 +197,9 @@ export function createAuditor(options: AuditorOptions) {
       if (!prevBundle) {
         updateAudit(post.id, {
           status: "blocked",
-          last_error: `the bundle of epoch ${post.epoch - 1n} (post ${prevRow.id}) is not available: cumulative amounts cannot be checked until it is, or until that epoch is rejected`,
+          last_error:
+            `the bundle of epoch ${post.epoch - 1n} (post ${prevRow.id}) is not available: cumulative ` +
+            `amounts cannot be checked until it is, or until that epoch is rejected`,
         });
         return;
       }
@@ -288,7 +290,8 @@ export function createAuditor(options: AuditorOptions) {
       args: [post.epoch],
     });
     if (/^0x0{64}$/.test(info.root) && info.posted) return updateAudit(audit.post_id, { challenge_status: "missed" }); // long final
-    if (info.root.toLowerCase() !== post.root.toLowerCase() && info.posted) return; // the post this audit is about is gone
+    // the post this audit is about is gone
+    if (info.root.toLowerCase() !== post.root.toLowerCase() && info.posted) return;
     // From the chain's record, not the event: a dismissed challenge restarts the epoch's window.
     const windowEnd = (info.postedAt > 0n ? info.postedAt : post.postedAt) + facts.config.challengeWindow;
     if (info.openChallengeId !== 0n) {

@@ -104,7 +104,8 @@ export function createClaimRelayer(options: ClaimRelayerOptions) {
     )
       throw new VerifierError(
         "LEAF_NOT_FOUND",
-        `The latest claimable epoch (${epoch}) has not been audited by this verifier yet; retry shortly or send the leaf and proof.`,
+        `The latest claimable epoch (${epoch}) has not been audited by this verifier yet; retry shortly or send the ` +
+          `leaf and proof.`,
         { status: 404, data: { epoch: epoch.toString() } },
       );
     const bundle = bundles.parsed(post.bundle_hash as Hex)!;
@@ -223,14 +224,16 @@ export function createClaimRelayer(options: ClaimRelayerOptions) {
     if (tokenPerEth === undefined)
       throw new VerifierError(
         "TOKEN_NOT_SUPPORTED",
-        `This verifier does not relay claims paid in token ${tokenOf(a.poolId)} (no price configured to convert gas into it).`,
+        `This verifier does not relay claims paid in token ${tokenOf(a.poolId)} (no price configured to convert gas ` +
+          `into it).`,
         { status: 422 },
       );
     const latest = await client.getBlock({ blockTag: "latest" });
     if (a.deadline <= latest.timestamp + minDeadline)
       throw new VerifierError(
         "AUTHORIZATION_EXPIRED",
-        `The authorization expires at ${a.deadline} (unix s); it must stay valid at least ${minDeadline} s beyond the chain's time ${latest.timestamp} to be relayed.`,
+        `The authorization expires at ${a.deadline} (unix s); it must stay valid at least ${minDeadline} s beyond ` +
+          `the chain's time ${latest.timestamp} to be relayed.`,
         {
           status: 422,
           data: { deadline: a.deadline.toString(), chainTime: latest.timestamp.toString() },
@@ -258,7 +261,8 @@ export function createClaimRelayer(options: ClaimRelayerOptions) {
     if (existing)
       throw new VerifierError(
         "AUTHORIZATION_DUPLICATE",
-        `A different authorization with nonce ${a.nonce} for this pool and account was already received (claim ${existing.id}).`,
+        `A different authorization with nonce ${a.nonce} for this pool and account was already received (claim ` +
+          `${existing.id}).`,
         { status: 409, data: { claimId: existing.id } },
       );
     if (a.nonce > chain.nonce)
@@ -283,7 +287,8 @@ export function createClaimRelayer(options: ClaimRelayerOptions) {
     if (amount <= 0n)
       throw new VerifierError(
         "NOTHING_DUE",
-        `Nothing is due: the account already claimed ${chain.amount} of its cumulative ${resolved.leaf.cumulativeAmount}.`,
+        `Nothing is due: the account already claimed ${chain.amount} of its cumulative ` +
+          `${resolved.leaf.cumulativeAmount}.`,
         { status: 422 },
       );
     const gasPrice = await client.getGasPrice();

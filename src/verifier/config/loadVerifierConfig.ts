@@ -24,7 +24,9 @@ export type VerifierConfig = {
     bundleTimeoutMs: number;
     maxBundleBytes: number;
     allowFileUris: boolean;
-    /** Seconds after a post a bundle may stay unavailable before it is challenged; default half the challenge window. */
+    /**
+     * Seconds after a post a bundle may stay unavailable before it is challenged; default half the challenge window.
+     */
     bundleDeadlineSeconds: bigint | undefined;
   };
   claims: {
@@ -172,7 +174,8 @@ export function loadVerifierConfig(args: { file?: string; env?: NodeJS.ProcessEn
   const challenge = bool(audit.challenge, "audit.challenge", true);
   if ((claimsEnabled || challenge) && privateKey === undefined)
     problems.push(
-      `${ENV.privateKey} is required to challenge or relay claims (set audit.challenge and claims.enabled to false to only audit)`,
+      `${ENV.privateKey} is required to challenge or relay claims (set audit.challenge and claims.enabled to false ` +
+        `to only audit)`,
     );
   const chainId = raw.chainId === undefined ? undefined : int(raw.chainId, "chainId", 0, 1);
 

@@ -75,7 +75,9 @@ export function buildEvidence(args: {
       postedAt: post.postedAt.toString(),
     },
     fault,
-    summary: `Epoch ${post.epoch}: ${args.findings[0]!.message}${args.findings.length > 1 ? ` (and ${args.findings.length - 1} more kind(s) of finding)` : ""}`,
+    summary:
+      `Epoch ${post.epoch}: ` +
+      `${args.findings[0]!.message}${args.findings.length > 1 ? ` (and ${args.findings.length - 1} more kind(s) of finding)` : ""}`,
     findings: args.findings,
     recomputation: args.recomputation === null ? null : (toJsonSafe(args.recomputation) as Record<string, unknown>),
     ...(args.omitted ? { omitted: toJsonSafe(args.omitted) as Record<string, unknown> } : {}),

@@ -205,7 +205,9 @@ export async function deployMeshpay(
   return { distributor, token, fromBlock, genesisTime, config };
 }
 
-/** Creates a pool owned by the broadcaster with `ticketSignerIndex`'s address as ticket signer, funded with `funding`. */
+/**
+ * Creates a pool owned by the broadcaster with `ticketSignerIndex`'s address as ticket signer, funded with `funding`.
+ */
 export async function createFundedPool(
   chain: LocalChain,
   d: Deployment,

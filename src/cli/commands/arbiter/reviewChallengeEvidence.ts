@@ -12,7 +12,10 @@ import { toCliError } from "../../errors/toCliError.ts";
 export type FindingSummary = { code: string; message: string; count: number };
 
 export type ReviewChallengeResult = {
-  /** True when the evidence holds: it is the evidence committed on chain, about this epoch, and the recomputation reproduces its fault. */
+  /**
+   * True when the evidence holds: it is the evidence committed on chain, about this epoch, and the recomputation
+   * reproduces its fault.
+   */
   ok: boolean;
   challengeId: bigint;
   epoch: bigint;
@@ -37,7 +40,9 @@ export type ReviewChallengeResult = {
     /** Why the evidence does not hold as published, or null when it does (before the recomputation). */
     problem: string | null;
   };
-  /** The arbiter's own recomputation of the epoch from the chain and the published bundles (the verifier's auditBundle). */
+  /**
+   * The arbiter's own recomputation of the epoch from the chain and the published bundles (the verifier's auditBundle).
+   */
   recomputation: { root: Hex | null; findings: FindingSummary[]; incomplete: boolean };
   /** The evidence's finding codes that the recomputation reproduces. */
   confirmed: string[];
@@ -79,7 +84,8 @@ export async function reviewChallengeEvidence(
   const client = chain.publicClient;
   const fetchOptions = { timeoutMs: args.timeoutMs ?? 30_000 };
   ctx.output.info(
-    `Reviewing challenge #${challengeId} on epoch ${challenge.epoch}: fetching the evidence and the bundles, recomputing the epoch from public data…`,
+    `Reviewing challenge #${challengeId} on epoch ${challenge.epoch}: fetching the evidence and the bundles, ` +
+      `recomputing the epoch from public data…`,
   );
   let review: Awaited<ReturnType<typeof reviewChallenge>>;
   let document: EvidenceDocumentLike | null;
@@ -114,9 +120,13 @@ export async function reviewChallengeEvidence(
     claims.unshift({ code: fault, message: typeof document?.summary === "string" ? document.summary : "", count: 1 });
   let problem: string | null = null;
   if (!review.evidence.available)
-    problem = `The evidence at ${challenge.evidenceURI} could not be fetched${review.evidence.error ? ` (${review.evidence.error})` : ""}`;
+    problem =
+      `The evidence at ${challenge.evidenceURI} could not be ` +
+      `fetched${review.evidence.error ? ` (${review.evidence.error})` : ""}`;
   else if (!review.evidence.hashMatches)
-    problem = `The evidence served at ${challenge.evidenceURI} does not hash to the evidenceHash ${challenge.evidenceHash} committed on chain`;
+    problem =
+      `The evidence served at ${challenge.evidenceURI} does not hash to the evidenceHash ` +
+      `${challenge.evidenceHash} committed on chain`;
   else if (document?.format !== "meshpay-evidence" || fault === null)
     problem = "The evidence is not a meshpay evidence document (format meshpay-evidence with a fault)";
   else if (String(document.epoch) !== String(challenge.epoch))
@@ -125,7 +135,9 @@ export async function reviewChallengeEvidence(
     String(document.distributor).toLowerCase() !== chain.distributor.toLowerCase() ||
     String(document.chainId) !== String(chain.chainId)
   )
-    problem = `The evidence is about distributor ${String(document.distributor)} on chain ${String(document.chainId)}, not this deployment`;
+    problem =
+      `The evidence is about distributor ${String(document.distributor)} on chain ` +
+      `${String(document.chainId)}, not this deployment`;
 
   const found = summarize(review.findings);
   const foundCodes = new Set(found.map((f) => f.code));
@@ -142,13 +154,17 @@ export async function reviewChallengeEvidence(
   else if (problem !== null)
     reason =
       recommendation === "uphold"
-        ? `${problem}. The recomputation from public data nevertheless finds that ${wrong}: uphold, so that it cannot pay out.`
-        : `${problem}. The recomputation from public data finds nothing wrong with epoch ${challenge.epoch} either: dismiss.`;
+        ? `${problem}. The recomputation from public data nevertheless finds that ${wrong}: uphold, so that it ` +
+          `cannot pay out.`
+        : `${problem}. The recomputation from public data finds nothing wrong with epoch ${challenge.epoch} either: ` +
+          `dismiss.`;
   else
     reason =
       recommendation === "uphold"
-        ? `The recomputation from public data does not reproduce the evidence's ${fault}, but finds that ${wrong}: uphold, so that it cannot pay out.`
-        : `The recomputation from public data does not reproduce the evidence's ${fault} and finds nothing wrong with epoch ${challenge.epoch}: dismiss.`;
+        ? `The recomputation from public data does not reproduce the evidence's ${fault}, but finds that ${wrong}: ` +
+          `uphold, so that it cannot pay out.`
+        : `The recomputation from public data does not reproduce the evidence's ${fault} and finds nothing wrong ` +
+          `with epoch ${challenge.epoch}: dismiss.`;
   if (review.incomplete)
     reason += " (The previous epoch's bundle could not be fetched: the checks that depend on it were skipped.)";
   if (review.status !== "open")

@@ -56,7 +56,8 @@ export async function sendChallengeDecision(
     decision === "expire" ? "Resolving an expired challenge" : `${DOING[decision]} a challenge`,
   );
 
-  // A challenge that is no longer open gets no EpochData: the contract then refuses with ChallengeNotOpen, its own words.
+  // A challenge that is no longer open gets no EpochData: the contract then refuses with ChallengeNotOpen, its own
+  // words.
   let epochData: EpochData[] = [];
   if (decision !== "dismiss" && challenge.status === "open") {
     try {
@@ -133,11 +134,15 @@ function withHint(err: CliError, status: ChallengeStatus, deadline: bigint): Cli
   const name = (err.data as { error?: string } | undefined)?.error;
   const hint =
     name === "AccessControlUnauthorizedAccount"
-      ? "Only an account holding ARBITER_ROLE may uphold or dismiss a challenge: sign with the arbiter's key (MESHPAY_PRIVATE_KEY or --keystore). After the arbiter's deadline anyone may run `meshpay arbiter resolve-expired`."
+      ? "Only an account holding ARBITER_ROLE may uphold or dismiss a challenge: sign with the arbiter's key " +
+        "(MESHPAY_PRIVATE_KEY or --keystore). After the arbiter's deadline anyone may run `meshpay arbiter " +
+        "resolve-expired`."
       : name === "ChallengeNotOpen"
-        ? `It is ${status === "none" ? "not open" : `already ${status}`}; \`meshpay arbiter list\` shows the open challenges.`
+        ? `It is ${status === "none" ? "not open" : `already ${status}`}; \`meshpay arbiter list\` shows the open ` +
+          `challenges.`
         : name === "ChallengeNotExpired"
-          ? `Until ${formatTimestamp(deadline)} only the arbiter may resolve it (meshpay arbiter uphold|dismiss); try again after that.`
+          ? `Until ${formatTimestamp(deadline)} only the arbiter may resolve it (meshpay arbiter uphold|dismiss); ` +
+            `try again after that.`
           : name === "EpochDataCount" || name === "EpochDataMismatch"
             ? "An epoch was posted or rejected meanwhile; run the command again."
             : undefined;

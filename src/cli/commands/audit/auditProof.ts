@@ -104,7 +104,9 @@ export async function auditProof(
   checks.push({
     check: "meshpay proof",
     ok: oursOk,
-    detail: `the ${proof.length}-step proof ${oursOk ? "leads" : "does not lead"} to the on-chain root (src/protocol verifyMerkleProof)`,
+    detail:
+      `the ${proof.length}-step proof ${oursOk ? "leads" : "does not lead"} to the on-chain root (src/protocol ` +
+      `verifyMerkleProof)`,
   });
   const values = rewardLeafToValues(leaf);
   const types = [...REWARD_LEAF_TYPES];

@@ -44,7 +44,10 @@ export type DevStatusResult = {
   }[];
 };
 
-/** `meshpay dev status`: the chain head, the deployment's parameters and state, its aggregators, pools and the latest epochs. */
+/**
+ * `meshpay dev status`: the chain head, the deployment's parameters and state, its aggregators, pools and the latest
+ * epochs.
+ */
 export async function getDevStatus(args: { epochs?: string }, ctx: CommandContext): Promise<DevStatusResult> {
   const chain = await connectChain(ctx);
   const c = chain.publicClient;

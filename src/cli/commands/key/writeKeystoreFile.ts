@@ -6,7 +6,9 @@ import { getKeystorePath, resolvePath } from "../../context/resolvePath.ts";
 import { CliError } from "../../errors/CliError.ts";
 import { encryptKeystore } from "../../keys/encryptKeystore.ts";
 
-/** Asks for (or reads MESHPAY_KEYSTORE_PASSWORD) a new password, seals `privateKey` and writes the file with mode 0600. */
+/**
+ * Asks for (or reads MESHPAY_KEYSTORE_PASSWORD) a new password, seals `privateKey` and writes the file with mode 0600.
+ */
 export async function writeKeystoreFile(
   ctx: CommandContext,
   privateKey: Hex,
@@ -15,7 +17,9 @@ export async function writeKeystoreFile(
   const path = options.out ? resolvePath(ctx.deps, options.out) : getKeystorePath(ctx.deps, ctx.globals);
   if (existsSync(path) && !options.force)
     throw new CliError("KEYSTORE_EXISTS", `${path} already exists; it was left untouched.`, {
-      hint: "Choose another file with --out, or pass --force to replace it (the key in it is lost unless you have a copy).",
+      hint:
+        "Choose another file with --out, or pass --force to replace it (the key in it is lost unless you have a " +
+        "copy).",
     });
   let password = ctx.deps.env.MESHPAY_KEYSTORE_PASSWORD;
   if (password === undefined) {

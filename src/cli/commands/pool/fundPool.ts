@@ -55,7 +55,9 @@ export async function fundPool(args: { poolId: string; amount: string }, ctx: Co
       "INSUFFICIENT_TOKENS",
       `${funder} holds ${formatAmount(balance, token)}, less than the ${formatAmount(amount, token)} to fund.`,
       {
-        hint: `Get ${formatAmount(amount - balance, token)} more first${chain.deployment.token?.toLowerCase() === token.address.toLowerCase() ? " (on a local chain: meshpay dev mint)" : ""}.`,
+        hint:
+          `Get ${formatAmount(amount - balance, token)} more ` +
+          `first${chain.deployment.token?.toLowerCase() === token.address.toLowerCase() ? " (on a local chain: meshpay dev mint)" : ""}.`,
         data: { balance: amountJson(balance, token), needed: amountJson(amount, token) },
       },
     );

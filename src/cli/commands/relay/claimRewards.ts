@@ -74,7 +74,9 @@ export function selectDue(position: RewardPosition, pools?: string[]): PoolRewar
   else if (considered.length === 0)
     why = wanted ? "it has no rewards in the pool(s) given." : "it has no rewards in any pool yet.";
   else if (pending.length > 0)
-    why = `${pending.map((p) => formatAmount(p.pending, p.token)).join(", ")} is still in the challenge window${position.latestPosted.status === "pending" ? ` (claimable after ${formatTimestamp(position.latestPosted.windowEndsAt)} if unchallenged)` : ""}.`;
+    why =
+      `${pending.map((p) => formatAmount(p.pending, p.token)).join(", ")} is still in the challenge ` +
+      `window${position.latestPosted.status === "pending" ? ` (claimable after ${formatTimestamp(position.latestPosted.windowEndsAt)} if unchallenged)` : ""}.`;
   else why = "everything it earned has been claimed.";
   throw new CliError("NOTHING_TO_DO", `Nothing to claim for ${who}: ${why}`, {
     data: { account: who, pending: pending.map((p) => ({ poolId: p.poolId, amount: amountJson(p.pending, p.token) })) },

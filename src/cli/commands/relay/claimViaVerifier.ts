@@ -84,7 +84,8 @@ export async function claimViaVerifier(
     };
     const signed = signClaimAuthorization(authorization, domain, signer.privateKey);
     ctx.output.info(
-      `Authorizing ${args.via} to claim ${formatAmount(p.claimable, p.token)} from pool ${p.poolId} (fee at most ${formatAmount(maxFee, p.token)})`,
+      `Authorizing ${args.via} to claim ${formatAmount(p.claimable, p.token)} from pool ${p.poolId} (fee at most ` +
+        `${formatAmount(maxFee, p.token)})`,
     );
     const { body } = await requestJson(ctx, "verifier", new URL("v1/claims", base).toString(), {
       method: "POST",
@@ -115,10 +116,13 @@ export async function claimViaVerifier(
       if (ctx.deps.now() - started > timeoutMs)
         throw new CliError(
           "TIMEOUT",
-          `The verifier has not paid ${claims.filter((c) => c.status === "pending").length} claim(s) after ${args.timeout ?? "10m"}; it may still do so.`,
+          `The verifier has not paid ${claims.filter((c) => c.status === "pending").length} claim(s) after ` +
+            `${args.timeout ?? "10m"}; it may still do so.`,
           {
             data: { claims: claims.map(({ url: _u, ...c }) => c) },
-            hint: `Check later with \`meshpay rewards\`, or ask ${args.via} about claim ${claims.find((c) => c.status === "pending")!.claimId}.`,
+            hint:
+              `Check later with \`meshpay rewards\`, or ask ${args.via} about claim ` +
+              `${claims.find((c) => c.status === "pending")!.claimId}.`,
           },
         );
       await ctx.deps.sleep(500);

@@ -55,9 +55,12 @@ export async function issueTicket(args: IssueTicketArgs, ctx: CommandContext): P
   if (signer.account.address.toLowerCase() !== pool.ticketSigner.toLowerCase())
     throw new CliError(
       "WRONG_KEY",
-      `The key in use (${signer.account.address}) is not the ticket signer of pool ${poolId}, which is ${pool.ticketSigner}; receipts under such a ticket would be refused.`,
+      `The key in use (${signer.account.address}) is not the ticket signer of pool ${poolId}, which is ` +
+        `${pool.ticketSigner}; receipts under such a ticket would be refused.`,
       {
-        hint: "Use the ticket signer's key (MESHPAY_PRIVATE_KEY or --keystore), or rotate the pool's signer with `meshpay pool rotate-signer`.",
+        hint:
+          "Use the ticket signer's key (MESHPAY_PRIVATE_KEY or --keystore), or rotate the pool's signer with " +
+          "`meshpay pool rotate-signer`.",
       },
     );
   const ticket: ViewerTicket = {

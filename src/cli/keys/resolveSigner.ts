@@ -1,10 +1,11 @@
-import { existsSync, readFileSync } from "node:fs";
+import { existsSync } from "node:fs";
 import { type PrivateKeyAccount, privateKeyToAccount } from "viem/accounts";
 import type { Hex } from "../../protocol/types.ts";
 import type { CommandContext } from "../context/CliDeps.ts";
 import { getKeystorePath } from "../context/resolvePath.ts";
 import { CliError } from "../errors/CliError.ts";
-import { decryptKeystore } from "./decryptKeystore.ts";
+import { openKeystore } from "./openKeystore.ts";
+import { readKeystoreJson } from "./readKeystoreJson.ts";
 
 export type Signer = {
   account: PrivateKeyAccount;
@@ -15,7 +16,7 @@ export type Signer = {
 
 /**
  * The key a command signs with, never from the command line: MESHPAY_PRIVATE_KEY when set, else the encrypted
- * keystore (--keystore, MESHPAY_KEYSTORE or ~/.meshpay/keystore.json) opened with MESHPAY_KEYSTORE_PASSWORD or a
+ * keystore (meshpay or Web3 Secret Storage v3: --keystore, MESHPAY_KEYSTORE or ~/.meshpay/keystore.json) opened with MESHPAY_KEYSTORE_PASSWORD or a
  * password typed on the terminal. Throws KEY_MISSING when there is neither.
  */
 export async function resolveSigner(ctx: CommandContext, purpose: string): Promise<Signer> {
@@ -32,15 +33,10 @@ export async function resolveSigner(ctx: CommandContext, purpose: string): Promi
         `Set MESHPAY_PRIVATE_KEY, or create a keystore with \`meshpay key new\` (or \`meshpay key import\`) and ` +
         `point --keystore or MESHPAY_KEYSTORE at it (looked for ${path}).`,
     });
-  let data: unknown;
-  try {
-    data = JSON.parse(readFileSync(path, "utf8"));
-  } catch (cause) {
-    throw new CliError("KEYSTORE_INVALID", `${path} is not readable JSON.`, { cause });
-  }
+  const data = readKeystoreJson(path);
   const password =
     deps.env.MESHPAY_KEYSTORE_PASSWORD ?? (await deps.prompt(`Password for ${path}: `, { hidden: true }));
-  const { privateKey } = decryptKeystore(data, password, path);
+  const { privateKey } = openKeystore(data, password, path);
   return { account: privateKeyToAccount(privateKey), privateKey, source: "keystore", keystorePath: path };
 }
 

@@ -37,6 +37,7 @@ describe("loadVerifierConfig", () => {
     assert.equal(c.confirmations, 2);
     assert.equal(c.claims.tokenPerEth.get(`0x${"ef".repeat(20)}`), 3_000_000_000n);
     assert.equal(c.audit.bundleDeadlineSeconds, undefined);
+    assert.equal(c.audit.allowFileUris, false, "a public verifier must not read local paths an aggregator names");
   });
 
   it("lists every problem at once with CONFIG_INVALID", () => {

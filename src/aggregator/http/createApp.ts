@@ -224,10 +224,17 @@ export function createApp(o: AppOptions): express.Express {
     },
   );
 
-  app.get("/healthz", route("GET /healthz"), (_req, res) => {
+  // Liveness: the process serves requests (restart only if not). Readiness (also under its older name /healthz): it
+  // can take receipts and keeps up with the chain (route traffic elsewhere if not; a restart would not help).
+  app.get("/livez", route("GET /livez"), (_req, res) => {
+    res.json({ ok: true });
+  });
+  const ready = (_req: Request, res: Response) => {
     const h = o.health();
     res.status(h.status).json(h.body);
-  });
+  };
+  app.get("/readyz", route("GET /readyz"), ready);
+  app.get("/healthz", route("GET /healthz"), ready);
 
   app.get("/metrics", route("GET /metrics"), async (_req, res) => {
     res.setHeader("Content-Type", o.metrics.registry.contentType);
@@ -243,6 +250,8 @@ export function createApp(o: AppOptions): express.Express {
     ["/v1/epochs/:epoch", "GET"],
     ["/v1/epochs/:epoch/bundle", "GET"],
     ["/v1/epochs/:epoch/leaves/:poolId/:account", "GET"],
+    ["/livez", "GET"],
+    ["/readyz", "GET"],
     ["/healthz", "GET"],
     ["/metrics", "GET"],
   ];

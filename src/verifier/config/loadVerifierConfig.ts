@@ -199,7 +199,7 @@ export function loadVerifierConfig(args: { file?: string; env?: NodeJS.ProcessEn
       challenge,
       bundleTimeoutMs: int(audit.bundleTimeoutMs, "audit.bundleTimeoutMs", 30_000, 100),
       maxBundleBytes: int(audit.maxBundleBytes, "audit.maxBundleBytes", 2 * 1024 ** 3, 1_024),
-      allowFileUris: bool(audit.allowFileUris, "audit.allowFileUris", true),
+      allowFileUris: bool(audit.allowFileUris, "audit.allowFileUris", false),
       bundleDeadlineSeconds:
         audit.bundleDeadlineSeconds === undefined
           ? undefined

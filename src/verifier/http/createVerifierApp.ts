@@ -15,7 +15,7 @@ export type VerifierAppDeps = {
   disputes: DisputeDesk;
   claims: ClaimRelayer | undefined;
   metrics: VerifierMetrics;
-  /** What /healthz reports; `ok: false` answers 503. */
+  /** What /readyz (and its older name /healthz) reports; `ok: false` answers 503. */
   health: () => Record<string, unknown> & { ok: boolean };
   bodyLimitBytes: number;
   logger?: Logger;
@@ -53,10 +53,17 @@ export function createVerifierApp(deps: VerifierAppDeps): express.Express {
     next();
   };
 
-  app.get("/healthz", (_req, res) => {
+  // Liveness says only that the process serves requests: an orchestrator restarts on it, and a restart cures nothing
+  // while the RPC is down. Readiness says whether the verifier keeps up with the chain (take it out of rotation).
+  app.get("/livez", (_req, res) => {
+    res.json({ ok: true });
+  });
+  const ready = (_req: Request, res: Response) => {
     const h = deps.health();
     res.status(h.ok ? 200 : 503).json(h);
-  });
+  };
+  app.get("/readyz", ready);
+  app.get("/healthz", ready);
   app.get("/metrics", async (_req, res) => {
     res.type(metrics.registry.contentType).send(await metrics.registry.metrics());
   });

@@ -18,6 +18,8 @@ export type Chain = {
   publicClient: PublicClient;
   distributor: Address;
   fromBlock: bigint;
+  /** Most blocks one eth_getLogs query spans (MESHPAY_LOG_BLOCK_RANGE, the deployment's logBlockRange, or 1,000). */
+  logBlockRange: bigint;
   /** Symbol and decimals of a token (cached). */
   token(address: Address): Promise<TokenInfo>;
   /** The latest block's timestamp (unix seconds): "now" as the contract sees it. */
@@ -40,6 +42,10 @@ export async function connectChain(ctx: CommandContext): Promise<Chain> {
       `${rpcUrl} serves chain ${chainId}, but the deployment ${deploymentPath} is on chain ${deployment.chainId}.`,
     );
   const tokens = new Map<string, Promise<TokenInfo>>();
+  const rangeText = ctx.deps.env.MESHPAY_LOG_BLOCK_RANGE?.trim();
+  if (rangeText !== undefined && rangeText !== "" && !/^[1-9]\d*$/.test(rangeText))
+    throw new CliError("USAGE", `MESHPAY_LOG_BLOCK_RANGE must be a positive whole number of blocks, not ${rangeText}.`);
+  const logBlockRange = BigInt(rangeText || deployment.logBlockRange || 1_000);
   return {
     deployment,
     deploymentPath,
@@ -48,6 +54,7 @@ export async function connectChain(ctx: CommandContext): Promise<Chain> {
     publicClient,
     distributor: deployment.distributor,
     fromBlock: BigInt(deployment.fromBlock),
+    logBlockRange,
     token(address) {
       const key = address.toLowerCase();
       if (!tokens.has(key)) tokens.set(key, readTokenInfo(publicClient, address));

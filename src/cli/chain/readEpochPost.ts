@@ -47,7 +47,7 @@ export async function readEpochPost(
       args: { epoch },
       fromBlock: chain.fromBlock,
       toBlock: latest,
-      ...(options.logRange ? { range: options.logRange } : {}),
+      range: options.logRange ?? chain.logBlockRange,
     }),
     chain.publicClient.readContract({ address: chain.distributor, abi: distributorAbi, functionName: "systemState" }),
     chain.publicClient.readContract({ address: chain.distributor, abi: distributorAbi, functionName: "config" }),

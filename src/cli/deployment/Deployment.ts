@@ -14,6 +14,8 @@ export type Deployment = {
   hasher?: Address;
   /** First block to read the distributor's events from. */
   fromBlock: string;
+  /** Most blocks one eth_getLogs query may span on this RPC (hosted endpoints cap it); default 1,000. */
+  logBlockRange?: number;
   deployer?: Address;
   deployedAt?: string;
 };

@@ -31,6 +31,8 @@ export function readDeployment(path: string): Deployment {
     if (d?.[k] !== undefined && !isAddress(d[k]!, { strict: false })) problems.push(`${k} must be an address`);
   if (typeof d?.fromBlock !== "string" || !/^\d+$/.test(d.fromBlock))
     problems.push("fromBlock must be a decimal string");
+  if (d?.logBlockRange !== undefined && !(Number.isSafeInteger(d.logBlockRange) && d.logBlockRange >= 1))
+    problems.push("logBlockRange must be a positive integer");
   if (problems.length > 0)
     throw new CliError("DEPLOYMENT_INVALID", `The deployment file ${path} is invalid: ${problems.join("; ")}.`);
   return d;

@@ -13,6 +13,7 @@ export const cliErrorExitCodes = {
   KEYSTORE_PASSWORD_MISSING: exitCodes.usage,
   KEYSTORE_EXISTS: exitCodes.failure,
   RPC_UNREACHABLE: exitCodes.unreachable,
+  RPC_LIMIT_EXCEEDED: exitCodes.failure,
   CHAIN_MISMATCH: exitCodes.failure,
   SERVICE_UNREACHABLE: exitCodes.unreachable,
   SERVICE_ERROR: exitCodes.failure,

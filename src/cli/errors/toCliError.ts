@@ -3,6 +3,7 @@ import {
   formatEther,
   HttpRequestError,
   InsufficientFundsError,
+  LimitExceededRpcError,
   TimeoutError,
   BaseError as ViemBaseError,
 } from "viem";
@@ -38,6 +39,18 @@ export function toCliError(err: unknown, format: SentenceFormat = plainSentenceF
         {
           cause: err,
           hint: "Send some ETH to it first.",
+        },
+      );
+    const limited = err.walk((e) => e instanceof LimitExceededRpcError) as LimitExceededRpcError | null;
+    if (limited)
+      return new CliError(
+        "RPC_LIMIT_EXCEEDED",
+        `The chain's RPC endpoint refused a request as over its limits: ${limited.details || limited.shortMessage}`,
+        {
+          cause: err,
+          hint:
+            "For log queries, lower the block span with MESHPAY_LOG_BLOCK_RANGE or the deployment file's " +
+            "logBlockRange (default 1000).",
         },
       );
     if (err.walk((e) => e instanceof HttpRequestError || e instanceof TimeoutError) || isNetworkError(err)) {

@@ -3,6 +3,7 @@ import { rewardDistributorAbi } from "../../../contracts/abis.ts";
 import type { DistributorConfig } from "../../../contracts/DistributorConfig.ts";
 import type { Address, Hex } from "../../../protocol/types.ts";
 import { connectChain } from "../../chain/connectChain.ts";
+import { getChainLogs } from "../../chain/getChainLogs.ts";
 import { listPoolIds } from "../../chain/listPoolIds.ts";
 import { readPool } from "../../chain/readPool.ts";
 import type { CommandContext } from "../../context/CliDeps.ts";
@@ -74,11 +75,8 @@ export async function getDevStatus(args: { epochs?: string }, ctx: CommandContex
   ]);
   const closesAt = await read<bigint>("epochClosesAt", [currentEpoch]);
 
-  const registered = await c.getLogs({
-    address: chain.distributor,
-    event: getAbiItem({ abi: rewardDistributorAbi, name: "AggregatorRegistered" }),
-    fromBlock: chain.fromBlock,
-    toBlock: "latest",
+  const registered = await getChainLogs(chain, {
+    events: [getAbiItem({ abi: rewardDistributorAbi, name: "AggregatorRegistered" })],
   });
   const aggregators = await Promise.all(
     [...new Set(registered.map((l) => l.args.aggregator!))].map(async (address) => {
@@ -102,11 +100,8 @@ export async function getDevStatus(args: { epochs?: string }, ctx: CommandContex
   );
 
   const limit = args.epochs === undefined ? 10 : Math.max(1, Number(args.epochs) || 10);
-  const posted = await c.getLogs({
-    address: chain.distributor,
-    event: getAbiItem({ abi: rewardDistributorAbi, name: "EpochPosted" }),
-    fromBlock: chain.fromBlock,
-    toBlock: "latest",
+  const posted = await getChainLogs(chain, {
+    events: [getAbiItem({ abi: rewardDistributorAbi, name: "EpochPosted" })],
   });
   const latest = new Map<bigint, (typeof posted)[number]>();
   for (const log of posted) if (log.args.epoch! < state.nextEpoch) latest.set(log.args.epoch!, log);

@@ -2,6 +2,7 @@ import { getAbiItem } from "viem";
 import { rewardDistributorAbi } from "../../../contracts/abis.ts";
 import type { Address, Hex } from "../../../protocol/types.ts";
 import { type Chain, connectChain } from "../../chain/connectChain.ts";
+import { getChainLogs } from "../../chain/getChainLogs.ts";
 import { listPoolIds } from "../../chain/listPoolIds.ts";
 import { parseAddress, parsePoolId } from "../../chain/parseArguments.ts";
 import { readPool } from "../../chain/readPool.ts";
@@ -59,14 +60,16 @@ export async function getPoolStatus(
 async function readPoolStatus(chain: Chain, poolId: Hex, currentEpoch: bigint, chainTime: bigint): Promise<PoolStatus> {
   const pool = await readPool(chain, poolId);
   const token = pool.token;
-  const logs = (name: "PoolFunded" | "Claimed" | "ClaimedWithAuthorization" | "PoolWithdrawn") =>
-    chain.publicClient.getLogs({
-      address: chain.distributor,
-      event: getAbiItem({ abi: rewardDistributorAbi, name }),
-      args: { poolId },
-      fromBlock: chain.fromBlock,
-      toBlock: "latest",
-    } as never) as unknown as Promise<{ args: { amount?: bigint } }[]>;
+  // poolId is indexed in PoolFunded and PoolWithdrawn (filtered by the node) but not in the claim events, whose
+  // logs are filtered here: a topic filter on a non-indexed argument would silently match every pool.
+  const logs = async (name: "PoolFunded" | "Claimed" | "ClaimedWithAuthorization" | "PoolWithdrawn") => {
+    const indexed = name === "PoolFunded" || name === "PoolWithdrawn";
+    const found = (await getChainLogs(chain, {
+      events: [getAbiItem({ abi: rewardDistributorAbi, name })],
+      ...(indexed ? { args: { poolId } } : {}),
+    })) as unknown as { args: { poolId: Hex; amount?: bigint } }[];
+    return found.filter((l) => l.args.poolId.toLowerCase() === poolId.toLowerCase());
+  };
   const [nextPrice, funded, claimed, relayed, withdrawn] = await Promise.all([
     chain.publicClient.readContract({
       address: chain.distributor,

@@ -1,0 +1,156 @@
+import assert from "node:assert/strict";
+import { describe, it } from "node:test";
+import { getTableConfig, type SQLiteTable } from "drizzle-orm/sqlite-core";
+import { migratePostgresDatabase } from "../../src/aggregator/storage/migratePostgresDatabase.ts";
+import { migrations } from "../../src/aggregator/storage/migrations.ts";
+import * as schema from "../../src/aggregator/storage/schema.ts";
+import { toPostgresStatement } from "../../src/protocol/node/toPostgresStatement.ts";
+import { withPostgresSchema } from "./helpers/withPostgresSchema.ts";
+
+const tables = (Object.values(schema) as unknown[]).filter(
+  (t): t is SQLiteTable => typeof t === "object" && t !== null && Symbol.for("drizzle:Name") in t,
+);
+
+describe("aggregator storage on PostgreSQL: migrations from the SQLite definition", () => {
+  it("creates every table and index the drizzle schema declares, with the same columns and nullability", async () => {
+    await withPostgresSchema(async (s) => {
+      const client = await s.connect();
+      try {
+        assert.deepEqual(await migratePostgresDatabase(client), [1]);
+        assert.ok(tables.length >= 10);
+        for (const table of tables) {
+          const config = getTableConfig(table);
+          const columns = await client.query<{ column_name: string; is_nullable: string; data_type: string }>(
+            `SELECT column_name, is_nullable, data_type FROM information_schema.columns
+             WHERE table_schema = $1 AND table_name = $2`,
+            [s.name, config.name],
+          );
+          const byName = new Map(columns.rows.map((c) => [c.column_name, c]));
+          assert.deepEqual(
+            [...byName.keys()].sort(),
+            config.columns.map((c) => c.name).sort(),
+            `columns of ${config.name}`,
+          );
+          for (const column of config.columns) {
+            const found = byName.get(column.name)!;
+            assert.equal(found.is_nullable === "NO", column.notNull, `nullability of ${config.name}.${column.name}`);
+            assert.equal(
+              found.data_type,
+              column.columnType === "SQLiteInteger" ? "bigint" : "text",
+              `type of ${config.name}.${column.name}`,
+            );
+          }
+          const indexes = await client.query<{ indexname: string }>(
+            "SELECT indexname FROM pg_indexes WHERE schemaname = $1 AND tablename = $2",
+            [s.name, config.name],
+          );
+          const names = indexes.rows.map((i) => i.indexname);
+          for (const idx of config.indexes) assert.ok(names.includes(idx.config.name), `index ${idx.config.name}`);
+        }
+      } finally {
+        await client.end();
+      }
+    });
+  });
+
+  it("applies each migration once and records it, so a second start applies nothing", async () => {
+    await withPostgresSchema(async (s) => {
+      const client = await s.connect();
+      try {
+        await migratePostgresDatabase(client);
+        assert.deepEqual(await migratePostgresDatabase(client), []);
+        const versions = await client.query<{ version: string }>(
+          "SELECT version FROM schema_migrations ORDER BY version",
+        );
+        assert.deepEqual(
+          versions.rows.map((r) => Number(r.version)),
+          migrations.map((m) => m.version),
+        );
+      } finally {
+        await client.end();
+      }
+    });
+  });
+
+  it("runs each migration exactly once when several processes start against one database at once", async () => {
+    await withPostgresSchema(async (s) => {
+      const clients = await Promise.all([1, 2, 3, 4].map(() => s.connect()));
+      try {
+        const results = await Promise.all(clients.map((c) => migratePostgresDatabase(c)));
+        assert.deepEqual(results.flat().sort(), [1], `applied once in all: ${JSON.stringify(results)}`);
+      } finally {
+        await Promise.all(clients.map((c) => c.end()));
+      }
+    });
+  });
+
+  it("refuses a database whose schema is newer than the aggregator", async () => {
+    await withPostgresSchema(async (s) => {
+      const client = await s.connect();
+      try {
+        await migratePostgresDatabase(client);
+        await client.query("INSERT INTO schema_migrations (version, name, applied_at) VALUES (99, 'future', 0)");
+        await assert.rejects(
+          migratePostgresDatabase(client),
+          /newer than this aggregator knows .*upgrade the aggregator/,
+        );
+      } finally {
+        await client.end();
+      }
+    });
+  });
+
+  it("keeps receipts in acceptance order and their uniqueness key enforced by the database", async () => {
+    await withPostgresSchema(async (s) => {
+      const client = await s.connect();
+      try {
+        await migratePostgresDatabase(client);
+        const insert = `INSERT INTO receipts (epoch, receipt_id, pool_id, ticket_hash, relay, segment, chunk,
+            chunk_hash, size, delivered_at, signature, accepted_at)
+          VALUES (1, $1, '0xp', '0xt', '0xr', '18446744073709551615', $2, '0xc', 1000, 1700000000000, '0xs', 0)
+          ON CONFLICT (ticket_hash, segment, chunk) DO NOTHING`;
+        assert.equal((await client.query(insert, ["0xa", 0])).rowCount, 1);
+        assert.equal((await client.query(insert, ["0xb", 1])).rowCount, 1);
+        assert.equal((await client.query(insert, ["0xdup", 0])).rowCount, 0, "same uniqueness key is refused");
+        const rows = await client.query<{ id: string; receipt_id: string }>(
+          "SELECT id, receipt_id FROM receipts ORDER BY id",
+        );
+        assert.deepEqual(
+          rows.rows.map((r) => r.receipt_id),
+          ["0xa", "0xb"],
+        );
+        assert.ok(Number(rows.rows[0]!.id) < Number(rows.rows[1]!.id));
+        await assert.rejects(
+          client.query("INSERT INTO receipts (id, epoch) VALUES (5, 1)"),
+          /cannot insert a non-DEFAULT value into column "id"|null value/,
+        );
+      } finally {
+        await client.end();
+      }
+    });
+  });
+});
+
+describe("toPostgresStatement", () => {
+  it("rewrites the rowid key, widens INTEGER to BIGINT and drops STRICT", () => {
+    assert.equal(
+      toPostgresStatement("CREATE TABLE x (\n id INTEGER PRIMARY KEY NOT NULL,\n n INTEGER NOT NULL\n) STRICT"),
+      "CREATE TABLE x (\n id BIGINT GENERATED ALWAYS AS IDENTITY PRIMARY KEY,\n n BIGINT NOT NULL\n)",
+    );
+  });
+
+  it("refuses SQLite-only syntax instead of translating it wrongly", () => {
+    for (const sql of [
+      "CREATE TABLE x (id INTEGER PRIMARY KEY AUTOINCREMENT)",
+      "CREATE TABLE x (b BLOB)",
+      "CREATE TABLE x (a TEXT PRIMARY KEY) WITHOUT ROWID",
+      "PRAGMA user_version = 3",
+    ]) {
+      assert.throws(
+        () => toPostgresStatement(sql),
+        (e: Error & { code?: string }) => e.code === "NOT_PORTABLE",
+        sql,
+      );
+    }
+  });
+});

@@ -13,6 +13,8 @@ echo "== system (the demo: swarm to claimable root, settlement overhead)"
 node scripts/demo.ts
 echo "== p2p (the P2P demo: real Chromium viewers over WebRTC in a network namespace; needs root)"
 node scripts/bench/p2p.ts
+echo "== explorer (a 100,000-leaf epoch: address lookup and proof check in headless Chromium)"
+node scripts/bench/explorer.ts
 echo "== docs/benchmarks.md"
 node scripts/bench/report.ts
 npx biome format --write docs/gas.md docs/benchmarks.md >/dev/null

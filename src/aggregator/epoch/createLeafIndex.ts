@@ -12,16 +12,18 @@ export type LeafIndex = {
 
 /**
  * Serves leaves and proofs from bundle files: the tree of a bundle is rebuilt once from its leaf lines
- * (buildRewardTree, same proofs as StandardMerkleTree) and kept for the next requests (the last few bundles).
+ * (buildRewardTree, same proofs as StandardMerkleTree) and kept for the next requests (the last few bundles). A
+ * bundle without leaves (an epoch posted with the empty root) has no tree and no leaf.
  */
 export function createLeafIndex(options: { keep?: number } = {}): LeafIndex {
   const keep = options.keep ?? 3;
-  const cache = new Map<string, Promise<{ tree: RewardTree; byKey: Map<string, number> }>>();
+  const cache = new Map<string, Promise<{ tree: RewardTree | null; byKey: Map<string, number> }>>();
   let keccak: Promise<Keccak256> | undefined;
   const load = async (path: string, leavesOffset: number) => {
     keccak ??= createFastKeccak256();
     const leaves = await readBundleLeaves(path, leavesOffset);
-    const tree = buildRewardTree(leaves, await keccak);
+    // An epoch posted with the empty root (nobody has ever earned) has no tree: no account has a leaf in it.
+    const tree = leaves.length === 0 ? null : buildRewardTree(leaves, await keccak);
     const byKey = new Map<string, number>();
     leaves.forEach((l, i) => byKey.set(`${l.poolId}:${l.account}`, i));
     return { tree, byKey };
@@ -37,7 +39,7 @@ export function createLeafIndex(options: { keep?: number } = {}): LeafIndex {
       }
       const { tree, byKey } = await entry;
       const i = byKey.get(`${poolId.toLowerCase()}:${account.toLowerCase()}`);
-      if (i === undefined) return undefined;
+      if (i === undefined || tree === null) return undefined;
       return { leaf: tree.leaves[i]!, leafHash: tree.leafHash(i), proof: tree.getProof(i), root: tree.root };
     },
   };

@@ -157,7 +157,8 @@ export function createApp(o: AppOptions): express.Express {
     res.json(epochView(epoch, o.epochs.statsRange(epoch, epoch + 1).get(epoch), true));
   });
 
-  app.get("/v1/epochs/:epoch/bundle", route("GET /v1/epochs/:epoch/bundle"), (req, res) => {
+  /** Streams the bundle of `epoch` (the one with ?hash= when given): whole, or from its first leaf line. */
+  const sendBundle = (req: Request, res: Response, part: "whole" | "leaves") => {
     const epoch = epochParam(req);
     const post = postFor(req, epoch);
     if (!post?.servable)
@@ -175,19 +176,28 @@ export function createApp(o: AppOptions): express.Express {
         data: { epoch },
       });
     }
+    const from = part === "leaves" ? post.leavesOffset : 0;
     res.status(200);
     res.setHeader("Content-Type", "application/x-ndjson");
-    res.setHeader("Content-Length", String(size));
-    res.setHeader("ETag", `"${post.fileHash}"`);
+    res.setHeader("Content-Length", String(size - from));
+    res.setHeader("ETag", `"${post.fileHash}${part === "leaves" ? ":leaves" : ""}"`);
     res.setHeader("X-Meshpay-Bundle-Hash", post.fileHash);
+    if (part === "leaves") res.setHeader("X-Meshpay-Leaves-Offset", String(from));
     res.setHeader("Cache-Control", "public, max-age=31536000, immutable");
-    const stream = createReadStream(post.bundlePath);
+    const stream = createReadStream(post.bundlePath, { start: from });
     stream.on("error", (err) => {
       o.logger.error({ err, epoch }, "bundle stream failed");
       res.destroy(err);
     });
     stream.pipe(res);
-  });
+  };
+  app.get("/v1/epochs/:epoch/bundle", route("GET /v1/epochs/:epoch/bundle"), (req, res) =>
+    sendBundle(req, res, "whole"),
+  );
+  // The bundle's leaf lines and its end line, byte for byte (what a proof needs, without the receipts before them).
+  app.get("/v1/epochs/:epoch/bundle/leaves", route("GET /v1/epochs/:epoch/bundle/leaves"), (req, res) =>
+    sendBundle(req, res, "leaves"),
+  );
 
   app.get(
     "/v1/epochs/:epoch/leaves/:poolId/:account",
@@ -249,6 +259,7 @@ export function createApp(o: AppOptions): express.Express {
     ["/v1/epochs", "GET"],
     ["/v1/epochs/:epoch", "GET"],
     ["/v1/epochs/:epoch/bundle", "GET"],
+    ["/v1/epochs/:epoch/bundle/leaves", "GET"],
     ["/v1/epochs/:epoch/leaves/:poolId/:account", "GET"],
     ["/livez", "GET"],
     ["/readyz", "GET"],

@@ -65,7 +65,16 @@ export type ExplorerApi = {
   openBundle(
     epoch: bigint,
     bundleHash: Hex,
-  ): Promise<{ url: string; body: ReadableStream<Uint8Array>; size: number | null }>;
+  ): Promise<{ url: string; body: ReadableStream<Uint8Array>; size: number | null; servedHash: Hex | null }>;
+  /**
+   * The leaf lines and end line of the bundle posted with `bundleHash` (the aggregator's leaf section: what a proof
+   * needs, without the tickets and receipts before it), as a stream; the whole bundle (`startAt: "header"`) from an
+   * aggregator without that route.
+   */
+  openBundleLeaves(
+    epoch: bigint,
+    bundleHash: Hex,
+  ): Promise<{ url: string; body: ReadableStream<Uint8Array>; startAt: "header" | "leaf"; servedHash: Hex | null }>;
   /** The verifier's latest audits, newest first. */
   listAudits(): Promise<VerifierAudit[]>;
   /** The exact bytes of an evidence document (the verifier serves what it committed to). */

@@ -1,3 +1,4 @@
+import type { Hex } from "../../protocol/types.ts";
 import { ExplorerError } from "../errors/ExplorerError.ts";
 import type { AggregatorEpoch, AggregatorLeaf, ExplorerApi, VerifierAudit } from "./ExplorerApi.ts";
 
@@ -45,6 +46,18 @@ export function createExplorerApi(args: {
   };
   const json = async <T>(service: Service, path: string): Promise<T> => (await request(service, path)).json() as T;
 
+  const openBundle: ExplorerApi["openBundle"] = async (epoch, bundleHash) => {
+    const res = await request("aggregator", `v1/epochs/${epoch}/bundle?hash=${bundleHash}`);
+    if (!res.body) throw new ExplorerError("BUNDLE_UNREACHABLE", `The bundle of epoch ${epoch} came without a body.`);
+    const length = res.headers.get("content-length");
+    return {
+      url: res.url || urlOf("aggregator", `v1/epochs/${epoch}/bundle?hash=${bundleHash}`),
+      body: res.body,
+      size: length ? Number(length) : null,
+      servedHash: (res.headers.get("x-meshpay-bundle-hash")?.toLowerCase() as Hex | undefined) ?? null,
+    };
+  };
+
   return {
     hasAggregator: !!args.aggregatorUrl,
     hasVerifier: !!args.verifierUrl,
@@ -66,14 +79,25 @@ export function createExplorerApi(args: {
         throw err;
       }
     },
-    async openBundle(epoch, bundleHash) {
-      const res = await request("aggregator", `v1/epochs/${epoch}/bundle?hash=${bundleHash}`);
+    openBundle,
+    async openBundleLeaves(epoch, bundleHash) {
+      const path = `v1/epochs/${epoch}/bundle/leaves?hash=${bundleHash}`;
+      let res: Response;
+      try {
+        res = await request("aggregator", path);
+      } catch (err) {
+        // An aggregator from before the leaf section route: the whole bundle, read by the same parser.
+        const code = (err instanceof ExplorerError && (err.data as { code?: string } | null)?.code) || null;
+        if (!(err instanceof ExplorerError && err.status === 404 && code !== "BUNDLE_NOT_FOUND")) throw err;
+        const whole = await openBundle(epoch, bundleHash);
+        return { url: whole.url, body: whole.body, startAt: "header", servedHash: whole.servedHash };
+      }
       if (!res.body) throw new ExplorerError("BUNDLE_UNREACHABLE", `The bundle of epoch ${epoch} came without a body.`);
-      const length = res.headers.get("content-length");
       return {
-        url: res.url || urlOf("aggregator", `v1/epochs/${epoch}/bundle?hash=${bundleHash}`),
+        url: res.url || urlOf("aggregator", path),
         body: res.body,
-        size: length ? Number(length) : null,
+        startAt: "leaf",
+        servedHash: (res.headers.get("x-meshpay-bundle-hash")?.toLowerCase() as Hex | undefined) ?? null,
       };
     },
     async listAudits() {

@@ -1,5 +1,6 @@
-import { createPublicClient, erc20Abi, http, type PublicClient, parseEventLogs } from "viem";
+import { createPublicClient, erc20Abi, http, type PublicClient } from "viem";
 import { rewardDistributorAbi } from "../../contracts/abis.ts";
+import { getLogsChunked } from "../../contracts/getLogsChunked.ts";
 import type { Address, Hex } from "../../protocol/types.ts";
 import { ExplorerError } from "../errors/ExplorerError.ts";
 import type {
@@ -16,15 +17,22 @@ import type {
 const CHALLENGE_STATUS: ChallengeStatus[] = ["open", "open", "upheld", "dismissed", "expired", "voided"];
 /** The contract keeps this many epochs in its ring; older ones are read from their events alone. */
 const RING = 256n;
+/** Every event of the distributor (the explorer reads them all). */
+const DISTRIBUTOR_EVENTS = rewardDistributorAbi.filter(
+  (item): item is Extract<(typeof rewardDistributorAbi)[number], { type: "event" }> => item.type === "event",
+);
 
 /**
  * The explorer's chain reader (viem in the browser, straight to the RPC endpoint): the distributor's events since
- * `fromBlock` in one eth_getLogs, its views in batched JSON-RPC requests.
+ * `fromBlock` in eth_getLogs queries of at most `logRange` blocks each (getLogsChunked: public endpoints cap the span
+ * of one query; default 5,000), its views in batched JSON-RPC requests.
  */
 export function createExplorerChain(args: {
   rpcUrl: string;
   distributor: Address;
   fromBlock: bigint;
+  /** Most blocks one eth_getLogs may span (default 5,000). */
+  logRange?: bigint;
   chainId?: number;
   client?: PublicClient;
 }): ExplorerChain {
@@ -70,7 +78,7 @@ export function createExplorerChain(args: {
             "CHAIN_MISMATCH",
             `${args.rpcUrl} serves chain ${chainId}, but the explorer is configured for chain ${args.chainId}.`,
           );
-        const [config, state, [hasClaimable, claimableEpoch], rawLogs] = await Promise.all([
+        const [config, state, [hasClaimable, claimableEpoch], logs] = await Promise.all([
           read<{
             genesisTime: bigint;
             epochSeconds: bigint;
@@ -81,9 +89,14 @@ export function createExplorerChain(args: {
           }>("config"),
           read<{ nextEpoch: bigint; openChallenges: bigint; paused: boolean }>("systemState"),
           read<readonly [boolean, bigint]>("latestClaimableEpoch"),
-          client.getLogs({ address, fromBlock: args.fromBlock, toBlock: block.number }),
+          getLogsChunked(client, {
+            address,
+            events: DISTRIBUTOR_EVENTS,
+            fromBlock: args.fromBlock,
+            toBlock: block.number,
+            range: args.logRange,
+          }),
         ]);
-        const logs = parseEventLogs({ abi: rewardDistributorAbi, logs: rawLogs });
 
         // Pools and their event sums.
         const pools = new Map<string, Omit<PoolView, "token" | "pricePerGB" | "unallocated" | "owed" | "withdrawal">>();

@@ -31,6 +31,7 @@ import { rewardDistributorAbi } from "../src/contracts/abis.ts";
 import { toJsonSafe } from "../src/protocol/utils/toJsonSafe.ts";
 import { createSimulation } from "../src/simulator/createSimulation.ts";
 import { recordResults } from "./bench/results.ts";
+import { runMeshpayJson } from "./lib/runMeshpayJson.ts";
 
 const root = resolve(import.meta.dirname, "..");
 const args = process.argv.slice(2);
@@ -197,23 +198,8 @@ process.on("SIGINT", () => {
 });
 
 /** Runs the meshpay CLI as a real process; returns its parsed --json output. */
-async function meshpay(key: Hex | undefined, cliArgs: string[]): Promise<any> {
-  const child = spawn(
-    process.execPath,
-    ["bin/meshpay.js", "--json", "--deployment", resolve(work, "deployment.json"), "--rpc", proxyUrl, ...cliArgs],
-    {
-      cwd: root,
-      env: { ...process.env, ...(key ? { MESHPAY_PRIVATE_KEY: key } : {}) },
-      stdio: ["ignore", "pipe", "pipe"],
-    },
-  );
-  let out = "";
-  let err = "";
-  child.stdout.on("data", (d) => (out += d));
-  child.stderr.on("data", (d) => (err += d));
-  const code: number = await new Promise((r) => child.on("close", (c) => r(c ?? 1)));
-  if (code !== 0) throw new Error(`meshpay ${cliArgs.join(" ")} exited ${code}: ${out}${err}`);
-  return JSON.parse(out);
+function meshpay(key: Hex | undefined, cliArgs: string[]): Promise<any> {
+  return runMeshpayJson(root, key, ["--deployment", resolve(work, "deployment.json"), "--rpc", proxyUrl, ...cliArgs]);
 }
 
 async function waitFor<T>(what: string, timeoutMs: number, probe: () => Promise<T | undefined>): Promise<T> {

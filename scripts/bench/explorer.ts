@@ -27,6 +27,7 @@ import { createReceiptVerifier } from "../../src/protocol/createReceiptVerifier.
 import { createFastKeccak256 } from "../../src/protocol/hash/createFastKeccak256.ts";
 import { publicKeyToAddress } from "../../src/protocol/signature/publicKeyToAddress.ts";
 import type { Address, ChunkReceipt, Hex, ViewerTicket } from "../../src/protocol/types.ts";
+import { runMeshpayJson } from "../lib/runMeshpayJson.ts";
 import { recordResults } from "./results.ts";
 import { xorshift } from "./xorshift.ts";
 
@@ -88,23 +89,8 @@ async function stopAll(): Promise<void> {
       } catch {}
 }
 
-async function meshpay(key: Hex | undefined, args: string[]): Promise<any> {
-  const child = spawn(
-    process.execPath,
-    ["bin/meshpay.js", "--json", "--deployment", join(work, "deployment.json"), ...args],
-    {
-      cwd: root,
-      env: { ...process.env, ...(key ? { MESHPAY_PRIVATE_KEY: key } : {}) },
-      stdio: ["ignore", "pipe", "pipe"],
-    },
-  );
-  let out = "";
-  let err = "";
-  child.stdout.on("data", (d) => (out += d));
-  child.stderr.on("data", (d) => (err += d));
-  const code: number = await new Promise((r) => child.on("close", (c) => r(c ?? 1)));
-  if (code !== 0) throw new Error(`meshpay ${args.join(" ")} exited ${code}: ${out}${err}`);
-  return JSON.parse(out);
+function meshpay(key: Hex | undefined, args: string[]): Promise<any> {
+  return runMeshpayJson(root, key, ["--deployment", join(work, "deployment.json"), ...args]);
 }
 
 async function waitFor<T>(what: string, timeoutMs: number, probe: () => Promise<T | undefined>): Promise<T> {

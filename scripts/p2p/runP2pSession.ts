@@ -16,6 +16,7 @@ import {
 } from "viem";
 import { generatePrivateKey, privateKeyToAccount } from "viem/accounts";
 import { rewardDistributorAbi } from "../../src/contracts/abis.ts";
+import { runMeshpayJson } from "../lib/runMeshpayJson.ts";
 import { encodeTestStream } from "./encodeTestStream.ts";
 import { startOrigin } from "./startOrigin.ts";
 import { startTracker } from "./startTracker.ts";
@@ -86,20 +87,8 @@ export async function runP2pSession(o: P2pSessionOptions) {
     procs.push({ name, child });
     return child;
   };
-  const meshpay = async (key: Hex | undefined, args: string[]) => {
-    const child = spawn(
-      process.execPath,
-      ["bin/meshpay.js", "--json", "--deployment", deploymentFile, "--rpc", nodeUrl, ...args],
-      { cwd: root, env: { ...process.env, ...(key ? { MESHPAY_PRIVATE_KEY: key } : {}) }, stdio: "pipe" },
-    );
-    let out = "";
-    let err = "";
-    child.stdout.on("data", (d) => (out += d));
-    child.stderr.on("data", (d) => (err += d));
-    const code: number = await new Promise((r) => child.on("close", (c) => r(c ?? 1)));
-    if (code !== 0) throw new Error(`meshpay ${args.join(" ")} exited ${code}: ${out}${err}`);
-    return JSON.parse(out);
-  };
+  const meshpay = (key: Hex | undefined, args: string[]) =>
+    runMeshpayJson(root, key, ["--deployment", deploymentFile, "--rpc", nodeUrl, ...args]);
   const [chainPort, aggregatorPort] = [await freePort(), await freePort()];
   const nodeUrl = `http://127.0.0.1:${chainPort}`;
 

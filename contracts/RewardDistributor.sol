@@ -6,7 +6,7 @@ import {SafeERC20} from "@openzeppelin/contracts/token/ERC20/utils/SafeERC20.sol
 import {ReentrancyGuardTransient} from "@openzeppelin/contracts/utils/ReentrancyGuardTransient.sol";
 import {ECDSA} from "@openzeppelin/contracts/utils/cryptography/ECDSA.sol";
 
-import {PoolTotal, RewardLeaf, Claim, AuthorizedClaim, EpochData, DistributorConfig} from "./interfaces/RewardDistributorTypes.sol";
+import {PoolTotal, RewardLeaf, Claim, AuthorizedClaim, DistributorConfig} from "./interfaces/RewardDistributorTypes.sol";
 import {RewardDistributorBase} from "./RewardDistributorBase.sol";
 import {RewardDistributorExtension} from "./RewardDistributorExtension.sol";
 import {MeshpayHashing} from "./libraries/MeshpayHashing.sol";
@@ -38,7 +38,16 @@ contract RewardDistributor is RewardDistributorBase, ReentrancyGuardTransient {
         RewardDistributorBase(treasury_, config_)
     {
         if (admin == address(0)) revert ZeroAddress();
-        _state = GlobalState({nextEpoch: 0, claimableEnd: 0, blockedFrom: NO_BLOCK, openChallenges: 0, paused: false});
+        _state = GlobalState({
+            nextEpoch: 0,
+            claimableEnd: 0,
+            blockedFrom: NO_BLOCK,
+            postSeq: 0,
+            repostEnd: 0,
+            openChallenges: 0,
+            pausedTotal: 0,
+            paused: false
+        });
         address ext = address(new RewardDistributorExtension(treasury_, config_));
         _extension = ext;
         // Roles live in the extension's AccessControl storage, which is this contract's storage.
@@ -91,18 +100,8 @@ contract RewardDistributor is RewardDistributorBase, ReentrancyGuardTransient {
     ) external {
         GlobalState memory s = _state;
         _checkPost(epoch, root, s);
-        _allocate(poolTotals);
-        bytes32 dataHash = keccak256(abi.encode(EpochData(msg.sender, bundleHash, poolTotals)));
-        _roots[epoch % EPOCH_RING] = root;
-        _epochs[epoch % EPOCH_RING] = EpochRecord({postedAt: uint40(block.timestamp), dataHash: bytes27(dataHash)});
-        s.nextEpoch = uint32(epoch + 1);
-        s = _advanceClaimable(s, MAX_ADVANCE);
-        // The ring keeps epochs claimableEnd - 2 (the superseded root claims still accept) to nextEpoch - 1.
-        if (s.nextEpoch - s.claimableEnd > EPOCH_RING - 3) {
-            revert EpochTooManyPending(s.nextEpoch - s.claimableEnd, EPOCH_RING - 3);
-        }
-        _state = s;
-        emit EpochPosted(epoch, msg.sender, root, bundleHash, bundleURI, poolTotals, dataHash);
+        if (epoch < s.repostEnd) revert EpochRepostRequired(epoch);
+        _postEpoch(s, epoch, root, poolTotals, bundleHash, bundleURI);
     }
 
     // ================================================================ claims
@@ -123,7 +122,8 @@ contract RewardDistributor is RewardDistributorBase, ReentrancyGuardTransient {
     function claimWithAuthorization(AuthorizedClaim calldata c) external returns (uint256 amount) {
         amount = _accountAuthorized(c);
         IERC20 token = IERC20(c.leaf.poolId.token());
-        token.safeTransfer(c.recipient, amount - c.fee);
+        // No zero transfers: some tokens refuse them.
+        if (amount > c.fee) token.safeTransfer(c.recipient, amount - c.fee);
         if (c.fee > 0) token.safeTransfer(msg.sender, c.fee);
     }
 
@@ -155,7 +155,7 @@ contract RewardDistributor is RewardDistributorBase, ReentrancyGuardTransient {
             uint256 amount = _accountAuthorized(c);
             amounts[i] = amount;
             address token = c.leaf.poolId.token();
-            IERC20(token).safeTransfer(c.recipient, amount - c.fee);
+            if (amount > c.fee) IERC20(token).safeTransfer(c.recipient, amount - c.fee);
             // Fees are paid once per run of claims in the same token rather than once per claim.
             if (token != feeToken) {
                 if (fees > 0) IERC20(feeToken).safeTransfer(msg.sender, fees);
@@ -198,7 +198,12 @@ contract RewardDistributor is RewardDistributorBase, ReentrancyGuardTransient {
         }
         uint256 alreadyClaimed = uint192(state);
         uint256 stateNonce = state >> 192;
-        if (useNonce && nonce != stateNonce) revert ClaimAuthorizationNonce(nonce, stateNonce);
+        // Any claim retires the authorizations outstanding: a direct one moves the nonce on by one, a relayed one
+        // (whose nonce may be any at or above the next, so a newer authorization retires older ones) past its own.
+        if (useNonce) {
+            if (nonce < stateNonce || nonce >= type(uint64).max) revert ClaimAuthorizationNonce(nonce, stateNonce);
+            stateNonce = nonce;
+        }
         if (cumulative <= alreadyClaimed) revert ClaimNothingDue(poolId, account, cumulative, alreadyClaimed);
         // No check that `cumulative` fits 192 bits: it is `alreadyClaimed + amount` with amount <= owed < 2^120,
         // and no account can have claimed anywhere near 2^192 - 2^120 from one pool.
@@ -219,7 +224,7 @@ contract RewardDistributor is RewardDistributorBase, ReentrancyGuardTransient {
         assembly ("memory-safe") {
             // owed >= amount, so the subtraction cannot borrow into `exists`.
             sstore(balanceSlot, sub(poolBalance, shl(128, amount)))
-            sstore(claimSlot, or(cumulative, shl(192, add(stateNonce, useNonce))))
+            sstore(claimSlot, or(cumulative, shl(192, add(stateNonce, 1))))
         }
     }
 
@@ -235,9 +240,11 @@ contract RewardDistributor is RewardDistributorBase, ReentrancyGuardTransient {
         (address signer,,) = ECDSA.tryRecover(digest, c.r, c.vs);
         if (signer != account || signer == address(0)) revert ClaimAuthorizationSigner(signer, account);
         if (c.recipient == address(0)) revert ZeroAddress();
+        address bound = _claimRelayers[account];
+        if (bound != address(0) && bound != msg.sender) revert ClaimRelayerNotAllowed(msg.sender, bound);
         amount = _account(leaf, c.proof, poolId, account, c.nonce, true);
         if (c.fee > c.maxFee || c.fee > amount) revert ClaimFeeTooHigh(c.fee, c.maxFee, amount);
-        emit ClaimedWithAuthorization(account, poolId, c.recipient, amount, c.fee);
+        emit ClaimedWithAuthorization(account, poolId, c.recipient, msg.sender, amount, c.fee);
     }
 
     /// @dev The slow path: records epochs that passed their window since the last post, then accepts the latest
@@ -254,34 +261,4 @@ contract RewardDistributor is RewardDistributorBase, ReentrancyGuardTransient {
         revert ClaimInvalidProof(poolId, account);
     }
 
-    /// @dev Validates a post.
-    function _checkPost(uint256 epoch, bytes32 root, GlobalState memory s) private view {
-        if (s.paused) revert SystemPaused();
-        Aggregator memory a = _aggregators[msg.sender];
-        if (!a.active || a.exitAvailableAt != 0) revert AggregatorNotActive(msg.sender);
-        if (epoch != s.nextEpoch) revert EpochOutOfOrder(epoch, s.nextEpoch);
-        uint256 closesAt = _epochClosesAt(epoch);
-        if (block.timestamp < closesAt) revert EpochNotClosed(epoch, closesAt);
-        if (root == bytes32(0)) revert EpochRootZero(epoch);
-    }
-
-    /// @dev Moves each pool's total from unallocated to owed; refuses any total the pool cannot cover.
-    function _allocate(PoolTotal[] calldata poolTotals) private {
-        bytes32 previous;
-        for (uint256 i; i < poolTotals.length; ++i) {
-            bytes32 poolId = poolTotals[i].poolId;
-            if (i > 0 && poolId <= previous) revert EpochPoolTotalsNotSorted(i);
-            previous = poolId;
-            uint256 amount = poolTotals[i].amount;
-            PoolBalance memory b = _balances[poolId];
-            if (!b.exists) revert PoolNotFound(poolId);
-            if (amount > b.unallocated) revert PoolOverdrawn(poolId, amount, b.unallocated);
-            // unallocated + owed <= type(uint120).max is kept by fund(), so the sum below fits.
-            _balances[poolId] = PoolBalance({
-                unallocated: b.unallocated - uint128(amount),
-                owed: b.owed + uint120(amount),
-                exists: true
-            });
-        }
-    }
 }

@@ -21,9 +21,9 @@ import {
   createPublicClient,
   createWalletClient,
   formatUnits,
+  getAbiItem,
   type Hex,
   http,
-  parseAbiItem,
   parseEther,
 } from "viem";
 import { privateKeyToAccount } from "viem/accounts";
@@ -387,9 +387,7 @@ async function main() {
   const opened = await waitFor("a challenge", 90_000, async () => {
     const logs = await client.getLogs({
       address: distributor,
-      event: parseAbiItem(
-        "event ChallengeOpened(uint256 indexed challengeId, uint256 indexed epoch, address indexed challenger, uint256 bond, bytes32 evidenceHash, string evidenceURI)",
-      ),
+      event: getAbiItem({ abi: rewardDistributorAbi, name: "ChallengeOpened" }),
       fromBlock,
     });
     return logs[0];
@@ -422,7 +420,20 @@ async function main() {
     });
     return exists && epoch >= lastTrafficEpoch ? epoch : undefined;
   });
-  ok(`epoch ${lastTrafficEpoch} is claimable; the verifier audited every re-post and challenged none`);
+  // Every rejected epoch came back through repostEpoch, giving back its rejected post's EpochData (EpochReplaced).
+  const replacedEpochs = (
+    await client.getLogs({
+      address: distributor,
+      event: getAbiItem({ abi: rewardDistributorAbi, name: "EpochReplaced" }),
+      fromBlock,
+    })
+  ).map((l) => l.args.epoch!);
+  const missing = (upheld.rejectedEpochs as string[]).filter((e) => !replacedEpochs.includes(BigInt(e)));
+  if (missing.length > 0) fail(`epochs ${missing.join(", ")} were not re-posted with repostEpoch`);
+  ok(
+    `epoch ${lastTrafficEpoch} is claimable; epochs ${replacedEpochs.join(", ")} were re-posted with repostEpoch, ` +
+      `and the verifier audited every re-post and challenged none`,
+  );
 
   // ---------------------------------------------------------------- claims
   step("Relay operators claim: two directly with the CLI, two through the verifier's relayer");

@@ -19,7 +19,17 @@ interface IRewardDistributorViews {
     /// @notice When `epoch` closes (its end plus grace): receipts are refused and the epoch may be posted.
     function epochClosesAt(uint256 epoch) external view returns (uint256);
     /// @notice The notice a pool owner must give before withdrawing: epochSeconds + graceSeconds + challengeWindow.
+    /// A request then stays executable for as long again.
     function withdrawalNotice() external view returns (uint256);
+    /// @notice The contract clock: unix time minus the seconds the contract was paused. Windows, deadlines and
+    /// notices run on it.
+    function clock() external view returns (uint256);
+    /// @notice The most pool totals one post may list.
+    function maxPoolTotals() external pure returns (uint256);
+    /// @notice The most epochs that may be pending at once.
+    function maxPending() external pure returns (uint256);
+    /// @notice The relayer `account` binds its ClaimAuthorizations to (zero: any).
+    function claimRelayerOf(address account) external view returns (address);
     /// @notice The epoch sequence, challenges and pause flag.
     function systemState() external view returns (SystemState memory);
     /// @notice Whether `epoch` is claimable (final): posted, past its window, and neither it nor an earlier epoch

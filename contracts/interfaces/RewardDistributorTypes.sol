@@ -41,8 +41,10 @@ struct AuthorizedClaim {
     bytes32 vs;
 }
 
-/// @notice The data an epoch's on-chain commitment hides; given back to reject it (release its allocations) or
-/// to prove fraud against it. Its hash is emitted in full by {IRewardDistributor.EpochPosted}.
+/// @notice The data an epoch's on-chain commitment hides; given back when the epoch is posted again after a
+/// rejection (which releases its allocations) or to prove fraud against it. `poolTotals` are the amounts actually
+/// allocated (a total a pool could not cover is cut to what it held); its hash is emitted by
+/// {IRewardDistributor.EpochPosted}.
 struct EpochData {
     address aggregator;
     bytes32 bundleHash;
@@ -59,7 +61,8 @@ enum ChallengeStatus {
     Voided
 }
 
-/// @notice A challenge against a pending epoch.
+/// @notice A challenge against one post of a pending epoch. `openedAt` is on the contract clock (see
+/// {IRewardDistributorViews.clock}); `postSeq` identifies the post challenged (a re-post of the epoch is another post).
 struct ChallengeInfo {
     address challenger;
     uint32 epoch;
@@ -67,6 +70,7 @@ struct ChallengeInfo {
     ChallengeStatus status;
     uint128 bond;
     bytes32 evidenceHash;
+    uint32 postSeq;
 }
 
 /// @notice Deployment parameters; time in seconds, bonds in wei.
@@ -90,19 +94,24 @@ struct PoolInfo {
     uint256 unallocated; // funded, not yet allocated to any epoch: the only part the owner may withdraw
     uint256 owed; // allocated to posted epochs and not yet paid
     uint256 withdrawalAmount;
-    uint256 withdrawalAvailableAt;
+    uint256 withdrawalAvailableAt; // contract clock; zero when no request is pending
+    uint256 withdrawalExpiresAt; // contract clock; the request can no longer be executed from then
+    address pendingOwner; // set by transferPoolOwnership until accepted
     string metadataURI;
 }
 
-/// @notice An epoch as stored. `dataHash` is the first 27 bytes of keccak256(abi.encode(EpochData)).
+/// @notice An epoch as stored. `dataHash` is the first 27 bytes of keccak256(abi.encode(EpochData)). Times are on
+/// the contract clock (unix time minus the seconds spent paused; equal to unix time if never paused).
 struct EpochInfo {
     bytes32 root;
     uint256 postedAt;
-    uint256 claimableAt;
+    uint256 claimableAt; // end of the challenge window; claimable then unless a challenge on it or before is open
     bytes27 dataHash;
-    uint256 openChallengeId;
+    uint256 openChallenges; // open challenges on this post
     bool posted;
     bool claimable;
+    address aggregator; // who posted it
+    uint256 postSeq; // which post of the epoch this is (global post counter)
 }
 
 /// @notice An aggregator's bond and status.
@@ -118,9 +127,13 @@ struct SystemState {
     uint256 nextEpoch; // next epoch to post
     uint256 claimableEnd; // epochs below are recorded claimable (later ones may be claimable by time alone)
     uint256 blockedFrom; // lowest epoch under open challenge, or type(uint256).max
-    uint256 openChallenges;
+    uint256 openChallenges; // challenges in status Open (including ones whose post was since rejected)
     bool paused;
     bytes32 claimRoot; // the fast-path root
     uint256 challengeCount;
+    uint256 repostEnd; // epochs in [nextEpoch, repostEnd) were rejected and are posted again with repostEpoch
+    uint256 clock; // the contract clock: unix time minus the seconds spent paused
+    uint256 pausedAt; // unix time the current pause began, zero when not paused
+    uint256 pauseEndsAt; // unix time from which anyone may unpause (pausedAt + maxPause), zero when not paused
 }
 

@@ -26,6 +26,17 @@ interface Vm {
     function load(address target, bytes32 slot) external view returns (bytes32);
     function getBlockTimestamp() external view returns (uint256 timestamp);
     function snapshotGasLastCall(string calldata group, string calldata name) external returns (uint256 gasUsed);
+    function lastCallGas() external view returns (Gas memory gas);
+    function expectEmit() external;
+}
+
+/// @notice What vm.lastCallGas() returns.
+struct Gas {
+    uint64 gasLimit;
+    uint64 gasTotalUsed;
+    uint64 gasMemoryUsed;
+    int64 gasRefunded;
+    uint64 gasRemaining;
 }
 
 /// @notice What the invariant runner reads from `targetSelectors()` (Foundry's StdInvariant layout).
@@ -187,7 +198,7 @@ abstract contract DistributorTestBase is Assertions {
     uint256 internal constant EPOCH_SECONDS = 3_600;
     uint256 internal constant GRACE_SECONDS = 300;
     uint256 internal constant CHALLENGE_WINDOW = 86_400;
-    uint256 internal constant ARBITER_TIMEOUT = 172_800;
+    uint256 internal constant ARBITER_TIMEOUT = 86_400;
     uint256 internal constant AGGREGATOR_BOND = 10 ether;
     uint256 internal constant CHALLENGER_BOND = 1 ether;
     uint256 internal constant CHALLENGER_SHARE_BPS = 5_000;

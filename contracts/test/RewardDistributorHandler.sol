@@ -2,7 +2,6 @@
 pragma solidity ^0.8.28;
 
 import {Assertions, MerkleTreeBuilder, TestLeaves, vm} from "./DistributorTestHarness.sol";
-import {RewardDistributor} from "../RewardDistributor.sol";
 import {IRewardDistributor} from "../interfaces/IRewardDistributor.sol";
 import {
     PoolTotal,
@@ -44,6 +43,15 @@ contract RewardDistributorHandler is Assertions {
     bytes32 public constant ALLOCATION_CAP = "claims within allocation";
     bytes32 public constant LIVENESS = "valid actions succeed";
     bytes32 public constant MODEL = "model agrees";
+    bytes32 public constant RESERVED = "closed-epoch earnings reserved";
+    bytes32 public constant GAS_BOUND = "bounded gas per call";
+
+    /// @dev Gas bounds per call (docs/gas.md): a post with every pool, and everything else.
+    uint256 public constant MAX_POST_GAS = 5_000_000;
+    uint256 public constant MAX_CALL_GAS = 500_000;
+    /// @dev Extra pools (beyond the three modelled ones) that every post lists, up to this many.
+    uint256 internal constant MAX_EXTRA_POOLS = 40;
+    address internal constant ADMIN = address(0xAD);
 
     IRewardDistributor public immutable dist;
     TestToken public immutable tokenA;
@@ -72,6 +80,19 @@ contract RewardDistributorHandler is Assertions {
     mapping(uint256 => uint256) public lastSeenClaimed;
     /// @dev Wei the distributor received (bonds); nothing in this handler withdraws any.
     uint256 public ethIn;
+    /// @dev Per pool: the totals of posts not yet replaced, live or rejected and awaiting their re-post. What
+    /// relays earned in closed epochs: owed + paid must always cover it (the owner can never withdraw it).
+    uint256[POOLS] public reserved;
+    /// @dev The model's contract clock: unix time minus the seconds spent paused (capped per pause).
+    uint256 internal _pausedTotal;
+    uint256 internal _pausedAt;
+    uint256 internal _resumedAt;
+    uint256 public repostEnd;
+    bytes32[] internal _extraPools;
+    /// @dev The most gas any call of each kind used.
+    mapping(bytes32 kind => uint256) public maxGas;
+    address internal _nextPoster;
+    uint256 internal _lastGas;
 
     struct EpochModel {
         bytes32 root;
@@ -83,6 +104,7 @@ contract RewardDistributorHandler is Assertions {
         uint256 leafStart;
         uint256 leafCount;
         bool overpaying;
+        uint256 extraCount; // how many extra pools the post listed
     }
 
     struct RootRef {
@@ -103,9 +125,10 @@ contract RewardDistributorHandler is Assertions {
     RewardLeaf[] internal _leafStore;
     RootRef[] internal _rejected;
 
-    mapping(uint256 epoch => uint256 challengeId) public openChallengeOf;
+    mapping(uint256 epoch => uint256 count) public openChallengesOn;
     mapping(uint256 challengeId => ChallengeModel) internal _challenges;
-    uint256[] internal _openIds;
+    uint256[] internal _openIds; // live: on the current post of a posted epoch
+    uint256[] internal _voidIds; // open in the contract, but their post was rejected
 
     bool public paused;
     uint256[POOLS] internal _withdrawalAmount;
@@ -115,24 +138,12 @@ contract RewardDistributorHandler is Assertions {
     mapping(bytes32 property => uint256) public violations;
     mapping(bytes32 action => uint256) public calls;
 
-    constructor() {
+    /// @dev The distributor is deployed by the test (with configFor()) and handed over: deploying it here would
+    /// make this contract's creation code too large for the runner.
+    constructor(IRewardDistributor dist_) {
         tokenA = new TestToken("Token A", "TKA", 18);
         tokenB = new TestToken("Token B", "TKB", 6);
-        vm.warp(GENESIS);
-        DistributorConfig memory config = DistributorConfig({
-            genesisTime: GENESIS,
-            epochSeconds: EPOCH_SECONDS,
-            graceSeconds: GRACE_SECONDS,
-            challengeWindow: CHALLENGE_WINDOW,
-            arbiterTimeout: ARBITER_TIMEOUT,
-            aggregatorBond: AGGREGATOR_BOND,
-            challengerBond: CHALLENGER_BOND,
-            challengerShareBps: 5_000
-        });
-        // The handler is admin, guardian and arbiter, challenger and pool owner; two addresses aggregate.
-        dist = IRewardDistributor(
-            address(new RewardDistributor(address(this), address(this), address(this), TREASURY, config))
-        );
+        dist = dist_;
         bytes32 p0 = dist.createPool(address(tokenA), 1e15, address(0x5161), "");
         bytes32 p1 = dist.createPool(address(tokenA), 2e15, address(0x5162), "");
         bytes32 p2 = dist.createPool(address(tokenB), 1e6, address(0x5163), "");
@@ -154,6 +165,20 @@ contract RewardDistributorHandler is Assertions {
             dist.fund(_pools[p], 1e24);
             funded[p] = 1e24;
         }
+    }
+
+    /// @notice The configuration the test deploys the distributor with (time runs fast: see the contract's NatSpec).
+    function configFor() external pure returns (DistributorConfig memory) {
+        return DistributorConfig({
+            genesisTime: GENESIS,
+            epochSeconds: EPOCH_SECONDS,
+            graceSeconds: GRACE_SECONDS,
+            challengeWindow: CHALLENGE_WINDOW,
+            arbiterTimeout: ARBITER_TIMEOUT,
+            aggregatorBond: AGGREGATOR_BOND,
+            challengerBond: CHALLENGER_BOND,
+            challengerShareBps: 5_000
+        });
     }
 
     // ================================================================ actions
@@ -194,6 +219,8 @@ contract RewardDistributorHandler is Assertions {
         seed = _mix(seed);
         uint256 e = nextEpoch;
         address aggregator = _aggregators[seed % 2];
+        // The previous epoch's poster posts the next one while it is active (posting is no race).
+        if (e > 0 && _aggregatorActive[_epochs[e - 1].aggregator]) aggregator = _epochs[e - 1].aggregator;
         if (!_aggregatorActive[aggregator]) {
             vm.deal(aggregator, AGGREGATOR_BOND);
             vm.prank(aggregator);
@@ -212,24 +239,47 @@ contract RewardDistributorHandler is Assertions {
         uint256 salt = uint256(keccak256(abi.encode(seed, e, _leafStore.length)));
         (RewardLeaf[] memory leaves, uint256[POOLS] memory totals, uint256[POOLS * ACCOUNTS] memory cum) =
             _buildLeaves(e, seed, salt, variant == 0);
+        uint256[POOLS] memory released;
+        bool repost = e < repostEnd;
+        EpochData memory replaced;
+        if (repost) {
+            // The rejected post's allocations come back first (what is still owed of them).
+            replaced = _epochDataOf(e);
+            for (uint256 p; p < POOLS; ++p) {
+                uint256 owed = allocated[p] - paid[p];
+                released[p] = _epochs[e].totals[p] < owed ? _epochs[e].totals[p] : owed;
+            }
+        }
         uint256[POOLS] memory listed = totals;
         if (variant == 1) {
             uint256 p = (seed >> 40) % POOLS;
-            listed[p] = _unallocated(p) + 1 + (salt % 1e18);
+            listed[p] = _unallocated(p) + released[p] + 1 + (salt % 1e18);
         }
         uint256 mask = (seed >> 48) % 8;
-        PoolTotal[] memory poolTotals = _poolTotals(listed, mask);
+        PoolTotal[] memory poolTotals = _withExtraPools(_poolTotals(listed, mask), _extraPools.length);
+        // A total beyond what the pool holds is cut to it; the post goes through.
+        for (uint256 p; p < POOLS; ++p) {
+            uint256 available = _unallocated(p) + released[p];
+            if (listed[p] > available) listed[p] = available;
+        }
         bytes32 root = MerkleTreeBuilder.rootOf(TestLeaves.hashAll(leaves));
         bytes32 bundleHash = keccak256(abi.encode("bundle", salt));
-        bool expectOk = !paused && variant != 1;
+        // At most MAX_PENDING = 64 epochs may be pending; open challenges (left to the arbiter here) can hold that
+        // many up, and a post then refuses (EpochTooManyPending). Keep clear of it.
+        if (e + 1 - ripeCount() > 40) return;
+        bool expectOk = !paused;
 
-        vm.prank(aggregator);
-        try dist.postEpoch(e, root, poolTotals, bundleHash, "") {
+        _nextPoster = aggregator;
+        try this.sendPost(e, root, poolTotals, bundleHash, repost, replaced) {
+            _recordGas("post", _lastGas, MAX_POST_GAS);
             if (paused) _violate(PAUSED, "postEpoch succeeded while paused");
-            if (variant == 1) _violate(ALLOCATION_CAP, "postEpoch allocated beyond a pool's unallocated funds");
+            for (uint256 p; p < POOLS; ++p) {
+                allocated[p] = allocated[p] - released[p] + listed[p];
+                if (repost) reserved[p] -= _epochs[e].totals[p];
+                reserved[p] += listed[p];
+            }
             EpochModel storage m = _epochs[e];
             m.root = root;
-            m.postedAt = _now();
             m.aggregator = aggregator;
             m.bundleHash = bundleHash;
             m.totals = listed;
@@ -237,20 +287,40 @@ contract RewardDistributorHandler is Assertions {
             m.leafStart = _leafStore.length;
             m.leafCount = leaves.length;
             m.overpaying = variant == 0;
+            m.extraCount = _extraPools.length;
             for (uint256 i; i < leaves.length; ++i) {
                 _leafStore.push(leaves[i]);
             }
             _cumAfter[e] = cum;
             for (uint256 p; p < POOLS; ++p) {
-                allocated[p] += listed[p];
                 allocatedLive[p] += listed[p];
             }
+            m.postedAt = _clock();
             nextEpoch = e + 1;
             ++calls[variant == 0 ? bytes32("post.overpaying") : bytes32("post")];
+            if (variant == 1) ++calls["post.capped"];
+            if (repost) ++calls["post.repost"];
         } catch {
             if (expectOk) _violate(LIVENESS, "a valid postEpoch was refused");
-            ++calls[paused ? bytes32("post.refused.paused") : bytes32("post.refused.overdrawn")];
+            ++calls[paused ? bytes32("post.refused.paused") : bytes32("post.refused.tooManyPending")];
         }
+    }
+
+    /// @dev postEpoch or repostEpoch, as an external call so that the prank and the gas measurement cover it.
+    function sendPost(
+        uint256 e,
+        bytes32 root,
+        PoolTotal[] memory poolTotals,
+        bytes32 bundleHash,
+        bool repost,
+        EpochData memory replaced
+    ) external {
+        require(msg.sender == address(this), "handler only");
+        vm.prank(_nextPoster);
+        uint256 before = gasleft();
+        if (repost) dist.repostEpoch(e, root, poolTotals, bundleHash, "", replaced);
+        else dist.postEpoch(e, root, poolTotals, bundleHash, "");
+        _lastGas = before - gasleft();
     }
 
     /// @dev Claims one leaf (directly or relayed) or two in a batch (claimMany or claimWithAuthorizations): three
@@ -268,10 +338,10 @@ contract RewardDistributorHandler is Assertions {
             e = nextEpoch - 1 - (seed >> 4) % (nextEpoch < 4 ? nextEpoch : 4);
         }
         uint256 windowEnd = _epochs[e].postedAt + CHALLENGE_WINDOW;
-        if ((seed >> 6) % 4 == 0 && _now() < windowEnd) {
-            vm.warp(windowEnd); // the first second it is claimable
-        } else if ((seed >> 6) % 4 == 1 && _now() < windowEnd - 1 - (seed >> 12) % 30) {
-            vm.warp(windowEnd - 1 - (seed >> 12) % 30); // just before
+        if ((seed >> 6) % 4 == 0 && _clock() < windowEnd) {
+            _warpClock(windowEnd); // the first second it is claimable
+        } else if ((seed >> 6) % 4 == 1 && _clock() < windowEnd - 1 - (seed >> 12) % 30) {
+            _warpClock(windowEnd - 1 - (seed >> 12) % 30); // just before
         }
         EpochModel storage m = _epochs[e];
         uint256 mode = (seed >> 8) % 5;
@@ -302,43 +372,59 @@ contract RewardDistributorHandler is Assertions {
         }
     }
 
+    /// @dev Challenges one of the last four epochs; several challenges may be open on one post.
     function challenge(uint256 seed) external observe {
         seed = _mix(seed);
         if (nextEpoch == 0) return;
         uint256 e = nextEpoch - 1 - seed % (nextEpoch < 4 ? nextEpoch : 4);
-        bool expectOk = _now() < _epochs[e].postedAt + CHALLENGE_WINDOW && openChallengeOf[e] == 0;
+        bool expectOk = _clock() < _epochs[e].postedAt + CHALLENGE_WINDOW;
         try dist.challenge{value: CHALLENGER_BOND}(e, bytes32(seed), "") returns (uint256 id) {
-            if (!expectOk) _violate(MODEL, "challenge accepted on an epoch that is not pending or already challenged");
+            if (!expectOk) _violate(MODEL, "challenge accepted on an epoch that is not pending");
             ethIn += CHALLENGER_BOND;
-            openChallengeOf[e] = id;
-            _challenges[id] = ChallengeModel({epoch: e, openedAt: _now()});
+            openChallengesOn[e] += 1;
+            _challenges[id] = ChallengeModel({epoch: e, openedAt: _clock()});
             _openIds.push(id);
             ++calls["challenge"];
+            if (openChallengesOn[e] > 1) ++calls["challenge.second"];
         } catch {
             if (expectOk) _violate(LIVENESS, "challenge of a pending epoch refused");
         }
     }
 
-    /// @dev Upholds, dismisses or (after the arbiter timeout) expires an open challenge.
+    /// @dev Upholds, dismisses or (after the arbiter timeout) expires an open challenge, or closes a void one.
     function resolveChallenge(uint256 seed) external observe {
         seed = _mix(seed);
+        if (_voidIds.length > 0 && seed % 4 == 0) {
+            uint256 v = seed % _voidIds.length;
+            uint256 voidId = _voidIds[v];
+            uint256 before = gasleft();
+            try dist.resolveExpiredChallenge(voidId) {
+                _checkGas("void", before, MAX_CALL_GAS);
+                _voidIds[v] = _voidIds[_voidIds.length - 1];
+                _voidIds.pop();
+                ++calls["void"];
+            } catch {
+                _violate(LIVENESS, "closing a void challenge refused");
+            }
+            return;
+        }
         if (_openIds.length == 0) return;
         uint256 id = _openIds[seed % _openIds.length];
         ChallengeModel memory c = _challenges[id];
         uint256 mode = (seed >> 8) % 3;
+        uint256 gasBefore = gasleft();
         if (mode == 0) {
             try dist.dismissChallenge(id) {
-                _closeChallenge(c.epoch);
-                _epochs[c.epoch].postedAt = _now(); // a dismissal restarts the epoch's window
+                _checkGas("dismiss", gasBefore, MAX_CALL_GAS);
+                _closeChallenge(id); // the window is not restarted
                 ++calls["dismiss"];
             } catch {
                 _violate(LIVENESS, "dismissChallenge refused");
             }
-            return;
-        }
-        EpochData[] memory data = _epochDataFrom(c.epoch);
-        if (mode == 1) {
-            try dist.upholdChallenge(id, data) {
+        } else if (mode == 1) {
+            try dist.upholdChallenge(id) {
+                _checkGas("uphold", gasBefore, MAX_CALL_GAS);
+                _closeChallenge(id);
                 _aggregatorActive[_epochs[c.epoch].aggregator] = false;
                 _rejectFrom(c.epoch);
                 ++calls["uphold"];
@@ -346,9 +432,14 @@ contract RewardDistributorHandler is Assertions {
                 _violate(LIVENESS, "upholdChallenge refused");
             }
         } else {
-            if (_now() < c.openedAt + ARBITER_TIMEOUT) vm.warp(c.openedAt + ARBITER_TIMEOUT);
-            try dist.resolveExpiredChallenge(id, data) {
-                _rejectFrom(c.epoch);
+            if (_clock() < c.openedAt + ARBITER_TIMEOUT) {
+                if (paused) return; // the clock stands still: the deadline cannot come
+                _warpClock(c.openedAt + ARBITER_TIMEOUT);
+            }
+            gasBefore = gasleft();
+            try dist.resolveExpiredChallenge(id) {
+                _checkGas("expire", gasBefore, MAX_CALL_GAS);
+                _closeChallenge(id); // the epoch stands
                 ++calls["expire"];
             } catch {
                 _violate(LIVENESS, "resolveExpiredChallenge refused");
@@ -362,16 +453,23 @@ contract RewardDistributorHandler is Assertions {
         if (paused) {
             try dist.unpause() {
                 paused = false;
+                uint256 stopped = _now() - _pausedAt;
+                _pausedTotal += stopped < ARBITER_TIMEOUT ? stopped : ARBITER_TIMEOUT;
+                _resumedAt = _now();
                 ++calls["unpause"];
             } catch {
                 _violate(LIVENESS, "unpause refused");
             }
         } else if (seed % 3 == 0) {
+            bool cooling = _resumedAt != 0 && _now() < _resumedAt + CHALLENGE_WINDOW;
             try dist.pause() {
+                if (cooling) _violate(MODEL, "pause accepted within a challenge window of the last one");
                 paused = true;
+                _pausedAt = _now();
                 ++calls["pause"];
             } catch {
-                _violate(LIVENESS, "pause refused");
+                if (!cooling) _violate(LIVENESS, "pause refused");
+                else ++calls["pause.refused.cooldown"];
             }
         } else {
             try dist.unpause() {
@@ -395,7 +493,7 @@ contract RewardDistributorHandler is Assertions {
         amount = bound(amount, 1, 2 * _unallocated(p) + 1);
         try dist.requestWithdrawal(_pools[p], amount) {
             _withdrawalAmount[p] = amount;
-            _withdrawalAt[p] = _now() + EPOCH_SECONDS + GRACE_SECONDS + CHALLENGE_WINDOW;
+            _withdrawalAt[p] = _clock() + EPOCH_SECONDS + GRACE_SECONDS + CHALLENGE_WINDOW;
             ++calls["requestWithdrawal"];
         } catch {
             _violate(LIVENESS, "requestWithdrawal refused");
@@ -411,13 +509,19 @@ contract RewardDistributorHandler is Assertions {
             } catch {}
             return;
         }
-        if (_now() < _withdrawalAt[p]) vm.warp(_withdrawalAt[p]);
+        if (_clock() < _withdrawalAt[p] && !paused) _warpClock(_withdrawalAt[p]);
         uint256 unallocated = _unallocated(p);
+        uint256 closesAt = GENESIS + (nextEpoch + 1) * EPOCH_SECONDS + GRACE_SECONDS;
+        bool inFlight = _now() >= closesAt && _now() < closesAt + CHALLENGE_WINDOW;
+        bool expired = _clock() >= _withdrawalAt[p] + EPOCH_SECONDS + GRACE_SECONDS + CHALLENGE_WINDOW;
+        bool early = _clock() < _withdrawalAt[p];
         uint256 expected = _withdrawalAmount[p] < unallocated ? _withdrawalAmount[p] : unallocated;
         TestToken t = _tokenOf(p);
         uint256 before = t.balanceOf(WITHDRAW_TO);
         try dist.withdraw(_pools[p], WITHDRAW_TO) returns (uint256 amount) {
             if (paused) _violate(PAUSED, "withdraw paid while paused");
+            if (inFlight) _violate(RESERVED, "withdraw paid while a closed epoch awaited its post");
+            if (expired || early) _violate(MODEL, "withdraw paid outside the request's validity");
             if (amount != expected || t.balanceOf(WITHDRAW_TO) - before != amount) {
                 _violate(ACCOUNTING, "withdraw paid other than min(requested, unallocated)");
             }
@@ -426,13 +530,31 @@ contract RewardDistributorHandler is Assertions {
             _withdrawalAt[p] = 0;
             ++calls["withdraw"];
         } catch {
-            if (!paused) _violate(LIVENESS, "a due withdrawal was refused");
-            else ++calls["withdraw.refused.paused"];
+            if (!paused && !inFlight && !expired && !early) _violate(LIVENESS, "a due withdrawal was refused");
+            else if (paused) ++calls["withdraw.refused.paused"];
+            else if (inFlight) ++calls["withdraw.refused.inFlight"];
+            else if (expired) {
+                ++calls["withdraw.refused.expired"];
+                _withdrawalAt[p] = 0;
+                _withdrawalAmount[p] = 0;
+            }
         }
     }
 
     function warp(uint256 secondsToAdd) external observe {
         vm.warp(_now() + bound(secondsToAdd, 1, 2 * CHALLENGE_WINDOW));
+    }
+
+    /// @dev Creates and funds up to four more pools (at most MAX_EXTRA_POOLS); every later post lists them all.
+    function createPools(uint256 count) external observe {
+        count = bound(count, 1, 4);
+        for (uint256 i; i < count && _extraPools.length < MAX_EXTRA_POOLS; ++i) {
+            bytes32 id = dist.createPool(address(tokenB), 1, address(0x5164), "");
+            tokenB.mint(address(this), 1e18);
+            dist.fund(id, 1e18);
+            _extraPools.push(id);
+            ++calls["createPool"];
+        }
     }
 
     // ================================================================ claims
@@ -445,7 +567,9 @@ contract RewardDistributorHandler is Assertions {
         uint256 claimedBefore = modelClaimed[k];
         bool expectOk = accepted && _due(leaf, claimedBefore);
         uint256 balanceBefore = _tokenOf(k / ACCOUNTS).balanceOf(address(dist));
+        uint256 gasBefore = gasleft();
         try dist.claim(leaf, proof) returns (uint256 amount) {
+            _checkGas("claim", gasBefore, MAX_CALL_GAS);
             _checkPaid(e, ripe, accepted, leaf, amount);
             _checkOutflow(k / ACCOUNTS, balanceBefore, amount);
             ++calls["claim"];
@@ -661,7 +785,8 @@ contract RewardDistributorHandler is Assertions {
     /// @notice How many epochs the model holds claimable: they become claimable strictly in order.
     function ripeCount() public view returns (uint256 n) {
         uint256 lowestOpen = lowestOpenChallenge();
-        while (n < nextEpoch && n < lowestOpen && _now() >= _epochs[n].postedAt + CHALLENGE_WINDOW) ++n;
+        uint256 clock_ = _clock();
+        while (n < nextEpoch && n < lowestOpen && clock_ >= _epochs[n].postedAt + CHALLENGE_WINDOW) ++n;
     }
 
     /// @notice Whether the contract must report `e` claimable now.
@@ -678,7 +803,7 @@ contract RewardDistributorHandler is Assertions {
     }
 
     function openChallengeCount() external view returns (uint256) {
-        return _openIds.length;
+        return _openIds.length + _voidIds.length;
     }
 
     function rejectedCount() external view returns (uint256) {
@@ -733,25 +858,31 @@ contract RewardDistributorHandler is Assertions {
         ++violations[property];
     }
 
-    /// @dev Rejects epochs from `from` on, releasing per pool min(total, owed) like the contract documents.
+    /// @dev Rejects epochs from `from` on: nothing is released (the allocations stay reserved until each epoch is
+    /// posted again); challenges on the rejected posts become void.
     function _rejectFrom(uint256 from) internal {
         for (uint256 e = from; e < nextEpoch; ++e) {
             EpochModel storage m = _epochs[e];
             for (uint256 p; p < POOLS; ++p) {
-                uint256 owed = allocated[p] - paid[p];
-                uint256 release = m.totals[p] < owed ? m.totals[p] : owed;
-                allocated[p] -= release;
                 allocatedLive[p] -= m.totals[p];
             }
             _rejected.push(RootRef({root: m.root, leafStart: m.leafStart, leafCount: m.leafCount}));
-            if (openChallengeOf[e] != 0) _closeChallenge(e);
         }
+        for (uint256 i = _openIds.length; i > 0; --i) {
+            uint256 id = _openIds[i - 1];
+            if (_challenges[id].epoch >= from) {
+                openChallengesOn[_challenges[id].epoch] -= 1;
+                _voidIds.push(id);
+                _openIds[i - 1] = _openIds[_openIds.length - 1];
+                _openIds.pop();
+            }
+        }
+        if (nextEpoch > repostEnd) repostEnd = nextEpoch;
         nextEpoch = from;
     }
 
-    function _closeChallenge(uint256 e) internal {
-        uint256 id = openChallengeOf[e];
-        openChallengeOf[e] = 0;
+    function _closeChallenge(uint256 id) internal {
+        openChallengesOn[_challenges[id].epoch] -= 1;
         for (uint256 i; i < _openIds.length; ++i) {
             if (_openIds[i] == id) {
                 _openIds[i] = _openIds[_openIds.length - 1];
@@ -759,6 +890,62 @@ contract RewardDistributorHandler is Assertions {
                 break;
             }
         }
+    }
+
+    /// @dev The model's contract clock.
+    function _clock() internal view returns (uint256) {
+        uint256 t = _now() - _pausedTotal;
+        if (!paused) return t;
+        uint256 stopped = _now() - _pausedAt;
+        return t - (stopped < ARBITER_TIMEOUT ? stopped : ARBITER_TIMEOUT);
+    }
+
+    /// @dev Moves time so that the contract clock reads `target` (not while paused: it stands still).
+    function _warpClock(uint256 target) internal {
+        if (paused) return;
+        uint256 real = target + _pausedTotal;
+        if (real > _now()) vm.warp(real);
+    }
+
+    function _checkGas(bytes32 kind, uint256 gasBefore, uint256 bound_) internal {
+        uint256 used = gasBefore - gasleft();
+        _recordGas(kind, used, bound_);
+    }
+
+    function _recordGas(bytes32 kind, uint256 used, uint256 bound_) internal {
+        if (used > maxGas[kind]) maxGas[kind] = used;
+        if (used > bound_) _violate(GAS_BOUND, string.concat(string(abi.encodePacked(kind)), " exceeded its gas bound"));
+    }
+
+    /// @dev The three modelled pools' totals merged, in ascending pool id order, with every extra pool (total 1).
+    function _withExtraPools(PoolTotal[] memory base, uint256 extra) internal view returns (PoolTotal[] memory all) {
+        uint256 n = base.length + extra;
+        all = new PoolTotal[](n);
+        for (uint256 i; i < base.length; ++i) {
+            all[i] = base[i];
+        }
+        for (uint256 i; i < extra; ++i) {
+            all[base.length + i] = PoolTotal({poolId: _extraPools[i], amount: 1});
+        }
+        for (uint256 i = 1; i < n; ++i) {
+            PoolTotal memory x = all[i];
+            uint256 j = i;
+            while (j > 0 && all[j - 1].poolId > x.poolId) {
+                all[j] = all[j - 1];
+                --j;
+            }
+            all[j] = x;
+        }
+    }
+
+    /// @dev The EpochData of the post of `e` the model holds (the extra pools' totals included).
+    function _epochDataOf(uint256 e) internal view returns (EpochData memory) {
+        EpochModel storage m = _epochs[e];
+        return EpochData({
+            aggregator: m.aggregator,
+            bundleHash: m.bundleHash,
+            poolTotals: _withExtraPools(_poolTotals(m.totals, m.mask), m.extraCount)
+        });
     }
 
     // ================================================================ building
@@ -805,16 +992,6 @@ contract RewardDistributorHandler is Assertions {
         }
     }
 
-    function _epochDataFrom(uint256 from) internal view returns (EpochData[] memory data) {
-        data = new EpochData[](nextEpoch - from);
-        for (uint256 e = from; e < nextEpoch; ++e) {
-            EpochModel storage m = _epochs[e];
-            data[e - from] = EpochData({
-                aggregator: m.aggregator, bundleHash: m.bundleHash, poolTotals: _poolTotals(m.totals, m.mask)
-            });
-        }
-    }
-
     function _leafAndProof(uint256 start, uint256 count, uint256 index)
         internal
         view
@@ -855,7 +1032,7 @@ contract RewardDistributorHandler is Assertions {
 
     /// @notice The action selectors the invariant runner should call.
     function actions() external pure returns (bytes4[] memory s) {
-        s = new bytes4[](11);
+        s = new bytes4[](12);
         s[0] = this.fund.selector;
         s[1] = this.postEpoch.selector;
         s[2] = this.claim.selector;
@@ -867,5 +1044,6 @@ contract RewardDistributorHandler is Assertions {
         s[8] = this.requestWithdrawal.selector;
         s[9] = this.withdraw.selector;
         s[10] = this.warp.selector;
+        s[11] = this.createPools.selector;
     }
 }

@@ -6,7 +6,8 @@ import { buildModule } from "@nomicfoundation/hardhat-ignition/modules";
  */
 export default buildModule("MeshPay", (m) => {
   const deployer = m.getAccount(0);
-  const admin = m.getParameter("admin", deployer);
+  // The admin may hold no other role (the contract refuses it): by default the second account, not the deployer.
+  const admin = m.getParameter("admin", m.getAccount(1));
   const guardian = m.getParameter("guardian", deployer);
   const arbiter = m.getParameter("arbiter", deployer);
   const treasury = m.getParameter("treasury", deployer);

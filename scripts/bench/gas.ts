@@ -26,7 +26,7 @@ const keccak = await createFastKeccak256();
 const connection = await network.connect();
 const { viem, networkHelpers } = connection;
 const publicClient = await viem.getPublicClient();
-const [admin, broadcaster, aggregator, relayer] = await viem.getWalletClients();
+const [admin, broadcaster, aggregator, relayer, roles, challenger, successor] = await viem.getWalletClients();
 
 type Measured = { name: string; gas: bigint; note?: string };
 const _rows: Measured[] = [];
@@ -64,11 +64,12 @@ async function scenario(depth: number) {
     challengerBond: 10n ** 17n,
     challengerShareBps: 5_000n,
   };
+  // The admin may hold no other role: guardian, arbiter and treasury are another account.
   const core = await viem.deployContract("RewardDistributor", [
     admin.account.address,
-    admin.account.address,
-    admin.account.address,
-    admin.account.address,
+    roles.account.address,
+    roles.account.address,
+    roles.account.address,
     config,
   ]);
   // The full ABI (core + extension) at the core's address; typed from the generated module.
@@ -232,6 +233,157 @@ async function scenario(depth: number) {
   };
 }
 
+/**
+ * The worst case the design allows: MAX_POOL_TOTALS (128) pools in every post and MAX_PENDING (64) epochs pending
+ * at once (posted back to back, the genesis far enough in the past that all 64 have closed). From that state,
+ * restored from one snapshot each time: an uphold of a challenge on the first pending epoch (rejects all 64), the
+ * expiry of a challenge (resolveExpiredChallenge), the void close of a challenge whose post was rejected, the
+ * recording of 64 epochs claimable, revokeEpoch of the first of them (rejects all 64), and the re-post of a
+ * rejected epoch with 128 pool totals (releases 128 allocations, then allocates 128).
+ */
+async function worstCase() {
+  const maxPools = 128;
+  const maxPending = 64;
+  const now = BigInt(await networkHelpers.time.latest());
+  const genesisTime = now - (now % EPOCH) - BigInt(maxPending + 2) * EPOCH;
+  const config = {
+    genesisTime,
+    epochSeconds: EPOCH,
+    graceSeconds: 300n,
+    challengeWindow: WINDOW,
+    arbiterTimeout: 2n * EPOCH,
+    aggregatorBond: 10n ** 18n,
+    challengerBond: 10n ** 17n,
+    challengerShareBps: 5_000n,
+  };
+  const core = await viem.deployContract("RewardDistributor", [
+    admin.account.address,
+    roles.account.address,
+    roles.account.address,
+    roles.account.address,
+    config,
+  ]);
+  const distributor = (await viem.getContractAt("IRewardDistributor", core.address)) as unknown as Awaited<
+    ReturnType<typeof viem.getContractAt<"IRewardDistributor">>
+  > & {
+    write: Record<string, (...args: any[]) => Promise<Hex>>;
+    read: Record<string, (...args: any[]) => Promise<any>>;
+    abi: typeof rewardDistributorAbi;
+  };
+  if ((await distributor.read.maxPoolTotals()) !== BigInt(maxPools)) throw new Error("maxPoolTotals changed");
+  if ((await distributor.read.maxPending()) !== BigInt(maxPending)) throw new Error("maxPending changed");
+  const token = await viem.deployContract("TestToken", ["Test USD", "TUSD", 6]);
+  await distributor.write.prepareEpochRing([0n, 128n]);
+  await distributor.write.prepareEpochRing([128n, 128n]);
+  await distributor.write.registerAggregator({ account: aggregator.account, value: config.aggregatorBond });
+  // The slashed aggregator is no longer active: a second one re-posts (takeover of an inactive incumbent).
+  await distributor.write.registerAggregator({ account: successor.account, value: config.aggregatorBond });
+  await token.write.mint([broadcaster.account.address, 10n ** 30n]);
+  await token.write.approve([distributor.address, 10n ** 30n], { account: broadcaster.account });
+  const poolIds: Hex[] = [];
+  for (let i = 0; i < maxPools; i++) {
+    const created = await distributor.write.createPool(
+      [token.address, 10_000n, broadcaster.account.address, "ipfs://pool"],
+      { account: broadcaster.account },
+    );
+    const poolId = parseEventLogs({
+      abi: distributor.abi,
+      logs: (await publicClient.waitForTransactionReceipt({ hash: created })).logs,
+      eventName: "PoolCreated",
+    })[0].args.poolId as Hex;
+    poolIds.push(poolId);
+    await distributor.write.fund([poolId, 10n ** 20n], { account: broadcaster.account });
+  }
+  poolIds.sort((a, b) => (BigInt(a) < BigInt(b) ? -1 : 1));
+  const totalsFor = (e: number) => poolIds.map((poolId, i) => ({ poolId, amount: 1_000_000n + BigInt(e * 1000 + i) }));
+  const bundleHashes: Hex[] = [];
+  const postGas: bigint[] = [];
+  for (let e = 0; e < maxPending; e++) {
+    const bundleHash = `0x${randomBytes(32).toString("hex")}` as Hex;
+    bundleHashes.push(bundleHash);
+    postGas.push(
+      await gasOf(
+        await distributor.write.postEpoch(
+          [BigInt(e), `0x${randomBytes(32).toString("hex")}`, totalsFor(e), bundleHash, "https://a.example/b"],
+          { account: aggregator.account },
+        ),
+      ),
+    );
+  }
+  const state = (await distributor.read.systemState()) as { nextEpoch: bigint; claimableEnd: bigint };
+  if (state.nextEpoch - state.claimableEnd !== BigInt(maxPending)) throw new Error("not 64 epochs pending");
+  const full = await networkHelpers.takeSnapshot();
+  const evidence = `0x${randomBytes(32).toString("hex")}` as Hex;
+  const open = async (epoch: bigint) => {
+    const hash = await distributor.write.challenge([epoch, evidence, "ipfs://evidence"], {
+      account: challenger.account,
+      value: config.challengerBond,
+    });
+    const log = parseEventLogs({
+      abi: distributor.abi,
+      logs: (await publicClient.waitForTransactionReceipt({ hash })).logs,
+      eventName: "ChallengeOpened",
+    })[0];
+    return { id: log.args.challengeId as bigint, gas: await gasOf(hash) };
+  };
+  // A challenge on every pending epoch (the most a single uphold can void), then the uphold of the first one.
+  const challenges: bigint[] = [];
+  let challengeGas = 0n;
+  for (let e = 0; e < maxPending; e++) {
+    const c = await open(BigInt(e));
+    challenges.push(c.id);
+    if (c.gas > challengeGas) challengeGas = c.gas;
+  }
+  const uphold = await gasOf(await distributor.write.upholdChallenge([challenges[0]], { account: roles.account }));
+  const voided = await gasOf(await distributor.write.resolveExpiredChallenge([challenges[maxPending - 1]]));
+  const repost = await gasOf(
+    await distributor.write.repostEpoch(
+      [
+        0n,
+        `0x${randomBytes(32).toString("hex")}`,
+        totalsFor(100),
+        `0x${randomBytes(32).toString("hex")}`,
+        "https://a.example/b",
+        { aggregator: aggregator.account.address, bundleHash: bundleHashes[0], poolTotals: totalsFor(0) },
+      ],
+      { account: successor.account },
+    ),
+  );
+  // The expiry of a challenge on the last pending epoch while every other pending epoch is challenged too.
+  await full.restore();
+  for (let e = 0; e < maxPending; e++) challenges[e] = (await open(BigInt(e))).id;
+  await networkHelpers.time.increase(Number(config.arbiterTimeout) + 1);
+  let expiry = 0n;
+  for (const id of [challenges[0], challenges[maxPending - 1]]) {
+    const g = await gasOf(await distributor.write.resolveExpiredChallenge([id]));
+    if (g > expiry) expiry = g;
+  }
+  // 64 epochs become claimable in one call, then the arbiter revokes the first: all 64 rejected.
+  await full.restore();
+  await networkHelpers.time.increase(Number(WINDOW) + 1);
+  const advance = await gasOf(await distributor.write.advanceClaimable());
+  const afterAdvance = (await distributor.read.systemState()) as { claimableEnd: bigint };
+  if (afterAdvance.claimableEnd !== BigInt(maxPending)) throw new Error("advanceClaimable did not record all 64");
+  const revoke = await gasOf(await distributor.write.revokeEpoch([0n, evidence], { account: roles.account }));
+  const max = (xs: bigint[]) => xs.reduce((a, b) => (b > a ? b : a), 0n);
+  return {
+    maxPools,
+    maxPending,
+    postMaxPools: max(postGas),
+    challengeGas,
+    uphold,
+    voided,
+    expiry,
+    revoke,
+    repost,
+    advance,
+    rejectWorst: max([uphold, voided, expiry, revoke]),
+  };
+}
+
+const worst = await worstCase();
+console.log("worst case (128 pool totals, 64 pending epochs)", worst);
+
 const d10 = await scenario(10);
 console.log("depth 10", d10);
 const d20 = await scenario(20);
@@ -298,6 +450,26 @@ ${table
   .map((r) => `| ${r.join(" | ")} |`)
   .join("\n")}
 
+## Worst case: the most pool totals and pending epochs the design allows
+
+A post carries at most ${worst.maxPools} pool totals (\`maxPoolTotals()\`, EpochTooManyPoolTotals beyond) and at most
+${worst.maxPending} epochs are pending at once (\`maxPending()\`, EpochTooManyPending beyond). Measured with ${worst.maxPools} funded pools
+and ${worst.maxPending} epochs of ${worst.maxPools} pool totals each posted back to back, every state restored from one snapshot.
+Rejection is O(1): an uphold or a revocation rejects every later epoch by moving one bound, and each rejected
+post's allocations stay reserved until its re-post releases them.
+
+| operation | gas | target |
+| --- | --- | --- |
+| postEpoch with ${worst.maxPools} pool totals (the largest of the ${worst.maxPending} posts) | ${fmt(worst.postMaxPools)} | <= 5,000,000 |
+| upholdChallenge on the first of ${worst.maxPending} pending epochs, each challenged (rejects all ${worst.maxPending}, slashes) | ${fmt(worst.uphold)} | <= 500,000 |
+| resolveExpiredChallenge, arbiter deadline passed (epoch stands, bond refunded) | ${fmt(worst.expiry)} | <= 500,000 |
+| resolveExpiredChallenge of a challenge voided by the uphold | ${fmt(worst.voided)} | <= 500,000 |
+| revokeEpoch of the first of ${worst.maxPending} claimable epochs (rejects all ${worst.maxPending}) | ${fmt(worst.revoke)} | <= 500,000 |
+| **worst of the four above (gas.reject.worstCase)** | **${fmt(worst.rejectWorst)}** | <= 500,000 |
+| repostEpoch with ${worst.maxPools} pool totals, releasing the rejected post's ${worst.maxPools} | ${fmt(worst.repost)} | |
+| advanceClaimable recording ${worst.maxPending} epochs claimable at once | ${fmt(worst.advance)} | |
+| challenge (largest of ${worst.maxPending}) | ${fmt(worst.challengeGas)} | |
+
 Anchors measured by the issue's author with the same settings: Morpho URD first claim 92.8k (depth 10) and
 101.0k (depth 20), repeat 58.6k (depth 10), submitRoot+acceptRoot 149.6k; Uniswap MerkleDistributor 80.8k to
 97.9k (depth 20); Merkl first claim 142.0k (depth 20), updateTree 59.5k. None of them caps a pool's payouts at
@@ -321,5 +493,8 @@ recordResults({
   "gas.claim.authorizedBatch10repeat.perClaim": { value: Number(d20.authRepeat), unit: "gas" },
   "gas.claim.authorizedBatch10first.perClaim": { value: Number(d20.authFirst), unit: "gas" },
   "gas.epoch.postToClaimable": { value: Number(d20.postSteady), unit: "gas" },
+  "gas.reject.worstCase": { value: Number(worst.rejectWorst), unit: "gas" },
+  "gas.post.maxPools": { value: Number(worst.postMaxPools), unit: "gas" },
+  "gas.repost.maxPools": { value: Number(worst.repost), unit: "gas" },
 });
 void zeroHash;

@@ -4,6 +4,7 @@ import { type Logger, pino } from "pino";
 import { createWalletClient, http, type PublicClient } from "viem";
 import { privateKeyToAccount } from "viem/accounts";
 import { rewardDistributorAbi } from "../contracts/abis.ts";
+import { MAX_POOL_TOTALS } from "../protocol/constants.ts";
 import { createReceiptVerifier, type ReceiptVerifier } from "../protocol/createReceiptVerifier.ts";
 import { createFastKeccak256 } from "../protocol/hash/createFastKeccak256.ts";
 import { createNodeReceiptVerifier } from "../protocol/node/createNodeReceiptVerifier.ts";
@@ -40,7 +41,14 @@ export type RunningAggregator = {
  */
 export type AggregatorSeams = Pick<PosterOptions, "tamperFor" | "onStep">;
 
-type Identity = { chainId: number; genesisTime: number; epochSeconds: number; graceSeconds: number };
+type Identity = {
+  chainId: number;
+  genesisTime: number;
+  epochSeconds: number;
+  graceSeconds: number;
+  /** maxPoolTotals() of the distributor; absent in databases written before it existed (then MAX_POOL_TOTALS). */
+  maxPoolTotals?: number;
+};
 
 /**
  * Starts the aggregator: storage (migrated), the HTTP API, the chain loop (follower + poster). The HTTP server is
@@ -213,6 +221,7 @@ export async function startAggregator(
       rateLimit: config.rateLimit,
       metrics,
       closedThrough: epochs.latestClosed() ?? -1,
+      maxPoolsPerEpoch: identity.maxPoolTotals ?? MAX_POOL_TOTALS,
     });
     const account = config.posting.privateKey ? privateKeyToAccount(config.posting.privateKey) : undefined;
     poster = createPoster({
@@ -376,8 +385,14 @@ async function fetchIdentity(client: PublicClient, config: AggregatorConfig): Pr
     abi: rewardDistributorAbi,
     functionName: "config",
   });
+  const maxPoolTotals = await client.readContract({
+    address: config.chain.distributor,
+    abi: rewardDistributorAbi,
+    functionName: "maxPoolTotals",
+  });
   return {
     chainId,
+    maxPoolTotals: Number(maxPoolTotals),
     genesisTime: Number(c.genesisTime),
     epochSeconds: Number(c.epochSeconds),
     graceSeconds: Number(c.graceSeconds),

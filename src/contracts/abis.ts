@@ -76,22 +76,6 @@ export const rewardDistributorAbi = [
     "inputs": [
       {
         "internalType": "uint256",
-        "name": "epoch",
-        "type": "uint256"
-      },
-      {
-        "internalType": "uint256",
-        "name": "challengeId",
-        "type": "uint256"
-      }
-    ],
-    "name": "ChallengeAlreadyOpen",
-    "type": "error"
-  },
-  {
-    "inputs": [
-      {
-        "internalType": "uint256",
         "name": "bond",
         "type": "uint256"
       },
@@ -129,6 +113,17 @@ export const rewardDistributorAbi = [
       }
     ],
     "name": "ChallengeNotOpen",
+    "type": "error"
+  },
+  {
+    "inputs": [
+      {
+        "internalType": "uint256",
+        "name": "challengeId",
+        "type": "uint256"
+      }
+    ],
+    "name": "ChallengeVoid",
     "type": "error"
   },
   {
@@ -240,28 +235,28 @@ export const rewardDistributorAbi = [
   {
     "inputs": [
       {
+        "internalType": "address",
+        "name": "caller",
+        "type": "address"
+      },
+      {
+        "internalType": "address",
+        "name": "relayer",
+        "type": "address"
+      }
+    ],
+    "name": "ClaimRelayerNotAllowed",
+    "type": "error"
+  },
+  {
+    "inputs": [
+      {
         "internalType": "string",
         "name": "parameter",
         "type": "string"
       }
     ],
     "name": "ConfigInvalid",
-    "type": "error"
-  },
-  {
-    "inputs": [
-      {
-        "internalType": "uint256",
-        "name": "count",
-        "type": "uint256"
-      },
-      {
-        "internalType": "uint256",
-        "name": "expected",
-        "type": "uint256"
-      }
-    ],
-    "name": "EpochDataCount",
     "type": "error"
   },
   {
@@ -299,7 +294,50 @@ export const rewardDistributorAbi = [
         "type": "uint256"
       }
     ],
+    "name": "EpochNotFinal",
+    "type": "error"
+  },
+  {
+    "inputs": [
+      {
+        "internalType": "uint256",
+        "name": "epoch",
+        "type": "uint256"
+      }
+    ],
     "name": "EpochNotPending",
+    "type": "error"
+  },
+  {
+    "inputs": [
+      {
+        "internalType": "uint256",
+        "name": "epoch",
+        "type": "uint256"
+      },
+      {
+        "internalType": "address",
+        "name": "incumbent",
+        "type": "address"
+      },
+      {
+        "internalType": "uint256",
+        "name": "takeoverAt",
+        "type": "uint256"
+      }
+    ],
+    "name": "EpochNotPoster",
+    "type": "error"
+  },
+  {
+    "inputs": [
+      {
+        "internalType": "uint256",
+        "name": "epoch",
+        "type": "uint256"
+      }
+    ],
+    "name": "EpochNotRejected",
     "type": "error"
   },
   {
@@ -335,6 +373,33 @@ export const rewardDistributorAbi = [
         "internalType": "uint256",
         "name": "epoch",
         "type": "uint256"
+      },
+      {
+        "internalType": "uint256",
+        "name": "endedAt",
+        "type": "uint256"
+      }
+    ],
+    "name": "EpochRecoveryClosed",
+    "type": "error"
+  },
+  {
+    "inputs": [
+      {
+        "internalType": "uint256",
+        "name": "epoch",
+        "type": "uint256"
+      }
+    ],
+    "name": "EpochRepostRequired",
+    "type": "error"
+  },
+  {
+    "inputs": [
+      {
+        "internalType": "uint256",
+        "name": "epoch",
+        "type": "uint256"
       }
     ],
     "name": "EpochRootZero",
@@ -354,6 +419,22 @@ export const rewardDistributorAbi = [
       }
     ],
     "name": "EpochTooManyPending",
+    "type": "error"
+  },
+  {
+    "inputs": [
+      {
+        "internalType": "uint256",
+        "name": "count",
+        "type": "uint256"
+      },
+      {
+        "internalType": "uint256",
+        "name": "max",
+        "type": "uint256"
+      }
+    ],
+    "name": "EpochTooManyPoolTotals",
     "type": "error"
   },
   {
@@ -423,17 +504,12 @@ export const rewardDistributorAbi = [
         "type": "bytes32"
       },
       {
-        "internalType": "uint256",
-        "name": "requested",
-        "type": "uint256"
-      },
-      {
-        "internalType": "uint256",
-        "name": "available",
-        "type": "uint256"
+        "internalType": "address",
+        "name": "caller",
+        "type": "address"
       }
     ],
-    "name": "PoolOverdrawn",
+    "name": "PoolNotPendingOwner",
     "type": "error"
   },
   {
@@ -472,6 +548,43 @@ export const rewardDistributorAbi = [
       },
       {
         "internalType": "uint256",
+        "name": "epoch",
+        "type": "uint256"
+      },
+      {
+        "internalType": "uint256",
+        "name": "waitUntil",
+        "type": "uint256"
+      }
+    ],
+    "name": "PoolWithdrawalEpochsInFlight",
+    "type": "error"
+  },
+  {
+    "inputs": [
+      {
+        "internalType": "bytes32",
+        "name": "poolId",
+        "type": "bytes32"
+      },
+      {
+        "internalType": "uint256",
+        "name": "expiredAt",
+        "type": "uint256"
+      }
+    ],
+    "name": "PoolWithdrawalExpired",
+    "type": "error"
+  },
+  {
+    "inputs": [
+      {
+        "internalType": "bytes32",
+        "name": "poolId",
+        "type": "bytes32"
+      },
+      {
+        "internalType": "uint256",
         "name": "availableAt",
         "type": "uint256"
       }
@@ -485,8 +598,46 @@ export const rewardDistributorAbi = [
     "type": "error"
   },
   {
+    "inputs": [
+      {
+        "internalType": "uint256",
+        "name": "availableAt",
+        "type": "uint256"
+      }
+    ],
+    "name": "SystemPauseCooldown",
+    "type": "error"
+  },
+  {
+    "inputs": [
+      {
+        "internalType": "uint256",
+        "name": "endsAt",
+        "type": "uint256"
+      }
+    ],
+    "name": "SystemPauseNotOver",
+    "type": "error"
+  },
+  {
     "inputs": [],
     "name": "SystemPaused",
+    "type": "error"
+  },
+  {
+    "inputs": [
+      {
+        "internalType": "bytes32",
+        "name": "role",
+        "type": "bytes32"
+      },
+      {
+        "internalType": "address",
+        "name": "account",
+        "type": "address"
+      }
+    ],
+    "name": "SystemRoleConflict",
     "type": "error"
   },
   {
@@ -633,6 +784,12 @@ export const rewardDistributorAbi = [
         "internalType": "address",
         "name": "arbiter",
         "type": "address"
+      },
+      {
+        "indexed": false,
+        "internalType": "uint256",
+        "name": "claimableAt",
+        "type": "uint256"
       }
     ],
     "name": "ChallengeDismissed",
@@ -689,6 +846,12 @@ export const rewardDistributorAbi = [
         "internalType": "string",
         "name": "evidenceURI",
         "type": "string"
+      },
+      {
+        "indexed": false,
+        "internalType": "uint256",
+        "name": "postSeq",
+        "type": "uint256"
       }
     ],
     "name": "ChallengeOpened",
@@ -724,6 +887,50 @@ export const rewardDistributorAbi = [
       }
     ],
     "name": "ChallengeVoided",
+    "type": "event"
+  },
+  {
+    "anonymous": false,
+    "inputs": [
+      {
+        "indexed": true,
+        "internalType": "address",
+        "name": "account",
+        "type": "address"
+      },
+      {
+        "indexed": true,
+        "internalType": "bytes32",
+        "name": "poolId",
+        "type": "bytes32"
+      },
+      {
+        "indexed": false,
+        "internalType": "uint256",
+        "name": "nonce",
+        "type": "uint256"
+      }
+    ],
+    "name": "ClaimAuthorizationsRevoked",
+    "type": "event"
+  },
+  {
+    "anonymous": false,
+    "inputs": [
+      {
+        "indexed": true,
+        "internalType": "address",
+        "name": "account",
+        "type": "address"
+      },
+      {
+        "indexed": true,
+        "internalType": "address",
+        "name": "relayer",
+        "type": "address"
+      }
+    ],
+    "name": "ClaimRelayerSet",
     "type": "event"
   },
   {
@@ -789,6 +996,12 @@ export const rewardDistributorAbi = [
         "indexed": false,
         "internalType": "address",
         "name": "recipient",
+        "type": "address"
+      },
+      {
+        "indexed": false,
+        "internalType": "address",
+        "name": "relayer",
         "type": "address"
       },
       {
@@ -882,9 +1095,77 @@ export const rewardDistributorAbi = [
         "internalType": "uint256",
         "name": "challengeId",
         "type": "uint256"
+      },
+      {
+        "indexed": false,
+        "internalType": "uint256",
+        "name": "end",
+        "type": "uint256"
       }
     ],
     "name": "EpochRejected",
+    "type": "event"
+  },
+  {
+    "anonymous": false,
+    "inputs": [
+      {
+        "indexed": true,
+        "internalType": "uint256",
+        "name": "epoch",
+        "type": "uint256"
+      },
+      {
+        "indexed": false,
+        "internalType": "bytes32",
+        "name": "replacedDataHash",
+        "type": "bytes32"
+      },
+      {
+        "components": [
+          {
+            "internalType": "bytes32",
+            "name": "poolId",
+            "type": "bytes32"
+          },
+          {
+            "internalType": "uint256",
+            "name": "amount",
+            "type": "uint256"
+          }
+        ],
+        "indexed": false,
+        "internalType": "struct PoolTotal[]",
+        "name": "released",
+        "type": "tuple[]"
+      }
+    ],
+    "name": "EpochReplaced",
+    "type": "event"
+  },
+  {
+    "anonymous": false,
+    "inputs": [
+      {
+        "indexed": true,
+        "internalType": "uint256",
+        "name": "epoch",
+        "type": "uint256"
+      },
+      {
+        "indexed": true,
+        "internalType": "address",
+        "name": "arbiter",
+        "type": "address"
+      },
+      {
+        "indexed": false,
+        "internalType": "bytes32",
+        "name": "evidenceHash",
+        "type": "bytes32"
+      }
+    ],
+    "name": "EpochRevoked",
     "type": "event"
   },
   {
@@ -914,9 +1195,46 @@ export const rewardDistributorAbi = [
         "internalType": "address",
         "name": "guardian",
         "type": "address"
+      },
+      {
+        "indexed": false,
+        "internalType": "uint256",
+        "name": "endsAt",
+        "type": "uint256"
       }
     ],
     "name": "Paused",
+    "type": "event"
+  },
+  {
+    "anonymous": false,
+    "inputs": [
+      {
+        "indexed": true,
+        "internalType": "uint256",
+        "name": "epoch",
+        "type": "uint256"
+      },
+      {
+        "indexed": true,
+        "internalType": "bytes32",
+        "name": "poolId",
+        "type": "bytes32"
+      },
+      {
+        "indexed": false,
+        "internalType": "uint256",
+        "name": "requested",
+        "type": "uint256"
+      },
+      {
+        "indexed": false,
+        "internalType": "uint256",
+        "name": "allocated",
+        "type": "uint256"
+      }
+    ],
+    "name": "PoolAllocationCapped",
     "type": "event"
   },
   {
@@ -997,6 +1315,56 @@ export const rewardDistributorAbi = [
         "type": "bytes32"
       },
       {
+        "indexed": true,
+        "internalType": "address",
+        "name": "owner",
+        "type": "address"
+      },
+      {
+        "indexed": true,
+        "internalType": "address",
+        "name": "pendingOwner",
+        "type": "address"
+      }
+    ],
+    "name": "PoolOwnershipTransferStarted",
+    "type": "event"
+  },
+  {
+    "anonymous": false,
+    "inputs": [
+      {
+        "indexed": true,
+        "internalType": "bytes32",
+        "name": "poolId",
+        "type": "bytes32"
+      },
+      {
+        "indexed": true,
+        "internalType": "address",
+        "name": "previousOwner",
+        "type": "address"
+      },
+      {
+        "indexed": true,
+        "internalType": "address",
+        "name": "newOwner",
+        "type": "address"
+      }
+    ],
+    "name": "PoolOwnershipTransferred",
+    "type": "event"
+  },
+  {
+    "anonymous": false,
+    "inputs": [
+      {
+        "indexed": true,
+        "internalType": "bytes32",
+        "name": "poolId",
+        "type": "bytes32"
+      },
+      {
         "indexed": false,
         "internalType": "uint256",
         "name": "pricePerGB",
@@ -1064,6 +1432,12 @@ export const rewardDistributorAbi = [
         "internalType": "uint256",
         "name": "availableAt",
         "type": "uint256"
+      },
+      {
+        "indexed": false,
+        "internalType": "uint256",
+        "name": "expiresAt",
+        "type": "uint256"
       }
     ],
     "name": "PoolWithdrawalRequested",
@@ -1100,12 +1474,31 @@ export const rewardDistributorAbi = [
       {
         "indexed": true,
         "internalType": "address",
-        "name": "guardian",
+        "name": "account",
         "type": "address"
+      },
+      {
+        "indexed": false,
+        "internalType": "uint256",
+        "name": "clockStopped",
+        "type": "uint256"
       }
     ],
     "name": "Unpaused",
     "type": "event"
+  },
+  {
+    "inputs": [
+      {
+        "internalType": "bytes32",
+        "name": "poolId",
+        "type": "bytes32"
+      }
+    ],
+    "name": "acceptPoolOwnership",
+    "outputs": [],
+    "stateMutability": "nonpayable",
+    "type": "function"
   },
   {
     "inputs": [],
@@ -1238,6 +1631,11 @@ export const rewardDistributorAbi = [
             "internalType": "bytes32",
             "name": "evidenceHash",
             "type": "bytes32"
+          },
+          {
+            "internalType": "uint32",
+            "name": "postSeq",
+            "type": "uint32"
           }
         ],
         "internalType": "struct ChallengeInfo",
@@ -1365,6 +1763,25 @@ export const rewardDistributorAbi = [
       }
     ],
     "stateMutability": "nonpayable",
+    "type": "function"
+  },
+  {
+    "inputs": [
+      {
+        "internalType": "address",
+        "name": "account",
+        "type": "address"
+      }
+    ],
+    "name": "claimRelayerOf",
+    "outputs": [
+      {
+        "internalType": "address",
+        "name": "",
+        "type": "address"
+      }
+    ],
+    "stateMutability": "view",
     "type": "function"
   },
   {
@@ -1594,6 +2011,19 @@ export const rewardDistributorAbi = [
   },
   {
     "inputs": [],
+    "name": "clock",
+    "outputs": [
+      {
+        "internalType": "uint256",
+        "name": "",
+        "type": "uint256"
+      }
+    ],
+    "stateMutability": "view",
+    "type": "function"
+  },
+  {
+    "inputs": [],
     "name": "config",
     "outputs": [
       {
@@ -1792,7 +2222,7 @@ export const rewardDistributorAbi = [
           },
           {
             "internalType": "uint256",
-            "name": "openChallengeId",
+            "name": "openChallenges",
             "type": "uint256"
           },
           {
@@ -1804,6 +2234,16 @@ export const rewardDistributorAbi = [
             "internalType": "bool",
             "name": "claimable",
             "type": "bool"
+          },
+          {
+            "internalType": "address",
+            "name": "aggregator",
+            "type": "address"
+          },
+          {
+            "internalType": "uint256",
+            "name": "postSeq",
+            "type": "uint256"
           }
         ],
         "internalType": "struct EpochInfo",
@@ -1891,6 +2331,32 @@ export const rewardDistributorAbi = [
   },
   {
     "inputs": [],
+    "name": "maxPending",
+    "outputs": [
+      {
+        "internalType": "uint256",
+        "name": "",
+        "type": "uint256"
+      }
+    ],
+    "stateMutability": "pure",
+    "type": "function"
+  },
+  {
+    "inputs": [],
+    "name": "maxPoolTotals",
+    "outputs": [
+      {
+        "internalType": "uint256",
+        "name": "",
+        "type": "uint256"
+      }
+    ],
+    "stateMutability": "pure",
+    "type": "function"
+  },
+  {
+    "inputs": [],
     "name": "pause",
     "outputs": [],
     "stateMutability": "nonpayable",
@@ -1947,6 +2413,16 @@ export const rewardDistributorAbi = [
             "internalType": "uint256",
             "name": "withdrawalAvailableAt",
             "type": "uint256"
+          },
+          {
+            "internalType": "uint256",
+            "name": "withdrawalExpiresAt",
+            "type": "uint256"
+          },
+          {
+            "internalType": "address",
+            "name": "pendingOwner",
+            "type": "address"
           },
           {
             "internalType": "string",
@@ -2057,36 +2533,43 @@ export const rewardDistributorAbi = [
     "type": "function"
   },
   {
-    "inputs": [],
-    "name": "requestAggregatorExit",
-    "outputs": [],
-    "stateMutability": "nonpayable",
-    "type": "function"
-  },
-  {
     "inputs": [
       {
+        "internalType": "uint256",
+        "name": "epoch",
+        "type": "uint256"
+      },
+      {
         "internalType": "bytes32",
-        "name": "poolId",
+        "name": "root",
         "type": "bytes32"
       },
       {
-        "internalType": "uint256",
-        "name": "amount",
-        "type": "uint256"
-      }
-    ],
-    "name": "requestWithdrawal",
-    "outputs": [],
-    "stateMutability": "nonpayable",
-    "type": "function"
-  },
-  {
-    "inputs": [
+        "components": [
+          {
+            "internalType": "bytes32",
+            "name": "poolId",
+            "type": "bytes32"
+          },
+          {
+            "internalType": "uint256",
+            "name": "amount",
+            "type": "uint256"
+          }
+        ],
+        "internalType": "struct PoolTotal[]",
+        "name": "poolTotals",
+        "type": "tuple[]"
+      },
       {
-        "internalType": "uint256",
-        "name": "challengeId",
-        "type": "uint256"
+        "internalType": "bytes32",
+        "name": "bundleHash",
+        "type": "bytes32"
+      },
+      {
+        "internalType": "string",
+        "name": "bundleURI",
+        "type": "string"
       },
       {
         "components": [
@@ -2118,12 +2601,86 @@ export const rewardDistributorAbi = [
             "type": "tuple[]"
           }
         ],
-        "internalType": "struct EpochData[]",
-        "name": "rejected",
-        "type": "tuple[]"
+        "internalType": "struct EpochData",
+        "name": "replaced",
+        "type": "tuple"
+      }
+    ],
+    "name": "repostEpoch",
+    "outputs": [],
+    "stateMutability": "nonpayable",
+    "type": "function"
+  },
+  {
+    "inputs": [],
+    "name": "requestAggregatorExit",
+    "outputs": [],
+    "stateMutability": "nonpayable",
+    "type": "function"
+  },
+  {
+    "inputs": [
+      {
+        "internalType": "bytes32",
+        "name": "poolId",
+        "type": "bytes32"
+      },
+      {
+        "internalType": "uint256",
+        "name": "amount",
+        "type": "uint256"
+      }
+    ],
+    "name": "requestWithdrawal",
+    "outputs": [],
+    "stateMutability": "nonpayable",
+    "type": "function"
+  },
+  {
+    "inputs": [
+      {
+        "internalType": "uint256",
+        "name": "challengeId",
+        "type": "uint256"
       }
     ],
     "name": "resolveExpiredChallenge",
+    "outputs": [],
+    "stateMutability": "nonpayable",
+    "type": "function"
+  },
+  {
+    "inputs": [
+      {
+        "internalType": "bytes32",
+        "name": "poolId",
+        "type": "bytes32"
+      },
+      {
+        "internalType": "uint256",
+        "name": "nonce",
+        "type": "uint256"
+      }
+    ],
+    "name": "revokeClaimAuthorizations",
+    "outputs": [],
+    "stateMutability": "nonpayable",
+    "type": "function"
+  },
+  {
+    "inputs": [
+      {
+        "internalType": "uint256",
+        "name": "epoch",
+        "type": "uint256"
+      },
+      {
+        "internalType": "bytes32",
+        "name": "evidenceHash",
+        "type": "bytes32"
+      }
+    ],
+    "name": "revokeEpoch",
     "outputs": [],
     "stateMutability": "nonpayable",
     "type": "function"
@@ -2142,6 +2699,19 @@ export const rewardDistributorAbi = [
       }
     ],
     "name": "rotateTicketSigner",
+    "outputs": [],
+    "stateMutability": "nonpayable",
+    "type": "function"
+  },
+  {
+    "inputs": [
+      {
+        "internalType": "address",
+        "name": "relayer",
+        "type": "address"
+      }
+    ],
+    "name": "setClaimRelayer",
     "outputs": [],
     "stateMutability": "nonpayable",
     "type": "function"
@@ -2204,6 +2774,26 @@ export const rewardDistributorAbi = [
             "internalType": "uint256",
             "name": "challengeCount",
             "type": "uint256"
+          },
+          {
+            "internalType": "uint256",
+            "name": "repostEnd",
+            "type": "uint256"
+          },
+          {
+            "internalType": "uint256",
+            "name": "clock",
+            "type": "uint256"
+          },
+          {
+            "internalType": "uint256",
+            "name": "pausedAt",
+            "type": "uint256"
+          },
+          {
+            "internalType": "uint256",
+            "name": "pauseEndsAt",
+            "type": "uint256"
           }
         ],
         "internalType": "struct SystemState",
@@ -2239,6 +2829,24 @@ export const rewardDistributorAbi = [
     "type": "function"
   },
   {
+    "inputs": [
+      {
+        "internalType": "bytes32",
+        "name": "poolId",
+        "type": "bytes32"
+      },
+      {
+        "internalType": "address",
+        "name": "newOwner",
+        "type": "address"
+      }
+    ],
+    "name": "transferPoolOwnership",
+    "outputs": [],
+    "stateMutability": "nonpayable",
+    "type": "function"
+  },
+  {
     "inputs": [],
     "name": "treasuryAddress",
     "outputs": [
@@ -2264,40 +2872,6 @@ export const rewardDistributorAbi = [
         "internalType": "uint256",
         "name": "challengeId",
         "type": "uint256"
-      },
-      {
-        "components": [
-          {
-            "internalType": "address",
-            "name": "aggregator",
-            "type": "address"
-          },
-          {
-            "internalType": "bytes32",
-            "name": "bundleHash",
-            "type": "bytes32"
-          },
-          {
-            "components": [
-              {
-                "internalType": "bytes32",
-                "name": "poolId",
-                "type": "bytes32"
-              },
-              {
-                "internalType": "uint256",
-                "name": "amount",
-                "type": "uint256"
-              }
-            ],
-            "internalType": "struct PoolTotal[]",
-            "name": "poolTotals",
-            "type": "tuple[]"
-          }
-        ],
-        "internalType": "struct EpochData[]",
-        "name": "rejected",
-        "type": "tuple[]"
       }
     ],
     "name": "upholdChallenge",
@@ -2363,6 +2937,33 @@ export const rewardDistributorAbi = [
   {
     "inputs": [
       {
+        "internalType": "uint48",
+        "name": "schedule",
+        "type": "uint48"
+      }
+    ],
+    "name": "AccessControlEnforcedDefaultAdminDelay",
+    "type": "error"
+  },
+  {
+    "inputs": [],
+    "name": "AccessControlEnforcedDefaultAdminRules",
+    "type": "error"
+  },
+  {
+    "inputs": [
+      {
+        "internalType": "address",
+        "name": "defaultAdmin",
+        "type": "address"
+      }
+    ],
+    "name": "AccessControlInvalidDefaultAdmin",
+    "type": "error"
+  },
+  {
+    "inputs": [
+      {
         "internalType": "address",
         "name": "account",
         "type": "address"
@@ -2378,6 +2979,11 @@ export const rewardDistributorAbi = [
   },
   {
     "inputs": [],
+    "name": "CheckpointUnorderedInsertion",
+    "type": "error"
+  },
+  {
+    "inputs": [],
     "name": "ExtensionDirectCall",
     "type": "error"
   },
@@ -2389,6 +2995,22 @@ export const rewardDistributorAbi = [
   {
     "inputs": [],
     "name": "ReentrancyGuardReentrantCall",
+    "type": "error"
+  },
+  {
+    "inputs": [
+      {
+        "internalType": "uint8",
+        "name": "bits",
+        "type": "uint8"
+      },
+      {
+        "internalType": "uint256",
+        "name": "value",
+        "type": "uint256"
+      }
+    ],
+    "name": "SafeCastOverflowedUintDowncast",
     "type": "error"
   },
   {

@@ -280,29 +280,11 @@ describe("epochs end to end: close, post once, claimable, claim; a rejected epoc
       eventName: "ChallengeOpened",
     });
     const challengeId = opened[0]!.args.challengeId;
-    const next = Number(
-      (
-        await chain.publicClient.readContract({
-          address: d.distributor,
-          abi: rewardDistributorAbi,
-          functionName: "systemState",
-        })
-      ).nextEpoch,
-    );
-    const rejected = [];
-    for (let e = f; e < next; e++) {
-      const p = (await getEpoch(e)).post!;
-      rejected.push({
-        aggregator: chain.account(roles.aggregator).address,
-        bundleHash: p.bundleHash,
-        poolTotals: p.poolTotals.map((t) => ({ poolId: t.poolId, amount: BigInt(t.amount) })),
-      });
-    }
     const upheld = await chain.wallet(roles.arbiter).writeContract({
       address: d.distributor,
       abi: rewardDistributorAbi,
       functionName: "upholdChallenge",
-      args: [challengeId, rejected],
+      args: [challengeId],
       account: chain.account(roles.arbiter),
       chain: hardhat,
     });
@@ -328,6 +310,16 @@ describe("epochs end to end: close, post once, claimable, claim; a rejected epoc
     const events = (await postedEvents()).filter((ev) => Number(ev.args.epoch) === f);
     assert.equal(events.length, 2, "the faulty post and the one re-post");
     assert.equal(events[1]!.args.root, honest.post!.root);
+    // The re-post went through repostEpoch with the rejected post's EpochData: its transaction released the faulty
+    // post's allocations (EpochReplaced, committing to the faulty post's dataHash) before allocating its own.
+    const repost = await chain.publicClient.getTransactionReceipt({ hash: events[1]!.transactionHash });
+    const replaced = parseEventLogs({ abi: rewardDistributorAbi, logs: repost.logs, eventName: "EpochReplaced" });
+    assert.equal(replaced.length, 1, "the re-post is a repostEpoch");
+    assert.equal(replaced[0]!.args.replacedDataHash, events[0]!.args.dataHash);
+    assert.deepEqual(
+      replaced[0]!.args.released.map((t) => [t.poolId.toLowerCase(), t.amount]),
+      events[0]!.args.poolTotals.map((t) => [t.poolId.toLowerCase(), t.amount]),
+    );
     // The faulty bundle stays available by its hash for the arbiter and auditors.
     assert.equal(keccak256((await bundleOf(f, faulty.post!.bundleHash)).bytes), faulty.post!.bundleHash);
     // Claiming again pays only what is new since the first claim.

@@ -4,7 +4,8 @@
 // public data, a non-arbiter's dismissal and an early expiry are refused with sentences, the arbiter's uphold rejects
 // the epoch on chain. Then a bogus challenge against the honest re-post: review says the evidence does not hold
 // (exit 6), the arbiter dismisses it; a third challenge with tampered evidence is left to expire and resolved by
-// anyone after the deadline.
+// anyone after the deadline (the epoch stands). Last, the arbiter revokes the claimable epoch within its recovery
+// period and it is posted again with repostEpoch.
 import assert from "node:assert/strict";
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -14,6 +15,7 @@ import { pathToFileURL } from "node:url";
 import { createPublicClient, createWalletClient, defineChain, http, keccak256, toBytes } from "viem";
 import { privateKeyToAccount } from "viem/accounts";
 import { rewardDistributorAbi } from "../../src/contracts/abis.ts";
+import { getEvidenceHash } from "../../src/contracts/getEvidenceHash.ts";
 import type { Hex } from "../../src/protocol/types.ts";
 import { freePort, type Proc, startVerifierProcess } from "../verifier/helpers/processes.ts";
 import { type CliChain, createPoolWithCli, DEV_KEYS, deployWithCli } from "./helpers/deployWithCli.ts";
@@ -66,7 +68,8 @@ describe("meshpay arbiter", () => {
       address: chain.deployment.distributor,
       abi: rewardDistributorAbi,
       functionName: "challenge",
-      args: [epoch, keccak256(toBytes(evidence)), pathToFileURL(file).href],
+      // The convention: the evidence bound to its challenger, keccak256(abi.encode(challenger, keccak256(evidence))).
+      args: [epoch, getEvidenceHash(outsider, keccak256(toBytes(evidence))), pathToFileURL(file).href],
       value: challengerBond,
     });
     assert.equal((await client.waitForTransactionReceipt({ hash })).status, "success");
@@ -178,7 +181,7 @@ describe("meshpay arbiter", () => {
     assert.equal(text.code, 0, text.stderr);
     assert.match(
       text.stdout,
-      /Evidence: ok {4}its keccak256 is the evidenceHash committed on chain; it is about this deployment's epoch 0\n/,
+      /Evidence: ok {4}bound to its challenger as committed on chain \(keccak256\(abi\.encode\(challenger, keccak256\(evidence\)\)\)\); it is about this deployment's epoch 0\n/,
     );
     assert.match(text.stdout, /The evidence claims POOL_TOTAL_MISMATCH: Epoch 0:/);
     assert.match(
@@ -215,7 +218,7 @@ describe("meshpay arbiter", () => {
     assert.equal(r.code, 4, r.stdout + r.stderr);
     assert.match(
       r.stderr,
-      /error: Resolving the expired challenge #1 was refused: ChallengeNotExpired: The arbiter has until \d{4}-\d\d-\d\d \d\d:\d\d:\d\d UTC to resolve challenge #1\./,
+      /error: Resolving the expired challenge #1 was refused: ChallengeNotExpired: The arbiter has until \d{4}-\d\d-\d\d \d\d:\d\d:\d\d UTC \(contract clock\) to resolve challenge #1\./,
     );
     assert.match(r.stderr, /hint: Until .* only the arbiter may resolve it/);
   });
@@ -303,7 +306,7 @@ describe("meshpay arbiter", () => {
       dismissed.stdout,
       /Challenge #2 dismissed by 0xf39Fd6e51aad88F6F4ce6aB8827279cffFb92266: the challenger's bond of 0\.1 ETH is forfeited to the treasury\./,
     );
-    assert.match(dismissed.stdout, /epoch:\s+0 is pending again: its challenge window restarted and ends \d{4}-/);
+    assert.match(dismissed.stdout, /epoch:\s+0 stands; its challenge window was not restarted and ends \d{4}-/);
     assert.match(dismissed.stderr, /Dismissing challenge #2: transaction 0x[0-9a-f]{64}/);
     assert.equal(Number((await read<{ status: number }>("challengeInfo", [2n])).status), 3);
     assert.equal((await read<{ nextEpoch: bigint }>("systemState")).nextEpoch, 1n); // the honest epoch stands
@@ -324,24 +327,28 @@ describe("meshpay arbiter", () => {
     const review = await chain.run(["--json", "arbiter", "review", "3"]);
     assert.equal(review.code, 6, review.stdout + review.stderr);
     assert.equal(review.json().evidence.hashMatches, false);
-    assert.match(review.json().evidence.problem, /does not hash to the evidenceHash 0x[0-9a-f]{64} committed on chain/);
+    assert.match(
+      review.json().evidence.problem,
+      /is not the evidence committed on chain for this challenger \(keccak256\(abi\.encode\(challenger, keccak256\(evidence\)\)\) is not 0x[0-9a-f]{64}\)/,
+    );
     assert.equal(review.json().recommendation, "dismiss"); // and the honest epoch is still right
 
     const info = await read<{ openedAt: number }>("challengeInfo", [3n]);
     await mineAt(chain.node.url, BigInt(info.openedAt) + 600n);
     const list = await chain.run(["arbiter", "list"]);
     assert.match(list.stdout, /#3\s+0\s+.+\(passed\)/);
-    assert.match(list.stdout, /anyone may resolve\): meshpay arbiter resolve-expired 3/);
+    assert.match(list.stdout, /anyone may close them, bonds refunded\): meshpay arbiter resolve-expired 3/);
 
     const r = await chain.run(["--json", "arbiter", "resolve-expired", "3"], { key: OUTSIDER });
     assert.equal(r.code, 0, r.stdout + r.stderr);
     const out = r.json();
     assert.equal(out.resolution, "expired");
-    assert.deepEqual(out.rejectedEpochs, ["0"]);
+    // An expired deadline never rejects the epoch nor rewards the challenger: the bond comes back, the epoch stands.
+    assert.deepEqual(out.rejectedEpochs, []);
     assert.equal(out.slashed, null);
     assert.equal(out.challengerCredited, String(10n ** 17n)); // the bond back
     assert.equal(Number((await read<{ status: number }>("challengeInfo", [3n])).status), 4);
-    assert.equal((await read<{ nextEpoch: bigint }>("systemState")).nextEpoch, 0n);
+    assert.equal((await read<{ nextEpoch: bigint }>("systemState")).nextEpoch, 1n);
 
     const all = await chain.run(["--json", "arbiter", "list", "--all"]);
     assert.deepEqual(
@@ -352,6 +359,67 @@ describe("meshpay arbiter", () => {
         ["3", "expired"],
       ],
     );
+  });
+
+  it("revoke: refused for a non-arbiter and for an epoch not yet claimable; the arbiter revokes a claimable epoch within its recovery period, and it is re-posted with repostEpoch", async () => {
+    // Epoch 1 is not posted: it cannot be revoked.
+    const early = await chain.run(["arbiter", "revoke", "1"], { key: ARBITER });
+    assert.equal(early.code, 4, early.stdout + early.stderr);
+    assert.match(early.stderr, /EpochNotFinal: Epoch 1 is not claimable, so it cannot be revoked/);
+    const outsiderTry = await chain.run(["arbiter", "revoke", "0"], { key: OUTSIDER });
+    assert.equal(outsiderTry.code, 4);
+    assert.match(outsiderTry.stderr, /AccessControlUnauthorizedAccount: .* does not hold ARBITER_ROLE/);
+
+    // Epoch 0 (the honest re-post) passed its window while challenge #3 waited: it is claimable, and its recovery
+    // period (postedAt + 2 challenge windows + arbiterTimeout) still runs.
+    assert.equal(await read<boolean>("isClaimable", [0n]), true);
+    const evidenceFile = join(chain.dir, "revocation-evidence.json");
+    writeFileSync(evidenceFile, JSON.stringify({ reason: "test revocation" }));
+    const r = await chain.run(["--json", "arbiter", "revoke", "0", "--evidence", evidenceFile], { key: ARBITER });
+    assert.equal(r.code, 0, r.stdout + r.stderr);
+    const out = r.json();
+    assert.deepEqual(out.rejectedEpochs, ["0"]);
+    assert.equal(out.claimRoot, `0x${"00".repeat(32)}`); // no epoch before 0
+    assert.equal(out.slashed.aggregator.toLowerCase(), privateKeyToAccount(HONEST_AGGREGATOR).address.toLowerCase());
+    const arbiterAddress = privateKeyToAccount(ARBITER).address;
+    assert.equal(
+      out.evidenceHash,
+      getEvidenceHash(arbiterAddress, keccak256(toBytes(JSON.stringify({ reason: "test revocation" })))),
+    );
+    const state = await read<{ nextEpoch: bigint; repostEnd: bigint }>("systemState");
+    assert.deepEqual([state.nextEpoch, state.repostEnd], [0n, 1n]);
+    assert.equal(await read<boolean>("isClaimable", [0n]), false);
+
+    // The epoch comes back through repostEpoch (a postEpoch would revert with EpochRepostRequired).
+    const { aggregatorBond } = await read<{ aggregatorBond: bigint }>("config");
+    const wallet = createWalletClient({
+      account: privateKeyToAccount(HONEST_AGGREGATOR),
+      transport: http(chain.node.url),
+    });
+    const hash = await wallet.writeContract({
+      address: chain.deployment.distributor,
+      abi: rewardDistributorAbi,
+      functionName: "registerAggregator",
+      value: aggregatorBond,
+      chain: null,
+    });
+    assert.equal((await client.waitForTransactionReceipt({ hash })).status, "success");
+    const repost = await honest!.post(0n, [
+      { relay, poolId: pool, ticketSignerKey: BROADCASTER, chunks: 6, chunkSize: MB },
+    ]);
+    const logs = await client.getContractEvents({
+      address: chain.deployment.distributor,
+      abi: rewardDistributorAbi,
+      eventName: "EpochReplaced",
+      fromBlock: BigInt(chain.deployment.fromBlock),
+    });
+    // Both posts of epoch 0 after a rejection were re-posts: after the uphold of #1, and now after the revocation.
+    assert.deepEqual(
+      logs.map((l) => l.args.epoch),
+      [0n, 0n],
+    );
+    assert.equal((await read<{ nextEpoch: bigint }>("systemState")).nextEpoch, 1n);
+    assert.equal((await read<{ root: Hex }>("epochInfo", [0n])).root, repost.root);
   });
 
   it("answers an unknown challenge id with a sentence (exit 1) and a malformed one as a usage error (exit 2)", async () => {

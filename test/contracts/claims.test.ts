@@ -98,7 +98,7 @@ describe("RewardDistributor claims", () => {
       );
       assert.equal(await balanceOf(token, a.account.address), 100n);
       assert.equal(await balanceOf(token, stranger.account.address), 0n);
-      assert.deepEqual(await claimed(s, s.poolId, a.account.address), [100n, 0n]);
+      assert.deepEqual(await claimed(s, s.poolId, a.account.address), [100n, 1n]);
       const pool = (await distributor.read.poolInfo([s.poolId])) as PoolInfo;
       assert.equal(pool.owed, 500n);
       assert.equal(pool.unallocated, POOL_FUNDS - 600n);
@@ -116,7 +116,7 @@ describe("RewardDistributor claims", () => {
       assert.equal(state.claimRoot, e0.root);
       const fast = await logsOf(s, distributor.write.claim([leaves.b, e0.proof(leaves.b)]));
       assert.equal(fast.filter((l) => l.topics[0] === CLAIMABLE_ADVANCED).length, 0);
-      assert.deepEqual(await claimed(s, s.poolId, leaves.b.account), [200n, 0n]);
+      assert.deepEqual(await claimed(s, s.poolId, leaves.b.account), [200n, 1n]);
     });
 
     it("a later epoch's leaf pays only the difference to what was claimed", async () => {
@@ -134,7 +134,7 @@ describe("RewardDistributor claims", () => {
         amount: 150n,
       });
       assert.equal(await balanceOf(token, a.account.address), 250n);
-      assert.deepEqual(await claimed(s, s.poolId, a.account.address), [250n, 0n]);
+      assert.deepEqual(await claimed(s, s.poolId, a.account.address), [250n, 2n]);
       // The older leaf (its root is the superseded one, still accepted) now owes nothing.
       await viem.assertions.revertWithCustomErrorWithArgs(
         distributor.write.claim([leaves.a, e0.proof(leaves.a)]),
@@ -382,37 +382,37 @@ describe("RewardDistributor claims", () => {
       }
     });
 
-    it("refuses a replayed or skipped nonce with ClaimAuthorizationNonce", async () => {
+    it("takes a nonce at or above the next one, which retires every older; a replayed or older nonce is refused with ClaimAuthorizationNonce", async () => {
       const s = await loadScenario();
       const { distributor, viem } = s;
       const { a, relayer, recipient } = accounts(s);
       const { leaves, e0 } = await claimableEpoch(s);
       const deadline = (await now(s)) + 30n * 86_400n;
       const base = { recipient, maxFee: 0n, deadline, fee: 0n };
+      const older = await authorize(s, a, { ...base, leaf: leaves.a, proof: e0.proof(leaves.a), nonce: 1n });
       const skipped = await authorize(s, a, { ...base, leaf: leaves.a, proof: e0.proof(leaves.a), nonce: 3n });
-      await viem.assertions.revertWithCustomErrorWithArgs(
-        distributor.write.claimWithAuthorization([skipped.claim], { account: relayer.account }),
-        distributor,
-        "ClaimAuthorizationNonce",
-        [3n, 0n],
-      );
-      const first = await authorize(s, a, { ...base, leaf: leaves.a, proof: e0.proof(leaves.a), nonce: 0n });
-      await distributor.write.claimWithAuthorization([first.claim], { account: relayer.account });
-      // Epoch 1 owes more: the old authorization (nonce 0) cannot be replayed for it.
+      await distributor.write.claimWithAuthorization([skipped.claim], { account: relayer.account });
+      assert.deepEqual(await claimed(s, s.poolId, a.account.address), [100n, 4n]);
+      // Epoch 1 owes more: neither the used nonce 3 nor the older 1 can be replayed for it.
       const next = leaf(a.account.address, s.poolId, 150n, 50n);
       const e1 = await postEpoch(s, 1n, [next, leaves.b, leaves.c]);
       await passWindow(s);
-      await viem.assertions.revertWithCustomErrorWithArgs(
-        distributor.write.claimWithAuthorization([{ ...first.claim, leaf: next, proof: e1.proof(next) }], {
-          account: relayer.account,
-        }),
-        distributor,
-        "ClaimAuthorizationNonce",
-        [0n, 1n],
-      );
-      const second = await authorize(s, a, { ...base, leaf: next, proof: e1.proof(next), nonce: 1n });
+      for (const [stale, nonce] of [
+        [skipped, 3n],
+        [older, 1n],
+      ] as const) {
+        await viem.assertions.revertWithCustomErrorWithArgs(
+          distributor.write.claimWithAuthorization([{ ...stale.claim, leaf: next, proof: e1.proof(next) }], {
+            account: relayer.account,
+          }),
+          distributor,
+          "ClaimAuthorizationNonce",
+          [nonce, 4n],
+        );
+      }
+      const second = await authorize(s, a, { ...base, leaf: next, proof: e1.proof(next), nonce: 4n });
       await distributor.write.claimWithAuthorization([second.claim], { account: relayer.account });
-      assert.deepEqual(await claimed(s, s.poolId, a.account.address), [150n, 2n]);
+      assert.deepEqual(await claimed(s, s.poolId, a.account.address), [150n, 5n]);
     });
 
     it("refuses a zero recipient with ZeroAddress, and a bad proof with ClaimInvalidProof", async () => {
@@ -515,7 +515,7 @@ describe("RewardDistributor claims", () => {
       assert.equal(await balanceOf(token, b.account.address), 200n);
       assert.equal((await token2.read.balanceOf([a.account.address])) as bigint, 30n);
       assert.equal((await token2.read.balanceOf([c.account.address])) as bigint, 40n);
-      assert.deepEqual(await claimed(s, pool2, c.account.address), [40n, 0n]);
+      assert.deepEqual(await claimed(s, pool2, c.account.address), [40n, 1n]);
     });
 
     it("reverts as a whole when one claim fails", async () => {

@@ -8,7 +8,7 @@ export const TEST_CONFIG = {
   epochSeconds: 3_600n,
   graceSeconds: 300n,
   challengeWindow: 86_400n,
-  arbiterTimeout: 172_800n,
+  arbiterTimeout: 86_400n, // (challengeWindow + arbiterTimeout) / epochSeconds + 8 must not exceed maxPending (64)
   aggregatorBond: parseEther("10"),
   challengerBond: parseEther("1"),
   challengerShareBps: 5_000n,

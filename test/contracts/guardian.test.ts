@@ -51,11 +51,14 @@ describe("RewardDistributor guardian, roles and balances", () => {
       const { distributor, viem, wallets } = s;
       const { a, b, a0, b0, a1, e0, e1 } = await claimsInFlight(s);
       assert.equal((await systemState(s)).claimRoot, e0.root);
+      const pausedAt = BigInt(await s.networkHelpers.time.latest()) + 10n;
+      await s.networkHelpers.time.setNextBlockTimestamp(pausedAt);
+      // Anyone may unpause once the maximum pause (arbiterTimeout) has run.
       await viem.assertions.emitWithArgs(
         distributor.write.pause([], { account: wallets.guardian.account }),
         distributor,
         "Paused",
-        [wallets.guardian.account.address],
+        [wallets.guardian.account.address, pausedAt + TEST_CONFIG.arbiterTimeout],
       );
       const state = await systemState(s);
       assert.equal(state.paused, true);
@@ -103,18 +106,24 @@ describe("RewardDistributor guardian, roles and balances", () => {
         "SystemNotPaused",
       );
       await distributor.write.pause([], { account: wallets.guardian.account });
+      const pausedAt = BigInt(await s.networkHelpers.time.latest());
+      const clockBefore = (await distributor.read.clock()) as bigint;
+      // The contract clock stands still while paused: unpausing 1,000 s later reports 1,000 s stopped.
+      await s.networkHelpers.time.setNextBlockTimestamp(pausedAt + 1_000n);
       await viem.assertions.emitWithArgs(
         distributor.write.unpause([], { account: wallets.guardian.account }),
         distributor,
         "Unpaused",
-        [wallets.guardian.account.address],
+        [wallets.guardian.account.address, 1_000n],
       );
+      assert.equal(await distributor.read.clock(), clockBefore);
       const state = await systemState(s);
       assert.equal(state.paused, false);
       assert.equal(state.claimRoot, e0.root);
       await distributor.write.claim([a0, e0.proof(a0)]);
       await distributor.write.claim([a1, e1.proof(a1)]);
-      assert.deepEqual(await distributor.read.claimed([s.poolId, a0.account]), [150n, 0n]);
+      // Each direct claim moves the account's authorization nonce on (retiring older authorizations).
+      assert.deepEqual(await distributor.read.claimed([s.poolId, a0.account]), [150n, 2n]);
     });
 
     it("unpause before any epoch was recorded leaves the claim root zero", async () => {
@@ -125,7 +134,7 @@ describe("RewardDistributor guardian, roles and balances", () => {
       assert.equal((await systemState(s)).claimRoot, zeroHash);
     });
 
-    it("pause and unpause are guardian only (AccessControlUnauthorizedAccount)", async () => {
+    it("pause is guardian only (AccessControlUnauthorizedAccount); before the maximum pause only the guardian unpauses (SystemPauseNotOver), after it anyone", async () => {
       const s = await loadScenario();
       const { distributor, viem, wallets } = s;
       const roles = await withRoles(s);
@@ -138,12 +147,24 @@ describe("RewardDistributor guardian, roles and balances", () => {
         );
       }
       await distributor.write.pause([], { account: wallets.guardian.account });
+      const { pausedAt, pauseEndsAt } = (await distributor.read.systemState()) as {
+        pausedAt: bigint;
+        pauseEndsAt: bigint;
+      };
+      assert.equal(pauseEndsAt, pausedAt + TEST_CONFIG.arbiterTimeout);
       await viem.assertions.revertWithCustomErrorWithArgs(
         distributor.write.unpause([], { account: wallets.admin.account }),
-        roles.contract,
-        "AccessControlUnauthorizedAccount",
-        [wallets.admin.account.address, roles.GUARDIAN_ROLE],
+        distributor,
+        "SystemPauseNotOver",
+        [pauseEndsAt],
       );
+      await s.networkHelpers.time.increaseTo(pauseEndsAt);
+      await viem.assertions.emit(
+        distributor.write.unpause([], { account: wallets.others[0]!.account }),
+        distributor,
+        "Unpaused",
+      );
+      assert.equal(((await distributor.read.systemState()) as { paused: boolean }).paused, false);
     });
 
     it("the guardian cannot move funds: no pool withdrawal, no credit, no arbiter power, no role grants", async () => {
@@ -248,11 +269,14 @@ describe("RewardDistributor guardian, roles and balances", () => {
       });
       await distributor.write.pause([], { account: next });
       assert.equal((await systemState(s)).paused, true);
+      // The former guardian is now anyone: it cannot end the pause early.
       await s.viem.assertions.revertWithCustomError(
         distributor.write.unpause([], { account: wallets.guardian.account }),
-        roles.contract,
-        "AccessControlUnauthorizedAccount",
+        distributor,
+        "SystemPauseNotOver",
       );
+      await distributor.write.unpause([], { account: next });
+      assert.equal((await systemState(s)).paused, false);
     });
   });
 
@@ -354,8 +378,9 @@ describe("RewardDistributor guardian, roles and balances", () => {
         [{ challengerShareBps: 10_001n }, "challengerShareBps"],
         [{ genesisTime: 1n << 40n }, "genesisTime"],
         [{ aggregatorBond: 0n }, "aggregatorBond"],
-        // Pending epochs would not fit the ring: (window + timeout) / epochSeconds + 8 >= 256.
-        [{ epochSeconds: 60n, challengeWindow: 248n * 60n, arbiterTimeout: 1n }, "epochSeconds"],
+        [{ challengerBond: 0n }, "challengerBond"],
+        // More epochs could be pending than maxPending (64): (window + timeout) / epochSeconds + 8 > 64.
+        [{ epochSeconds: 60n, challengeWindow: 57n * 60n, arbiterTimeout: 1n }, "epochSeconds"],
       ];
       for (const [config, parameter] of cases) {
         await s.viem.assertions.revertWithCustomErrorWithArgs(deploy(s, { config }), s.distributor, "ConfigInvalid", [
@@ -364,8 +389,16 @@ describe("RewardDistributor guardian, roles and balances", () => {
       }
       // The limits themselves are accepted.
       await deploy(s, {
-        config: { challengerShareBps: 10_000n, epochSeconds: 60n, challengeWindow: 247n * 60n, arbiterTimeout: 59n },
+        config: { challengerShareBps: 10_000n, epochSeconds: 60n, challengeWindow: 56n * 60n, arbiterTimeout: 59n },
       });
+    });
+
+    it("refuses an admin who is also guardian or arbiter with SystemRoleConflict", async () => {
+      const s = await loadScenario();
+      const admin = s.wallets.admin.account.address;
+      for (const roles of [{ guardian: admin }, { arbiter: admin }]) {
+        await s.viem.assertions.revertWithCustomError(deploy(s, roles), s.distributor, "SystemRoleConflict");
+      }
     });
 
     it("refuses a zero treasury or admin with ZeroAddress, and grants no role for a zero guardian or arbiter", async () => {

@@ -114,6 +114,8 @@ describe("RewardDistributor views", () => {
   it("a fresh deployment reports an empty state", async () => {
     const s = await loadScenario();
     const { distributor, wallets } = s;
+    // Never paused: the contract clock is unix time.
+    const now = BigInt(await s.networkHelpers.time.latest());
     assert.deepEqual(await systemState(s), {
       nextEpoch: 0n,
       claimableEnd: 0n,
@@ -122,7 +124,14 @@ describe("RewardDistributor views", () => {
       paused: false,
       claimRoot: zeroHash,
       challengeCount: 0n,
+      repostEnd: 0n,
+      clock: now,
+      pausedAt: 0n,
+      pauseEndsAt: 0n,
     });
+    assert.equal(await distributor.read.clock(), now);
+    assert.equal(await distributor.read.maxPoolTotals(), 128n);
+    assert.equal(await distributor.read.maxPending(), 64n);
     assert.deepEqual(await distributor.read.latestClaimableEpoch(), [false, 0n]);
     assert.equal(await distributor.read.isClaimable([0n]), false);
     const nobody = wallets.others[9]!.account.address;
@@ -140,6 +149,7 @@ describe("RewardDistributor views", () => {
       status: 0,
       bond: 0n,
       evidenceHash: zeroHash,
+      postSeq: 0,
     });
     assert.equal(await distributor.read.creditOf([nobody]), 0n);
   });
@@ -158,7 +168,7 @@ describe("RewardDistributor views", () => {
     assert.equal(await distributor.read.isClaimable([19n]), true);
     const newest = leaf(account, s.poolId, 20n, 1n);
     await distributor.write.claim([newest, last.proof(newest)]);
-    assert.deepEqual(await distributor.read.claimed([s.poolId, account]), [20n, 0n]);
+    assert.deepEqual(await distributor.read.claimed([s.poolId, account]), [20n, 1n]); // the direct claim moved the nonce on
     assert.equal(((await distributor.read.systemState()) as { claimableEnd: bigint }).claimableEnd, 20n);
   });
 });

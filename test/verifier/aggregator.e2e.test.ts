@@ -274,7 +274,6 @@ describe("verifier against the real aggregator's faults", { concurrency: 2 }, ()
           distributor: chain.distributor.address,
           challengeId,
           decision: "uphold",
-          fromBlock: chain.deployBlock,
         });
 
         // The aggregator bonds again and re-posts the epoch honestly; the verifier passes it. The epoch before it

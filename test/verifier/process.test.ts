@@ -5,6 +5,7 @@ import { join, resolve } from "node:path";
 import { after, before, describe, it } from "node:test";
 import { generatePrivateKey, privateKeyToAccount } from "viem/accounts";
 import { rewardDistributorAbi as distributorAbi, testTokenAbi } from "../../src/contracts/abis.ts";
+import { getEvidenceHash } from "../../src/contracts/getEvidenceHash.ts";
 import { keccak256 } from "../../src/protocol/hash/keccak256.ts";
 import { signChunkReceipt } from "../../src/protocol/messages/signChunkReceipt.ts";
 import { signClaimAuthorization } from "../../src/protocol/messages/signClaimAuthorization.ts";
@@ -102,24 +103,23 @@ describe("verifier process", () => {
     });
     assert.equal(e1.audit.fault, "RECEIPT_INVALID");
     const evidence = new Uint8Array(await (await fetch(e1.audit.evidenceURI)).arrayBuffer());
-    const info = await chain.publicClient.readContract({
-      address: chain.distributor.address,
-      abi: distributorAbi,
-      functionName: "epochInfo",
-      args: [1n],
-    });
+    // The verifier's own challenge, and its evidence bound to it: keccak256(abi.encode(challenger, keccak256(doc))).
+    const challengeId = BigInt(e1.audit.challenge.challengeId);
     const challenge = await chain.publicClient.readContract({
       address: chain.distributor.address,
       abi: distributorAbi,
       functionName: "challengeInfo",
-      args: [info.openChallengeId],
+      args: [challengeId],
     });
-    assert.equal(`0x${Buffer.from(keccak256(evidence)).toString("hex")}`, challenge.evidenceHash);
+    assert.equal(
+      getEvidenceHash(challenge.challenger, `0x${Buffer.from(keccak256(evidence)).toString("hex")}`),
+      challenge.evidenceHash,
+    );
 
     const review = await reviewChallenge({
       client: chain.publicClient as never,
       distributor: chain.distributor.address,
-      challengeId: info.openChallengeId,
+      challengeId,
       fromBlock: chain.deployBlock,
     });
     assert.equal(review.verdict, "uphold");
@@ -127,9 +127,8 @@ describe("verifier process", () => {
       publicClient: chain.publicClient as never,
       walletClient: chain.wallets.arbiter as never,
       distributor: chain.distributor.address,
-      challengeId: info.openChallengeId,
+      challengeId,
       decision: "uphold",
-      fromBlock: chain.deployBlock,
     });
     await waitFor("the rejection seen", async () => (await epochView(1)).post.rejectedByChallenge !== null);
 

@@ -2,9 +2,10 @@ import assert from "node:assert/strict";
 import { after, describe, it } from "node:test";
 import { generatePrivateKey } from "viem/accounts";
 import { rewardDistributorAbi as distributorAbi } from "../../src/contracts/abis.ts";
+import { getEvidenceHash } from "../../src/contracts/getEvidenceHash.ts";
 import { keccak256 } from "../../src/protocol/hash/keccak256.ts";
 import { signChunkReceipt } from "../../src/protocol/messages/signChunkReceipt.ts";
-import type { Hex } from "../../src/protocol/types.ts";
+import type { Address, Hex } from "../../src/protocol/types.ts";
 import { signedChunkReceiptToJson } from "../../src/protocol/wire/signedChunkReceiptToJson.ts";
 import { signedViewerTicketToJson } from "../../src/protocol/wire/signedViewerTicketToJson.ts";
 import { resolveChallenge } from "../../src/verifier/arbiter/resolveChallenge.ts";
@@ -197,15 +198,20 @@ describe("verifier service against a cheating aggregator", () => {
         assert.equal(e1.audit.challenge.status, "opened");
 
         // On chain: the verifier's challenge, committing to the evidence it serves.
-        const info = await read<{ openChallengeId: bigint }>("epochInfo", [1n]);
-        assert.notEqual(info.openChallengeId, 0n);
-        const challenge = await read<{ challenger: string; evidenceHash: Hex; epoch: number }>("challengeInfo", [
-          info.openChallengeId,
+        const challengeId = BigInt(e1.audit.challenge.challengeId);
+        const info = await read<{ openChallenges: bigint }>("epochInfo", [1n]);
+        assert.equal(info.openChallenges, 1n);
+        const challenge = await read<{ challenger: Address; evidenceHash: Hex; epoch: number }>("challengeInfo", [
+          challengeId,
         ]);
         assert.equal(challenge.challenger.toLowerCase(), verifier.account);
         const evidenceRes = await fetch(e1.audit.evidenceURI);
         const evidenceBytes = new Uint8Array(await evidenceRes.arrayBuffer());
-        assert.equal(`0x${Buffer.from(keccak256(evidenceBytes)).toString("hex")}`, challenge.evidenceHash);
+        // The evidence is bound to its challenger: keccak256(abi.encode(challenger, keccak256(document))).
+        assert.equal(
+          getEvidenceHash(challenge.challenger, `0x${Buffer.from(keccak256(evidenceBytes)).toString("hex")}`),
+          challenge.evidenceHash,
+        );
         const evidence = JSON.parse(new TextDecoder().decode(evidenceBytes));
         assert.equal(evidence.fault, c.code);
         assert.equal(evidence.posted.root, posted.bundle.root);
@@ -214,7 +220,7 @@ describe("verifier service against a cheating aggregator", () => {
         const review = await reviewChallenge({
           client: chain.publicClient,
           distributor: chain.distributor.address,
-          challengeId: info.openChallengeId,
+          challengeId,
           fromBlock: chain.deployBlock,
         });
         assert.equal(review.verdict, "uphold");
@@ -227,9 +233,8 @@ describe("verifier service against a cheating aggregator", () => {
           publicClient: chain.publicClient,
           walletClient: arbiterWallet as never,
           distributor: chain.distributor.address,
-          challengeId: info.openChallengeId,
+          challengeId,
           decision: "uphold",
-          fromBlock: chain.deployBlock,
         });
         assert.deepEqual(rejectedEpochs, [1n]);
         const state = await read<{ nextEpoch: bigint }>("systemState");
@@ -244,7 +249,7 @@ describe("verifier service against a cheating aggregator", () => {
         );
         await verifier.tick();
         const rejected = await (await fetch(`${verifier.url}/v1/epochs/1`)).json();
-        assert.equal(rejected.post.rejectedByChallenge, String(info.openChallengeId));
+        assert.equal(rejected.post.rejectedByChallenge, String(challengeId));
 
         // The aggregator bonds again and posts epoch 1 honestly: audited clean, claimable after the window.
         driver.rejectFrom(1n);

@@ -9,7 +9,8 @@ import type { PoolRegistry } from "./createPoolRegistry.ts";
 /** Events the poster cares about, as the follower saw them (in chain order). */
 export type EpochEvent =
   | { kind: "posted"; epoch: number; aggregator: Address; root: Hex; bundleHash: Hex; txHash: Hex; block: number }
-  | { kind: "rejected"; epoch: number; challengeId: string; block: number }
+  /** Epochs [epoch, end) were rejected: by upheld challenge `challengeId`, or by a revocation when it is "0". */
+  | { kind: "rejected"; epoch: number; end: number; challengeId: string; block: number }
   | { kind: "challenged"; epoch: number; challengeId: string; block: number };
 
 export type ChainHead = { number: bigint; timestamp: number };
@@ -26,6 +27,7 @@ const BALANCE_EVENTS = new Set([
   "ClaimedWithAuthorization",
   "EpochPosted",
   "EpochRejected",
+  "EpochReplaced",
 ]);
 const MAX_CHUNKS_PER_SYNC = 20;
 
@@ -84,6 +86,7 @@ export function createChainFollower(options: {
             const args = log.args;
             if ("poolId" in args) dirty.add(args.poolId.toLowerCase() as Hex);
             if ("poolTotals" in args) for (const t of args.poolTotals) dirty.add(t.poolId.toLowerCase() as Hex);
+            if ("released" in args) for (const t of args.released) dirty.add(t.poolId.toLowerCase() as Hex);
             if (log.eventName === "EpochRejected") allDirty = true;
           }
         }
@@ -168,7 +171,13 @@ export function createChainFollower(options: {
               }
               case "EpochRejected": {
                 const a = log.args;
-                events.push({ kind: "rejected", epoch: Number(a.epoch), challengeId: a.challengeId.toString(), block });
+                events.push({
+                  kind: "rejected",
+                  epoch: Number(a.epoch),
+                  end: Number(a.end),
+                  challengeId: a.challengeId.toString(),
+                  block,
+                });
                 break;
               }
               case "ChallengeOpened": {

@@ -35,6 +35,7 @@ export const receiptResultCodes = [
   "RECEIPT_RELAY_MISMATCH",
   "RECEIPT_IN_FUTURE",
   "RECEIPT_CHUNK_NOT_IN_MANIFEST",
+  "EPOCH_POOL_LIMIT",
 ] as const;
 
 export type ReceiptResultCode = (typeof receiptResultCodes)[number];

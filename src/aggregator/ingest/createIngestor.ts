@@ -1,3 +1,4 @@
+import { MAX_POOL_TOTALS } from "../../protocol/constants.ts";
 import type { ReceiptVerifier } from "../../protocol/createReceiptVerifier.ts";
 import { ProtocolError } from "../../protocol/errors/ProtocolError.ts";
 import type { EpochParams, Hex, SignedViewerTicket } from "../../protocol/types.ts";
@@ -55,6 +56,11 @@ export type IngestorOptions = {
   contentBinding?: Pick<ManifestIndex, "check">;
   /** Epochs up to this one are closed already (from the database at start-up). */
   closedThrough?: number;
+  /**
+   * The most pools one epoch may pay (the distributor's maxPoolTotals(), default MAX_POOL_TOTALS): receipts of a
+   * further pool are refused with EPOCH_POOL_LIMIT, so an epoch never needs more pool totals than one post can carry.
+   */
+  maxPoolsPerEpoch?: number;
 };
 
 type TicketState = {
@@ -81,6 +87,7 @@ export function createIngestor(options: IngestorOptions): Ingestor {
   const now = options.now ?? Date.now;
   const limiter = createRateLimiter(options.rateLimit);
   let closedThrough = options.closedThrough ?? -1;
+  const maxPoolsPerEpoch = options.maxPoolsPerEpoch ?? MAX_POOL_TOTALS;
 
   const ingest: Ingestor["ingest"] = ({ idempotencyKey, bodyHash, body }) => {
     const batch = parseReceiptBatch(body, { maxReceipts: limits.maxReceipts, maxTickets: limits.maxTickets });
@@ -130,6 +137,16 @@ export function createIngestor(options: IngestorOptions): Ingestor {
     };
 
     const accepted = new Map<string, { receiptId: Hex; epoch: number }>();
+    // The pools each epoch already pays (stored, or accepted in this batch): one post lists at most maxPoolsPerEpoch.
+    const epochPools = new Map<number, Set<string>>();
+    const poolsOf = (epoch: number): Set<string> => {
+      let set = epochPools.get(epoch);
+      if (!set) {
+        set = new Set(store.epochPoolIds(epoch).map((p) => p.toLowerCase()));
+        epochPools.set(epoch, set);
+      }
+      return set;
+    };
     const stats = new Map<string, { epoch: number; poolId: Hex; count: number; bytes: number }>();
     const results: ReceiptResult[] = new Array(batch.receipts.length);
     let nAccepted = 0;
@@ -225,6 +242,17 @@ export function createIngestor(options: IngestorOptions): Ingestor {
               message: `Epoch ${result.epoch} is closed: receipts for it are no longer accepted.`,
               field: "receipt.deliveredAt",
             });
+          if (result.epoch !== undefined && result.ok && extra.length === 0) {
+            const paid = poolsOf(Number(result.epoch));
+            if (!paid.has(r.poolId.toLowerCase()) && paid.size >= maxPoolsPerEpoch)
+              extra.push({
+                code: "EPOCH_POOL_LIMIT",
+                message:
+                  `Epoch ${result.epoch} already pays ${paid.size} pools, the most one post can carry ` +
+                  `(maxPoolTotals): receipts of pool ${r.poolId} are refused for this epoch; later epochs take them.`,
+                field: "receipt.poolId",
+              });
+          }
           const segment = r.segment.toString();
           if (!result.ok || extra.length > 0) {
             // A ticket the database does not hold has no stored receipt (receipts are stored with their ticket).
@@ -262,6 +290,7 @@ export function createIngestor(options: IngestorOptions): Ingestor {
             continue;
           }
           accepted.set(key, { receiptId, epoch });
+          poolsOf(epoch).add(r.poolId.toLowerCase());
           ticket.bytes += BigInt(r.size);
           ticket.used = true;
           const statKey = `${epoch}:${r.poolId}`;

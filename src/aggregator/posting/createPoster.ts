@@ -2,6 +2,8 @@ import type { Logger } from "pino";
 import { encodeFunctionData, keccak256, type PublicClient, parseTransaction, type WalletClient } from "viem";
 import type { PrivateKeyAccount } from "viem/accounts";
 import { rewardDistributorAbi } from "../../contracts/abis.ts";
+import { findContractRevert } from "../../contracts/findContractRevert.ts";
+import { getReplacedEpochData } from "../../contracts/getReplacedEpochData.ts";
 import { getRevertName } from "../../contracts/getRevertName.ts";
 import { isAlreadyKnownTxError } from "../../contracts/isAlreadyKnownTxError.ts";
 import { ZERO_HASH } from "../../protocol/constants.ts";
@@ -11,7 +13,7 @@ import type { PoolRegistry } from "../chain/createPoolRegistry.ts";
 import type { EpochTamperRef } from "../epoch/EpochTamper.ts";
 import type { PrepareEpochInput, PrepareEpochResult } from "../epoch/prepareEpoch.ts";
 import type { AggregatorMetrics } from "../metrics/createMetrics.ts";
-import { type EpochPost, type EpochStore, postStates } from "../storage/createEpochStore.ts";
+import { type EpochPost, type EpochStore, postStates, type ReplacedEpochData } from "../storage/createEpochStore.ts";
 import { createBlockWaitWatch } from "./createBlockWaitWatch.ts";
 
 export type PosterStatus = {
@@ -82,8 +84,8 @@ const WAIT_REVERTS: Record<string, string> = {
 
 /**
  * The posting state machine (docs/operations.md, "Posting"). Per epoch, attempts move
- * prepared -> submitted(txHash, nonce) -> mined -> claimable, or to rejected (challenge upheld: the epoch is posted
- * again from a fresh snapshot) or failed (reverted, or its nonce taken by another transaction: a new attempt).
+ * prepared -> submitted(txHash, nonce) -> mined -> claimable, or to rejected (challenge upheld or epoch revoked: the
+ * epoch is posted again from a fresh snapshot, with repostEpoch and the rejected post's EpochData) or failed (reverted, or its nonce taken by another transaction: a new attempt).
  * Every signed transaction is recorded before it is broadcast and re-broadcast (same nonce) until one of that
  * nonce's transactions is mined, so a crash, an RPC outage or a lost transaction can neither post an epoch twice
  * nor skip one; the contract's strict epoch order backs this up.
@@ -133,8 +135,8 @@ export function createPoster(o: PosterOptions): Poster {
     nonce: number,
     fees: { maxFeePerGas: bigint; maxPriorityFeePerGas: bigint },
     gas: bigint,
+    data: Hex,
   ) => {
-    const data = encodeFunctionData({ abi: rewardDistributorAbi, functionName: "postEpoch", args: postArgs(a) });
     const raw = (await o.account!.signTransaction({
       chainId: o.chainId,
       type: "eip1559",
@@ -229,7 +231,9 @@ export function createPoster(o: PosterOptions): Poster {
       maxFeePerGas: bump(previous.maxFeePerGas, estimated.maxFeePerGas),
       maxPriorityFeePerGas: bump(previous.maxPriorityFeePerGas, estimated.maxPriorityFeePerGas),
     };
-    const { raw, txHash } = await signAndRecord(a, a.nonce!, fees, previous.gas ?? 1_000_000n);
+    // The same call as first signed (postEpoch or repostEpoch with its replaced EpochData), only with higher fees.
+    const data = previous.data ?? encodeFunctionData(postCall(a) as never);
+    const { raw, txHash } = await signAndRecord(a, a.nonce!, fees, previous.gas ?? 1_000_000n, data);
     logger.warn(
       { epoch: a.epoch, attempt: a.attempt, txHash, nonce: a.nonce },
       "post not mined in time: re-sent with higher fees",
@@ -293,13 +297,33 @@ export function createPoster(o: PosterOptions): Poster {
   const prepare = async (epoch: number, previous: EpochPost | undefined, head: ChainHead): Promise<EpochPost> => {
     o.onClose(epoch);
     const snapshotBlock = head.number;
+    // A rejected epoch is posted again with repostEpoch, which first releases the rejected post's allocations: a
+    // pool's available funds are then its unallocated balance plus what the re-post releases (docs/bundle.md).
+    const sys = await read<{ repostEnd: bigint }>("systemState", [], snapshotBlock);
+    let replaced: ReplacedEpochData | null = null;
+    if (BigInt(epoch) < sys.repostEnd) {
+      const r = await getReplacedEpochData({
+        client,
+        distributor: o.distributor,
+        epoch: BigInt(epoch),
+        fromBlock: o.fromBlock,
+        toBlock: snapshotBlock,
+      });
+      replaced = {
+        aggregator: r.data.aggregator,
+        bundleHash: r.data.bundleHash,
+        poolTotals: r.data.poolTotals.map((t) => ({ poolId: t.poolId, amount: t.amount.toString() })),
+        dataHash: r.dataHash,
+      };
+    }
     const poolInputs: PrepareEpochInput["pools"] = [];
     for (const { poolId } of epochs.stats(epoch)) {
       const [info, price] = await Promise.all([
-        read<{ unallocated: bigint }>("poolInfo", [poolId], snapshotBlock),
+        read<{ unallocated: bigint; owed: bigint }>("poolInfo", [poolId], snapshotBlock),
         read<bigint>("priceAt", [poolId, BigInt(epoch)], snapshotBlock),
       ]);
-      poolInputs.push({ poolId, pricePerGB: price.toString(), available: info.unallocated.toString() });
+      const available = info.unallocated + releasedBy(replaced, poolId, info.owed);
+      poolInputs.push({ poolId, pricePerGB: price.toString(), available: available.toString() });
     }
     const everOnChain = epochs
       .attempts(epoch)
@@ -334,6 +358,7 @@ export function createPoster(o: PosterOptions): Poster {
       bundleUri,
       snapshotBlock: Number(snapshotBlock),
       previousBundleHash: input.previous?.bundleHash ?? ZERO_HASH,
+      replaced,
     });
     if (result.tampered)
       logger.warn(
@@ -351,6 +376,7 @@ export function createPoster(o: PosterOptions): Poster {
         attempt,
         root: result.root,
         bundleHash: result.bundleHash,
+        repost: replaced !== null,
         receipts: result.receiptCount,
         leaves: result.leafCount,
         seconds: result.seconds,
@@ -360,14 +386,42 @@ export function createPoster(o: PosterOptions): Poster {
     return epochs.get(epoch, attempt)!;
   };
 
+  /**
+   * Why attempt `a` can no longer be posted as prepared, or null: it was prepared for postEpoch but the epoch now
+   * needs repostEpoch (or the reverse), or a pool's funds
+   * dropped below its total since the snapshot (the contract would cut the total, and the tree would promise more
+   * than the pool allocated).
+   */
+  const staleReason = async (a: EpochPost): Promise<string | null> => {
+    const sys = await read<{ repostEnd: bigint }>("systemState", []);
+    const replaced = a.replaced ? (JSON.parse(a.replaced) as ReplacedEpochData) : null;
+    const repost = BigInt(a.epoch) < sys.repostEnd;
+    if (repost && !replaced) return "the epoch was rejected since it was prepared: it needs repostEpoch";
+    if (!repost && replaced) return "prepared as a re-post, but the epoch no longer awaits one";
+    for (const t of JSON.parse(a.poolTotals) as { poolId: Hex; amount: string }[]) {
+      const info = await read<{ unallocated: bigint; owed: bigint }>("poolInfo", [t.poolId]);
+      const available = info.unallocated + releasedBy(replaced, t.poolId, info.owed);
+      if (available < BigInt(t.amount))
+        return `pool ${t.poolId} holds ${available}, less than its total ${t.amount} (funds left since the snapshot)`;
+    }
+    return null;
+  };
+
   const submit = async (a: EpochPost): Promise<void> => {
+    const stale = await staleReason(a);
+    if (stale) {
+      epochs.markFailed(a.epoch, a.attempt, stale);
+      metrics.postFailures.inc({ reason: "stale" });
+      logger.warn({ epoch: a.epoch, attempt: a.attempt, reason: stale }, "prepared post is stale; preparing anew");
+      return;
+    }
+    const call = postCall(a);
     let gas: bigint;
     try {
       gas = await client.estimateContractGas({
         address: o.distributor,
         abi: rewardDistributorAbi,
-        functionName: "postEpoch",
-        args: postArgs(a),
+        ...(call as { functionName: "postEpoch"; args: ReturnType<typeof postArgs> }),
         account: o.account!,
       });
     } catch (err) {
@@ -381,7 +435,16 @@ export function createPoster(o: PosterOptions): Poster {
         state.waitingFor = "registration as an active aggregator";
         return;
       }
-      // PoolOverdrawn (a withdrawal since the snapshot) and anything unexpected: a fresh attempt next tick.
+      if (reason === "EpochNotPoster") {
+        // Posting is no race: the previous epoch's poster posts this one until it stops or is an epoch late.
+        const args = (findContractRevert(err)?.data?.args ?? []) as readonly unknown[];
+        const takeoverAt = Number(args[2] ?? 0n);
+        state.waitingFor =
+          `epoch ${a.epoch}'s designated poster ${String(args[1] ?? "(unknown)").toLowerCase()}: ` +
+          `this aggregator takes over from ${new Date(takeoverAt * 1000).toISOString()} if it has not posted`;
+        return;
+      }
+      // Anything unexpected: a fresh attempt next tick.
       epochs.markFailed(a.epoch, a.attempt, `the post would revert with ${reason}`);
       metrics.postFailures.inc({ reason: "estimate_failed" });
       logger.warn({ epoch: a.epoch, attempt: a.attempt, reason }, "the post would revert; preparing a new attempt");
@@ -394,8 +457,9 @@ export function createPoster(o: PosterOptions): Poster {
       nonce,
       { maxFeePerGas: fees.maxFeePerGas, maxPriorityFeePerGas: fees.maxPriorityFeePerGas },
       (gas * 12n) / 10n,
+      encodeFunctionData(call as never),
     );
-    logger.info({ epoch: a.epoch, attempt: a.attempt, txHash, nonce }, "post submitted");
+    logger.info({ epoch: a.epoch, attempt: a.attempt, txHash, nonce, call: call.functionName }, "post submitted");
     o.onStep?.("recorded", { epoch: a.epoch, attempt: a.attempt, txHash });
     await broadcast(raw, a.epoch);
     o.onStep?.("broadcast", { epoch: a.epoch, attempt: a.attempt, txHash });
@@ -496,12 +560,14 @@ export function createPoster(o: PosterOptions): Poster {
             logger.warn({ epoch: ev.epoch, challengeId: ev.challengeId }, "epoch challenged");
           }
         } else if (ev.kind === "rejected") {
-          const live = epochs.live(ev.epoch);
-          if (live && (live.minedBlock ?? 0) <= ev.block) {
-            epochs.markRejected(live.epoch, live.attempt, ev.challengeId);
+          // EpochRejected(epoch, challengeId, end) rejects [epoch, end); challengeId 0 is a revocation.
+          for (let e = ev.epoch; e < ev.end; e++) {
+            const live = epochs.live(e);
+            if (!live || (live.minedBlock ?? 0) > ev.block) continue;
+            epochs.markRejected(live.epoch, live.attempt, e === ev.epoch ? ev.challengeId : undefined);
             logger.warn(
-              { epoch: ev.epoch, challengeId: ev.challengeId },
-              "epoch rejected on chain: it will be posted again",
+              { epoch: e, challengeId: ev.challengeId, revoked: ev.challengeId === "0" },
+              "epoch rejected on chain: it will be posted again with repostEpoch",
             );
           }
         } else if (ev.kind === "posted" && address && ev.aggregator !== address) {
@@ -511,6 +577,27 @@ export function createPoster(o: PosterOptions): Poster {
     },
     status: () => ({ ...state }),
   };
+}
+
+/** The call that posts attempt `a`: repostEpoch with the EpochData it replaces, or postEpoch. */
+function postCall(a: EpochPost) {
+  const args = postArgs(a);
+  if (!a.replaced) return { abi: rewardDistributorAbi, functionName: "postEpoch" as const, args };
+  const r = JSON.parse(a.replaced) as ReplacedEpochData;
+  const replaced = {
+    aggregator: r.aggregator,
+    bundleHash: r.bundleHash,
+    poolTotals: r.poolTotals.map((t) => ({ poolId: t.poolId, amount: BigInt(t.amount) })),
+  };
+  return { abi: rewardDistributorAbi, functionName: "repostEpoch" as const, args: [...args, replaced] as const };
+}
+
+/** What repostEpoch releases for `poolId` from the rejected post (`replaced`): its total, at most the pool's owed. */
+function releasedBy(replaced: ReplacedEpochData | null, poolId: Hex, owed: bigint): bigint {
+  const t = replaced?.poolTotals.find((x) => x.poolId.toLowerCase() === poolId.toLowerCase());
+  if (!t) return 0n;
+  const amount = BigInt(t.amount);
+  return amount < owed ? amount : owed;
 }
 
 function postArgs(a: EpochPost) {

@@ -15,6 +15,14 @@ const LIVE: PostState[] = ["mined", "claimable"];
 
 export type EpochStore = ReturnType<typeof createEpochStore>;
 
+/** The EpochData of the rejected post an attempt replaces (amounts as decimal strings), and its dataHash. */
+export type ReplacedEpochData = {
+  aggregator: Hex;
+  bundleHash: Hex;
+  poolTotals: { poolId: Hex; amount: string }[];
+  dataHash: Hex;
+};
+
 /** The posting state machine's records (epoch_posts, post_transactions) and the per-epoch ingest totals. */
 export function createEpochStore(database: AggregatorDatabase, now: () => number = Date.now) {
   const { db, sqlite } = database;
@@ -42,7 +50,7 @@ export function createEpochStore(database: AggregatorDatabase, now: () => number
      */
     insertPrepared(
       r: PrepareEpochResult,
-      meta: { bundleUri: string; snapshotBlock: number; previousBundleHash: Hex },
+      meta: { bundleUri: string; snapshotBlock: number; previousBundleHash: Hex; replaced: ReplacedEpochData | null },
     ): void {
       tx(() => {
         db.update(epochPosts)
@@ -69,6 +77,7 @@ export function createEpochStore(database: AggregatorDatabase, now: () => number
             ticketCount: r.ticketCount,
             leafCount: r.leafCount,
             fault: r.tampered,
+            replaced: meta.replaced === null ? null : JSON.stringify(meta.replaced),
             createdAt: now(),
             updatedAt: now(),
           })

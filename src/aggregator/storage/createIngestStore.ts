@@ -31,6 +31,8 @@ export type IngestStore = {
   insertTicket(ticketHash: Hex, signed: SignedViewerTicket, signer: Hex, bytesAccepted: bigint, nowMs: number): void;
   updateTicketBytes(ticketHash: Hex, bytesAccepted: bigint): void;
   addEpochStats(epoch: number, poolId: string, receipts: number, bytes: number): void;
+  /** The pools with accepted receipts in `epoch` (from its ingest totals). */
+  epochPoolIds(epoch: number): string[];
   insertIdempotent(relay: string, key: string, bodyHash: string, response: string, nowMs: number): void;
   /** Deletes idempotent responses older than `beforeMs`; returns how many. */
   pruneIdempotency(beforeMs: number): number;
@@ -66,6 +68,7 @@ export function createIngestStore(sqlite: Database.Database): IngestStore {
      ON CONFLICT (epoch, pool_id) DO UPDATE SET receipt_count = receipt_count + excluded.receipt_count,
        bytes = bytes + excluded.bytes`,
   );
+  const epochPools = sqlite.prepare<[number], { pool_id: string }>("SELECT pool_id FROM epoch_stats WHERE epoch = ?");
   const insertIdempotent = sqlite.prepare(
     "INSERT INTO idempotency_keys (relay, key, body_hash, response, created_at) VALUES (?, ?, ?, ?, ?)",
   );
@@ -138,6 +141,9 @@ export function createIngestStore(sqlite: Database.Database): IngestStore {
     },
     addEpochStats(epoch, poolId, receipts, bytes) {
       upsertStats.run(epoch, poolId, receipts, bytes);
+    },
+    epochPoolIds(epoch) {
+      return epochPools.all(epoch).map((r) => r.pool_id);
     },
     insertIdempotent(relay, key, bodyHash, response, nowMs) {
       insertIdempotent.run(relay, key, bodyHash, response, nowMs);

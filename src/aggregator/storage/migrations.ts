@@ -133,4 +133,12 @@ export const migrations: readonly Migration[] = [
       ) STRICT`,
     ],
   },
+  {
+    version: 2,
+    name: "repost replaced data",
+    statements: [
+      // The EpochData (JSON) of the rejected post an attempt re-posts with repostEpoch; NULL for a postEpoch attempt.
+      "ALTER TABLE epoch_posts ADD COLUMN replaced TEXT",
+    ],
+  },
 ];

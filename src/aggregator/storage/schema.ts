@@ -155,6 +155,11 @@ export const epochPosts = sqliteTable(
     postedAt: integer("posted_at"),
     challengeId: text("challenge_id"),
     error: text("error"),
+    /**
+     * JSON: the EpochData { aggregator, bundleHash, poolTotals, dataHash } of the rejected post this attempt replaces
+     * (posted with repostEpoch); null for an attempt posted with postEpoch.
+     */
+    replaced: text("replaced"),
     createdAt: integer("created_at").notNull(),
     updatedAt: integer("updated_at").notNull(),
   },

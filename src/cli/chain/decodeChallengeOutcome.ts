@@ -4,15 +4,17 @@ import type { Address } from "../../protocol/types.ts";
 
 /** What an arbiter decision (or an expiry) did, read back from the events of its transaction. */
 export type ChallengeOutcome = {
-  /** ChallengeUpheld, ChallengeDismissed or ChallengeExpired. */
-  resolution: "upheld" | "dismissed" | "expired" | null;
+  /** ChallengeUpheld, ChallengeDismissed, ChallengeExpired or ChallengeVoided. */
+  resolution: "upheld" | "dismissed" | "expired" | "voided" | null;
   /** The arbiter account named by ChallengeUpheld / ChallengeDismissed. */
   arbiter: Address | null;
-  /** EpochRejected, in order. */
+  /** The epochs EpochRejected(epoch, challengeId, end) rejected: [epoch, end), in order. */
   rejectedEpochs: bigint[];
+  /** ChallengeDismissed: when the epoch's (not restarted) window ends, on the contract clock. */
+  claimableAt?: bigint;
   /** AggregatorSlashed: the aggregator's whole bond, of which `toChallenger` went to the challenger. */
   slashed: { aggregator: Address; bond: bigint; toChallenger: bigint; toTreasury: bigint } | null;
-  /** Later challenges voided by the rejection (their bonds credited back). */
+  /** ChallengeVoided: challenges whose post had been rejected, closed by this transaction (bonds credited back). */
   voidedChallenges: bigint[];
   /** BalanceCredited, per account (wei, withdrawable with withdrawBalance()). */
   credited: { account: Address; amount: bigint }[];
@@ -38,12 +40,13 @@ export function decodeChallengeOutcome(receipt: TransactionReceipt, distributor:
       case "ChallengeDismissed":
         out.resolution = "dismissed";
         out.arbiter = event.args.arbiter;
+        out.claimableAt = event.args.claimableAt;
         break;
       case "ChallengeExpired":
         out.resolution = "expired";
         break;
       case "EpochRejected":
-        out.rejectedEpochs.push(event.args.epoch);
+        for (let e = event.args.epoch; e < event.args.end; e++) out.rejectedEpochs.push(e);
         break;
       case "AggregatorSlashed":
         out.slashed = {
@@ -54,6 +57,7 @@ export function decodeChallengeOutcome(receipt: TransactionReceipt, distributor:
         };
         break;
       case "ChallengeVoided":
+        out.resolution = "voided";
         out.voidedChallenges.push(event.args.challengeId);
         break;
       case "BalanceCredited":

@@ -3,6 +3,7 @@ import { rewardDistributorAbi } from "../../contracts/abis.ts";
 import type { Address, Hex } from "../../protocol/types.ts";
 import { CliError } from "../errors/CliError.ts";
 import type { Chain } from "./connectChain.ts";
+import { getChainLogs } from "./getChainLogs.ts";
 
 /** The states of ChallengeStatus, in the contract's order. */
 export const CHALLENGE_STATUSES = ["none", "open", "upheld", "dismissed", "expired", "voided"] as const;
@@ -16,9 +17,16 @@ export type ChallengeView = {
   /** Wei bonded by the challenger. */
   bond: bigint;
   status: ChallengeStatus;
-  /** Unix seconds of the challenge transaction's block. */
+  /**
+   * Open, but the post it disputes was rejected by another decision (or re-posted): it can no longer be upheld or
+   * dismissed, and anyone may close it with resolveExpiredChallenge (status voided, bond refunded).
+   */
+  void: boolean;
+  /** Which post of the epoch it disputes (ChallengeOpened.postSeq). */
+  postSeq: bigint;
+  /** When it was opened, on the contract clock (unix time minus the seconds spent paused). */
   openedAt: bigint;
-  /** openedAt + arbiterTimeout: the arbiter's deadline; after it anyone may resolveExpiredChallenge. */
+  /** openedAt + arbiterTimeout (contract clock): the arbiter's deadline; after it anyone may resolveExpiredChallenge. */
   deadline: bigint;
   evidenceHash: Hex;
   evidenceURI: string;
@@ -48,12 +56,9 @@ export async function readChallenges(
   challengeId?: bigint,
 ): Promise<{ challenges: ChallengeView[]; arbiterTimeout: bigint; challengeCount: bigint }> {
   const [logs, config, state] = await Promise.all([
-    chain.publicClient.getLogs({
-      address: chain.distributor,
-      event: getAbiItem({ abi: rewardDistributorAbi, name: "ChallengeOpened" }),
+    getChainLogs(chain, {
+      events: [getAbiItem({ abi: rewardDistributorAbi, name: "ChallengeOpened" })],
       ...(challengeId === undefined ? {} : { args: { challengeId } }),
-      fromBlock: chain.fromBlock,
-      toBlock: "latest",
     }),
     chain.publicClient.readContract({ address: chain.distributor, abi: rewardDistributorAbi, functionName: "config" }),
     chain.publicClient.readContract({
@@ -72,12 +77,24 @@ export async function readChallenges(
         args: [id],
       });
       const openedAt = BigInt(info.openedAt);
+      let isVoid = false;
+      if (info.status === 1) {
+        const epochInfo = await chain.publicClient.readContract({
+          address: chain.distributor,
+          abi: rewardDistributorAbi,
+          functionName: "epochInfo",
+          args: [BigInt(info.epoch)],
+        });
+        isVoid = BigInt(info.epoch) >= state.nextEpoch || epochInfo.postSeq !== BigInt(info.postSeq);
+      }
       return {
         challengeId: id,
         epoch: log.args.epoch!,
         challenger: log.args.challenger!,
         bond: log.args.bond!,
         status: CHALLENGE_STATUSES[info.status] ?? "none",
+        void: isVoid,
+        postSeq: BigInt(info.postSeq),
         openedAt,
         deadline: openedAt + config.arbiterTimeout,
         evidenceHash: log.args.evidenceHash!.toLowerCase() as Hex,

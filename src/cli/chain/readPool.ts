@@ -14,8 +14,12 @@ export type PoolState = {
   unallocated: bigint;
   owed: bigint;
   withdrawalAmount: bigint;
-  /** 0 when no withdrawal is requested. */
+  /** 0 when no withdrawal is requested (contract clock). */
   withdrawalAvailableAt: bigint;
+  /** The request can no longer be executed from then (contract clock); 0 when none is requested. */
+  withdrawalExpiresAt: bigint;
+  /** The account the owner offered the pool to (transferPoolOwnership), or the zero address. */
+  pendingOwner: Address;
   metadataURI: string;
 };
 
@@ -43,6 +47,8 @@ export async function readPool(chain: Chain, poolId: Hex, blockNumber?: bigint):
     owed: info.owed,
     withdrawalAmount: info.withdrawalAmount,
     withdrawalAvailableAt: info.withdrawalAvailableAt,
+    withdrawalExpiresAt: info.withdrawalExpiresAt,
+    pendingOwner: info.pendingOwner,
     metadataURI: info.metadataURI,
   };
 }

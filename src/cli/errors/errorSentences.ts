@@ -33,6 +33,14 @@ export const errorSentences: Record<string, Sentence> = {
   SystemNotPaused: () => "The contract is not paused.",
   ZeroAddress: () => "An address given is the zero address.",
   ZeroAmount: () => "The amount is zero.",
+  SystemPauseCooldown: ([availableAt], f) =>
+    `The contract was paused recently: pauses are a challenge window apart, so the next may start at ` +
+    `${f.time(n(availableAt))}.`,
+  SystemPauseNotOver: ([endsAt], f) =>
+    `Only the guardian may unpause before ${f.time(n(endsAt))}; after that anyone may.`,
+  SystemRoleConflict: ([r, account]) =>
+    `${s(account)} cannot hold ${role(r)}: the admin may hold no other role, and no holder of another role may ` +
+    `become admin.`,
   // pools
   PoolPriceTooHigh: ([price]) => `The price ${s(price)} base units per GB is too high (it must fit in 224 bits).`,
   PoolNotFound: ([poolId]) => `There is no pool ${s(poolId)} on this contract.`,
@@ -40,16 +48,24 @@ export const errorSentences: Record<string, Sentence> = {
     `Only the owner of pool ${s(poolId)} may do this, and ${s(caller)} is not its owner.`,
   PoolBalanceOverflow: ([poolId, amount], f) =>
     `Adding ${f.amount(n(amount))} would take pool ${s(poolId)} over the largest balance it can hold.`,
-  PoolOverdrawn: ([poolId, requested, available], f) =>
-    `The post allocates ${f.amount(n(requested))} from pool ${s(poolId)}, which has only ${f.amount(n(available))} ` +
-    `unallocated.`,
   PoolAllocationExceeded: ([poolId, requested, owed], f) =>
     `The claim asks for ${f.amount(n(requested))} but pool ${s(poolId)} owes only ${f.amount(n(owed))} to posted ` +
     `epochs; the contract never pays more than a pool allocated.`,
   PoolNoWithdrawalRequested: ([poolId]) =>
     `No withdrawal was requested for pool ${s(poolId)}: request one first (meshpay pool withdraw request).`,
   PoolWithdrawalNotReady: ([poolId, availableAt], f) =>
-    `The withdrawal notice of pool ${s(poolId)} runs until ${f.time(n(availableAt))}; execute it after that.`,
+    `The withdrawal notice of pool ${s(poolId)} runs until ${f.time(n(availableAt))} (contract clock); execute it ` +
+    `after that.`,
+  PoolWithdrawalExpired: ([poolId, expiredAt], f) =>
+    `The withdrawal request of pool ${s(poolId)} expired at ${f.time(n(expiredAt))} (contract clock): a request ` +
+    `stays executable only as long as its notice. Request again (meshpay pool withdraw request).`,
+  PoolWithdrawalEpochsInFlight: ([poolId, epoch, waitUntil], f) =>
+    `Epoch ${s(epoch)} has closed but is not posted yet, and what relays earned in it may need pool ${s(poolId)}'s ` +
+    `funds: the withdrawal waits for that post, or until ${f.time(n(waitUntil))} if the aggregators stay late. Try ` +
+    `again then.`,
+  PoolNotPendingOwner: ([poolId, caller]) =>
+    `${s(caller)} is not the pending owner of pool ${s(poolId)}: only the account the owner offered it to ` +
+    `(meshpay pool transfer-ownership) may accept it.`,
   // aggregators
   AggregatorNotActive: ([account]) => `${s(account)} is not a registered aggregator that may post.`,
   AggregatorBondTooLow: ([bond, minimum], f) =>
@@ -70,15 +86,28 @@ export const errorSentences: Record<string, Sentence> = {
   EpochDataMismatch: ([epoch]) => `The epoch data given does not match what was posted for epoch ${s(epoch)}.`,
   EpochTooManyPending: ([pending, max]) =>
     `${s(pending)} epochs already await their challenge window (at most ${s(max)}); wait for some to become claimable.`,
-  EpochDataCount: ([count, expected]) =>
-    `${s(count)} epoch data entries were given where ${s(expected)} epochs are being rejected.`,
+  EpochTooManyPoolTotals: ([count, max]) =>
+    `The post lists ${s(count)} pool totals; one post may list at most ${s(max)}.`,
+  EpochRepostRequired: ([epoch]) =>
+    `Epoch ${s(epoch)} was rejected: post it again with repostEpoch, giving the rejected post's epoch data.`,
+  EpochNotRejected: ([epoch]) => `Epoch ${s(epoch)} is not awaiting a re-post; post it with postEpoch.`,
+  EpochNotPoster: ([epoch, incumbent, takeoverAt], f) =>
+    `Aggregator ${s(incumbent)} posts epoch ${s(epoch)} (it posted the previous one); another aggregator may take ` +
+    `over from ${f.time(n(takeoverAt))} if it has not posted by then.`,
+  EpochNotFinal: ([epoch]) =>
+    `Epoch ${s(epoch)} is not claimable, so it cannot be revoked: while it is pending, challenge it instead.`,
+  EpochRecoveryClosed: ([epoch, endedAt], f) =>
+    `The recovery period of epoch ${s(epoch)} ended at ${f.time(n(endedAt))} (contract clock): it can no longer be ` +
+    `revoked.`,
   // challenges
   ChallengeBondInvalid: ([bond, required], f) =>
     `A challenge must bond exactly ${f.wei(n(required))}, not ${f.wei(n(bond))}.`,
-  ChallengeAlreadyOpen: ([epoch, id]) => `Epoch ${s(epoch)} already has an open challenge (#${s(id)}).`,
   ChallengeNotOpen: ([id]) => `Challenge #${s(id)} is not open.`,
   ChallengeNotExpired: ([id, deadline], f) =>
-    `The arbiter has until ${f.time(n(deadline))} to resolve challenge #${s(id)}.`,
+    `The arbiter has until ${f.time(n(deadline))} (contract clock) to resolve challenge #${s(id)}.`,
+  ChallengeVoid: ([id]) =>
+    `The post challenge #${s(id)} disputes was rejected by another decision: the challenge is void. Close it, and ` +
+    `refund its bond, with meshpay arbiter resolve-expired ${s(id)}.`,
   // claims
   ClaimInvalidProof: ([poolId, account]) =>
     `The proof for ${s(account)} in pool ${s(poolId)} leads neither to the latest claimable root nor to the one it ` +
@@ -89,7 +118,10 @@ export const errorSentences: Record<string, Sentence> = {
   ClaimAuthorizationExpired: ([deadline], f) =>
     `The claim authorization expired at ${f.time(n(deadline))}; sign a new one.`,
   ClaimAuthorizationNonce: ([nonce, expected]) =>
-    `The claim authorization uses nonce ${s(nonce)} but the account's next nonce is ${s(expected)}.`,
+    `The claim authorization's nonce ${s(nonce)} is below the account's next nonce ${s(expected)}: it was used, or ` +
+    `retired by a direct claim, a newer authorization or a revocation. Sign a new one.`,
+  ClaimRelayerNotAllowed: ([caller, relayer]) =>
+    `The account binds its claim authorizations to relayer ${s(relayer)}; ${s(caller)} may not submit them.`,
   ClaimAuthorizationSigner: ([signer, account]) =>
     `The claim authorization was signed by ${s(signer)}, not by the account ${s(account)}.`,
   ClaimFeeTooHigh: ([fee, maxFee, amount], f) =>
@@ -98,6 +130,13 @@ export const errorSentences: Record<string, Sentence> = {
   // OpenZeppelin bases of the contract
   AccessControlUnauthorizedAccount: ([account, r]) => `${s(account)} does not hold ${role(r)}, which this needs.`,
   AccessControlBadConfirmation: () => "An account can only renounce its own roles.",
+  AccessControlEnforcedDefaultAdminDelay: ([schedule], f) =>
+    `The admin transfer can be accepted only from ${f.time(n(schedule))}.`,
+  AccessControlEnforcedDefaultAdminRules: () =>
+    "The admin role changes hands only by the two-step transfer (beginDefaultAdminTransfer, then accept).",
+  AccessControlInvalidDefaultAdmin: ([account]) => `${s(account)} cannot become the admin.`,
+  CheckpointUnorderedInsertion: () => "A history entry would be recorded out of order.",
+  SafeCastOverflowedUintDowncast: ([bits, value]) => `The value ${s(value)} does not fit in ${s(bits)} bits.`,
   ExtensionDirectCall: () => "The extension contract cannot be called directly; call the RewardDistributor's address.",
   InvalidShortString: () => "A short string is invalid.",
   StringTooLong: ([str]) => `The string ${JSON.stringify(s(str))} is too long.`,

@@ -1,5 +1,6 @@
 import type { Command } from "commander";
 import type { ReviewChallengeResult } from "../commands/arbiter/reviewChallengeEvidence.ts";
+import type { RevokeEpochResult } from "../commands/arbiter/revokeEpoch.ts";
 import type { ChallengeDecisionResult } from "../commands/arbiter/sendChallengeDecision.ts";
 import type { CliDeps } from "../context/CliDeps.ts";
 import { formatUnitsPlain } from "../format/formatAmount.ts";
@@ -21,6 +22,8 @@ const resolveExpiredChallenge = lazy(
   () => import("../commands/arbiter/resolveExpiredChallenge.ts"),
   "resolveExpiredChallenge",
 );
+
+const revokeEpoch = lazy(() => import("../commands/arbiter/revokeEpoch.ts"), "revokeEpoch");
 
 const eth = (wei: bigint) => `${formatUnitsPlain(wei, 18)} ETH`;
 
@@ -53,24 +56,26 @@ export function registerArbiterCommands(program: Command, deps: CliDeps, state: 
               r.challenges.map((c) => [
                 `#${c.challengeId}`,
                 String(c.epoch),
-                ...(r.all ? [c.status] : []),
+                ...(r.all ? [c.status === "open" && c.void ? "open (void)" : c.status] : []),
                 short(c.challenger),
                 formatTimestamp(c.openedAt),
                 c.status !== "open"
                   ? formatTimestamp(c.deadline)
-                  : `${formatTimestamp(c.deadline)} ` +
-                    `(${c.deadlinePassed ? "passed" : formatRelative(c.deadline, r.chainTime)})`,
+                  : c.void
+                    ? "void: its post was rejected"
+                    : `${formatTimestamp(c.deadline)} ` +
+                      `(${c.deadlinePassed ? "passed" : formatRelative(c.deadline, r.clock)})`,
                 c.evidenceURI,
               ]),
               [false, true],
             );
-            const expired = r.challenges.filter((c) => c.status === "open" && c.deadlinePassed);
+            const expired = r.challenges.filter((c) => c.status === "open" && (c.deadlinePassed || c.void));
             return [
               table,
               ...(expired.length > 0
                 ? [
                     "",
-                    `Past the arbiter's deadline (anyone may resolve): ` +
+                    `Past the arbiter's deadline or void (anyone may close them, bonds refunded): ` +
                       `${expired.map((c) => `meshpay arbiter resolve-expired ${c.challengeId}`).join(", ")}`,
                   ]
                 : []),
@@ -86,7 +91,8 @@ export function registerArbiterCommands(program: Command, deps: CliDeps, state: 
     arbiter
       .command("review")
       .description(
-        "fetch a challenge's evidence, check its keccak256 against the evidenceHash on chain, recompute the epoch " +
+        "fetch a challenge's evidence, check it against the evidenceHash on chain (bound to the challenger), " +
+          "recompute the epoch " +
           "independently from the chain and the bundles, and recommend a verdict (exit 0: the evidence holds; 6: it " +
           "does not)",
       )
@@ -124,8 +130,8 @@ export function registerArbiterCommands(program: Command, deps: CliDeps, state: 
     arbiter
       .command("dismiss")
       .description(
-        "dismiss a challenge (ARBITER_ROLE): the challenger's bond goes to the treasury and the epoch's challenge " +
-          "window starts again",
+        "dismiss a challenge (ARBITER_ROLE): the challenger's bond goes to the treasury; the epoch's challenge " +
+          "window is not restarted",
       )
       .argument("<challengeId>", "challenge id")
       .action(
@@ -138,8 +144,8 @@ export function registerArbiterCommands(program: Command, deps: CliDeps, state: 
     arbiter
       .command("resolve-expired")
       .description(
-        "anyone, once the arbiter's deadline has passed: reject the challenged epoch and every later posted one " +
-          "without slashing anyone; the challenger's bond comes back",
+        "anyone, once the arbiter's deadline has passed (or at once for a void challenge, whose post was rejected): " +
+          "close the challenge and refund its bond; the epoch stands, nobody is slashed",
       )
       .argument("<challengeId>", "challenge id")
       .action(
@@ -152,17 +158,69 @@ export function registerArbiterCommands(program: Command, deps: CliDeps, state: 
       ),
     "meshpay arbiter resolve-expired 3",
   );
+
+  withExamples(
+    arbiter
+      .command("revoke")
+      .description(
+        "revoke an epoch already claimable, within its recovery period (ARBITER_ROLE): it and every later epoch are " +
+          "rejected, claims fall back to the previous epoch's root, its aggregator's bond goes to the treasury; what " +
+          "was paid stays paid",
+      )
+      .argument("<epoch>", "the claimable epoch to revoke")
+      .option(
+        "--evidence <file>",
+        "the evidence document: evidenceHash = keccak256(abi.encode(arbiter, keccak256(file)))",
+      )
+      .option("--evidence-hash <bytes32>", "the evidenceHash to record as given (instead of --evidence)")
+      .action(
+        defineAction(
+          deps,
+          state,
+          ([epoch], o, ctx) =>
+            revokeEpoch(
+              {
+                epoch: epoch!,
+                ...(o.evidence ? { evidenceFile: o.evidence as string } : {}),
+                ...(o.evidenceHash ? { evidenceHash: o.evidenceHash as string } : {}),
+              },
+              ctx,
+            ),
+          renderRevocation,
+        ),
+      ),
+    "meshpay arbiter revoke 12 --evidence evidence-12.json",
+  );
+}
+
+function renderRevocation(r: RevokeEpochResult): string {
+  return [
+    `Epoch ${r.epoch} revoked by ${r.arbiter}: epochs ${r.rejectedEpochs.join(", ")} rejected; claims use epoch ` +
+      `${r.epoch === 0n ? "(none)" : String(r.epoch - 1n)}'s root again.`,
+    renderFields([
+      ["claim root", r.claimRoot],
+      [
+        "aggregator slashed",
+        r.slashed ? `${r.slashed.aggregator} lost its bond of ${eth(r.slashed.bond)} to the treasury` : "nothing",
+      ],
+      ["evidence hash", r.evidenceHash],
+      ["transaction", r.transaction],
+    ]),
+    "",
+    `Next: the aggregator posts epoch ${r.epoch} again with repostEpoch (a slashed aggregator must register anew).`,
+  ].join("\n");
 }
 
 function renderReview(r: ReviewChallengeResult): string {
   const deadline =
     r.status === "open"
       ? `; the arbiter has until ${formatTimestamp(r.deadline)}, ` +
-        `${r.deadline > r.chainTime ? formatRelative(r.deadline, r.chainTime) : "passed: anyone may resolve it as expired"}`
+        `${r.deadline > r.clock ? formatRelative(r.deadline, r.clock) : "passed: anyone may resolve it as expired"}`
       : "";
   const evidenceCheck = r.evidence.problem
     ? `FAIL  ${r.evidence.problem}.`
-    : `ok    its keccak256 is the evidenceHash committed on chain; it is about this deployment's epoch ${r.epoch}`;
+    : `ok    bound to its challenger as committed on chain (keccak256(abi.encode(challenger, keccak256(evidence)))); ` +
+      `it is about this deployment's epoch ${r.epoch}`;
   const claims = r.evidence.claims.map((c) => `  ${c.code} (${c.count}): ${c.message}`);
   const mark = (code: string) => (r.confirmed.includes(code) ? "confirmed     " : "not reproduced");
   return [
@@ -243,20 +301,23 @@ function renderDecision(r: ChallengeDecisionResult): string {
         ["forfeited", `${eth(r.treasuryCredited || r.bond)} to the treasury ${r.treasury}`],
         [
           "epoch",
-          `${r.epoch} is pending again: its challenge window restarted and ends ` +
-            `${r.windowEndsAt === null ? "later" : formatTimestamp(r.windowEndsAt)}`,
+          `${r.epoch} stands; its challenge window was not restarted and ends ` +
+            `${r.windowEndsAt === null ? "as before" : formatTimestamp(r.windowEndsAt)} (contract clock), when it is ` +
+            `claimable unless another challenge on it or an earlier epoch is open`,
         ],
         ["transaction", r.transaction],
       ]),
     );
   } else {
     lines.push(
-      `Challenge #${r.challengeId} resolved as expired (the arbiter did not decide in time): epoch ${r.epoch} ` +
-        `rejected${later.length ? `, and with it the later epochs ${epochs(later)}` : ""}, nobody slashed.`,
+      r.resolution === "voided"
+        ? `Challenge #${r.challengeId} closed as void: the post of epoch ${r.epoch} it disputed had been rejected ` +
+            `by another decision. Its bond is refunded.`
+        : `Challenge #${r.challengeId} resolved as expired (the arbiter did not decide in time): epoch ${r.epoch} ` +
+            `stands, nobody is slashed, the challenger's bond is refunded.`,
     );
     lines.push(
       renderFields([
-        ["rejected epochs", epochs(r.rejectedEpochs)],
         [
           "challenger",
           `${r.challenger} credited ${eth(r.challengerCredited)} (its bond back), withdrawable with withdrawBalance()`,

@@ -7,6 +7,8 @@ import { defineAction, type RunState, withExamples } from "./defineAction.ts";
 import { lazy } from "./lazy.ts";
 import { short, showAmount } from "./renderCommon.ts";
 
+const acceptPoolOwnership = lazy(() => import("../commands/pool/acceptPoolOwnership.ts"), "acceptPoolOwnership");
+const transferPoolOwnership = lazy(() => import("../commands/pool/transferPoolOwnership.ts"), "transferPoolOwnership");
 const cancelPoolWithdrawal = lazy(() => import("../commands/pool/cancelPoolWithdrawal.ts"), "cancelPoolWithdrawal");
 const createPool = lazy(() => import("../commands/pool/createPool.ts"), "createPool");
 const executePoolWithdrawal = lazy(() => import("../commands/pool/executePoolWithdrawal.ts"), "executePoolWithdrawal");
@@ -175,6 +177,60 @@ export function registerPoolCommands(program: Command, deps: CliDeps, state: Run
         ),
       ),
     `meshpay pool rotate-signer ${POOL} 0x70997970C51812dc3A010C7d01b50e0d17dc79C8`,
+  );
+
+  withExamples(
+    pool
+      .command("transfer-ownership")
+      .description(
+        "offer the pool to a new owner (owner only); it changes hands when that account runs " +
+          "`meshpay pool accept-ownership`",
+      )
+      .argument("<pool>", "pool id")
+      .argument("[new-owner]", "address of the new owner")
+      .option("--cancel", "withdraw a pending offer instead")
+      .action(
+        defineAction(
+          deps,
+          state,
+          ([poolId, newOwner], o, ctx) =>
+            transferPoolOwnership({ poolId: poolId!, ...(newOwner ? { newOwner } : {}), cancel: !!o.cancel }, ctx),
+          (r) =>
+            r.cancelled
+              ? `The ownership offer of pool ${r.poolId} is cancelled; ${r.owner} keeps it.\ntransaction: ` +
+                `${r.transaction}`
+              : [
+                  `Pool ${r.poolId} offered to ${r.pendingOwner}; ${r.owner} stays its owner until the offer is ` +
+                    `accepted.`,
+                  `transaction: ${r.transaction}`,
+                  "",
+                  `Then, signed by ${r.pendingOwner}: meshpay pool accept-ownership ${r.poolId}`,
+                ].join("\n"),
+        ),
+      ),
+    `meshpay pool transfer-ownership ${POOL} 0x70997970C51812dc3A010C7d01b50e0d17dc79C8`,
+    `meshpay pool transfer-ownership ${POOL} --cancel`,
+  );
+
+  withExamples(
+    pool
+      .command("accept-ownership")
+      .description("accept a pool offered to you (signed by the pending owner); a pending withdrawal is cancelled")
+      .argument("<pool>", "pool id")
+      .action(
+        defineAction(
+          deps,
+          state,
+          ([poolId], _o, ctx) => acceptPoolOwnership({ poolId: poolId! }, ctx),
+          (r) =>
+            [
+              `Pool ${r.poolId} now belongs to ${r.owner} (was ${r.previousOwner}).`,
+              ...(r.cancelledWithdrawal ? ["The previous owner's withdrawal request was cancelled."] : []),
+              `transaction: ${r.transaction}`,
+            ].join("\n"),
+        ),
+      ),
+    `meshpay pool accept-ownership ${POOL}`,
   );
 
   const withdraw = pool

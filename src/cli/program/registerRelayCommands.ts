@@ -11,6 +11,11 @@ import { showAmount } from "./renderCommon.ts";
 const claimRewards = lazy(() => import("../commands/relay/claimRewards.ts"), "claimRewards");
 const claimViaVerifier = lazy(() => import("../commands/relay/claimViaVerifier.ts"), "claimViaVerifier");
 const getRewards = lazy(() => import("../commands/relay/getRewards.ts"), "getRewards");
+const revokeClaimAuthorizations = lazy(
+  () => import("../commands/claim/revokeClaimAuthorizations.ts"),
+  "revokeClaimAuthorizations",
+);
+const setClaimRelayer = lazy(() => import("../commands/claim/setClaimRelayer.ts"), "setClaimRelayer");
 const listReceipts = lazy(() => import("../commands/relay/listReceipts.ts"), "listReceipts");
 
 const collect = (value: string, previous: string[] = []) => [...previous, value];
@@ -72,9 +77,9 @@ export function registerRelayCommands(program: Command, deps: CliDeps, state: Ru
     "meshpay rewards --account 0x3C44CdDdB6a900fa2b585dd299e03d12FA4293BC --json",
   );
 
+  const claim = program.command("claim");
   withExamples(
-    program
-      .command("claim")
+    claim
       .description(
         "relay operators: claim everything claimable now, all pools in one transaction (or through a verifier's " +
           "relayer with --via)",
@@ -161,6 +166,66 @@ export function registerRelayCommands(program: Command, deps: CliDeps, state: Ru
       ),
     "meshpay claim",
     "meshpay claim --via https://verifier.example.com --max-fee 0.5",
+    "meshpay claim revoke-authorizations <pool>",
+    "meshpay claim set-relayer 0x90F79bf6EB2c4f870365E785982E1f101E93b906",
+  );
+
+  withExamples(
+    claim
+      .command("revoke-authorizations")
+      .description(
+        "retire every ClaimAuthorization you signed for the pool(s) so far (or those below --below): no relayer can " +
+          "use them any more",
+      )
+      .argument("<pools...>", "pool id(s)")
+      .option("--below <nonce>", "retire only the authorizations with a nonce below this one")
+      .action(
+        defineAction(
+          deps,
+          state,
+          (pools, o, ctx) =>
+            revokeClaimAuthorizations({ pools, ...(o.below ? { below: o.below as string } : {}) }, ctx),
+          (r) =>
+            [
+              `Claim authorizations of ${r.account} retired:`,
+              renderTable(
+                ["pool", "retired below nonce", "was", "transaction"],
+                r.pools.map((p) => [p.poolId, String(p.nonce), String(p.previousNonce), p.transaction]),
+                [false, true, true, false],
+              ),
+              "",
+              "Authorizations signed from now on must use a nonce at or above the new one.",
+            ].join("\n"),
+        ),
+      ),
+    "meshpay claim revoke-authorizations 0x5fbdb2315678afecb367f032d93f642f64180aa3000000000000000000000001",
+  );
+
+  withExamples(
+    claim
+      .command("set-relayer")
+      .description(
+        "bind your ClaimAuthorizations (all pools) to one relayer: only it may submit them (--any lifts the binding)",
+      )
+      .argument("[relayer]", "the relayer's account (the verifier's claims sender)")
+      .option("--any", "let any relayer submit them again")
+      .action(
+        defineAction(
+          deps,
+          state,
+          ([relayer], o, ctx) => setClaimRelayer({ ...(relayer ? { relayer } : {}), any: !!o.any }, ctx),
+          (r) =>
+            [
+              r.relayer === "0x0000000000000000000000000000000000000000"
+                ? `Claim authorizations of ${r.account} may be submitted by any relayer again ` +
+                  `(was bound to ${r.previousRelayer}).`
+                : `Claim authorizations of ${r.account} may now be submitted only by ${r.relayer}.`,
+              `transaction: ${r.transaction}`,
+            ].join("\n"),
+        ),
+      ),
+    "meshpay claim set-relayer 0x90F79bf6EB2c4f870365E785982E1f101E93b906",
+    "meshpay claim set-relayer --any",
   );
 
   withExamples(

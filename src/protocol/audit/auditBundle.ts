@@ -187,6 +187,7 @@ export async function auditBundle(args: {
     facts,
     postBlock: post.blockNumber,
     snapshotBlock,
+    ...(post.released ? { released: post.released } : {}),
     previousLeaves,
     verifier,
     keccak,

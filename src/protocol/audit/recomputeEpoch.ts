@@ -16,7 +16,7 @@ import type { ChainFacts, ReceiptInput, ReceiptRejection, Recomputation, TicketC
  * must belong to `epoch`. Receipts are taken in (deliveredAt, receiptId) order; dispute receipts only after every
  * bundle receipt, so a relay's submission can never displace what the bundle credited. The accepted ones are then
  * credited per (relay, pool): price = priceAt(pool, epoch) at `postBlock`, balance = the pool's unallocated balance
- * at `snapshotBlock`, cumulative amounts on top of `previousLeaves` (computeEpochRewards), and the root built with
+ * at `snapshotBlock` (plus, for a re-post, what its repostEpoch `released` from the rejected post), cumulative amounts on top of `previousLeaves` (computeEpochRewards), and the root built with
  * buildRewardTree. Does not modify `carry`.
  */
 export async function recomputeEpoch(args: {
@@ -27,6 +27,8 @@ export async function recomputeEpoch(args: {
   facts: ChainFacts;
   postBlock: bigint;
   snapshotBlock: bigint;
+  /** A re-post's EpochReplaced amounts: funds the re-post released before allocating (PostedEpoch.released). */
+  released?: readonly { poolId: Hex; amount: bigint }[];
   previousLeaves: readonly RewardLeaf[];
   verifier: ReceiptVerifier;
   keccak: Keccak256;
@@ -132,7 +134,9 @@ export async function recomputeEpoch(args: {
       facts.priceAt(poolId, epoch, args.postBlock),
       facts.unallocatedAt(poolId, args.snapshotBlock),
     ]);
-    pools.push({ poolId, pricePerGB: price ?? 0n, balance: available ?? 0n, available: available ?? 0n });
+    const freed = args.released?.find((t) => t.poolId.toLowerCase() === poolId)?.amount ?? 0n;
+    const balance = available === undefined ? 0n : available + freed;
+    pools.push({ poolId, pricePerGB: price ?? 0n, balance, available: balance });
   }
   const rewards = computeEpochRewards({
     pools,

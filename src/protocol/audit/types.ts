@@ -81,6 +81,12 @@ export type PostedEpoch = {
   logIndex: number;
   /** Timestamp of the posting block (unix seconds): the challenge window runs from here. */
   postedAt: bigint;
+  /**
+   * A re-post only (repostEpoch): what it released per pool from the rejected post it replaced (EpochReplaced, same
+   * transaction). Those funds were available to the re-post: a pool's available balance is its unallocated balance
+   * at snapshotBlock plus its released amount.
+   */
+  released?: PostedPoolTotal[];
 };
 
 /** What an audit reads from the chain; every read is pinned to a block so audits are reproducible. */

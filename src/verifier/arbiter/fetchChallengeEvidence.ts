@@ -1,5 +1,6 @@
 import { getAbiItem } from "viem";
 import { rewardDistributorAbi as distributorAbi } from "../../contracts/abis.ts";
+import { getEvidenceHash } from "../../contracts/getEvidenceHash.ts";
 import { getLogsChunked } from "../../contracts/getLogsChunked.ts";
 import { keccak256 } from "../../protocol/hash/keccak256.ts";
 import type { Address, Hex } from "../../protocol/types.ts";
@@ -21,7 +22,8 @@ export type ChallengeRecord = {
 
 /**
  * A challenge as opened on chain (its ChallengeOpened event) and the evidence at its evidenceURI: the bytes, whether
- * they hash to the evidenceHash committed on chain, and the parsed document (null when unavailable or not JSON).
+ * they are the evidence committed on chain and bound to this challenger (evidenceHash =
+ * keccak256(abi.encode(challenger, keccak256(bytes)))), and the parsed document (null when unavailable or not JSON).
  */
 export async function fetchChallengeEvidence(args: {
   client: VerifierPublicClient;
@@ -69,7 +71,9 @@ export async function fetchChallengeEvidence(args: {
       error: (err as { shortMessage?: string }).shortMessage ?? String(err),
     };
   }
-  const hashMatches = `0x${Buffer.from(keccak256(bytes)).toString("hex")}` === challenge.evidenceHash;
+  // evidenceHash = keccak256(abi.encode(challenger, keccak256(document bytes))): the evidence bound to its challenger.
+  const documentHash = `0x${Buffer.from(keccak256(bytes)).toString("hex")}` as Hex;
+  const hashMatches = getEvidenceHash(challenge.challenger, documentHash) === challenge.evidenceHash;
   let document: EvidenceDocument | null = null;
   try {
     document = JSON.parse(new TextDecoder().decode(bytes)) as EvidenceDocument;

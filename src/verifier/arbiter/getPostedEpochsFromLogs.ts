@@ -7,14 +7,16 @@ import type { PostedEpoch, VerifierPublicClient } from "../chain/types.ts";
 const events = [
   getAbiItem({ abi: distributorAbi, name: "EpochPosted" }),
   getAbiItem({ abi: distributorAbi, name: "EpochRejected" }),
+  getAbiItem({ abi: distributorAbi, name: "EpochReplaced" }),
 ] as const;
 
 export type PostWithFate = PostedEpoch & { rejectedBy: bigint | null };
 
 /**
  * Every EpochPosted event of the distributor from `fromBlock`, oldest first, each with the challenge that rejected it
- * (EpochRejected applies to the latest post of its epoch before it). Needs no state but the chain: what an arbiter or
- * an auditor uses.
+ * (EpochRejected(epoch, challengeId, end) applies to the latest post before it of each epoch in [epoch, end);
+ * challengeId 0 is a revocation) and, for a re-post, what its EpochReplaced released. Needs no state but the chain:
+ * what an arbiter or an auditor uses.
  */
 export async function getPostedEpochsFromLogs(args: {
   client: VerifierPublicClient;
@@ -33,8 +35,16 @@ export async function getPostedEpochsFromLogs(args: {
   });
   const posts: PostWithFate[] = [];
   const timestamps = new Map<bigint, bigint>();
+  const released = new Map<string, { poolId: Hex; amount: bigint }[]>();
   for (const l of logs) {
-    if (l.eventName === "EpochPosted") {
+    if (l.eventName === "EpochReplaced") {
+      released.set(
+        l.transactionHash,
+        l.args.released.map((t) => ({ poolId: t.poolId.toLowerCase() as Hex, amount: t.amount })),
+      );
+    } else if (l.eventName === "EpochPosted") {
+      const freed = released.get(l.transactionHash);
+      released.delete(l.transactionHash);
       let ts = timestamps.get(l.blockNumber);
       if (ts === undefined) {
         ts = (await args.client.getBlock({ blockNumber: l.blockNumber })).timestamp;
@@ -54,14 +64,16 @@ export async function getPostedEpochsFromLogs(args: {
         txHash: l.transactionHash,
         logIndex: l.logIndex,
         postedAt: ts,
+        ...(freed ? { released: freed } : {}),
         rejectedBy: null,
       });
     } else {
+      const done = new Set<bigint>();
       for (let i = posts.length - 1; i >= 0; i--) {
-        if (posts[i]!.epoch === l.args.epoch) {
-          if (posts[i]!.rejectedBy === null) posts[i]!.rejectedBy = l.args.challengeId;
-          break;
-        }
+        const e = posts[i]!.epoch;
+        if (e < l.args.epoch || e >= l.args.end || done.has(e)) continue;
+        done.add(e);
+        if (posts[i]!.rejectedBy === null) posts[i]!.rejectedBy = l.args.challengeId;
       }
     }
   }

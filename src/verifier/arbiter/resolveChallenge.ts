@@ -1,63 +1,54 @@
+import { decodeEventLog } from "viem";
 import { rewardDistributorAbi as distributorAbi } from "../../contracts/abis.ts";
 import type { Address, Hex } from "../../protocol/types.ts";
 import type { VerifierPublicClient, VerifierWalletClient } from "../chain/types.ts";
-import { getRejectedEpochData } from "./getRejectedEpochData.ts";
 
 /**
- * Sends the arbiter's decision on a challenge with a wallet holding ARBITER_ROLE: "uphold" calls
- * upholdChallenge(challengeId, EpochData[]) with the data of the challenged epoch and every later posted one (from
- * their EpochPosted events), "dismiss" calls dismissChallenge(challengeId). "expire" (any wallet, after
- * arbiterTimeout) calls resolveExpiredChallenge(challengeId, EpochData[]). Waits for the receipt; throws if the
- * transaction reverts.
+ * Sends a decision on a challenge: "uphold" (upholdChallenge) and "dismiss" (dismissChallenge) need a wallet holding
+ * ARBITER_ROLE; "expire" (resolveExpiredChallenge, any wallet) closes a challenge the arbiter left past
+ * arbiterTimeout (Expired: bond refunded, the epoch stands) or one whose post was rejected meanwhile (Voided:
+ * refunded). Simulated first, so a missing role or a closed challenge surfaces as the contract's own error; waits
+ * for the receipt and throws if the transaction reverts. `rejectedEpochs` are the epochs an uphold rejected
+ * ([epoch, end) of its EpochRejected event); `outcome` is what the chain recorded.
  */
 export async function resolveChallenge(args: {
   publicClient: VerifierPublicClient;
   walletClient: VerifierWalletClient;
   distributor: Address;
   challengeId: bigint;
-  /** uphold / dismiss: the arbiter; expire: anyone, once arbiterTimeout has passed (rejects without slashing). */
   decision: "uphold" | "dismiss" | "expire";
-  fromBlock?: bigint;
-}): Promise<{ txHash: Hex; rejectedEpochs: bigint[] }> {
+}): Promise<{ txHash: Hex; rejectedEpochs: bigint[]; outcome: "upheld" | "dismissed" | "expired" | "voided" }> {
   const { publicClient, walletClient } = args;
   const distributor = args.distributor.toLowerCase() as Address;
-  let rejectedEpochs: bigint[] = [];
-  let txHash: Hex;
-  // Simulated first, so a missing role or a closed challenge surfaces as the contract's own error.
-  if (args.decision === "uphold" || args.decision === "expire") {
-    const c = await publicClient.readContract({
-      address: distributor,
-      abi: distributorAbi,
-      functionName: "challengeInfo",
-      args: [args.challengeId],
-    });
-    const epochData = await getRejectedEpochData({
-      client: publicClient,
-      distributor,
-      fromEpoch: BigInt(c.epoch),
-      ...(args.fromBlock === undefined ? {} : { fromBlock: args.fromBlock }),
-    });
-    rejectedEpochs = epochData.map((_, i) => BigInt(c.epoch) + BigInt(i));
-    const { request } = await publicClient.simulateContract({
-      account: walletClient.account,
-      address: distributor,
-      abi: distributorAbi,
-      functionName: args.decision === "uphold" ? "upholdChallenge" : "resolveExpiredChallenge",
-      args: [args.challengeId, epochData],
-    });
-    txHash = await walletClient.writeContract(request as never);
-  } else {
-    const { request } = await publicClient.simulateContract({
-      account: walletClient.account,
-      address: distributor,
-      abi: distributorAbi,
-      functionName: "dismissChallenge",
-      args: [args.challengeId],
-    });
-    txHash = await walletClient.writeContract(request as never);
-  }
+  const functionName =
+    args.decision === "uphold"
+      ? "upholdChallenge"
+      : args.decision === "dismiss"
+        ? "dismissChallenge"
+        : "resolveExpiredChallenge";
+  const { request } = await publicClient.simulateContract({
+    account: walletClient.account,
+    address: distributor,
+    abi: distributorAbi,
+    functionName,
+    args: [args.challengeId],
+  });
+  const txHash = await walletClient.writeContract(request as never);
   const receipt = await publicClient.waitForTransactionReceipt({ hash: txHash });
   if (receipt.status !== "success")
     throw new Error(`${args.decision} of challenge ${args.challengeId} reverted (tx ${txHash}).`);
-  return { txHash, rejectedEpochs };
+  const rejectedEpochs: bigint[] = [];
+  let outcome: "upheld" | "dismissed" | "expired" | "voided" =
+    args.decision === "uphold" ? "upheld" : args.decision === "dismiss" ? "dismissed" : "expired";
+  for (const log of receipt.logs) {
+    if (log.address.toLowerCase() !== distributor) continue;
+    try {
+      const ev = decodeEventLog({ abi: distributorAbi, data: log.data, topics: log.topics });
+      if (ev.eventName === "EpochRejected") for (let e = ev.args.epoch; e < ev.args.end; e++) rejectedEpochs.push(e);
+      if (ev.eventName === "ChallengeVoided") outcome = "voided";
+    } catch {
+      // another contract's or an unknown event
+    }
+  }
+  return { txHash, rejectedEpochs, outcome };
 }

@@ -27,7 +27,12 @@ export type ChallengeReview = {
   findings: Finding[];
   /** The fault codes of the evidence that this review confirms. */
   confirmed: string[];
-  /** uphold: the epoch is wrong (whatever the evidence says); dismiss: nothing wrong was found. */
+  /**
+   * uphold: the epoch is wrong and the challenge's evidence is bound to its own challenger (evidenceHash =
+   * keccak256(abi.encode(challenger, keccak256(evidence)))); dismiss otherwise: nothing wrong was found, or the
+   * evidence is missing, altered or bound to someone else (a copied or squatting challenge gains nothing; an honest
+   * challenger opens its own challenge, any number may be open on one post).
+   */
   verdict: "uphold" | "dismiss";
   recomputedRoot: Hex | null;
   /** True when the previous epoch's bundle could not be fetched: checks that depend on it were skipped. */
@@ -190,6 +195,7 @@ export async function reviewChallenge(args: {
       facts,
       postBlock: post.blockNumber,
       snapshotBlock: audit.snapshotBlock ?? post.blockNumber - 1n,
+      ...(post.released ? { released: post.released } : {}),
       previousLeaves: previous?.leaves ?? [],
       verifier,
       keccak,
@@ -218,7 +224,7 @@ export async function reviewChallenge(args: {
     },
     findings: list,
     confirmed: evidenceCodes.filter((c) => codes.has(c)),
-    verdict: list.length > 0 ? "uphold" : "dismiss",
+    verdict: list.length > 0 && ev.hashMatches ? "uphold" : "dismiss",
     recomputedRoot: audit?.recomputation?.root ?? null,
     incomplete: previousMissing,
   };

@@ -1,6 +1,7 @@
 import type { Logger } from "pino";
 import { decodeEventLog, encodeFunctionData, type TransactionReceipt } from "viem";
 import { rewardDistributorAbi as distributorAbi } from "../../contracts/abis.ts";
+import { getEvidenceHash } from "../../contracts/getEvidenceHash.ts";
 import { getRevertName as getRevertErrorName } from "../../contracts/getRevertName.ts";
 import { auditBundle, type BundleAudit } from "../../protocol/audit/auditBundle.ts";
 import { createFindingCollector } from "../../protocol/audit/createFindingCollector.ts";
@@ -277,38 +278,29 @@ export function createAuditor(options: AuditorOptions) {
   }
 
   /** Challenges one faulty epoch if it still can and should be. */
-  async function challengeStep(audit: AuditRow, chainNow: bigint): Promise<void> {
+  async function challengeStep(audit: AuditRow): Promise<void> {
     const row = posts.getPost(audit.post_id);
     if (!row) return;
     if (row.rejected_by !== null) return updateAudit(audit.post_id, { challenge_status: "not_needed" });
     if (!txSender) return updateAudit(audit.post_id, { challenge_status: "disabled" });
     const post = rowToPost(row);
-    const info = await client.readContract({
-      address: facts.distributor,
-      abi: distributorAbi,
-      functionName: "epochInfo",
-      args: [post.epoch],
-    });
-    if (/^0x0{64}$/.test(info.root) && info.posted) return updateAudit(audit.post_id, { challenge_status: "missed" }); // long final
-    // the post this audit is about is gone
-    if (info.root.toLowerCase() !== post.root.toLowerCase() && info.posted) return;
-    // From the chain's record, not the event: a dismissed challenge restarts the epoch's window.
-    const windowEnd = (info.postedAt > 0n ? info.postedAt : post.postedAt) + facts.config.challengeWindow;
-    if (info.openChallengeId !== 0n) {
-      const c = await client.readContract({
+    const [info, clock] = await Promise.all([
+      client.readContract({
         address: facts.distributor,
         abi: distributorAbi,
-        functionName: "challengeInfo",
-        args: [info.openChallengeId],
-      });
-      const mine = c.challenger.toLowerCase() === txSender.account;
-      updateAudit(audit.post_id, {
-        challenge_status: mine ? "opened" : "covered",
-        challenge_id: Number(info.openChallengeId),
-      });
-      return;
-    }
-    if (info.claimable || chainNow >= windowEnd) {
+        functionName: "epochInfo",
+        args: [post.epoch],
+      }),
+      client.readContract({ address: facts.distributor, abi: distributorAbi, functionName: "clock" }),
+    ]);
+    if (/^0x0{64}$/.test(info.root) && info.posted) return updateAudit(audit.post_id, { challenge_status: "missed" }); // long final
+    // The post this audit is about is no longer the epoch's current post (rejected, or re-posted): nothing to do.
+    if (info.posted && info.dataHash.toLowerCase() !== post.dataHash.toLowerCase().slice(0, 56))
+      return updateAudit(audit.post_id, { challenge_status: "not_needed" });
+    // Any number of challenges may be open on one post, and only one whose evidence is bound to its own challenger
+    // is rewarded: someone else's challenge never covers ours (a squatter must not be able to block it).
+    const windowEnd = info.postedAt > 0n ? info.claimableAt : post.postedAt + facts.config.challengeWindow;
+    if (info.claimable || clock >= windowEnd) {
       if (audit.challenge_status !== "missed") {
         logger?.error(
           { epoch: post.epoch.toString(), post: post.id, fault: audit.fault },
@@ -321,11 +313,12 @@ export function createAuditor(options: AuditorOptions) {
     const attempts = (challengeAttempts.get(audit.post_id) ?? 0) + 1;
     if (attempts > maxChallengeAttempts) return;
     challengeAttempts.set(audit.post_id, attempts);
-    const evidenceHash = audit.evidence_hash!;
+    // The document is served under its own hash; the chain gets it bound to this challenger.
+    const documentHash = audit.evidence_hash! as Hex;
     const data = encodeFunctionData({
       abi: distributorAbi,
       functionName: "challenge",
-      args: [post.epoch, evidenceHash, evidenceUri(evidenceHash)],
+      args: [post.epoch, getEvidenceHash(txSender.account, documentHash), evidenceUri(documentHash)],
     });
     const value = facts.config.challengerBond;
     let gas: bigint;
@@ -351,30 +344,30 @@ export function createAuditor(options: AuditorOptions) {
   }
 
   /**
-   * A challenge of ours the arbiter left unresolved past arbiterTimeout: anyone may then reject the epoch (and every
-   * later one) without slashing, and the bond comes back. The verifier does it, so a wrong root never waits forever.
+   * Closes a challenge of ours that can no longer be decided: the arbiter left it past arbiterTimeout (Expired: the
+   * bond comes back and the epoch stands, so the challenge step then finds the window over or challenges again), or
+   * its post was rejected by another decision (Voided: refunded). Anyone may call resolveExpiredChallenge; the
+   * verifier does it so its bond never stays locked.
    */
-  async function expireStep(audit: AuditRow, chainNow: bigint): Promise<void> {
+  async function expireStep(audit: AuditRow): Promise<void> {
     if (!txSender || audit.challenge_id === null) return;
-    const c = await client.readContract({
-      address: facts.distributor,
-      abi: distributorAbi,
-      functionName: "challengeInfo",
-      args: [BigInt(audit.challenge_id)],
-    });
-    if (c.status !== 1 || chainNow < BigInt(c.openedAt) + facts.config.arbiterTimeout) return;
+    const [c, clock] = await Promise.all([
+      client.readContract({
+        address: facts.distributor,
+        abi: distributorAbi,
+        functionName: "challengeInfo",
+        args: [BigInt(audit.challenge_id)],
+      }),
+      client.readContract({ address: facts.distributor, abi: distributorAbi, functionName: "clock" }),
+    ]);
+    if (c.status !== 1) return;
+    const rejected = posts.getPost(audit.post_id)?.rejected_by !== null;
+    if (!rejected && clock < BigInt(c.openedAt) + facts.config.arbiterTimeout) return;
     if (txs.hasLive("expire", audit.post_id)) return;
-    const live = posts.listLivePostsFrom(BigInt(c.epoch));
-    const byEpoch = new Map<number, PostRow>();
-    for (const p of live) byEpoch.set(p.epoch, p); // the latest live post of each epoch
-    const epochData = [...byEpoch.values()].map((p) => {
-      const post = rowToPost(p);
-      return { aggregator: post.aggregator, bundleHash: post.bundleHash, poolTotals: post.poolTotals };
-    });
     const data = encodeFunctionData({
       abi: distributorAbi,
       functionName: "resolveExpiredChallenge",
-      args: [BigInt(audit.challenge_id), epochData],
+      args: [BigInt(audit.challenge_id)],
     });
     let gas: bigint;
     try {
@@ -395,8 +388,10 @@ export function createAuditor(options: AuditorOptions) {
       gasPrice: await client.getGasPrice(),
     });
     logger?.warn(
-      { challengeId: audit.challenge_id, epoch: audit.epoch },
-      "the arbiter did not resolve our challenge in time: resolving it as expired",
+      { challengeId: audit.challenge_id, epoch: audit.epoch, voided: rejected },
+      rejected
+        ? "our challenge's post was rejected by another decision: closing it as void (bond refunded)"
+        : "the arbiter did not resolve our challenge in time: closing it as expired (bond refunded)",
     );
   }
 
@@ -457,7 +452,7 @@ export function createAuditor(options: AuditorOptions) {
       const faulty = audits.listAuditsToChallenge();
       for (const audit of faulty) {
         try {
-          await challengeStep(audit, chainNow);
+          await challengeStep(audit);
         } catch (err) {
           logger?.error({ err, post: audit.post_id }, "challenge step failed (will retry)");
           metrics?.loopErrors.inc({ loop: "challenge" });
@@ -466,7 +461,7 @@ export function createAuditor(options: AuditorOptions) {
       const opened = audits.listOpenedChallenges();
       for (const audit of opened) {
         try {
-          await expireStep(audit, chainNow);
+          await expireStep(audit);
         } catch (err) {
           logger?.error({ err, post: audit.post_id }, "expired-challenge step failed (will retry)");
           metrics?.loopErrors.inc({ loop: "challenge" });

@@ -1,6 +1,6 @@
 import { randomUUID } from "node:crypto";
 import type { Logger } from "pino";
-import { decodeErrorResult, encodeFunctionData, parseEventLogs, type TransactionReceipt } from "viem";
+import { decodeErrorResult, encodeFunctionData, parseEventLogs, type TransactionReceipt, zeroAddress } from "viem";
 import { rewardDistributorAbi as distributorAbi } from "../../contracts/abis.ts";
 import { getRevertName } from "../../contracts/getRevertName.ts";
 import { rewardLeafFromJson } from "../../protocol/bundle/rewardLeafFromJson.ts";
@@ -78,6 +78,15 @@ export function createClaimRelayer(options: ClaimRelayerOptions) {
     });
     return { amount, nonce };
   };
+
+  /** The relayer `account` binds its authorizations to (setClaimRelayer); the zero address: anyone. */
+  const readClaimRelayer = (account: Address): Promise<Address> =>
+    client.readContract({
+      address: facts.distributor,
+      abi: distributorAbi,
+      functionName: "claimRelayerOf",
+      args: [account],
+    });
 
   /** The leaf of (pool, account) in the latest claimable epoch, from the bundle this verifier audited. */
   async function latestLeaf(poolId: Hex, account: Address): Promise<ResolvedLeaf> {
@@ -249,10 +258,13 @@ export function createClaimRelayer(options: ClaimRelayerOptions) {
     )
       return { created: false, claim: view(existing) };
     const chain = await readClaimed(a.poolId, a.account);
+    // Any nonce at or above the account's next nonce is valid on chain; the next nonce then moves past it, which
+    // retires every older authorization (as a direct claim or revokeClaimAuthorizations does).
     if (a.nonce < chain.nonce)
       throw new VerifierError(
         "AUTHORIZATION_NONCE_USED",
-        `Nonce ${a.nonce} was already used: the account's next nonce for this pool is ${chain.nonce}.`,
+        `Nonce ${a.nonce} was used or retired (by a direct claim, a newer authorization or a revocation): the ` +
+          `account's next nonce for this pool is ${chain.nonce}.`,
         {
           status: 409,
           data: { nextNonce: chain.nonce.toString(), ...(existing ? { claimId: existing.id } : {}) },
@@ -265,11 +277,13 @@ export function createClaimRelayer(options: ClaimRelayerOptions) {
           `${existing.id}).`,
         { status: 409, data: { claimId: existing.id } },
       );
-    if (a.nonce > chain.nonce)
+    const bound = (await readClaimRelayer(a.account)).toLowerCase();
+    if (bound !== zeroAddress && bound !== txSender.account.toLowerCase())
       throw new VerifierError(
-        "AUTHORIZATION_NONCE_FUTURE",
-        `Nonce ${a.nonce} cannot be used yet: the account's next nonce for this pool is ${chain.nonce}.`,
-        { status: 409, data: { nextNonce: chain.nonce.toString() } },
+        "RELAYER_NOT_ALLOWED",
+        `The account binds its claim authorizations to relayer ${bound}; this verifier relays as ` +
+          `${txSender.account}. Unbind (meshpay claim set-relayer --any) or bind this relayer to use it.`,
+        { status: 403, data: { relayer: bound, verifierRelayer: txSender.account } },
       );
     let resolved: ResolvedLeaf;
     let givenLeaf: RewardLeaf | undefined;
@@ -381,6 +395,7 @@ export function createClaimRelayer(options: ClaimRelayerOptions) {
     if (!force && queued.length < batchSize && Date.now() - queued[0]!.created_at < batchWaitMs) return;
     const latest = await client.getBlock({ blockTag: "latest" });
     const prepared: Prepared[] = [];
+    const inBatch = new Map<string, Prepared>();
     for (const row of queued) {
       if (BigInt(row.deadline) <= latest.timestamp + 5n) {
         fail(
@@ -395,11 +410,24 @@ export function createClaimRelayer(options: ClaimRelayerOptions) {
         fail(
           row,
           "AUTHORIZATION_NONCE_USED",
-          `Nonce ${row.nonce} was used by another claim before this one was submitted.`,
+          `Nonce ${row.nonce} was used or retired (a direct claim, a newer authorization or a revocation) before ` +
+            `this claim was submitted.`,
         );
         continue;
       }
-      if (BigInt(row.nonce) > chain.nonce) continue;
+      // One claim per (pool, account) per batch: the newest authorization; an older one is retired by it.
+      const key = `${row.pool_id}:${row.account}`;
+      const other = inBatch.get(key);
+      if (other !== undefined && BigInt(other.row.nonce) >= BigInt(row.nonce)) continue;
+      const bound = (await readClaimRelayer(row.account as Address)).toLowerCase();
+      if (bound !== zeroAddress && bound !== txSender.account.toLowerCase()) {
+        fail(
+          row,
+          "RELAYER_NOT_ALLOWED",
+          `The account bound its claim authorizations to relayer ${bound} before this claim was submitted.`,
+        );
+        continue;
+      }
       let resolved: ResolvedLeaf;
       try {
         resolved = await resolveLeaf(row);
@@ -413,13 +441,16 @@ export function createClaimRelayer(options: ClaimRelayerOptions) {
         fail(row, "NOTHING_DUE", "Nothing is due any more: the account's cumulative amount was already claimed.");
         continue;
       }
-      prepared.push({
+      const entry: Prepared = {
         row,
         resolved,
         amount,
         maxFee: BigInt(row.max_fee),
         tokenPerEth: options.tokenPerEth.get(tokenOf(row.pool_id)) ?? 0n,
-      });
+      };
+      if (other !== undefined) prepared.splice(prepared.indexOf(other), 1);
+      inBatch.set(key, entry);
+      prepared.push(entry);
     }
     if (prepared.length === 0) return;
     // Claims in the same token next to each other: fees are paid once per run of one token.
@@ -518,7 +549,11 @@ export function createClaimRelayer(options: ClaimRelayerOptions) {
 
   function paidEvents(receipt: TransactionReceipt): { poolId: string; account: string; amount: bigint; fee: bigint }[] {
     return parseEventLogs({ abi: distributorAbi, logs: receipt.logs, eventName: "ClaimedWithAuthorization" })
-      .filter((ev) => ev.address.toLowerCase() === facts.distributor)
+      .filter(
+        (ev) =>
+          ev.address.toLowerCase() === facts.distributor &&
+          ev.args.relayer.toLowerCase() === txSender.account.toLowerCase(),
+      )
       .map((ev) => ({
         poolId: ev.args.poolId.toLowerCase(),
         account: ev.args.account.toLowerCase(),

@@ -260,6 +260,7 @@ export function createDisputeDesk(options: {
       facts,
       postBlock: post.blockNumber,
       snapshotBlock,
+      ...(post.released ? { released: post.released } : {}),
       previousLeaves,
       verifier: options.verifier,
       keccak: options.keccak,

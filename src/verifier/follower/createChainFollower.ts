@@ -7,6 +7,7 @@ import { type ChallengeResolution, createFollowerStore } from "../storage/create
 import type { VerifierStore } from "../storage/openVerifierStore.ts";
 
 const followedEvents = [
+  "EpochReplaced",
   "EpochPosted",
   "EpochRejected",
   "ChallengeOpened",
@@ -119,6 +120,7 @@ export function createChainFollower(options: FollowerOptions) {
         return undefined;
       }
     followerStore.transaction(() => {
+      released.clear();
       for (const l of logs) apply(l, blockInfo.get(l.blockNumber)!.timestamp);
       for (const n of new Set(logs.map((l) => l.blockNumber)))
         followerStore.putBlock(Number(n), blockInfo.get(n)!.hash);
@@ -130,11 +132,22 @@ export function createChainFollower(options: FollowerOptions) {
     return { from, to, events: logs.length, ...(reorgedTo === undefined ? {} : { reorgedTo }) };
   }
 
+  /** EpochReplaced of a re-post, by transaction, until its EpochPosted (emitted right after it, same transaction). */
+  const released = new Map<string, { poolId: string; amount: string }[]>();
+
   function apply(l: FollowedLog, timestamp: bigint): void {
     const block = Number(l.blockNumber);
     switch (l.eventName) {
+      case "EpochReplaced":
+        released.set(
+          l.transactionHash,
+          l.args.released.map((t) => ({ poolId: t.poolId.toLowerCase(), amount: t.amount.toString() })),
+        );
+        break;
       case "EpochPosted": {
         const a = l.args;
+        const freed = released.get(l.transactionHash);
+        released.delete(l.transactionHash);
         followerStore.insertPost({
           id: `${l.transactionHash}:${l.logIndex}`,
           epoch: Number(a.epoch),
@@ -151,12 +164,14 @@ export function createChainFollower(options: FollowerOptions) {
           txHash: l.transactionHash,
           logIndex: l.logIndex,
           postedAtS: Number(timestamp),
+          released: freed ? JSON.stringify(freed) : null,
         });
         break;
       }
       case "EpochRejected":
         followerStore.rejectPosts({
           epoch: Number(l.args.epoch),
+          end: Number(l.args.end),
           challengeId: Number(l.args.challengeId),
           block,
           logIndex: l.logIndex,
@@ -172,6 +187,7 @@ export function createChainFollower(options: FollowerOptions) {
           evidenceUri: l.args.evidenceURI,
           openedBlock: block,
           txHash: l.transactionHash,
+          postSeq: Number(l.args.postSeq),
         });
         break;
       default:

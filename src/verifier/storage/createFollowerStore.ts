@@ -24,17 +24,17 @@ export function createFollowerStore(store: VerifierStore) {
     pruneBlocks: sqlite.prepare<[number]>("DELETE FROM blocks WHERE number < ?"),
     insertPost: sqlite.prepare(
       `INSERT OR IGNORE INTO posts (id, epoch, aggregator, root, bundle_hash, bundle_uri, pool_totals, data_hash,
-         block_number, block_hash, tx_hash, log_index, posted_at_s)
-       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+         block_number, block_hash, tx_hash, log_index, posted_at_s, released)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
     ),
-    rejectPosts: sqlite.prepare<[number, number, number, number, number, number]>(
-      `UPDATE posts SET rejected_by = ?, rejected_block = ? WHERE epoch = ? AND rejected_by IS NULL
+    rejectPosts: sqlite.prepare<[number, number, number, number, number, number, number]>(
+      `UPDATE posts SET rejected_by = ?, rejected_block = ? WHERE epoch >= ? AND epoch < ? AND rejected_by IS NULL
          AND (block_number < ? OR (block_number = ? AND log_index < ?))`,
     ),
     insertChallenge: sqlite.prepare(
       `INSERT OR IGNORE INTO challenges (id, epoch, challenger, bond, evidence_hash, evidence_uri, opened_block,
-         tx_hash, status)
-       VALUES (?, ?, ?, ?, ?, ?, ?, ?, 'open')`,
+         tx_hash, status, post_seq)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, 'open', ?)`,
     ),
     resolveChallenge: sqlite.prepare<[string, number, number]>(
       "UPDATE challenges SET status = ?, resolved_block = ? WHERE id = ?",
@@ -91,6 +91,8 @@ export function createFollowerStore(store: VerifierStore) {
       txHash: string;
       logIndex: number;
       postedAtS: number;
+      /** JSON of what the post's repostEpoch released (EpochReplaced); null for a first post. */
+      released: string | null;
     }): void {
       q.insertPost.run(
         p.id,
@@ -106,11 +108,15 @@ export function createFollowerStore(store: VerifierStore) {
         p.txHash,
         p.logIndex,
         p.postedAtS,
+        p.released,
       );
     },
-    /** Marks the posts of `epoch` made before the EpochRejected event at (`block`, `logIndex`) as rejected. */
-    rejectPosts(r: { epoch: number; challengeId: number; block: number; logIndex: number }): void {
-      q.rejectPosts.run(r.challengeId, r.block, r.epoch, r.block, r.block, r.logIndex);
+    /**
+     * Marks the posts of epochs [`epoch`, `end`) made before the EpochRejected event at (`block`, `logIndex`) as
+     * rejected by `challengeId` (0: a revocation).
+     */
+    rejectPosts(r: { epoch: number; end: number; challengeId: number; block: number; logIndex: number }): void {
+      q.rejectPosts.run(r.challengeId, r.block, r.epoch, r.end, r.block, r.block, r.logIndex);
     },
     insertChallenge(c: {
       id: number;
@@ -121,6 +127,7 @@ export function createFollowerStore(store: VerifierStore) {
       evidenceUri: string;
       openedBlock: number;
       txHash: string;
+      postSeq: number;
     }): void {
       q.insertChallenge.run(
         c.id,
@@ -131,6 +138,7 @@ export function createFollowerStore(store: VerifierStore) {
         c.evidenceUri,
         c.openedBlock,
         c.txHash,
+        c.postSeq,
       );
     },
     resolveChallenge(id: number, status: ChallengeResolution, block: number): void {

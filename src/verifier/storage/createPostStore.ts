@@ -16,6 +16,7 @@ export type PostRow = {
   posted_at_s: number;
   rejected_by: number | null;
   rejected_block: number | null;
+  released: string | null;
 };
 
 export type ChallengeRow = {
@@ -29,6 +30,7 @@ export type ChallengeRow = {
   tx_hash: string;
   status: string;
   resolved_block: number | null;
+  post_seq: number | null;
 };
 
 /** A post's place in the chain: `epoch`, and the block and log index of its EpochPosted event. */

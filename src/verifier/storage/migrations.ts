@@ -61,4 +61,14 @@ export const migrations: readonly Migration[] = [
   `,
     ],
   },
+  {
+    version: 2,
+    name: "re-posts",
+    statements: [
+      // What the post's repostEpoch released per pool (EpochReplaced, JSON); NULL for a first post.
+      "ALTER TABLE posts ADD COLUMN released TEXT",
+      // Which post of its epoch a challenge disputes (ChallengeOpened.postSeq).
+      "ALTER TABLE challenges ADD COLUMN post_seq INTEGER",
+    ],
+  },
 ];

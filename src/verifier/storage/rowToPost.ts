@@ -21,5 +21,13 @@ export function rowToPost(r: PostRow): PostedEpoch {
     txHash: r.tx_hash as Hex,
     logIndex: r.log_index,
     postedAt: BigInt(r.posted_at_s),
+    ...(r.released === null
+      ? {}
+      : {
+          released: (JSON.parse(r.released) as { poolId: Hex; amount: string }[]).map((t) => ({
+            poolId: t.poolId,
+            amount: BigInt(t.amount),
+          })),
+        }),
   };
 }

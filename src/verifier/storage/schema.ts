@@ -33,8 +33,11 @@ export const posts = sqliteTable(
     txHash: text("tx_hash").notNull(),
     logIndex: integer("log_index").notNull(),
     postedAtS: integer("posted_at_s").notNull(),
+    /** EpochRejected's challengeId (0: a revocation). */
     rejectedBy: integer("rejected_by"),
     rejectedBlock: integer("rejected_block"),
+    /** JSON [{ poolId, amount }]: what this post's repostEpoch released (EpochReplaced); null for a first post. */
+    released: text("released"),
   },
   (t) => [index("posts_epoch").on(t.epoch, t.blockNumber)],
 );
@@ -51,6 +54,7 @@ export const challenges = sqliteTable("challenges", {
   txHash: text("tx_hash").notNull(),
   status: text("status").notNull(),
   resolvedBlock: integer("resolved_block"),
+  postSeq: integer("post_seq"),
 });
 
 /** One audit per post. */

@@ -146,6 +146,7 @@ export async function deployMeshpay(
     epochSeconds?: number;
     graceSeconds?: number;
     challengeWindow?: number;
+    arbiterTimeout?: number;
     registerAggregator?: boolean;
     genesisAgo?: number;
   } = {},
@@ -159,7 +160,10 @@ export async function deployMeshpay(
     epochSeconds: BigInt(params.epochSeconds ?? 6),
     graceSeconds: BigInt(params.graceSeconds ?? 1),
     challengeWindow: BigInt(params.challengeWindow ?? 4),
-    arbiterTimeout: 600n,
+    // (challengeWindow + arbiterTimeout) / epochSeconds + 8 must stay within maxPending() (64).
+    arbiterTimeout: BigInt(
+      params.arbiterTimeout ?? Math.min(600, 50 * (params.epochSeconds ?? 6) - (params.challengeWindow ?? 4)),
+    ),
     aggregatorBond: parseEther("1"),
     challengerBond: parseEther("0.1"),
     challengerShareBps: 5_000n,

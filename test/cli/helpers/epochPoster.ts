@@ -9,6 +9,7 @@ import { createServer } from "node:http";
 import { createPublicClient, createWalletClient, defineChain, http, keccak256, parseEther, toHex } from "viem";
 import { generatePrivateKey, privateKeyToAccount } from "viem/accounts";
 import { rewardDistributorAbi } from "../../../src/contracts/abis.ts";
+import { getReplacedEpochData } from "../../../src/contracts/getReplacedEpochData.ts";
 import { getReceiptId } from "../../../src/protocol/eip712/getReceiptId.ts";
 import { hashViewerTicket } from "../../../src/protocol/eip712/hashViewerTicket.ts";
 import { getEpochClosesAt } from "../../../src/protocol/epoch/getEpochClosesAt.ts";
@@ -103,8 +104,8 @@ export async function createEpochPoster(opts: { rpcUrl: string; distributor: Add
   const domain = { chainId: 31337, verifyingContract: opts.distributor };
   await send("registerAggregator", [], config.aggregatorBond > 0n ? config.aggregatorBond : parseEther("1"));
 
-  let previous: RewardLeaf[] = [];
-  let previousBundleHash: Hex = `0x${"00".repeat(32)}`;
+  // What this poster posted per epoch: a post (or re-post) of epoch e builds on its post of e - 1.
+  const posted = new Map<bigint, { leaves: RewardLeaf[]; bundleHash: Hex }>();
 
   return {
     config,
@@ -156,12 +157,34 @@ export async function createEpochPoster(opts: { rpcUrl: string; distributor: Add
       // Close the epoch: the snapshot block is the first block after it closed.
       await mineAt(opts.rpcUrl, getEpochClosesAt(params, epoch));
       const snapshotBlock = BigInt(await rpc<string>(opts.rpcUrl, "eth_blockNumber"));
+      const previous = posted.get(epoch - 1n)?.leaves ?? [];
+      const previousBundleHash = posted.get(epoch - 1n)?.bundleHash ?? (`0x${"00".repeat(32)}` as Hex);
+      // A rejected epoch is posted again with repostEpoch: the rejected post's allocations come back first.
+      const { repostEnd } = await read<{ repostEnd: bigint }>("systemState", [], snapshotBlock);
+      const replaced =
+        epoch < repostEnd
+          ? (
+              await getReplacedEpochData({
+                client: publicClient,
+                distributor: opts.distributor,
+                epoch,
+                fromBlock: 0n,
+                toBlock: snapshotBlock,
+              })
+            ).data
+          : null;
+      const released = (poolId: Hex, owed: bigint) => {
+        const total = replaced?.poolTotals.find((t) => t.poolId.toLowerCase() === poolId.toLowerCase())?.amount ?? 0n;
+        return total < owed ? total : owed;
+      };
       const poolIds = [...new Set(receipts.map((r) => r.receipt.poolId))].sort();
       const pools = await Promise.all(
         poolIds.map(async (poolId) => ({
           poolId,
           pricePerGB: await read<bigint>("priceAt", [poolId, epoch]),
-          balance: (await read<{ unallocated: bigint }>("poolInfo", [poolId], snapshotBlock)).unallocated,
+          balance: await read<{ unallocated: bigint; owed: bigint }>("poolInfo", [poolId], snapshotBlock).then(
+            (info) => info.unallocated + released(poolId, info.owed),
+          ),
         })),
       );
       const ids = receipts.map((r) => getReceiptId(r.receipt, domain));
@@ -245,9 +268,9 @@ export async function createEpochPoster(opts: { rpcUrl: string; distributor: Add
       const path = `/bundles/${epoch}-${bundleHash.slice(2, 10)}.ndjson`;
       files.set(path, bytes);
       const bundleURI = `${base}${path}`;
-      await send("postEpoch", [epoch, root, poolTotals, bundleHash, bundleURI]);
-      previous = leaves;
-      previousBundleHash = bundleHash;
+      if (replaced) await send("repostEpoch", [epoch, root, poolTotals, bundleHash, bundleURI, replaced]);
+      else await send("postEpoch", [epoch, root, poolTotals, bundleHash, bundleURI]);
+      posted.set(epoch, { leaves, bundleHash });
       return { epoch, root, bundleHash, bundleURI, bytes, leaves };
     },
     /** Moves chain time past the challenge window of everything posted so far. */

@@ -1,6 +1,7 @@
 // Test helper: a real chain with the RewardDistributor, a token, a funded pool, a registered aggregator and everyone
 // the verifier deals with; plus receipt making and epoch posting. The chain is Hardhat's in-process network, or any
 // Hardhat JSON-RPC endpoint (a `hardhat node` process) when `rpcUrl` is given.
+
 import { readFileSync } from "node:fs";
 import { resolve } from "node:path";
 import { network } from "hardhat";
@@ -23,6 +24,7 @@ import {
 } from "viem";
 import { generatePrivateKey, privateKeyToAccount } from "viem/accounts";
 import { rewardDistributorAbi as distributorAbi, testTokenAbi } from "../../../src/contracts/abis.ts";
+import { getReplacedEpochData } from "../../../src/contracts/getReplacedEpochData.ts";
 import { hashViewerTicket } from "../../../src/protocol/eip712/hashViewerTicket.ts";
 import { getEpochClosesAt } from "../../../src/protocol/epoch/getEpochClosesAt.ts";
 import { keccak256 } from "../../../src/protocol/hash/keccak256.ts";
@@ -277,8 +279,32 @@ export async function setupVerifierChain(
     return id;
   }
 
-  /** Pool facts an honest aggregator reads: price for the epoch and unallocated balance at the snapshot block. */
+  /** The rejected post a post of `epoch` must replace (repostEpoch), read at `blockNumber`; null when none. */
+  async function replacedData(epoch: bigint, blockNumber?: bigint) {
+    const state = await publicClient.readContract({
+      address: distributorAddress,
+      abi: distributorAbi,
+      functionName: "systemState",
+      ...(blockNumber === undefined ? {} : { blockNumber }),
+    });
+    if (epoch >= state.repostEnd) return null;
+    return (
+      await getReplacedEpochData({
+        client: publicClient,
+        distributor: distributorAddress,
+        epoch,
+        fromBlock: deployBlock,
+        ...(blockNumber === undefined ? {} : { toBlock: blockNumber }),
+      })
+    ).data;
+  }
+
+  /**
+   * Pool facts an honest aggregator reads: price for the epoch and, at the snapshot block, the unallocated balance
+   * plus (for a re-post) what repostEpoch releases from the rejected post.
+   */
   async function poolFacts(epoch: bigint, snapshotBlock: bigint) {
+    const replaced = await replacedData(epoch, snapshotBlock);
     return Promise.all(
       pools.map(async (id) => {
         const pricePerGB = await publicClient.readContract({
@@ -294,7 +320,9 @@ export async function setupVerifierChain(
           args: [id],
           blockNumber: snapshotBlock,
         });
-        return { poolId: id, pricePerGB, available: info.unallocated };
+        const total = replaced?.poolTotals.find((t) => t.poolId.toLowerCase() === id.toLowerCase())?.amount ?? 0n;
+        const released = total < info.owed ? total : info.owed;
+        return { poolId: id, pricePerGB, available: info.unallocated + released };
       }),
     );
   }
@@ -307,13 +335,16 @@ export async function setupVerifierChain(
     bundleURI: string;
     account?: Wallet;
   }) {
-    const receipt = await write(args.account ?? aggregator!, distributorAddress, distributorAbi, "postEpoch", [
-      args.epoch,
-      args.root,
-      args.poolTotals,
-      args.bundleHash,
-      args.bundleURI,
-    ]);
+    // A rejected epoch is posted again with repostEpoch, giving back the rejected post's EpochData.
+    const replaced = await replacedData(args.epoch);
+    const post = [args.epoch, args.root, args.poolTotals, args.bundleHash, args.bundleURI];
+    const receipt = await write(
+      args.account ?? aggregator!,
+      distributorAddress,
+      distributorAbi,
+      replaced ? "repostEpoch" : "postEpoch",
+      replaced ? [...post, replaced] : post,
+    );
     return receipt.blockNumber;
   }
 

@@ -1,3 +1,4 @@
+import { rewardDistributorAbi } from "../../../contracts/abis.ts";
 import type { Finding } from "../../../protocol/audit/types.ts";
 import type { Address, Hex } from "../../../protocol/types.ts";
 import { fetchChallengeEvidence } from "../../../verifier/arbiter/fetchChallengeEvidence.ts";
@@ -25,6 +26,8 @@ export type ReviewChallengeResult = {
   openedAt: bigint;
   deadline: bigint;
   chainTime: bigint;
+  /** The contract clock (unix time minus paused seconds): the deadline is judged against it. */
+  clock: bigint;
   /** The post the challenge is about (the live post of the epoch when the challenge was opened). */
   post: { aggregator: Address; root: Hex; bundleHash: Hex; bundleURI: string; blockNumber: bigint; postedAt: bigint };
   evidence: {
@@ -111,7 +114,10 @@ export async function reviewChallengeEvidence(
   } catch (err) {
     throw toCliError(err, undefined, `Reviewing challenge #${challengeId}`);
   }
-  const chainTime = await chain.chainTime();
+  const [chainTime, clock] = await Promise.all([
+    chain.chainTime(),
+    client.readContract({ address: chain.distributor, abi: rewardDistributorAbi, functionName: "clock" }),
+  ]);
 
   const claims = summarize(Array.isArray(document?.findings) ? (document!.findings as Finding[]) : []);
   const fault = typeof document?.fault === "string" ? document.fault : null;
@@ -125,8 +131,8 @@ export async function reviewChallengeEvidence(
       `fetched${review.evidence.error ? ` (${review.evidence.error})` : ""}`;
   else if (!review.evidence.hashMatches)
     problem =
-      `The evidence served at ${challenge.evidenceURI} does not hash to the evidenceHash ` +
-      `${challenge.evidenceHash} committed on chain`;
+      `The evidence served at ${challenge.evidenceURI} is not the evidence committed on chain for this challenger ` +
+      `(keccak256(abi.encode(challenger, keccak256(evidence))) is not ${challenge.evidenceHash})`;
   else if (document?.format !== "meshpay-evidence" || fault === null)
     problem = "The evidence is not a meshpay evidence document (format meshpay-evidence with a fault)";
   else if (String(document.epoch) !== String(challenge.epoch))
@@ -156,8 +162,12 @@ export async function reviewChallengeEvidence(
       recommendation === "uphold"
         ? `${problem}. The recomputation from public data nevertheless finds that ${wrong}: uphold, so that it ` +
           `cannot pay out.`
-        : `${problem}. The recomputation from public data finds nothing wrong with epoch ${challenge.epoch} either: ` +
-          `dismiss.`;
+        : found.length > 0
+          ? `${problem}. The recomputation finds that ${wrong}, but only a challenge whose evidence is bound to its ` +
+            `own challenger is rewarded: dismiss this one; an honest challenger opens its own challenge (any number ` +
+            `may be open on one post) while the window lasts.`
+          : `${problem}. The recomputation from public data finds nothing wrong with epoch ${challenge.epoch} ` +
+            `either: dismiss.`;
   else
     reason =
       recommendation === "uphold"
@@ -180,6 +190,7 @@ export async function reviewChallengeEvidence(
     openedAt: challenge.openedAt,
     deadline: challenge.deadline,
     chainTime,
+    clock,
     post: {
       aggregator: review.post.aggregator,
       root: review.post.root,

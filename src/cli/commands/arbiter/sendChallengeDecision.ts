@@ -1,6 +1,5 @@
 import { rewardDistributorAbi } from "../../../contracts/abis.ts";
 import type { Address, Hex } from "../../../protocol/types.ts";
-import { type EpochData, getRejectedEpochData } from "../../../verifier/arbiter/getRejectedEpochData.ts";
 import { connectChain } from "../../chain/connectChain.ts";
 import { type ChallengeOutcome, decodeChallengeOutcome } from "../../chain/decodeChallengeOutcome.ts";
 import { parseChallengeId } from "../../chain/parseArguments.ts";
@@ -29,7 +28,10 @@ export type ChallengeDecisionResult = ChallengeOutcome & {
   challengerCredited: bigint;
   /** Wei credited to the treasury (the slashed bond's rest, or the forfeited challenger bond). */
   treasuryCredited: bigint;
-  /** dismiss: when the epoch's restarted challenge window ends (it is pending again until then). */
+  /**
+   * dismiss: when the epoch's challenge window ends (contract clock; ChallengeDismissed.claimableAt). A dismissal no
+   * longer restarts the window: the epoch is claimable then unless another challenge on it or before it is open.
+   */
   windowEndsAt: bigint | null;
 };
 
@@ -39,9 +41,9 @@ const DOING = { uphold: "Upholding", dismiss: "Dismissing", expire: "Resolving t
 /**
  * Sends an arbiter decision on a challenge and reports what it did from the transaction's events:
  * upholdChallenge / dismissChallenge (ARBITER_ROLE) or resolveExpiredChallenge (anyone, once openedAt +
- * arbiterTimeout has passed). For uphold and expire the EpochData[] of the challenged epoch and every later posted
- * one is rebuilt from their EpochPosted events (the verifier's getRejectedEpochData). Simulated first, so a missing
- * role, a closed challenge or an early expiry is refused with the contract's own error in a sentence (exit 4).
+ * arbiterTimeout has passed on the contract clock, or at once for a void challenge whose post was rejected). Each
+ * takes the challenge id alone. Simulated first, so a missing role, a closed or void challenge or an early expiry is
+ * refused with the contract's own error in a sentence (exit 4).
  */
 export async function sendChallengeDecision(
   args: { challengeId: string; decision: ChallengeDecision },
@@ -56,21 +58,6 @@ export async function sendChallengeDecision(
     decision === "expire" ? "Resolving an expired challenge" : `${DOING[decision]} a challenge`,
   );
 
-  // A challenge that is no longer open gets no EpochData: the contract then refuses with ChallengeNotOpen, its own
-  // words.
-  let epochData: EpochData[] = [];
-  if (decision !== "dismiss" && challenge.status === "open") {
-    try {
-      epochData = await getRejectedEpochData({
-        client: chain.publicClient,
-        distributor: chain.distributor,
-        fromEpoch: challenge.epoch,
-        fromBlock: chain.fromBlock,
-      });
-    } catch (err) {
-      throw toCliError(err, undefined, `Reading the posts of epoch ${challenge.epoch} and later`);
-    }
-  }
   const doing = `${DOING[decision]} challenge #${challengeId}`;
   let sent;
   try {
@@ -78,7 +65,7 @@ export async function sendChallengeDecision(
       address: chain.distributor,
       abi: rewardDistributorAbi,
       functionName: FUNCTION[decision],
-      args: decision === "dismiss" ? [challengeId] : [challengeId, epochData],
+      args: [challengeId],
       doing,
     });
   } catch (err) {
@@ -94,23 +81,7 @@ export async function sendChallengeDecision(
     outcome.credited
       .filter((c) => c.account.toLowerCase() === account.toLowerCase())
       .reduce((sum, c) => sum + c.amount, 0n);
-  let windowEndsAt: bigint | null = null;
-  if (decision === "dismiss") {
-    const [info, config] = await Promise.all([
-      chain.publicClient.readContract({
-        address: chain.distributor,
-        abi: rewardDistributorAbi,
-        functionName: "epochInfo",
-        args: [challenge.epoch],
-      }),
-      chain.publicClient.readContract({
-        address: chain.distributor,
-        abi: rewardDistributorAbi,
-        functionName: "config",
-      }),
-    ]);
-    windowEndsAt = info.postedAt + config.challengeWindow;
-  }
+  const windowEndsAt = decision === "dismiss" ? (outcome.claimableAt ?? null) : null;
   const sameAccount = treasury.toLowerCase() === challenge.challenger.toLowerCase();
   return {
     ...outcome,
@@ -143,8 +114,9 @@ function withHint(err: CliError, status: ChallengeStatus, deadline: bigint): Cli
         : name === "ChallengeNotExpired"
           ? `Until ${formatTimestamp(deadline)} only the arbiter may resolve it (meshpay arbiter uphold|dismiss); ` +
             `try again after that.`
-          : name === "EpochDataCount" || name === "EpochDataMismatch"
-            ? "An epoch was posted or rejected meanwhile; run the command again."
+          : name === "ChallengeVoid"
+            ? "The post it disputes was rejected by another decision: the challenge is void. Anyone may close it " +
+              `and refund its bond: \`meshpay arbiter resolve-expired <id>\`.`
             : undefined;
   if (!hint) return err;
   return new CliError(err.code, err.shortMessage, { cause: err.cause, hint, ...(err.data ? { data: err.data } : {}) });

@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: MIT
 pragma solidity ^0.8.28;
 
+import {Strings} from "@openzeppelin/contracts/utils/Strings.sol";
+
 import {Assertions, MerkleTreeBuilder, TestLeaves, vm} from "./DistributorTestHarness.sol";
 import {IRewardDistributor} from "../interfaces/IRewardDistributor.sol";
 import {
@@ -100,7 +102,7 @@ contract RewardDistributorHandler is Assertions {
         address aggregator;
         bytes32 bundleHash;
         uint256[POOLS] totals;
-        uint256 mask; // which pools are listed in poolTotals (besides those with a nonzero total)
+        uint256 mask; // which pools are listed in poolTotals (those asked a nonzero total, and others by choice)
         uint256 leafStart;
         uint256 leafCount;
         bool overpaying;
@@ -257,6 +259,11 @@ contract RewardDistributorHandler is Assertions {
         }
         uint256 mask = (seed >> 48) % 8;
         PoolTotal[] memory poolTotals = _withExtraPools(_poolTotals(listed, mask), _extraPools.length);
+        // Every pool the post lists stays in its EpochData, even one whose total is cut to zero below: the mask
+        // records the listed set, so the EpochData a re-post gives back lists the same pools.
+        for (uint256 p; p < POOLS; ++p) {
+            if (listed[p] > 0) mask |= 1 << p;
+        }
         // A total beyond what the pool holds is cut to it; the post goes through.
         for (uint256 p; p < POOLS; ++p) {
             uint256 available = _unallocated(p) + released[p];
@@ -283,7 +290,7 @@ contract RewardDistributorHandler is Assertions {
             m.aggregator = aggregator;
             m.bundleHash = bundleHash;
             m.totals = listed;
-            m.mask = mask;
+            m.mask = mask; // the pools listed: with a nonzero total asked or by choice
             m.leafStart = _leafStore.length;
             m.leafCount = leaves.length;
             m.overpaying = variant == 0;
@@ -296,12 +303,23 @@ contract RewardDistributorHandler is Assertions {
                 allocatedLive[p] += listed[p];
             }
             m.postedAt = _clock();
+            // The commitment the contract stored is the one a re-post or a fraud proof must give back.
+            if (bytes27(keccak256(abi.encode(_epochDataOf(e)))) != dist.epochInfo(e).dataHash) {
+                _violate(MODEL, "the stored EpochData commitment differs from the model's");
+            }
             nextEpoch = e + 1;
             ++calls[variant == 0 ? bytes32("post.overpaying") : bytes32("post")];
             if (variant == 1) ++calls["post.capped"];
             if (repost) ++calls["post.repost"];
-        } catch {
-            if (expectOk) _violate(LIVENESS, "a valid postEpoch was refused");
+        } catch (bytes memory reason) {
+            if (expectOk) {
+                _violate(
+                    LIVENESS,
+                    string.concat(
+                        "a valid postEpoch was refused: epoch ", Strings.toString(e), ", reason ", _hex(reason)
+                    )
+                );
+            }
             ++calls[paused ? bytes32("post.refused.paused") : bytes32("post.refused.tooManyPending")];
         }
     }
@@ -347,6 +365,12 @@ contract RewardDistributorHandler is Assertions {
         uint256 mode = (seed >> 8) % 5;
         uint256 first = (seed >> 16) % m.leafCount;
         uint256 second = m.leafCount > 1 ? (first + 1 + (seed >> 24) % (m.leafCount - 1)) % m.leafCount : first;
+        // Three times in four, move to leaves that still have something due: most leaves of older roots are
+        // claimed already, and refusals alone would leave the paying paths (batches above all) rarely exercised.
+        if ((seed >> 28) % 4 != 0) {
+            first = _dueLeaf(m, first, type(uint256).max);
+            if (m.leafCount > 1) second = _dueLeaf(m, second, first);
+        }
         if (mode == 3 && m.leafCount > 1) {
             _claimBatch(e, first, second);
         } else if (mode == 4 && m.leafCount > 1) {
@@ -356,6 +380,18 @@ contract RewardDistributorHandler is Assertions {
         } else {
             _claimDirect(e, first);
         }
+    }
+
+    /// @dev The first leaf of `m`, from index `start` on (cyclically) and other than `skip`, whose account has not yet
+    /// claimed its cumulative amount; `start` (or the one after it when that is `skip`) when there is none.
+    function _dueLeaf(EpochModel storage m, uint256 start, uint256 skip) internal view returns (uint256) {
+        for (uint256 i; i < m.leafCount; ++i) {
+            uint256 index = (start + i) % m.leafCount;
+            if (index == skip) continue;
+            RewardLeaf storage leaf = _leafStore[m.leafStart + index];
+            if (leaf.cumulativeAmount > modelClaimed[_key(leaf)]) return index;
+        }
+        return start != skip ? start : (start + 1) % m.leafCount;
     }
 
     /// @dev Claims a leaf of a rejected root: must always revert.
@@ -851,6 +887,19 @@ contract RewardDistributorHandler is Assertions {
     /// @dev The fuzzer favours small and repeated words; hashing spreads every bit of the choices they drive.
     function _mix(uint256 seed) internal pure returns (uint256) {
         return uint256(keccak256(abi.encode(seed)));
+    }
+
+    /// @dev `data` as 0x-prefixed hex (a revert reason in a violation message).
+    function _hex(bytes memory data) internal pure returns (string memory) {
+        bytes memory out = new bytes(2 + 2 * data.length);
+        out[0] = "0";
+        out[1] = "x";
+        bytes16 digits = "0123456789abcdef";
+        for (uint256 i; i < data.length; ++i) {
+            out[2 + 2 * i] = digits[uint8(data[i]) >> 4];
+            out[3 + 2 * i] = digits[uint8(data[i]) & 0x0f];
+        }
+        return string(out);
     }
 
     function _violate(bytes32 property, string memory message) internal {

@@ -78,5 +78,6 @@ export type ExplorerApi = {
   /** The verifier's latest audits, newest first. */
   listAudits(): Promise<VerifierAudit[]>;
   /** The exact bytes of an evidence document (the verifier serves what it committed to). */
-  readEvidence(evidenceHash: Hex): Promise<{ url: string; bytes: Uint8Array }>;
+  /** The evidence document served at /v1/evidence/<documentHash> (keccak256 of its bytes). */
+  readEvidence(documentHash: Hex): Promise<{ url: string; bytes: Uint8Array }>;
 };

@@ -103,8 +103,8 @@ export function createExplorerApi(args: {
     async listAudits() {
       return (await json<{ posts: VerifierAudit[] }>("verifier", "v1/epochs")).posts;
     },
-    async readEvidence(evidenceHash) {
-      const res = await request("verifier", `v1/evidence/${evidenceHash}`);
+    async readEvidence(documentHash) {
+      const res = await request("verifier", `v1/evidence/${documentHash}`);
       return { url: res.url, bytes: new Uint8Array(await res.arrayBuffer()) };
     },
   };

@@ -54,7 +54,10 @@ export type EpochState = {
   root: Hex;
   postedAt: bigint;
   claimableAt: bigint;
-  openChallengeId: bigint;
+  /** Challenges open on this post (any number; none restarts the window). */
+  openChallenges: bigint;
+  aggregator: Address;
+  postSeq: bigint;
   posted: boolean;
   claimable: boolean;
 };

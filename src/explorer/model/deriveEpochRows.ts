@@ -8,7 +8,7 @@ import type { EpochRow } from "./EpochRow.ts";
  * clock the contract uses. The aggregator's list adds receipts and bytes; without it the chain alone is shown.
  */
 export function deriveEpochRows(view: ChainView, aggregatorEpochs: AggregatorEpoch[] | null, limit = 40): EpochRow[] {
-  const { genesisTime, epochSeconds, graceSeconds, arbiterTimeout } = view.params;
+  const { genesisTime, epochSeconds, graceSeconds } = view.params;
   const now = view.chainTime;
   const current = now < genesisTime ? -1n : (now - genesisTime) / epochSeconds;
   const counts = new Map((aggregatorEpochs ?? []).map((e) => [BigInt(e.epoch), e]));
@@ -80,14 +80,18 @@ export function deriveEpochRows(view: ChainView, aggregatorEpochs: AggregatorEpo
     }
     const claimable = info.claimable || (view.latestClaimableEpoch !== null && e <= view.latestClaimableEpoch);
     if (claimable) rows.push({ ...base, phase: "claimable", until: null, untilLabel: null });
-    else if (info.openChallengeId > 0n) {
-      const challenge = view.challenges.find((c) => c.challengeId === info.openChallengeId);
+    else if (info.openChallenges > 0n) {
+      // Several challenges may be open on one post; the epoch is held until the last of them is decided, at the
+      // latest by the last arbiter deadline (an expired one leaves the epoch standing).
+      const open = view.challenges.filter((c) => c.epoch === e && c.status === "open");
+      const deadline = open.reduce<bigint | null>((m, c) => (m === null || c.deadline > m ? c.deadline : m), null);
       rows.push({
         ...base,
         phase: "challenged",
-        challengeId: info.openChallengeId,
-        until: challenge ? challenge.openedAt + arbiterTimeout : null,
+        challengeId: open[0]?.challengeId ?? 0n,
+        until: deadline,
         untilLabel: "arbiter deadline",
+        note: open.length > 1 ? `${open.length} challenges open` : null,
       });
     } else if (info.claimableAt > now)
       rows.push({ ...base, phase: "pending", until: info.claimableAt, untilLabel: "claimable" });

@@ -1,5 +1,7 @@
 import { html } from "htm/preact";
+import { getEvidenceHash } from "../../contracts/getEvidenceHash.ts";
 import { keccak256 } from "../../protocol/hash/keccak256.ts";
+import type { Hex } from "../../protocol/types.ts";
 import { bytesToHex } from "../../protocol/utils/bytes.ts";
 import type { ExplorerContext } from "../app/ExplorerContext.ts";
 import type { ChallengeView } from "../chain/ExplorerChain.ts";
@@ -12,8 +14,9 @@ import { useLoad } from "../ui/useLoad.ts";
 
 /**
  * Challenges and proofs: open and decided challenges from the chain (ChallengeOpened joined with challengeInfo and
- * the decision's event), each with its evidence fetched and its keccak256 checked against the evidenceHash committed
- * on chain, and the verifier's audit of every post it saw.
+ * the decision's event), each with its evidence fetched and checked against the evidenceHash committed on chain
+ * (keccak256(abi.encode(challenger, keccak256(document))): evidence bound to its challenger, so a copied challenge
+ * shows as not matching), and the verifier's audit of every post it saw.
  */
 export function ChallengesPage({ ctx }: { ctx: ExplorerContext }) {
   const { view, api } = ctx;
@@ -78,8 +81,12 @@ export function ChallengesPage({ ctx }: { ctx: ExplorerContext }) {
 
 function EvidenceView({ c, ctx }: { c: ChallengeView; ctx: ExplorerContext }) {
   const check = useLoad(async () => {
-    const { bytes } = await ctx.api.readEvidence(c.evidenceHash);
+    // The evidenceURI ends in the document's own hash (the verifier serves /v1/evidence/<keccak256(document)>).
+    const named = /0x[0-9a-fA-F]{64}$/.exec(c.evidenceURI)?.[0];
+    if (!named) throw new Error("the evidenceURI names no document hash");
+    const { bytes } = await ctx.api.readEvidence(named as Hex);
     const hash = bytesToHex(keccak256(bytes));
+    const bound = getEvidenceHash(c.challenger, hash).toLowerCase();
     let summary: string | null = null;
     try {
       const doc = JSON.parse(new TextDecoder().decode(bytes));
@@ -87,7 +94,7 @@ function EvidenceView({ c, ctx }: { c: ChallengeView; ctx: ExplorerContext }) {
     } catch {
       // not JSON: the hash check stands alone
     }
-    return { hash, matches: hash === c.evidenceHash.toLowerCase(), summary };
+    return { hash, bound, matches: bound === c.evidenceHash.toLowerCase(), summary };
   }, [c.evidenceHash]);
   const link = c.evidenceURI
     ? html`<a href=${c.evidenceURI} rel="noreferrer">${c.evidenceURI}</a>`
@@ -99,7 +106,7 @@ function EvidenceView({ c, ctx }: { c: ChallengeView; ctx: ExplorerContext }) {
     ${
       check.status === "ok"
         ? html`<div class=${`check small ${check.value.matches ? "good" : "bad"}`} data-field="evidenceCheck" data-check=${check.value.matches ? "ok" : "mismatch"}>
-            ${check.value.matches ? "✔ the evidence hashes to the evidenceHash committed on chain" : `✖ the evidence ` + `hashes to ${check.value.hash}, not the committed hash`}
+            ${check.value.matches ? "✔ the evidence, bound to its challenger, hashes to the evidenceHash committed on chain" : `✖ the evidence hashes to ${check.value.hash}; bound to the challenger that is ${check.value.bound}, not the committed hash`}
             ${check.value.summary ? html`<div>${check.value.summary}</div>` : null}
           </div>`
         : null

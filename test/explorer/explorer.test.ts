@@ -299,6 +299,7 @@ describe("meshpay explorer in the browser", { skip: !existsSync(CHROMIUM) && `${
       const proof = relay.locator(`${scope} [data-field="proof"]`);
       assert.doesNotMatch((await proof.textContent()) ?? "", /Payout proven/);
       assert.match((await proof.textContent()) ?? "", /does NOT check out/);
+      assert.ok(await relay.$(`${scope} [data-field="unproven"]`), "the amounts are flagged as unproven");
       assert.equal(await proof.evaluate((e) => getComputedStyle(e.querySelector("h4")!).color), RED);
       await proof.scrollIntoViewIfNeeded();
       await relay.screenshot({ path: join(SHOTS, "relay-tampered.png") });

@@ -93,6 +93,7 @@ function RelayPool({ ctx, p }: { ctx: ExplorerContext; p: RelayPoolPosition }) {
         </dd>
       </div>
     </dl>
+    ${p.proof && !p.proof.ok ? html`<p class="bad small" data-field="unproven">✖ The amounts above come from a leaf whose proof does NOT reach the on-chain root (below): do not rely on them.</p>` : null}
     ${
       p.perEpoch.length > 0
         ? html`<${BarChart}

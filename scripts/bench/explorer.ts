@@ -4,9 +4,18 @@
  *   explorer.proofLookupMs  an epoch of 100,000 leaves (100,000 relays, one signed receipt each) closed and posted
  *                           by the real aggregator on a local Hardhat chain; `meshpay explorer` serves the built app;
  *                           headless Debian Chromium looks up a relay address and waits for its payout proof to be
- *                           checked against the on-chain root (the page streams the bundle's leaf section through the
- *                           bundle parser, hashes every leaf and rebuilds the tree). Median of several lookups of
- *                           different relays, from the click on "Look up" to the verified proof.   target <= 1000 ms
+ *                           shown verified. Median of several lookups of different relays (after one warm-up lookup),
+ *                           from the click on "Look up" to the verified proof.                 target <= 1000 ms
+ *
+ * What is verified at that moment: the relay's leaf and proof as the aggregator's leaf endpoint serves them
+ * (GET /v1/epochs/:epoch/leaves/:poolId/:account?hash=<posted bundle hash>), checked in the browser with the protocol
+ * library: the leaf is the account's, its hash recomputed from its values, each path step folded, and the result
+ * equal to the root the contract holds (epochInfo(epoch).root, read by the browser). The root is on chain, so this
+ * proves the payout without trusting the aggregator. What runs after, in the background and not timed: the epoch's
+ * whole bundle is streamed and hashed in a Web Worker against the bundleHash posted on chain (shown apart on the
+ * page). The aggregator builds its leaf index of an epoch on the first request for it (the warm-up lookup pays
+ * that, and is printed). If the leaf endpoint does not answer, the page falls back to streaming the bundle's leaf
+ * section and rebuilding the tree (the path this bench measured before: ~3.4 s), not measured here.
  *
  * The receipts are signed with libsecp256k1 and written straight into the aggregator's SQLite file (as
  * scripts/bench/aggregator.ts does), for an epoch that has not started yet; the aggregator process then closes and
@@ -341,8 +350,21 @@ async function main(): Promise<void> {
       const ms = performance.now() - started;
       if ((await proof.getAttribute("data-ok")) !== "true")
         throw new Error(`the proof of ${relay} did not check out: ${await proof.textContent()}`);
+      if ((await proof.getAttribute("data-source")) !== "aggregator")
+        throw new Error(`the proof of ${relay} was not the aggregator's (${await proof.getAttribute("data-source")})`);
       console.log(`lookup ${i === 0 ? "(warm-up) " : ""}${relay}: ${ms.toFixed(0)} ms, proof verified`);
       if (i > 0) times.push(ms);
+      if (i === picks.length - 1) {
+        // The background check after the last lookup (not part of the figure): the whole bundle hashed in a worker.
+        const check = await page.waitForSelector(
+          `[data-account="${relay}"] [data-field="proofBundle"] [data-field="bundleCheck"]:not([data-check="loading"])`,
+          { timeout: 300_000 },
+        );
+        console.log(
+          `background bundle check: ${await check.getAttribute("data-check")} ` +
+            `${((performance.now() - started) / 1000).toFixed(1)} s after the click`,
+        );
+      }
       await page.close();
     }
   } finally {

@@ -16,6 +16,8 @@ const CHROMIUM = "/usr/bin/chromium";
 const SHOTS = join(repoRoot, "docs/explorer");
 const DESKTOP = { width: 1200, height: 900 };
 const PHONE = { width: 390, height: 844 };
+/** --bad in styles.css: what a failed check is drawn in. */
+const RED = "rgb(185, 28, 28)";
 
 describe("meshpay explorer in the browser", { skip: !existsSync(CHROMIUM) && `${CHROMIUM} is not installed` }, () => {
   let stack: ExplorerStack;
@@ -66,6 +68,10 @@ describe("meshpay explorer in the browser", { skip: !existsSync(CHROMIUM) && `${
     return page;
   }
   const shot = (page: Page, name: string) => page.screenshot({ path: join(SHOTS, `${name}.png`), fullPage: true });
+  const proofSteps = (page: Page, scope = "") =>
+    page.$$eval(`${scope} [data-field="proof"] [data-step]`, (els) =>
+      els.map((e) => [e.getAttribute("data-step"), e.getAttribute("data-ok")]),
+    );
   const units = (page: Page, scope: string, field: string) =>
     page.$eval(`${scope} [data-field="${field}"]`, (el) => el.getAttribute("data-units"));
 
@@ -155,15 +161,16 @@ describe("meshpay explorer in the browser", { skip: !existsSync(CHROMIUM) && `${
         assert.equal(await units(page, scope, field), cli[field].units, `${who} ${field}`);
       const proof = await page.$(`${scope} [data-field="proof"]`);
       assert.equal(await proof!.getAttribute("data-ok"), "true");
-      const steps = await page.$$eval(`${scope} [data-step]`, (els) =>
-        els.map((e) => [e.getAttribute("data-step"), e.getAttribute("data-ok")]),
-      );
-      assert.deepEqual(steps, [
-        ["bundle", "true"],
+      // The aggregator's own proof, checked here step by step against the on-chain root.
+      assert.equal(await proof!.getAttribute("data-source"), "aggregator");
+      assert.deepEqual(await proofSteps(page, scope), [
+        ["source", "true"],
         ["leaf", "true"],
         ["path", "true"],
         ["root", "true"],
       ]);
+      // Then, apart, the bundle of the proof's epoch hashed in the background against the posted bundle hash.
+      await page.waitForSelector(`${scope} [data-field="proofBundle"] [data-field="bundleCheck"][data-check="ok"]`);
       if (who === "relayB") {
         assert.ok(BigInt(cli.pending.units) > 0n);
         assert.match(
@@ -211,29 +218,16 @@ describe("meshpay explorer in the browser", { skip: !existsSync(CHROMIUM) && `${
     }
   });
 
-  it("shows a tampered bundle failing its hash and a tampered leaf failing its proof, in red", async () => {
+  it("shows a tampered bundle failing its hash, on the epochs page and apart from the proof on the relay page, in red", async () => {
     const { late } = stack.epochs;
-    const bundlePath = `/v1/epochs/${late}/bundle`;
+    const bundlePath = `/v1/epochs/${late}/bundle?`;
     let tamperedBundle: Buffer | undefined;
-    let tamperedLeaves = 0;
     stack.aggregatorProxy.rewrite = (path, body) => {
-      if (/^\/v1\/epochs\/\d+\/bundle\/leaves/.test(path)) {
-        // The leaf section the relay page proves from (any epoch): relay A's leaf claims 1,000 units more.
-        const text = body.toString("utf8");
-        const out = text.replace(
-          new RegExp(`("account":"${stack.relayA.toLowerCase()}","poolId":"${stack.pool}","cumulativeAmount":")(\\d+)`),
-          (_m, head: string, amount: string) => `${head}${BigInt(amount) + 1_000n}`,
-        );
-        if (out !== text) tamperedLeaves++;
-        return Buffer.from(out);
-      }
-      if (path.startsWith(bundlePath)) {
-        const text = body.toString("utf8");
-        tamperedBundle = Buffer.from(text.replace('"size":1000000', '"size":1000001'));
-        assert.notEqual(tamperedBundle.toString("utf8"), text);
-        return tamperedBundle;
-      }
-      return undefined;
+      if (!path.startsWith(bundlePath)) return undefined;
+      const text = body.toString("utf8");
+      tamperedBundle = Buffer.from(text.replace('"size":1000000', '"size":1000001'));
+      assert.notEqual(tamperedBundle.toString("utf8"), text);
+      return tamperedBundle;
     };
     try {
       const epochs = await open("#/epochs", `[data-epoch="${late}"] [data-check="mismatch"]`);
@@ -251,26 +245,130 @@ describe("meshpay explorer in the browser", { skip: !existsSync(CHROMIUM) && `${
         `[data-epoch="${late}"] [data-check="mismatch"]`,
         (e) => getComputedStyle(e).color,
       );
-      assert.equal(color, "rgb(185, 28, 28)");
+      assert.equal(color, RED);
       await epochs.locator(`[data-epoch="${late}"]`).scrollIntoViewIfNeeded();
       await epochs.screenshot({ path: join(SHOTS, "epochs-tampered.png") });
       await epochs.close();
+    } finally {
+      stack.aggregatorProxy.rewrite = () => undefined;
+    }
 
-      const relay = await open(`#/relay/${stack.relayA}`, '[data-field="proof"][data-ok="false"]');
-      const steps = await relay.$$eval("[data-step]", (els) =>
-        els.map((e) => [e.getAttribute("data-step"), e.getAttribute("data-ok")]),
+    // On the relay page every bundle is served one byte longer: the payout proof still checks out (the on-chain
+    // root decides it), the bundle check beside it is red.
+    stack.aggregatorProxy.rewrite = (path, body) =>
+      /^\/v1\/epochs\/\d+\/bundle\?/.test(path) ? Buffer.concat([body, Buffer.from("\n")]) : undefined;
+    try {
+      const scope = `[data-pool-id="${stack.pool}"]`;
+      const relay = await open(
+        `#/relay/${stack.relayA}`,
+        `${scope} [data-field="proofBundle"] [data-check="mismatch"]`,
       );
-      assert.deepEqual(steps, [
-        ["bundle", "true"],
+      assert.equal(await relay.$eval(`${scope} [data-field="proof"]`, (e) => e.getAttribute("data-ok")), "true");
+      const color = await relay.$eval(`${scope} [data-field="proofBundle"] [data-check="mismatch"]`, (e) => {
+        return getComputedStyle(e).color;
+      });
+      assert.equal(color, RED);
+      await relay.close();
+    } finally {
+      stack.aggregatorProxy.rewrite = () => undefined;
+    }
+  });
+
+  it("shows a lying aggregator's leaf and proof failing against the on-chain root, in red and not as verified", async () => {
+    const scope = `[data-pool-id="${stack.pool}"]`;
+    const leafPath = (account: string) =>
+      new RegExp(`^/v1/epochs/\\d+/leaves/${stack.pool}/${account.toLowerCase()}\\?`);
+    let lied = 0;
+    // Relay A's leaf claims 1,000 units more (its announced leaf hash and proof unchanged).
+    stack.aggregatorProxy.rewrite = (path, body) => {
+      if (!leafPath(stack.relayA).test(path)) return undefined;
+      const answer = JSON.parse(body.toString("utf8"));
+      answer.leaf.cumulativeAmount = String(BigInt(answer.leaf.cumulativeAmount) + 1_000n);
+      lied++;
+      return Buffer.from(JSON.stringify(answer));
+    };
+    try {
+      const relay = await open(`#/relay/${stack.relayA}`, `${scope} [data-field="proof"][data-ok="false"]`);
+      assert.ok(lied > 0, "the relay page read the aggregator's leaf endpoint");
+      assert.deepEqual(await proofSteps(relay, scope), [
+        ["source", "true"],
         ["leaf", "false"],
         ["path", "true"],
         ["root", "false"],
       ]);
-      assert.ok(tamperedLeaves > 0, "the relay page read the leaf section");
-      await relay.locator('[data-field="proof"]').scrollIntoViewIfNeeded();
+      const proof = relay.locator(`${scope} [data-field="proof"]`);
+      assert.doesNotMatch((await proof.textContent()) ?? "", /Payout proven/);
+      assert.match((await proof.textContent()) ?? "", /does NOT check out/);
+      assert.ok(await relay.$(`${scope} [data-field="unproven"]`), "the amounts are flagged as unproven");
+      assert.equal(await proof.evaluate((e) => getComputedStyle(e.querySelector("h4")!).color), RED);
+      await proof.scrollIntoViewIfNeeded();
       await relay.screenshot({ path: join(SHOTS, "relay-tampered.png") });
       await relay.close();
     } finally {
+      stack.aggregatorProxy.rewrite = () => undefined;
+    }
+
+    // Relay B's leaf as it is, its proof with a forged first sibling: the path leads elsewhere than the root.
+    lied = 0;
+    stack.aggregatorProxy.rewrite = (path, body) => {
+      if (!leafPath(stack.relayB).test(path)) return undefined;
+      const answer = JSON.parse(body.toString("utf8"));
+      answer.proof = [`0x${"ab".repeat(32)}`, ...answer.proof.slice(1)];
+      lied++;
+      return Buffer.from(JSON.stringify(answer));
+    };
+    try {
+      const relay = await open(`#/relay/${stack.relayB}`, `${scope} [data-field="proof"][data-ok="false"]`);
+      assert.ok(lied > 0, "the relay page read the aggregator's leaf endpoint");
+      assert.deepEqual(await proofSteps(relay, scope), [
+        ["source", "true"],
+        ["leaf", "true"],
+        ["path", "true"],
+        ["root", "false"],
+      ]);
+      const root = relay.locator(`${scope} [data-step="root"]`);
+      assert.match((await root.textContent()) ?? "", /does NOT reach the root/i);
+      assert.equal(await root.evaluate((e) => getComputedStyle(e).color), RED);
+      await relay.close();
+    } finally {
+      stack.aggregatorProxy.rewrite = () => undefined;
+    }
+  });
+
+  it("proves the payout from the streamed bundle when the aggregator's leaf endpoint does not answer", async () => {
+    const scope = `[data-pool-id="${stack.pool}"]`;
+    let leafSections = 0;
+    stack.aggregatorProxy.cut = (path) => /^\/v1\/epochs\/\d+\/leaves\//.test(path);
+    stack.aggregatorProxy.rewrite = (path) => {
+      if (/^\/v1\/epochs\/\d+\/bundle\/leaves\?/.test(path)) leafSections++;
+      return undefined;
+    };
+    try {
+      const relay = await open(`#/relay/${stack.relayA}`, `${scope} [data-field="proof"]`);
+      const proof = await relay.$(`${scope} [data-field="proof"]`);
+      assert.equal(await proof!.getAttribute("data-source"), "bundle");
+      assert.equal(await proof!.getAttribute("data-ok"), "true");
+      assert.deepEqual(await proofSteps(relay, scope), [
+        ["source", "true"],
+        ["leaf", "true"],
+        ["path", "true"],
+        ["root", "true"],
+      ]);
+      assert.ok(leafSections > 0, "the relay page streamed the bundle's leaf section");
+      // The bundle hash the aggregator announced for the leaf section (X-Meshpay-Bundle-Hash, through the proxies)
+      // is the one posted on chain.
+      const source = (await relay.$eval(`${scope} [data-step="source"]`, (e) => e.textContent)) ?? "";
+      const posted = /posted bundleHash (0x[0-9a-f]{64})/.exec(source)?.[1];
+      assert.ok(posted, source);
+      assert.match(source, new RegExp(`served as bundle ${posted}`));
+      const cli = (
+        await stack.cliJson(["rewards", "--account", stack.relayA, "--aggregator", stack.aggregator.url])
+      ).pools.find((p: { poolId: string }) => p.poolId === stack.pool);
+      for (const field of ["earned", "claimed", "claimable"] as const)
+        assert.equal(await units(relay, scope, field), cli[field].units, `relay A ${field}`);
+      await relay.close();
+    } finally {
+      stack.aggregatorProxy.cut = () => false;
       stack.aggregatorProxy.rewrite = () => undefined;
     }
   });

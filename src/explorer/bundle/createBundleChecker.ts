@@ -1,9 +1,12 @@
 import type { ExplorerApi } from "../api/ExplorerApi.ts";
 import type { BundleCheck } from "./BundleCheck.ts";
 import type { BundleChecker } from "./BundleChecker.ts";
-import { checkBundleStream } from "./checkBundleStream.ts";
+import { checkBundleInWorker } from "./checkBundleInWorker.ts";
 
-/** A BundleChecker that streams bundles from the aggregator (`api.openBundle`), one at a time. */
+/**
+ * A BundleChecker that streams bundles from the aggregator (`api.openBundle`), one at a time, each hashed in a Web
+ * Worker (checkBundleInWorker) so the page stays responsive.
+ */
 export function createBundleChecker(api: ExplorerApi): BundleChecker {
   const started = new Map<string, Promise<BundleCheck>>();
   const done = new Map<string, BundleCheck>();
@@ -15,7 +18,7 @@ export function createBundleChecker(api: ExplorerApi): BundleChecker {
       if (!p) {
         p = queue.then(async () => {
           const { url, body } = await api.openBundle(post.epoch, post.bundleHash);
-          const result = await checkBundleStream({ url, body, postedHash: post.bundleHash });
+          const result = await checkBundleInWorker({ url, body, postedHash: post.bundleHash });
           done.set(key, result);
           return result;
         });

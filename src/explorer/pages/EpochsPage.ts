@@ -1,10 +1,10 @@
 import { html } from "htm/preact";
 import { useState } from "preact/hooks";
 import type { ExplorerContext } from "../app/ExplorerContext.ts";
-import type { EpochPostView } from "../chain/ExplorerChain.ts";
 import { formatBytes } from "../format/formatBytes.ts";
 import { deriveEpochRows } from "../model/deriveEpochRows.ts";
 import type { EpochRow } from "../model/EpochRow.ts";
+import { BundleCheckView } from "../ui/BundleCheckView.ts";
 import { Countdown } from "../ui/Countdown.ts";
 import { EmptyState } from "../ui/EmptyState.ts";
 import { ErrorState } from "../ui/ErrorState.ts";
@@ -60,33 +60,4 @@ function EpochItem({ row, ctx }: { row: EpochRow; ctx: ExplorerContext }) {
       ${post ? html`<div class="wide"><dt>bundle</dt><dd><${BundleCheckView} post=${post} ctx=${ctx} /></dd></div>` : null}
     </dl>
   </li>`;
-}
-
-function BundleCheckView({ post, ctx }: { post: EpochPostView; ctx: ExplorerContext }) {
-  const check = useLoad(() => ctx.bundles.check(post), [post.bundleHash]);
-  const link = html`<a href=${post.bundleURI} rel="noreferrer" data-field="bundleURI" title=${post.bundleURI}
-    >${bundleLabel(post.bundleURI)}</a
-  >`;
-  if (check.status === "loading")
-    return html`${link} <span class="muted" data-field="bundleCheck" data-check="loading">checking…</span>`;
-  if (check.status === "error")
-    return html`${link} <span class="bad" data-field="bundleCheck" data-check="error">could not be read: ${(check.error as Error).message}</span>`;
-  const c = check.value;
-  return html`${link}
-    <div class=${`check ${c.matches ? "good" : "bad"}`} data-field="bundleCheck" data-check=${c.matches ? "ok" : "mismatch"}
-      data-hash=${c.hash} data-receipts=${c.header ? String(c.header.receiptCount) : ""}>
-      ${c.matches ? "✔ keccak256 matches the bundleHash posted on chain" : "✖ keccak256 does NOT match the " + "bundleHash posted on chain"}
-      <div class="mono small">computed ${c.hash}<br />posted\u00a0\u00a0 ${c.postedHash}</div>
-      <div class="small">${formatBytes(c.bytes)}${c.header ? `, ${c.header.receiptCount} receipts, ${c.header.leafCount} leaves in the bundle` : ""}${c.malformed ? `; malformed: ${c.malformed}` : ""}</div>
-    </div>`;
-}
-
-/** The bundle URI as a short link text: host and path, without the hash query the full URI (title) carries. */
-function bundleLabel(uri: string): string {
-  try {
-    const u = new URL(uri);
-    return `${u.host}${u.pathname}`;
-  } catch {
-    return uri;
-  }
 }

@@ -11,6 +11,7 @@ import { readRelayPosition } from "../model/readRelayPosition.ts";
 import type { ProofCheck } from "../proof/ProofCheck.ts";
 import { Amount } from "../ui/Amount.ts";
 import { BarChart } from "../ui/BarChart.ts";
+import { BundleCheckView } from "../ui/BundleCheckView.ts";
 import { Countdown } from "../ui/Countdown.ts";
 import { EmptyState } from "../ui/EmptyState.ts";
 import { ErrorState } from "../ui/ErrorState.ts";
@@ -21,7 +22,9 @@ import { useLoad } from "../ui/useLoad.ts";
 /**
  * Relays: search an address; per pool what it earned, claimed, can claim now and has pending (and when that turns
  * claimable), its bytes per epoch, and its payout proof checked step by step in this browser against the root the
- * contract holds. A failed step is shown red.
+ * contract holds (the aggregator's proof, or the bundle's when its leaf endpoint does not answer). A failed step is
+ * shown red. Once the proof is on the page, the bundle of the proof's epoch is streamed and hashed in the background
+ * (a Web Worker) against the bundle hash posted on chain, shown apart: a mismatch is red too.
  */
 export function RelayPage({ ctx, account }: { ctx: ExplorerContext; account: string | null }) {
   const [input, setInput] = useState(account ?? "");
@@ -90,6 +93,7 @@ function RelayPool({ ctx, p }: { ctx: ExplorerContext; p: RelayPoolPosition }) {
         </dd>
       </div>
     </dl>
+    ${p.proof && !p.proof.ok ? html`<p class="bad small" data-field="unproven">✖ The amounts above come from a leaf whose proof does NOT reach the on-chain root (below): do not rely on them.</p>` : null}
     ${
       p.perEpoch.length > 0
         ? html`<${BarChart}
@@ -104,13 +108,16 @@ function RelayPool({ ctx, p }: { ctx: ExplorerContext; p: RelayPoolPosition }) {
         : null
     }
     ${p.proof ? html`<${ProofView} proof=${p.proof} />` : null}
+    ${p.proof ? html`<${ProofBundle} ctx=${ctx} epoch=${p.proof.epoch} />` : null}
   </article>`;
 }
 
 function ProofView({ proof }: { proof: ProofCheck }) {
-  return html`<section class=${`proof ${proof.ok ? "good" : "bad"}`} data-field="proof" data-ok=${String(proof.ok)}>
+  const from = proof.source === "aggregator" ? "the aggregator's proof" : "the bundle's leaves";
+  return html`<section class=${`proof ${proof.ok ? "good" : "bad"}`} data-field="proof" data-ok=${String(proof.ok)}
+    data-source=${proof.source}>
     <h4>
-      ${proof.ok ? "✔ Payout proven against the on-chain root" : "✖ The payout proof does NOT check out"}${` (epoch ${proof.epoch}, checked in this browser)`}
+      ${proof.ok ? "✔ Payout proven against the on-chain root" : "✖ The payout proof does NOT check out"}${` (epoch ${proof.epoch}, ${from} checked in this browser)`}
     </h4>
     <ol class="steps">
       ${proof.steps.map(
@@ -120,5 +127,18 @@ function ProofView({ proof }: { proof: ProofCheck }) {
         </li>`,
       )}
     </ol>
+  </section>`;
+}
+
+/**
+ * The bundle of the proof's epoch, checked apart from the proof (which the on-chain root alone decides): streamed
+ * and hashed in the background once the proof is shown, against the bundle hash posted on chain.
+ */
+function ProofBundle({ ctx, epoch }: { ctx: ExplorerContext; epoch: bigint }) {
+  const post = ctx.view.posts.find((p) => p.epoch === epoch && !p.rejected);
+  if (!post) return null;
+  return html`<section class="bundle-check" data-field="proofBundle">
+    <h4>Bundle of epoch ${String(epoch)} (checked in the background against the bundleHash posted on chain)</h4>
+    <${BundleCheckView} post=${post} ctx=${ctx} />
   </section>`;
 }

@@ -1,8 +1,10 @@
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
 import { maxUint256, zeroAddress } from "viem";
+import { TEST_CONFIG } from "./fixture.ts";
 import {
   balanceOf,
+  closesAt,
   createPool,
   leaf,
   loadScenario,
@@ -12,6 +14,7 @@ import {
   PRICE,
   postEpoch,
   type Scenario,
+  type SystemState,
   toPoolId,
 } from "./scenario.ts";
 
@@ -160,12 +163,14 @@ describe("RewardDistributor pools", () => {
       assert.equal((await poolInfo(s, poolId)).unallocated, 9_900n);
       assert.equal((await feeToken.read.balanceOf([distributor.address])) as bigint, 9_900n);
       // A post can allocate what arrived, not what was sent.
-      await viem.assertions.revertWithCustomErrorWithArgs(
-        postEpoch(s, 0n, [leaf(wallets.others[1]!.account.address, poolId, 10_000n)]),
-        distributor,
-        "PoolOverdrawn",
-        [poolId, 10_000n, 9_900n],
-      );
+      const posted = await postEpoch(s, 0n, [leaf(wallets.others[1]!.account.address, poolId, 10_000n)]);
+      await viem.assertions.emitWithArgs(Promise.resolve(posted.hash), distributor, "PoolAllocationCapped", [
+        0n,
+        poolId,
+        10_000n,
+        9_900n,
+      ]);
+      assert.equal((await poolInfo(s, poolId)).owed, 9_900n);
     });
 
     it("fund refuses to push unallocated + owed past 2^120 - 1 with PoolBalanceOverflow", async () => {
@@ -285,7 +290,7 @@ describe("RewardDistributor pools", () => {
   });
 
   describe("withdrawals", () => {
-    it("requestWithdrawal records the notice and emits PoolWithdrawalRequested", async () => {
+    it("requestWithdrawal records the notice and its expiry and emits PoolWithdrawalRequested", async () => {
       const s = await loadScenario();
       const { distributor, viem, wallets } = s;
       const notice = (await distributor.read.withdrawalNotice()) as bigint;
@@ -294,11 +299,32 @@ describe("RewardDistributor pools", () => {
         distributor.write.requestWithdrawal([s.poolId, 400n], { account: wallets.broadcaster.account }),
         distributor,
         "PoolWithdrawalRequested",
-        [s.poolId, 400n, at + notice],
+        [s.poolId, 400n, at + notice, at + 2n * notice],
       );
       const info = await poolInfo(s);
       assert.equal(info.withdrawalAmount, 400n);
       assert.equal(info.withdrawalAvailableAt, at + notice);
+      assert.equal(info.withdrawalExpiresAt, at + 2n * notice);
+    });
+
+    it("a withdrawal request expires withdrawalNotice() after it became available (PoolWithdrawalExpired)", async () => {
+      const s = await loadScenario();
+      const { distributor, viem, wallets } = s;
+      const account = wallets.broadcaster.account;
+      await distributor.write.requestWithdrawal([s.poolId, 400n], { account });
+      const { withdrawalExpiresAt } = await poolInfo(s);
+      await s.networkHelpers.time.setNextBlockTimestamp(withdrawalExpiresAt);
+      await viem.assertions.revertWithCustomErrorWithArgs(
+        distributor.write.withdraw([s.poolId, account.address], { account }),
+        distributor,
+        "PoolWithdrawalExpired",
+        [s.poolId, withdrawalExpiresAt],
+      );
+      assert.equal((await poolInfo(s)).unallocated, POOL_FUNDS);
+      // A new request starts a new notice.
+      await distributor.write.requestWithdrawal([s.poolId, 400n], { account });
+      const renewed = await poolInfo(s);
+      assert.ok(renewed.withdrawalAvailableAt > withdrawalExpiresAt);
     });
 
     it("requestWithdrawal refuses zero (ZeroAmount), more than 2^128 - 1 (PoolBalanceOverflow) and non-owners", async () => {
@@ -372,7 +398,7 @@ describe("RewardDistributor pools", () => {
       );
     });
 
-    it("withdraw pays only unallocated funds: what a post allocated during the notice stays owed", async () => {
+    it("withdraw waits for every closed epoch to be posted (PoolWithdrawalEpochsInFlight) and pays only unallocated funds", async () => {
       const s = await loadScenario();
       const { distributor, viem, wallets, token } = s;
       const account = wallets.broadcaster.account;
@@ -380,17 +406,55 @@ describe("RewardDistributor pools", () => {
       await postEpoch(s, 0n, [leaf(wallets.others[1]!.account.address, s.poolId, 300n)]);
       const { withdrawalAvailableAt } = await poolInfo(s);
       await s.networkHelpers.time.increaseTo(withdrawalAvailableAt);
+      // Epoch 1 closed during the notice and is not posted yet: relays may have earned in it.
+      const waitUntil = (await closesAt(s, 1n)) + TEST_CONFIG.challengeWindow;
+      await viem.assertions.revertWithCustomErrorWithArgs(
+        distributor.write.withdraw([s.poolId, account.address], { account }),
+        distributor,
+        "PoolWithdrawalEpochsInFlight",
+        [s.poolId, 1n, waitUntil],
+      );
+      // Once every closed epoch is posted (epoch 1 allocates 200 more), the request goes through.
+      await postEpoch(s, 1n, [leaf(wallets.others[1]!.account.address, s.poolId, 500n, 200n)], { keepTime: true });
+      const current = (await distributor.read.currentEpoch()) as bigint;
+      for (let e = 2n; (await closesAt(s, e)) <= (await now(s)) + 1n; e++) await postEpoch(s, e, [], { keepTime: true });
+      assert.ok(((await distributor.read.systemState()) as SystemState).nextEpoch >= current);
       const before = await balanceOf(token, account.address);
       await viem.assertions.emitWithArgs(
         distributor.write.withdraw([s.poolId, account.address], { account }),
         distributor,
         "PoolWithdrawn",
-        [s.poolId, account.address, POOL_FUNDS - 300n],
+        [s.poolId, account.address, POOL_FUNDS - 500n],
       );
-      assert.equal((await balanceOf(token, account.address)) - before, POOL_FUNDS - 300n);
+      assert.equal((await balanceOf(token, account.address)) - before, POOL_FUNDS - 500n);
       const info = await poolInfo(s);
       assert.equal(info.unallocated, 0n);
-      assert.equal(info.owed, 300n);
+      assert.equal(info.owed, 500n);
+    });
+
+    it("withdraw goes through without the post once the aggregators are a whole challenge window late with it", async () => {
+      const s = await loadScenario();
+      const { distributor, viem, wallets } = s;
+      const account = wallets.broadcaster.account;
+      await distributor.write.requestWithdrawal([s.poolId, 100n], { account });
+      await postEpoch(s, 0n, []);
+      const { withdrawalAvailableAt } = await poolInfo(s);
+      await s.networkHelpers.time.increaseTo(withdrawalAvailableAt);
+      const waitUntil = (await closesAt(s, 1n)) + TEST_CONFIG.challengeWindow;
+      await s.networkHelpers.time.setNextBlockTimestamp(waitUntil - 1n);
+      await viem.assertions.revertWithCustomErrorWithArgs(
+        distributor.write.withdraw([s.poolId, account.address], { account }),
+        distributor,
+        "PoolWithdrawalEpochsInFlight",
+        [s.poolId, 1n, waitUntil],
+      );
+      await s.networkHelpers.time.setNextBlockTimestamp(waitUntil);
+      await viem.assertions.emitWithArgs(
+        distributor.write.withdraw([s.poolId, account.address], { account }),
+        distributor,
+        "PoolWithdrawn",
+        [s.poolId, account.address, 100n],
+      );
     });
 
     it("withdraw refuses a zero recipient (ZeroAddress) and non-owners (PoolUnauthorized)", async () => {
@@ -448,6 +512,117 @@ describe("RewardDistributor pools", () => {
         [s.poolId],
       );
       assert.equal((await poolInfo(s)).unallocated, POOL_FUNDS);
+    });
+  });
+
+  describe("two-step ownership", () => {
+    it("transferPoolOwnership offers the pool; acceptPoolOwnership by the pending owner moves every owner right", async () => {
+      const s = await loadScenario();
+      const { distributor, viem, wallets } = s;
+      const owner = wallets.broadcaster.account;
+      const next = wallets.others[7]!.account;
+      await viem.assertions.emitWithArgs(
+        distributor.write.transferPoolOwnership([s.poolId, next.address], { account: owner }),
+        distributor,
+        "PoolOwnershipTransferStarted",
+        [s.poolId, owner.address, next.address],
+      );
+      let info = await poolInfo(s);
+      assert.equal(info.pendingOwner.toLowerCase(), next.address.toLowerCase());
+      assert.equal(info.owner.toLowerCase(), owner.address.toLowerCase());
+      // Until accepted, the pool is still the old owner's.
+      await viem.assertions.revertWithCustomErrorWithArgs(
+        distributor.write.setPrice([s.poolId, 1n], { account: next }),
+        distributor,
+        "PoolUnauthorized",
+        [s.poolId, next.address],
+      );
+      await viem.assertions.emitWithArgs(
+        distributor.write.acceptPoolOwnership([s.poolId], { account: next }),
+        distributor,
+        "PoolOwnershipTransferred",
+        [s.poolId, owner.address, next.address],
+      );
+      info = await poolInfo(s);
+      assert.equal(info.owner.toLowerCase(), next.address.toLowerCase());
+      assert.equal(info.pendingOwner, zeroAddress);
+      await distributor.write.setPrice([s.poolId, 1n], { account: next });
+      await viem.assertions.revertWithCustomErrorWithArgs(
+        distributor.write.requestWithdrawal([s.poolId, 1n], { account: owner }),
+        distributor,
+        "PoolUnauthorized",
+        [s.poolId, owner.address],
+      );
+      // The offer is used up.
+      await viem.assertions.revertWithCustomErrorWithArgs(
+        distributor.write.acceptPoolOwnership([s.poolId], { account: next }),
+        distributor,
+        "PoolNotPendingOwner",
+        [s.poolId, next.address],
+      );
+    });
+
+    it("acceptPoolOwnership cancels the previous owner's withdrawal request (PoolWithdrawalCancelled)", async () => {
+      const s = await loadScenario();
+      const { distributor, viem, wallets } = s;
+      const owner = wallets.broadcaster.account;
+      const next = wallets.others[7]!.account;
+      await distributor.write.requestWithdrawal([s.poolId, 400n], { account: owner });
+      await distributor.write.transferPoolOwnership([s.poolId, next.address], { account: owner });
+      const tx = distributor.write.acceptPoolOwnership([s.poolId], { account: next });
+      await viem.assertions.emitWithArgs(tx, distributor, "PoolWithdrawalCancelled", [s.poolId]);
+      const info = await poolInfo(s);
+      assert.equal(info.withdrawalAmount, 0n);
+      assert.equal(info.withdrawalAvailableAt, 0n);
+      assert.equal(info.withdrawalExpiresAt, 0n);
+      await s.networkHelpers.time.increase((await distributor.read.withdrawalNotice()) as bigint);
+      await viem.assertions.revertWithCustomErrorWithArgs(
+        distributor.write.withdraw([s.poolId, next.address], { account: next }),
+        distributor,
+        "PoolNoWithdrawalRequested",
+        [s.poolId],
+      );
+    });
+
+    it("only the owner offers the pool (PoolUnauthorized), only the pending owner accepts (PoolNotPendingOwner), and a zero offer cancels", async () => {
+      const s = await loadScenario();
+      const { distributor, viem, wallets, token } = s;
+      const owner = wallets.broadcaster.account;
+      const next = wallets.others[7]!.account;
+      const stranger = wallets.others[8]!.account;
+      await viem.assertions.revertWithCustomErrorWithArgs(
+        distributor.write.transferPoolOwnership([s.poolId, stranger.address], { account: stranger }),
+        distributor,
+        "PoolUnauthorized",
+        [s.poolId, stranger.address],
+      );
+      await distributor.write.transferPoolOwnership([s.poolId, next.address], { account: owner });
+      await viem.assertions.revertWithCustomErrorWithArgs(
+        distributor.write.acceptPoolOwnership([s.poolId], { account: stranger }),
+        distributor,
+        "PoolNotPendingOwner",
+        [s.poolId, stranger.address],
+      );
+      await viem.assertions.emitWithArgs(
+        distributor.write.transferPoolOwnership([s.poolId, zeroAddress], { account: owner }),
+        distributor,
+        "PoolOwnershipTransferStarted",
+        [s.poolId, owner.address, zeroAddress],
+      );
+      await viem.assertions.revertWithCustomErrorWithArgs(
+        distributor.write.acceptPoolOwnership([s.poolId], { account: next }),
+        distributor,
+        "PoolNotPendingOwner",
+        [s.poolId, next.address],
+      );
+      const unknown = toPoolId(token.address, 55n);
+      await viem.assertions.revertWithCustomErrorWithArgs(
+        distributor.write.acceptPoolOwnership([unknown], { account: next }),
+        distributor,
+        "PoolNotFound",
+        [unknown],
+      );
+      assert.equal((await poolInfo(s)).owner.toLowerCase(), owner.address.toLowerCase());
     });
   });
 });

@@ -2,7 +2,16 @@ import assert from "node:assert/strict";
 import { describe, it } from "node:test";
 import { zeroHash } from "viem";
 import { TEST_CONFIG } from "./fixture.ts";
-import { type AggregatorInfo, leaf, loadScenario, now, openChallenge, postEpoch, type Scenario } from "./scenario.ts";
+import {
+  type AggregatorInfo,
+  knownContractBug,
+  leaf,
+  loadScenario,
+  now,
+  openChallenge,
+  postEpoch,
+  type Scenario,
+} from "./scenario.ts";
 
 async function aggregatorInfo(s: Scenario, account = s.wallets.aggregator.account.address): Promise<AggregatorInfo> {
   return (await s.distributor.read.aggregatorInfo([account])) as AggregatorInfo;
@@ -219,4 +228,27 @@ describe("RewardDistributor aggregators", () => {
     assert.equal(await distributor.read.isClaimable([0n]), true);
     assert.equal(await distributor.read.creditOf([account.address]), TEST_CONFIG.aggregatorBond);
   });
+
+  // Contract bug: exitAggregator() waits only until the aggregator's epochs are claimable, but revokeEpoch() may still
+  // reject them until postedAt + 2 challengeWindow + arbiterTimeout and is meant to take the aggregator's bond; an
+  // aggregator that leaves as soon as its epochs are claimable keeps its bond whatever a revocation later proves.
+  it(
+    "an aggregator stays bonded until its epochs' recovery period is over, so a revocation can still take its bond",
+    knownContractBug("exitAggregator() does not wait for the recovery period of the aggregator's epochs"),
+    async () => {
+      const s = await loadScenario();
+      const { distributor, wallets } = s;
+      const account = wallets.aggregator.account;
+      await postEpoch(s, 0n, [leaf(wallets.others[1]!.account.address, s.poolId, 10n)]);
+      await distributor.write.requestAggregatorExit([], { account });
+      await s.networkHelpers.time.increaseTo((await aggregatorInfo(s)).exitAvailableAt);
+      await distributor.write.exitAggregator([], { account }).catch(() => undefined);
+      await distributor.write.revokeEpoch([0n, zeroHash], { account: wallets.arbiter.account });
+      assert.equal(
+        await distributor.read.creditOf([wallets.treasury.account.address]),
+        TEST_CONFIG.aggregatorBond,
+        "the revocation slashed nothing: the aggregator had already left with its bond",
+      );
+    },
+  );
 });

@@ -555,12 +555,17 @@ describe("RewardDistributor claims", () => {
         "ClaimRelayerSet",
         [a.account.address, zeroAddress],
       );
-      await expectEvent(s, distributor.write.claimWithAuthorization([claim], { account: stranger.account }), "ClaimedWithAuthorization", {
-        account: a.account.address,
-        relayer: stranger.account.address,
-        amount: 100n,
-        fee: 5n,
-      });
+      await expectEvent(
+        s,
+        distributor.write.claimWithAuthorization([claim], { account: stranger.account }),
+        "ClaimedWithAuthorization",
+        {
+          account: a.account.address,
+          relayer: stranger.account.address,
+          amount: 100n,
+          fee: 5n,
+        },
+      );
     });
 
     it("a fee equal to the amount pays the relayer only: no zero transfer to the recipient, so tokens that refuse them still work", async () => {

@@ -226,7 +226,10 @@ describe("RewardDistributor epochs", () => {
       const { distributor, viem, wallets } = s;
       await timeTo(s, await closesAt(s, 0n));
       const totals = (n: number) =>
-        Array.from({ length: n }, (_, i) => ({ poolId: toHex(BigInt(s.poolId) + BigInt(i), { size: 32 }), amount: 0n }));
+        Array.from({ length: n }, (_, i) => ({
+          poolId: toHex(BigInt(s.poolId) + BigInt(i), { size: 32 }),
+          amount: 0n,
+        }));
       const post = (n: number) =>
         distributor.write.postEpoch([0n, keccak256("0x01"), totals(n), zeroHash, ""], {
           account: wallets.aggregator.account,
@@ -236,7 +239,9 @@ describe("RewardDistributor epochs", () => {
         128n,
       ]);
       // 128 pass the count; the second of them is a pool that does not exist.
-      await viem.assertions.revertWithCustomErrorWithArgs(post(128), distributor, "PoolNotFound", [totals(2)[1]!.poolId]);
+      await viem.assertions.revertWithCustomErrorWithArgs(post(128), distributor, "PoolNotFound", [
+        totals(2)[1]!.poolId,
+      ]);
     });
   });
 
@@ -384,12 +389,11 @@ describe("RewardDistributor epochs", () => {
       assert.equal((await epochInfo(s, 1n)).aggregator, getAddress(rival.account.address));
       // The rival is now the incumbent: epoch 2 is its to post.
       await timeTo(s, await closesAt(s, 2n));
-      await viem.assertions.revertWithCustomErrorWithArgs(
-        postEpoch(s, 2n, []),
-        distributor,
-        "EpochNotPoster",
-        [2n, rival.account.address, (await closesAt(s, 2n)) + TEST_CONFIG.epochSeconds],
-      );
+      await viem.assertions.revertWithCustomErrorWithArgs(postEpoch(s, 2n, []), distributor, "EpochNotPoster", [
+        2n,
+        rival.account.address,
+        (await closesAt(s, 2n)) + TEST_CONFIG.epochSeconds,
+      ]);
       await postEpoch(s, 2n, [], { aggregator: rival });
     });
 

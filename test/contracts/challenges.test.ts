@@ -704,6 +704,67 @@ describe("RewardDistributor challenges", () => {
     });
   });
 
+  describe("the longest delay", () => {
+    it("a challenge at the last second of the window that the arbiter ignores holds the epoch up to postedAt + challengeWindow + arbiterTimeout, no longer", async () => {
+      const s = await loadScenario();
+      const { distributor, wallets } = s;
+      await twoPendingEpochs(s);
+      const { postedAt } = await epochInfo(s, 0n);
+      await s.networkHelpers.time.setNextBlockTimestamp(postedAt + TEST_CONFIG.challengeWindow - 1n);
+      const griefer = await openChallenge(s, 0n, wallets.others[3]!);
+      const bound = postedAt + TEST_CONFIG.challengeWindow + TEST_CONFIG.arbiterTimeout;
+      await s.networkHelpers.time.increaseTo(bound - 2n);
+      assert.equal(await distributor.read.isClaimable([0n]), false);
+      // From the deadline, anyone lifts the block; the griefer gets its bond back and nothing more.
+      await s.networkHelpers.time.setNextBlockTimestamp(bound - 1n);
+      await distributor.write.resolveExpiredChallenge([griefer.id], { account: wallets.others[6]!.account });
+      assert.equal(await distributor.read.isClaimable([0n]), true);
+      assert.equal(await distributor.read.isClaimable([1n]), true);
+      assert.equal(await creditOf(s, wallets.others[3]!), TEST_CONFIG.challengerBond);
+    });
+
+    it("a challenge may be opened while paused, and the paused time does not count against the arbiter", async () => {
+      const s = await loadScenario();
+      const { distributor, viem, wallets } = s;
+      await twoPendingEpochs(s);
+      await distributor.write.pause([], { account: wallets.guardian.account });
+      const clockAt = (await distributor.read.clock()) as bigint;
+      const challenge = await openChallenge(s, 0n);
+      // The clock stands still while paused: the challenge is stamped with the pause's start.
+      assert.equal(BigInt((await challengeInfo(s, challenge.id)).openedAt), clockAt);
+      await s.networkHelpers.time.increase(TEST_CONFIG.arbiterTimeout);
+      await distributor.write.unpause([], { account: wallets.guardian.account });
+      await viem.assertions.revertWithCustomError(
+        distributor.write.resolveExpiredChallenge([challenge.id]),
+        distributor,
+        "ChallengeNotExpired",
+      );
+      await distributor.write.dismissChallenge([challenge.id], { account: wallets.arbiter.account });
+    });
+
+    it("upholding a challenge costs the same gas whether one or sixty epochs are pending after it", async () => {
+      const s = await loadScenario();
+      const { distributor, publicClient, wallets } = s;
+      const a = wallets.others[1]!.account.address;
+      const gasOfUphold = async () => {
+        const challenge = await openChallenge(s, 0n);
+        const hash = await distributor.write.upholdChallenge([challenge.id], { account: wallets.arbiter.account });
+        return (await publicClient.waitForTransactionReceipt({ hash })).gasUsed;
+      };
+      await timeTo(s, await closesAt(s, 60n));
+      const snapshot = await s.networkHelpers.takeSnapshot();
+      await postEpoch(s, 0n, [leaf(a, s.poolId, 1n)], { keepTime: true });
+      const few = await gasOfUphold();
+      await snapshot.restore();
+      await postEpoch(s, 0n, [leaf(a, s.poolId, 1n)], { keepTime: true });
+      for (let e = 1n; e < 61n; e++) await postEpoch(s, e, [leaf(a, s.poolId, e + 1n, 1n)], { keepTime: true });
+      const many = await gasOfUphold();
+      assert.equal((await systemState(s)).repostEnd, 61n);
+      assert.ok(many <= few + 100n, `uphold over 61 pending epochs cost ${many} gas, over one ${few}`);
+      assert.ok(many < 150_000n, `uphold cost ${many} gas`);
+    });
+  });
+
   describe("revokeEpoch", () => {
     /** Epochs 0 and 1 claimable and recorded (claim root epoch 1's). */
     async function twoClaimableEpochs(s: Scenario) {
@@ -761,6 +822,31 @@ describe("RewardDistributor challenges", () => {
       });
       await postEpoch(s, 1n, [leaf(a, s.poolId, 120n, 20n)], { replaced: e1.data });
       assert.equal((await poolInfo(s)).owed, 20n);
+    });
+
+    it("revoking an epoch voids the challenges on the later pending epochs it rejects", async () => {
+      const s = await loadScenario();
+      const { distributor, viem, wallets } = s;
+      await twoClaimableEpochs(s);
+      await postEpoch(s, 2n, [leaf(wallets.others[1]!.account.address, s.poolId, 160n, 10n)]);
+      const pending = await openChallenge(s, 2n);
+      const tx = distributor.write.revokeEpoch([1n, zeroHash], { account: wallets.arbiter.account });
+      await viem.assertions.emitWithArgs(tx, distributor, "EpochRejected", [1n, 0n, 3n]);
+      await viem.assertions.revertWithCustomErrorWithArgs(
+        distributor.write.upholdChallenge([pending.id], { account: wallets.arbiter.account }),
+        distributor,
+        "ChallengeVoid",
+        [pending.id],
+      );
+      await viem.assertions.emitWithArgs(
+        distributor.write.resolveExpiredChallenge([pending.id]),
+        distributor,
+        "ChallengeVoided",
+        [pending.id],
+      );
+      assert.equal(await creditOf(s, wallets.challenger), TEST_CONFIG.challengerBond);
+      // Epoch 2's allocation stays reserved with epoch 1's until their re-posts.
+      assert.equal((await poolInfo(s)).owed, 160n);
     });
 
     it("revoking epoch 0 leaves no claim root", async () => {

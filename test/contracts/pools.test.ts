@@ -16,7 +16,6 @@ import {
   PRICE,
   postEpoch,
   type Scenario,
-  type SystemState,
   timeTo,
   toPoolId,
 } from "./scenario.ts";
@@ -34,6 +33,16 @@ const MAX_UINT224 = (1n << 224n) - 1n;
 
 async function poolInfo(s: Scenario, poolId = s.poolId): Promise<PoolInfo> {
   return (await s.distributor.read.poolInfo([poolId])) as PoolInfo;
+}
+
+/** Posts epochs from `from` on, bare, while the next one has closed too; returns the latest closed epoch, unposted. */
+async function postUpToLatestClosed(s: Scenario, from: bigint): Promise<bigint> {
+  let epoch = from;
+  while ((await closesAt(s, epoch + 1n)) <= (await now(s)) + 1n) {
+    await postEpoch(s, epoch, [], { keepTime: true });
+    epoch++;
+  }
+  return epoch;
 }
 
 /** The next transaction is mined at `now + 10`; returns that timestamp. */
@@ -416,20 +425,18 @@ describe("RewardDistributor pools", () => {
       await postEpoch(s, 0n, [leaf(wallets.others[1]!.account.address, s.poolId, 300n)]);
       const { withdrawalAvailableAt } = await poolInfo(s);
       await s.networkHelpers.time.increaseTo(withdrawalAvailableAt);
-      // Epoch 1 closed during the notice and is not posted yet: relays may have earned in it.
-      const waitUntil = (await closesAt(s, 1n)) + TEST_CONFIG.challengeWindow;
+      // Epochs closed during the notice; the latest of them is not posted yet: relays may have earned in it.
+      const last = await postUpToLatestClosed(s, 1n);
       await viem.assertions.revertWithCustomErrorWithArgs(
         distributor.write.withdraw([s.poolId, account.address], { account }),
         distributor,
         "PoolWithdrawalEpochsInFlight",
-        [s.poolId, 1n, waitUntil],
+        [s.poolId, last, (await closesAt(s, last)) + TEST_CONFIG.challengeWindow],
       );
-      // Once every closed epoch is posted (epoch 1 allocates 200 more), the request goes through.
-      await postEpoch(s, 1n, [leaf(wallets.others[1]!.account.address, s.poolId, 500n, 200n)], { keepTime: true });
-      const current = (await distributor.read.currentEpoch()) as bigint;
-      for (let e = 2n; (await closesAt(s, e)) <= (await now(s)) + 1n; e++)
-        await postEpoch(s, e, [], { keepTime: true });
-      assert.ok(((await distributor.read.systemState()) as SystemState).nextEpoch >= current);
+      // Once every closed epoch is posted (the latest allocates 200 more), the request goes through.
+      await postEpoch(s, last, [leaf(wallets.others[1]!.account.address, s.poolId, 500n, 200n)], { keepTime: true });
+      const next = await postUpToLatestClosed(s, last + 1n);
+      if ((await closesAt(s, next)) <= (await now(s)) + 1n) await postEpoch(s, next, [], { keepTime: true });
       const before = await balanceOf(token, account.address);
       await viem.assertions.emitWithArgs(
         distributor.write.withdraw([s.poolId, account.address], { account }),
@@ -451,13 +458,14 @@ describe("RewardDistributor pools", () => {
       await postEpoch(s, 0n, []);
       const { withdrawalAvailableAt } = await poolInfo(s);
       await s.networkHelpers.time.increaseTo(withdrawalAvailableAt);
-      const waitUntil = (await closesAt(s, 1n)) + TEST_CONFIG.challengeWindow;
+      const last = await postUpToLatestClosed(s, 1n);
+      const waitUntil = (await closesAt(s, last)) + TEST_CONFIG.challengeWindow;
       await s.networkHelpers.time.setNextBlockTimestamp(waitUntil - 1n);
       await viem.assertions.revertWithCustomErrorWithArgs(
         distributor.write.withdraw([s.poolId, account.address], { account }),
         distributor,
         "PoolWithdrawalEpochsInFlight",
-        [s.poolId, 1n, waitUntil],
+        [s.poolId, last, waitUntil],
       );
       await s.networkHelpers.time.setNextBlockTimestamp(waitUntil);
       await viem.assertions.emitWithArgs(
@@ -482,8 +490,8 @@ describe("RewardDistributor pools", () => {
       // The lapsed deadline keeps the epoch: its 300 stay owed.
       await distributor.write.resolveExpiredChallenge([challenge.id], { account: owner.account });
       assert.equal(await distributor.read.isClaimable([0n]), true);
-      for (let e = 1n; (await closesAt(s, e)) <= (await now(s)) + 1n; e++)
-        await postEpoch(s, e, [], { keepTime: true });
+      const next = await postUpToLatestClosed(s, 1n);
+      await postEpoch(s, next, [], { keepTime: true });
       await viem.assertions.emitWithArgs(
         distributor.write.withdraw([s.poolId, owner.account.address], { account: owner.account }),
         distributor,
@@ -541,17 +549,19 @@ describe("RewardDistributor pools", () => {
         const owner = wallets.broadcaster.account;
         const relay = wallets.others[1]!.account.address;
         await distributor.write.requestWithdrawal([s.poolId, POOL_FUNDS], { account: owner });
-        // Every epoch up to 25 is posted on time; epoch 26 closes after the owner's notice has run.
-        await timeTo(s, await closesAt(s, 25n));
-        for (let e = 0n; e < 26n; e++) await postEpoch(s, e, [], { keepTime: true });
-        const closes = await closesAt(s, 26n);
-        assert.ok(closes >= (await poolInfo(s)).withdrawalAvailableAt);
+        // Every epoch before the first that closes after the owner's notice has run is posted on time.
+        const { withdrawalAvailableAt } = await poolInfo(s);
+        let epoch = 0n;
+        while ((await closesAt(s, epoch)) < withdrawalAvailableAt) epoch++;
+        await timeTo(s, await closesAt(s, epoch - 1n));
+        for (let e = 0n; e < epoch; e++) await postEpoch(s, e, [], { keepTime: true });
+        const closes = await closesAt(s, epoch);
         await s.networkHelpers.time.setNextBlockTimestamp(closes);
         await distributor.write.pause([], { account: wallets.guardian.account });
         await s.networkHelpers.time.setNextBlockTimestamp(closes + TEST_CONFIG.arbiterTimeout);
         await distributor.write.unpause([], { account: wallets.guardian.account });
         await distributor.write.withdraw([s.poolId, owner.address], { account: owner }).catch(() => undefined);
-        await postEpoch(s, 26n, [leaf(relay, s.poolId, 300n)], { keepTime: true });
+        await postEpoch(s, epoch, [leaf(relay, s.poolId, 300n)], { keepTime: true });
         assert.equal((await poolInfo(s)).owed, 300n, "the post was capped: the owner took what relays earned");
       },
     );

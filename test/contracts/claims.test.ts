@@ -258,6 +258,7 @@ describe("RewardDistributor claims", () => {
         account: a.account.address,
         poolId: s.poolId,
         recipient,
+        relayer: relayer.account.address,
         amount: 100n,
         fee: 7n,
       });
@@ -413,6 +414,186 @@ describe("RewardDistributor claims", () => {
       const second = await authorize(s, a, { ...base, leaf: next, proof: e1.proof(next), nonce: 4n });
       await distributor.write.claimWithAuthorization([second.claim], { account: relayer.account });
       assert.deepEqual(await claimed(s, s.poolId, a.account.address), [150n, 5n]);
+    });
+
+    it("a direct claim moves the nonce on, so an authorization signed before it can no longer be used (ClaimAuthorizationNonce)", async () => {
+      const s = await loadScenario();
+      const { distributor, viem } = s;
+      const { a, relayer, recipient } = accounts(s);
+      const { leaves, e0 } = await claimableEpoch(s);
+      const deadline = (await now(s)) + 30n * 86_400n;
+      const next = leaf(a.account.address, s.poolId, 150n, 50n);
+      const signed = await authorize(s, a, {
+        leaf: leaves.a,
+        proof: e0.proof(leaves.a),
+        recipient,
+        maxFee: 50n,
+        nonce: 0n,
+        deadline,
+        fee: 50n,
+      });
+      await distributor.write.claim([leaves.a, e0.proof(leaves.a)]);
+      assert.deepEqual(await claimed(s, s.poolId, a.account.address), [100n, 1n]);
+      // New rewards arrive; the old signature would have taken them as its fee.
+      const e1 = await postEpoch(s, 1n, [next, leaves.b, leaves.c]);
+      await passWindow(s);
+      await viem.assertions.revertWithCustomErrorWithArgs(
+        distributor.write.claimWithAuthorization([{ ...signed.claim, leaf: next, proof: e1.proof(next) }], {
+          account: relayer.account,
+        }),
+        distributor,
+        "ClaimAuthorizationNonce",
+        [0n, 1n],
+      );
+    });
+
+    it("revokeClaimAuthorizations retires every authorization below the nonce and emits ClaimAuthorizationsRevoked, even with nothing due", async () => {
+      const s = await loadScenario();
+      const { distributor, viem } = s;
+      const { a, relayer, recipient } = accounts(s);
+      const { leaves, e0 } = await claimableEpoch(s);
+      const deadline = (await now(s)) + 3_600n;
+      const base = { leaf: leaves.a, proof: e0.proof(leaves.a), recipient, maxFee: 0n, deadline, fee: 0n };
+      const first = await authorize(s, a, { ...base, nonce: 0n });
+      const second = await authorize(s, a, { ...base, nonce: 1n });
+      const kept = await authorize(s, a, { ...base, nonce: 2n });
+      await viem.assertions.emitWithArgs(
+        distributor.write.revokeClaimAuthorizations([s.poolId, 2n], { account: a.account }),
+        distributor,
+        "ClaimAuthorizationsRevoked",
+        [a.account.address, s.poolId, 2n],
+      );
+      assert.deepEqual(await claimed(s, s.poolId, a.account.address), [0n, 2n]);
+      for (const [stale, nonce] of [
+        [first, 0n],
+        [second, 1n],
+      ] as const) {
+        await viem.assertions.revertWithCustomErrorWithArgs(
+          distributor.write.claimWithAuthorization([stale.claim], { account: relayer.account }),
+          distributor,
+          "ClaimAuthorizationNonce",
+          [nonce, 2n],
+        );
+      }
+      await distributor.write.claimWithAuthorization([kept.claim], { account: relayer.account });
+      assert.deepEqual(await claimed(s, s.poolId, a.account.address), [100n, 3n]);
+      // An account that has claimed everything can still retire what it signed.
+      await distributor.write.revokeClaimAuthorizations([s.poolId, 10n], { account: a.account });
+      assert.deepEqual(await claimed(s, s.poolId, a.account.address), [100n, 10n]);
+    });
+
+    it("revokeClaimAuthorizations refuses a nonce not above the next one or above 2^63 - 1 (ClaimAuthorizationNonce)", async () => {
+      const s = await loadScenario();
+      const { distributor, viem } = s;
+      const { a } = accounts(s);
+      const account = a.account;
+      await viem.assertions.revertWithCustomErrorWithArgs(
+        distributor.write.revokeClaimAuthorizations([s.poolId, 0n], { account }),
+        distributor,
+        "ClaimAuthorizationNonce",
+        [0n, 1n],
+      );
+      await distributor.write.revokeClaimAuthorizations([s.poolId, 5n], { account });
+      await viem.assertions.revertWithCustomErrorWithArgs(
+        distributor.write.revokeClaimAuthorizations([s.poolId, 5n], { account }),
+        distributor,
+        "ClaimAuthorizationNonce",
+        [5n, 6n],
+      );
+      const max = (1n << 63n) - 1n;
+      await viem.assertions.revertWithCustomErrorWithArgs(
+        distributor.write.revokeClaimAuthorizations([s.poolId, max + 1n], { account }),
+        distributor,
+        "ClaimAuthorizationNonce",
+        [max + 1n, max],
+      );
+      await distributor.write.revokeClaimAuthorizations([s.poolId, max], { account });
+      assert.deepEqual(await claimed(s, s.poolId, account.address), [0n, max]);
+    });
+
+    it("setClaimRelayer binds the account's authorizations to one relayer (ClaimRelayerNotAllowed for any other); zero unbinds", async () => {
+      const s = await loadScenario();
+      const { distributor, viem } = s;
+      const { a, relayer, stranger, recipient } = accounts(s);
+      const { leaves, e0 } = await claimableEpoch(s);
+      const { claim } = await authorize(s, a, {
+        leaf: leaves.a,
+        proof: e0.proof(leaves.a),
+        recipient,
+        maxFee: 5n,
+        nonce: 0n,
+        deadline: (await now(s)) + 3_600n,
+        fee: 5n,
+      });
+      await viem.assertions.emitWithArgs(
+        distributor.write.setClaimRelayer([relayer.account.address], { account: a.account }),
+        distributor,
+        "ClaimRelayerSet",
+        [a.account.address, relayer.account.address],
+      );
+      assert.equal(
+        ((await distributor.read.claimRelayerOf([a.account.address])) as string).toLowerCase(),
+        relayer.account.address.toLowerCase(),
+      );
+      // A copied signature is worthless to anyone but the bound relayer, in a batch too.
+      await viem.assertions.revertWithCustomErrorWithArgs(
+        distributor.write.claimWithAuthorization([claim], { account: stranger.account }),
+        distributor,
+        "ClaimRelayerNotAllowed",
+        [stranger.account.address, relayer.account.address],
+      );
+      await viem.assertions.revertWithCustomErrorWithArgs(
+        distributor.write.claimWithAuthorizations([[claim]], { account: stranger.account }),
+        distributor,
+        "ClaimRelayerNotAllowed",
+        [stranger.account.address, relayer.account.address],
+      );
+      assert.equal(await simulate(s, "claimWithAuthorization", [claim], relayer), 100n);
+      await viem.assertions.emitWithArgs(
+        distributor.write.setClaimRelayer([zeroAddress], { account: a.account }),
+        distributor,
+        "ClaimRelayerSet",
+        [a.account.address, zeroAddress],
+      );
+      await expectEvent(
+        s,
+        distributor.write.claimWithAuthorization([claim], { account: stranger.account }),
+        "ClaimedWithAuthorization",
+        {
+          account: a.account.address,
+          relayer: stranger.account.address,
+          amount: 100n,
+          fee: 5n,
+        },
+      );
+    });
+
+    it("a fee equal to the amount pays the relayer only: no zero transfer to the recipient, so tokens that refuse them still work", async () => {
+      const s = await loadScenario();
+      const { distributor, viem, wallets } = s;
+      const { a, relayer, recipient } = accounts(s);
+      const zr = await viem.deployContract("ZeroTransferRevertingToken");
+      const owner = wallets.broadcaster;
+      const poolId = await createPool(s, owner, zr.address);
+      await zr.write.mint([owner.account.address, 1_000n]);
+      await zr.write.approve([distributor.address, maxUint256], { account: owner.account });
+      await distributor.write.fund([poolId, 1_000n], { account: owner.account });
+      const l = leaf(a.account.address, poolId, 40n);
+      const e0 = await postEpoch(s, 0n, [l]);
+      await passWindow(s);
+      const { claim } = await authorize(s, a, {
+        leaf: l,
+        proof: e0.proof(l),
+        recipient,
+        maxFee: 40n,
+        nonce: 0n,
+        deadline: (await now(s)) + 3_600n,
+        fee: 40n,
+      });
+      const logs = await logsOf(s, distributor.write.claimWithAuthorization([claim], { account: relayer.account }));
+      assert.equal(logs.filter((log) => log.topics[0] === TRANSFER).length, 1);
+      assert.equal((await zr.read.balanceOf([relayer.account.address])) as bigint, 40n);
+      assert.equal((await zr.read.balanceOf([recipient])) as bigint, 0n);
     });
 
     it("refuses a zero recipient with ZeroAddress, and a bad proof with ClaimInvalidProof", async () => {
@@ -584,6 +765,7 @@ describe("RewardDistributor claims", () => {
         account: b1.leaf.account,
         poolId: s.poolId,
         recipient,
+        relayer: relayer.account.address,
         amount: 200n,
         fee: 2n,
       });

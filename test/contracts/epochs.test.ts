@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
-import { type Hex, keccak256, toHex, zeroHash } from "viem";
+import { getAddress, type Hex, keccak256, toHex, zeroAddress, zeroHash } from "viem";
 import { epochDataHash, TEST_CONFIG } from "./fixture.ts";
 import {
   BUNDLE_URI,
@@ -9,6 +9,8 @@ import {
   type EpochInfo,
   leaf,
   loadScenario,
+  now,
+  openChallenge,
   POOL_FUNDS,
   type PoolInfo,
   passWindow,
@@ -68,9 +70,11 @@ describe("RewardDistributor epochs", () => {
         postedAt,
         claimableAt: postedAt + TEST_CONFIG.challengeWindow,
         dataHash: dataHash.slice(0, 2 + 27 * 2) as Hex,
-        openChallengeId: 0n,
+        openChallenges: 0n,
         posted: true,
         claimable: false,
+        aggregator: getAddress(wallets.aggregator.account.address),
+        postSeq: 1n,
       });
       assert.equal((await systemState(s)).nextEpoch, 1n);
       const first = (await distributor.read.poolInfo([s.poolId])) as PoolInfo;
@@ -171,23 +175,73 @@ describe("RewardDistributor epochs", () => {
       );
     });
 
-    it("postEpoch refuses at post time a total the pool cannot cover with PoolOverdrawn", async () => {
+    it("postEpoch cuts a total the pool cannot cover to what it holds (PoolAllocationCapped); the rest of the post goes through", async () => {
       const s = await loadScenario();
-      const a = s.wallets.others[1]!.account.address;
-      await s.viem.assertions.revertWithCustomErrorWithArgs(
-        postEpoch(s, 0n, [leaf(a, s.poolId, POOL_FUNDS + 1n)]),
-        s.distributor,
-        "PoolOverdrawn",
-        [s.poolId, POOL_FUNDS + 1n, POOL_FUNDS],
-      );
-      // The whole balance can be allocated, after which nothing more can.
-      await postEpoch(s, 0n, [leaf(a, s.poolId, POOL_FUNDS)]);
-      await s.viem.assertions.revertWithCustomErrorWithArgs(
-        postEpoch(s, 1n, [leaf(a, s.poolId, POOL_FUNDS + 1n, 1n)]),
-        s.distributor,
-        "PoolOverdrawn",
-        [s.poolId, 1n, 0n],
-      );
+      const { distributor, viem, wallets, token } = s;
+      const second = await createPool(s, wallets.broadcaster, token.address);
+      await distributor.write.fund([second, 1_000n], { account: wallets.broadcaster.account });
+      const a = wallets.others[1]!.account.address;
+      const requested = [
+        { poolId: s.poolId, amount: 300n },
+        { poolId: second, amount: 5_000n },
+      ];
+      const allocated = [
+        { poolId: s.poolId, amount: 300n },
+        { poolId: second, amount: 1_000n },
+      ];
+      const posted = await postEpoch(s, 0n, [leaf(a, s.poolId, 300n), leaf(a, second, 5_000n)], {
+        poolTotals: requested,
+      });
+      const tx = Promise.resolve(posted.hash);
+      await viem.assertions.emitWithArgs(tx, distributor, "PoolAllocationCapped", [0n, second, 5_000n, 1_000n]);
+      // The event and the commitment carry what was allocated, which is what a re-post gives back.
+      const dataHash = epochDataHash(wallets.aggregator.account.address, posted.bundleHash, allocated);
+      await viem.assertions.emitWithArgs(tx, distributor, "EpochPosted", [
+        0n,
+        wallets.aggregator.account.address,
+        posted.root,
+        posted.bundleHash,
+        BUNDLE_URI,
+        allocated,
+        dataHash,
+      ]);
+      assert.equal((await epochInfo(s, 0n)).dataHash, dataHash.slice(0, 2 + 27 * 2));
+      const pool = (await distributor.read.poolInfo([second])) as PoolInfo;
+      assert.equal(pool.unallocated, 0n);
+      assert.equal(pool.owed, 1_000n);
+      assert.equal(((await distributor.read.poolInfo([s.poolId])) as PoolInfo).owed, 300n);
+      // An empty pool is cut to zero and the post still goes through.
+      const next = await postEpoch(s, 1n, [leaf(a, second, 5_001n, 1n)]);
+      await viem.assertions.emitWithArgs(Promise.resolve(next.hash), distributor, "PoolAllocationCapped", [
+        1n,
+        second,
+        1n,
+        0n,
+      ]);
+      assert.equal((await systemState(s)).nextEpoch, 2n);
+    });
+
+    it("postEpoch refuses more than maxPoolTotals() = 128 pool totals with EpochTooManyPoolTotals", async () => {
+      const s = await loadScenario();
+      const { distributor, viem, wallets } = s;
+      await timeTo(s, await closesAt(s, 0n));
+      const totals = (n: number) =>
+        Array.from({ length: n }, (_, i) => ({
+          poolId: toHex(BigInt(s.poolId) + BigInt(i), { size: 32 }),
+          amount: 0n,
+        }));
+      const post = (n: number) =>
+        distributor.write.postEpoch([0n, keccak256("0x01"), totals(n), zeroHash, ""], {
+          account: wallets.aggregator.account,
+        });
+      await viem.assertions.revertWithCustomErrorWithArgs(post(129), distributor, "EpochTooManyPoolTotals", [
+        129n,
+        128n,
+      ]);
+      // 128 pass the count; the second of them is a pool that does not exist.
+      await viem.assertions.revertWithCustomErrorWithArgs(post(128), distributor, "PoolNotFound", [
+        totals(2)[1]!.poolId,
+      ]);
     });
   });
 
@@ -283,28 +337,84 @@ describe("RewardDistributor epochs", () => {
         postedAt: 0n,
         claimableAt: 0n,
         dataHash: `0x${"00".repeat(27)}`,
-        openChallengeId: 0n,
+        openChallenges: 0n,
         posted: false,
         claimable: false,
+        aggregator: zeroAddress,
+        postSeq: 0n,
       });
     });
 
-    it("postEpoch refuses a 254th pending epoch with EpochTooManyPending", async () => {
+    it("postEpoch refuses a 65th pending epoch with EpochTooManyPending (maxPending() = 64)", async () => {
       const s = await loadScenario();
       const { distributor, viem } = s;
+      assert.equal(await distributor.read.maxPending(), 64n);
       // After a long outage every closed epoch can be posted at once, and each stays pending for the window.
-      await timeTo(s, await closesAt(s, 260n));
-      for (let e = 0n; e < 253n; e++) await postBare(s, e);
-      await viem.assertions.revertWithCustomErrorWithArgs(postBare(s, 253n), distributor, "EpochTooManyPending", [
-        254n,
-        253n,
+      await timeTo(s, await closesAt(s, 70n));
+      for (let e = 0n; e < 64n; e++) await postBare(s, e);
+      await viem.assertions.revertWithCustomErrorWithArgs(postBare(s, 64n), distributor, "EpochTooManyPending", [
+        65n,
+        64n,
       ]);
       // Once the window passes, posting records claimable epochs and goes on.
       await passWindow(s);
-      await postBare(s, 253n);
+      await postBare(s, 64n);
       const state = await systemState(s);
-      assert.equal(state.nextEpoch, 254n);
+      assert.equal(state.nextEpoch, 65n);
       assert.equal(state.claimableEnd, 16n);
+    });
+  });
+
+  describe("the designated poster", () => {
+    it("the previous epoch's poster posts the next: another aggregator is refused with EpochNotPoster until epochSeconds after the close", async () => {
+      const s = await loadScenario();
+      const { distributor, viem, wallets } = s;
+      const rival = wallets.others[4]!;
+      await distributor.write.registerAggregator([], { account: rival.account, value: TEST_CONFIG.aggregatorBond });
+      const a = wallets.others[1]!.account.address;
+      await postEpoch(s, 0n, [leaf(a, s.poolId, 10n)]);
+      const closes1 = await closesAt(s, 1n);
+      const takeoverAt = closes1 + TEST_CONFIG.epochSeconds;
+      for (const at of [closes1, takeoverAt - 1n]) {
+        await s.networkHelpers.time.setNextBlockTimestamp(at);
+        await viem.assertions.revertWithCustomErrorWithArgs(
+          postEpoch(s, 1n, [], { aggregator: rival, keepTime: true }),
+          distributor,
+          "EpochNotPoster",
+          [1n, wallets.aggregator.account.address, takeoverAt],
+        );
+      }
+      await s.networkHelpers.time.setNextBlockTimestamp(takeoverAt);
+      await postEpoch(s, 1n, [], { aggregator: rival, keepTime: true });
+      assert.equal((await epochInfo(s, 1n)).aggregator, getAddress(rival.account.address));
+      // The rival is now the incumbent: epoch 2 is its to post.
+      await timeTo(s, await closesAt(s, 2n));
+      await viem.assertions.revertWithCustomErrorWithArgs(postEpoch(s, 2n, []), distributor, "EpochNotPoster", [
+        2n,
+        rival.account.address,
+        (await closesAt(s, 2n)) + TEST_CONFIG.epochSeconds,
+      ]);
+      await postEpoch(s, 2n, [], { aggregator: rival });
+    });
+
+    it("an incumbent that gave notice of exit or was slashed no longer holds the turn: another aggregator posts at once", async () => {
+      const s = await loadScenario();
+      const { distributor, wallets } = s;
+      const rival = wallets.others[4]!;
+      const third = wallets.others[5]!;
+      for (const w of [rival, third]) {
+        await distributor.write.registerAggregator([], { account: w.account, value: TEST_CONFIG.aggregatorBond });
+      }
+      await postEpoch(s, 0n, []);
+      await distributor.write.requestAggregatorExit([], { account: wallets.aggregator.account });
+      await postEpoch(s, 1n, [], { aggregator: rival });
+      const e2 = await postEpoch(s, 2n, [], { aggregator: rival });
+      const challenge = await openChallenge(s, 2n);
+      await distributor.write.upholdChallenge([challenge.id], { account: wallets.arbiter.account });
+      // Epoch 2's re-post: the incumbent (epoch 1's poster, the rival) was slashed, so the third aggregator takes it.
+      assert.ok((await now(s)) < (await closesAt(s, 2n)) + TEST_CONFIG.epochSeconds);
+      await postEpoch(s, 2n, [], { aggregator: third, replaced: e2.data });
+      assert.equal((await epochInfo(s, 2n)).aggregator, getAddress(third.account.address));
     });
   });
 

@@ -208,6 +208,111 @@ describe("RewardDistributor guardian, roles and balances", () => {
     });
   });
 
+  describe("the contract clock", () => {
+    it("a pause stops the challenge window: a pending epoch becomes claimable later by the time spent paused", async () => {
+      const s = await loadScenario();
+      const { distributor, wallets } = s;
+      await postEpoch(s, 0n, [leaf(wallets.others[1]!.account.address, s.poolId, 5n)]);
+      const { postedAt, claimableAt } = (await distributor.read.epochInfo([0n])) as {
+        postedAt: bigint;
+        claimableAt: bigint;
+      };
+      const pausedAt = postedAt + 1_000n;
+      await s.networkHelpers.time.setNextBlockTimestamp(pausedAt);
+      await distributor.write.pause([], { account: wallets.guardian.account });
+      await s.networkHelpers.time.setNextBlockTimestamp(pausedAt + 50_000n);
+      await distributor.write.unpause([], { account: wallets.guardian.account });
+      const state = await systemState(s);
+      assert.equal(state.clock, pausedAt); // at the unpause block: 50,000 s stood still
+      // Windows are on the contract clock: claimableAt is unchanged, but it is reached 50,000 s later in unix time.
+      await s.networkHelpers.time.increaseTo(claimableAt + 50_000n - 1n);
+      assert.equal(await distributor.read.clock(), claimableAt - 1n);
+      assert.equal(await distributor.read.isClaimable([0n]), false);
+      await s.networkHelpers.time.increaseTo(claimableAt + 50_000n);
+      assert.equal(await distributor.read.isClaimable([0n]), true);
+    });
+
+    it("a pause also stops arbiter deadlines and withdrawal notices", async () => {
+      const s = await loadScenario();
+      const { distributor, viem, wallets } = s;
+      const owner = wallets.broadcaster.account;
+      await postEpoch(s, 0n, [leaf(wallets.others[1]!.account.address, s.poolId, 5n)]);
+      const challenge = await openChallenge(s, 0n);
+      await distributor.write.requestWithdrawal([s.poolId, 1n], { account: owner });
+      const { openedAt } = (await distributor.read.challengeInfo([challenge.id])) as { openedAt: number };
+      const deadline = BigInt(openedAt) + TEST_CONFIG.arbiterTimeout;
+      await distributor.write.pause([], { account: wallets.guardian.account });
+      const stopped = 10_000n;
+      await s.networkHelpers.time.increase(stopped);
+      await distributor.write.unpause([], { account: wallets.guardian.account });
+      // At the unix time of the deadline, the contract clock is `stopped` seconds short of it.
+      await s.networkHelpers.time.setNextBlockTimestamp(deadline);
+      await viem.assertions.revertWithCustomErrorWithArgs(
+        distributor.write.resolveExpiredChallenge([challenge.id]),
+        distributor,
+        "ChallengeNotExpired",
+        [challenge.id, deadline],
+      );
+      const { withdrawalAvailableAt } = (await distributor.read.poolInfo([s.poolId])) as PoolInfo;
+      await s.networkHelpers.time.setNextBlockTimestamp(withdrawalAvailableAt);
+      await viem.assertions.revertWithCustomErrorWithArgs(
+        distributor.write.withdraw([s.poolId, owner.address], { account: owner }),
+        distributor,
+        "PoolWithdrawalNotReady",
+        [s.poolId, withdrawalAvailableAt],
+      );
+      await s.networkHelpers.time.setNextBlockTimestamp(deadline + stopped + 1n);
+      await viem.assertions.emitWithArgs(
+        distributor.write.resolveExpiredChallenge([challenge.id]),
+        distributor,
+        "ChallengeExpired",
+        [challenge.id],
+      );
+    });
+
+    it("the clock stops for at most arbiterTimeout: a longer pause lets the clock run again, and Unpaused reports arbiterTimeout", async () => {
+      const s = await loadScenario();
+      const { distributor, viem, wallets } = s;
+      const pausedAt = (await now(s)) + 10n;
+      await s.networkHelpers.time.setNextBlockTimestamp(pausedAt);
+      await distributor.write.pause([], { account: wallets.guardian.account });
+      const state = await systemState(s);
+      assert.equal(state.pausedAt, pausedAt);
+      assert.equal(state.pauseEndsAt, pausedAt + TEST_CONFIG.arbiterTimeout);
+      await s.networkHelpers.time.increaseTo(pausedAt + 3n * TEST_CONFIG.arbiterTimeout);
+      assert.equal(await distributor.read.clock(), pausedAt + 2n * TEST_CONFIG.arbiterTimeout);
+      await s.networkHelpers.time.setNextBlockTimestamp(pausedAt + 3n * TEST_CONFIG.arbiterTimeout + 1n);
+      await viem.assertions.emitWithArgs(
+        distributor.write.unpause([], { account: wallets.others[0]!.account }),
+        distributor,
+        "Unpaused",
+        [wallets.others[0]!.account.address, TEST_CONFIG.arbiterTimeout],
+      );
+      const after = await systemState(s);
+      assert.equal(after.clock, pausedAt + 2n * TEST_CONFIG.arbiterTimeout + 1n);
+      assert.equal(after.pausedAt, 0n);
+      assert.equal(after.pauseEndsAt, 0n);
+    });
+
+    it("pauses are at least challengeWindow apart (SystemPauseCooldown)", async () => {
+      const s = await loadScenario();
+      const { distributor, viem, wallets } = s;
+      const guardian = wallets.guardian.account;
+      await distributor.write.pause([], { account: guardian });
+      await distributor.write.unpause([], { account: guardian });
+      const resumedAt = await now(s);
+      await viem.assertions.revertWithCustomErrorWithArgs(
+        distributor.write.pause([], { account: guardian }),
+        distributor,
+        "SystemPauseCooldown",
+        [resumedAt + TEST_CONFIG.challengeWindow],
+      );
+      await s.networkHelpers.time.setNextBlockTimestamp(resumedAt + TEST_CONFIG.challengeWindow);
+      await distributor.write.pause([], { account: guardian });
+      assert.equal((await systemState(s)).paused, true);
+    });
+  });
+
   describe("roles", () => {
     it("the constructor grants admin, guardian and arbiter roles to the given accounts only", async () => {
       const s = await loadScenario();
@@ -256,6 +361,76 @@ describe("RewardDistributor guardian, roles and balances", () => {
         "AccessControlUnauthorizedAccount",
         [deputy.address, roles.ARBITER_ROLE],
       );
+    });
+
+    it("the admin changes hands in two steps, at least challengeWindow apart; the delay cannot be changed", async () => {
+      const s = await loadScenario();
+      const { viem, wallets } = s;
+      const roles = await withRoles(s);
+      const admin = wallets.admin.account;
+      const next = wallets.others[8]!.account;
+      assert.equal(await roles.contract.read.defaultAdminDelay(), Number(TEST_CONFIG.challengeWindow));
+      await roles.contract.write.beginDefaultAdminTransfer([next.address], { account: admin });
+      const [pending, schedule] = (await roles.contract.read.pendingDefaultAdmin()) as readonly [Hex, number];
+      assert.equal(pending.toLowerCase(), next.address.toLowerCase());
+      assert.equal(BigInt(schedule), (await now(s)) + TEST_CONFIG.challengeWindow);
+      await viem.assertions.revertWithCustomErrorWithArgs(
+        roles.contract.write.acceptDefaultAdminTransfer([], { account: next }),
+        roles.contract,
+        "AccessControlEnforcedDefaultAdminDelay",
+        [schedule],
+      );
+      await viem.assertions.revertWithCustomErrorWithArgs(
+        roles.contract.write.acceptDefaultAdminTransfer([], { account: wallets.others[7]!.account }),
+        roles.contract,
+        "AccessControlInvalidDefaultAdmin",
+        [wallets.others[7]!.account.address],
+      );
+      await s.networkHelpers.time.increaseTo(BigInt(schedule) + 1n);
+      await roles.contract.write.acceptDefaultAdminTransfer([], { account: next });
+      assert.equal(await roles.contract.read.hasRole([roles.DEFAULT_ADMIN_ROLE, next.address]), true);
+      assert.equal(await roles.contract.read.hasRole([roles.DEFAULT_ADMIN_ROLE, admin.address]), false);
+      await viem.assertions.revertWithCustomErrorWithArgs(
+        roles.contract.write.changeDefaultAdminDelay([1], { account: next }),
+        roles.contract,
+        "SystemRoleConflict",
+        [roles.DEFAULT_ADMIN_ROLE, zeroAddress],
+      );
+    });
+
+    it("roles are kept apart: the admin cannot grant itself or its successor the arbiter or guardian role, nor hand the admin role to a guardian (SystemRoleConflict)", async () => {
+      const s = await loadScenario();
+      const { viem, wallets } = s;
+      const roles = await withRoles(s);
+      const admin = wallets.admin.account;
+      for (const role of [roles.ARBITER_ROLE, roles.GUARDIAN_ROLE]) {
+        await viem.assertions.revertWithCustomErrorWithArgs(
+          roles.contract.write.grantRole([role, admin.address], { account: admin }),
+          roles.contract,
+          "SystemRoleConflict",
+          [role, admin.address],
+        );
+      }
+      // The pending admin is treated as the admin.
+      const next = wallets.others[8]!.account;
+      await roles.contract.write.beginDefaultAdminTransfer([next.address], { account: admin });
+      await viem.assertions.revertWithCustomErrorWithArgs(
+        roles.contract.write.grantRole([roles.ARBITER_ROLE, next.address], { account: admin }),
+        roles.contract,
+        "SystemRoleConflict",
+        [roles.ARBITER_ROLE, next.address],
+      );
+      // A guardian offered the admin role cannot take it.
+      const guardian = wallets.guardian.account;
+      await roles.contract.write.beginDefaultAdminTransfer([guardian.address], { account: admin });
+      await s.networkHelpers.time.increase(TEST_CONFIG.challengeWindow + 1n);
+      await viem.assertions.revertWithCustomErrorWithArgs(
+        roles.contract.write.acceptDefaultAdminTransfer([], { account: guardian }),
+        roles.contract,
+        "SystemRoleConflict",
+        [roles.GUARDIAN_ROLE, guardian.address],
+      );
+      assert.equal(await roles.contract.read.hasRole([roles.DEFAULT_ADMIN_ROLE, admin.address]), true);
     });
 
     it("the admin can hand the guardian role to another account", async () => {
@@ -396,8 +571,15 @@ describe("RewardDistributor guardian, roles and balances", () => {
     it("refuses an admin who is also guardian or arbiter with SystemRoleConflict", async () => {
       const s = await loadScenario();
       const admin = s.wallets.admin.account.address;
-      for (const roles of [{ guardian: admin }, { arbiter: admin }]) {
-        await s.viem.assertions.revertWithCustomError(deploy(s, roles), s.distributor, "SystemRoleConflict");
+      const { GUARDIAN_ROLE, ARBITER_ROLE } = await withRoles(s);
+      for (const [roles, role] of [
+        [{ guardian: admin }, GUARDIAN_ROLE],
+        [{ arbiter: admin }, ARBITER_ROLE],
+      ] as const) {
+        await s.viem.assertions.revertWithCustomErrorWithArgs(deploy(s, roles), s.distributor, "SystemRoleConflict", [
+          role,
+          admin,
+        ]);
       }
     });
 

@@ -139,6 +139,8 @@ abstract contract RewardDistributorBase is IRewardDistributorEvents, IRewardDist
 
     mapping(address => Aggregator) internal _aggregators;
     mapping(address => uint256) internal _credits;
+    /// @dev Contract clock of the latest rejection (uphold or revocation): re-posts are in flight from then on.
+    uint256 internal _rejectedAt;
 
     /// @param config Time parameters and bonds, see {DistributorConfig}. A slashed bond's `challengerShareBps` goes to
     /// the challenger, the rest to `treasury_`, as do forfeited challenger bonds.

@@ -186,12 +186,19 @@ contract RewardDistributorExtension is
         if (clock_ < availableAt) revert PoolWithdrawalNotReady(poolId, availableAt);
         uint256 expiresAt = availableAt + _withdrawalNotice();
         if (clock_ >= expiresAt) revert PoolWithdrawalExpired(poolId, expiresAt);
-        // The notice covers the epochs in flight: every epoch that has closed must be posted first (relays earned
-        // in it), unless the aggregators are a whole challenge window late with it.
+        // The notice covers the epochs in flight: every epoch that has closed must be posted (a rejected one posted
+        // again) first, since relays earned in it, unless the aggregators are a whole challenge window late with it.
+        // The wait runs on the contract clock, so a pause does not use it up.
         uint256 next = s.nextEpoch;
         uint256 closesAt = _epochClosesAt(next);
-        if (block.timestamp >= closesAt && block.timestamp < closesAt + challengeWindow) {
-            revert PoolWithdrawalEpochsInFlight(poolId, next, closesAt + challengeWindow);
+        if (block.timestamp >= closesAt) {
+            // The clock when the epoch closed: exact when no pause ended since; otherwise the unix time, which is
+            // later than the clock was, so the wait is only ever longer.
+            uint256 since = _pause.resumedAt <= closesAt ? closesAt - s.pausedTotal : closesAt;
+            if (next < s.repostEnd && _rejectedAt > since) since = _rejectedAt;
+            if (clock_ < since + challengeWindow) {
+                revert PoolWithdrawalEpochsInFlight(poolId, next, since + challengeWindow);
+            }
         }
         PoolBalance memory b = _balances[poolId];
         amount = poolConfig.withdrawalAmount < b.unallocated ? poolConfig.withdrawalAmount : b.unallocated;
@@ -245,7 +252,8 @@ contract RewardDistributorExtension is
         Aggregator storage a = _aggregators[msg.sender];
         if (!a.active) revert AggregatorNotActive(msg.sender);
         if (a.exitAvailableAt != 0) revert AggregatorExiting(msg.sender);
-        uint256 availableAt = _clock(_state) + challengeWindow;
+        // Long enough for the recovery period of every epoch it posted (revokeEpoch can still take the bond).
+        uint256 availableAt = _clock(_state) + 2 * challengeWindow + arbiterTimeout;
         a.exitAvailableAt = uint40(availableAt);
         a.exitAfterEpoch = _state.nextEpoch;
         emit AggregatorExitRequested(msg.sender, availableAt);
@@ -525,6 +533,7 @@ contract RewardDistributorExtension is
         s.nextEpoch = uint32(epoch);
         // Every live challenge at or above `epoch` is now void; one left below it was already the lowest.
         if (s.blockedFrom >= epoch) s.blockedFrom = NO_BLOCK;
+        _rejectedAt = _clock(s);
         emit EpochRejected(epoch, cause, end);
     }
 

@@ -156,8 +156,9 @@ interface IRewardDistributorErrors {
     error PoolWithdrawalNotReady(bytes32 poolId, uint256 availableAt);
     /// @notice The withdrawal request expired at `expiredAt` (contract clock); request again.
     error PoolWithdrawalExpired(bytes32 poolId, uint256 expiredAt);
-    /// @notice Epoch `epoch` has closed and is not posted yet: what relays earned in it may need the funds. The
-    /// withdrawal waits for the post, or for `waitUntil` (unix time) if the aggregators stay late.
+    /// @notice Epoch `epoch` has closed and is not posted yet (or was rejected and is not posted again): what relays
+    /// earned in it may need the funds. The withdrawal waits for the post, or until the contract clock reaches
+    /// `waitUntil` if the aggregators stay late.
     error PoolWithdrawalEpochsInFlight(bytes32 poolId, uint256 epoch, uint256 waitUntil);
     /// @notice `caller` is not the pool's pending owner.
     error PoolNotPendingOwner(bytes32 poolId, address caller);
@@ -267,7 +268,8 @@ interface IRewardDistributor is IRewardDistributorEvents, IRewardDistributorErro
     function cancelWithdrawal(bytes32 poolId) external;
 
     /// @notice Owner only: withdraws `min(requested, unallocated)` to `to` while the request is valid and no closed
-    /// epoch awaits its post (PoolWithdrawalEpochsInFlight), unless the aggregators are a challenge window late.
+    /// epoch awaits its post or, after a rejection, its re-post (PoolWithdrawalEpochsInFlight, with the contract
+    /// clock at which the wait ends), unless the aggregators are a challenge window of contract clock late with it.
     function withdraw(bytes32 poolId, address to) external returns (uint256 amount);
 
     /// @notice Owner only: offers the pool to `newOwner` (zero cancels the offer).
@@ -281,7 +283,8 @@ interface IRewardDistributor is IRewardDistributorEvents, IRewardDistributorErro
     /// @notice Registers the caller as an aggregator, or tops up its bond; the total must reach `aggregatorBond`.
     function registerAggregator() external payable;
 
-    /// @notice Gives notice of exit; the aggregator can no longer post.
+    /// @notice Gives notice of exit; the aggregator can no longer post. The notice is `2 * challengeWindow +
+    /// arbiterTimeout` of contract clock: the recovery period (revokeEpoch) of every epoch it posted.
     function requestAggregatorExit() external;
 
     /// @notice Completes the exit after the notice, once none of the aggregator's epochs is pending; credits the bond.

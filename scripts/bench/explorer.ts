@@ -240,7 +240,9 @@ async function main(): Promise<void> {
     "--grace-seconds",
     "1s",
     "--challenge-window",
-    "3600s",
+    "600s",
+    "--arbiter-timeout",
+    "60s",
   ]);
   const deployment = await waitFor("the deployment", 120_000, async () => {
     const file = join(work, "deployment.json");

@@ -2,16 +2,7 @@ import assert from "node:assert/strict";
 import { describe, it } from "node:test";
 import { zeroHash } from "viem";
 import { TEST_CONFIG } from "./fixture.ts";
-import {
-  type AggregatorInfo,
-  knownContractBug,
-  leaf,
-  loadScenario,
-  now,
-  openChallenge,
-  postEpoch,
-  type Scenario,
-} from "./scenario.ts";
+import { type AggregatorInfo, leaf, loadScenario, now, openChallenge, postEpoch, type Scenario } from "./scenario.ts";
 
 async function aggregatorInfo(s: Scenario, account = s.wallets.aggregator.account.address): Promise<AggregatorInfo> {
   return (await s.distributor.read.aggregatorInfo([account])) as AggregatorInfo;
@@ -69,7 +60,7 @@ describe("RewardDistributor aggregators", () => {
     assert.equal((await aggregatorInfo(s)).bond, TEST_CONFIG.aggregatorBond + 3n);
   });
 
-  it("requestAggregatorExit emits AggregatorExitRequested and stops the aggregator posting", async () => {
+  it("requestAggregatorExit emits AggregatorExitRequested with a notice covering its epochs' recovery period and stops the aggregator posting", async () => {
     const s = await loadScenario();
     const { distributor, viem, wallets } = s;
     const account = wallets.aggregator.account;
@@ -80,11 +71,11 @@ describe("RewardDistributor aggregators", () => {
       distributor.write.requestAggregatorExit([], { account }),
       distributor,
       "AggregatorExitRequested",
-      [account.address, at + TEST_CONFIG.challengeWindow],
+      [account.address, at + 2n * TEST_CONFIG.challengeWindow + TEST_CONFIG.arbiterTimeout],
     );
     assert.deepEqual(await aggregatorInfo(s), {
       bond: TEST_CONFIG.aggregatorBond,
-      exitAvailableAt: at + TEST_CONFIG.challengeWindow,
+      exitAvailableAt: at + 2n * TEST_CONFIG.challengeWindow + TEST_CONFIG.arbiterTimeout,
       exitAfterEpoch: 1n,
       active: true,
     });
@@ -229,26 +220,32 @@ describe("RewardDistributor aggregators", () => {
     assert.equal(await distributor.read.creditOf([account.address]), TEST_CONFIG.aggregatorBond);
   });
 
-  // Contract bug: exitAggregator() waits only until the aggregator's epochs are claimable, but revokeEpoch() may still
-  // reject them until postedAt + 2 challengeWindow + arbiterTimeout and is meant to take the aggregator's bond; an
-  // aggregator that leaves as soon as its epochs are claimable keeps its bond whatever a revocation later proves.
-  it(
-    "an aggregator stays bonded until its epochs' recovery period is over, so a revocation can still take its bond",
-    knownContractBug("exitAggregator() does not wait for the recovery period of the aggregator's epochs"),
-    async () => {
-      const s = await loadScenario();
-      const { distributor, wallets } = s;
-      const account = wallets.aggregator.account;
-      await postEpoch(s, 0n, [leaf(wallets.others[1]!.account.address, s.poolId, 10n)]);
-      await distributor.write.requestAggregatorExit([], { account });
-      await s.networkHelpers.time.increaseTo((await aggregatorInfo(s)).exitAvailableAt);
-      await distributor.write.exitAggregator([], { account }).catch(() => undefined);
-      await distributor.write.revokeEpoch([0n, zeroHash], { account: wallets.arbiter.account });
-      assert.equal(
-        await distributor.read.creditOf([wallets.treasury.account.address]),
-        TEST_CONFIG.aggregatorBond,
-        "the revocation slashed nothing: the aggregator had already left with its bond",
-      );
-    },
-  );
+  // The exit notice is 2 challengeWindow + arbiterTimeout, the recovery period of the last epoch the aggregator could
+  // have posted: revokeEpoch() can take its bond for as long as it can reject one of its epochs.
+  it("an aggregator stays bonded until its epochs' recovery period is over, so a revocation can still take its bond", async () => {
+    const s = await loadScenario();
+    const { distributor, viem, wallets } = s;
+    const account = wallets.aggregator.account;
+    await postEpoch(s, 0n, [leaf(wallets.others[1]!.account.address, s.poolId, 10n)]);
+    await distributor.write.requestAggregatorExit([], { account });
+    const { exitAvailableAt } = await aggregatorInfo(s);
+    const posted = (await distributor.read.epochInfo([0n])) as { postedAt: bigint };
+    assert.ok(exitAvailableAt >= posted.postedAt + 2n * TEST_CONFIG.challengeWindow + TEST_CONFIG.arbiterTimeout);
+    // Epoch 0 is claimable, and still inside its recovery period: the aggregator may not leave yet.
+    await s.networkHelpers.time.increaseTo(posted.postedAt + TEST_CONFIG.challengeWindow + 1n);
+    assert.equal(await distributor.read.isClaimable([0n]), true);
+    await viem.assertions.revertWithCustomErrorWithArgs(
+      distributor.write.exitAggregator([], { account }),
+      distributor,
+      "AggregatorExitNotReady",
+      [account.address, exitAvailableAt, 1n],
+    );
+    await distributor.write.revokeEpoch([0n, zeroHash], { account: wallets.arbiter.account });
+    assert.equal(
+      await distributor.read.creditOf([wallets.treasury.account.address]),
+      TEST_CONFIG.aggregatorBond,
+      "the revocation took the bond of the aggregator that wanted to leave",
+    );
+    assert.equal((await aggregatorInfo(s)).bond, 0n);
+  });
 });

@@ -90,7 +90,8 @@ describe("RewardDistributor guardian, roles and balances", () => {
       await s.networkHelpers.time.increase((await distributor.read.withdrawalNotice()) as bigint);
       await paused(distributor.write.withdraw([s.poolId, owner.address], { account: owner }));
       await distributor.write.requestAggregatorExit([], { account: wallets.aggregator.account });
-      await s.networkHelpers.time.increase(TEST_CONFIG.challengeWindow);
+      // The exit notice (2 challengeWindow + arbiterTimeout of contract clock) runs once the pause is past its maximum.
+      await s.networkHelpers.time.increase(2n * TEST_CONFIG.challengeWindow + 2n * TEST_CONFIG.arbiterTimeout);
       await distributor.write.exitAggregator([], { account: wallets.aggregator.account }); // credits, pays nothing
       await paused(distributor.write.withdrawBalance([], { account: wallets.aggregator.account }));
       await paused(distributor.write.pause([], { account: wallets.guardian.account }));

@@ -6,7 +6,6 @@ import {
   balanceOf,
   closesAt,
   createPool,
-  knownContractBug,
   leaf,
   loadScenario,
   now,
@@ -19,13 +18,6 @@ import {
   timeTo,
   toPoolId,
 } from "./scenario.ts";
-
-const BUG_IN_FLIGHT_AFTER_REJECTION = knownContractBug(
-  "withdraw() does not count epochs awaiting a re-post (nextEpoch < repostEnd) as in flight",
-);
-const BUG_IN_FLIGHT_DURING_PAUSE = knownContractBug(
-  "withdraw()'s 'aggregators a challenge window late' escape runs on unix time, not on clock()",
-);
 
 const MAX_UINT120 = (1n << 120n) - 1n;
 const MAX_UINT128 = (1n << 128n) - 1n;
@@ -505,66 +497,54 @@ describe("RewardDistributor pools", () => {
     // withdraw() counts an epoch as in flight only until closesAt(nextEpoch) + challengeWindow, in unix time. After an
     // upheld challenge nextEpoch goes back to an epoch that closed long ago, so an owner holding a matured request can
     // withdraw, before the re-post, what the rejected post did not reserve, and the honest re-post is then capped.
-    it(
-      "an owner cannot withdraw, between an upheld challenge and the re-post, what relays earned in the rejected epoch",
-      BUG_IN_FLIGHT_AFTER_REJECTION,
-      async () => {
-        const s = await loadScenario();
-        const { distributor, wallets } = s;
-        const owner = wallets.broadcaster.account;
-        const relay = wallets.others[1]!.account.address;
-        await distributor.write.requestWithdrawal([s.poolId, POOL_FUNDS], { account: owner });
-        // A bad post of epoch 0: its root owes the relay 300 but it allocates nothing.
-        const bad = await postEpoch(s, 0n, [leaf(relay, s.poolId, 300n)], { poolTotals: [] });
-        const { postedAt } = (await distributor.read.epochInfo([0n])) as { postedAt: bigint };
-        await s.networkHelpers.time.setNextBlockTimestamp(postedAt + TEST_CONFIG.challengeWindow - 1n);
-        const challenge = await openChallenge(s, 0n);
-        // The arbiter upholds within its deadline, once the owner's notice has run.
-        await s.networkHelpers.time.increaseTo((await poolInfo(s)).withdrawalAvailableAt);
-        await distributor.write.upholdChallenge([challenge.id], { account: wallets.arbiter.account });
-        // The owner acts first; whether refused or not, the honest re-post must still allocate the relay's 300.
-        await distributor.write.withdraw([s.poolId, owner.address], { account: owner }).catch(() => undefined);
-        await distributor.write.registerAggregator([], {
-          account: wallets.aggregator.account,
-          value: TEST_CONFIG.aggregatorBond,
-        });
-        await postEpoch(s, 0n, [leaf(relay, s.poolId, 300n)], { replaced: bad.data, keepTime: true });
-        assert.equal(
-          (await poolInfo(s)).owed,
-          300n,
-          "the honest re-post was capped: the owner took what relays earned",
-        );
-      },
-    );
+    it("an owner cannot withdraw, between an upheld challenge and the re-post, what relays earned in the rejected epoch", async () => {
+      const s = await loadScenario();
+      const { distributor, wallets } = s;
+      const owner = wallets.broadcaster.account;
+      const relay = wallets.others[1]!.account.address;
+      await distributor.write.requestWithdrawal([s.poolId, POOL_FUNDS], { account: owner });
+      // A bad post of epoch 0: its root owes the relay 300 but it allocates nothing.
+      const bad = await postEpoch(s, 0n, [leaf(relay, s.poolId, 300n)], { poolTotals: [] });
+      const { postedAt } = (await distributor.read.epochInfo([0n])) as { postedAt: bigint };
+      await s.networkHelpers.time.setNextBlockTimestamp(postedAt + TEST_CONFIG.challengeWindow - 1n);
+      const challenge = await openChallenge(s, 0n);
+      // The arbiter upholds within its deadline, once the owner's notice has run.
+      await s.networkHelpers.time.increaseTo((await poolInfo(s)).withdrawalAvailableAt);
+      await distributor.write.upholdChallenge([challenge.id], { account: wallets.arbiter.account });
+      // The owner acts first; whether refused or not, the honest re-post must still allocate the relay's 300.
+      await distributor.write.withdraw([s.poolId, owner.address], { account: owner }).catch(() => undefined);
+      await distributor.write.registerAggregator([], {
+        account: wallets.aggregator.account,
+        value: TEST_CONFIG.aggregatorBond,
+      });
+      await postEpoch(s, 0n, [leaf(relay, s.poolId, 300n)], { replaced: bad.data, keepTime: true });
+      assert.equal((await poolInfo(s)).owed, 300n, "the honest re-post was capped: the owner took what relays earned");
+    });
 
     // Contract bug: the "aggregators are a challenge window late" escape of withdraw() runs on unix time, not on the
     // contract clock, so a pause (during which nobody can post) uses it up; right after the unpause the owner can
     // withdraw what relays earned in the epoch that closed as the pause began.
-    it(
-      "a pause does not use up the aggregators' time to post a closed epoch before the owner may withdraw",
-      BUG_IN_FLIGHT_DURING_PAUSE,
-      async () => {
-        const s = await loadScenario();
-        const { distributor, wallets } = s;
-        const owner = wallets.broadcaster.account;
-        const relay = wallets.others[1]!.account.address;
-        await distributor.write.requestWithdrawal([s.poolId, POOL_FUNDS], { account: owner });
-        // Every epoch before the first that closes after the owner's notice has run is posted on time.
-        const { withdrawalAvailableAt } = await poolInfo(s);
-        let epoch = 0n;
-        while ((await closesAt(s, epoch)) < withdrawalAvailableAt) epoch++;
-        await timeTo(s, await closesAt(s, epoch - 1n));
-        for (let e = 0n; e < epoch; e++) await postEpoch(s, e, [], { keepTime: true });
-        const closes = await closesAt(s, epoch);
-        await s.networkHelpers.time.setNextBlockTimestamp(closes);
-        await distributor.write.pause([], { account: wallets.guardian.account });
-        await s.networkHelpers.time.setNextBlockTimestamp(closes + TEST_CONFIG.arbiterTimeout);
-        await distributor.write.unpause([], { account: wallets.guardian.account });
-        await distributor.write.withdraw([s.poolId, owner.address], { account: owner }).catch(() => undefined);
-        await postEpoch(s, epoch, [leaf(relay, s.poolId, 300n)], { keepTime: true });
-        assert.equal((await poolInfo(s)).owed, 300n, "the post was capped: the owner took what relays earned");
-      },
-    );
+    it("a pause does not use up the aggregators' time to post a closed epoch before the owner may withdraw", async () => {
+      const s = await loadScenario();
+      const { distributor, wallets } = s;
+      const owner = wallets.broadcaster.account;
+      const relay = wallets.others[1]!.account.address;
+      await distributor.write.requestWithdrawal([s.poolId, POOL_FUNDS], { account: owner });
+      // Every epoch before the first that closes after the owner's notice has run is posted on time.
+      const { withdrawalAvailableAt } = await poolInfo(s);
+      let epoch = 0n;
+      while ((await closesAt(s, epoch)) < withdrawalAvailableAt) epoch++;
+      await timeTo(s, await closesAt(s, epoch - 1n));
+      for (let e = 0n; e < epoch; e++) await postEpoch(s, e, [], { keepTime: true });
+      const closes = await closesAt(s, epoch);
+      await s.networkHelpers.time.setNextBlockTimestamp(closes);
+      await distributor.write.pause([], { account: wallets.guardian.account });
+      await s.networkHelpers.time.setNextBlockTimestamp(closes + TEST_CONFIG.arbiterTimeout);
+      await distributor.write.unpause([], { account: wallets.guardian.account });
+      await distributor.write.withdraw([s.poolId, owner.address], { account: owner }).catch(() => undefined);
+      await postEpoch(s, epoch, [leaf(relay, s.poolId, 300n)], { keepTime: true });
+      assert.equal((await poolInfo(s)).owed, 300n, "the post was capped: the owner took what relays earned");
+    });
 
     it("withdraw refuses a zero recipient (ZeroAddress) and non-owners (PoolUnauthorized)", async () => {
       const s = await loadScenario();

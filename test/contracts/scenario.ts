@@ -90,14 +90,6 @@ export type PostedEpoch = {
   proof: (leaf: Leaf) => Hex[];
 };
 
-/**
- * Options for a test of a known contract bug: skipped (and listed as skipped, with the reason) unless
- * MESHPAY_CONTRACT_BUGS=1, which runs it to show the bug (it fails until the contract is fixed; then drop the option).
- */
-export function knownContractBug(reason: string): { skip?: string } {
-  return process.env.MESHPAY_CONTRACT_BUGS === "1" ? {} : { skip: `known contract bug: ${reason}` };
-}
-
 let sharedConnection: NetworkConnection | undefined;
 
 async function connection(): Promise<NetworkConnection> {

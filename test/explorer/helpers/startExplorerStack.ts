@@ -40,6 +40,8 @@ export const KEYS = {
 export const EPOCH_SECONDS = 4;
 const GRACE_SECONDS = 1;
 const CHALLENGE_WINDOW = 12;
+/** The longest the contract allows with 4 s epochs: (12 + 200) / 4 + 8 <= maxPending() = 64. */
+const ARBITER_TIMEOUT = 200;
 /** TUSD per GB, as in the demo: against a CDN at $0.05/GB. */
 const PRICE_PER_GB = "0.03";
 
@@ -76,6 +78,8 @@ export async function startExplorerStack(dist: string): Promise<ExplorerStack> {
       `${GRACE_SECONDS}s`,
       "--challenge-window",
       `${CHALLENGE_WINDOW}s`,
+      "--arbiter-timeout",
+      `${ARBITER_TIMEOUT}s`,
     ]);
     cleanups.push(() => chain.close());
     // A block every second, as `meshpay dev node` does: chain time follows the clock while nothing happens.

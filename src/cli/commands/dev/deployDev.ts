@@ -3,6 +3,7 @@ import { join } from "node:path";
 import { pathToFileURL } from "node:url";
 import { getAddress } from "viem";
 import { rewardDistributorAbi } from "../../../contracts/abis.ts";
+import { MAX_PENDING_EPOCHS } from "../../../protocol/constants.ts";
 import type { Address } from "../../../protocol/types.ts";
 import { toJsonSafe } from "../../../protocol/utils/toJsonSafe.ts";
 import { openRpc } from "../../chain/connectChain.ts";
@@ -71,6 +72,17 @@ export async function deployDev(args: DeployDevArgs, ctx: CommandContext): Promi
   set("arbiterTimeout", seconds(args.arbiterTimeout, "arbiter timeout"));
   const epochSeconds = BigInt((meshPay.epochSeconds as bigint | number | string | undefined) ?? 60n);
   if (epochSeconds === 0n) throw new CliError("USAGE", "The epoch length must be at least one second.");
+  // The contract refuses (ConfigInvalid) parameters whose pending epochs could outgrow maxPending(): say so first.
+  const challengeWindow = BigInt((meshPay.challengeWindow as bigint | number | string | undefined) ?? 300n);
+  const arbiterTimeout = BigInt((meshPay.arbiterTimeout as bigint | number | string | undefined) ?? 600n);
+  if ((challengeWindow + arbiterTimeout) / epochSeconds + 8n > BigInt(MAX_PENDING_EPOCHS))
+    throw new CliError(
+      "USAGE",
+      `A challenge window of ${challengeWindow}s plus an arbiter timeout of ${arbiterTimeout}s spans ` +
+        `${(challengeWindow + arbiterTimeout) / epochSeconds} epochs of ${epochSeconds}s: at most ` +
+        `${MAX_PENDING_EPOCHS - 8} fit (the contract keeps at most ${MAX_PENDING_EPOCHS} epochs pending). ` +
+        "Shorten --challenge-window or --arbiter-timeout, or lengthen --epoch-seconds.",
+    );
   const head = await client.getBlock({ blockTag: "latest" });
   meshPay.genesisTime =
     args.genesisTime !== undefined

@@ -4,7 +4,7 @@ pragma solidity ^0.8.28;
 import {Strings} from "@openzeppelin/contracts/utils/Strings.sol";
 
 import {Assertions, MerkleTreeBuilder, TestLeaves, vm} from "./DistributorTestHarness.sol";
-import {IRewardDistributor} from "../interfaces/IRewardDistributor.sol";
+import {IRewardDistributor, IRewardDistributorErrors} from "../interfaces/IRewardDistributor.sol";
 import {
     PoolTotal,
     RewardLeaf,
@@ -53,6 +53,8 @@ contract RewardDistributorHandler is Assertions {
     uint256 public constant MAX_CALL_GAS = 500_000;
     /// @dev Extra pools (beyond the three modelled ones) that every post lists, up to this many.
     uint256 internal constant MAX_EXTRA_POOLS = 40;
+    /// @dev The most closed epochs a catch-up posts in one action.
+    uint256 internal constant CATCH_UP = 8;
     address internal constant ADMIN = address(0xAD);
 
     IRewardDistributor public immutable dist;
@@ -217,8 +219,27 @@ contract RewardDistributorHandler is Assertions {
 
     /// @dev Posts the next epoch, waiting for it to close. One post in eight is overpaying (its leaves promise more
     /// than its pool totals), one in eight overdrawn (its totals exceed a pool's unallocated funds: must revert).
+    /// @dev Half the time the aggregator then also posts the epochs that closed meanwhile (up to CATCH_UP more), as
+    /// an aggregator that keeps up would: otherwise the walk's time runs far ahead of its posts, every withdrawal
+    /// finds the aggregators a whole window late, and the in-flight rule is never tested.
     function postEpoch(uint256 seed) external observe {
         seed = _mix(seed);
+        _postNext(seed);
+        if ((seed >> 56) % 2 == 0) _catchUp(seed, CATCH_UP);
+    }
+
+    /// @dev Posts every closed epoch not yet posted, up to `max`, at the current time (no warp).
+    function _catchUp(uint256 seed, uint256 max) internal {
+        for (uint256 i; i < max && !paused; ++i) {
+            if (_now() < GENESIS + (nextEpoch + 1) * EPOCH_SECONDS + GRACE_SECONDS) return;
+            uint256 before = nextEpoch;
+            _postNext(_mix(seed ^ (i + 1)));
+            if (nextEpoch == before) return;
+            ++calls["post.catchUp"];
+        }
+    }
+
+    function _postNext(uint256 seed) internal {
         uint256 e = nextEpoch;
         address aggregator = _aggregators[seed % 2];
         // The previous epoch's poster posts the next one while it is active (posting is no race).
@@ -278,7 +299,7 @@ contract RewardDistributorHandler is Assertions {
 
         _nextPoster = aggregator;
         try this.sendPost(e, root, poolTotals, bundleHash, repost, replaced) {
-            _recordGas("post", _lastGas, MAX_POST_GAS);
+            _recordGas(repost ? bytes32("repost") : bytes32("post"), _lastGas, MAX_POST_GAS);
             if (paused) _violate(PAUSED, "postEpoch succeeded while paused");
             for (uint256 p; p < POOLS; ++p) {
                 allocated[p] = allocated[p] - released[p] + listed[p];
@@ -536,7 +557,10 @@ contract RewardDistributorHandler is Assertions {
         }
     }
 
-    /// @dev Waits for the notice if needed, then withdraws min(requested, unallocated).
+    /// @dev Waits for the notice if needed, then withdraws min(requested, unallocated). One time in three the owner
+    /// tries to front-run a post (scenario 2c of issue 11): the aggregators post every closed epoch, and the owner
+    /// withdraws right after the next one has closed, before its post. That must be refused
+    /// (PoolWithdrawalEpochsInFlight): what relays earned in the closed epoch may need the funds.
     function withdraw(uint256 poolSeed) external observe {
         uint256 p = poolSeed % POOLS;
         if (_withdrawalAt[p] == 0) {
@@ -545,16 +569,24 @@ contract RewardDistributorHandler is Assertions {
             } catch {}
             return;
         }
+        uint256 seed = _mix(poolSeed);
+        bool frontRun = !paused && (seed >> 8) % 3 == 0;
+        if (frontRun) _catchUp(seed, 2 * CATCH_UP);
         if (_clock() < _withdrawalAt[p] && !paused) _warpClock(_withdrawalAt[p]);
-        uint256 unallocated = _unallocated(p);
         uint256 closesAt = GENESIS + (nextEpoch + 1) * EPOCH_SECONDS + GRACE_SECONDS;
+        // The posts are on time: step to the moment the next epoch closes (unposted), if it is still ahead.
+        if (frontRun && !paused && _now() < closesAt) vm.warp(closesAt);
+        uint256 unallocated = _unallocated(p);
         bool inFlight = _now() >= closesAt && _now() < closesAt + CHALLENGE_WINDOW;
-        bool expired = _clock() >= _withdrawalAt[p] + EPOCH_SECONDS + GRACE_SECONDS + CHALLENGE_WINDOW;
+        uint256 expiresAt = _withdrawalAt[p] + EPOCH_SECONDS + GRACE_SECONDS + CHALLENGE_WINDOW;
+        bool expired = _clock() >= expiresAt;
         bool early = _clock() < _withdrawalAt[p];
         uint256 expected = _withdrawalAmount[p] < unallocated ? _withdrawalAmount[p] : unallocated;
         TestToken t = _tokenOf(p);
         uint256 before = t.balanceOf(WITHDRAW_TO);
+        uint256 gasBefore = gasleft();
         try dist.withdraw(_pools[p], WITHDRAW_TO) returns (uint256 amount) {
+            _checkGas("withdraw", gasBefore, MAX_CALL_GAS);
             if (paused) _violate(PAUSED, "withdraw paid while paused");
             if (inFlight) _violate(RESERVED, "withdraw paid while a closed epoch awaited its post");
             if (expired || early) _violate(MODEL, "withdraw paid outside the request's validity");
@@ -565,15 +597,40 @@ contract RewardDistributorHandler is Assertions {
             _withdrawalAmount[p] = 0;
             _withdrawalAt[p] = 0;
             ++calls["withdraw"];
-        } catch {
-            if (!paused && !inFlight && !expired && !early) _violate(LIVENESS, "a due withdrawal was refused");
-            else if (paused) ++calls["withdraw.refused.paused"];
-            else if (inFlight) ++calls["withdraw.refused.inFlight"];
-            else if (expired) {
-                ++calls["withdraw.refused.expired"];
+        } catch (bytes memory reason) {
+            // The refusal the contract must give, in the order it checks.
+            bytes memory expectedReason;
+            bytes32 refusal;
+            if (paused) {
+                expectedReason = abi.encodeWithSelector(IRewardDistributorErrors.SystemPaused.selector);
+                refusal = "withdraw.refused.paused";
+            } else if (early) {
+                expectedReason = abi.encodeWithSelector(
+                    IRewardDistributorErrors.PoolWithdrawalNotReady.selector, _pools[p], _withdrawalAt[p]
+                );
+                refusal = "withdraw.refused.early";
+            } else if (expired) {
+                expectedReason =
+                    abi.encodeWithSelector(IRewardDistributorErrors.PoolWithdrawalExpired.selector, _pools[p], expiresAt);
+                refusal = "withdraw.refused.expired";
                 _withdrawalAt[p] = 0;
                 _withdrawalAmount[p] = 0;
+            } else if (inFlight) {
+                expectedReason = abi.encodeWithSelector(
+                    IRewardDistributorErrors.PoolWithdrawalEpochsInFlight.selector,
+                    _pools[p],
+                    nextEpoch,
+                    closesAt + CHALLENGE_WINDOW
+                );
+                refusal = "withdraw.refused.inFlight";
+            } else {
+                _violate(LIVENESS, string.concat("a due withdrawal was refused: ", _hex(reason)));
+                return;
             }
+            if (keccak256(reason) != keccak256(expectedReason)) {
+                _violate(MODEL, string.concat("withdraw refused for another reason: ", _hex(reason)));
+            }
+            ++calls[refusal];
         }
     }
 

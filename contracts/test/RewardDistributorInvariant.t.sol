@@ -99,19 +99,34 @@ contract RewardDistributorInvariantTest is Assertions {
     /// @notice What relays earned in closed epochs is never withdrawable by the pool owner: the totals of every post
     /// not yet replaced (live, or rejected and awaiting its re-post) stay covered by owed + paid, whatever was
     /// challenged, rejected, withdrawn or re-posted (unless an overpaying root paid some of it out to others).
+    /// The owner can only ever withdraw unallocated funds, so what it withdrew plus what it still could never exceeds
+    /// funded - reserved, bad roots or not (a re-post releases at most the replaced post's totals).
     function invariant_closedEpochEarningsNeverWithdrawable() public view {
         _noViolation(handler.RESERVED());
         for (uint256 p; p < POOLS; ++p) {
-            if (handler.badRootPaid(p)) continue;
             PoolInfo memory info = dist.poolInfo(handler.poolId(p));
+            assertLe(
+                info.unallocated + handler.withdrawn(p),
+                handler.funded(p) - handler.reserved(p),
+                "withdrawn + withdrawable > funded - earnings of posts not replaced"
+            );
+            if (handler.badRootPaid(p)) continue;
             assertGe(info.owed + handler.paid(p), handler.reserved(p), "reserved earnings left owed + paid");
         }
     }
 
     /// @notice Every call the handler made stayed within its gas bound (posts listing up to 43 pools: 5,000,000;
     /// everything else, rejections included, with up to MAX_PENDING epochs pending: 500,000).
+    /// The handler records the most gas each kind of call used (while it creates up to 43 pools and keeps up to 40
+    /// epochs pending); each maximum must stay under its bound.
     function invariant_everyCallHasBoundedGas() public view {
         _noViolation(handler.GAS_BOUND());
+        bytes32[6] memory small = [bytes32("uphold"), "expire", "dismiss", "void", "claim", "withdraw"];
+        for (uint256 i; i < small.length; ++i) {
+            assertLe(handler.maxGas(small[i]), handler.MAX_CALL_GAS(), string.concat(_name(small[i]), " gas"));
+        }
+        assertLe(handler.maxGas("post"), handler.MAX_POST_GAS(), "post gas");
+        assertLe(handler.maxGas("repost"), handler.MAX_POST_GAS(), "repost gas");
     }
 
     /// @notice Per token, the distributor holds at least what its pools account for (unallocated + owed).
@@ -230,14 +245,20 @@ contract RewardDistributorInvariantTest is Assertions {
         invariant_handlerAgreesWithContract();
         invariant_closedEpochEarningsNeverWithdrawable();
         invariant_everyCallHasBoundedGas();
-        string[21] memory names = [
+        string[22] memory names = [
             "fund", "post", "post.overpaying", "post.capped", "post.repost", "claim", "claim.authorized",
             "claim.batch", "claim.authorizedBatch", "claim.refused.early", "claimRejected.refused", "challenge",
             "challenge.second", "uphold", "dismiss", "expire", "pause", "withdraw", "claim.refused.paused",
-            "createPool", "withdraw.refused.inFlight"
+            "createPool", "withdraw.refused.inFlight", "post.catchUp"
         ];
         for (uint256 i; i < names.length; ++i) {
             assertTrue(handler.calls(bytes32(bytes(names[i]))) > 0, string.concat("never happened: ", names[i]));
         }
+        // The gas maxima were measured on real calls of each kind.
+        bytes32[5] memory measured = [bytes32("post"), "repost", "uphold", "expire", "claim"];
+        for (uint256 i; i < measured.length; ++i) {
+            assertTrue(handler.maxGas(measured[i]) > 0, string.concat("gas never measured: ", _name(measured[i])));
+        }
+        assertTrue(handler.maxGas("withdraw") > 0, "gas never measured: withdraw");
     }
 }

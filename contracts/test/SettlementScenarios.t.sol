@@ -197,8 +197,13 @@ contract SettlementScenariosTest is DistributorTestBase {
         assertEq(_owed(), 600e6, "both rejected allocations stay reserved");
         assertEq(_unallocated(), FUNDED - 600e6, "nothing went back to the owner's withdrawable funds");
 
-        assertEq(dist.withdraw(pool, OWNER_TO), FUNDED - 600e6, "the matured request takes only unallocated funds");
-        assertEq(token.balanceOf(OWNER_TO), FUNDED - 600e6, "owner's recipient");
+        // The rejected epochs are in flight again: the matured request waits for their re-posts.
+        vm.expectRevert(
+            abi.encodeWithSelector(
+                IRewardDistributorErrors.PoolWithdrawalEpochsInFlight.selector, pool, 0, availableAt + CHALLENGE_WINDOW
+            )
+        );
+        dist.withdraw(pool, OWNER_TO);
 
         // Both epochs are posted again: epoch 0 corrected (bob earned 100e6), epoch 1 as it was.
         vm.prank(AGGREGATOR);
@@ -215,6 +220,11 @@ contract SettlementScenariosTest is DistributorTestBase {
         vm.prank(AGGREGATOR);
         dist.repostEpoch(1, honestRoot, honestTotals, keccak256("again"), "", _epochData(honestRoot, honestTotals, 1));
         assertEq(_owed(), 600e6, "re-posts released and re-allocated the same totals");
+
+        // Once the aggregators are a whole window late with the next epoch, the request takes only unallocated funds.
+        vm.warp(dist.epochClosesAt(2) + CHALLENGE_WINDOW);
+        assertEq(dist.withdraw(pool, OWNER_TO), FUNDED - 600e6, "the matured request takes only unallocated funds");
+        assertEq(token.balanceOf(OWNER_TO), FUNDED - 600e6, "owner's recipient");
 
         vm.warp(repostedAt + CHALLENGE_WINDOW);
         assertEq(dist.claim(honest[0], aliceProof), 500e6, "the honest relay of epoch 1 is paid");

@@ -113,6 +113,7 @@ describe("an honest history", () => {
       assert.equal(expired.post.rejectedByChallenge, null);
       assert.equal(expired.audit.challenge.challengeId, e4.audit.challenge.challengeId);
       assert.equal(expired.audit.challenge.onChain, "expired");
+      assert.equal(expired.audit.challenge.status, "missed", "the window is over: the faulty epoch stands");
       assert.equal(await read<bigint>("creditOf", [verifier.account]), CHAIN_CONFIG.challengerBond);
       const after = await read<{ challengeCount: bigint; openChallenges: bigint; nextEpoch: bigint }>("systemState");
       assert.equal(after.challengeCount, 1n, "challenged once: not again after the expiry");

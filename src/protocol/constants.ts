@@ -66,6 +66,8 @@ export const SECP256K1_HALF_N = SECP256K1_N >> 1n;
 export const BINARY_BATCH_VERSION = 0x01;
 
 export const MAX_UINT32 = 0xffffffff;
+/** The most epochs that may be pending at once (the distributor's maxPending()). */
+export const MAX_PENDING_EPOCHS = 64;
 /** The most pool totals one post may list (the distributor's maxPoolTotals()): the most pools an epoch can pay. */
 export const MAX_POOL_TOTALS = 128;
 export const MAX_UINT64 = (1n << 64n) - 1n;

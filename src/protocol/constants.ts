@@ -66,9 +66,9 @@ export const SECP256K1_HALF_N = SECP256K1_N >> 1n;
 export const BINARY_BATCH_VERSION = 0x01;
 
 export const MAX_UINT32 = 0xffffffff;
+/** The most epochs that may be pending at once (the distributor's maxPending()). */
+export const MAX_PENDING_EPOCHS = 64;
 /** The most pool totals one post may list (the distributor's maxPoolTotals()): the most pools an epoch can pay. */
 export const MAX_POOL_TOTALS = 128;
-/** The most epochs posted and not yet claimable at once (the distributor's maxPending()). */
-export const MAX_PENDING_EPOCHS = 64;
 export const MAX_UINT64 = (1n << 64n) - 1n;
 export const MAX_UINT256 = (1n << 256n) - 1n;

@@ -4,8 +4,11 @@ import { getTableConfig, type SQLiteTable } from "drizzle-orm/sqlite-core";
 import { migratePostgresDatabase } from "../../src/aggregator/storage/migratePostgresDatabase.ts";
 import { migrations } from "../../src/aggregator/storage/migrations.ts";
 import * as schema from "../../src/aggregator/storage/schema.ts";
+import { applyPostgresMigrations } from "../../src/protocol/node/applyPostgresMigrations.ts";
 import { toPostgresStatement } from "../../src/protocol/node/toPostgresStatement.ts";
 import { withPostgresSchema } from "./helpers/withPostgresSchema.ts";
+
+const versions = migrations.map((m) => m.version);
 
 const tables = (Object.values(schema) as unknown[]).filter(
   (t): t is SQLiteTable => typeof t === "object" && t !== null && Symbol.for("drizzle:Name") in t,
@@ -16,7 +19,8 @@ describe("aggregator storage on PostgreSQL: migrations from the SQLite definitio
     await withPostgresSchema(async (s) => {
       const client = await s.connect();
       try {
-        assert.deepEqual(await migratePostgresDatabase(client), [1]);
+        assert.deepEqual(await migratePostgresDatabase(client), versions);
+        assert.ok(versions.length >= 2);
         assert.ok(tables.length >= 10);
         for (const table of tables) {
           const config = getTableConfig(table);
@@ -77,9 +81,38 @@ describe("aggregator storage on PostgreSQL: migrations from the SQLite definitio
       const clients = await Promise.all([1, 2, 3, 4].map(() => s.connect()));
       try {
         const results = await Promise.all(clients.map((c) => migratePostgresDatabase(c)));
-        assert.deepEqual(results.flat().sort(), [1], `applied once in all: ${JSON.stringify(results)}`);
+        assert.deepEqual(results.flat().sort(), versions, `applied once in all: ${JSON.stringify(results)}`);
       } finally {
         await Promise.all(clients.map((c) => c.end()));
+      }
+    });
+  });
+
+  it("upgrades a version-1 database to the re-post column, keeping its posts (their replaced data null)", async () => {
+    await withPostgresSchema(async (s) => {
+      const client = await s.connect();
+      try {
+        const v1 = await applyPostgresMigrations(client, migrations.slice(0, 1), {
+          lockKey: "meshpay.aggregator.migrations",
+          tooNew: () => new Error("too new"),
+        });
+        assert.deepEqual(v1, [1]);
+        await client.query(
+          `INSERT INTO epoch_posts (epoch, attempt, state, root, bundle_hash, file_hash, bundle_uri, bundle_path,
+             bundle_bytes, leaves_offset, servable, snapshot_block, previous_bundle_hash, pool_totals, receipt_count,
+             ticket_count, leaf_count, created_at, updated_at)
+           VALUES (3, 1, 'mined', '0xr', '0xb', '0xf', 'http://x', 'p', 10, 2, 1, 7, '0x0', '[]', 0, 0, 0, 1, 1)`,
+        );
+        assert.deepEqual(await migratePostgresDatabase(client), versions.slice(1));
+        const rows = await client.query<{ epoch: string; state: string; replaced: string | null }>(
+          "SELECT epoch, state, replaced FROM epoch_posts",
+        );
+        assert.deepEqual(rows.rows, [{ epoch: "3", state: "mined", replaced: null }]);
+        await client.query("UPDATE epoch_posts SET replaced = $1 WHERE epoch = 3", ['{"dataHash":"0x1"}']);
+        const updated = await client.query<{ replaced: string }>("SELECT replaced FROM epoch_posts");
+        assert.equal(updated.rows[0]!.replaced, '{"dataHash":"0x1"}');
+      } finally {
+        await client.end();
       }
     });
   });

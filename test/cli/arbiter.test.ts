@@ -5,7 +5,8 @@
 // the epoch on chain. Then a bogus challenge against the honest re-post: review says the evidence does not hold
 // (exit 6), the arbiter dismisses it; a third challenge with tampered evidence is left to expire and resolved by
 // anyone after the deadline (the epoch stands). Last, the arbiter revokes the claimable epoch within its recovery
-// period and it is posted again with repostEpoch.
+// period and it is posted again with repostEpoch, revokes it once more (text output), and is refused once the
+// recovery period is over.
 import assert from "node:assert/strict";
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -420,6 +421,82 @@ describe("meshpay arbiter", () => {
     );
     assert.equal((await read<{ nextEpoch: bigint }>("systemState")).nextEpoch, 1n);
     assert.equal((await read<{ root: Hex }>("epochInfo", [0n])).root, repost.root);
+  });
+
+  it("revoke prints what it did, refuses malformed evidence arguments (exit 2), and is refused once the epoch's recovery period is over (exit 4)", async () => {
+    const arbiterAddress = privateKeyToAccount(ARBITER).address;
+    const honestAddress = privateKeyToAccount(HONEST_AGGREGATOR).address;
+    const both = await chain.run(
+      ["arbiter", "revoke", "0", "--evidence", "x.json", "--evidence-hash", `0x${"ab".repeat(32)}`],
+      {
+        key: ARBITER,
+      },
+    );
+    assert.equal(both.code, 2, both.stdout + both.stderr);
+    assert.match(both.stderr, /Give either --evidence <file> or --evidence-hash <bytes32>, not both\./);
+    const short = await chain.run(["arbiter", "revoke", "0", "--evidence-hash", "0x12"], { key: ARBITER });
+    assert.equal(short.code, 2);
+    assert.match(short.stderr, /--evidence-hash must be 32 bytes in hex \(0x \+ 64 digits\), not 0x12\./);
+    const missing = await chain.run(["arbiter", "revoke", "0", "--evidence", join(chain.dir, "no-such-file.json")], {
+      key: ARBITER,
+    });
+    assert.equal(missing.code, 2);
+    assert.match(missing.stderr, /Cannot read the evidence file .*no-such-file\.json\./);
+
+    // The re-post of epoch 0 becomes claimable after its window; revoked again, with a hash given as is (text).
+    const { challengeWindow, arbiterTimeout, aggregatorBond } = await read<{
+      challengeWindow: bigint;
+      arbiterTimeout: bigint;
+      aggregatorBond: bigint;
+    }>("config");
+    const first = await read<{ postedAt: bigint }>("epochInfo", [0n]);
+    await mineAt(chain.node.url, first.postedAt + challengeWindow);
+    assert.equal(await read<boolean>("isClaimable", [0n]), true);
+    const given = `0x${"ab".repeat(32)}`;
+    const r = await chain.run(["arbiter", "revoke", "0", "--evidence-hash", given], { key: ARBITER });
+    assert.equal(r.code, 0, r.stdout + r.stderr);
+    assert.match(
+      r.stdout,
+      new RegExp(
+        `^Epoch 0 revoked by ${arbiterAddress}: epochs 0 rejected; claims use epoch \\(none\\)'s root again\\.\\n`,
+      ),
+    );
+    assert.match(
+      r.stdout,
+      new RegExp(`aggregator slashed:\\s+${honestAddress} lost its bond of 1 ETH to the treasury`),
+    );
+    assert.match(r.stdout, new RegExp(`evidence hash:\\s+${given}`));
+    assert.match(r.stdout, /Next: the aggregator posts epoch 0 again with repostEpoch/);
+    assert.match(r.stderr, /Revoking epoch 0: transaction 0x[0-9a-f]{64}/);
+
+    // Posted once more; past postedAt + 2 challenge windows + arbiterTimeout it can no longer be revoked.
+    const wallet = createWalletClient({
+      account: privateKeyToAccount(HONEST_AGGREGATOR),
+      transport: http(chain.node.url),
+    });
+    const hash = await wallet.writeContract({
+      address: chain.deployment.distributor,
+      abi: rewardDistributorAbi,
+      functionName: "registerAggregator",
+      value: aggregatorBond,
+      chain: null,
+    });
+    assert.equal((await client.waitForTransactionReceipt({ hash })).status, "success");
+    await honest!.post(0n, [{ relay, poolId: pool, ticketSignerKey: BROADCASTER, chunks: 6, chunkSize: MB }]);
+    const last = await read<{ postedAt: bigint }>("epochInfo", [0n]);
+    const endsAt = last.postedAt + 2n * challengeWindow + arbiterTimeout;
+    await mineAt(chain.node.url, endsAt);
+    const late = await chain.run(["--json", "arbiter", "revoke", "0"], { key: ARBITER });
+    assert.equal(late.code, 4, late.stdout + late.stderr);
+    assert.equal(late.json().error.data.error, "EpochRecoveryClosed");
+    const text = await chain.run(["arbiter", "revoke", "0"], { key: ARBITER });
+    assert.equal(text.code, 4);
+    assert.match(
+      text.stderr,
+      /EpochRecoveryClosed: The recovery period of epoch 0 ended at \d{4}-\d\d-\d\d \d\d:\d\d:\d\d UTC \(contract clock\): it can no longer be revoked\./,
+    );
+    const state = await read<{ nextEpoch: bigint; repostEnd: bigint }>("systemState");
+    assert.deepEqual([state.nextEpoch, await read<boolean>("isClaimable", [0n])], [1n, true]);
   });
 
   it("answers an unknown challenge id with a sentence (exit 1) and a malformed one as a usage error (exit 2)", async () => {

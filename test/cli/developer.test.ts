@@ -70,7 +70,14 @@ describe("meshpay for developers", () => {
     assert.equal(status.code, 0, status.stderr);
     assert.match(status.stdout, new RegExp(`Chain 31337 at ${ready.rpcUrl}: block \\d+`));
     assert.match(status.stdout, /epochs:\s+1m from .*, grace 10s, challenge window 5m/);
-    assert.match(status.stdout, /current epoch:\s+0 \(closes in/);
+    // Genesis is the deploy block's time rounded down to a minute: the status may already be in the next epoch.
+    const [, shownAt] = /: block \d+, (\d{4}-\d\d-\d\d \d\d:\d\d:\d\d) UTC\n/.exec(status.stdout)!;
+    const [, genesisAt] = /epochs:\s+1m from (\d{4}-\d\d-\d\d \d\d:\d\d:\d\d) UTC/.exec(status.stdout)!;
+    const epoch = Math.floor(
+      (Date.parse(`${shownAt!.replace(" ", "T")}Z`) - Date.parse(`${genesisAt!.replace(" ", "T")}Z`)) / 60_000,
+    );
+    assert.match(status.stdout, new RegExp(`current epoch:\\s+${epoch} \\(closes in`));
+    assert.ok(epoch <= 1, `epoch ${epoch}`);
     assert.match(status.stdout, /Pools: none/);
     assert.match(status.stdout, /Epochs: none posted/);
   });
@@ -120,13 +127,46 @@ describe("meshpay for developers", () => {
     assert.equal(status.json().config.challengeWindow, "120");
   });
 
-  it("says what is missing: no deployment file (exit 2), an RPC that does not answer (exit 3)", async () => {
+  it("says what is missing: no deployment file (exit 2), an RPC that does not answer (exit 3), windows too long for the epochs (exit 2)", async () => {
     const none = await run(["dev", "status", "--deployment", "missing.json"]);
     assert.equal(none.code, 2);
     assert.match(none.stderr, /No deployment file at .*missing\.json/);
     assert.match(none.stderr, /hint: Deploy locally with `meshpay dev deploy`/);
     const dead = await run(["dev", "deploy", "--rpc", `http://127.0.0.1:${await freePort()}`]);
     assert.equal(dead.code, 3);
+    // 6-second epochs with the default windows (5m + 10m): more epochs than may be pending at once.
+    const short = await run([
+      "dev",
+      "deploy",
+      "--rpc",
+      ready.rpcUrl,
+      "--deployment",
+      "short.json",
+      "--epoch-seconds",
+      "6",
+    ]);
+    assert.equal(short.code, 2, short.stdout + short.stderr);
+    assert.match(
+      short.stderr,
+      /With 6s epochs, the challenge window \(5m\) plus the arbiter timeout \(10m\) may span at most 56 epochs \(5m 36s\): the contract keeps at most 64 epochs pending\./,
+    );
+    assert.match(short.stderr, /hint: Shorten them with --challenge-window and --arbiter-timeout/);
+    const fits = await run([
+      "--json",
+      "--deployment",
+      "short.json",
+      "dev",
+      "deploy",
+      "--rpc",
+      ready.rpcUrl,
+      "--epoch-seconds",
+      "6",
+      "--challenge-window",
+      "1m",
+      "--arbiter-timeout",
+      "2m",
+    ]);
+    assert.equal(fits.code, 0, fits.stdout + fits.stderr);
   });
 
   it("stops the chain on SIGTERM and exits 0", async () => {

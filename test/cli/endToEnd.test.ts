@@ -29,6 +29,9 @@ const RELAY = DEV_KEYS[3];
 const relay = privateKeyToAccount(RELAY).address.toLowerCase() as Address;
 const EPOCH_SECONDS = 6n;
 const GRACE_SECONDS = 1n;
+// Short enough for 6-second epochs: the contract refuses (challengeWindow + arbiterTimeout) / epochSeconds + 8 > 64.
+const CHALLENGE_WINDOW = 60n;
+const ARBITER_TIMEOUT = 120n;
 
 describe("meshpay end to end with the real aggregator and relay SDK", () => {
   let chain: CliChain;
@@ -39,8 +42,9 @@ describe("meshpay end to end with the real aggregator and relay SDK", () => {
   const store = () => join(chain.dir, "relay.sqlite");
 
   before(async () => {
-    // Epoch 0 starts 18 s from now (after the setup below) and lasts 6 s plus 1 s of grace.
-    genesis = BigInt(Math.floor(Date.now() / 1000)) + 18n;
+    // Epoch 0 starts 30 s from now (after the setup below, which took up to 25 s on a loaded machine) and lasts 6 s
+    // plus 1 s of grace.
+    genesis = BigInt(Math.floor(Date.now() / 1000)) + 30n;
     chain = await deployWithCli("e2e", [
       "--epoch-seconds",
       String(EPOCH_SECONDS),
@@ -48,6 +52,10 @@ describe("meshpay end to end with the real aggregator and relay SDK", () => {
       String(GRACE_SECONDS),
       "--genesis-time",
       String(genesis),
+      "--challenge-window",
+      String(CHALLENGE_WINDOW),
+      "--arbiter-timeout",
+      String(ARBITER_TIMEOUT),
     ]);
     pool = await createPoolWithCli(chain, BROADCASTER, "1000");
     for (const args of [
@@ -111,6 +119,10 @@ describe("meshpay end to end with the real aggregator and relay SDK", () => {
       retry: { baseDelayMs: 0 },
     });
     try {
+      // The receipts are delivered 1 s into epoch 0: sent once that moment has come, and before the epoch closes.
+      while (Date.now() < Number(genesis) * 1000 + 1500) await new Promise((r) => setTimeout(r, 100));
+      const closesAt = (Number(genesis + EPOCH_SECONDS + GRACE_SECONDS) - 1) * 1000;
+      assert.ok(Date.now() < closesAt, `the setup took until ${Date.now() - closesAt} ms after epoch 0 closed`);
       await relayNode.addTicket(issued.json().signedTicket);
       for (let chunk = 0; chunk < 20; chunk++) {
         const bytes = new Uint8Array(1_000_000).fill(chunk);
@@ -171,7 +183,7 @@ describe("meshpay end to end with the real aggregator and relay SDK", () => {
 
   it("claims once the challenge window has passed", async () => {
     const latest = await createPublicClient({ transport: http(chain.node.url) }).getBlock();
-    await mineAt(chain.node.url, latest.timestamp + 301n);
+    await mineAt(chain.node.url, latest.timestamp + CHALLENGE_WINDOW + 1n);
     const r = await chain.run(["--json", "claim"], { key: RELAY });
     assert.equal(r.code, 0, r.stdout + r.stderr);
     assert.equal(r.json().paid[0].amount.amount, "20");

@@ -47,6 +47,11 @@ const FAULTS: [kind: FaultKind, code: FaultCode][] = [
 const EPOCH_SECONDS = 3n;
 /** The epoch the aggregator cheats in; the epochs before it (startup, then honest traffic) must pass. */
 const FAULT_EPOCH = 2;
+/**
+ * Seconds from deployment to genesis: the aggregator and the verifier (two Node processes) must be up before the
+ * fault epoch begins, which took up to 21 s for the first two cases on a loaded 2-core machine.
+ */
+const GENESIS_LEAD = 25n;
 const MNEMONIC = "test test test test test test test test test test test junk";
 const keyOf = (i: number) =>
   `0x${Buffer.from(mnemonicToAccount(MNEMONIC, { addressIndex: i }).getHdKey().privateKey!).toString("hex")}` as Hex;
@@ -77,7 +82,7 @@ describe("verifier against the real aggregator's faults", { concurrency: 2 }, ()
       const chain = await setupVerifierChain({
         rpcUrl: node.url,
         registerAggregator: false,
-        genesisTime: now + 4n,
+        genesisTime: now + GENESIS_LEAD,
         config: {
           epochSeconds: EPOCH_SECONDS,
           graceSeconds: 1n,
@@ -90,7 +95,7 @@ describe("verifier against the real aggregator's faults", { concurrency: 2 }, ()
       const procs: Proc[] = [];
       const relays: Awaited<ReturnType<typeof createRelay>>[] = [];
       try {
-        // The aggregator, with the fault in epoch 1.
+        // The aggregator, with the fault in epoch FAULT_EPOCH.
         const aggPort = await freePort();
         const aggUrl = `http://127.0.0.1:${aggPort}`;
         const target = chain.relays[1]!.address;
@@ -184,7 +189,12 @@ describe("verifier against the real aggregator's faults", { concurrency: 2 }, ()
           relays.push(relay);
         }
         const genesisMs = Number(chain.config.genesisTime) * 1000;
-        const endOfFaultEpoch = genesisMs + (FAULT_EPOCH + 1) * Number(EPOCH_SECONDS) * 1000;
+        const startOfFaultEpoch = genesisMs + FAULT_EPOCH * Number(EPOCH_SECONDS) * 1000;
+        const endOfFaultEpoch = startOfFaultEpoch + Number(EPOCH_SECONDS) * 1000;
+        assert.ok(
+          Date.now() < startOfFaultEpoch,
+          `the processes took until ${Date.now() - startOfFaultEpoch} ms into epoch ${FAULT_EPOCH} to start (raise GENESIS_LEAD)`,
+        );
         let segment = 0n;
         while (Date.now() < genesisMs) await new Promise((r) => setTimeout(r, 50));
         while (Date.now() < endOfFaultEpoch - 250) {

@@ -11,7 +11,7 @@ import { CHAIN_CONFIG, setupVerifierChain } from "./helpers/verifierChain.ts";
 // accounts carried through epochs they earn nothing in, an epoch without receipts — passes every audit and becomes
 // claimable. Then the same rules catch a bundle that breaks two of them.
 describe("an honest history", () => {
-  it("is audited clean epoch after epoch, never challenged, and becomes claimable; breaking maxBytes across epochs or the rotated signer is caught, and an unanswered challenge is resolved as expired", async () => {
+  it("is audited clean epoch after epoch, never challenged, and becomes claimable; breaking maxBytes across epochs or the rotated signer is caught, and an unanswered challenge expires: bond refunded, the epoch stands", async () => {
     const chain = await setupVerifierChain();
     const driver = await createEpochDriver(chain);
     const verifier = await startTestVerifier(chain);
@@ -103,15 +103,27 @@ describe("an honest history", () => {
       const codes = evidence.findings[0].items[0].errors.map((e: { code: string }) => e.code).sort();
       assert.deepEqual(codes, ["RECEIPT_OVER_MAX_BYTES", "TICKET_BAD_SIGNER"]);
 
-      // The arbiter never decides: after arbiterTimeout the verifier resolves its own challenge as expired, which
-      // rejects the epoch without slashing anyone and returns its bond.
+      // The arbiter never decides: after arbiterTimeout the verifier closes its own challenge as expired. The arbiter
+      // failed, not the challenger: the bond comes back (no reward, nobody slashed) and the epoch stands; its window
+      // is over, so the verifier does not challenge it again.
       await chain.time.increase(CHAIN_CONFIG.arbiterTimeout);
       await verifier.tick();
       await verifier.tick();
       const expired = await (await fetch(`${verifier.url}/v1/epochs/4`)).json();
-      assert.equal(expired.post.rejectedByChallenge, e4.audit.challenge.challengeId);
+      assert.equal(expired.post.rejectedByChallenge, null);
+      assert.equal(expired.audit.challenge.challengeId, e4.audit.challenge.challengeId);
       assert.equal(expired.audit.challenge.onChain, "expired");
+      assert.equal(expired.audit.challenge.status, "missed", "the window is over: the faulty epoch stands");
       assert.equal(await read<bigint>("creditOf", [verifier.account]), CHAIN_CONFIG.challengerBond);
+      const after = await read<{ challengeCount: bigint; openChallenges: bigint; nextEpoch: bigint }>("systemState");
+      assert.equal(after.challengeCount, 1n, "challenged once: not again after the expiry");
+      assert.equal(after.openChallenges, 0n);
+      assert.equal(after.nextEpoch, 5n, "the expiry rejected nothing");
+      const aggregator = await read<{ active: boolean; bond: bigint }>("aggregatorInfo", [
+        chain.wallets.aggregator.account.address,
+      ]);
+      assert.deepEqual([aggregator.active, aggregator.bond], [true, CHAIN_CONFIG.aggregatorBond], "nobody slashed");
+      assert.equal(await read<boolean>("isClaimable", [4n]), true);
     } finally {
       await verifier.close();
       await driver.close();

@@ -28,7 +28,12 @@ const n = (v: unknown) => v as bigint;
  */
 export const errorSentences: Record<string, Sentence> = {
   // system
-  ConfigInvalid: ([p]) => `The deployment configuration value ${s(p)} is out of range.`,
+  ConfigInvalid: ([p]) =>
+    s(p) === "epochSeconds"
+      ? "The deployment configuration's epochs are too short for its windows: the contract needs epochSeconds of at " +
+        "least 1 and (challengeWindow + arbiterTimeout) / epochSeconds + 8 of at most 64 (its maxPending()); lengthen " +
+        "the epochs or shorten the challenge window and arbiter timeout."
+      : `The deployment configuration value ${s(p)} is out of range.`,
   SystemPaused: () => "The contract is paused by its guardian: posting, claims and withdrawals are stopped for now.",
   SystemNotPaused: () => "The contract is not paused.",
   ZeroAddress: () => "An address given is the zero address.",

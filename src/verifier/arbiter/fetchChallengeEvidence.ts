@@ -30,6 +30,8 @@ export async function fetchChallengeEvidence(args: {
   distributor: Address;
   challengeId: bigint;
   fromBlock?: bigint;
+  /** Most blocks one eth_getLogs query spans (hosted endpoints cap it; getLogsChunked's default otherwise). */
+  logRange?: bigint;
   fetch?: FetchBundleOptions;
 }): Promise<{
   challenge: ChallengeRecord;
@@ -43,6 +45,7 @@ export async function fetchChallengeEvidence(args: {
     events: [getAbiItem({ abi: distributorAbi, name: "ChallengeOpened" })],
     fromBlock: args.fromBlock ?? 0n,
     toBlock: await args.client.getBlockNumber(),
+    ...(args.logRange ? { range: args.logRange } : {}),
     args: { challengeId: args.challengeId },
   });
   const l = logs[0];

@@ -61,6 +61,8 @@ export async function reviewChallenge(args: {
   challengeId: bigint;
   /** The distributor's deployment block. */
   fromBlock?: bigint;
+  /** Most blocks one eth_getLogs query spans (hosted endpoints cap it; getLogsChunked's default otherwise). */
+  logRange?: bigint;
   fetch?: FetchBundleOptions;
 }): Promise<ChallengeReview> {
   const { client } = args;
@@ -71,6 +73,7 @@ export async function reviewChallenge(args: {
     distributor,
     challengeId: args.challengeId,
     fromBlock,
+    ...(args.logRange ? { logRange: args.logRange } : {}),
     ...(args.fetch ? { fetch: args.fetch } : {}),
   });
   const info = await client.readContract({
@@ -79,11 +82,12 @@ export async function reviewChallenge(args: {
     functionName: "challengeInfo",
     args: [args.challengeId],
   });
-  const posts = await getPostedEpochsFromLogs({ client, distributor, fromBlock });
+  const logRange = args.logRange ? { logRange: args.logRange } : {};
+  const posts = await getPostedEpochsFromLogs({ client, distributor, fromBlock, ...logRange });
   const post = postBefore(posts, ev.challenge.epoch, ev.challenge);
   if (!post) throw new Error(`Epoch ${ev.challenge.epoch} was not posted before challenge ${args.challengeId}.`);
   const keccak = await createFastKeccak256();
-  const facts = await createChainFacts({ client, distributor, fromBlock });
+  const facts = await createChainFacts({ client, distributor, fromBlock, ...logRange });
   const verifier = await createNodeReceiptVerifier({
     domain: { chainId: facts.chainId, verifyingContract: distributor },
   });

@@ -345,7 +345,8 @@ export function createAuditor(options: AuditorOptions) {
 
   /**
    * Closes a challenge of ours that can no longer be decided: the arbiter left it past arbiterTimeout (Expired: the
-   * bond comes back and the epoch stands, so the challenge step then finds the window over or challenges again), or
+   * bond comes back and the epoch stands; once the follower sees it, the tick sends the audit back to the challenge
+   * step, which finds the window over or challenges again), or
    * its post was rejected by another decision (Voided: refunded). Anyone may call resolveExpiredChallenge; the
    * verifier does it so its bond never stays locked.
    */
@@ -363,7 +364,9 @@ export function createAuditor(options: AuditorOptions) {
     if (c.status !== 1) return;
     const rejected = posts.getPost(audit.post_id)?.rejected_by !== null;
     if (!rejected && clock < BigInt(c.openedAt) + facts.config.arbiterTimeout) return;
-    if (txs.hasLive("expire", audit.post_id)) return;
+    // One resolution per challenge: a post challenged again after an expiry has another challenge to close.
+    const ref = `challenge:${audit.challenge_id}`;
+    if (txs.hasLive("expire", ref)) return;
     const data = encodeFunctionData({
       abi: distributorAbi,
       functionName: "resolveExpiredChallenge",
@@ -381,7 +384,7 @@ export function createAuditor(options: AuditorOptions) {
     }
     await txSender.send({
       kind: "expire",
-      ref: audit.post_id,
+      ref,
       to: facts.distributor,
       data,
       gas: (gas * 5n) / 4n,
@@ -426,7 +429,7 @@ export function createAuditor(options: AuditorOptions) {
 
   txSender?.onOutcome("challenge", onChallengeTx);
   txSender?.onOutcome("expire", (o) => {
-    logger?.info({ post: o.tx.ref, status: o.status, tx: o.tx.hash }, "expired-challenge resolution settled");
+    logger?.info({ challenge: o.tx.ref, status: o.status, tx: o.tx.hash }, "expired-challenge resolution settled");
   });
 
   return {
@@ -448,6 +451,15 @@ export function createAuditor(options: AuditorOptions) {
           if (getAudit(row.id))
             updateAudit(row.id, { status: "error", last_error: String((err as Error).message ?? err).slice(0, 500) });
         }
+      }
+      // An expiry rejects nothing: the faulty post stands, so it is challenged again while its window is open (the
+      // challenge step finds it missed once the window is over).
+      for (const audit of audits.listExpiredChallenges()) {
+        logger?.warn(
+          { epoch: audit.epoch, post: audit.post_id, challengeId: audit.challenge_id },
+          "our challenge expired unanswered and the faulty post stands: challenging it again if its window allows",
+        );
+        updateAudit(audit.post_id, { challenge_status: "pending" });
       }
       const faulty = audits.listAuditsToChallenge();
       for (const audit of faulty) {

@@ -61,6 +61,10 @@ export function createAuditStore(store: VerifierStore) {
       `SELECT a.* FROM audits a JOIN challenges c ON c.id = a.challenge_id
        WHERE a.challenge_status = 'opened' AND c.status = 'open'`,
     ),
+    expiredChallenges: sqlite.prepare<[], AuditRow>(
+      `SELECT a.* FROM audits a JOIN challenges c ON c.id = a.challenge_id
+       WHERE a.status = 'faulty' AND a.challenge_status = 'opened' AND c.status = 'expired'`,
+    ),
     recomputed: sqlite.prepare<[], { post_id: string }>(
       "SELECT post_id FROM audits WHERE status IN ('ok', 'faulty') AND recomputed_root IS NOT NULL",
     ),
@@ -107,6 +111,8 @@ export function createAuditStore(store: VerifierStore) {
     listAuditsToChallenge: (): AuditRow[] => q.toChallenge.all(),
     /** Audits whose challenge of ours is open on chain. */
     listOpenedChallenges: (): AuditRow[] => q.openedChallenges.all(),
+    /** Faulty audits whose challenge of ours expired unanswered on chain (the post stands). */
+    listExpiredChallenges: (): AuditRow[] => q.expiredChallenges.all(),
     /** Posts audited with their bundle in hand (their ticket usage is recorded). */
     listRecomputedPostIds: (): string[] => q.recomputed.all().map((r) => r.post_id),
     /** Replaces the ticket usage recorded for a post. */

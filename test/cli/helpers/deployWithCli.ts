@@ -42,6 +42,11 @@ export async function deployWithCli(
       ...(opts.stdin === undefined ? {} : { stdin: opts.stdin }),
     });
   const deployed = await run(["dev", "deploy", "--rpc", node.url, ...deployArgs]);
+  if (deployed.code !== 0) {
+    // Nothing else owns the node yet: stop it, or it keeps the test process alive.
+    await node.stop();
+    rmSync(dir, { recursive: true, force: true });
+  }
   assert.equal(deployed.code, 0, deployed.stderr);
   const deployment = JSON.parse(readFileSync(join(dir, ".meshpay/deployment.json"), "utf8"));
   return {

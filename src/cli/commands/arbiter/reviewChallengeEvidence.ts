@@ -99,6 +99,7 @@ export async function reviewChallengeEvidence(
         distributor: chain.distributor,
         challengeId,
         fromBlock: chain.fromBlock,
+        logRange: chain.logBlockRange,
         fetch: fetchOptions,
       }),
       fetchChallengeEvidence({
@@ -106,6 +107,7 @@ export async function reviewChallengeEvidence(
         distributor: chain.distributor,
         challengeId,
         fromBlock: chain.fromBlock,
+        logRange: chain.logBlockRange,
         fetch: fetchOptions,
       }),
     ]);

@@ -53,7 +53,12 @@ export async function auditEpoch(
   const chain = await connectChain(ctx);
   const post = await readEpochPost(chain, epoch);
   const [facts, verifier, keccak] = await Promise.all([
-    createChainFacts({ client: chain.publicClient, distributor: chain.distributor, fromBlock: chain.fromBlock }),
+    createChainFacts({
+      client: chain.publicClient,
+      distributor: chain.distributor,
+      fromBlock: chain.fromBlock,
+      logRange: chain.logBlockRange,
+    }),
     createNodeReceiptVerifier({ domain: { chainId: chain.chainId, verifyingContract: chain.distributor } }),
     createFastKeccak256(),
   ]);

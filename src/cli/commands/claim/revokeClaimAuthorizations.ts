@@ -7,6 +7,9 @@ import type { CommandContext } from "../../context/CliDeps.ts";
 import { CliError } from "../../errors/CliError.ts";
 import { resolveSigner } from "../../keys/resolveSigner.ts";
 
+/** The highest nonce revokeClaimAuthorizations takes: type(uint64).max >> 1. */
+const MAX_REVOKE_NONCE = (1n << 63n) - 1n;
+
 export type RevokeClaimAuthorizationsResult = {
   account: Address;
   /** One entry per pool: the next nonce before and after (every authorization with a nonce below `nonce` is dead). */
@@ -17,8 +20,9 @@ export type RevokeClaimAuthorizationsResult = {
  * `meshpay claim revoke-authorizations <pool>…`: revokeClaimAuthorizations(poolId, nonce) for each pool,
  * signed by the relay operator: every ClaimAuthorization it signed for the pool with a nonce below `nonce` can no
  * longer be used. The default `nonce` is the account's next nonce + 1 (so every authorization signed until now is
- * retired); `--below <nonce>` retires those below a given nonce. NOTHING_TO_DO (exit 5) when `--below` does not move
- * the nonce on.
+ * retired); `--below <nonce>` retires those below a given nonce (at most 2^63 - 1, USAGE otherwise), for
+ * authorizations signed elsewhere with nonces above the next. NOTHING_TO_DO (exit 5) when `--below` does not move the
+ * nonce on.
  */
 export async function revokeClaimAuthorizations(
   args: { pools: string[]; below?: string },
@@ -27,6 +31,9 @@ export async function revokeClaimAuthorizations(
   if (args.pools.length === 0) throw new CliError("USAGE", "Name the pool(s) whose authorizations to retire.");
   const poolIds = args.pools.map(parsePoolId);
   const below = args.below === undefined ? undefined : parseInteger(args.below, "nonce");
+  // The contract keeps nonces far below 2^64 so later claims can always move on (ClaimAuthorizationNonce otherwise).
+  if (below !== undefined && below > MAX_REVOKE_NONCE)
+    throw new CliError("USAGE", `--below must be at most ${MAX_REVOKE_NONCE}, not ${below}.`);
   const chain = await connectChain(ctx);
   const signer = await resolveSigner(ctx, "Revoking claim authorizations");
   const account = signer.account.address;

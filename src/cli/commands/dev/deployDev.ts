@@ -15,6 +15,7 @@ import type { Deployment } from "../../deployment/Deployment.ts";
 import { writeDeployment } from "../../deployment/writeDeployment.ts";
 import { CliError } from "../../errors/CliError.ts";
 import { toCliError } from "../../errors/toCliError.ts";
+import { formatDuration } from "../../format/formatTime.ts";
 import { parseDuration } from "../../format/parseDuration.ts";
 import { getIdleBlocksHint } from "./getIdleBlocksHint.ts";
 import { type DevConfig, pickDevConfig } from "./pickDevConfig.ts";
@@ -72,16 +73,17 @@ export async function deployDev(args: DeployDevArgs, ctx: CommandContext): Promi
   set("arbiterTimeout", seconds(args.arbiterTimeout, "arbiter timeout"));
   const epochSeconds = BigInt((meshPay.epochSeconds as bigint | number | string | undefined) ?? 60n);
   if (epochSeconds === 0n) throw new CliError("USAGE", "The epoch length must be at least one second.");
-  // The contract refuses (ConfigInvalid) parameters whose pending epochs could outgrow maxPending(): say so first.
+  // The contract refuses windows that span more epochs than may be pending at once (ConfigInvalid("epochSeconds")).
   const challengeWindow = BigInt((meshPay.challengeWindow as bigint | number | string | undefined) ?? 300n);
   const arbiterTimeout = BigInt((meshPay.arbiterTimeout as bigint | number | string | undefined) ?? 600n);
   if ((challengeWindow + arbiterTimeout) / epochSeconds + 8n > BigInt(MAX_PENDING_EPOCHS))
     throw new CliError(
       "USAGE",
-      `A challenge window of ${challengeWindow}s plus an arbiter timeout of ${arbiterTimeout}s spans ` +
-        `${(challengeWindow + arbiterTimeout) / epochSeconds} epochs of ${epochSeconds}s: at most ` +
-        `${MAX_PENDING_EPOCHS - 8} fit (the contract keeps at most ${MAX_PENDING_EPOCHS} epochs pending). ` +
-        "Shorten --challenge-window or --arbiter-timeout, or lengthen --epoch-seconds.",
+      `With ${formatDuration(epochSeconds)} epochs, the challenge window (${formatDuration(challengeWindow)}) plus ` +
+        `the arbiter timeout (${formatDuration(arbiterTimeout)}) may span at most ${MAX_PENDING_EPOCHS - 8} epochs ` +
+        `(${formatDuration(BigInt(MAX_PENDING_EPOCHS - 8) * epochSeconds)}): the contract keeps at most ` +
+        `${MAX_PENDING_EPOCHS} epochs pending.`,
+      { hint: "Shorten them with --challenge-window and --arbiter-timeout, or lengthen --epoch-seconds." },
     );
   const head = await client.getBlock({ blockTag: "latest" });
   meshPay.genesisTime =

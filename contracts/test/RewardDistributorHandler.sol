@@ -54,7 +54,8 @@ contract RewardDistributorHandler is Assertions {
     /// @dev Extra pools (beyond the three modelled ones) that every post lists, up to this many.
     uint256 internal constant MAX_EXTRA_POOLS = 40;
     /// @dev The most closed epochs a catch-up posts in one action.
-    uint256 internal constant CATCH_UP = 8;
+    uint256 internal constant CATCH_UP = 3;
+    uint256 internal constant MAX_PENDING_EPOCHS = 64;
     address internal constant ADMIN = address(0xAD);
 
     IRewardDistributor public immutable dist;
@@ -92,6 +93,7 @@ contract RewardDistributorHandler is Assertions {
     uint256 internal _pausedAt;
     uint256 internal _resumedAt;
     uint256 public repostEnd;
+    uint256 internal _rejectedAt; // contract clock of the latest rejection: re-posts are in flight from then on
     bytes32[] internal _extraPools;
     /// @dev The most gas any call of each kind used.
     mapping(bytes32 kind => uint256) public maxGas;
@@ -557,6 +559,20 @@ contract RewardDistributorHandler is Assertions {
         }
     }
 
+    /// @dev Scenario 2c of issue 11, steered (the random walk calls it now and then; it is not a campaign action):
+    /// the owner holds a matured request, the aggregators post every closed epoch, and the owner withdraws the moment
+    /// the next one closes, ahead of its post. withdraw() checks the refusal (PoolWithdrawalEpochsInFlight).
+    function withdrawAheadOfPost(uint256 poolSeed, uint256 amount) external {
+        if (paused) return;
+        uint256 p = poolSeed % POOLS;
+        if (_withdrawalAt[p] == 0) this.requestWithdrawal(poolSeed, amount);
+        if (_clock() < _withdrawalAt[p]) _warpClock(_withdrawalAt[p]);
+        _catchUp(_mix(poolSeed), MAX_PENDING_EPOCHS);
+        uint256 closesAt = GENESIS + (nextEpoch + 1) * EPOCH_SECONDS + GRACE_SECONDS;
+        if (_now() < closesAt) vm.warp(closesAt);
+        this.withdraw(poolSeed);
+    }
+
     /// @dev Waits for the notice if needed, then withdraws min(requested, unallocated). One time in three the owner
     /// tries to front-run a post (scenario 2c of issue 11): the aggregators post every closed epoch, and the owner
     /// withdraws right after the next one has closed, before its post. That must be refused
@@ -577,7 +593,11 @@ contract RewardDistributorHandler is Assertions {
         // The posts are on time: step to the moment the next epoch closes (unposted), if it is still ahead.
         if (frontRun && !paused && _now() < closesAt) vm.warp(closesAt);
         uint256 unallocated = _unallocated(p);
-        bool inFlight = _now() >= closesAt && _now() < closesAt + CHALLENGE_WINDOW;
+        // In flight: a closed epoch not yet posted (or rejected and not posted again), unless the aggregators are a
+        // whole window of contract clock late with it, counted from the close (or from the rejection).
+        uint256 since = _resumedAt <= closesAt ? closesAt - _pausedTotal : closesAt;
+        if (nextEpoch < repostEnd && _rejectedAt > since) since = _rejectedAt;
+        bool inFlight = _now() >= closesAt && _clock() < since + CHALLENGE_WINDOW;
         uint256 expiresAt = _withdrawalAt[p] + EPOCH_SECONDS + GRACE_SECONDS + CHALLENGE_WINDOW;
         bool expired = _clock() >= expiresAt;
         bool early = _clock() < _withdrawalAt[p];
@@ -620,7 +640,7 @@ contract RewardDistributorHandler is Assertions {
                     IRewardDistributorErrors.PoolWithdrawalEpochsInFlight.selector,
                     _pools[p],
                     nextEpoch,
-                    closesAt + CHALLENGE_WINDOW
+                    since + CHALLENGE_WINDOW
                 );
                 refusal = "withdraw.refused.inFlight";
             } else {
@@ -985,6 +1005,7 @@ contract RewardDistributorHandler is Assertions {
         }
         if (nextEpoch > repostEnd) repostEnd = nextEpoch;
         nextEpoch = from;
+        _rejectedAt = _clock();
     }
 
     function _closeChallenge(uint256 id) internal {

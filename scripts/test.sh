@@ -4,5 +4,6 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 npx biome ci .
 npx tsc --noEmit -p .
-npx hardhat test solidity --snapshot-check
+# A drift of at most 0.01% is allowed: a few scenario tests move by tens of gas between otherwise identical runs.
+npx hardhat test solidity --snapshot-check --tolerance 0.01
 npx hardhat test nodejs

@@ -51,7 +51,8 @@ export type AccountRewardsView = {
  * at one block; leaves and proofs come from the leaf index (two bundles at most: the claimable and the latest).
  */
 export async function readAccountRewards(s: AccountRewardsSources, account: Address): Promise<AccountRewardsView> {
-  const blockNumber = await rpc(s.client.getBlockNumber());
+  // Not viem's cached block number: right after a claim, `claimed` must already show it.
+  const blockNumber = await rpc(s.client.getBlockNumber({ cacheTime: 0 }));
   const read = <T>(functionName: string, args: readonly unknown[] = []) =>
     rpc(
       s.client.readContract({
@@ -81,25 +82,25 @@ export async function readAccountRewards(s: AccountRewardsSources, account: Addr
     return { post, claimableAt: Number(info.claimableAt) };
   };
 
-  let latest = s.epochs.latestLive();
-  if (claimableEpoch !== null && (latest === undefined || latest.epoch < claimableEpoch))
-    latest = s.epochs.live(claimableEpoch);
+  // The latest epoch posted: this aggregator's newest live post, or the claimable epoch if the chain is ahead of it.
+  const newest = s.epochs.latestLive();
+  const latestEpoch = Math.max(newest?.epoch ?? -1, claimableEpoch ?? -1);
   const view: AccountRewardsView = {
     account,
     block: Number(blockNumber),
     clock: Number(clock),
-    latestPostedEpoch: latest?.epoch ?? null,
+    latestPostedEpoch: latestEpoch < 0 ? null : latestEpoch,
     latestClaimableEpoch: claimableEpoch,
     pools: [],
   };
-  if (latest === undefined) return view;
-  const posted = await onChain(latest, latest.epoch);
+  if (latestEpoch < 0) return view;
+  const posted = await onChain(newest?.epoch === latestEpoch ? newest : s.epochs.live(latestEpoch), latestEpoch);
   const leaves = await s.leafIndex.findAccount(posted.post.bundlePath, posted.post.leavesOffset, account);
   if (leaves.length === 0) return view;
 
   let claimable: { post: EpochPost; leaves: Map<string, LeafProof> } | undefined;
   if (claimableEpoch !== null) {
-    const c = claimableEpoch === latest.epoch ? posted : await onChain(s.epochs.live(claimableEpoch), claimableEpoch);
+    const c = claimableEpoch === latestEpoch ? posted : await onChain(s.epochs.live(claimableEpoch), claimableEpoch);
     const found =
       c.post === posted.post ? leaves : await s.leafIndex.findAccount(c.post.bundlePath, c.post.leavesOffset, account);
     claimable = { post: c.post, leaves: new Map(found.map((l) => [l.leaf.poolId.toLowerCase(), l])) };

@@ -24,7 +24,8 @@ import {
 import { addressOf, createSigner, keyFor, type Signer, viewerSession } from "./helpers/receipts.ts";
 
 const EPOCH_SECONDS = 5;
-const CHALLENGE_WINDOW = 8;
+// Long enough that "epoch a claimable, epoch b pending" lasts 15 s or more even on a loaded machine.
+const CHALLENGE_WINDOW = 20;
 const PRICE = 10n ** 9n; // one token unit per byte
 
 describe("GET /v1/accounts/:account/rewards: per pool, claimed, claimable now with a ready claim, pending", () => {
@@ -135,7 +136,7 @@ describe("GET /v1/accounts/:account/rewards: per pool, claimed, claimable now wi
     assert.equal(await deliver(p1, "rewards-b", 4_000), b);
     assert.equal(await deliver(p2, "rewards-c", 3_000), b);
 
-    // Epoch a claimable, epoch b posted and still in its challenge window (for about one epoch).
+    // Epoch a claimable, epoch b posted and still in its challenge window (for 15 s or more).
     const view = await waitFor(
       "epoch a claimable and epoch b posted",
       async () => {

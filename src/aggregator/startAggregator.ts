@@ -150,6 +150,7 @@ export async function startAggregator(
     pools,
     epochs,
     leafIndex,
+    chain: { client, distributor: config.chain.distributor },
     epochParams: {
       get genesisTime() {
         return identity?.genesisTime ?? 0;

@@ -8,6 +8,8 @@ export type LeafProof = { leaf: RewardLeaf; leafHash: Hex; proof: Hex[]; root: H
 export type LeafIndex = {
   /** The leaf of (poolId, account) in the bundle at `path` with its proof, or undefined when it has none. */
   find(path: string, leavesOffset: number, poolId: string, account: string): Promise<LeafProof | undefined>;
+  /** Every leaf of `account` in the bundle at `path` (one per pool it earned from), by poolId, with proofs. */
+  findAccount(path: string, leavesOffset: number, account: string): Promise<LeafProof[]>;
 };
 
 /**
@@ -17,7 +19,10 @@ export type LeafIndex = {
  */
 export function createLeafIndex(options: { keep?: number } = {}): LeafIndex {
   const keep = options.keep ?? 3;
-  const cache = new Map<string, Promise<{ tree: RewardTree | null; byKey: Map<string, number> }>>();
+  const cache = new Map<
+    string,
+    Promise<{ tree: RewardTree | null; byKey: Map<string, number>; byAccount: Map<string, number[]> }>
+  >();
   let keccak: Promise<Keccak256> | undefined;
   const load = async (path: string, leavesOffset: number) => {
     keccak ??= createFastKeccak256();
@@ -25,22 +30,44 @@ export function createLeafIndex(options: { keep?: number } = {}): LeafIndex {
     // An epoch posted with the empty root (nobody has ever earned) has no tree: no account has a leaf in it.
     const tree = leaves.length === 0 ? null : buildRewardTree(leaves, await keccak);
     const byKey = new Map<string, number>();
-    leaves.forEach((l, i) => byKey.set(`${l.poolId}:${l.account}`, i));
-    return { tree, byKey };
+    const byAccount = new Map<string, number[]>();
+    leaves.forEach((l, i) => {
+      byKey.set(`${l.poolId}:${l.account}`, i);
+      const mine = byAccount.get(l.account);
+      if (mine) mine.push(i);
+      else byAccount.set(l.account, [i]);
+    });
+    return { tree, byKey, byAccount };
   };
+  const entryFor = (path: string, leavesOffset: number) => {
+    let entry = cache.get(path);
+    if (!entry) {
+      entry = load(path, leavesOffset);
+      cache.set(path, entry);
+      entry.catch(() => cache.delete(path));
+      while (cache.size > keep) cache.delete(cache.keys().next().value!);
+    }
+    return entry;
+  };
+  const proofOf = (tree: RewardTree, i: number): LeafProof => ({
+    leaf: tree.leaves[i]!,
+    leafHash: tree.leafHash(i),
+    proof: tree.getProof(i),
+    root: tree.root,
+  });
   return {
     async find(path, leavesOffset, poolId, account) {
-      let entry = cache.get(path);
-      if (!entry) {
-        entry = load(path, leavesOffset);
-        cache.set(path, entry);
-        entry.catch(() => cache.delete(path));
-        while (cache.size > keep) cache.delete(cache.keys().next().value!);
-      }
-      const { tree, byKey } = await entry;
+      const { tree, byKey } = await entryFor(path, leavesOffset);
       const i = byKey.get(`${poolId.toLowerCase()}:${account.toLowerCase()}`);
       if (i === undefined || tree === null) return undefined;
-      return { leaf: tree.leaves[i]!, leafHash: tree.leafHash(i), proof: tree.getProof(i), root: tree.root };
+      return proofOf(tree, i);
+    },
+    async findAccount(path, leavesOffset, account) {
+      const { tree, byAccount } = await entryFor(path, leavesOffset);
+      if (tree === null) return [];
+      return (byAccount.get(account.toLowerCase()) ?? [])
+        .map((i) => proofOf(tree, i))
+        .sort((a, b) => (a.leaf.poolId < b.leaf.poolId ? -1 : a.leaf.poolId > b.leaf.poolId ? 1 : 0));
     },
   };
 }

@@ -2,10 +2,12 @@ import { createHash } from "node:crypto";
 import { createReadStream, statSync } from "node:fs";
 import express, { type NextFunction, type Request, type Response } from "express";
 import type { Logger } from "pino";
+import type { PublicClient } from "viem";
 import { rewardLeafToJson } from "../../protocol/bundle/rewardLeafToJson.ts";
-import type { Hex } from "../../protocol/types.ts";
+import type { Address, Hex } from "../../protocol/types.ts";
 import type { PoolRecord, PoolRegistry } from "../chain/createPoolRegistry.ts";
 import type { LeafIndex } from "../epoch/createLeafIndex.ts";
+import { readAccountRewards } from "../epoch/readAccountRewards.ts";
 import { AggregatorError } from "../errors/AggregatorError.ts";
 import type { Ingestor } from "../ingest/createIngestor.ts";
 import type { ManifestIndex } from "../ingest/createManifestIndex.ts";
@@ -20,6 +22,8 @@ export type AppOptions = {
   pools: PoolRegistry;
   epochs: EpochStore;
   leafIndex: LeafIndex;
+  /** The chain GET /v1/accounts/:account/rewards reads (claimed amounts, claimable epochs, the contract clock). */
+  chain: { client: PublicClient; distributor: Address };
   epochParams: { genesisTime: number; epochSeconds: number; graceSeconds: number };
   maxBodyBytes: number;
   metrics: AggregatorMetrics;
@@ -234,6 +238,17 @@ export function createApp(o: AppOptions): express.Express {
     },
   );
 
+  // Merkl's convention: everything an account has earned, per pool, with what it can claim now and how.
+  app.get("/v1/accounts/:account/rewards", route("GET /v1/accounts/:account/rewards"), async (req, res) => {
+    const account = param(req, "account", ADDRESS, "a 0x-prefixed 20-byte address") as Address;
+    const view = await readAccountRewards(
+      { ...o.chain, epochs: o.epochs, leafIndex: o.leafIndex, pools: o.pools },
+      account,
+    );
+    res.setHeader("Cache-Control", "no-store");
+    res.json(view);
+  });
+
   // Liveness: the process serves requests (restart only if not). Readiness (also under its older name /healthz): it
   // can take receipts and keeps up with the chain (route traffic elsewhere if not; a restart would not help).
   app.get("/livez", route("GET /livez"), (_req, res) => {
@@ -261,6 +276,7 @@ export function createApp(o: AppOptions): express.Express {
     ["/v1/epochs/:epoch/bundle", "GET"],
     ["/v1/epochs/:epoch/bundle/leaves", "GET"],
     ["/v1/epochs/:epoch/leaves/:poolId/:account", "GET"],
+    ["/v1/accounts/:account/rewards", "GET"],
     ["/livez", "GET"],
     ["/readyz", "GET"],
     ["/healthz", "GET"],

@@ -122,6 +122,15 @@ export function createEpochStore(database: AggregatorDatabase, now: () => number
         .orderBy(desc(epochPosts.attempt))
         .get() as EpochPost | undefined;
     },
+    /** The newest epoch's live attempt (the latest root this aggregator has on chain), if any. */
+    latestLive(): EpochPost | undefined {
+      return db
+        .select()
+        .from(epochPosts)
+        .where(inArray(epochPosts.state, LIVE))
+        .orderBy(desc(epochPosts.epoch), desc(epochPosts.attempt))
+        .get() as EpochPost | undefined;
+    },
     /** Live attempts at or above `epoch` (after a rejection, or a reorg, these are no longer on chain). */
     liveFrom(epoch: number): EpochPost[] {
       return db

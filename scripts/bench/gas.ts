@@ -50,10 +50,8 @@ function leafFor(account: Address, poolId: Hex, epochIndex: number, epochBytes: 
   };
 }
 
-async function scenario(depth: number) {
-  const size = 2 ** depth;
-  const now = BigInt(await networkHelpers.time.latest());
-  const genesisTime = now - (now % EPOCH) + EPOCH;
+/** The distributor with the bench's parameters (genesis at `genesisTime`), under the full ABI at the core's address. */
+async function deployDistributor(genesisTime: bigint) {
   const config = {
     genesisTime,
     epochSeconds: EPOCH,
@@ -75,7 +73,19 @@ async function scenario(depth: number) {
   // The full ABI (core + extension) at the core's address; typed from the generated module.
   const distributor = (await viem.getContractAt("IRewardDistributor", core.address)) as unknown as Awaited<
     ReturnType<typeof viem.getContractAt<"IRewardDistributor">>
-  > & { write: Record<string, (...args: any[]) => Promise<Hex>>; abi: typeof rewardDistributorAbi };
+  > & {
+    write: Record<string, (...args: any[]) => Promise<Hex>>;
+    read: Record<string, (...args: any[]) => Promise<any>>;
+    abi: typeof rewardDistributorAbi;
+  };
+  return { config, distributor };
+}
+
+async function scenario(depth: number) {
+  const size = 2 ** depth;
+  const now = BigInt(await networkHelpers.time.latest());
+  const genesisTime = now - (now % EPOCH) + EPOCH;
+  const { config, distributor } = await deployDistributor(genesisTime);
   const token = await viem.deployContract("TestToken", ["Test USD", "TUSD", 6]);
   await distributor.write.prepareEpochRing([0n, 128n]);
   await distributor.write.prepareEpochRing([128n, 128n]);
@@ -246,30 +256,7 @@ async function worstCase() {
   const maxPending = 64;
   const now = BigInt(await networkHelpers.time.latest());
   const genesisTime = now - (now % EPOCH) - BigInt(maxPending + 2) * EPOCH;
-  const config = {
-    genesisTime,
-    epochSeconds: EPOCH,
-    graceSeconds: 300n,
-    challengeWindow: WINDOW,
-    arbiterTimeout: 2n * EPOCH,
-    aggregatorBond: 10n ** 18n,
-    challengerBond: 10n ** 17n,
-    challengerShareBps: 5_000n,
-  };
-  const core = await viem.deployContract("RewardDistributor", [
-    admin.account.address,
-    roles.account.address,
-    roles.account.address,
-    roles.account.address,
-    config,
-  ]);
-  const distributor = (await viem.getContractAt("IRewardDistributor", core.address)) as unknown as Awaited<
-    ReturnType<typeof viem.getContractAt<"IRewardDistributor">>
-  > & {
-    write: Record<string, (...args: any[]) => Promise<Hex>>;
-    read: Record<string, (...args: any[]) => Promise<any>>;
-    abi: typeof rewardDistributorAbi;
-  };
+  const { config, distributor } = await deployDistributor(genesisTime);
   if ((await distributor.read.maxPoolTotals()) !== BigInt(maxPools)) throw new Error("maxPoolTotals changed");
   if ((await distributor.read.maxPending()) !== BigInt(maxPending)) throw new Error("maxPending changed");
   const token = await viem.deployContract("TestToken", ["Test USD", "TUSD", 6]);

@@ -5,6 +5,7 @@ import type { Logger } from "pino";
 import type { PublicClient } from "viem";
 import { rewardLeafToJson } from "../../protocol/bundle/rewardLeafToJson.ts";
 import type { Address, Hex } from "../../protocol/types.ts";
+import { createAccessLog } from "../../service/http/createAccessLog.ts";
 import type { PoolRecord, PoolRegistry } from "../chain/createPoolRegistry.ts";
 import type { LeafIndex } from "../epoch/createLeafIndex.ts";
 import { readAccountRewards } from "../epoch/readAccountRewards.ts";
@@ -53,6 +54,8 @@ export function createApp(o: AppOptions): express.Express {
   app.disable("x-powered-by");
   app.set("etag", false);
   app.set("query parser", "simple");
+  // Access log and request ids first, so every later line of a request (req.log) carries its reqId.
+  app.use(createAccessLog(o.logger));
 
   // Metrics per route; the route label is the pattern, never the raw path.
   app.use((_req, res, next) => {
@@ -114,8 +117,8 @@ export function createApp(o: AppOptions): express.Express {
     const started = performance.now();
     const { json, replayed } = o.ingestor.ingest({ idempotencyKey: key, bodyHash, body });
     if (replayed) res.setHeader("Idempotent-Replayed", "true");
-    if (o.logger.isLevelEnabled("debug"))
-      o.logger.debug(
+    if (req.log.isLevelEnabled("debug"))
+      req.log.debug(
         { idempotencyKey: key, bytes: raw.length, replayed, ms: Math.round(performance.now() - started) },
         "receipt batch",
       );
@@ -190,7 +193,7 @@ export function createApp(o: AppOptions): express.Express {
     res.setHeader("Cache-Control", "public, max-age=31536000, immutable");
     const stream = createReadStream(post.bundlePath, { start: from });
     stream.on("error", (err) => {
-      o.logger.error({ err, epoch }, "bundle stream failed");
+      req.log.error({ err, epoch }, "bundle stream failed");
       res.destroy(err);
     });
     stream.pipe(res);
@@ -297,7 +300,7 @@ export function createApp(o: AppOptions): express.Express {
 
   app.use((err: unknown, req: Request, res: Response, _next: NextFunction) => {
     const e = toAggregatorError(err);
-    if (e.status >= 500) o.logger.error({ err, method: req.method, path: req.path }, "request failed");
+    if (e.status >= 500) req.log.error({ err, method: req.method, path: req.path }, "request failed");
     if (res.headersSent) {
       res.destroy();
       return;

@@ -7,7 +7,7 @@ export type AggregatorMetrics = ReturnType<typeof createMetrics>;
  */
 export function createMetrics() {
   const registry = new Registry();
-  collectDefaultMetrics({ register: registry, prefix: "meshpay_aggregator_" });
+  collectDefaultMetrics({ register: registry });
   const m = {
     registry,
     receipts: new Counter({

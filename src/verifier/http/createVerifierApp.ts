@@ -1,5 +1,6 @@
 import express, { type NextFunction, type Request, type Response } from "express";
 import type { Logger } from "pino";
+import { createAccessLog } from "../../service/http/createAccessLog.ts";
 import type { Auditor } from "../audit/createAuditor.ts";
 import type { ClaimRelayer } from "../claims/createClaimRelayer.ts";
 import type { DisputeDesk } from "../disputes/createDisputeDesk.ts";
@@ -32,6 +33,8 @@ export function createVerifierApp(deps: VerifierAppDeps): express.Express {
   const app = express();
   app.disable("x-powered-by");
   app.set("etag", false);
+  // Access log and request ids first, so every later line of a request (req.log) carries its reqId.
+  app.use(createAccessLog(logger));
 
   app.use((req, res, next) => {
     res.on("finish", () =>
@@ -115,7 +118,7 @@ export function createVerifierApp(deps: VerifierAppDeps): express.Express {
   });
 
   app.use((_req, _res, next) => next(new VerifierError("NOT_FOUND", "No such endpoint.", { status: 404 })));
-  app.use((err: unknown, _req: Request, res: Response, _next: NextFunction) => {
+  app.use((err: unknown, req: Request, res: Response, _next: NextFunction) => {
     const e = err as { type?: string; status?: number };
     if (err instanceof VerifierError) return res.status(err.status).json(err.toJSON());
     if (e.type === "entity.too.large")
@@ -126,7 +129,7 @@ export function createVerifierApp(deps: VerifierAppDeps): express.Express {
       return res.status(400).json({ code: "REQUEST_INVALID_JSON", message: "The body is not valid JSON." });
     if (typeof e.status === "number" && e.status >= 400 && e.status < 500)
       return res.status(e.status).json({ code: "REQUEST_INVALID", message: String((err as Error).message) });
-    logger?.error({ err }, "request failed");
+    req.log.error({ err, method: req.method, path: req.path }, "request failed");
     const unavailable = /fetch failed|ECONNREFUSED|HttpRequestError|timed out/i.test(
       String((err as Error)?.message ?? err),
     );

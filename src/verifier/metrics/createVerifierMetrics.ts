@@ -3,7 +3,7 @@ import { Counter, collectDefaultMetrics, Gauge, Histogram, Registry } from "prom
 /** The verifier's Prometheus metrics, in their own registry (GET /metrics). */
 export function createVerifierMetrics(options: { defaultMetrics?: boolean } = {}) {
   const registry = new Registry();
-  if (options.defaultMetrics !== false) collectDefaultMetrics({ register: registry, prefix: "meshpay_verifier_" });
+  if (options.defaultMetrics !== false) collectDefaultMetrics({ register: registry });
   return {
     registry,
     lastProcessedBlock: new Gauge({

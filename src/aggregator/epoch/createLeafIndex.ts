@@ -10,6 +10,16 @@ export type LeafIndex = {
   find(path: string, leavesOffset: number, poolId: string, account: string): Promise<LeafProof | undefined>;
   /** Every leaf of `account` in the bundle at `path` (one per pool it earned from), by poolId, with proofs. */
   findAccount(path: string, leavesOffset: number, account: string): Promise<LeafProof[]>;
+  /**
+   * Up to `limit` leaves of the bundle at `path` in bundle order (poolId, account), starting strictly after the
+   * leaf (`after.poolId`, `after.account`) when given, with their hashes (no proofs); `more` when leaves follow.
+   */
+  list(
+    path: string,
+    leavesOffset: number,
+    after: { poolId: string; account: string } | undefined,
+    limit: number,
+  ): Promise<{ leaves: { leaf: RewardLeaf; leafHash: Hex }[]; more: boolean }>;
 };
 
 /**
@@ -68,6 +78,30 @@ export function createLeafIndex(options: { keep?: number } = {}): LeafIndex {
       return (byAccount.get(account.toLowerCase()) ?? [])
         .map((i) => proofOf(tree, i))
         .sort((a, b) => (a.leaf.poolId < b.leaf.poolId ? -1 : a.leaf.poolId > b.leaf.poolId ? 1 : 0));
+    },
+    async list(path, leavesOffset, after, limit) {
+      const { tree } = await entryFor(path, leavesOffset);
+      if (tree === null) return { leaves: [], more: false };
+      const leaves = tree.leaves;
+      // Leaves are sorted by (poolId, account) in the bundle (docs/bundle.md): binary search the first one past `after`.
+      let lo = 0;
+      if (after) {
+        const pool = after.poolId.toLowerCase();
+        const account = after.account.toLowerCase();
+        let hi = leaves.length;
+        while (lo < hi) {
+          const mid = (lo + hi) >>> 1;
+          const l = leaves[mid]!;
+          const p = l.poolId.toLowerCase();
+          const a = l.account.toLowerCase();
+          if (p < pool || (p === pool && a <= account)) lo = mid + 1;
+          else hi = mid;
+        }
+      }
+      const end = Math.min(leaves.length, lo + limit);
+      const page = [];
+      for (let i = lo; i < end; i++) page.push({ leaf: leaves[i]!, leafHash: tree.leafHash(i) });
+      return { leaves: page, more: end < leaves.length };
     },
   };
 }

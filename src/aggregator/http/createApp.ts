@@ -15,8 +15,10 @@ import type { ManifestIndex } from "../ingest/createManifestIndex.ts";
 import { registerManifestRoute } from "../ingest/registerManifestRoute.ts";
 import type { AggregatorMetrics } from "../metrics/createMetrics.ts";
 import type { EpochPost, EpochStore } from "../storage/createEpochStore.ts";
+import { encodePageCursor } from "./encodePageCursor.ts";
 import { getBodyDecoder } from "./getBodyDecoder.ts";
 import { type BodyTooLargeError, readBody } from "./readBody.ts";
+import { readPageQuery } from "./readPageQuery.ts";
 
 export type AppOptions = {
   ingestor: Ingestor;
@@ -127,9 +129,24 @@ export function createApp(o: AppOptions): express.Express {
 
   if (o.manifests) registerManifestRoute(app, o.manifests, route);
 
-  app.get("/v1/pools", route("GET /v1/pools"), (_req, res) => {
+  // Sorted by poolId; a page starts after the last poolId of the previous one.
+  app.get("/v1/pools", route("GET /v1/pools"), (req, res) => {
+    const { limit, after } = readPageQuery(req, {
+      list: "pools",
+      defaultLimit: 100,
+      maxLimit: 1000,
+      parseKey: ([poolId, ...rest]) =>
+        rest.length === 0 && typeof poolId === "string" && BYTES32.test(poolId) ? poolId.toLowerCase() : undefined,
+    });
     const epoch = currentEpoch();
-    res.json({ pools: o.pools.all().map((p) => poolView(p, epoch, false)) });
+    const all = o.pools.all();
+    const start = after === undefined ? 0 : all.findIndex((p) => p.poolId.toLowerCase() > after);
+    const page = start < 0 ? [] : all.slice(start, start + limit);
+    const more = start >= 0 && start + limit < all.length;
+    res.json({
+      pools: page.map((p) => poolView(p, epoch, false)),
+      nextCursor: more ? encodePageCursor("pools", [page.at(-1)!.poolId.toLowerCase()]) : null,
+    });
   });
 
   app.get("/v1/pools/:poolId", route("GET /v1/pools/:poolId"), (req, res) => {
@@ -143,11 +160,17 @@ export function createApp(o: AppOptions): express.Express {
     res.json(poolView(pool, currentEpoch(), true));
   });
 
+  // Newest first, from the current epoch down to 0; a page starts below the last epoch of the previous one.
   app.get("/v1/epochs", route("GET /v1/epochs"), (req, res) => {
     const current = currentEpoch();
-    const limit = queryInt(req, "limit", 50, 1, 500);
-    const before = queryInt(req, "before", current + 1, 0, 4_294_967_295);
-    const to = Math.min(before, current + 1);
+    const { limit, after } = readPageQuery(req, {
+      list: "epochs",
+      defaultLimit: 50,
+      maxLimit: 500,
+      parseKey: ([epoch, ...rest]) =>
+        rest.length === 0 && Number.isSafeInteger(epoch) && (epoch as number) >= 0 ? (epoch as number) : undefined,
+    });
+    const to = after === undefined ? current + 1 : Math.min(after, current + 1);
     const from = Math.max(0, to - limit);
     const stats = o.epochs.statsRange(from, to);
     const items = [];
@@ -155,7 +178,7 @@ export function createApp(o: AppOptions): express.Express {
     res.json({
       currentEpoch: current,
       epochs: items,
-      ...(from > 0 ? { next: `/v1/epochs?before=${from}&limit=${limit}` } : {}),
+      nextCursor: from > 0 ? encodePageCursor("epochs", [from]) : null,
     });
   });
 
@@ -205,6 +228,60 @@ export function createApp(o: AppOptions): express.Express {
   app.get("/v1/epochs/:epoch/bundle/leaves", route("GET /v1/epochs/:epoch/bundle/leaves"), (req, res) =>
     sendBundle(req, res, "leaves"),
   );
+
+  // The reward-tree leaves of a bundle as JSON pages, in bundle order (poolId, account). A cursor pins the bundle it
+  // was made from (its hash), so a walk stays on one bundle even when the epoch is posted again meanwhile.
+  app.get("/v1/epochs/:epoch/leaves", route("GET /v1/epochs/:epoch/leaves"), async (req, res) => {
+    const epoch = epochParam(req);
+    const { limit, after } = readPageQuery(req, {
+      list: `leaves:${epoch}`,
+      defaultLimit: 1000,
+      maxLimit: 10_000,
+      parseKey: ([bundleHash, poolId, account, ...rest]) =>
+        rest.length === 0 &&
+        typeof bundleHash === "string" &&
+        BYTES32.test(bundleHash) &&
+        typeof poolId === "string" &&
+        BYTES32.test(poolId) &&
+        typeof account === "string" &&
+        ADDRESS.test(account)
+          ? { bundleHash: bundleHash.toLowerCase(), poolId: poolId.toLowerCase(), account: account.toLowerCase() }
+          : undefined,
+    });
+    let post = postFor(req, epoch);
+    if (after) {
+      if (req.query.hash !== undefined && post?.bundleHash.toLowerCase() !== after.bundleHash)
+        throw new AggregatorError("CURSOR_INVALID", "cursor was made for another bundle than hash names.", {
+          status: 400,
+          data: { path: "cursor" },
+        });
+      post = o.epochs.byBundleHash(epoch, after.bundleHash);
+    }
+    if (!post?.servable)
+      throw new AggregatorError("BUNDLE_NOT_FOUND", `No bundle of epoch ${epoch} is available.`, {
+        status: 404,
+        data: { epoch },
+      });
+    const { leaves, more } = await o.leafIndex.list(post.bundlePath, post.leavesOffset, after, limit);
+    const last = leaves.at(-1)?.leaf;
+    res.json({
+      epoch,
+      attempt: post.attempt,
+      state: post.state,
+      root: post.root,
+      bundleHash: post.bundleHash,
+      leafCount: post.leafCount,
+      leaves: leaves.map((l) => ({ ...rewardLeafToJson(l.leaf), leafHash: l.leafHash })),
+      nextCursor:
+        more && last
+          ? encodePageCursor(`leaves:${epoch}`, [
+              post.bundleHash.toLowerCase(),
+              last.poolId.toLowerCase(),
+              last.account.toLowerCase(),
+            ])
+          : null,
+    });
+  });
 
   app.get(
     "/v1/epochs/:epoch/leaves/:poolId/:account",
@@ -278,6 +355,7 @@ export function createApp(o: AppOptions): express.Express {
     ["/v1/epochs/:epoch", "GET"],
     ["/v1/epochs/:epoch/bundle", "GET"],
     ["/v1/epochs/:epoch/bundle/leaves", "GET"],
+    ["/v1/epochs/:epoch/leaves", "GET"],
     ["/v1/epochs/:epoch/leaves/:poolId/:account", "GET"],
     ["/v1/accounts/:account/rewards", "GET"],
     ["/livez", "GET"],
@@ -404,18 +482,6 @@ function param(req: Request, name: string, pattern: RegExp, what: string): strin
 
 function epochParam(req: Request): number {
   return Number(param(req, "epoch", EPOCH, "a non-negative integer epoch number"));
-}
-
-function queryInt(req: Request, name: string, fallback: number, min: number, max: number): number {
-  const v = req.query[name];
-  if (v === undefined) return fallback;
-  const n = typeof v === "string" && /^[0-9]{1,10}$/.test(v) ? Number(v) : Number.NaN;
-  if (!(n >= min && n <= max))
-    throw new AggregatorError("REQUEST_INVALID", `${name} must be an integer in [${min}, ${max}].`, {
-      status: 400,
-      data: { path: name },
-    });
-  return n;
 }
 
 /** Any thrown value as an AggregatorError: ours as is, express/Node 4xx as REQUEST_INVALID, the rest INTERNAL. */

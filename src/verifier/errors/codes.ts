@@ -7,6 +7,7 @@ export { type FaultCode, faultCodes };
 export const apiErrorCodes = [
   "REQUEST_INVALID_JSON",
   "REQUEST_INVALID",
+  "CURSOR_INVALID",
   "REQUEST_TOO_LARGE",
   "REQUEST_UNSUPPORTED_MEDIA_TYPE",
   "NOT_FOUND",

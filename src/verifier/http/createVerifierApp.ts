@@ -9,6 +9,8 @@ import type { VerifierMetrics } from "../metrics/createVerifierMetrics.ts";
 import { createAuditStore } from "../storage/createAuditStore.ts";
 import { createPostStore } from "../storage/createPostStore.ts";
 import type { VerifierStore } from "../storage/openVerifierStore.ts";
+import { encodePageCursor } from "./encodePageCursor.ts";
+import { readPageQuery } from "./readPageQuery.ts";
 
 export type VerifierAppDeps = {
   store: VerifierStore;
@@ -89,9 +91,30 @@ export function createVerifierApp(deps: VerifierAppDeps): express.Express {
     if (!found) throw new VerifierError("NOT_FOUND", `Epoch ${epoch} has not been seen posted.`, { status: 404 });
     res.json(epochView(challengeStatus, found.post, found.audit, auditor));
   });
-  app.get("/v1/epochs", (_req, res) => {
-    const rows = posts.listRecentPosts(100);
-    res.json({ posts: rows.map((p) => epochView(challengeStatus, p, auditor.getAudit(p.id), auditor)) });
+  // Every post seen, newest first (chain order: block, then log index); a page starts before the last post of the
+  // previous one, so posts that arrive during a walk never shift it.
+  app.get("/v1/epochs", (req, res) => {
+    const { limit, after } = readPageQuery(req, {
+      list: "posts",
+      defaultLimit: 100,
+      maxLimit: 500,
+      parseKey: ([blockNumber, logIndex, ...rest]) =>
+        rest.length === 0 &&
+        Number.isSafeInteger(blockNumber) &&
+        (blockNumber as number) >= 0 &&
+        Number.isSafeInteger(logIndex) &&
+        (logIndex as number) >= 0
+          ? { blockNumber: blockNumber as number, logIndex: logIndex as number }
+          : undefined,
+    });
+    // One more than asked tells whether a next page exists.
+    const rows = after ? posts.listPostsBefore(after, limit + 1) : posts.listRecentPosts(limit + 1);
+    const page = rows.slice(0, limit);
+    const last = page.at(-1);
+    res.json({
+      posts: page.map((p) => epochView(challengeStatus, p, auditor.getAudit(p.id), auditor)),
+      nextCursor: rows.length > limit && last ? encodePageCursor("posts", [last.block_number, last.log_index]) : null,
+    });
   });
 
   app.post("/v1/disputes", requireJson, json, async (req, res) => {

@@ -59,6 +59,10 @@ export function createPostStore(store: VerifierStore) {
        ORDER BY epoch ASC, block_number ASC, log_index ASC`,
     ),
     recent: sqlite.prepare<[number], PostRow>("SELECT * FROM posts ORDER BY block_number DESC, log_index DESC LIMIT ?"),
+    recentBefore: sqlite.prepare<[number, number, number, number], PostRow>(
+      `SELECT * FROM posts WHERE block_number < ? OR (block_number = ? AND log_index < ?)
+       ORDER BY block_number DESC, log_index DESC LIMIT ?`,
+    ),
     basis: sqlite.prepare<
       [number, number, number, number, number, number, number, number],
       Pick<PostRow, "id" | "epoch">
@@ -85,6 +89,9 @@ export function createPostStore(store: VerifierStore) {
     listLivePostsFrom: (epoch: bigint): PostRow[] => q.liveFrom.all(Number(epoch)),
     /** The `limit` most recent posts, newest first. */
     listRecentPosts: (limit: number): PostRow[] => q.recent.all(limit),
+    /** The `limit` posts that precede (block `blockNumber`, log `logIndex`) in chain order, newest first. */
+    listPostsBefore: (before: { blockNumber: number; logIndex: number }, limit: number): PostRow[] =>
+      q.recentBefore.all(before.blockNumber, before.blockNumber, before.logIndex, limit),
     /**
      * The post each epoch in [`fromEpoch`, `post.epoch`) had when `post` was made: the latest post of that epoch
      * before it in chain order.

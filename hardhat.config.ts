@@ -1,11 +1,13 @@
 import { createRequire } from "node:module";
+import hardhatKeystore from "@nomicfoundation/hardhat-keystore";
 import hardhatToolboxViemPlugin from "@nomicfoundation/hardhat-toolbox-viem";
-import { defineConfig } from "hardhat/config";
+import hardhatVerify from "@nomicfoundation/hardhat-verify";
+import { configVariable, defineConfig } from "hardhat/config";
 
 const require = createRequire(import.meta.url);
 
 export default defineConfig({
-  plugins: [hardhatToolboxViemPlugin],
+  plugins: [hardhatToolboxViemPlugin, hardhatKeystore, hardhatVerify],
   solidity: {
     profiles: {
       default: {
@@ -48,5 +50,18 @@ export default defineConfig({
   },
   networks: {
     localhost: { type: "http", url: process.env.MESHPAY_RPC_URL ?? "http://127.0.0.1:8545" },
+    // Any real chain (docs/operations.md, "Deploying to a real network"). Configuration variables are read only when
+    // this network is used: from the environment, or from the encrypted store of `npx hardhat keystore set NAME`.
+    production: {
+      type: "http",
+      chainType: "l1",
+      url: configVariable("MESHPAY_RPC_URL"),
+      accounts: [configVariable("MESHPAY_DEPLOYER_KEY")],
+    },
+  },
+  // `--verify` on `hardhat ignition deploy`, or `npx hardhat verify --network production <address> ...`: Etherscan
+  // (its one API key covers the chains it serves), Blockscout and Sourcify.
+  verify: {
+    etherscan: { apiKey: configVariable("ETHERSCAN_API_KEY") },
   },
 });

@@ -1,18 +1,21 @@
 import { buildModule } from "@nomicfoundation/hardhat-ignition/modules";
 
 /**
- * Deploys the RewardDistributor (core plus its extension, created by the core) and the MeshpayHasher helper. Every parameter can be overridden with `--parameters`; the defaults suit a local Hardhat chain:
- * 60-second epochs, a 5-minute challenge window. The epoch ring is pre-paid so every post costs the same.
+ * The production deployment: the RewardDistributor (core plus its extension, created by the core) and the
+ * MeshpayHasher helper, no test token. The roles and the genesis time have no defaults (a wrong default on a real
+ * network cannot be undone): give them in a parameters file, see ignition/parameters/example.json and
+ * docs/operations.md. Durations are seconds, bonds wei; the defaults are one-minute epochs, a 10-second grace, a
+ * 5-minute challenge window, a 10-minute arbiter timeout, a 1 ETH aggregator bond, a 0.1 ETH challenger bond and
+ * half a slashed bond to the challenger. The epoch ring is pre-paid so every post costs the same.
  */
 export default buildModule("MeshPay", (m) => {
-  const deployer = m.getAccount(0);
-  // The admin may hold no other role (the contract refuses it): by default the second account, not the deployer.
-  const admin = m.getParameter("admin", m.getAccount(1));
-  const guardian = m.getParameter("guardian", deployer);
-  const arbiter = m.getParameter("arbiter", deployer);
-  const treasury = m.getParameter("treasury", deployer);
+  // The admin may hold no other role (the contract refuses it); a multisig on a real network.
+  const admin = m.getParameter("admin");
+  const guardian = m.getParameter("guardian");
+  const arbiter = m.getParameter("arbiter");
+  const treasury = m.getParameter("treasury");
   const config = {
-    genesisTime: m.getParameter("genesisTime", 1_767_225_600n), // 2026-01-01T00:00:00Z
+    genesisTime: m.getParameter("genesisTime"),
     epochSeconds: m.getParameter("epochSeconds", 60n),
     graceSeconds: m.getParameter("graceSeconds", 10n),
     challengeWindow: m.getParameter("challengeWindow", 300n),

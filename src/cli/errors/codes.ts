@@ -8,6 +8,7 @@ export const cliErrorExitCodes = {
   KEY_INVALID: exitCodes.usage,
   DEPLOYMENT_MISSING: exitCodes.usage,
   DEPLOYMENT_INVALID: exitCodes.failure,
+  DEPLOYMENT_EXISTS: exitCodes.failure,
   KEYSTORE_INVALID: exitCodes.failure,
   KEYSTORE_PASSWORD_WRONG: exitCodes.failure,
   KEYSTORE_PASSWORD_MISSING: exitCodes.usage,

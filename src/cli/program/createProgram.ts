@@ -3,6 +3,7 @@ import type { CliDeps } from "../context/CliDeps.ts";
 import { type RunState, withExamples } from "./defineAction.ts";
 import { registerArbiterCommands } from "./registerArbiterCommands.ts";
 import { registerAuditCommands } from "./registerAuditCommands.ts";
+import { registerDeployCommand } from "./registerDeployCommand.ts";
 import { registerDevCommands } from "./registerDevCommands.ts";
 import { registerExplorerCommand } from "./registerExplorerCommand.ts";
 import { registerKeyCommands } from "./registerKeyCommands.ts";
@@ -46,6 +47,7 @@ export function createProgram(deps: CliDeps, state: RunState, onCommanderError: 
   registerRelayCommands(program, deps, state);
   registerAuditCommands(program, deps, state);
   registerArbiterCommands(program, deps, state);
+  registerDeployCommand(program, deps, state);
   registerDevCommands(program, deps, state);
   registerExplorerCommand(program, deps, state);
   return program;

@@ -7,13 +7,13 @@ import { freePort, type HardhatNode, repoRoot, rpc } from "./startHardhatNode.ts
 
 export const anvilBinary = join(repoRoot, "node_modules/@foundry-rs/anvil-linux-amd64/bin/anvil");
 
-export async function startAnvilNode(): Promise<HardhatNode> {
+/** `limits`: anvil's contract size options (default: raised, as the Solidity tests' contracts need; [] for mainnet's). */
+export async function startAnvilNode(limits: string[] = ["--code-size-limit", "200000"]): Promise<HardhatNode> {
   const port = await freePort();
-  const child = spawn(
-    anvilBinary,
-    ["--port", String(port), "--host", "127.0.0.1", "--chain-id", "31337", "--code-size-limit", "200000"],
-    { detached: true, stdio: ["ignore", "pipe", "pipe"] },
-  );
+  const child = spawn(anvilBinary, ["--port", String(port), "--host", "127.0.0.1", "--chain-id", "31337", ...limits], {
+    detached: true,
+    stdio: ["ignore", "pipe", "pipe"],
+  });
   let log = "";
   const keep = (d: Buffer) => {
     if (log.length < 10_000) log += d.toString();

@@ -3,30 +3,23 @@ import { join } from "node:path";
 import { pathToFileURL } from "node:url";
 import { getAddress } from "viem";
 import { rewardDistributorAbi } from "../../../contracts/abis.ts";
-import { MAX_PENDING_EPOCHS } from "../../../protocol/constants.ts";
 import type { Address } from "../../../protocol/types.ts";
 import { toJsonSafe } from "../../../protocol/utils/toJsonSafe.ts";
 import { openRpc } from "../../chain/connectChain.ts";
-import { parseInteger } from "../../chain/parseArguments.ts";
 import type { CommandContext } from "../../context/CliDeps.ts";
 import { projectRoot } from "../../context/projectRoot.ts";
 import { getDeploymentPath, resolvePath } from "../../context/resolvePath.ts";
 import type { Deployment } from "../../deployment/Deployment.ts";
+import type { DistributorParameterArgs } from "../../deployment/DistributorParameters.ts";
+import { readParametersFile } from "../../deployment/readParametersFile.ts";
+import { resolveDistributorParameters } from "../../deployment/resolveDistributorParameters.ts";
 import { writeDeployment } from "../../deployment/writeDeployment.ts";
 import { CliError } from "../../errors/CliError.ts";
 import { toCliError } from "../../errors/toCliError.ts";
-import { formatDuration } from "../../format/formatTime.ts";
-import { parseDuration } from "../../format/parseDuration.ts";
 import { getIdleBlocksHint } from "./getIdleBlocksHint.ts";
 import { type DevConfig, pickDevConfig } from "./pickDevConfig.ts";
 
-export type DeployDevArgs = {
-  epochSeconds?: string;
-  graceSeconds?: string;
-  challengeWindow?: string;
-  arbiterTimeout?: string;
-  /** Unix seconds; default: the chain's current time rounded down to a whole epoch, so epoch 0 is now. */
-  genesisTime?: string;
+export type DeployDevArgs = DistributorParameterArgs & {
   /** An Ignition parameters JSON file ({ "MeshPay": {...}, "LocalDev": {...} }), merged under the options above. */
   parameters?: string;
   /** Set by `meshpay dev node`, which mines a block every --block-time itself. */
@@ -61,35 +54,18 @@ export async function deployDev(args: DeployDevArgs, ctx: CommandContext): Promi
       "USAGE",
       `The node at ${rpcUrl} has no unlocked accounts: dev deploy is for a local Hardhat node (meshpay dev node).`,
     );
-  const fromFile = args.parameters ? readParameters(resolvePath(ctx.deps, args.parameters)) : {};
-  const meshPay: Record<string, unknown> = { ...(fromFile.MeshPay ?? {}) };
-  const seconds = (v: string | undefined, name: string) => (v === undefined ? undefined : parseDuration(v, name));
-  const set = (key: string, v: bigint | undefined) => {
-    if (v !== undefined) meshPay[key] = v;
-  };
-  set("epochSeconds", seconds(args.epochSeconds, "epoch length"));
-  set("graceSeconds", seconds(args.graceSeconds, "grace period"));
-  set("challengeWindow", seconds(args.challengeWindow, "challenge window"));
-  set("arbiterTimeout", seconds(args.arbiterTimeout, "arbiter timeout"));
-  const epochSeconds = BigInt((meshPay.epochSeconds as bigint | number | string | undefined) ?? 60n);
-  if (epochSeconds === 0n) throw new CliError("USAGE", "The epoch length must be at least one second.");
-  // The contract refuses windows that span more epochs than may be pending at once (ConfigInvalid("epochSeconds")).
-  const challengeWindow = BigInt((meshPay.challengeWindow as bigint | number | string | undefined) ?? 300n);
-  const arbiterTimeout = BigInt((meshPay.arbiterTimeout as bigint | number | string | undefined) ?? 600n);
-  if ((challengeWindow + arbiterTimeout) / epochSeconds + 8n > BigInt(MAX_PENDING_EPOCHS))
-    throw new CliError(
-      "USAGE",
-      `With ${formatDuration(epochSeconds)} epochs, the challenge window (${formatDuration(challengeWindow)}) plus ` +
-        `the arbiter timeout (${formatDuration(arbiterTimeout)}) may span at most ${MAX_PENDING_EPOCHS - 8} epochs ` +
-        `(${formatDuration(BigInt(MAX_PENDING_EPOCHS - 8) * epochSeconds)}): the contract keeps at most ` +
-        `${MAX_PENDING_EPOCHS} epochs pending.`,
-      { hint: "Shorten them with --challenge-window and --arbiter-timeout, or lengthen --epoch-seconds." },
-    );
+  const fromFile = args.parameters ? readParametersFile(resolvePath(ctx.deps, args.parameters)) : {};
   const head = await client.getBlock({ blockTag: "latest" });
-  meshPay.genesisTime =
-    args.genesisTime !== undefined
-      ? parseInteger(args.genesisTime, "genesis time")
-      : (meshPay.genesisTime ?? head.timestamp - (head.timestamp % epochSeconds));
+  // Hardhat's accounts: #1 administers (the admin may hold no other role), #0 deploys and holds the other roles.
+  const parameters = resolveDistributorParameters(args, (fromFile.MeshPay ?? {}) as Record<string, unknown>, {
+    ...(accounts[1] ? { admin: accounts[1] } : {}),
+    guardian: accounts[0]!,
+    arbiter: accounts[0]!,
+    treasury: accounts[0]!,
+    chainTime: head.timestamp,
+  });
+  const { admin, guardian, arbiter, treasury } = parameters;
+  const meshPay = { ...(fromFile.MeshPay ?? {}), ...parameters.config, admin, guardian, arbiter, treasury };
 
   const { deploy } = await import("@nomicfoundation/ignition-core");
   const module = (await import(pathToFileURL(join(projectRoot, "ignition/modules/LocalDev.ts")).href)).default;
@@ -162,14 +138,6 @@ export async function deployDev(args: DeployDevArgs, ctx: CommandContext): Promi
     fromBlock: deployment.fromBlock,
     config: pickDevConfig(config),
   };
-}
-
-function readParameters(path: string): Record<string, Record<string, unknown>> {
-  try {
-    return JSON.parse(readFileSync(path, "utf8"));
-  } catch (cause) {
-    throw new CliError("USAGE", `The parameters file ${path} cannot be read as JSON.`, { cause });
-  }
 }
 
 /** Contract name → artifact file, from artifacts/contracts (built by `npx hardhat build`). */

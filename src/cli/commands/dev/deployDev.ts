@@ -10,6 +10,7 @@ import { openRpc } from "../../chain/connectChain.ts";
 import { parseInteger } from "../../chain/parseArguments.ts";
 import type { CommandContext } from "../../context/CliDeps.ts";
 import { projectRoot } from "../../context/projectRoot.ts";
+import { resolveFromSourceCheckout } from "../../context/resolveFromSourceCheckout.ts";
 import { getDeploymentPath, resolvePath } from "../../context/resolvePath.ts";
 import type { Deployment } from "../../deployment/Deployment.ts";
 import { writeDeployment } from "../../deployment/writeDeployment.ts";
@@ -52,6 +53,8 @@ export type DeployDevResult = {
  * other commands read. The genesis time defaults to the chain's current time rounded down to an epoch.
  */
 export async function deployDev(args: DeployDevArgs, ctx: CommandContext): Promise<DeployDevResult> {
+  // From the checkout, not the package: Ignition is a devDependency (see resolveFromSourceCheckout).
+  const ignition = resolveFromSourceCheckout("@nomicfoundation/ignition-core", "dev deploy");
   const rpcUrl = ctx.globals.rpc || ctx.deps.env.MESHPAY_RPC_URL || "http://127.0.0.1:8545";
   const client = await openRpc(ctx, rpcUrl);
   const chainId = await client.getChainId();
@@ -91,7 +94,7 @@ export async function deployDev(args: DeployDevArgs, ctx: CommandContext): Promi
       ? parseInteger(args.genesisTime, "genesis time")
       : (meshPay.genesisTime ?? head.timestamp - (head.timestamp % epochSeconds));
 
-  const { deploy } = await import("@nomicfoundation/ignition-core");
+  const { deploy } = (await import(pathToFileURL(ignition).href)) as typeof import("@nomicfoundation/ignition-core");
   const module = (await import(pathToFileURL(join(projectRoot, "ignition/modules/LocalDev.ts")).href)).default;
   const artifacts = indexArtifacts();
   ctx.output.info(`Deploying ignition/modules/LocalDev.ts to chain ${chainId} at ${rpcUrl} from ${accounts[0]}…`);

@@ -33,6 +33,8 @@ export const cliErrorExitCodes = {
   STORE_UNAVAILABLE: exitCodes.failure,
   TIMEOUT: exitCodes.failure,
   CHILD_PROCESS_FAILED: exitCodes.failure,
+  /** A `dev` command (Hardhat) run from the installed package instead of a source checkout. */
+  SOURCE_CHECKOUT_REQUIRED: exitCodes.usage,
   INTERNAL: exitCodes.failure,
 } as const satisfies Record<string, ExitCode>;
 

@@ -30,6 +30,8 @@ export const relayErrorCodes = [
   "STORE_SCHEMA_TOO_NEW",
   /** The file is missing, not SQLite, or not a relay store (openRelayStoreReader). */
   "STORE_UNREADABLE",
+  /** better-sqlite3 has no native binary for this Node (its install script did not run or built for another Node). */
+  "SQLITE_UNAVAILABLE",
 ] as const;
 
 export const relaySdkErrorCodes = [...receiverErrorCodes, ...relayErrorCodes] as const;

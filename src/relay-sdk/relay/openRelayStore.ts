@@ -1,9 +1,10 @@
 import { randomBytes } from "node:crypto";
-import Database from "better-sqlite3";
+import type Database from "better-sqlite3";
 import { applyMigrations } from "../../protocol/node/applyMigrations.ts";
 import type { Address, MeshpayDomain } from "../../protocol/types.ts";
 import { RelaySdkError } from "../errors/RelaySdkError.ts";
 import { createRelayStoreReads } from "./createRelayStoreReads.ts";
+import { newSqliteDatabase } from "./newSqliteDatabase.ts";
 import { relayStoreMigrations } from "./relayStoreMigrations.ts";
 import type { AggregatorResult, BatchStatus, ErrorEntry, ReceiptStatus } from "./types.ts";
 
@@ -83,6 +84,39 @@ export type OpenRelayStoreOptions = {
   now: () => number;
 };
 
+/**
+ * The store's prepared statements, spelled out so that the published .d.ts can name them (an inferred
+ * better-sqlite3 Statement type cannot be written in a declaration file).
+ */
+export type RelayStoreStatements = {
+  getTicket: Database.Statement<[string], TicketRow>;
+  insertTicket: Database.Statement<unknown[], unknown>;
+  getReceipt: Database.Statement<[string], ReceiptRow>;
+  getReceiptByKey: Database.Statement<[string], ReceiptRow>;
+  insertReceipt: Database.Statement<unknown[], unknown>;
+  pendingReceipts: Database.Statement<[number], Pick<ReceiptRow, "seq" | "receipt_id" | "ticket_hash" | "signed_json">>;
+  nextBatchId: Database.Statement<[], { id: number }>;
+  insertBatch: Database.Statement<unknown[], unknown>;
+  insertItem: Database.Statement<unknown[], unknown>;
+  markSubmitting: Database.Statement<unknown[], unknown>;
+  getBatch: Database.Statement<[number], BatchRow>;
+  openBatches: Database.Statement<[], BatchRow>;
+  startAttempt: Database.Statement<unknown[], unknown>;
+  insertAttempt: Database.Statement<unknown[], unknown>;
+  markSubmitted: Database.Statement<unknown[], unknown>;
+  finishAttempt: Database.Statement<unknown[], unknown>;
+  scheduleRetry: Database.Statement<unknown[], unknown>;
+  batchItems: Database.Statement<[number], BatchItemRow>;
+  setItem: Database.Statement<unknown[], unknown>;
+  resolveReceipt: Database.Statement<unknown[], unknown>;
+  completeBatch: Database.Statement<unknown[], unknown>;
+  requeueFailed: Database.Statement<unknown[], unknown>;
+  attempts: Database.Statement<[number], AttemptRow>;
+  itemsOfReceipt: Database.Statement<[string], BatchItemRow & { idempotency_key: string }>;
+  unsettledCount: Database.Statement<[], { n: number }>;
+  pendingCount: Database.Statement<[], { n: number }>;
+};
+
 export type RelayStore = ReturnType<typeof openRelayStore>;
 
 /**
@@ -93,7 +127,7 @@ export type RelayStore = ReturnType<typeof openRelayStore>;
  * openRelayStoreReader, never through its tables.
  */
 export function openRelayStore(dbPath: string, options: OpenRelayStoreOptions) {
-  const db = new Database(dbPath);
+  const db = newSqliteDatabase(dbPath);
   let instanceId: string;
   try {
     db.pragma("journal_mode = WAL");
@@ -107,7 +141,7 @@ export function openRelayStore(dbPath: string, options: OpenRelayStoreOptions) {
     throw err;
   }
 
-  const q = {
+  const q: RelayStoreStatements = {
     getTicket: db.prepare<[string], TicketRow>("SELECT * FROM tickets WHERE ticket_hash = ?"),
     insertTicket: db.prepare(
       "INSERT INTO tickets (ticket_hash, pool_id, viewer, signed_json, added_at) VALUES (?, ?, ?, ?, ?) ON CONFLICT " +
@@ -194,7 +228,7 @@ export function openRelayStore(dbPath: string, options: OpenRelayStoreOptions) {
   };
 
   return {
-    db,
+    db: db as Database.Database,
     instanceId,
     q,
     /** The read API (meta, stats, summary, listReceipts), the same openRelayStoreReader gives read-only. */

@@ -1,7 +1,8 @@
 import { existsSync } from "node:fs";
-import Database from "better-sqlite3";
+import type Database from "better-sqlite3";
 import { RelaySdkError } from "../errors/RelaySdkError.ts";
 import { createRelayStoreReads } from "./createRelayStoreReads.ts";
+import { newSqliteDatabase } from "./newSqliteDatabase.ts";
 import { relayStoreMigrations } from "./relayStoreMigrations.ts";
 import type { RelayStoreReader } from "./types.ts";
 
@@ -15,8 +16,9 @@ export function openRelayStoreReader(dbPath: string): RelayStoreReader {
   if (!existsSync(dbPath)) throw new RelaySdkError("STORE_UNREADABLE", `No relay store at ${dbPath}.`);
   let db: Database.Database;
   try {
-    db = new Database(dbPath, { readonly: true, fileMustExist: true });
+    db = newSqliteDatabase(dbPath, { readonly: true, fileMustExist: true });
   } catch (cause) {
+    if (cause instanceof RelaySdkError) throw cause;
     throw new RelaySdkError("STORE_UNREADABLE", `${dbPath} cannot be opened as a relay store.`, { cause });
   }
   try {

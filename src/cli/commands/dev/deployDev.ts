@@ -8,6 +8,7 @@ import { toJsonSafe } from "../../../protocol/utils/toJsonSafe.ts";
 import { openRpc } from "../../chain/connectChain.ts";
 import type { CommandContext } from "../../context/CliDeps.ts";
 import { projectRoot } from "../../context/projectRoot.ts";
+import { resolveFromSourceCheckout } from "../../context/resolveFromSourceCheckout.ts";
 import { getDeploymentPath, resolvePath } from "../../context/resolvePath.ts";
 import type { Deployment } from "../../deployment/Deployment.ts";
 import type { DistributorParameterArgs } from "../../deployment/DistributorParameters.ts";
@@ -45,6 +46,8 @@ export type DeployDevResult = {
  * other commands read. The genesis time defaults to the chain's current time rounded down to an epoch.
  */
 export async function deployDev(args: DeployDevArgs, ctx: CommandContext): Promise<DeployDevResult> {
+  // From the checkout, not the package: Ignition is a devDependency (see resolveFromSourceCheckout).
+  const ignition = resolveFromSourceCheckout("@nomicfoundation/ignition-core", "dev deploy");
   const rpcUrl = ctx.globals.rpc || ctx.deps.env.MESHPAY_RPC_URL || "http://127.0.0.1:8545";
   const client = await openRpc(ctx, rpcUrl);
   const chainId = await client.getChainId();
@@ -67,7 +70,7 @@ export async function deployDev(args: DeployDevArgs, ctx: CommandContext): Promi
   const { admin, guardian, arbiter, treasury } = parameters;
   const meshPay = { ...(fromFile.MeshPay ?? {}), ...parameters.config, admin, guardian, arbiter, treasury };
 
-  const { deploy } = await import("@nomicfoundation/ignition-core");
+  const { deploy } = (await import(pathToFileURL(ignition).href)) as typeof import("@nomicfoundation/ignition-core");
   const module = (await import(pathToFileURL(join(projectRoot, "ignition/modules/LocalDev.ts")).href)).default;
   const artifacts = indexArtifacts();
   ctx.output.info(`Deploying ignition/modules/LocalDev.ts to chain ${chainId} at ${rpcUrl} from ${accounts[0]}…`);

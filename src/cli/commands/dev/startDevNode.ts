@@ -1,7 +1,7 @@
-import { createRequire } from "node:module";
 import { dirname, join } from "node:path";
 import type { CommandContext } from "../../context/CliDeps.ts";
 import { projectRoot } from "../../context/projectRoot.ts";
+import { resolveFromSourceCheckout } from "../../context/resolveFromSourceCheckout.ts";
 import { CliError } from "../../errors/CliError.ts";
 import { parseDuration } from "../../format/parseDuration.ts";
 import { type DeployDevArgs, type DeployDevResult, deployDev } from "./deployDev.ts";
@@ -32,8 +32,7 @@ export async function startDevNode(
   const hostname = args.hostname ?? "127.0.0.1";
   const blockTime = Number(parseDuration(args.blockTime ?? "2s", "block time"));
   const rpcUrl = `http://${hostname === "0.0.0.0" ? "127.0.0.1" : hostname}:${port}`;
-  const require = createRequire(join(projectRoot, "package.json"));
-  const hardhatCli = join(dirname(require.resolve("hardhat/package.json")), "dist/src/cli.js");
+  const hardhatCli = join(dirname(resolveFromSourceCheckout("hardhat/package.json", "dev node")), "dist/src/cli.js");
 
   const child = ctx.deps.spawn(process.execPath, [hardhatCli, "node", "--port", String(port), "--hostname", hostname], {
     cwd: projectRoot,

@@ -6,7 +6,7 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, before, describe, it } from "node:test";
-import { createPublicClient, createWalletClient, type Hex, http } from "viem";
+import { createPublicClient, createWalletClient, getAddress, type Hex, http } from "viem";
 import { privateKeyToAccount } from "viem/accounts";
 import { foundry } from "viem/chains";
 import type { Address } from "../../src/protocol/types.ts";
@@ -92,7 +92,7 @@ describe("meshpay deploy: the production deployment to any RPC", () => {
     assert.equal(file.format, "meshpay-deployment");
     assert.equal(file.chainId, 31337);
     assert.equal(file.rpcUrl, node.url);
-    assert.equal(file.token, token);
+    assert.equal(file.token, getAddress(token));
     assert.match(file.hasher, /^0x[0-9a-fA-F]{40}$/);
     assert.equal(file.deployer, privateKeyToAccount(DEPLOYER).address);
 

@@ -1,5 +1,5 @@
 import { existsSync } from "node:fs";
-import { erc20Abi, type Hash, type PublicClient, type TransactionReceipt } from "viem";
+import { erc20Abi, getAddress, type Hash, type PublicClient, type TransactionReceipt } from "viem";
 import { rewardDistributorAbi } from "../../../contracts/abis.ts";
 import { meshpayHasherDeploy, rewardDistributorDeploy } from "../../../contracts/bytecodes.ts";
 import type { DistributorConfig } from "../../../contracts/DistributorConfig.ts";
@@ -137,7 +137,8 @@ export async function deployDistributor(args: DeployArgs, ctx: CommandContext): 
     chainId,
     rpcUrl,
     distributor,
-    token,
+    // Checksummed, as Ignition's dev deployment writes it.
+    token: getAddress(token),
     fromBlock: created.blockNumber.toString(),
     deployer,
     deployedAt: new Date(ctx.deps.now()).toISOString(),

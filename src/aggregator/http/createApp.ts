@@ -6,6 +6,8 @@ import type { PublicClient } from "viem";
 import { rewardLeafToJson } from "../../protocol/bundle/rewardLeafToJson.ts";
 import type { Address, Hex } from "../../protocol/types.ts";
 import { createAccessLog } from "../../service/http/createAccessLog.ts";
+import { encodePageCursor } from "../../service/http/encodePageCursor.ts";
+import { type PageQueryError, readPageQuery } from "../../service/http/readPageQuery.ts";
 import type { PoolRecord, PoolRegistry } from "../chain/createPoolRegistry.ts";
 import type { LeafIndex } from "../epoch/createLeafIndex.ts";
 import { readAccountRewards } from "../epoch/readAccountRewards.ts";
@@ -15,10 +17,11 @@ import type { ManifestIndex } from "../ingest/createManifestIndex.ts";
 import { registerManifestRoute } from "../ingest/registerManifestRoute.ts";
 import type { AggregatorMetrics } from "../metrics/createMetrics.ts";
 import type { EpochPost, EpochStore } from "../storage/createEpochStore.ts";
-import { encodePageCursor } from "./encodePageCursor.ts";
 import { getBodyDecoder } from "./getBodyDecoder.ts";
 import { type BodyTooLargeError, readBody } from "./readBody.ts";
-import { readPageQuery } from "./readPageQuery.ts";
+
+/** The 400 errors of readPageQuery as this service's own. */
+const pageError: PageQueryError = (code, message, data) => new AggregatorError(code, message, { status: 400, data });
 
 export type AppOptions = {
   ingestor: Ingestor;
@@ -131,7 +134,7 @@ export function createApp(o: AppOptions): express.Express {
 
   // Sorted by poolId; a page starts after the last poolId of the previous one.
   app.get("/v1/pools", route("GET /v1/pools"), (req, res) => {
-    const { limit, after } = readPageQuery(req, {
+    const { limit, after } = readPageQuery(req, pageError, {
       list: "pools",
       defaultLimit: 100,
       maxLimit: 1000,
@@ -163,7 +166,7 @@ export function createApp(o: AppOptions): express.Express {
   // Newest first, from the current epoch down to 0; a page starts below the last epoch of the previous one.
   app.get("/v1/epochs", route("GET /v1/epochs"), (req, res) => {
     const current = currentEpoch();
-    const { limit, after } = readPageQuery(req, {
+    const { limit, after } = readPageQuery(req, pageError, {
       list: "epochs",
       defaultLimit: 50,
       maxLimit: 500,
@@ -233,7 +236,7 @@ export function createApp(o: AppOptions): express.Express {
   // was made from (its hash), so a walk stays on one bundle even when the epoch is posted again meanwhile.
   app.get("/v1/epochs/:epoch/leaves", route("GET /v1/epochs/:epoch/leaves"), async (req, res) => {
     const epoch = epochParam(req);
-    const { limit, after } = readPageQuery(req, {
+    const { limit, after } = readPageQuery(req, pageError, {
       list: `leaves:${epoch}`,
       defaultLimit: 1000,
       maxLimit: 10_000,

@@ -1,6 +1,8 @@
 import express, { type NextFunction, type Request, type Response } from "express";
 import type { Logger } from "pino";
 import { createAccessLog } from "../../service/http/createAccessLog.ts";
+import { encodePageCursor } from "../../service/http/encodePageCursor.ts";
+import { type PageQueryError, readPageQuery } from "../../service/http/readPageQuery.ts";
 import type { Auditor } from "../audit/createAuditor.ts";
 import type { ClaimRelayer } from "../claims/createClaimRelayer.ts";
 import type { DisputeDesk } from "../disputes/createDisputeDesk.ts";
@@ -9,8 +11,9 @@ import type { VerifierMetrics } from "../metrics/createVerifierMetrics.ts";
 import { createAuditStore } from "../storage/createAuditStore.ts";
 import { createPostStore } from "../storage/createPostStore.ts";
 import type { VerifierStore } from "../storage/openVerifierStore.ts";
-import { encodePageCursor } from "./encodePageCursor.ts";
-import { readPageQuery } from "./readPageQuery.ts";
+
+/** The 400 errors of readPageQuery as this service's own. */
+const pageError: PageQueryError = (code, message, data) => new VerifierError(code, message, { status: 400, data });
 
 export type VerifierAppDeps = {
   store: VerifierStore;
@@ -94,7 +97,7 @@ export function createVerifierApp(deps: VerifierAppDeps): express.Express {
   // Every post seen, newest first (chain order: block, then log index); a page starts before the last post of the
   // previous one, so posts that arrive during a walk never shift it.
   app.get("/v1/epochs", (req, res) => {
-    const { limit, after } = readPageQuery(req, {
+    const { limit, after } = readPageQuery(req, pageError, {
       list: "posts",
       defaultLimit: 100,
       maxLimit: 500,

@@ -1,5 +1,4 @@
 import type { Request } from "express";
-import { VerifierError } from "../errors/VerifierError.ts";
 
 export type PageQuery<Key> = {
   /** Items to answer at most (the endpoint's default when `limit` is absent). */
@@ -7,6 +6,13 @@ export type PageQuery<Key> = {
   /** The sort key of the last item of the previous page (from `cursor`); undefined on the first page. */
   after: Key | undefined;
 };
+
+/** How the service makes its 400 error (an AggregatorError, a VerifierError): both codes are in its codes.ts. */
+export type PageQueryError = (
+  code: "REQUEST_INVALID" | "CURSOR_INVALID",
+  message: string,
+  data: { path: "limit" | "cursor" },
+) => Error;
 
 /**
  * Reads a list endpoint's `limit` (integer in [1, `maxLimit`], default `defaultLimit`; else 400 REQUEST_INVALID
@@ -16,6 +22,7 @@ export type PageQuery<Key> = {
  */
 export function readPageQuery<Key>(
   req: Request,
+  error: PageQueryError,
   spec: {
     list: string;
     defaultLimit: number;
@@ -28,18 +35,15 @@ export function readPageQuery<Key>(
   if (rawLimit !== undefined) {
     limit = typeof rawLimit === "string" && /^[0-9]{1,10}$/.test(rawLimit) ? Number(rawLimit) : Number.NaN;
     if (!(limit >= 1 && limit <= spec.maxLimit))
-      throw new VerifierError("REQUEST_INVALID", `limit must be an integer in [1, ${spec.maxLimit}].`, {
-        status: 400,
-        data: { path: "limit" },
-      });
+      throw error("REQUEST_INVALID", `limit must be an integer in [1, ${spec.maxLimit}].`, { path: "limit" });
   }
   const rawCursor = req.query.cursor;
   if (rawCursor === undefined) return { limit, after: undefined };
   const invalid = () =>
-    new VerifierError(
+    error(
       "CURSOR_INVALID",
       "cursor is not a cursor of this list; pass back the nextCursor of a previous answer unchanged.",
-      { status: 400, data: { path: "cursor" } },
+      { path: "cursor" },
     );
   if (typeof rawCursor !== "string" || !/^[A-Za-z0-9_-]{1,1024}$/.test(rawCursor)) throw invalid();
   let parts: unknown;

@@ -1,5 +1,6 @@
 import { createHash } from "node:crypto";
-import { createReadStream, statSync } from "node:fs";
+import { createReadStream, readFileSync, statSync } from "node:fs";
+import { join } from "node:path";
 import express, { type NextFunction, type Request, type Response } from "express";
 import type { Logger } from "pino";
 import type { PublicClient } from "viem";
@@ -42,6 +43,9 @@ export type AppOptions = {
   /** Content binding: POST /v1/manifests feeds it (only when some pool requires it). */
   manifests?: ManifestIndex;
 };
+
+/** This API's OpenAPI 3.1 document (checked against the real answers by test/aggregator/openapi.test.ts). */
+const openApiDocument = readFileSync(join(import.meta.dirname, "openapi.json"));
 
 const IDEMPOTENCY_KEY = /^[A-Za-z0-9_.:-]{1,128}$/;
 const BYTES32 = /^0x[0-9a-fA-F]{64}$/;
@@ -349,6 +353,10 @@ export function createApp(o: AppOptions): express.Express {
     res.send(await o.metrics.registry.metrics());
   });
 
+  app.get("/openapi.json", route("GET /openapi.json"), (_req, res) => {
+    res.type("application/json").send(openApiDocument);
+  });
+
   // Known paths with a method they do not support.
   const methods: [string, string][] = [
     ["/v1/receipts", "POST"],
@@ -365,6 +373,7 @@ export function createApp(o: AppOptions): express.Express {
     ["/readyz", "GET"],
     ["/healthz", "GET"],
     ["/metrics", "GET"],
+    ["/openapi.json", "GET"],
   ];
   for (const [path, allowed] of methods) {
     app.all(path, route(`${allowed} ${path}`), (req, res) => {

@@ -1,3 +1,5 @@
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
 import express, { type NextFunction, type Request, type Response } from "express";
 import type { Logger } from "pino";
 import { createAccessLog } from "../../service/http/createAccessLog.ts";
@@ -11,6 +13,9 @@ import type { VerifierMetrics } from "../metrics/createVerifierMetrics.ts";
 import { createAuditStore } from "../storage/createAuditStore.ts";
 import { createPostStore } from "../storage/createPostStore.ts";
 import type { VerifierStore } from "../storage/openVerifierStore.ts";
+
+/** This API's OpenAPI 3.1 document (checked against the real answers by test/verifier/openapi.test.ts). */
+const openApiDocument = readFileSync(join(import.meta.dirname, "openapi.json"));
 
 /** The 400 errors of readPageQuery as this service's own. */
 const pageError: PageQueryError = (code, message, data) => new VerifierError(code, message, { status: 400, data });
@@ -74,6 +79,10 @@ export function createVerifierApp(deps: VerifierAppDeps): express.Express {
   app.get("/healthz", ready);
   app.get("/metrics", async (_req, res) => {
     res.type(metrics.registry.contentType).send(await metrics.registry.metrics());
+  });
+
+  app.get("/openapi.json", (_req, res) => {
+    res.type("application/json").send(openApiDocument);
   });
 
   app.get("/v1/evidence/:hash", (req, res) => {

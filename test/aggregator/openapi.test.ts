@@ -146,6 +146,31 @@ describe("aggregator OpenAPI document: every documented answer of a real aggrega
     );
   });
 
+  it("the structural check finds a wrong version, a dangling $ref, an operation without responses, a path parameter the template lacks and an example that does not fit", () => {
+    const broken = structuredClone(doc);
+    broken.openapi = "3.0.3";
+    broken.paths["/v1/pools"]!.get!.responses["200"].content["application/json"].schema = {
+      $ref: "#/components/schemas/NoSuchSchema",
+    };
+    broken.paths["/livez"]!.get!.responses = {};
+    broken.paths["/v1/pools/{poolId}"]!.get!.parameters.push({
+      name: "other",
+      in: "path",
+      required: true,
+      schema: { type: "string" },
+    });
+    broken.paths["/v1/manifests"]!.post!.responses["200"].content["application/json"].example = { added: "yes" };
+    const problems = findDocumentProblems(broken).join("\n");
+    for (const expected of [
+      "openapi is not 3.1.x",
+      "NoSuchSchema does not resolve",
+      "#/paths/~1livez/get: no responses",
+      "path parameters other,poolId do not match the template's poolId",
+      "#/paths/~1v1~1manifests/post/responses/200/content/application~1json/example",
+    ])
+      assert.ok(problems.includes(expected), `${expected} in:\n${problems}`);
+  });
+
   it("documents exactly the routes the express app registers (with content binding on)", async () => {
     const dir = makeWorkDir("openapi-routes");
     const database = openDatabase(join(dir, "routes.db"));

@@ -255,6 +255,18 @@ describe("verifier OpenAPI document: every documented answer of a real verifier 
       "AUTHORIZATION_EXPIRED",
     ]);
     assert.deepEqual(code(await submit(await authorize(1, { maxFee: 1n }))), [422, "MAX_FEE_TOO_LOW"]);
+    const madeUp = {
+      account: chain.relays[1]!.address,
+      poolId: chain.poolId,
+      cumulativeAmount: "2000000",
+      epochBytes: "2000000",
+      epochAmount: "2000000",
+      receiptsRoot: `0x${"00".repeat(32)}`,
+    };
+    assert.deepEqual(code(await submit({ ...r1, leaf: madeUp, proof: [`0x${"11".repeat(32)}`] })), [
+      422,
+      "LEAF_PROOF_INVALID",
+    ]);
     assert.deepEqual(code(await submit("{nope")), [400, "REQUEST_INVALID_JSON"]);
     assert.deepEqual(code(await submit("x", { "content-type": "text/plain" })), [
       415,

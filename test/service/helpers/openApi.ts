@@ -187,6 +187,7 @@ export type ApiAnswer = { status: number; headers: Headers; text: string; body: 
  * A client for the service at `baseUrl` that checks every answer against `doc`: the status must be documented
  * for the operation, the Content-Type one of that response's media types, the body valid against its schema
  * (JSON parsed first; text as a string) and every documented header that is present valid against its schema.
+ * A JSON body the service answered 2xx to must fit the operation's request body schema.
  * `unchecked()` lists the documented responses ("METHOD /path STATUS") no answer has been checked against yet.
  */
 export function createCheckedClient(doc: OpenApiDocument, baseUrl: string) {
@@ -266,6 +267,14 @@ export function createCheckedClient(doc: OpenApiDocument, baseUrl: string) {
         label,
       );
       seen.add(label);
+      // The service took the body: it must fit the documented request body (or the document is too strict).
+      const sent = op.requestBody?.content?.["application/json"];
+      if (res.status < 300 && sent && typeof o.body === "object" && !(o.body instanceof Uint8Array)) {
+        const v = compile(
+          `#/paths/${pointerEscape(template)}/${method.toLowerCase()}/requestBody/content/application~1json/schema`,
+        );
+        assert.ok(v(o.body), `${label}: the service took a body the document refuses: ${JSON.stringify(v.errors)}`);
+      }
       return answer;
     },
     /** Checks an answer against `#/components/responses/<name>` (for answers no single operation describes). */

@@ -1,6 +1,5 @@
 import { createHash } from "node:crypto";
-import { createReadStream, readFileSync, statSync } from "node:fs";
-import { join } from "node:path";
+import { createReadStream, statSync } from "node:fs";
 import express, { type NextFunction, type Request, type Response } from "express";
 import type { Logger } from "pino";
 import type { PublicClient } from "viem";
@@ -19,6 +18,8 @@ import { registerManifestRoute } from "../ingest/registerManifestRoute.ts";
 import type { AggregatorMetrics } from "../metrics/createMetrics.ts";
 import type { EpochPost, EpochStore } from "../storage/createEpochStore.ts";
 import { getBodyDecoder } from "./getBodyDecoder.ts";
+// This API's OpenAPI 3.1 document (checked against the real answers by test/aggregator/openapi.test.ts).
+import openApiDocument from "./openapi.json" with { type: "json" };
 import { type BodyTooLargeError, readBody } from "./readBody.ts";
 
 /** The 400 errors of readPageQuery as this service's own. */
@@ -43,9 +44,6 @@ export type AppOptions = {
   /** Content binding: POST /v1/manifests feeds it (only when some pool requires it). */
   manifests?: ManifestIndex;
 };
-
-/** This API's OpenAPI 3.1 document (checked against the real answers by test/aggregator/openapi.test.ts). */
-const openApiDocument = readFileSync(join(import.meta.dirname, "openapi.json"));
 
 const IDEMPOTENCY_KEY = /^[A-Za-z0-9_.:-]{1,128}$/;
 const BYTES32 = /^0x[0-9a-fA-F]{64}$/;
@@ -354,7 +352,7 @@ export function createApp(o: AppOptions): express.Express {
   });
 
   app.get("/openapi.json", route("GET /openapi.json"), (_req, res) => {
-    res.type("application/json").send(openApiDocument);
+    res.json(openApiDocument);
   });
 
   // Known paths with a method they do not support.

@@ -1,5 +1,3 @@
-import { readFileSync } from "node:fs";
-import { join } from "node:path";
 import express, { type NextFunction, type Request, type Response } from "express";
 import type { Logger } from "pino";
 import { createAccessLog } from "../../service/http/createAccessLog.ts";
@@ -13,9 +11,8 @@ import type { VerifierMetrics } from "../metrics/createVerifierMetrics.ts";
 import { createAuditStore } from "../storage/createAuditStore.ts";
 import { createPostStore } from "../storage/createPostStore.ts";
 import type { VerifierStore } from "../storage/openVerifierStore.ts";
-
-/** This API's OpenAPI 3.1 document (checked against the real answers by test/verifier/openapi.test.ts). */
-const openApiDocument = readFileSync(join(import.meta.dirname, "openapi.json"));
+// This API's OpenAPI 3.1 document (checked against the real answers by test/verifier/openapi.test.ts).
+import openApiDocument from "./openapi.json" with { type: "json" };
 
 /** The 400 errors of readPageQuery as this service's own. */
 const pageError: PageQueryError = (code, message, data) => new VerifierError(code, message, { status: 400, data });
@@ -82,7 +79,7 @@ export function createVerifierApp(deps: VerifierAppDeps): express.Express {
   });
 
   app.get("/openapi.json", (_req, res) => {
-    res.type("application/json").send(openApiDocument);
+    res.json(openApiDocument);
   });
 
   app.get("/v1/evidence/:hash", (req, res) => {

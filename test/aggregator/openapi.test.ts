@@ -405,11 +405,16 @@ describe("aggregator OpenAPI document: every documented answer of a real aggrega
     assert.equal(rewards.status, 503);
   });
 
-  it("every documented answer was checked, but for those a healthy test cannot provoke (500, 429)", () => {
-    const seen = new Set([...api.unchecked()].filter((u) => downApi.unchecked().includes(u)));
+  it("every documented answer and error code was checked, but for those a healthy test cannot provoke (500, 429)", () => {
+    const unchecked = api.unchecked().filter((u) => downApi.unchecked().includes(u));
     assert.deepEqual(
-      [...seen].filter((u) => !u.endsWith(" 500")),
+      unchecked.filter((u) => !u.endsWith(" 500")),
       ["POST /v1/receipts 429"],
+    );
+    const codes = api.uncheckedCodes().filter((u) => downApi.uncheckedCodes().includes(u));
+    assert.deepEqual(
+      codes.filter((u) => !u.endsWith(" 500 INTERNAL")),
+      ["POST /v1/receipts 429 RATE_LIMITED"],
     );
   });
 });

@@ -2,7 +2,9 @@ import assert from "node:assert/strict";
 import { readFileSync } from "node:fs";
 import { resolve } from "node:path";
 import { after, before, describe, it } from "node:test";
+import { createWalletClient } from "viem";
 import { generatePrivateKey, privateKeyToAccount } from "viem/accounts";
+import { rewardDistributorAbi } from "../../src/contracts/abis.ts";
 import { signChunkReceipt } from "../../src/protocol/messages/signChunkReceipt.ts";
 import { signClaimAuthorization } from "../../src/protocol/messages/signClaimAuthorization.ts";
 import type { Address, Hex } from "../../src/protocol/types.ts";
@@ -248,6 +250,23 @@ describe("verifier OpenAPI document: every documented answer of a real verifier 
       "AUTHORIZATION_SIGNER_MISMATCH",
     ]);
     assert.deepEqual(code(await submit(await authorize(2))), [404, "LEAF_NOT_FOUND"]);
+    // Relay 2 binds its authorizations to another relayer than this verifier.
+    const funder = chain.wallets.funder;
+    await funder.sendTransaction({
+      to: chain.relays[2]!.address,
+      value: 10n ** 17n,
+      account: funder.account,
+      chain: funder.chain,
+    });
+    const relay2 = createWalletClient({
+      account: privateKeyToAccount(chain.relays[2]!.key),
+      chain: funder.chain,
+      transport: chain.transport,
+    });
+    await chain.write(relay2, chain.distributor.address, rewardDistributorAbi, "setClaimRelayer", [
+      chain.relays[1]!.address,
+    ]);
+    assert.deepEqual(code(await submit(await authorize(2))), [403, "RELAYER_NOT_ALLOWED"]);
     const otherToken = `0x${"12".repeat(20)}${"00".repeat(11)}01` as Hex;
     assert.deepEqual(code(await submit(await authorize(1, { poolId: otherToken }))), [422, "TOKEN_NOT_SUPPORTED"]);
     assert.deepEqual(code(await submit(await authorize(1, { deadline: (await chainTime()) - 1n }))), [
@@ -280,11 +299,16 @@ describe("verifier OpenAPI document: every documented answer of a real verifier 
     assert.deepEqual(code(disabledGet), [503, "CLAIMS_DISABLED"]);
   });
 
-  it("every documented answer was checked, but for those a healthy verifier cannot be made to give (500, RPC down)", () => {
+  it("every documented answer and error code was checked, but for those a healthy verifier cannot give (500, RPC down)", () => {
     const unchecked = api.unchecked().filter((u) => noClaimsApi.unchecked().includes(u));
     assert.deepEqual(
-      unchecked.filter((u) => !u.endsWith(" 500") && !u.endsWith(" 503")),
-      [],
+      unchecked.filter((u) => !u.endsWith(" 500")),
+      ["POST /v1/disputes 503"],
+    );
+    const codes = api.uncheckedCodes().filter((u) => noClaimsApi.uncheckedCodes().includes(u));
+    assert.deepEqual(
+      codes.filter((u) => !u.endsWith(" 500 INTERNAL")),
+      ["POST /v1/claims 503 SERVICE_UNAVAILABLE", "POST /v1/disputes 503 SERVICE_UNAVAILABLE"],
     );
   });
 });

@@ -267,6 +267,7 @@ export function createCheckedClient(doc: OpenApiDocument, baseUrl: string) {
         label,
       );
       seen.add(label);
+      if (typeof answer.body?.code === "string") seen.add(`${label} ${answer.body.code}`);
       // The service took the body: it must fit the documented request body (or the document is too strict).
       const sent = op.requestBody?.content?.["application/json"];
       if (res.status < 300 && sent && typeof o.body === "object" && !(o.body instanceof Uint8Array)) {
@@ -282,6 +283,19 @@ export function createCheckedClient(doc: OpenApiDocument, baseUrl: string) {
       const response = doc.components?.responses?.[name];
       assert.ok(response, `components.responses.${name}`);
       check(`#/components/responses/${pointerEscape(name)}`, response, answer, `components.responses.${name}`);
+    },
+    /** The documented error codes ("METHOD /path STATUS CODE") no checked answer has carried yet. */
+    uncheckedCodes(): string[] {
+      const out: string[] = [];
+      for (const [method, path, op] of operations(doc))
+        for (const [status, response] of Object.entries((op.responses ?? {}) as Json)) {
+          const schema = response.content?.["application/json"]?.schema;
+          for (const code of schema?.properties?.code?.enum ?? []) {
+            const label = `${method.toUpperCase()} ${path} ${status} ${code}`;
+            if (!seen.has(label)) out.push(label);
+          }
+        }
+      return out.sort();
     },
     unchecked(): string[] {
       const out: string[] = [];

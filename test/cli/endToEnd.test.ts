@@ -203,7 +203,7 @@ describe("meshpay end to end with the real aggregator and relay SDK", () => {
   });
 
   it("refuses an aggregator whose leaf does not lead to the on-chain root (AGGREGATOR_PROOF_INVALID, exit 6)", async () => {
-    const liar = await startLyingAggregator(aggregator.url);
+    const liar = await startLyingAggregator(aggregator.url, "amount");
     try {
       const r = await chain.run(["--json", "rewards", "--account", relay, "--aggregator", liar.url]);
       assert.equal(r.code, 6, r.stdout + r.stderr);
@@ -235,11 +235,13 @@ describe("meshpay end to end with the real aggregator and relay SDK", () => {
   it("once the window has passed, refuses a lying aggregator's claim proof (nothing sent), then claims with the honest one's", async () => {
     const latest = await createPublicClient({ transport: http(chain.node.url) }).getBlock();
     await mineAt(chain.node.url, latest.timestamp + CHALLENGE_WINDOW + 1n);
-    const liar = await startLyingAggregator(aggregator.url);
+    const liar = await startLyingAggregator(aggregator.url, "proof");
     try {
       const lied = await chain.run(["--json", "claim"], { key: RELAY, env: { MESHPAY_AGGREGATOR_URL: liar.url } });
       assert.equal(lied.code, 6, lied.stdout + lied.stderr);
       assert.equal(lied.json().error.code, "AGGREGATOR_PROOF_INVALID");
+      // The forged proof of the claimable epoch's claim, not anything else, is what was refused.
+      assert.match(lied.json().error.message, /the proof it gave for pool .* does not lead to epoch 0's on-chain root/);
       assert.ok(
         liar.requests.some((q) => q.includes("/rewards")),
         liar.requests.join("\n"),

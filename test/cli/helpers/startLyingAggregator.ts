@@ -1,6 +1,7 @@
 // Test helper: a lying aggregator, an HTTP proxy in front of the real one that forwards every request and rewrites
-// what a relay's rewards depend on: the claim proofs of GET /v1/accounts/:account/rewards and the amounts of
-// GET /v1/epochs/:epoch/leaves/:poolId/:account (a leaf and proof the chain's root does not back). No tests here.
+// what a relay's rewards depend on: `lie: "proof"` forges the claim proofs of GET /v1/accounts/:account/rewards (and
+// inflates `claimable`), `lie: "amount"` inflates the leaves of GET /v1/epochs/:epoch/leaves/:poolId/:account; either
+// way a leaf and proof the chain's root does not back. No tests here.
 import { createServer } from "node:http";
 import { freePort } from "./startHardhatNode.ts";
 
@@ -8,7 +9,7 @@ export type LyingAggregator = { url: string; requests: string[]; close(): Promis
 
 const FORGED = `0x${"11".repeat(32)}`;
 
-export async function startLyingAggregator(target: string): Promise<LyingAggregator> {
+export async function startLyingAggregator(target: string, lie: "proof" | "amount"): Promise<LyingAggregator> {
   const port = await freePort();
   const requests: string[] = [];
   const server = createServer(async (req, res) => {
@@ -19,7 +20,7 @@ export async function startLyingAggregator(target: string): Promise<LyingAggrega
     });
     let text = await upstream.text();
     const path = new URL(req.url ?? "/", target).pathname;
-    if (upstream.ok && /^\/v1\/accounts\/[^/]+\/rewards$/.test(path)) {
+    if (lie === "proof" && upstream.ok && /^\/v1\/accounts\/[^/]+\/rewards$/.test(path)) {
       const body = JSON.parse(text) as { pools: { claimable: string; claim: { proof: string[] } | null }[] };
       for (const p of body.pools)
         if (p.claim) {
@@ -27,7 +28,7 @@ export async function startLyingAggregator(target: string): Promise<LyingAggrega
           p.claimable = String(BigInt(p.claimable) * 10n);
         }
       text = JSON.stringify(body);
-    } else if (upstream.ok && /^\/v1\/epochs\/\d+\/leaves\/[^/]+\/[^/]+$/.test(path)) {
+    } else if (lie === "amount" && upstream.ok && /^\/v1\/epochs\/\d+\/leaves\/[^/]+\/[^/]+$/.test(path)) {
       const body = JSON.parse(text) as { leaf: { cumulativeAmount: string } };
       body.leaf.cumulativeAmount = String(BigInt(body.leaf.cumulativeAmount) * 10n);
       text = JSON.stringify(body);

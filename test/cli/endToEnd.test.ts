@@ -1,7 +1,7 @@
 // End to end with the real services: the broadcaster's ticket from `meshpay ticket issue`, receipts signed by the
 // relay SDK's receiver and submitted by its relay to the real aggregator process, which closes the epoch, posts its
 // root and publishes its bundle; then `meshpay receipts`, `meshpay rewards` from the bundle and from the aggregator's
-// leaf endpoint, `meshpay audit epoch` and `audit proof` on the aggregator's own bundle, and `meshpay claim`.
+// API (the default, with fallback to the bundle and refusal of a lying aggregator), `meshpay audit epoch` and `audit proof` on the aggregator's own bundle, and `meshpay claim`.
 import assert from "node:assert/strict";
 import { rmSync } from "node:fs";
 import { join } from "node:path";
@@ -23,6 +23,7 @@ import {
 } from "../aggregator/helpers/aggregatorProcess.ts";
 import { type CliChain, createPoolWithCli, DEV_KEYS, deployWithCli } from "./helpers/deployWithCli.ts";
 import { freePort, mineAt } from "./helpers/startHardhatNode.ts";
+import { startLyingAggregator } from "./helpers/startLyingAggregator.ts";
 
 const BROADCASTER = DEV_KEYS[1];
 const RELAY = DEV_KEYS[3];
@@ -159,16 +160,66 @@ describe("meshpay end to end with the real aggregator and relay SDK", () => {
     );
   });
 
-  it("shows the same rewards from the aggregator's leaf endpoint as from its public bundle", async () => {
-    const fromBundle = await chain.run(["--json", "rewards", "--account", relay]);
-    const fromAggregator = await chain.run(["--json", "rewards", "--account", relay, "--aggregator", aggregator.url]);
-    assert.equal(fromBundle.code, 0, fromBundle.stdout + fromBundle.stderr);
-    assert.equal(fromAggregator.code, 0, fromAggregator.stdout + fromAggregator.stderr);
+  it("reads rewards from the aggregator by default (MESHPAY_AGGREGATOR_URL or --aggregator), the same as the bundle (--no-aggregator)", async () => {
+    const fromBundle = await chain.run(["--json", "rewards", "--account", relay, "--no-aggregator"], {
+      env: { MESHPAY_AGGREGATOR_URL: aggregator.url },
+    });
+    const byEnv = await chain.run(["--json", "rewards", "--account", relay], {
+      env: { MESHPAY_AGGREGATOR_URL: aggregator.url },
+    });
+    const byFlag = await chain.run(["--json", "rewards", "--account", relay, "--aggregator", aggregator.url]);
+    for (const r of [fromBundle, byEnv, byFlag]) {
+      assert.equal(r.code, 0, r.stdout + r.stderr);
+      assert.doesNotMatch(r.stderr, /aggregator unreachable/);
+    }
     assert.equal(fromBundle.json().source, "bundle");
-    assert.equal(fromAggregator.json().source, "aggregator");
-    assert.deepEqual(fromAggregator.json().pools, fromBundle.json().pools);
+    assert.equal(byEnv.json().source, "aggregator");
+    assert.equal(byFlag.json().source, "aggregator");
+    assert.deepEqual(byEnv.json().pools, fromBundle.json().pools);
+    assert.deepEqual(byFlag.json().pools, fromBundle.json().pools);
     const [p] = fromBundle.json().pools;
     assert.deepEqual([p.poolId, p.earned.amount, p.pending.amount], [pool, "20", "20"]);
+    // Not configured at all: the bundle, without a warning.
+    const plain = await chain.run(["--json", "rewards", "--account", relay]);
+    assert.equal(plain.json().source, "bundle");
+    assert.equal(plain.stderr, "");
+  });
+
+  it("falls back to the epoch bundle, saying so on stderr, when the aggregator does not answer", async () => {
+    const port = await freePort();
+    const r = await chain.run(["rewards", "--account", relay], {
+      env: { MESHPAY_AGGREGATOR_URL: `http://127.0.0.1:${port}` },
+    });
+    assert.equal(r.code, 0, r.stdout + r.stderr);
+    assert.match(
+      r.stderr,
+      new RegExp(
+        `meshpay: aggregator unreachable \\(The aggregator at http://127.0.0.1:${port} does not answer ` +
+          "\\(ECONNREFUSED\\)\\), reading the epoch bundle instead",
+      ),
+    );
+    assert.match(r.stdout, /leaves from the epoch bundles/);
+    assert.match(r.stdout, new RegExp(`${pool}\\s+20 TUSD\\s+0 TUSD\\s+20 TUSD\\s+0 TUSD`));
+  });
+
+  it("refuses an aggregator whose leaf does not lead to the on-chain root (AGGREGATOR_PROOF_INVALID, exit 6)", async () => {
+    const liar = await startLyingAggregator(aggregator.url, "amount");
+    try {
+      const r = await chain.run(["--json", "rewards", "--account", relay, "--aggregator", liar.url]);
+      assert.equal(r.code, 6, r.stdout + r.stderr);
+      const error = r.json().error;
+      assert.equal(error.code, "AGGREGATOR_PROOF_INVALID");
+      assert.match(
+        error.message,
+        new RegExp(`The aggregator at ${liar.url}/ is not trusted: the proof it gave for pool ${pool}`),
+      );
+      assert.ok(
+        liar.requests.some((q) => q.includes("/leaves/")),
+        liar.requests.join("\n"),
+      );
+    } finally {
+      await liar.close();
+    }
   });
 
   it("audits the aggregator's own bundle: every receipt re-verified, the root recomputed, the payout proven", async () => {
@@ -181,11 +232,34 @@ describe("meshpay end to end with the real aggregator and relay SDK", () => {
     assert.equal(proof.json().ok, true);
   });
 
-  it("claims once the challenge window has passed", async () => {
+  it("once the window has passed, refuses a lying aggregator's claim proof (nothing sent), then claims with the honest one's", async () => {
     const latest = await createPublicClient({ transport: http(chain.node.url) }).getBlock();
     await mineAt(chain.node.url, latest.timestamp + CHALLENGE_WINDOW + 1n);
-    const r = await chain.run(["--json", "claim"], { key: RELAY });
+    const liar = await startLyingAggregator(aggregator.url, "proof");
+    try {
+      const lied = await chain.run(["--json", "claim"], { key: RELAY, env: { MESHPAY_AGGREGATOR_URL: liar.url } });
+      assert.equal(lied.code, 6, lied.stdout + lied.stderr);
+      assert.equal(lied.json().error.code, "AGGREGATOR_PROOF_INVALID");
+      // The forged proof of the claimable epoch's claim, not anything else, is what was refused.
+      assert.match(lied.json().error.message, /the proof it gave for pool .* does not lead to epoch 0's on-chain root/);
+      assert.ok(
+        liar.requests.some((q) => q.includes("/rewards")),
+        liar.requests.join("\n"),
+      );
+    } finally {
+      await liar.close();
+    }
+    const shown = await chain.run(["--json", "rewards", "--account", relay], {
+      env: { MESHPAY_AGGREGATOR_URL: aggregator.url },
+    });
+    assert.deepEqual(
+      [shown.json().source, shown.json().pools[0].claimable.amount, shown.json().pools[0].claimed.amount],
+      ["aggregator", "20", "0"],
+      "the refused claim sent nothing",
+    );
+    const r = await chain.run(["--json", "claim"], { key: RELAY, env: { MESHPAY_AGGREGATOR_URL: aggregator.url } });
     assert.equal(r.code, 0, r.stdout + r.stderr);
+    assert.doesNotMatch(r.stderr, /aggregator unreachable/);
     assert.equal(r.json().paid[0].amount.amount, "20");
   });
 });

@@ -1,6 +1,7 @@
 // The relay operator's paths through the real `meshpay` process against a real `hardhat node`: rewards per pool
 // (earned, claimable, pending, claimed), a direct claim of every pool in one transaction, a claim with nothing due,
-// a third party sending the claim, a claim through the real verifier service (--via), and an unreachable RPC.
+// a third party sending the claim, a claim through the real verifier service (--via), an unreachable RPC, and an
+// unreachable aggregator (the bundles are read instead).
 import assert from "node:assert/strict";
 import { mkdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
@@ -189,10 +190,12 @@ describe("meshpay for relay operators", () => {
     assert.match(r.stderr, new RegExp(`error: The chain's RPC endpoint http://127.0.0.1:${port} does not answer`));
   });
 
-  it("exits 3 when the aggregator given to --aggregator does not answer", async () => {
+  it("reads the epoch bundles, with a warning, when the aggregator given to --aggregator does not answer", async () => {
     const port = await freePort();
     const r = await chain.run(["--json", "rewards", "--aggregator", `http://127.0.0.1:${port}`], { key: RELAY_1 });
-    assert.equal(r.code, 3, r.stdout);
-    assert.equal(r.json().error.code, "SERVICE_UNREACHABLE");
+    assert.equal(r.code, 0, r.stdout + r.stderr);
+    assert.equal(r.json().source, "bundle");
+    assert.match(r.stderr, /meshpay: aggregator unreachable \(.*ECONNREFUSED.*\), reading the epoch bundle instead/);
+    assert.ok(r.json().pools.some((p: { poolId: string }) => p.poolId === poolA));
   });
 });

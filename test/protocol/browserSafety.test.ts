@@ -5,6 +5,7 @@ import { describe, it } from "node:test";
 import { build } from "esbuild";
 
 const root = join(import.meta.dirname, "../../src/protocol");
+const clientRoot = join(import.meta.dirname, "../../src/client");
 const files = (dir: string): string[] =>
   readdirSync(dir, { withFileTypes: true }).flatMap((e) =>
     e.isDirectory() ? files(join(dir, e.name)) : [join(dir, e.name)],
@@ -32,6 +33,34 @@ describe("browser path import graph", () => {
     const inputs = Object.keys(result.metafile.inputs);
     assert.ok(inputs.some((i) => i.includes("@noble/curves")));
     for (const input of inputs) {
+      assert.ok(!input.startsWith("node:"), input);
+      assert.ok(!/node_modules\/secp256k1\//.test(input), input);
+    }
+  });
+
+  it("the typed HTTP client (src/client) bundles for the browser with no Node built-ins", async () => {
+    const entries = files(clientRoot).filter((f) => f.endsWith(".ts"));
+    for (const name of [
+      "createAggregatorClient.ts",
+      "createVerifierClient.ts",
+      "getAccountRewards.ts",
+      "postReceipts.ts",
+    ])
+      assert.ok(
+        entries.some((f) => f.endsWith(`/${name}`)),
+        `${name} is checked`,
+      );
+    const result = await build({
+      entryPoints: entries,
+      bundle: true,
+      write: false,
+      platform: "browser",
+      format: "esm",
+      outdir: "/tmp/meshpay-browser-check-client",
+      metafile: true,
+      logLevel: "silent",
+    });
+    for (const input of Object.keys(result.metafile.inputs)) {
       assert.ok(!input.startsWith("node:"), input);
       assert.ok(!/node_modules\/secp256k1\//.test(input), input);
     }

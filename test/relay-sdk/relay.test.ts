@@ -1,6 +1,7 @@
 import assert from "node:assert/strict";
 import { after, afterEach, beforeEach, describe, it } from "node:test";
 import Database from "better-sqlite3";
+import { parseRetryAfter } from "../../src/client/parseRetryAfter.ts";
 import { recoverChunkReceiptSigner } from "../../src/protocol/messages/recoverChunkReceiptSigner.ts";
 import { signChunkReceipt } from "../../src/protocol/messages/signChunkReceipt.ts";
 import { signViewerTicket } from "../../src/protocol/messages/signViewerTicket.ts";
@@ -11,7 +12,6 @@ import { createViewerSessionKey } from "../../src/relay-sdk/receiver/createViewe
 import { createRelay } from "../../src/relay-sdk/relay/createRelay.ts";
 import { getBackoffDelay } from "../../src/relay-sdk/relay/getBackoffDelay.ts";
 import { openRelayStoreReader } from "../../src/relay-sdk/relay/openRelayStoreReader.ts";
-import { parseRetryAfter } from "../../src/relay-sdk/relay/parseRetryAfter.ts";
 import type { CreateRelayOptions, Relay, RelayEvent } from "../../src/relay-sdk/relay/types.ts";
 import {
   domain,

@@ -16,6 +16,8 @@ export type Deployment = {
   fromBlock: string;
   /** Most blocks one eth_getLogs query may span on this RPC (hosted endpoints cap it); default 1,000. */
   logBlockRange?: number;
+  /** The aggregator's public API (http or https URL): `rewards` and `claim` read leaves and proofs from it. */
+  aggregatorUrl?: string;
   deployer?: Address;
   deployedAt?: string;
 };

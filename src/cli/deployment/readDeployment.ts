@@ -33,7 +33,18 @@ export function readDeployment(path: string): Deployment {
     problems.push("fromBlock must be a decimal string");
   if (d?.logBlockRange !== undefined && !(Number.isSafeInteger(d.logBlockRange) && d.logBlockRange >= 1))
     problems.push("logBlockRange must be a positive integer");
+  if (d?.aggregatorUrl !== undefined && !isHttpUrl(d.aggregatorUrl))
+    problems.push("aggregatorUrl must be an http(s) URL");
   if (problems.length > 0)
     throw new CliError("DEPLOYMENT_INVALID", `The deployment file ${path} is invalid: ${problems.join("; ")}.`);
   return d;
+}
+
+function isHttpUrl(value: unknown): boolean {
+  if (typeof value !== "string") return false;
+  try {
+    return ["http:", "https:"].includes(new URL(value).protocol);
+  } catch {
+    return false;
+  }
 }

@@ -30,6 +30,8 @@ export const cliErrorExitCodes = {
   BUNDLE_MALFORMED: exitCodes.auditMismatch,
   BUNDLE_HASH_MISMATCH: exitCodes.auditMismatch,
   AUDIT_MISMATCH: exitCodes.auditMismatch,
+  /** The aggregator served a leaf or proof that does not lead to the epoch's on-chain root: it is not trusted. */
+  AGGREGATOR_PROOF_INVALID: exitCodes.auditMismatch,
   STORE_UNAVAILABLE: exitCodes.failure,
   TIMEOUT: exitCodes.failure,
   CHILD_PROCESS_FAILED: exitCodes.failure,

@@ -7,9 +7,11 @@ import {
   TimeoutError,
   BaseError as ViemBaseError,
 } from "viem";
+import { MeshpayApiError } from "../../client/MeshpayApiError.ts";
 import { findContractRevert } from "../../contracts/findContractRevert.ts";
 import { toJsonSafe } from "../../protocol/utils/toJsonSafe.ts";
 import { formatTimestamp } from "../format/formatTime.ts";
+import { apiErrorToCliError } from "./apiErrorToCliError.ts";
 import { CliError } from "./CliError.ts";
 import { errorSentences, type SentenceFormat } from "./errorSentences.ts";
 
@@ -22,10 +24,12 @@ export const plainSentenceFormat: SentenceFormat = {
 
 /**
  * Turns anything thrown into a CliError: a decoded custom error (CONTRACT_REVERTED: its name and a sentence), an
- * account without gas money (INSUFFICIENT_GAS_FUNDS), an RPC that does not answer (RPC_UNREACHABLE), or INTERNAL.
+ * account without gas money (INSUFFICIENT_GAS_FUNDS), an RPC that does not answer (RPC_UNREACHABLE), a service's
+ * answer through the typed client (apiErrorToCliError), or INTERNAL.
  */
 export function toCliError(err: unknown, format: SentenceFormat = plainSentenceFormat, doing?: string): CliError {
   if (err instanceof CliError) return err;
+  if (err instanceof MeshpayApiError) return apiErrorToCliError(err);
   if (err instanceof ViemBaseError) {
     const reverted = findContractRevert(err);
     if (reverted) return describeRevert(reverted, format, doing, err);

@@ -16,7 +16,10 @@ export function registerExplorerCommand(program: Command, deps: CliDeps, state: 
       )
       .option("--port <port>", "HTTP port (0: any free port)", "8090")
       .option("--host <host>", "interface to listen on", "127.0.0.1")
-      .option("--aggregator <url>", "aggregator's public API (default: MESHPAY_AGGREGATOR_URL)")
+      .option(
+        "--aggregator <url>",
+        "aggregator's public API (default: MESHPAY_AGGREGATOR_URL, else the deployment file's aggregatorUrl)",
+      )
       .option("--verifier <url>", "verifier's public API (default: MESHPAY_VERIFIER_URL)")
       .option("--browser-rpc <url>", "JSON-RPC URL the browser reads the chain from (default: the RPC URL)")
       .option("--dist <dir>", "the built app (default: dist/explorer, from `npm run build:explorer`)")

@@ -30,15 +30,17 @@ export function registerRelayCommands(program: Command, deps: CliDeps, state: Ru
       .option("--account <address>", "relay account to look at (default: your key's address)")
       .option(
         "--aggregator <url>",
-        "read leaves from the aggregator's leaf endpoint instead of the public epoch bundles",
+        "aggregator to read leaves and proofs from (default: MESHPAY_AGGREGATOR_URL, else the deployment file's " +
+          "aggregatorUrl); the epoch bundles if it does not answer",
       )
+      .option("--no-aggregator", "read the public epoch bundles, not the aggregator")
       .action(
         defineAction(
           deps,
           state,
           (_p, o, ctx) =>
             getRewards(
-              { account: o.account as string | undefined, aggregator: o.aggregator as string | undefined },
+              { account: o.account as string | undefined, aggregator: o.aggregator as string | boolean | undefined },
               ctx,
             ),
           (r) => {
@@ -75,6 +77,8 @@ export function registerRelayCommands(program: Command, deps: CliDeps, state: Ru
       ),
     "meshpay rewards",
     "meshpay rewards --account 0x3C44CdDdB6a900fa2b585dd299e03d12FA4293BC --json",
+    "meshpay rewards --aggregator https://aggregator.example.com",
+    "meshpay rewards --no-aggregator",
   );
 
   const claim = program.command("claim");
@@ -99,14 +103,19 @@ export function registerRelayCommands(program: Command, deps: CliDeps, state: Ru
       .option("--timeout <duration>", "with --via: how long to wait for the payment", "10m")
       .option(
         "--aggregator <url>",
-        "read leaves from the aggregator's leaf endpoint instead of the public epoch bundles",
+        "aggregator to read leaves and proofs from (default: MESHPAY_AGGREGATOR_URL, else the deployment file's " +
+          "aggregatorUrl); the epoch bundles if it does not answer",
       )
+      .option("--no-aggregator", "read the public epoch bundles, not the aggregator")
       .action(
         defineAction(
           deps,
           state,
           async (_p, o, ctx) => {
-            const common = { pool: o.pool as string[] | undefined, aggregator: o.aggregator as string | undefined };
+            const common = {
+              pool: o.pool as string[] | undefined,
+              aggregator: o.aggregator as string | boolean | undefined,
+            };
             if (o.via) {
               if (o.account)
                 throw new CliError(

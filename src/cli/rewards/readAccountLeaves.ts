@@ -1,3 +1,5 @@
+import type { AggregatorClient } from "../../client/ServiceClient.ts";
+import type { AccountRewards } from "../../client/types.ts";
 import { createFastKeccak256 } from "../../protocol/hash/createFastKeccak256.ts";
 import { buildRewardTree } from "../../protocol/tree/buildRewardTree.ts";
 import { EMPTY_EPOCH_ROOT } from "../../protocol/tree/emptyEpochRoot.ts";
@@ -6,12 +8,10 @@ import { verifyMerkleProof } from "../../protocol/tree/verifyMerkleProof.ts";
 import type { Address, Hex, RewardLeaf } from "../../protocol/types.ts";
 import { downloadBundle } from "../bundle/downloadBundle.ts";
 import { parseDownloadedBundle } from "../bundle/parseDownloadedBundle.ts";
-import type { Chain } from "../chain/connectChain.ts";
-import { listPoolIds } from "../chain/listPoolIds.ts";
 import type { EpochPost } from "../chain/readEpochPost.ts";
 import type { CommandContext } from "../context/CliDeps.ts";
 import { CliError } from "../errors/CliError.ts";
-import { fetchAggregatorLeaves } from "./fetchAggregatorLeaves.ts";
+import { readAggregatorLeaves } from "./readAggregatorLeaves.ts";
 
 /** One account's leaves in one posted epoch, each with its proof against the epoch's on-chain root. */
 export type AccountLeaves = {
@@ -23,34 +23,42 @@ export type AccountLeaves = {
   leaves: { leaf: RewardLeaf; proof: Hex[] }[];
 };
 
+/** Where an account's leaves come from: the public epoch bundles, or an aggregator's answers (readAggregatorLeaves). */
+export type LeafSource = { kind: "bundle" } | { kind: "aggregator"; client: AggregatorClient; rewards: AccountRewards };
+
 /**
- * The account's leaves of a posted epoch: from the aggregator's leaf endpoint when `aggregatorUrl` is given, else
- * from the epoch's public bundle (downloaded, checked against the posted bundleHash, its tree rebuilt and its root
- * checked against the chain). Either way every proof is verified against the on-chain root before it is used.
+ * The account's leaves of a posted epoch: from the aggregator (its rewards answer, then its leaf endpoint) or from
+ * the epoch's public bundle (downloaded, checked against the posted bundleHash, its tree rebuilt and its root checked
+ * against the chain). Either way every proof is verified against the on-chain root before it is used: a proof the
+ * aggregator served that does not lead there is AGGREGATOR_PROOF_INVALID, one from the bundle AUDIT_MISMATCH.
  */
 export async function readAccountLeaves(
   ctx: CommandContext,
-  chain: Chain,
   post: EpochPost,
   account: Address,
-  aggregatorUrl?: string,
+  source: LeafSource,
 ): Promise<AccountLeaves> {
-  const result = aggregatorUrl
-    ? await fetchAggregatorLeaves(
-        ctx,
-        aggregatorUrl,
-        post,
-        account,
-        (await listPoolIds(chain)).map((p) => p.poolId),
-      )
-    : await readFromBundle(ctx, post, account);
+  const result =
+    source.kind === "aggregator"
+      ? await readAggregatorLeaves(source.client, post, account, source.rewards)
+      : await readFromBundle(ctx, post, account);
   for (const { leaf, proof } of result.leaves)
     if (!verifyMerkleProof(post.root, hashRewardLeaf(leaf), proof))
-      throw new CliError(
-        "AUDIT_MISMATCH",
-        `The proof ${result.source === "aggregator" ? "the aggregator gave" : "from the bundle"} for pool ` +
-          `${leaf.poolId} does not lead to epoch ${post.epoch}'s on-chain root ${post.root}.`,
-      );
+      throw result.source === "aggregator"
+        ? new CliError(
+            "AGGREGATOR_PROOF_INVALID",
+            `The aggregator at ${result.from} is not trusted: the proof it gave for pool ${leaf.poolId} does not ` +
+              `lead to epoch ${post.epoch}'s on-chain root ${post.root}.`,
+            {
+              data: { aggregator: result.from, epoch: post.epoch.toString(), poolId: leaf.poolId, root: post.root },
+              hint: "Read the epoch bundles instead with --no-aggregator.",
+            },
+          )
+        : new CliError(
+            "AUDIT_MISMATCH",
+            `The proof from the bundle for pool ${leaf.poolId} does not lead to epoch ${post.epoch}'s on-chain ` +
+              `root ${post.root}.`,
+          );
   return { ...result, epoch: post.epoch, root: post.root };
 }
 

@@ -1,10 +1,20 @@
-import type { Hex } from "../../protocol/types.ts";
+import { createAggregatorClient } from "../../client/createAggregatorClient.ts";
+import { createVerifierClient } from "../../client/createVerifierClient.ts";
+import { getEpochLeaf } from "../../client/getEpochLeaf.ts";
+import { getEvidence } from "../../client/getEvidence.ts";
+import { listAudits } from "../../client/listAudits.ts";
+import { listEpochs } from "../../client/listEpochs.ts";
+import { MeshpayApiError } from "../../client/MeshpayApiError.ts";
+import { openBundle } from "../../client/openBundle.ts";
+import type { AggregatorClient, VerifierClient } from "../../client/ServiceClient.ts";
 import { ExplorerError } from "../errors/ExplorerError.ts";
-import type { AggregatorEpoch, AggregatorLeaf, ExplorerApi, VerifierAudit } from "./ExplorerApi.ts";
+import type { ExplorerApi } from "./ExplorerApi.ts";
 
-type Service = "aggregator" | "verifier";
-
-/** The explorer's HTTP client for the aggregator (`aggregatorUrl`) and the verifier (`verifierUrl`). */
+/**
+ * The explorer's reads of the aggregator (`aggregatorUrl`) and the verifier (`verifierUrl`) through the typed client
+ * (src/client), its errors as the page's: no answer (or the CLI's proxy saying 502/504 UPSTREAM_UNREACHABLE) is
+ * *_UNREACHABLE, any other failure *_ERROR with the status and the service's error body.
+ */
 export function createExplorerApi(args: {
   aggregatorUrl: string | null;
   verifierUrl: string | null;
@@ -12,100 +22,68 @@ export function createExplorerApi(args: {
   baseUrl?: string;
   fetch?: typeof fetch;
 }): ExplorerApi {
-  const fetchFn = args.fetch ?? ((input, init) => fetch(input, init));
-  const base = args.baseUrl ?? globalThis.location?.href ?? "http://localhost/";
-  const root = (service: Service) => {
-    const url = service === "aggregator" ? args.aggregatorUrl : args.verifierUrl;
-    if (!url)
-      throw new ExplorerError(
-        service === "aggregator" ? "AGGREGATOR_UNREACHABLE" : "VERIFIER_NOT_CONFIGURED",
-        `No ${service} URL is configured.`,
-      );
-    return new URL(url.endsWith("/") ? url : `${url}/`, base).toString();
+  const options = {
+    baseUrl: args.baseUrl ?? globalThis.location?.href ?? "http://localhost/",
+    ...(args.fetch ? { fetch: args.fetch } : {}),
   };
-  const urlOf = (service: Service, path: string) => new URL(path.replace(/^\//, ""), root(service)).toString();
-
-  const request = async (service: Service, path: string): Promise<Response> => {
-    const url = urlOf(service, path);
-    const down = service === "aggregator" ? "AGGREGATOR_UNREACHABLE" : "VERIFIER_UNREACHABLE";
-    let res: Response;
+  const aggregator = args.aggregatorUrl ? createAggregatorClient({ url: args.aggregatorUrl, ...options }) : null;
+  const verifier = args.verifierUrl ? createVerifierClient({ url: args.verifierUrl, ...options }) : null;
+  const agg = (): AggregatorClient => {
+    if (!aggregator) throw new ExplorerError("AGGREGATOR_UNREACHABLE", "No aggregator URL is configured.");
+    return aggregator;
+  };
+  const ver = (): VerifierClient => {
+    if (!verifier) throw new ExplorerError("VERIFIER_NOT_CONFIGURED", "No verifier URL is configured.");
+    return verifier;
+  };
+  const baseOf = (err: MeshpayApiError) => (err.service === "aggregator" ? aggregator?.url : verifier?.url) ?? err.url;
+  /** Runs one client call; its MeshpayApiError as the ExplorerError the page shows. */
+  const call = async <T>(run: () => Promise<T>): Promise<T> => {
     try {
-      res = await fetchFn(url, { headers: { accept: "application/json, application/x-ndjson" } });
-    } catch (cause) {
-      throw new ExplorerError(down, `The ${service} at ${root(service)} does not answer.`, { cause });
+      return await run();
+    } catch (err) {
+      throw err instanceof MeshpayApiError ? toExplorerError(err, baseOf(err)) : err;
     }
-    if (res.ok) return res;
-    const body = (await res.json().catch(() => null)) as { code?: string; message?: string } | null;
-    if (res.status === 502 || res.status === 504 || body?.code === "UPSTREAM_UNREACHABLE")
-      throw new ExplorerError(down, `The ${service} at ${root(service)} does not answer.`, { status: res.status });
-    throw new ExplorerError(
-      service === "aggregator" ? "AGGREGATOR_ERROR" : "VERIFIER_ERROR",
-      `The ${service} answered ${res.status}${body?.code ? ` ${body.code}` : ""}: ${body?.message ?? res.statusText}`,
-      { status: res.status, data: body },
-    );
   };
-  const json = async <T>(service: Service, path: string): Promise<T> => (await request(service, path)).json() as T;
 
-  const openBundle: ExplorerApi["openBundle"] = async (epoch, bundleHash) => {
-    const res = await request("aggregator", `v1/epochs/${epoch}/bundle?hash=${bundleHash}`);
-    if (!res.body) throw new ExplorerError("BUNDLE_UNREACHABLE", `The bundle of epoch ${epoch} came without a body.`);
-    const length = res.headers.get("content-length");
-    return {
-      url: res.url || urlOf("aggregator", `v1/epochs/${epoch}/bundle?hash=${bundleHash}`),
-      body: res.body,
-      size: length ? Number(length) : null,
-      servedHash: (res.headers.get("x-meshpay-bundle-hash")?.toLowerCase() as Hex | undefined) ?? null,
-    };
-  };
+  const bundle: ExplorerApi["openBundle"] = (epoch, bundleHash) => call(() => openBundle(agg(), { epoch, bundleHash }));
 
   return {
-    hasAggregator: !!args.aggregatorUrl,
-    hasVerifier: !!args.verifierUrl,
-    listEpochs: (limit = 100) =>
-      json<{ currentEpoch: number; epochs: AggregatorEpoch[] }>("aggregator", `v1/epochs?limit=${limit}`),
-    async readLeaf(epoch, poolId, account, bundleHash) {
-      try {
-        return await json<AggregatorLeaf>(
-          "aggregator",
-          `v1/epochs/${epoch}/leaves/${poolId}/${account}?hash=${bundleHash}`,
-        );
-      } catch (err) {
-        if (
-          err instanceof ExplorerError &&
-          err.status === 404 &&
-          (err.data as { code?: string })?.code === "LEAF_NOT_FOUND"
-        )
-          return null;
-        throw err;
-      }
-    },
-    openBundle,
+    hasAggregator: !!aggregator,
+    hasVerifier: !!verifier,
+    listEpochs: (limit = 100) => call(() => listEpochs(agg(), { limit })),
+    readLeaf: (epoch, poolId, account, bundleHash) =>
+      call(() => getEpochLeaf(agg(), { epoch, poolId, account, bundleHash })),
+    openBundle: bundle,
     async openBundleLeaves(epoch, bundleHash) {
-      const path = `v1/epochs/${epoch}/bundle/leaves?hash=${bundleHash}`;
-      let res: Response;
       try {
-        res = await request("aggregator", path);
+        const leaves = await openBundle(agg(), { epoch, bundleHash, part: "leaves" });
+        return { url: leaves.url, body: leaves.body, startAt: "leaf", servedHash: leaves.servedHash };
       } catch (err) {
+        if (!(err instanceof MeshpayApiError)) throw err;
         // An aggregator from before the leaf section route: the whole bundle, read by the same parser.
-        const code = (err instanceof ExplorerError && (err.data as { code?: string } | null)?.code) || null;
-        if (!(err instanceof ExplorerError && err.status === 404 && code !== "BUNDLE_NOT_FOUND")) throw err;
-        const whole = await openBundle(epoch, bundleHash);
+        if (err.status !== 404 || err.code === "BUNDLE_NOT_FOUND") throw toExplorerError(err, baseOf(err));
+        const whole = await bundle(epoch, bundleHash);
         return { url: whole.url, body: whole.body, startAt: "header", servedHash: whole.servedHash };
       }
-      if (!res.body) throw new ExplorerError("BUNDLE_UNREACHABLE", `The bundle of epoch ${epoch} came without a body.`);
-      return {
-        url: res.url || urlOf("aggregator", path),
-        body: res.body,
-        startAt: "leaf",
-        servedHash: (res.headers.get("x-meshpay-bundle-hash")?.toLowerCase() as Hex | undefined) ?? null,
-      };
     },
-    async listAudits() {
-      return (await json<{ posts: VerifierAudit[] }>("verifier", "v1/epochs")).posts;
-    },
-    async readEvidence(documentHash) {
-      const res = await request("verifier", `v1/evidence/${documentHash}`);
-      return { url: res.url, bytes: new Uint8Array(await res.arrayBuffer()) };
-    },
+    listAudits: async () => (await call(() => listAudits(ver()))).posts,
+    readEvidence: (documentHash) => call(() => getEvidence(ver(), { documentHash })),
   };
+}
+
+/** `base`: the service's configured URL, named in the "does not answer" sentence. */
+function toExplorerError(err: MeshpayApiError, base: string): ExplorerError {
+  const aggregator = err.service === "aggregator";
+  if (err.status === null || err.status === 502 || err.status === 504 || err.code === "UPSTREAM_UNREACHABLE")
+    return new ExplorerError(
+      aggregator ? "AGGREGATOR_UNREACHABLE" : "VERIFIER_UNREACHABLE",
+      `The ${err.service} at ${base} does not answer.`,
+      { cause: err, ...(err.status === null ? {} : { status: err.status }) },
+    );
+  return new ExplorerError(aggregator ? "AGGREGATOR_ERROR" : "VERIFIER_ERROR", err.shortMessage, {
+    cause: err,
+    status: err.status,
+    data: err.body ?? null,
+  });
 }

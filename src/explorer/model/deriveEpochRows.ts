@@ -1,4 +1,4 @@
-import type { AggregatorEpoch } from "../api/ExplorerApi.ts";
+import type { AggregatorEpoch } from "../../client/types.ts";
 import type { ChainView } from "../chain/ExplorerChain.ts";
 import type { EpochRow } from "./EpochRow.ts";
 

@@ -1,7 +1,8 @@
+import type { AggregatorLeaf } from "../../client/types.ts";
 import { createFastKeccak256 } from "../../protocol/hash/createFastKeccak256.ts";
 import { EMPTY_EPOCH_ROOT } from "../../protocol/tree/emptyEpochRoot.ts";
 import type { Address, Hex, Keccak256, RewardLeaf } from "../../protocol/types.ts";
-import type { AggregatorLeaf, ExplorerApi } from "../api/ExplorerApi.ts";
+import type { ExplorerApi } from "../api/ExplorerApi.ts";
 import type { ChainView, EpochPostView, ExplorerChain } from "../chain/ExplorerChain.ts";
 import { ExplorerError } from "../errors/ExplorerError.ts";
 import { checkPayoutProof } from "../proof/checkPayoutProof.ts";

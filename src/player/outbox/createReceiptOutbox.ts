@@ -1,3 +1,4 @@
+import { createAggregatorClient } from "../../client/createAggregatorClient.ts";
 import type { Address, Hex } from "../../protocol/types.ts";
 import type { SignedViewerTicketJson } from "../../protocol/wire/jsonTypes.ts";
 import { getBackoffDelay } from "../../relay-sdk/relay/getBackoffDelay.ts";
@@ -63,7 +64,12 @@ export async function createReceiptOutbox(options: CreateReceiptOutboxOptions): 
     requestTimeoutMs: options.retry?.requestTimeoutMs ?? 30_000,
   };
   const maxBatchReceipts = options.maxBatchReceipts ?? 1_000;
-  const url = `${options.aggregatorUrl.replace(/\/+$/, "")}/v1/receipts`;
+  const client = createAggregatorClient({
+    url: options.aggregatorUrl,
+    fetch: doFetch,
+    timeoutMs: retry.requestTimeoutMs,
+    now,
+  });
   const { store } = options;
 
   const loaded = await store.load();
@@ -107,14 +113,12 @@ export async function createReceiptOutbox(options: CreateReceiptOutboxOptions): 
   async function send(batch: StoredBatch): Promise<boolean> {
     for (let attempt = 1; attempt <= retry.maxAttempts; attempt++) {
       const outcome = await postReceiptBatch({
-        url,
+        client,
         idempotencyKey: batch.idempotencyKey,
         body: batch.body,
         receiptCount: batch.receiptIds.length,
-        fetch: doFetch,
         timeoutMs: retry.requestTimeoutMs,
         signal: controller.signal,
-        now,
       });
       if (outcome.kind === "aborted") return false;
       if (outcome.kind === "retry") {

@@ -1,3 +1,4 @@
+import { createAggregatorClient } from "../../client/createAggregatorClient.ts";
 import { ProtocolError } from "../../protocol/errors/ProtocolError.ts";
 import { createNodeReceiptVerifier } from "../../protocol/node/createNodeReceiptVerifier.ts";
 import { parseSignature } from "../../protocol/signature/parseSignature.ts";
@@ -48,7 +49,7 @@ export async function createRelay(options: CreateRelayOptions): Promise<Relay> {
   if (!isHexOfLength(options.relay, 20))
     throw new RelaySdkError("INVALID_ARGUMENT", "relay must be a 20-byte 0x address.");
   const relay = options.relay.toLowerCase() as Address;
-  const url = receiptsUrl(options.aggregatorUrl);
+  checkAggregatorUrl(options.aggregatorUrl);
   const limits = {
     maxReceipts: limit("maxBatchReceipts", options.maxBatchReceipts, 1000, API_MAX_RECEIPTS),
     maxTickets: limit("maxBatchTickets", options.maxBatchTickets, API_MAX_TICKETS, API_MAX_TICKETS),
@@ -63,6 +64,12 @@ export async function createRelay(options: CreateRelayOptions): Promise<Relay> {
   const intervalMs = limit("intervalMs", options.intervalMs, 5000, 2 ** 31 - 1, 0);
   const now = options.now ?? Date.now;
   const fetchFn = options.fetch ?? globalThis.fetch;
+  const client = createAggregatorClient({
+    url: options.aggregatorUrl,
+    fetch: (input, init) => fetchFn(input, init),
+    timeoutMs: retry.requestTimeoutMs,
+    now,
+  });
   const sleep = options.sleep ?? defaultSleep;
   const random = options.random ?? Math.random;
   const emit = (event: RelayEvent): void => {
@@ -216,14 +223,12 @@ export async function createRelay(options: CreateRelayOptions): Promise<Relay> {
       tries++;
       store.startAttempt(batch.id, attempt, now());
       const out = await postReceiptBatch({
-        url,
+        client,
         idempotencyKey: batch.idempotency_key,
         body: batch.body,
         receiptCount: batch.receipt_count,
-        fetch: fetchFn,
         timeoutMs: retry.requestTimeoutMs,
         signal,
-        now,
       });
       const key = batch.idempotency_key;
       if (out.kind === "aborted") {
@@ -548,7 +553,8 @@ export async function createRelay(options: CreateRelayOptions): Promise<Relay> {
   };
 }
 
-function receiptsUrl(base: string): string {
+/** INVALID_ARGUMENT unless `base` is an http(s) URL (the client posts to {base}/v1/receipts). */
+function checkAggregatorUrl(base: string): void {
   let parsed: URL;
   try {
     parsed = new URL(base.endsWith("/") ? base : `${base}/`);
@@ -557,7 +563,6 @@ function receiptsUrl(base: string): string {
   }
   if (parsed.protocol !== "http:" && parsed.protocol !== "https:")
     throw new RelaySdkError("INVALID_ARGUMENT", `aggregatorUrl must be http(s), not ${parsed.protocol}`);
-  return new URL("v1/receipts", parsed).toString();
 }
 
 function limit(name: string, value: number | undefined, fallback: number, max: number, min = 1): number {

@@ -62,7 +62,10 @@ export async function startExplorer(
       hint: "Build it with `npm run build:explorer` (npm run setup does), or pass --dist <directory>.",
     });
   const services = {
-    aggregator: normalizeUrl(args.aggregator ?? ctx.deps.env.MESHPAY_AGGREGATOR_URL, "--aggregator"),
+    aggregator: normalizeUrl(
+      args.aggregator ?? ctx.deps.env.MESHPAY_AGGREGATOR_URL ?? deployment.aggregatorUrl,
+      "--aggregator",
+    ),
     verifier: normalizeUrl(args.verifier ?? ctx.deps.env.MESHPAY_VERIFIER_URL, "--verifier"),
   };
   const cdnUsdPerGB = Number(args.cdnPrice ?? "0.05");

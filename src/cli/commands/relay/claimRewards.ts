@@ -12,8 +12,9 @@ import { formatAmount } from "../../format/formatAmount.ts";
 import { formatTimestamp } from "../../format/formatTime.ts";
 import { resolveSigner } from "../../keys/resolveSigner.ts";
 import { type PoolReward, type RewardPosition, readRewardPosition } from "../../rewards/readRewardPosition.ts";
+import { resolveAggregatorUrl } from "../../rewards/resolveAggregatorUrl.ts";
 
-export type ClaimRewardsArgs = { account?: string; pool?: string[]; aggregator?: string };
+export type ClaimRewardsArgs = { account?: string; pool?: string[]; aggregator?: string | boolean };
 
 export type ClaimRewardsResult = {
   account: Address;
@@ -34,7 +35,8 @@ export async function claimRewards(args: ClaimRewardsArgs, ctx: CommandContext):
   const chain = await connectChain(ctx);
   const signer = await resolveSigner(ctx, "Claiming");
   const account = args.account ? parseAddress(args.account, "account") : signer.account.address;
-  const position = await readRewardPosition(ctx, chain, account, args.aggregator);
+  const aggregatorUrl = resolveAggregatorUrl(args.aggregator, ctx.deps.env, chain.deployment);
+  const position = await readRewardPosition(ctx, chain, account, aggregatorUrl);
   const due = selectDue(position, args.pool);
   const claims = due.map((p) => ({ leaf: p.claim!.leaf, proof: p.claim!.proof }));
   const single = claims.length === 1;

@@ -1,3 +1,6 @@
+import { createVerifierClient } from "../../../client/createVerifierClient.ts";
+import { getClaim } from "../../../client/getClaim.ts";
+import { submitClaim } from "../../../client/submitClaim.ts";
 import { rewardLeafToJson } from "../../../protocol/bundle/rewardLeafToJson.ts";
 import { signClaimAuthorization } from "../../../protocol/messages/signClaimAuthorization.ts";
 import type { Address, ClaimAuthorization, Hex } from "../../../protocol/types.ts";
@@ -10,9 +13,9 @@ import { type AmountJson, amountJson } from "../../format/amountJson.ts";
 import { formatAmount } from "../../format/formatAmount.ts";
 import { parseAmount } from "../../format/parseAmount.ts";
 import { parseDuration } from "../../format/parseDuration.ts";
-import { requestJson } from "../../http/requestJson.ts";
 import { resolveSigner } from "../../keys/resolveSigner.ts";
 import { readRewardPosition } from "../../rewards/readRewardPosition.ts";
+import { resolveAggregatorUrl } from "../../rewards/resolveAggregatorUrl.ts";
 import { selectDue } from "./claimRewards.ts";
 
 export type ClaimViaVerifierArgs = {
@@ -25,7 +28,7 @@ export type ClaimViaVerifierArgs = {
   validFor?: string;
   /** How long to follow the claim before giving up (default 10m). */
   timeout?: string;
-  aggregator?: string;
+  aggregator?: string | boolean;
 };
 
 export type RelayedClaim = {
@@ -47,7 +50,8 @@ const FAILED = new Set(["failed", "rejected", "expired", "reverted", "cancelled"
 /**
  * `meshpay claim --via <verifier>`: signs one EIP-712 ClaimAuthorization per pool with something claimable
  * (account = the key's address, nonce from the chain, a deadline and a maximum fee), hands each to the verifier's
- * paid-claim relayer (POST /v1/claims) and follows it (GET /v1/claims/{id}) until it is paid or fails.
+ * paid-claim relayer (POST /v1/claims, through the typed client) and follows it (GET /v1/claims/{id}) until it is
+ * paid or fails.
  */
 export async function claimViaVerifier(
   args: ClaimViaVerifierArgs,
@@ -59,18 +63,19 @@ export async function claimViaVerifier(
   const recipient = args.recipient ? parseAddress(args.recipient, "recipient") : account;
   const validFor = parseDuration(args.validFor ?? "1h", "validity");
   const timeoutMs = Number(parseDuration(args.timeout ?? "10m", "timeout")) * 1000;
-  const base = args.via.endsWith("/") ? args.via : `${args.via}/`;
+  let verifier: ReturnType<typeof createVerifierClient>;
   try {
-    new URL(base);
+    verifier = createVerifierClient({ url: args.via, fetch: ctx.deps.fetch, now: ctx.deps.now });
   } catch {
     throw new CliError("USAGE", `--via ${JSON.stringify(args.via)} is not a URL.`);
   }
-  const position = await readRewardPosition(ctx, chain, account, args.aggregator);
+  const aggregatorUrl = resolveAggregatorUrl(args.aggregator, ctx.deps.env, chain.deployment);
+  const position = await readRewardPosition(ctx, chain, account, aggregatorUrl);
   const due = selectDue(position, args.pool);
   const deadline = (await chain.chainTime()) + validFor;
   const domain = { chainId: chain.chainId, verifyingContract: chain.distributor };
 
-  const claims: (RelayedClaim & { url: string })[] = [];
+  const claims: RelayedClaim[] = [];
   for (const p of due) {
     const maxFee =
       args.maxFee !== undefined ? parseAmount(args.maxFee, p.token, "maximum fee") : (p.claimable + 99n) / 100n;
@@ -87,19 +92,12 @@ export async function claimViaVerifier(
       `Authorizing ${args.via} to claim ${formatAmount(p.claimable, p.token)} from pool ${p.poolId} (fee at most ` +
         `${formatAmount(maxFee, p.token)})`,
     );
-    const { body } = await requestJson(ctx, "verifier", new URL("v1/claims", base).toString(), {
-      method: "POST",
+    const body = await submitClaim(verifier, {
       // The leaf and proof the CLI verified against the on-chain root travel along, so the relayer need not look them up.
       body: { ...signedClaimAuthorizationToJson(signed), leaf: rewardLeafToJson(p.claim!.leaf), proof: p.claim!.proof },
     });
-    const id = claimIdOf(body);
-    if (!id)
-      throw new CliError(
-        "SERVICE_ERROR",
-        `The verifier accepted the claim but its answer has no claim id: ${JSON.stringify(body).slice(0, 200)}`,
-      );
+    const id = body.id;
     claims.push({
-      url: new URL(`v1/claims/${encodeURIComponent(id)}`, base).toString(),
       poolId: p.poolId,
       claimId: id,
       status: "pending",
@@ -119,7 +117,7 @@ export async function claimViaVerifier(
           `The verifier has not paid ${claims.filter((c) => c.status === "pending").length} claim(s) after ` +
             `${args.timeout ?? "10m"}; it may still do so.`,
           {
-            data: { claims: claims.map(({ url: _u, ...c }) => c) },
+            data: { claims },
             hint:
               `Check later with \`meshpay rewards\`, or ask ${args.via} about claim ` +
               `${claims.find((c) => c.status === "pending")!.claimId}.`,
@@ -127,7 +125,7 @@ export async function claimViaVerifier(
         );
       await ctx.deps.sleep(500);
       for (const c of claims.filter((x) => x.status === "pending")) {
-        const { body } = await requestJson(ctx, "verifier", c.url);
+        const body = await getClaim(verifier, { id: c.claimId });
         const token = due.find((p) => p.poolId === c.poolId)!.token;
         Object.assign(c, applyStatus(body, token));
       }
@@ -136,7 +134,7 @@ export async function claimViaVerifier(
   } finally {
     bar.stop();
   }
-  const result = { account, recipient, verifier: args.via, claims: claims.map(({ url: _u, ...c }) => c) };
+  const result = { account, recipient, verifier: args.via, claims };
   const failed = result.claims.filter((c) => c.status === "failed");
   if (failed.length > 0)
     throw new CliError(
@@ -147,12 +145,6 @@ export async function claimViaVerifier(
       },
     );
   return result;
-}
-
-function claimIdOf(body: unknown): string | undefined {
-  const b = body as Record<string, unknown> | undefined;
-  const id = b?.id ?? b?.claimId ?? (b?.claim as Record<string, unknown> | undefined)?.id;
-  return typeof id === "string" || typeof id === "number" ? String(id) : undefined;
 }
 
 function applyStatus(body: unknown, token: { symbol: string; decimals: number }): Partial<RelayedClaim> {

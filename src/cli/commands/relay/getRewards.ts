@@ -4,6 +4,7 @@ import type { CommandContext } from "../../context/CliDeps.ts";
 import { type AmountJson, amountJson } from "../../format/amountJson.ts";
 import type { TokenInfo } from "../../format/formatAmount.ts";
 import { readRewardPosition } from "../../rewards/readRewardPosition.ts";
+import { resolveAggregatorUrl } from "../../rewards/resolveAggregatorUrl.ts";
 import { resolveAccount } from "./resolveAccount.ts";
 
 export type RewardsResult = {
@@ -24,14 +25,19 @@ export type RewardsResult = {
   }[];
 };
 
-/** `meshpay rewards`: per pool, what the account earned, can claim now, has pending in the window, and claimed. */
+/**
+ * `meshpay rewards`: per pool, what the account earned, can claim now, has pending in the window, and claimed. The
+ * leaves come from the aggregator (resolveAggregatorUrl) or, when it cannot answer or none is set, the epoch bundles;
+ * every proof is checked against the on-chain root either way (readRewardPosition).
+ */
 export async function getRewards(
-  args: { account?: string; aggregator?: string },
+  args: { account?: string; aggregator?: string | boolean },
   ctx: CommandContext,
 ): Promise<RewardsResult> {
   const chain = await connectChain(ctx);
   const account = await resolveAccount(ctx, args.account, "Showing rewards");
-  const position = await readRewardPosition(ctx, chain, account, args.aggregator);
+  const aggregatorUrl = resolveAggregatorUrl(args.aggregator, ctx.deps.env, chain.deployment);
+  const position = await readRewardPosition(ctx, chain, account, aggregatorUrl);
   return {
     account,
     source: position.source,

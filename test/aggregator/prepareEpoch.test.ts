@@ -13,16 +13,13 @@ import {
   prepareEpoch,
 } from "../../src/aggregator/epoch/prepareEpoch.ts";
 import { runPrepareEpochInWorker } from "../../src/aggregator/epoch/runPrepareEpochInWorker.ts";
-import { createBundleChunkReader } from "../../src/protocol/bundle/createBundleChunkReader.ts";
 import { parseBundleBytes } from "../../src/protocol/bundle/parseBundleBytes.ts";
-import { rewardLeafToJson } from "../../src/protocol/bundle/rewardLeafToJson.ts";
-import { BUNDLE_RECORD, BUNDLE_V2_MAGIC, type BundleItem } from "../../src/protocol/bundle/types.ts";
+import { BUNDLE_RECORD, BUNDLE_V2_MAGIC } from "../../src/protocol/bundle/types.ts";
 import { REWARD_LEAF_TYPES, ZERO_HASH } from "../../src/protocol/constants.ts";
 import { EMPTY_EPOCH_ROOT } from "../../src/protocol/tree/emptyEpochRoot.ts";
 import type { Hex } from "../../src/protocol/types.ts";
 import { getUniquenessKey } from "../../src/protocol/validation/getUniquenessKey.ts";
-import { signedChunkReceiptToJson } from "../../src/protocol/wire/signedChunkReceiptToJson.ts";
-import { signedViewerTicketToJson } from "../../src/protocol/wire/signedViewerTicketToJson.ts";
+import { type BundleLine, bundleLines } from "../protocol/bundle/helpers/bundleLines.ts";
 import { writeBundleV2 } from "../protocol/bundle/helpers/writeBundleV2.ts";
 import { makeWorkDir } from "./helpers/aggregatorProcess.ts";
 import {
@@ -37,7 +34,7 @@ import {
   pool,
 } from "./helpers/seedReceipts.ts";
 
-type Line = Record<string, any>;
+type Line = BundleLine;
 const P1: Hex = `0x${"11".repeat(20)}${"00".repeat(11)}01`;
 const P2: Hex = `0x${"22".repeat(20)}${"00".repeat(11)}02`;
 const R1 = addressOf(keyFor("relay-1"));
@@ -45,35 +42,9 @@ const R2 = addressOf(keyFor("relay-2"));
 const R3 = addressOf(keyFor("relay-3"));
 const T0 = BigInt(GENESIS) * 1000n;
 
-/** A bundle file through the one parser, each item in its JSON form (what a v1 line held), with its bytes. */
 function readBundle(path: string): { bytes: Buffer; lines: Line[] } {
   const bytes = readFileSync(path);
-  const reader = createBundleChunkReader();
-  const items: BundleItem[] = [];
-  reader.push(bytes, items);
-  reader.finish(items);
-  const lines = items.map((item): Line => {
-    const { line: _line, ...rest } = item;
-    switch (item.type) {
-      case "header":
-        return { type: "header", ...mapValues(item.header, (v) => (typeof v === "bigint" ? Number(v) : v)) };
-      case "ticket":
-        return { type: "ticket", ticketHash: item.ticketHash, ...signedViewerTicketToJson(item.signed) };
-      case "receipt":
-        return { type: "receipt", receiptId: item.receiptId, ...signedChunkReceiptToJson(item.signed) };
-      case "leaf": {
-        const { type: _t, line: _l, ...leaf } = item;
-        return { type: "leaf", ...rewardLeafToJson(leaf) };
-      }
-      default:
-        return mapValues(rest, (v) => (typeof v === "bigint" ? String(v) : v));
-    }
-  });
-  return { bytes, lines };
-}
-
-function mapValues(o: object, f: (v: unknown) => unknown): Line {
-  return Object.fromEntries(Object.entries(o).map(([k, v]) => [k, f(v)]));
+  return { bytes, lines: bundleLines(bytes) };
 }
 
 function sortedBy<T>(items: T[], key: (t: T) => string): boolean {

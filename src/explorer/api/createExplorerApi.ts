@@ -30,7 +30,9 @@ export function createExplorerApi(args: {
     const down = service === "aggregator" ? "AGGREGATOR_UNREACHABLE" : "VERIFIER_UNREACHABLE";
     let res: Response;
     try {
-      res = await fetchFn(url, { headers: { accept: "application/json, application/x-ndjson" } });
+      res = await fetchFn(url, {
+        headers: { accept: "application/json, application/x-ndjson, application/octet-stream" },
+      });
     } catch (cause) {
       throw new ExplorerError(down, `The ${service} at ${root(service)} does not answer.`, { cause });
     }

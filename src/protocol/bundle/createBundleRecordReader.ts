@@ -74,6 +74,12 @@ export function createBundleRecordReader(options: ReadBundleOptions = {}): Bundl
     need(bytes);
     o += bytes;
   };
+  /** Hex of the next `bytes` bytes when they are kept, else skipped ("0x"). */
+  const maybeHex = (bytes: number, wanted: boolean): Hex => {
+    if (wanted) return hex(bytes);
+    skip(bytes);
+    return "0x";
+  };
   /** An unsigned LEB128 varint of at most 64 bits, minimal; a number when it is a safe integer, else bigint. */
   const varint = (field: string): number | bigint => {
     let value = 0;
@@ -119,11 +125,7 @@ export function createBundleRecordReader(options: ReadBundleOptions = {}): Bundl
     const len = buf[o]!;
     if (len !== 64 && len !== 65) throw malformed(record, field, `${field} must be 64 or 65 bytes, not ${len}`);
     o++;
-    if (!keep) {
-      skip(len);
-      return "0x";
-    }
-    return hex(len);
+    return maybeHex(len, keep);
   };
   /** A dictionary reference (docs/bundle.md): 0 and the value the first time, else the value's number. */
   const ref = (dict: Dictionary, field: string, decode: boolean): Hex => {
@@ -195,7 +197,7 @@ export function createBundleRecordReader(options: ReadBundleOptions = {}): Bundl
         const poolId = ref(pools, "ticket.poolId", keep);
         const pool = lastRef;
         const streamId = ref(streams, "ticket.streamId", keep);
-        const viewer = keep ? (hex(20) as Address) : (skip(20), "0x" as Address);
+        const viewer = maybeHex(20, keep) as Address;
         const notBefore = uint("ticket.notBefore");
         const notAfter = uint("ticket.notAfter");
         const maxBytes = uint("ticket.maxBytes");
@@ -217,13 +219,13 @@ export function createBundleRecordReader(options: ReadBundleOptions = {}): Bundl
         };
       }
       case BUNDLE_RECORD.receipt: {
-        const receiptId = keep ? hex(32) : (skip(32), "0x" as Hex);
+        const receiptId = maybeHex(32, keep);
         const t = count("ticket");
         let poolId: Hex = "0x";
         let ticketHash: Hex = "0x";
         if (t === 0) {
           poolId = ref(pools, "receipt.poolId", keep);
-          ticketHash = keep ? hex(32) : (skip(32), "0x" as Hex);
+          ticketHash = maybeHex(32, keep);
         } else if (t > tickets.size)
           throw malformed(line, "ticket", `the receipt references ticket ${t}, the bundle has ${tickets.size} so far`);
         else if (keep) {

@@ -36,7 +36,8 @@ export function createBundleRecordWriter(initialBytes = 1 << 20): BundleRecordWr
   const relays = new Map<string, number>();
   const chunks = new Map<string, number>();
   const leafPools = new Map<string, number>();
-  const tickets = new Map<string, number>();
+  /** First ticket record of each ticketHash: its number and poolId (a receipt references it when both match). */
+  const tickets = new Map<string, { k: number; poolId: string }>();
   let ticketCount = 0;
   const room = (bytes: number) => {
     if (n + bytes <= buf.length) return;
@@ -137,15 +138,14 @@ export function createBundleRecordWriter(initialBytes = 1 << 20): BundleRecordWr
       varint(t.maxBytes);
       signature(t.signature);
       ticketCount++;
-      const key = `${t.ticketHash}${t.poolId}`;
-      if (!tickets.has(key)) tickets.set(key, ticketCount);
+      if (!tickets.has(t.ticketHash)) tickets.set(t.ticketHash, { k: ticketCount, poolId: t.poolId });
     },
     receipt(r) {
       room(256);
       buf[n++] = BUNDLE_RECORD.receipt;
       raw(r.receiptId, 32);
-      const k = tickets.get(`${r.ticketHash}${r.poolId}`);
-      if (k !== undefined) varint(k);
+      const t = tickets.get(r.ticketHash);
+      if (t !== undefined && t.poolId === r.poolId) varint(t.k);
       else {
         buf[n++] = 0;
         ref(pools, r.poolId, 32);

@@ -8,10 +8,12 @@
 //   epochClose.1m.seconds    closing an epoch of 1,000,000 receipts from 100,000 relays: read, credit, rewards,
 //                            receipts roots, reward tree, bundle written and hashed (child process)     <= 60 s
 //   epochClose.1m.peakMiB    peak RSS of that child
+//   bundle.bytesPerReceipt   size of the bundle file that close wrote (format 2, docs/bundle.md) over its receipt
+//                            count (header, pools, tickets and leaves included)                         <= 160
 //
 // The 1M-receipt epoch is generated once (signed receipts, inserted straight into a SQLite file) and cached in
 // .data/bench/ (gitignored); later runs only measure the close. --quick: small sizes, nothing recorded;
-// --generate-only: build the cached 1M-receipt database and exit.
+// --generate-only: build the cached 1M-receipt database and exit; --close-only: only the epoch-close figures.
 import { execFileSync, spawn } from "node:child_process";
 import { existsSync, mkdirSync, mkdtempSync, renameSync, rmSync, writeFileSync } from "node:fs";
 import { Agent, request } from "node:http";
@@ -587,12 +589,14 @@ async function benchClose(figures: Record<string, BenchFigure>): Promise<void> {
       .join(", ");
     console.log(
       `epoch close: ${r.receipts.toLocaleString()} receipts, ${r.leaves.toLocaleString()} leaves, bundle ` +
-        `${(r.bytes / 2 ** 20).toFixed(0)} MiB in ${r.seconds.toFixed(1)} s (${phases}); peak RSS ` +
+        `${(r.bytes / 2 ** 20).toFixed(0)} MiB (${(r.bytes / r.receipts).toFixed(1)} bytes a receipt) in ` +
+        `${r.seconds.toFixed(1)} s (${phases}); peak RSS ` +
         `${r.peakMiB.toFixed(0)} MiB`,
     );
     if (!quick) {
       figures["epochClose.1m.seconds"] = { value: Number(r.seconds.toFixed(1)), unit: "s" };
       figures["epochClose.1m.peakMiB"] = { value: Math.round(r.peakMiB), unit: "MiB" };
+      figures["bundle.bytesPerReceipt"] = { value: Number((r.bytes / r.receipts).toFixed(1)), unit: "bytes" };
     }
   } finally {
     rmSync(outDir, { recursive: true, force: true });
@@ -602,7 +606,14 @@ async function benchClose(figures: Record<string, BenchFigure>): Promise<void> {
 if (process.argv[2] === "--child-raw-verify") await childRawVerify();
 else if (process.argv[2] === "--child-close") await childClose(process.argv[3]!, process.argv[4]!);
 else if (process.argv[2] === "--generate-only") await ensureCloseDatabase(1_000_000, 100_000);
-else {
+else if (process.argv.includes("--close-only")) {
+  const figures: Record<string, BenchFigure> = {};
+  await benchClose(figures);
+  if (!quick) {
+    recordResults(figures);
+    console.log("recorded:", figures);
+  }
+} else {
   const figures: Record<string, BenchFigure> = {};
   console.log(
     `aggregator ` +

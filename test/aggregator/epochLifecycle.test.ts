@@ -5,6 +5,7 @@ import { type Hex, keccak256, parseEventLogs } from "viem";
 import { hardhat } from "viem/chains";
 import { rewardDistributorAbi, testTokenAbi } from "../../src/contracts/abis.ts";
 import { REWARD_LEAF_TYPES } from "../../src/protocol/constants.ts";
+import { bundleLines } from "../protocol/bundle/helpers/bundleLines.ts";
 import {
   type AggregatorProcess,
   aggregatorConfig,
@@ -24,7 +25,6 @@ import {
 } from "./helpers/localChain.ts";
 import { addressOf, createSigner, keyFor, type Signer, viewerSession } from "./helpers/receipts.ts";
 
-type Line = Record<string, any>;
 type EpochView = {
   epoch: number;
   status: string;
@@ -69,14 +69,7 @@ describe("epochs end to end: close, post once, claimable, claim; a rejected epoc
     const res = await fetch(`${agg.url}/v1/epochs/${e}/bundle${hash ? `?hash=${hash}` : ""}`);
     assert.equal(res.status, 200);
     const bytes = Buffer.from(await res.arrayBuffer());
-    return {
-      bytes,
-      lines: bytes
-        .toString("utf8")
-        .trimEnd()
-        .split("\n")
-        .map((l) => JSON.parse(l) as Line),
-    };
+    return { bytes, lines: bundleLines(bytes) };
   };
   /** Waits for the start of a fresh epoch with at least `margin` seconds left, and returns it. */
   const freshEpoch = async (margin = 3) => {

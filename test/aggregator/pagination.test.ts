@@ -2,6 +2,7 @@ import assert from "node:assert/strict";
 import { after, before, describe, it } from "node:test";
 import type { Hex } from "viem";
 import { hardhat } from "viem/chains";
+import { bundleLines } from "../protocol/bundle/helpers/bundleLines.ts";
 import {
   type AggregatorProcess,
   aggregatorConfig,
@@ -211,14 +212,10 @@ describe("aggregator list endpoints: limit, keyset cursor and nextCursor (aggreg
       assert.equal(p.leafCount, 15);
     }
     const listed = pages.flatMap((p) => p.leaves);
-    const text = await (await fetch(`${agg.url}/v1/epochs/${epoch}/bundle/leaves`)).text();
-    const inBundle = text
-      .split("\n")
-      .filter((l) => l.startsWith('{"type":"leaf"'))
-      .map((l) => {
-        const { type: _type, ...leaf } = JSON.parse(l);
-        return leaf;
-      });
+    const section = new Uint8Array(await (await fetch(`${agg.url}/v1/epochs/${epoch}/bundle/leaves`)).arrayBuffer());
+    const inBundle = bundleLines(section, { startAt: "leaf" })
+      .filter((l) => l.type === "leaf")
+      .map(({ type: _type, ...leaf }) => leaf);
     assert.equal(inBundle.length, 15);
     assert.deepEqual(
       listed.map(({ leafHash: _h, ...leaf }) => leaf),

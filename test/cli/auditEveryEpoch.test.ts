@@ -13,6 +13,7 @@ import { type CliChain, createPoolWithCli, DEV_KEYS, deployWithCli } from "./hel
 import { createEpochPoster, type EpochPoster, type PostedEpoch } from "./helpers/epochPoster.ts";
 import { startAnvilNode } from "./helpers/startAnvilNode.ts";
 import { type HardhatNode, startHardhatNode } from "./helpers/startHardhatNode.ts";
+import { withReceiptSizeChanged } from "./helpers/withReceiptSizeChanged.ts";
 
 const BROADCASTER = DEV_KEYS[1];
 const relay1 = privateKeyToAccount(DEV_KEYS[3]).address;
@@ -20,12 +21,13 @@ const relay2 = privateKeyToAccount(DEV_KEYS[4]).address;
 const MB = 1_000_000;
 const EPOCHS = 6;
 
-const nodes: [string, () => Promise<HardhatNode>][] = [
-  ["a Hardhat node", startHardhatNode],
-  ["Anvil", startAnvilNode],
+// On Anvil the epochs are posted with bundles of the legacy format 1 (docs/bundle.md), which auditors still read.
+const nodes: [string, () => Promise<HardhatNode>, 1 | 2][] = [
+  ["a Hardhat node", startHardhatNode, 2],
+  ["Anvil", startAnvilNode, 1],
 ];
 
-for (const [name, startNode] of nodes) {
+for (const [name, startNode, bundleFormat] of nodes) {
   describe(`auditing every posted epoch on ${name}`, () => {
     let chain: CliChain;
     let poster: EpochPoster;
@@ -46,6 +48,7 @@ for (const [name, startNode] of nodes) {
         rpcUrl: chain.node.url,
         distributor: chain.deployment.distributor,
         aggregatorKey: DEV_KEYS[5],
+        bundleFormat,
       });
       for (let e = 0; e < EPOCHS; e++) {
         epochs.push(
@@ -98,11 +101,8 @@ for (const [name, startNode] of nodes) {
       });
 
     it("a tampered copy of an old epoch's bundle still fails with the shared finding codes (exit 6)", async () => {
-      const lines = new TextDecoder().decode(epochs[1]!.bytes).split("\n");
-      const i = lines.findIndex((l) => l.startsWith('{"type":"receipt"'));
-      lines[i] = lines[i]!.replace(/"size":1000000/, '"size":9000000');
-      const file = join(chain.dir, `tampered-${name.length}.ndjson`);
-      writeFileSync(file, lines.join("\n"));
+      const file = join(chain.dir, `tampered-${name.length}.bundle`);
+      writeFileSync(file, withReceiptSizeChanged(epochs[1]!.bytes));
       const r = await chain.run(["--json", "audit", "epoch", "1", "--bundle", file]);
       assert.equal(r.code, 6, r.stdout + r.stderr);
       const codes = Object.keys(r.json().findingCounts);

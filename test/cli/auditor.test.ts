@@ -9,6 +9,7 @@ import { privateKeyToAccount } from "viem/accounts";
 import type { Hex } from "../../src/protocol/types.ts";
 import { type CliChain, createPoolWithCli, DEV_KEYS, deployWithCli } from "./helpers/deployWithCli.ts";
 import { createEpochPoster, type EpochPoster, type PostedEpoch } from "./helpers/epochPoster.ts";
+import { withReceiptSizeChanged } from "./helpers/withReceiptSizeChanged.ts";
 
 const BROADCASTER = DEV_KEYS[1];
 const relay1 = privateKeyToAccount(DEV_KEYS[3]).address;
@@ -129,11 +130,8 @@ describe("meshpay for auditors", () => {
   });
 
   it("rejects a tampered copy of a bundle: hash mismatch and the altered receipt (exit 6)", async () => {
-    const lines = new TextDecoder().decode(epochs[0]!.bytes).split("\n");
-    const i = lines.findIndex((l) => l.startsWith('{"type":"receipt"'));
-    lines[i] = lines[i]!.replace(/"size":1000000/, '"size":9000000');
-    const file = join(chain.dir, "tampered.ndjson");
-    writeFileSync(file, lines.join("\n"));
+    const file = join(chain.dir, "tampered.bundle");
+    writeFileSync(file, withReceiptSizeChanged(epochs[0]!.bytes));
     const r = await chain.run(["--json", "audit", "epoch", "0", "--bundle", file]);
     assert.equal(r.code, 6, r.stdout + r.stderr);
     const codes = Object.keys(r.json().findingCounts);

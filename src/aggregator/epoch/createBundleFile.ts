@@ -1,13 +1,17 @@
 import { closeSync, fsyncSync, openSync, renameSync, writeSync } from "node:fs";
 import { dirname } from "node:path";
 import { createKeccak } from "hash-wasm";
+import { type BundleRecordWriter, createBundleRecordWriter } from "../../protocol/bundle/createBundleRecordWriter.ts";
+import { BUNDLE_V2_MAGIC } from "../../protocol/bundle/types.ts";
 import type { Hex } from "../../protocol/types.ts";
 
 export type BundleFile = {
-  /** Appends one line (already ending in "\n"). */
-  write(line: string): void;
-  /** Bytes written so far (the offset of the next line). */
-  readonly offset: number;
+  /** Encodes the records (docs/bundle.md, version 2); call `flushIfFull` now and then to bound the memory. */
+  readonly records: BundleRecordWriter;
+  /** Writes out what was encoded once it passes the flush size. */
+  flushIfFull(): void;
+  /** Writes out what was encoded; returns the file offset of the next record (the leaves endpoint serves from it). */
+  flush(): number;
   /** Flushes, fsyncs, renames the temporary file to `path` and fsyncs the folder; returns keccak256 of the bytes. */
   finish(): { hash: Hex; bytes: number };
   /** Removes nothing, closes the temporary file (on failure). */
@@ -15,38 +19,35 @@ export type BundleFile = {
 };
 
 /**
- * A bundle being written to `${path}.tmp`: lines are buffered, hashed with keccak-256 as they are flushed, and the
- * file appears at `path` only once complete and durable, so a crash never leaves a truncated bundle under its name.
+ * A version-2 bundle being written to `${path}.tmp`: the magic, then records encoded in memory and written out
+ * (and hashed with keccak-256) a buffer at a time, so the file appears at `path` only once complete and durable
+ * and a crash never leaves a truncated bundle under its name.
  */
 export async function createBundleFile(path: string, flushBytes = 1 << 20): Promise<BundleFile> {
   const keccak = await createKeccak(256);
   keccak.init();
   const tmp = `${path}.tmp`;
   const fd = openSync(tmp, "w");
-  let pending: string[] = [];
-  let pendingLength = 0;
+  const records = createBundleRecordWriter(flushBytes + (1 << 16));
   let offset = 0;
   let closed = false;
-  const flush = () => {
-    if (pending.length === 0) return;
-    const buf = Buffer.from(pending.join(""), "utf8");
-    pending = [];
-    pendingLength = 0;
+  const write = (buf: Uint8Array) => {
     keccak.update(buf);
     let written = 0;
     while (written < buf.length) written += writeSync(fd, buf, written, buf.length - written);
+    offset += buf.length;
   };
+  const flush = () => {
+    if (records.length > 0) write(records.take());
+    return offset;
+  };
+  write(Uint8Array.from(BUNDLE_V2_MAGIC));
   return {
-    write(line) {
-      pending.push(line);
-      pendingLength += line.length;
-      // Bundle lines are ASCII, so string length is byte length.
-      offset += line.length;
-      if (pendingLength >= flushBytes) flush();
+    records,
+    flushIfFull() {
+      if (records.length >= flushBytes) flush();
     },
-    get offset() {
-      return offset;
-    },
+    flush,
     finish() {
       flush();
       fsyncSync(fd);
@@ -63,7 +64,6 @@ export async function createBundleFile(path: string, flushBytes = 1 << 20): Prom
     },
     abort() {
       if (!closed) closeSync(fd);
-      closed = true;
     },
   };
 }

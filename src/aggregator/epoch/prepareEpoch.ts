@@ -1,11 +1,5 @@
 import { mkdirSync } from "node:fs";
 import { join } from "node:path";
-import { endLine } from "../../protocol/bundle/endLine.ts";
-import { headerLine } from "../../protocol/bundle/headerLine.ts";
-import { leafLine } from "../../protocol/bundle/leafLine.ts";
-import { poolLine } from "../../protocol/bundle/poolLine.ts";
-import { receiptLine } from "../../protocol/bundle/receiptLine.ts";
-import { ticketLine } from "../../protocol/bundle/ticketLine.ts";
 import type { BundleReceiptRow as BundleReceipt } from "../../protocol/bundle/types.ts";
 import { ZERO_HASH } from "../../protocol/constants.ts";
 import { createFastKeccak256 } from "../../protocol/hash/createFastKeccak256.ts";
@@ -66,6 +60,9 @@ export type PrepareEpochResult = {
 };
 
 type Credit = EpochCredit;
+
+/** Encoded record bytes handed to the compressor at a time. */
+const FLUSH_BYTES = 1 << 20;
 
 /**
  * Closes one epoch: reads its receipts (a consistent read snapshot of the database), credits bytes per
@@ -211,55 +208,53 @@ async function prepareFrom(
 
   // Pass 2: the file.
   mkdirSync(input.bundleDir, { recursive: true });
-  const path = join(input.bundleDir, `epoch-${epoch}-attempt-${input.attempt}.ndjson`);
-  const file = await createBundleFile(path);
+  const path = join(input.bundleDir, `epoch-${epoch}-attempt-${input.attempt}.bundle`);
+  const file = await createBundleFile(path, FLUSH_BYTES);
+  const w = file.records;
   let leavesOffset = 0;
+  let fileHash: Hex;
+  let bytes: number;
   try {
-    file.write(
-      headerLine({
-        chainId: input.chainId,
-        distributor: input.distributor,
-        epoch,
-        genesisTime: input.genesisTime,
-        epochSeconds: input.epochSeconds,
-        graceSeconds: input.graceSeconds,
-        previousBundleHash: input.previous?.bundleHash ?? ZERO_HASH,
-        snapshotBlock: input.snapshotBlock,
-        root,
-        poolCount: poolTotals.length,
-        ticketCount: sortedTickets.length,
-        receiptCount,
-        leafCount: leaves.length,
-      }),
-    );
+    w.header({
+      chainId: input.chainId,
+      distributor: input.distributor,
+      epoch,
+      genesisTime: input.genesisTime,
+      epochSeconds: input.epochSeconds,
+      graceSeconds: input.graceSeconds,
+      previousBundleHash: input.previous?.bundleHash ?? ZERO_HASH,
+      snapshotBlock: input.snapshotBlock,
+      root,
+      poolCount: poolTotals.length,
+      ticketCount: sortedTickets.length,
+      receiptCount,
+      leafCount: leaves.length,
+    });
     for (const t of poolTotals) {
       const p = poolInput.get(t.poolId)!;
-      file.write(
-        poolLine({
-          poolId: t.poolId,
-          pricePerGB: BigInt(p.pricePerGB),
-          available: BigInt(p.available),
-          epochBytes: t.bytes,
-          rawTotal: t.rawAmount,
-          total: postedTotal.get(t.poolId)!,
-        }),
-      );
+      w.pool({
+        poolId: t.poolId,
+        pricePerGB: BigInt(p.pricePerGB),
+        available: BigInt(p.available),
+        epochBytes: t.bytes,
+        rawTotal: t.rawAmount,
+        total: postedTotal.get(t.poolId)!,
+      });
     }
     for (const hash of sortedTickets) {
       const t = snapshot.getTicket(hash);
       if (!t) throw new Error(`Ticket ${hash} of an epoch ${epoch} receipt is missing from the database.`);
-      file.write(
-        ticketLine({
-          ticketHash: t.ticket_hash!,
-          poolId: t.pool_id!,
-          streamId: t.stream_id!,
-          viewer: t.viewer!,
-          notBefore: t.not_before!,
-          notAfter: t.not_after!,
-          maxBytes: t.max_bytes!,
-          signature: t.signature!,
-        }),
-      );
+      w.ticket({
+        ticketHash: t.ticket_hash!,
+        poolId: t.pool_id!,
+        streamId: t.stream_id!,
+        viewer: t.viewer!,
+        notBefore: t.not_before!,
+        notAfter: t.not_after!,
+        maxBytes: t.max_bytes!,
+        signature: t.signature!,
+      });
+      file.flushIfFull();
     }
     let e = 0;
     let written = 0;
@@ -267,39 +262,41 @@ async function prepareFrom(
       const [receiptId, poolId, ticketHash, relay, segment, chunk, chunkHash, size, deliveredAt, signature] =
         snapshot.getReceiptByRowId(rowIds[order[k]!]!)!;
       while (e < extras.length && extras[e]!.receiptId <= receiptId) {
-        file.write(receiptLine(extras[e++]!));
+        w.receipt(extras[e++]!);
         written++;
       }
-      file.write(
-        receiptLine({
-          receiptId,
-          poolId,
-          ticketHash,
-          relay,
-          segment,
-          chunk,
-          chunkHash,
-          size,
-          deliveredAt: String(deliveredAt),
-          signature,
-        }),
-      );
+      w.receipt({
+        receiptId,
+        poolId,
+        ticketHash,
+        relay,
+        segment,
+        chunk,
+        chunkHash,
+        size,
+        deliveredAt: String(deliveredAt),
+        signature,
+      });
       written++;
+      file.flushIfFull();
     }
     while (e < extras.length) {
-      file.write(receiptLine(extras[e++]!));
+      w.receipt(extras[e++]!);
       written++;
     }
     if (written !== receiptCount)
       throw new Error(`Epoch ${epoch}: wrote ${written} receipts, counted ${receiptCount}.`);
-    leavesOffset = file.offset;
-    for (const leaf of leaves) file.write(leafLine(leaf));
-    file.write(endLine(receiptCount, leaves.length));
+    leavesOffset = file.flush();
+    for (const leaf of leaves) {
+      w.leaf(leaf);
+      file.flushIfFull();
+    }
+    w.end(receiptCount, leaves.length);
+    ({ hash: fileHash, bytes } = file.finish());
   } catch (err) {
     file.abort();
     throw err;
   }
-  const { hash: fileHash, bytes } = file.finish();
   phase("write");
   const published = tamper?.publish?.({ fileHash, path }) ?? {};
   if (published.note !== undefined) tampered = published.note;

@@ -4,7 +4,8 @@ import type { RewardLeaf } from "../../protocol/types.ts";
 import { AggregatorError } from "../errors/AggregatorError.ts";
 
 /**
- * Reads the reward leaves of a bundle this aggregator wrote, starting at the byte offset of its first leaf line,
+ * Reads the reward leaves of a bundle this aggregator wrote (either format), from the byte offset of its leaves
+ * (v1: the first leaf line; v2: the leaves section's gzip stream),
  * up to its `end` line (which must be there and agree on the count). Leaves come in file order (poolId, account).
  * A malformed file is an AggregatorError INTERNAL (500; its cause the parser's ProtocolError BUNDLE_MALFORMED).
  */

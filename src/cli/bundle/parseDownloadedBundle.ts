@@ -4,8 +4,8 @@ import { ProtocolError } from "../../protocol/errors/ProtocolError.ts";
 import { CliError } from "../errors/CliError.ts";
 
 /**
- * Parses downloaded bundle bytes with the protocol's parser (docs/bundle.md v1). A malformed bundle is CliError
- * BUNDLE_MALFORMED (exit 6) naming the line, with the parser's ProtocolError as its cause.
+ * Parses downloaded bundle bytes with the protocol's parser (docs/bundle.md, either format). A malformed bundle is CliError
+ * BUNDLE_MALFORMED (exit 6) naming the line (v1) or record (v2), with the parser's ProtocolError as its cause.
  */
 export function parseDownloadedBundle(bytes: Uint8Array, options: { skipTicketsAndReceipts?: boolean } = {}): Bundle {
   try {

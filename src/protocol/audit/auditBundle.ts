@@ -76,11 +76,15 @@ export async function auditBundle(args: {
     bundle = parseBundleBytes(args.bytes);
   } catch (err) {
     if (!(err instanceof ProtocolError && err.code === "BUNDLE_MALFORMED")) throw err;
-    findings.add("BUNDLE_MALFORMED", "The bundle does not follow the epoch bundle format v1.", {
-      reason: err.shortMessage,
-      line: err.line,
-      field: err.field,
-    });
+    findings.add(
+      "BUNDLE_MALFORMED",
+      "The bundle does not follow the epoch bundle format (docs/bundle.md, version 1 or 2).",
+      {
+        reason: err.shortMessage,
+        line: err.line,
+        field: err.field,
+      },
+    );
     result.findings = findings.list();
     return result;
   }

@@ -4,7 +4,7 @@ import { signedChunkReceiptFromJson } from "../wire/signedChunkReceiptFromJson.t
 import { signedViewerTicketFromJson } from "../wire/signedViewerTicketFromJson.ts";
 import { malformedBundle as malformed } from "./malformedBundle.ts";
 import { rewardLeafFromJson } from "./rewardLeafFromJson.ts";
-import { BUNDLE_FORMAT, BUNDLE_VERSION, type BundleHeader, type BundleItem } from "./types.ts";
+import { BUNDLE_FORMAT, BUNDLE_V1, type BundleHeader, type BundleItem } from "./types.ts";
 
 export type ReadBundleOptions = {
   /** Start at the leaf lines (a reader that seeks to the first leaf line of a bundle it wrote). Default "header". */
@@ -83,7 +83,7 @@ export function createBundleReader(options: ReadBundleOptions = {}): BundleReade
       case "header": {
         if (f.string("format") !== BUNDLE_FORMAT) throw malformed(line, "format", `format must be "${BUNDLE_FORMAT}"`);
         const version = f.count("version");
-        if (version !== BUNDLE_VERSION) throw malformed(line, "version", `unsupported bundle version ${version}`);
+        if (version !== BUNDLE_V1) throw malformed(line, "version", `unsupported bundle version ${version}`);
         header = {
           chainId: f.uint("chainId"),
           distributor: f.hex("distributor", 20),

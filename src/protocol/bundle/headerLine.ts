@@ -1,4 +1,4 @@
-import { BUNDLE_FORMAT, BUNDLE_VERSION, type BundleHeader } from "./types.ts";
+import { BUNDLE_FORMAT, BUNDLE_V1, type BundleHeader } from "./types.ts";
 
 /** A header to write: integer fields as bigint or number (both print the same). */
 export type BundleHeaderInput = {
@@ -14,7 +14,7 @@ export type BundleHeaderInput = {
 /** The `header` line, ending in "\n". */
 export function headerLine(h: BundleHeaderInput): string {
   return (
-    `{"type":"header","format":"${BUNDLE_FORMAT}","version":${BUNDLE_VERSION},"chainId":${h.chainId},` +
+    `{"type":"header","format":"${BUNDLE_FORMAT}","version":${BUNDLE_V1},"chainId":${h.chainId},` +
     `"distributor":"${h.distributor}","epoch":${h.epoch},"genesisTime":${h.genesisTime},` +
     `"epochSeconds":${h.epochSeconds},"graceSeconds":${h.graceSeconds},` +
     `"previousBundleHash":"${h.previousBundleHash}","snapshotBlock":${h.snapshotBlock},"root":"${h.root}",` +

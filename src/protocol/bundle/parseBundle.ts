@@ -5,7 +5,7 @@ import { type BundleSource, readBundleItems } from "./readBundleItems.ts";
 import type { Bundle } from "./types.ts";
 
 /**
- * Parses a whole epoch bundle (docs/bundle.md, format v1) from its bytes, its byte chunks or its lines (a stream,
+ * Parses a whole epoch bundle (docs/bundle.md, either format) from its bytes, its byte chunks or its lines (a stream,
  * a fetch body, node:readline). With `skipTicketsAndReceipts` the ticket and receipt lists stay empty.
  * Throws ProtocolError BUNDLE_MALFORMED naming the line and field of the first problem.
  */

@@ -1,28 +1,29 @@
 import { addBundleItem, emptyBundle } from "./addBundleItem.ts";
-import { createBundleReader, type ReadBundleOptions } from "./createBundleReader.ts";
-import { malformedBundle } from "./malformedBundle.ts";
-import type { Bundle } from "./types.ts";
+import { createBundleChunkReader } from "./createBundleChunkReader.ts";
+import type { ReadBundleOptions } from "./createBundleReader.ts";
+import type { Bundle, BundleItem } from "./types.ts";
+
+const SLICE = 1 << 20;
 
 /**
- * Parses a whole epoch bundle held in memory, synchronously (the same parser as readBundleItems, fed from one
- * buffer). The bytes must end with "\n". Throws ProtocolError BUNDLE_MALFORMED naming the line and field.
+ * Parses a whole epoch bundle held in memory, either format (docs/bundle.md), synchronously: the same parser as
+ * readBundleItems (createBundleChunkReader), fed one buffer. Throws ProtocolError BUNDLE_MALFORMED naming the line
+ * (v1) or record (v2) and the field.
  */
 export function parseBundleBytes(bytes: Uint8Array, options: Omit<ReadBundleOptions, "startAt"> = {}): Bundle {
-  let text: string;
-  try {
-    text = new TextDecoder("utf-8", { fatal: true }).decode(bytes);
-  } catch (cause) {
-    throw malformedBundle(1, "(file)", "the bundle is not valid UTF-8", cause);
-  }
-  const reader = createBundleReader(options);
+  const reader = createBundleChunkReader(options);
   const bundle = emptyBundle();
-  let start = 0;
-  for (let nl = text.indexOf("\n"); nl !== -1; nl = text.indexOf("\n", start)) {
-    addBundleItem(bundle, reader.push(text.slice(start, nl)));
-    start = nl + 1;
+  const items: BundleItem[] = [];
+  const take = () => {
+    for (const item of items) addBundleItem(bundle, item);
+    items.length = 0;
+  };
+  // Fed a slice at a time, so the items between are never more than a slice's worth.
+  for (let at = 0; at < bytes.length; at += SLICE) {
+    reader.push(bytes.subarray(at, at + SLICE), items);
+    take();
   }
-  if (start < text.length)
-    throw malformedBundle(reader.lines + 1, "(file)", "the bundle does not end with a newline (truncated?)");
-  reader.finish();
+  reader.finish(items);
+  take();
   return bundle as Bundle;
 }

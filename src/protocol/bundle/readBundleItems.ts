@@ -1,4 +1,5 @@
-import { createBundleReader, type ReadBundleOptions } from "./createBundleReader.ts";
+import { type BundleChunkReader, createBundleChunkReader } from "./createBundleChunkReader.ts";
+import { type BundleReader, createBundleReader, type ReadBundleOptions } from "./createBundleReader.ts";
 import { malformedBundle as malformed } from "./malformedBundle.ts";
 import type { BundleItem } from "./types.ts";
 
@@ -6,56 +7,39 @@ import type { BundleItem } from "./types.ts";
 export type BundleSource = Uint8Array | AsyncIterable<Uint8Array | string> | Iterable<Uint8Array | string>;
 
 /**
- * Streams the items of an epoch bundle from `source` through createBundleReader (the one bundle parser), so Node
- * streams, fetch bodies and browsers all feed it; bytes are decoded with TextDecoder. A byte source must end with
- * "\n". Throws ProtocolError BUNDLE_MALFORMED naming the line and field of the first problem.
+ * Streams the items of an epoch bundle from `source`, either format (docs/bundle.md), through the one bundle
+ * parser: bytes through createBundleChunkReader (the first bytes tell the version), lines through
+ * createBundleReader (v1 NDJSON). Node streams, fetch bodies and browsers all feed it; it holds one chunk and the
+ * parser's dictionaries, never the bundle. Throws ProtocolError BUNDLE_MALFORMED naming the line (v1) or record
+ * (v2) and the field of the first problem.
  */
 export async function* readBundleItems(
   source: BundleSource,
   options: ReadBundleOptions = {},
 ): AsyncGenerator<BundleItem, void, undefined> {
-  const reader = createBundleReader(options);
-  for await (const raw of splitLines(source)) {
-    const item = reader.push(raw);
-    if (item) yield item;
-  }
-  reader.finish();
-}
-
-/** Lines of `source`; a byte source must end with "\n" (else BUNDLE_MALFORMED: truncated). */
-async function* splitLines(source: BundleSource): AsyncGenerator<string, void, undefined> {
   const chunks: AsyncIterable<Uint8Array | string> | Iterable<Uint8Array | string> =
     source instanceof Uint8Array ? [source] : source;
-  const decoder = new TextDecoder("utf-8", { fatal: true });
-  let rest = "";
-  let lines = 0;
-  let sawBytes = false;
+  let lines: BundleReader | undefined;
+  let bytes: BundleChunkReader | undefined;
+  const out: BundleItem[] = [];
   for await (const chunk of chunks) {
     if (typeof chunk === "string") {
-      lines++;
-      yield chunk;
+      if (bytes) throw malformed(1, "(file)", "a bundle source gave both bytes and lines");
+      lines ??= createBundleReader(options);
+      const item = lines.push(chunk);
+      if (item) yield item;
       continue;
     }
-    sawBytes = true;
-    let text: string;
-    try {
-      text = rest + decoder.decode(chunk, { stream: true });
-    } catch (cause) {
-      throw malformed(lines + 1, "(line)", "the line is not valid UTF-8", cause);
-    }
-    let start = 0;
-    for (let nl = text.indexOf("\n"); nl !== -1; nl = text.indexOf("\n", start)) {
-      lines++;
-      yield text.slice(start, nl);
-      start = nl + 1;
-    }
-    rest = text.slice(start);
+    if (lines) throw malformed(1, "(file)", "a bundle source gave both lines and bytes");
+    bytes ??= createBundleChunkReader(options);
+    bytes.push(chunk, out);
+    for (const item of out) yield item;
+    out.length = 0;
   }
-  if (!sawBytes) return;
-  try {
-    rest += decoder.decode();
-  } catch (cause) {
-    throw malformed(lines + 1, "(line)", "the line is not valid UTF-8", cause);
+  if (lines) lines.finish();
+  else {
+    bytes ??= createBundleChunkReader(options);
+    bytes.finish(out);
+    for (const item of out) yield item;
   }
-  if (rest.length > 0) throw malformed(lines + 1, "(file)", "the bundle does not end with a newline (truncated?)");
 }

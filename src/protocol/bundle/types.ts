@@ -2,8 +2,14 @@ import type { Address, Hex, RewardLeaf, SignedChunkReceipt, SignedViewerTicket }
 
 /** The `format` of every epoch bundle's header line (docs/bundle.md). */
 export const BUNDLE_FORMAT = "meshpay-bundle";
-/** The format version this code writes and reads. */
-export const BUNDLE_VERSION = 1;
+/** The format version the aggregator writes (docs/bundle.md); readers also read version 1. */
+export const BUNDLE_VERSION = 2;
+/** The line-oriented NDJSON format of the first epochs (docs/bundle.md, version 1): still read, no longer written. */
+export const BUNDLE_V1 = 1;
+/** First 8 bytes of a version-2 bundle: ASCII "MPBUNDL" and the version byte 0x02. */
+export const BUNDLE_V2_MAGIC: readonly number[] = [0x4d, 0x50, 0x42, 0x55, 0x4e, 0x44, 0x4c, 0x02];
+/** Record type bytes of a version-2 bundle (docs/bundle.md, version 2). */
+export const BUNDLE_RECORD = { header: 1, pool: 2, ticket: 3, receipt: 4, leaf: 5, end: 6 } as const;
 
 /** The `header` line of an epoch bundle (docs/bundle.md), integers as bigint, counts as numbers. */
 export type BundleHeader = {

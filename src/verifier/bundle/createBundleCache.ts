@@ -6,9 +6,10 @@ import { buildRewardTree, type RewardTree } from "../../protocol/tree/buildRewar
 import type { Hex, Keccak256 } from "../../protocol/types.ts";
 
 /**
- * Bundles whose bytes matched their posted hash, kept on disk as `<dir>/<bundleHash>.ndjson` (so audits of later
+ * Bundles whose bytes matched their posted hash, kept on disk as `<dir>/<bundleHash>.bundle` (so audits of later
  * epochs, disputes and claims never depend on the aggregator still serving them), with the last few parsed bundles
- * and reward trees in memory.
+ * and reward trees in memory. The bytes are kept as posted, in either format (docs/bundle.md); files stored by
+ * earlier versions as `<bundleHash>.ndjson` are still found.
  */
 export function createBundleCache(options: { dir: string; keccak: Keccak256; keep?: number }) {
   mkdirSync(options.dir, { recursive: true });
@@ -21,18 +22,21 @@ export function createBundleCache(options: { dir: string; keccak: Keccak256; kee
     while (map.size > keep) map.delete(map.keys().next().value!);
     return value;
   };
-  const path = (hash: Hex) => join(options.dir, `${hash.toLowerCase()}.ndjson`);
+  const path = (hash: Hex) => join(options.dir, `${hash.toLowerCase()}.bundle`);
+  const legacyPath = (hash: Hex) => join(options.dir, `${hash.toLowerCase()}.ndjson`);
+  /** Where the bytes of `hash` are stored, if they are. */
+  const stored = (hash: Hex): string | undefined => [path(hash), legacyPath(hash)].find((p) => existsSync(p));
   return {
-    has: (hash: Hex): boolean => existsSync(path(hash)),
+    has: (hash: Hex): boolean => stored(hash) !== undefined,
     /** The stored bytes, or undefined. */
     get(hash: Hex): Uint8Array | undefined {
-      const p = path(hash);
-      return existsSync(p) ? new Uint8Array(readFileSync(p)) : undefined;
+      const p = stored(hash);
+      return p ? new Uint8Array(readFileSync(p)) : undefined;
     },
     /** Stores bytes already checked against `hash`. */
     put(hash: Hex, bytes: Uint8Array): void {
+      if (stored(hash)) return;
       const p = path(hash);
-      if (existsSync(p)) return;
       const tmp = `${p}.${process.pid}.tmp`;
       writeFileSync(tmp, bytes);
       renameSync(tmp, p);

@@ -10,6 +10,7 @@ import { createPublicClient, createWalletClient, defineChain, http, keccak256, p
 import { generatePrivateKey, privateKeyToAccount } from "viem/accounts";
 import { rewardDistributorAbi } from "../../../src/contracts/abis.ts";
 import { getReplacedEpochData } from "../../../src/contracts/getReplacedEpochData.ts";
+import { parseBundleBytes } from "../../../src/protocol/bundle/parseBundleBytes.ts";
 import { getReceiptId } from "../../../src/protocol/eip712/getReceiptId.ts";
 import { hashViewerTicket } from "../../../src/protocol/eip712/hashViewerTicket.ts";
 import { getEpochClosesAt } from "../../../src/protocol/epoch/getEpochClosesAt.ts";
@@ -28,6 +29,7 @@ import type {
 } from "../../../src/protocol/types.ts";
 import { signedChunkReceiptToJson } from "../../../src/protocol/wire/signedChunkReceiptToJson.ts";
 import { signedViewerTicketToJson } from "../../../src/protocol/wire/signedViewerTicketToJson.ts";
+import { writeBundleV2 } from "../../protocol/bundle/helpers/writeBundleV2.ts";
 import { mineAt, rpc } from "./startHardhatNode.ts";
 
 export type Delivery = {
@@ -48,7 +50,13 @@ export type PostedEpoch = {
   leaves: RewardLeaf[];
 };
 
-export async function createEpochPoster(opts: { rpcUrl: string; distributor: Address; aggregatorKey: Hex }) {
+export async function createEpochPoster(opts: {
+  rpcUrl: string;
+  distributor: Address;
+  aggregatorKey: Hex;
+  /** The bundle format written (docs/bundle.md): 2, as the aggregator writes, unless a test audits a legacy 1. */
+  bundleFormat?: 1 | 2;
+}) {
   const chain = defineChain({
     id: 31337,
     name: "hardhat",
@@ -83,7 +91,7 @@ export async function createEpochPoster(opts: { rpcUrl: string; distributor: Add
   const server = createServer((req, res) => {
     const body = files.get(req.url ?? "");
     if (!body) return void res.writeHead(404).end();
-    res.writeHead(200, { "content-type": "application/x-ndjson", "content-length": body.length }).end(body);
+    res.writeHead(200, { "content-type": "application/octet-stream", "content-length": body.length }).end(body);
   });
   server.listen(0, "127.0.0.1");
   await once(server, "listening");
@@ -263,9 +271,13 @@ export async function createEpochPoster(opts: { rpcUrl: string; distributor: Add
           receiptsRoot: l.receiptsRoot,
         });
       text += line({ type: "end", receiptCount: receipts.length, leafCount: leaves.length });
-      const bytes = new TextEncoder().encode(text);
+      // The same bundle in format 2 (what the aggregator writes): through the one parser, then the record writer.
+      const bytes =
+        opts.bundleFormat === 1
+          ? new TextEncoder().encode(text)
+          : writeBundleV2(parseBundleBytes(new TextEncoder().encode(text))).bytes;
       const bundleHash = keccak256(bytes) as Hex;
-      const path = `/bundles/${epoch}-${bundleHash.slice(2, 10)}.ndjson`;
+      const path = `/bundles/${epoch}-${bundleHash.slice(2, 10)}.${opts.bundleFormat === 1 ? "ndjson" : "bundle"}`;
       files.set(path, bytes);
       const bundleURI = `${base}${path}`;
       if (replaced) await send("repostEpoch", [epoch, root, poolTotals, bundleHash, bundleURI, replaced]);

@@ -1,5 +1,6 @@
 // Test helper: writes epoch bundles exactly as docs/bundle.md describes, with the protocol library, so the verifier
 // can be tested without the aggregator; `cheat` hooks make the dishonest variants a faulty aggregator would post.
+import { parseBundleBytes } from "../../../src/protocol/bundle/parseBundleBytes.ts";
 import { ZERO_HASH } from "../../../src/protocol/constants.ts";
 import { getReceiptId } from "../../../src/protocol/eip712/getReceiptId.ts";
 import { hashViewerTicket } from "../../../src/protocol/eip712/hashViewerTicket.ts";
@@ -17,6 +18,7 @@ import type {
 } from "../../../src/protocol/types.ts";
 import { signedChunkReceiptToJson } from "../../../src/protocol/wire/signedChunkReceiptToJson.ts";
 import { signedViewerTicketToJson } from "../../../src/protocol/wire/signedViewerTicketToJson.ts";
+import { writeBundleV2 } from "../../protocol/bundle/helpers/writeBundleV2.ts";
 
 /** The root of an epoch without leaves: keccak256("meshpay: epoch without leaves"). */
 const EMPTY_EPOCH_ROOT =
@@ -67,6 +69,8 @@ export function buildTestBundle(args: {
   pools: { poolId: Hex; pricePerGB: bigint; available: bigint }[];
   previousLeaves?: RewardLeaf[];
   cheat?: BundleCheat;
+  /** The bundle format written (docs/bundle.md): 2, as the aggregator writes, or the legacy 1. */
+  format?: 1 | 2;
 }): TestBundle {
   const credited = args.credited ?? args.receipts;
   const credits = new Map<string, { account: Address; poolId: Hex; bytes: bigint; receiptIds: Hex[] }>();
@@ -160,7 +164,9 @@ export function buildTestBundle(args: {
       }),
     );
   lines.push(JSON.stringify({ type: "end", receiptCount: receipts.length, leafCount: leaves.length }));
-  const bytes = new TextEncoder().encode(lines.map((l) => `${l}\n`).join(""));
+  const v1 = new TextEncoder().encode(lines.map((l) => `${l}\n`).join(""));
+  // Format 2: the same bundle through the one parser and the protocol's record writer.
+  const bytes = args.format === 1 ? v1 : writeBundleV2(parseBundleBytes(v1)).bytes;
   return {
     bytes,
     hash: `0x${Buffer.from(keccak256(bytes)).toString("hex")}` as Hex,

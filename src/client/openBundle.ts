@@ -16,7 +16,7 @@ export async function openBundle(
   const res = await requestService(client, {
     path,
     query: { hash: args.bundleHash },
-    headers: { accept: "application/x-ndjson, application/json" },
+    headers: { accept: "application/octet-stream, application/json" },
     stream: true,
     ...(args.signal ? { signal: args.signal } : {}),
   });

@@ -213,7 +213,7 @@ export function createApp(o: AppOptions): express.Express {
     }
     const from = part === "leaves" ? post.leavesOffset : 0;
     res.status(200);
-    res.setHeader("Content-Type", "application/x-ndjson");
+    res.setHeader("Content-Type", "application/octet-stream");
     res.setHeader("Content-Length", String(size - from));
     res.setHeader("ETag", `"${post.fileHash}${part === "leaves" ? ":leaves" : ""}"`);
     res.setHeader("X-Meshpay-Bundle-Hash", post.fileHash);

@@ -10,7 +10,7 @@ export async function startBundleServer() {
       res.writeHead(404, { "content-type": "application/json" }).end('{"code":"NOT_FOUND"}');
       return;
     }
-    res.writeHead(200, { "content-type": "application/x-ndjson", "content-length": body.length }).end(body);
+    res.writeHead(200, { "content-type": "application/octet-stream", "content-length": body.length }).end(body);
   });
   await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
   const base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;

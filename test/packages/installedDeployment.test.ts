@@ -89,6 +89,10 @@ await node.close();
 console.log(JSON.stringify({ deliveredAt, batches: flushed.batches, complete: flushed.complete }));
 `;
 
+const sessionScript = `import { createViewerSessionKey } from "@meshpay/relay-sdk/receiver/createViewerSessionKey";
+console.log(JSON.stringify(createViewerSessionKey()));
+`;
+
 /** Deploys the repository's TestToken (an open-mint ERC-20) from its build artifact and mints 5,000 to `to`. */
 async function deployToken(url: string, to: Address): Promise<Address> {
   const artifact = JSON.parse(
@@ -123,6 +127,7 @@ describe("installed packages: meshpay deploy to a fresh Anvil, then the README's
   let pool: Hex;
   let deployment: { chainId: number; distributor: Address; fromBlock: string };
   let genesis: number;
+  let epoch: bigint;
   const killAggregator = () => aggregator?.child.kill("SIGKILL");
   const meshpay = (args: string[], env: Record<string, string> = {}, stdin = "") =>
     runIn(work, bin, args, { HOME: work, MESHPAY_PROGRESS: "never", ...env }, stdin);
@@ -135,7 +140,11 @@ describe("installed packages: meshpay deploy to a fresh Anvil, then the README's
     work = join(app, "operator");
     mkdirSync(work);
     bin = join(app, "node_modules/.bin/meshpay");
-    node = await startAnvilNode([]);
+    writeFileSync(join(work, "relay.mjs"), relayScript);
+    writeFileSync(join(work, "session.mjs"), sessionScript);
+    // Mainnet's contract size limits, and a block every second as on a real chain (the aggregator posts an epoch once a
+    // block past its close exists).
+    node = await startAnvilNode(["--block-time", "1"]);
     token = await deployToken(node.url, broadcaster);
     process.once("exit", killAggregator);
   });
@@ -187,5 +196,147 @@ describe("installed packages: meshpay deploy to a fresh Anvil, then the README's
     deployment = JSON.parse(readFileSync(join(work, ".meshpay/deployment.json"), "utf8"));
     assert.equal(deployment.chainId, 31337);
     assert.match(deployed.stdout, new RegExp(`^RewardDistributor:\\s+${deployment.distributor}$`, "im"));
+  });
+
+  it("serves the broadcaster's steps: pool create, pool fund, ticket issue, pool status", async () => {
+    const created = await asBroadcaster([
+      "pool",
+      "create",
+      "--price",
+      "2.5",
+      "--metadata",
+      "https://example.com/streams/launch",
+    ]);
+    assert.equal(created.code, 0, created.stdout + created.stderr);
+    pool = /^Created pool (0x[0-9a-f]{64})$/m.exec(created.stdout)?.[1] as Hex;
+    assert.ok(pool, created.stdout);
+    assert.equal(pool.slice(0, 42), token.toLowerCase());
+    assert.match(created.stdout, new RegExp(`^token:\\s+SUSD \\(${token}, 6 decimals\\)$`, "im"));
+    assert.match(created.stdout, /^price:\s+2\.5 SUSD per GB$/m);
+    assert.match(created.stdout, /^metadata:\s+https:\/\/example\.com\/streams\/launch$/m);
+
+    const funded = await asBroadcaster(["pool", "fund", pool, "5000"]);
+    assert.equal(funded.code, 0, funded.stdout + funded.stderr);
+    assert.match(funded.stdout, new RegExp(`^Funded pool ${pool} with 5,000 SUSD$`, "m"));
+    assert.match(funded.stdout, /^unallocated now: 5,000 SUSD$/m);
+
+    // The viewer's player makes a session key; the broadcaster's ticket names its address.
+    const session = await runIn(work, process.execPath, ["session.mjs"]);
+    assert.equal(session.code, 0, session.stderr);
+    writeFileSync(join(work, "session.json"), session.stdout);
+    const viewer = JSON.parse(session.stdout).address as string;
+    const ticket = await asBroadcaster(["ticket", "issue", pool, "--viewer", viewer, "--stream", "launch"]);
+    assert.equal(ticket.code, 0, ticket.stdout + ticket.stderr);
+    assert.match(
+      ticket.stderr,
+      new RegExp(`^Ticket 0x[0-9a-f]{64} for viewer ${viewer}: valid .* signed by ${broadcaster}\\.$`, "m"),
+    );
+    assert.equal(JSON.parse(ticket.stdout).ticket.viewer, viewer);
+    writeFileSync(join(work, "ticket.json"), ticket.stdout);
+
+    const status = await meshpay(["pool", "status", pool]);
+    assert.equal(status.code, 0, status.stdout + status.stderr);
+    assert.match(status.stdout, new RegExp(`^owner:\\s+${broadcaster}$`, "m"));
+    assert.match(status.stdout, /^price:\s+2\.5 SUSD per GB$/m);
+    assert.match(status.stdout, /^unallocated:\s+5,000 SUSD /m);
+    assert.match(status.stdout, /^funded:\s+5,000 SUSD$/m);
+  });
+
+  it("a relay on the installed relay SDK: SQLITE_UNAVAILABLE without better-sqlite3's binary, then its receipts are accepted", async () => {
+    const dir = makeWorkDir("installed");
+    aggregator = await startAggregatorProcess({
+      dir,
+      config: aggregatorConfig({
+        dir,
+        port: await freePort(),
+        rpcUrl: node!.url,
+        distributor: deployment.distributor,
+        fromBlock: BigInt(deployment.fromBlock),
+        overrides: { posting: { enabled: true, autoRegister: true, resendAfterMs: 5000 }, log: { level: "warn" } },
+      }),
+      env: { MESHPAY_AGGREGATOR_PRIVATE_KEY: AGGREGATOR_KEY },
+    });
+    const args = ["relay.mjs", aggregator.url, relay, String(CHUNKS), String(CHUNK_BYTES)];
+    const noBinary = await runIn(work, process.execPath, args);
+    assert.equal(noBinary.code, 1, noBinary.stdout + noBinary.stderr);
+    const { error } = JSON.parse(noBinary.stdout);
+    assert.equal(error.code, "SQLITE_UNAVAILABLE");
+    assert.match(error.message, /npm rebuild better-sqlite3/);
+
+    // What `npm rebuild better-sqlite3` writes (it compiles the addon: two minutes here, without a prebuilt binary
+    // to download): the repository's own build of the same better-sqlite3 version for this Node.
+    const installedSqlite = join(work, "../node_modules/better-sqlite3");
+    const repoSqlite = join(repoRoot, "node_modules/better-sqlite3");
+    const version = (dir: string) => JSON.parse(readFileSync(join(dir, "package.json"), "utf8")).version;
+    assert.equal(version(installedSqlite), version(repoSqlite));
+    mkdirSync(join(installedSqlite, "build/Release"), { recursive: true });
+    copyFileSync(
+      join(repoSqlite, "build/Release/better_sqlite3.node"),
+      join(installedSqlite, "build/Release/better_sqlite3.node"),
+    );
+
+    // Sent at least 1 s into an epoch, so that the receipts are all in it and submitted long before it closes.
+    const intoEpoch = () => (Date.now() / 1000 - genesis) % EPOCH_SECONDS;
+    await waitFor("the start of an epoch", async () => intoEpoch() >= 1 && intoEpoch() < 2, 10_000, 50);
+    const sent = await runIn(work, process.execPath, args);
+    assert.equal(sent.code, 0, sent.stdout + sent.stderr);
+    const out = JSON.parse(sent.stdout);
+    assert.equal(out.complete, true, sent.stdout);
+    assert.deepEqual(
+      out.batches.map((b: { accepted: number }) => b.accepted),
+      [CHUNKS],
+    );
+    const epochs = new Set(out.deliveredAt.map((t: number) => Math.floor((t / 1000 - genesis) / EPOCH_SECONDS)));
+    assert.equal(epochs.size, 1);
+    epoch = BigInt([...epochs][0] as number);
+
+    const receipts = await meshpay(["receipts", "--store", "relay.sqlite"]);
+    assert.equal(receipts.code, 0, receipts.stdout + receipts.stderr);
+    assert.match(receipts.stdout, new RegExp(`^relay:\\s+${relay.toLowerCase()}$`, "m"));
+    assert.match(receipts.stdout, /^ {2}accepted\s+20\s+20 MB$/m);
+    assert.match(receipts.stdout, new RegExp(`^${pool}\\s+${epoch}\\s+accepted\\s+20\\s+20 MB$`, "m"));
+  });
+
+  it("the relay operator's steps once the epoch is posted: rewards shows the amount, claim pays exactly it", async () => {
+    const chain = client();
+    await waitFor(
+      `the aggregator to post epoch ${epoch}`,
+      async () => {
+        const state = await chain.readContract({
+          address: deployment.distributor,
+          abi: rewardDistributorAbi,
+          functionName: "systemState",
+        });
+        return state.nextEpoch > epoch;
+      },
+      60_000,
+      250,
+    );
+    const row = (claimable: string, pending: string, claimed: string) =>
+      new RegExp(`^${pool}\\s+0\\.05 SUSD\\s+${claimable} SUSD\\s+${pending} SUSD\\s+${claimed} SUSD$`, "m");
+    const pendingRewards = await asRelay(["rewards"]);
+    assert.equal(pendingRewards.code, 0, pendingRewards.stdout + pendingRewards.stderr);
+    assert.match(pendingRewards.stdout, new RegExp(`^Rewards of ${relay} `, "m"));
+    assert.match(pendingRewards.stdout, row("0", "0\\.05", "0"));
+
+    // Past the challenge window (on the chain's clock).
+    const latest = await chain.getBlock();
+    await mineAt(node!.url, latest.timestamp + BigInt(CHALLENGE_WINDOW) + 1n);
+    const rewards = await asRelay(["rewards"]);
+    assert.equal(rewards.code, 0, rewards.stdout + rewards.stderr);
+    assert.match(rewards.stdout, row("0\\.05", "0", "0"));
+
+    const balance = () =>
+      chain.readContract({ address: token, abi: erc20Abi, functionName: "balanceOf", args: [relay] });
+    const before = await balance();
+    const claimed = await asRelay(["claim"]);
+    assert.equal(claimed.code, 0, claimed.stdout + claimed.stderr);
+    assert.match(
+      claimed.stdout,
+      new RegExp(`^Claimed for ${relay} against epoch \\d+ \\(claim, one transaction 0x[0-9a-f]{64}\\):$`, "m"),
+    );
+    const paid = new RegExp(`^${pool}\\s+([\\d.,]+) SUSD$`, "m").exec(claimed.stdout)?.[1];
+    assert.equal(paid, "0.05", claimed.stdout);
+    assert.equal((await balance()) - before, parseUnits(paid, 6));
   });
 });

@@ -149,7 +149,9 @@ describe("installed packages: meshpay deploy to a fresh Anvil, then the README's
     process.once("exit", killAggregator);
   });
   after(async () => {
-    await aggregator?.kill();
+    // SIGTERM, then SIGKILL after 10 s: a hung aggregator must not keep the test run alive.
+    if (aggregator) await Promise.race([aggregator.kill(), new Promise((r) => setTimeout(r, 10_000))]);
+    killAggregator();
     process.off("exit", killAggregator);
     await node?.stop();
   });

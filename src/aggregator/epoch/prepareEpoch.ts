@@ -61,7 +61,7 @@ export type PrepareEpochResult = {
 
 type Credit = EpochCredit;
 
-/** Encoded record bytes handed to the compressor at a time. */
+/** Encoded record bytes written to the file (and hashed) at a time. */
 const FLUSH_BYTES = 1 << 20;
 
 /**

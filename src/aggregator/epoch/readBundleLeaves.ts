@@ -5,7 +5,7 @@ import { AggregatorError } from "../errors/AggregatorError.ts";
 
 /**
  * Reads the reward leaves of a bundle this aggregator wrote (either format), from the byte offset of its leaves
- * (v1: the first leaf line; v2: the leaves section's gzip stream),
+ * (v1: its first leaf line; v2: its first leaf record),
  * up to its `end` line (which must be there and agree on the count). Leaves come in file order (poolId, account).
  * A malformed file is an AggregatorError INTERNAL (500; its cause the parser's ProtocolError BUNDLE_MALFORMED).
  */

@@ -170,7 +170,8 @@ async function startChain(): Promise<Chain> {
 
 /** Deploys with a fixed genesis and year-long epochs (receipts stay in one open epoch); one pool. */
 async function deploy(url: string, ticketSigner: Hex) {
-  const account = mnemonicToAccount("test test test test test test test test test test test junk");
+  const mnemonic = "test test test test test test test test test test test junk";
+  const account = mnemonicToAccount(mnemonic);
   const transport = http(url, { retryCount: 0 });
   const wallet = createWalletClient({ account, chain: hardhat, transport });
   const client = createPublicClient({ chain: hardhat, transport, pollingInterval: 100 });
@@ -195,7 +196,14 @@ async function deploy(url: string, ticketSigner: Hex) {
       await wallet.deployContract({
         abi: dist.abi,
         bytecode: dist.bytecode,
-        args: [account.address, account.address, account.address, account.address, config],
+        // Roles are kept apart (SystemRoleConflict): guardian and arbiter are other accounts of the same mnemonic.
+        args: [
+          account.address,
+          mnemonicToAccount(mnemonic, { addressIndex: 1 }).address,
+          mnemonicToAccount(mnemonic, { addressIndex: 2 }).address,
+          account.address,
+          config,
+        ],
       }),
     )
   ).contractAddress!;

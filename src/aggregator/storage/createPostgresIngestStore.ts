@@ -22,9 +22,17 @@ const UNAVAILABLE_SQLSTATE = /^(08|53|57P0[1-3])/;
  * tickets and the idempotent response inserted once): a contradiction rolls the transaction back and runs it again.
  */
 export function createPostgresIngestStore(pool: pg.Pool): IngestStore {
+  // A pooled connection the server drops while idle is discarded by the pool, which then emits "error": without a
+  // listener that would crash the process.
+  pool.on("error", () => {});
   const runOnce = async <T>(fn: (tx: IngestTx) => Promise<T>): Promise<T> => {
     const client = await pool.connect();
     let broken = false;
+    // Dropped between two statements of the transaction: the next statement fails and the connection is discarded.
+    const onError = () => {
+      broken = true;
+    };
+    client.on("error", onError);
     try {
       await client.query("BEGIN ISOLATION LEVEL READ COMMITTED");
       try {
@@ -41,6 +49,7 @@ export function createPostgresIngestStore(pool: pg.Pool): IngestStore {
       if (isUnavailable(error)) broken = true;
       throw error;
     } finally {
+      client.off("error", onError);
       client.release(broken);
     }
   };

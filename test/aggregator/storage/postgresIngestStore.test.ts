@@ -242,3 +242,79 @@ describe("ingest on PostgreSQL across processes (two ingestors, each with its ow
     });
   });
 });
+
+describe("ingest on PostgreSQL when the database is unavailable", () => {
+  it("answers 503 SERVICE_UNAVAILABLE when the database is unreachable", async () => {
+    const unreachable = new pg.Pool({
+      connectionString: "postgres://postgres@127.0.0.1:1/test",
+      connectionTimeoutMillis: 2000,
+    });
+    try {
+      const ingestor = await ingestorOn(createPostgresIngestStore(unreachable));
+      const a = session("down-a");
+      const receipts = [a.receipt({ relay: R1, segment: 1n, chunk: 0, size: 100, deliveredAt: at(10) }).json];
+      await assert.rejects(submit(ingestor, "down", { relay: R1, tickets: [a.signedTicket], receipts }), {
+        code: "SERVICE_UNAVAILABLE",
+        status: 503,
+      });
+    } finally {
+      await unreachable.end();
+    }
+  });
+
+  it("stores nothing of a batch whose connection is lost before it commits, and takes its retry whole", async () => {
+    await withPostgresSchema(async (schema) => {
+      const client = await schema.connect();
+      try {
+        await migratePostgresDatabase(client);
+      } finally {
+        await client.end();
+      }
+      const options = `-c search_path=${schema.name}`;
+      const victim = new pg.Pool({
+        connectionString: testPostgresUrl,
+        options,
+        application_name: `victim_${schema.name}`,
+      });
+      const healthy = new pg.Pool({ connectionString: testPostgresUrl, options });
+      try {
+        // The real store, its connection terminated by the server once the batch is written and before COMMIT.
+        const store = createPostgresIngestStore(victim);
+        const dropping: IngestStore = {
+          ...store,
+          transaction: (fn) =>
+            store.transaction((tx) =>
+              fn({
+                ...tx,
+                async write(w) {
+                  await tx.write(w);
+                  await healthy.query(
+                    "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE application_name = $1",
+                    [`victim_${schema.name}`],
+                  );
+                },
+              }),
+            ),
+        };
+        const a = session("lost-a");
+        const receipts = [0, 1, 2].map(
+          (i) => a.receipt({ relay: R1, segment: 1n, chunk: i, size: 100, deliveredAt: at(10 + i) }).json,
+        );
+        const body = { relay: R1, tickets: [a.signedTicket], receipts };
+        await assert.rejects(submit(await ingestorOn(dropping), "lost", body), {
+          code: "SERVICE_UNAVAILABLE",
+          status: 503,
+        });
+        for (const table of ["receipts", "tickets", "epoch_stats", "idempotency_keys"]) {
+          const { rows } = await healthy.query(`SELECT COUNT(*) AS n FROM ${table}`);
+          assert.equal(Number(rows[0].n), 0, `nothing in ${table}`);
+        }
+        const retry = await submit(await ingestorOn(createPostgresIngestStore(healthy)), "lost", body);
+        assert.equal(retry.replayed, false);
+        assert.equal(retry.answer.accepted, 3);
+      } finally {
+        await Promise.all([victim.end(), healthy.end()]);
+      }
+    });
+  });
+});

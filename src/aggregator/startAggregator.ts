@@ -144,8 +144,8 @@ export async function startAggregator(
           );
         return ingestor.ingest(input);
       },
-      prune: () => ingestor?.prune() ?? 0,
-      closeThrough: (epoch) => ingestor?.closeThrough(epoch),
+      prune: async () => (ingestor ? ingestor.prune() : 0),
+      closeThrough: async (epoch) => ingestor?.closeThrough(epoch),
     },
     pools,
     epochs,
@@ -249,7 +249,7 @@ export async function startAggregator(
       closeDelayMs: config.posting.closeDelayMs,
       ...options.seams,
       runPrepare: runPrepareEpochInWorker,
-      onClose: (epoch) => ingestor?.closeThrough(epoch),
+      onClose: async (epoch) => ingestor?.closeThrough(epoch),
       metrics,
       logger: logger.child({ component: "poster" }),
     });
@@ -289,7 +289,10 @@ export async function startAggregator(
     }
     if (Date.now() - lastPrune > 3_600_000 && ingestor) {
       lastPrune = Date.now();
-      const n = ingestor.prune();
+      const n = await ingestor.prune().catch((err: unknown) => {
+        logger.warn({ err: (err as Error).message }, "pruning idempotent responses failed");
+        return 0;
+      });
       if (n > 0) logger.info({ removed: n }, "expired idempotent responses removed");
     }
   };

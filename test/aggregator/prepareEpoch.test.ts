@@ -104,16 +104,16 @@ describe("epoch close (prepareEpoch) on a real SQLite file", () => {
     const r3 = [2500, 2500].map(
       (size, i) => c.receipt({ relay: R3, segment: 3n, chunk: i, size, deliveredAt: at(40 + i) }).json,
     );
-    assert.equal(seeder.submit(R1, [a.signedTicket], r1).accepted, 3);
-    assert.equal(seeder.submit(R2, [b.signedTicket, c.signedTicket], r2).accepted, 5);
-    assert.equal(seeder.submit(R3, [c.signedTicket], r3).accepted, 2);
+    assert.equal((await seeder.submit(R1, [a.signedTicket], r1)).accepted, 3);
+    assert.equal((await seeder.submit(R2, [b.signedTicket, c.signedTicket], r2)).accepted, 5);
+    assert.equal((await seeder.submit(R3, [c.signedTicket], r3)).accepted, 2);
     // Epoch 1: only relay 3 earns, in pool 1.
     now = Number(T0) + (EPOCH_SECONDS + 100) * 1000;
     const d = seeder.session({ poolId: P1, ticketSigner: "ts-1", viewer: "viewer-d" });
     const late = [1000, 1000].map(
       (size, i) => d.receipt({ relay: R3, segment: 9n, chunk: i, size, deliveredAt: at(EPOCH_SECONDS + 50 + i) }).json,
     );
-    assert.equal(seeder.submit(R3, [d.signedTicket], late).accepted, 2);
+    assert.equal((await seeder.submit(R3, [d.signedTicket], late)).accepted, 2);
     epoch0 = await prepareEpoch(input(0, 1));
   });
   after(() => seeder.close());

@@ -122,7 +122,7 @@ export function createApp(o: AppOptions): express.Express {
       );
     const bodyHash = createHash("sha256").update(raw).digest("hex");
     const started = performance.now();
-    const { json, replayed } = o.ingestor.ingest({ idempotencyKey: key, bodyHash, body });
+    const { json, replayed } = await o.ingestor.ingest({ idempotencyKey: key, bodyHash, body });
     if (replayed) res.setHeader("Idempotent-Replayed", "true");
     if (req.log.isLevelEnabled("debug"))
       req.log.debug(

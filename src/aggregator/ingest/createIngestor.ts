@@ -1,14 +1,14 @@
 import { MAX_POOL_TOTALS } from "../../protocol/constants.ts";
 import type { ReceiptVerifier } from "../../protocol/createReceiptVerifier.ts";
 import { ProtocolError } from "../../protocol/errors/ProtocolError.ts";
-import type { EpochParams, Hex, SignedViewerTicket } from "../../protocol/types.ts";
+import type { EpochParams, Hex, SignedChunkReceipt, SignedViewerTicket } from "../../protocol/types.ts";
 import { getUniquenessKey } from "../../protocol/validation/getUniquenessKey.ts";
 import { validateReceipt } from "../../protocol/validation/validateReceipt.ts";
 import { signedChunkReceiptFromJson } from "../../protocol/wire/signedChunkReceiptFromJson.ts";
 import type { PoolRegistry } from "../chain/createPoolRegistry.ts";
 import { AggregatorError } from "../errors/AggregatorError.ts";
 import type { AggregatorMetrics } from "../metrics/createMetrics.ts";
-import type { IngestStore, ReceiptRow } from "../storage/createIngestStore.ts";
+import type { IdempotentResponse, IngestStore, ReceiptRow, StoredReceiptRef } from "../storage/IngestStore.ts";
 import type { ManifestIndex } from "./createManifestIndex.ts";
 import { createRateLimiter, type RateLimitSettings } from "./createRateLimiter.ts";
 import { memoizeTicketChecks } from "./memoizeTicketChecks.ts";
@@ -29,18 +29,24 @@ export type IngestResponse = {
 
 export type Ingestor = {
   /**
-   * Validates and stores one POST /v1/receipts batch. Synchronous from the idempotency check to the commit, so no
-   * other batch interleaves and an epoch cannot close between a receipt's check and its commit. Returns the JSON
-   * response text (stored for idempotent replays). Throws AggregatorError for whole-request failures.
+   * Validates and stores one POST /v1/receipts batch in one store transaction, from the idempotency check to the
+   * commit; its locks keep a concurrent batch (of this process or another on the same database) with the same
+   * idempotency key or tickets out until it commits. Resolves to the JSON response text (stored for idempotent
+   * replays) once committed. Rejects with AggregatorError for whole-request failures (503 SERVICE_UNAVAILABLE when
+   * the storage is, with nothing of the batch stored).
    */
-  ingest(input: { idempotencyKey: string; bodyHash: string; body: unknown }): { json: string; replayed: boolean };
+  ingest(input: { idempotencyKey: string; bodyHash: string; body: unknown }): Promise<{
+    json: string;
+    replayed: boolean;
+  }>;
   /** Deletes stored idempotent responses past their TTL. */
-  prune(): number;
+  prune(): Promise<number>;
   /**
    * Refuses receipts for `epoch` and every earlier one from now on, whatever the clock says: the poster calls it
-   * before closing an epoch, so a clock stepping back can never slip a receipt into an epoch being closed.
+   * before closing an epoch, so a clock stepping back can never slip a receipt into an epoch being closed. Resolves
+   * once every batch in flight when it was called has committed or failed, so the close then reads all of them.
    */
-  closeThrough(epoch: number): void;
+  closeThrough(epoch: number): Promise<void>;
 };
 
 export type IngestorOptions = {
@@ -63,10 +69,15 @@ export type IngestorOptions = {
   maxPoolsPerEpoch?: number;
 };
 
+/** What one batch did, counted for the metrics (recorded once it commits). */
+type Counts = { accepted: number; already: number; rejected: number; rejections: string[] };
+
 type TicketState = {
   ticketHash: Hex;
   signed: SignedViewerTicket;
   stored: boolean;
+  /** The bytes accepted before this batch (as stored). */
+  from: bigint;
   bytes: bigint;
   used: boolean;
 };
@@ -78,6 +89,7 @@ const STORAGE_UNAVAILABLE = new Set([
   "SQLITE_IOERR",
   "SQLITE_CANTOPEN",
   "SQLITE_READONLY",
+  "STORAGE_UNAVAILABLE",
 ]);
 
 /** The receipt ingest pipeline behind POST /v1/receipts (docs/api.md). */
@@ -89,20 +101,32 @@ export function createIngestor(options: IngestorOptions): Ingestor {
   let closedThrough = options.closedThrough ?? -1;
   const maxPoolsPerEpoch = options.maxPoolsPerEpoch ?? MAX_POOL_TOTALS;
 
-  const ingest: Ingestor["ingest"] = ({ idempotencyKey, bodyHash, body }) => {
+  const inflight = new Set<Promise<unknown>>();
+
+  const replay = (previous: IdempotentResponse, relay: string, idempotencyKey: string, bodyHash: string) => {
+    if (previous.bodyHash !== bodyHash)
+      throw new AggregatorError(
+        "IDEMPOTENCY_KEY_REUSED",
+        `Idempotency-Key "${idempotencyKey}" was already used by relay ${relay} for a different body; use a new ` +
+          `key for a new batch.`,
+        { status: 409 },
+      );
+    return { json: previous.response, replayed: true };
+  };
+
+  const run = async ({
+    idempotencyKey,
+    bodyHash,
+    body,
+  }: {
+    idempotencyKey: string;
+    bodyHash: string;
+    body: unknown;
+  }): Promise<{ json: string; replayed: boolean }> => {
     const batch = parseReceiptBatch(body, { maxReceipts: limits.maxReceipts, maxTickets: limits.maxTickets });
     const relay = batch.relay;
-    const previous = guardStorage(() => store.getIdempotent(relay, idempotencyKey));
-    if (previous) {
-      if (previous.bodyHash !== bodyHash)
-        throw new AggregatorError(
-          "IDEMPOTENCY_KEY_REUSED",
-          `Idempotency-Key "${idempotencyKey}" was already used by relay ${relay} for a different body; use a new ` +
-            `key for a new batch.`,
-          { status: 409 },
-        );
-      return { json: previous.response, replayed: true };
-    }
+    const previous = await guardStorage(() => store.getIdempotent(relay, idempotencyKey));
+    if (previous) return replay(previous, relay, idempotencyKey, bodyHash);
     const wait = limiter.take(relay, batch.receipts.length);
     if (wait > 0)
       throw new AggregatorError(
@@ -122,64 +146,97 @@ export function createIngestor(options: IngestorOptions): Ingestor {
       const hash = toHex(verifier.ticketHash(t.ticket));
       if (!given.has(hash)) given.set(hash, t);
     }
-    const ticketStates = new Map<string, TicketState | null>();
-    const ticketState = (ticketHash: Hex): TicketState | null => {
-      let state = ticketStates.get(ticketHash);
-      if (state !== undefined) return state;
-      const stored = store.getTicket(ticketHash);
-      if (stored) state = { ticketHash, signed: stored.signed, stored: true, bytes: stored.bytesAccepted, used: false };
-      else {
-        const signed = given.get(ticketHash);
-        state = signed ? { ticketHash, signed, stored: false, bytes: 0n, used: false } : null;
+    // Every receipt decoded once, before the transaction: the decoded receipt, or why it is malformed.
+    const decoded: (SignedChunkReceipt | ReceiptError)[] = batch.receipts.map((raw, index) => {
+      try {
+        return signedChunkReceiptFromJson(raw);
+      } catch (cause) {
+        if (!(cause instanceof ProtocolError)) throw cause;
+        const field =
+          cause.field && cause.field !== "(root)" ? `receipts[${index}].${cause.field}` : `receipts[${index}]`;
+        return {
+          code: "RECEIPT_MALFORMED",
+          message: `Receipt is malformed: ${cause.details || cause.shortMessage}`,
+          field,
+        };
       }
-      ticketStates.set(ticketHash, state);
-      return state;
-    };
+    });
+    const ticketHashes = [
+      ...new Set(decoded.flatMap((d) => ("receipt" in d ? [d.receipt.ticketHash] : []))),
+    ].sort() as Hex[];
 
-    const accepted = new Map<string, { receiptId: Hex; epoch: number }>();
-    // The pools each epoch already pays (stored, or accepted in this batch): one post lists at most maxPoolsPerEpoch.
-    const epochPools = new Map<number, Set<string>>();
-    const poolsOf = (epoch: number): Set<string> => {
-      let set = epochPools.get(epoch);
-      if (!set) {
-        set = new Set(store.epochPoolIds(epoch).map((p) => p.toLowerCase()));
-        epochPools.set(epoch, set);
-      }
-      return set;
-    };
-    const stats = new Map<string, { epoch: number; poolId: Hex; count: number; bytes: number }>();
-    const results: ReceiptResult[] = new Array(batch.receipts.length);
-    let nAccepted = 0;
-    let nAlready = 0;
-    let nRejected = 0;
-    const reject = (index: number, receiptId: Hex | null, errors: ReceiptError[]) => {
-      results[index] = { index, receiptId, status: "rejected", errors };
-      nRejected++;
-      for (const e of errors) metrics.rejections.inc({ code: e.code });
-    };
-    const already = (index: number, receiptId: Hex, epoch: number) => {
-      results[index] = { index, receiptId, status: "already_accepted", epoch };
-      nAlready++;
-    };
+    // One transaction from the first check to the stored answer: the answer is sent only after it commits. Its
+    // reads lock the idempotency key and the batch's tickets against every other ingest transaction, so its checks
+    // (duplicates, bytes under maxBytes) still hold when it writes. All state of an attempt lives inside: a
+    // PostgreSQL store may run it again after a deadlock.
+    const outcome = await guardStorage(() =>
+      store.transaction(async (tx): Promise<{ replayOf: IdempotentResponse } | { json: string; counts: Counts }> => {
+        const stored = await tx.lockIdempotent(relay, idempotencyKey);
+        if (stored) return { replayOf: stored };
+        const storedTickets = await tx.lockTickets(ticketHashes);
+        // The stored receipts the batch may repeat (a ticket the database does not hold has no stored receipt).
+        const probes = decoded.flatMap((d) =>
+          "receipt" in d && storedTickets.has(d.receipt.ticketHash) ? [d.receipt] : [],
+        );
+        const found = await tx.findReceipts(
+          probes.map((r) => ({ ticketHash: r.ticketHash, segment: r.segment.toString(), chunk: r.chunk })),
+        );
+        const storedReceipts = new Map<string, StoredReceiptRef>();
+        probes.forEach((r, i) => {
+          if (found[i] !== undefined) storedReceipts.set(getUniquenessKey(r), found[i]);
+        });
 
-    // One transaction from the first check to the stored answer: the answer is sent only after it commits.
-    const json = guardStorage(() =>
-      store.transaction(() => {
-        for (let index = 0; index < batch.receipts.length; index++) {
-          let signed;
-          try {
-            signed = signedChunkReceiptFromJson(batch.receipts[index]);
-          } catch (cause) {
-            if (!(cause instanceof ProtocolError)) throw cause;
-            const field =
-              cause.field && cause.field !== "(root)" ? `receipts[${index}].${cause.field}` : `receipts[${index}]`;
-            reject(index, null, [
-              {
-                code: "RECEIPT_MALFORMED",
-                message: `Receipt is malformed: ${cause.details || cause.shortMessage}`,
-                field,
-              },
-            ]);
+        const ticketStates = new Map<string, TicketState | null>();
+        const ticketState = (ticketHash: Hex): TicketState | null => {
+          let state = ticketStates.get(ticketHash);
+          if (state !== undefined) return state;
+          const held = storedTickets.get(ticketHash);
+          if (held)
+            state = {
+              ticketHash,
+              signed: held.signed,
+              stored: true,
+              from: held.bytesAccepted,
+              bytes: held.bytesAccepted,
+              used: false,
+            };
+          else {
+            const signed = given.get(ticketHash);
+            state = signed ? { ticketHash, signed, stored: false, from: 0n, bytes: 0n, used: false } : null;
+          }
+          ticketStates.set(ticketHash, state);
+          return state;
+        };
+
+        const accepted = new Map<string, { receiptId: Hex; epoch: number }>();
+        const rows: ReceiptRow[] = [];
+        // The pools each epoch already pays (stored, or accepted in this batch): one post lists at most maxPoolsPerEpoch.
+        const epochPools = new Map<number, Set<string>>();
+        const poolsOf = async (epoch: number): Promise<Set<string>> => {
+          let set = epochPools.get(epoch);
+          if (!set) {
+            set = new Set((await tx.epochPoolIds(epoch)).map((p) => p.toLowerCase()));
+            epochPools.set(epoch, set);
+          }
+          return set;
+        };
+        const stats = new Map<string, { epoch: number; poolId: Hex; receipts: number; bytes: number }>();
+        const results: ReceiptResult[] = new Array(batch.receipts.length);
+        const counts: Counts = { accepted: 0, already: 0, rejected: 0, rejections: [] };
+        const reject = (index: number, receiptId: Hex | null, errors: ReceiptError[]) => {
+          results[index] = { index, receiptId, status: "rejected", errors };
+          counts.rejected++;
+          for (const e of errors) counts.rejections.push(e.code);
+        };
+        const already = (index: number, receiptId: Hex, epoch: number) => {
+          results[index] = { index, receiptId, status: "already_accepted", epoch };
+          counts.already++;
+        };
+
+        for (let index = 0; index < decoded.length; index++) {
+          const signed = decoded[index]!;
+          if (!("receipt" in signed)) {
+            reject(index, null, [signed]);
             continue;
           }
           const r = signed.receipt;
@@ -243,7 +300,7 @@ export function createIngestor(options: IngestorOptions): Ingestor {
               field: "receipt.deliveredAt",
             });
           if (result.epoch !== undefined && result.ok && extra.length === 0) {
-            const paid = poolsOf(Number(result.epoch));
+            const paid = await poolsOf(Number(result.epoch));
             if (!paid.has(r.poolId.toLowerCase()) && paid.size >= maxPoolsPerEpoch)
               extra.push({
                 code: "EPOCH_POOL_LIMIT",
@@ -253,93 +310,103 @@ export function createIngestor(options: IngestorOptions): Ingestor {
                 field: "receipt.poolId",
               });
           }
-          const segment = r.segment.toString();
+          const previousReceipt = inBatch ?? storedReceipts.get(key);
           if (!result.ok || extra.length > 0) {
-            // A ticket the database does not hold has no stored receipt (receipts are stored with their ticket).
-            const stored =
-              inBatch ?? (ticket.stored ? store.findByUniqueness(r.ticketHash, segment, r.chunk) : undefined);
-            if (ownRetry && stored !== undefined && stored.receiptId === receiptId) {
-              already(index, receiptId, stored.epoch);
+            if (ownRetry && previousReceipt !== undefined && previousReceipt.receiptId === receiptId) {
+              already(index, receiptId, previousReceipt.epoch);
               continue;
             }
             const errors: ReceiptError[] = [...result.errors.map((e) => e.toJSON()), ...extra];
-            if (stored !== undefined && !errors.some((e) => e.code === "RECEIPT_DUPLICATE"))
+            if (previousReceipt !== undefined && !errors.some((e) => e.code === "RECEIPT_DUPLICATE"))
               errors.push(duplicate(r.chunk, r.segment));
             reject(index, receiptId, errors);
             continue;
           }
+          // The database holds one receipt per uniqueness key: a second one is a duplicate (or a retry).
+          if (previousReceipt !== undefined) {
+            if (previousReceipt.receiptId === receiptId) already(index, receiptId, previousReceipt.epoch);
+            else reject(index, receiptId, [duplicate(r.chunk, r.segment)]);
+            continue;
+          }
           const epoch = Number(result.epoch);
-          const row: ReceiptRow = {
+          rows.push({
             epoch,
             receiptId,
             poolId: r.poolId,
             ticketHash: r.ticketHash,
             relay: r.relay,
-            segment,
+            segment: r.segment.toString(),
             chunk: r.chunk,
             chunkHash: r.chunkHash,
             size: r.size,
             deliveredAt: r.deliveredAt,
             signature: signed.signature,
-          };
-          // The insert is the duplicate check: the database refuses a second receipt with the uniqueness key.
-          if (!store.insertReceipt(row, nowMs)) {
-            const stored = store.findByUniqueness(r.ticketHash, segment, r.chunk)!;
-            if (stored.receiptId === receiptId) already(index, receiptId, stored.epoch);
-            else reject(index, receiptId, [duplicate(r.chunk, r.segment)]);
-            continue;
-          }
+          });
           accepted.set(key, { receiptId, epoch });
-          poolsOf(epoch).add(r.poolId.toLowerCase());
+          (await poolsOf(epoch)).add(r.poolId.toLowerCase());
           ticket.bytes += BigInt(r.size);
           ticket.used = true;
           const statKey = `${epoch}:${r.poolId}`;
           const stat = stats.get(statKey);
           if (stat) {
-            stat.count++;
+            stat.receipts++;
             stat.bytes += r.size;
-          } else stats.set(statKey, { epoch, poolId: r.poolId, count: 1, bytes: r.size });
+          } else stats.set(statKey, { epoch, poolId: r.poolId, receipts: 1, bytes: r.size });
           results[index] = { index, receiptId, status: "accepted", epoch };
-          nAccepted++;
+          counts.accepted++;
         }
-        for (const t of ticketStates.values()) {
-          if (!t?.used) continue;
-          if (t.stored) store.updateTicketBytes(t.ticketHash, t.bytes);
-          else
-            store.insertTicket(
-              t.ticketHash,
-              t.signed,
-              verifier.ticketSigner(t.signed.ticket, t.signed.signature),
-              t.bytes,
-              nowMs,
-            );
-        }
-        for (const s of stats.values()) store.addEpochStats(s.epoch, s.poolId, s.count, s.bytes);
+        const used = [...ticketStates.values()].filter((t): t is TicketState => t?.used === true);
         const response: IngestResponse = {
           idempotencyKey,
-          accepted: nAccepted,
-          alreadyAccepted: nAlready,
-          rejected: nRejected,
+          accepted: counts.accepted,
+          alreadyAccepted: counts.already,
+          rejected: counts.rejected,
           results,
         };
-        const text = JSON.stringify(response);
-        store.insertIdempotent(relay, idempotencyKey, bodyHash, text, nowMs);
-        return text;
+        const json = JSON.stringify(response);
+        await tx.write({
+          nowMs,
+          receipts: rows,
+          ticketBytes: used
+            .filter((t) => t.stored)
+            .map((t) => ({ ticketHash: t.ticketHash, from: t.from, to: t.bytes })),
+          newTickets: used
+            .filter((t) => !t.stored)
+            .map((t) => ({
+              ticketHash: t.ticketHash,
+              signed: t.signed,
+              signer: verifier.ticketSigner(t.signed.ticket, t.signed.signature),
+              bytesAccepted: t.bytes,
+            })),
+          stats: [...stats.values()],
+          idempotent: { relay, key: idempotencyKey, bodyHash, response: json },
+        });
+        return { json, counts };
       }),
     );
-    metrics.receipts.inc({ result: "accepted" }, nAccepted);
-    metrics.receipts.inc({ result: "already_accepted" }, nAlready);
-    metrics.receipts.inc({ result: "rejected" }, nRejected);
+    if ("replayOf" in outcome) return replay(outcome.replayOf, relay, idempotencyKey, bodyHash);
+    const { counts } = outcome;
+    for (const code of counts.rejections) metrics.rejections.inc({ code });
+    metrics.receipts.inc({ result: "accepted" }, counts.accepted);
+    metrics.receipts.inc({ result: "already_accepted" }, counts.already);
+    metrics.receipts.inc({ result: "rejected" }, counts.rejected);
     metrics.ingestBatchSize.observe(batch.receipts.length);
     metrics.ingestBatchDuration.observe((performance.now() - started) / 1000);
-    return { json, replayed: false };
+    return { json: outcome.json, replayed: false };
   };
 
   return {
-    ingest,
+    ingest(input) {
+      const batch = run(input);
+      inflight.add(batch);
+      const done = () => inflight.delete(batch);
+      batch.then(done, done);
+      return batch;
+    },
     prune: () => guardStorage(() => store.pruneIdempotency(now() - limits.idempotencyTtlSeconds * 1000)),
     closeThrough(epoch) {
       if (epoch > closedThrough) closedThrough = epoch;
+      return Promise.allSettled([...inflight]).then(() => {});
     },
   };
 }
@@ -356,10 +423,10 @@ function toHex(bytes: Uint8Array): Hex {
   return `0x${Buffer.from(bytes.buffer, bytes.byteOffset, bytes.length).toString("hex")}`;
 }
 
-/** Maps storage outages (busy, full, I/O) to 503 SERVICE_UNAVAILABLE; anything else propagates (500). */
-function guardStorage<T>(fn: () => T): T {
+/** Maps storage outages (busy, full, I/O, the database unreachable) to 503 SERVICE_UNAVAILABLE; anything else propagates (500). */
+async function guardStorage<T>(fn: () => Promise<T>): Promise<T> {
   try {
-    return fn();
+    return await fn();
   } catch (cause) {
     const code = (cause as { code?: unknown })?.code;
     if (typeof code === "string" && [...STORAGE_UNAVAILABLE].some((c) => code.startsWith(c)))

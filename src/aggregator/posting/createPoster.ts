@@ -63,8 +63,11 @@ export type PosterOptions = {
   /** Seam: observes the posting steps ("recorded": signed and stored, not yet sent; "broadcast": sent). */
   onStep?: (step: PostStep, post: { epoch: number; attempt: number; txHash: Hex }) => void;
   runPrepare: (input: PrepareEpochInput) => Promise<PrepareEpochResult>;
-  /** Called before an epoch is closed: ingest must refuse its receipts from then on. */
-  onClose: (epoch: number) => void;
+  /**
+   * Called before an epoch is closed: ingest must refuse its receipts from then on; resolves once the batches in
+   * flight have committed, so the close reads them.
+   */
+  onClose: (epoch: number) => Promise<void>;
   metrics: AggregatorMetrics;
   logger: Logger;
   now?: () => number;
@@ -295,7 +298,7 @@ export function createPoster(o: PosterOptions): Poster {
   };
 
   const prepare = async (epoch: number, previous: EpochPost | undefined, head: ChainHead): Promise<EpochPost> => {
-    o.onClose(epoch);
+    await o.onClose(epoch);
     const snapshotBlock = head.number;
     // A rejected epoch is posted again with repostEpoch, which first releases the rejected post's allocations: a
     // pool's available funds are then its unallocated balance plus what the re-post releases (docs/bundle.md).

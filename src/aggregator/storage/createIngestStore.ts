@@ -1,48 +1,21 @@
 import type Database from "better-sqlite3";
-import type { Hex, SignedViewerTicket } from "../../protocol/types.ts";
-
-export type StoredTicket = {
-  signed: SignedViewerTicket;
-  bytesAccepted: bigint;
-};
-
-export type ReceiptRow = {
-  epoch: number;
-  receiptId: Hex;
-  poolId: Hex;
-  ticketHash: Hex;
-  relay: Hex;
-  segment: string;
-  chunk: number;
-  chunkHash: Hex;
-  size: number;
-  deliveredAt: bigint;
-  signature: Hex;
-};
-
-export type IngestStore = {
-  /** Runs `fn` in one immediate transaction: committed (durably, with synchronous = FULL) when it returns. */
-  transaction<T>(fn: () => T): T;
-  findByUniqueness(ticketHash: string, segment: string, chunk: number): { receiptId: Hex; epoch: number } | undefined;
-  getTicket(ticketHash: string): StoredTicket | undefined;
-  getIdempotent(relay: string, key: string): { bodyHash: string; response: string } | undefined;
-  /** Stores a receipt unless one with its uniqueness key is stored; false when it was. */
-  insertReceipt(r: ReceiptRow, nowMs: number): boolean;
-  insertTicket(ticketHash: Hex, signed: SignedViewerTicket, signer: Hex, bytesAccepted: bigint, nowMs: number): void;
-  updateTicketBytes(ticketHash: Hex, bytesAccepted: bigint): void;
-  addEpochStats(epoch: number, poolId: string, receipts: number, bytes: number): void;
-  /** The pools with accepted receipts in `epoch` (from its ingest totals). */
-  epochPoolIds(epoch: number): string[];
-  insertIdempotent(relay: string, key: string, bodyHash: string, response: string, nowMs: number): void;
-  /** Deletes idempotent responses older than `beforeMs`; returns how many. */
-  pruneIdempotency(beforeMs: number): number;
-};
+import type { Hex } from "../../protocol/types.ts";
+import type { IngestStore, IngestTx, StoredReceiptRef, StoredTicket } from "./IngestStore.ts";
 
 /**
- * The ingest hot path's SQL as prepared better-sqlite3 statements (drizzle's query builder costs more per call than
- * a receipt's whole database work). The tables are those of schema.ts.
+ * The ingest store on SQLite: the hot path's SQL as prepared better-sqlite3 statements (drizzle's query builder costs
+ * more per call than a receipt's whole database work) over the tables of schema.ts.
+ *
+ * Each transaction is one BEGIN IMMEDIATE ... COMMIT (the file's write lock for the whole batch, committed durably
+ * with synchronous = FULL), and the transactions of this store run one after another. better-sqlite3 is synchronous:
+ * every IngestTx method has done its work when it returns its (already resolved) promise, so while a transaction
+ * runs its function only awaits those, no I/O callback of another request runs inside it, and the locks IngestTx
+ * promises are the write lock itself.
  */
 export function createIngestStore(sqlite: Database.Database): IngestStore {
+  const begin = sqlite.prepare("BEGIN IMMEDIATE");
+  const commit = sqlite.prepare("COMMIT");
+  const rollback = sqlite.prepare("ROLLBACK");
   const findByUniqueness = sqlite.prepare<[string, string, number], { receipt_id: Hex; epoch: number }>(
     "SELECT receipt_id, epoch FROM receipts WHERE ticket_hash = ? AND segment = ? AND chunk = ?",
   );
@@ -57,7 +30,9 @@ export function createIngestStore(sqlite: Database.Database): IngestStore {
        bytes_accepted, created_at)
      VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
   );
-  const updateTicket = sqlite.prepare("UPDATE tickets SET bytes_accepted = ? WHERE ticket_hash = ?");
+  const updateTicket = sqlite.prepare(
+    "UPDATE tickets SET bytes_accepted = ? WHERE ticket_hash = ? AND bytes_accepted = ?",
+  );
   const insertReceipt = sqlite.prepare(
     `INSERT INTO receipts (epoch, receipt_id, pool_id, ticket_hash, relay, segment, chunk, chunk_hash, size,
        delivered_at, signature, accepted_at)
@@ -74,37 +49,31 @@ export function createIngestStore(sqlite: Database.Database): IngestStore {
   );
   const prune = sqlite.prepare("DELETE FROM idempotency_keys WHERE created_at < ?");
 
-  return {
-    transaction: (fn) => sqlite.transaction(fn).immediate(),
-    findByUniqueness(ticketHash, segment, chunk) {
-      const row = findByUniqueness.get(ticketHash, segment, chunk);
-      return row === undefined ? undefined : { receiptId: row.receipt_id, epoch: row.epoch };
+  const readIdempotent = (relay: string, key: string) => {
+    const row = getIdempotent.get(relay, key);
+    return row === undefined ? undefined : { bodyHash: row.body_hash, response: row.response };
+  };
+
+  const tx: IngestTx = {
+    lockIdempotent: async (relay, key) => readIdempotent(relay, key),
+    async lockTickets(ticketHashes) {
+      const found = new Map<string, StoredTicket>();
+      for (const hash of ticketHashes) {
+        const row = getTicket.get(hash);
+        if (row !== undefined) found.set(hash, ticketFromRow(row));
+      }
+      return found;
     },
-    getTicket(ticketHash) {
-      const row = getTicket.get(ticketHash);
-      if (row === undefined) return undefined;
-      return {
-        signed: {
-          ticket: {
-            poolId: row.pool_id as Hex,
-            streamId: row.stream_id as Hex,
-            viewer: row.viewer as Hex,
-            notBefore: BigInt(row.not_before!),
-            notAfter: BigInt(row.not_after!),
-            maxBytes: BigInt(row.max_bytes!),
-          },
-          signature: row.signature as Hex,
-        },
-        bytesAccepted: BigInt(row.bytes_accepted!),
-      };
+    async findReceipts(keys) {
+      return keys.map((k): StoredReceiptRef | undefined => {
+        const row = findByUniqueness.get(k.ticketHash, k.segment, k.chunk);
+        return row === undefined ? undefined : { receiptId: row.receipt_id, epoch: row.epoch };
+      });
     },
-    getIdempotent(relay, key) {
-      const row = getIdempotent.get(relay, key);
-      return row === undefined ? undefined : { bodyHash: row.body_hash, response: row.response };
-    },
-    insertReceipt(r, nowMs) {
-      return (
-        insertReceipt.run(
+    epochPoolIds: async (epoch) => epochPools.all(epoch).map((r) => r.pool_id),
+    async write(w) {
+      for (const r of w.receipts) {
+        const { changes } = insertReceipt.run(
           r.epoch,
           r.receiptId,
           r.poolId,
@@ -116,40 +85,78 @@ export function createIngestStore(sqlite: Database.Database): IngestStore {
           r.size,
           r.deliveredAt,
           r.signature,
-          nowMs,
-        ).changes === 1
-      );
-    },
-    insertTicket(ticketHash, signed, signer, bytesAccepted, nowMs) {
-      const k = signed.ticket;
-      insertTicket.run(
-        ticketHash,
-        k.poolId,
-        k.streamId,
-        k.viewer,
-        k.notBefore.toString(),
-        k.notAfter.toString(),
-        k.maxBytes.toString(),
-        signed.signature,
-        signer,
-        Number(bytesAccepted),
-        nowMs,
-      );
-    },
-    updateTicketBytes(ticketHash, bytesAccepted) {
-      updateTicket.run(Number(bytesAccepted), ticketHash);
-    },
-    addEpochStats(epoch, poolId, receipts, bytes) {
-      upsertStats.run(epoch, poolId, receipts, bytes);
-    },
-    epochPoolIds(epoch) {
-      return epochPools.all(epoch).map((r) => r.pool_id);
-    },
-    insertIdempotent(relay, key, bodyHash, response, nowMs) {
-      insertIdempotent.run(relay, key, bodyHash, response, nowMs);
-    },
-    pruneIdempotency(beforeMs) {
-      return prune.run(beforeMs).changes;
+          w.nowMs,
+        );
+        if (changes !== 1) throw conflict(`receipt ${r.receiptId} (its uniqueness key was taken meanwhile)`);
+      }
+      for (const t of w.ticketBytes) {
+        if (updateTicket.run(Number(t.to), t.ticketHash, Number(t.from)).changes !== 1)
+          throw conflict(`ticket ${t.ticketHash} (its bytes changed meanwhile)`);
+      }
+      for (const t of w.newTickets) {
+        const k = t.signed.ticket;
+        insertTicket.run(
+          t.ticketHash,
+          k.poolId,
+          k.streamId,
+          k.viewer,
+          k.notBefore.toString(),
+          k.notAfter.toString(),
+          k.maxBytes.toString(),
+          t.signed.signature,
+          t.signer,
+          Number(t.bytesAccepted),
+          w.nowMs,
+        );
+      }
+      for (const s of w.stats) upsertStats.run(s.epoch, s.poolId, s.receipts, s.bytes);
+      const i = w.idempotent;
+      insertIdempotent.run(i.relay, i.key, i.bodyHash, i.response, w.nowMs);
     },
   };
+
+  let queue: Promise<unknown> = Promise.resolve();
+  return {
+    transaction(fn) {
+      const run = queue.then(async () => {
+        begin.run();
+        try {
+          const value = await fn(tx);
+          commit.run();
+          return value;
+        } catch (error) {
+          if (sqlite.inTransaction) rollback.run();
+          throw error;
+        }
+      });
+      queue = run.then(
+        () => {},
+        () => {},
+      );
+      return run;
+    },
+    getIdempotent: async (relay, key) => readIdempotent(relay, key),
+    pruneIdempotency: async (beforeMs) => prune.run(beforeMs).changes,
+  };
+}
+
+function ticketFromRow(row: Record<string, string | number>): StoredTicket {
+  return {
+    signed: {
+      ticket: {
+        poolId: row.pool_id as Hex,
+        streamId: row.stream_id as Hex,
+        viewer: row.viewer as Hex,
+        notBefore: BigInt(row.not_before!),
+        notAfter: BigInt(row.not_after!),
+        maxBytes: BigInt(row.max_bytes!),
+      },
+      signature: row.signature as Hex,
+    },
+    bytesAccepted: BigInt(row.bytes_accepted!),
+  };
+}
+
+function conflict(what: string): Error {
+  return Object.assign(new Error(`Ingest conflict: ${what}; the batch is rolled back.`), { code: "INGEST_CONFLICT" });
 }

@@ -67,8 +67,8 @@ export async function createSeeder(dbPath: string, pools: PoolRecord[], nowMs: (
       });
     },
     /** Submits one batch; returns the parsed response. */
-    submit(relay: Hex, tickets: unknown[], receipts: unknown[]) {
-      const { json } = ingestor.ingest({
+    async submit(relay: Hex, tickets: unknown[], receipts: unknown[]) {
+      const { json } = await ingestor.ingest({
         idempotencyKey: `seed-${key++}`,
         bodyHash: `h${key}`,
         body: { relay, tickets, receipts },

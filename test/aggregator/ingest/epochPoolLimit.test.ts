@@ -53,15 +53,15 @@ describe("EPOCH_POOL_LIMIT at ingest (real ingest pipeline, SQLite file)", () =>
   });
   after(() => seeder.close());
 
-  it("refuses a 129th pool's receipts in one epoch, counting pools within a batch, and loses none already accepted", () => {
+  it("refuses a 129th pool's receipts in one epoch, counting pools within a batch, and loses none already accepted", async () => {
     // 100 pools in one batch, then 28 more and a 129th in another: the limit counts what the batch itself adds.
-    const first = seeder.submit(
+    const first = await seeder.submit(
       R1,
       range(1, 100).map((n) => sessions[n - 1]!.signedTicket),
       range(1, 100).map((n) => receipt(n, R1, 1n, 0, 10)),
     );
     assert.equal(first.accepted, 100);
-    const second = seeder.submit(
+    const second = await seeder.submit(
       R2,
       range(101, 129).map((n) => sessions[n - 1]!.signedTicket),
       [...range(101, 129).map((n) => receipt(n, R2, 2n, 0, 20)), receipt(1, R2, 2n, 0, 21)],
@@ -75,7 +75,7 @@ describe("EPOCH_POOL_LIMIT at ingest (real ingest pipeline, SQLite file)", () =>
 
     // A relay's retry (with its ticket: a ticket is stored only with an accepted receipt) is refused the same way, and
     // so is a 130th pool; pools the epoch pays keep being taken.
-    const third = seeder.submit(
+    const third = await seeder.submit(
       R2,
       [sessions[128]!.signedTicket, sessions[129]!.signedTicket],
       [receipt(129, R2, 2n, 0, 20), receipt(130, R2, 3n, 0, 30), receipt(128, R2, 3n, 1, 31)],
@@ -84,7 +84,7 @@ describe("EPOCH_POOL_LIMIT at ingest (real ingest pipeline, SQLite file)", () =>
 
     // The next epoch takes the refused pools.
     now = Number(at(EPOCH_SECONDS + 60));
-    const next = seeder.submit(
+    const next = await seeder.submit(
       R2,
       [sessions[128]!.signedTicket, sessions[129]!.signedTicket],
       [receipt(129, R2, 4n, 0, EPOCH_SECONDS + 10), receipt(130, R2, 4n, 1, EPOCH_SECONDS + 11)],
@@ -116,7 +116,7 @@ describe("EPOCH_POOL_LIMIT at ingest (real ingest pipeline, SQLite file)", () =>
     now = Number(at(EPOCH_SECONDS + 90));
     seeder = await createSeeder(dbPath, pools, () => now);
     // A relay this database has no idempotent answers for (the new seeder's keys start again at seed-0).
-    const late = seeder.submit(
+    const late = await seeder.submit(
       R3,
       [sessions[129]!.signedTicket],
       [receipt(130, R3, 5n, 0, 40), receipt(2, R3, 5n, 1, 41)],

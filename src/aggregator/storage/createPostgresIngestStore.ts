@@ -1,0 +1,254 @@
+import type pg from "pg";
+import type { Hex } from "../../protocol/types.ts";
+import type { IngestStore, IngestTx, StoredReceiptRef, StoredTicket } from "./IngestStore.ts";
+
+/** How many times a transaction is run again after a deadlock, a serialization failure or a lost race. */
+const MAX_ATTEMPTS = 5;
+/** SQLSTATEs after which the whole transaction is run again: deadlock, serialization failure, unique violation. */
+const RETRYABLE = new Set(["40P01", "40001", "23505", "INGEST_CONFLICT"]);
+/** Node socket errors and SQLSTATE classes that mean the database is unreachable or refusing work right now. */
+const UNAVAILABLE_CODES = new Set(["ECONNREFUSED", "ECONNRESET", "ETIMEDOUT", "ENOTFOUND", "EHOSTUNREACH", "EPIPE"]);
+const UNAVAILABLE_SQLSTATE = /^(08|53|57P0[1-3])/;
+
+/**
+ * The ingest store on PostgreSQL, shared by any number of aggregator processes on one database (the tables of
+ * migratePostgresDatabase, in the pool's search_path).
+ *
+ * Each transaction is READ COMMITTED on one pooled connection. IngestTx's locks are transaction-scoped advisory locks:
+ * one on (relay, idempotency key), taken first, then one per ticket of the batch in the order given (createIngestor
+ * sorts them), so two transactions never wait for each other in a cycle. Every statement after a lock sees what the
+ * previous holder committed. `write` checks again what it relies on (receipts inserted with ON CONFLICT DO NOTHING
+ * on the uniqueness key and counted, ticket bytes moved only from the value read and never past max_bytes, new
+ * tickets and the idempotent response inserted once): a contradiction rolls the transaction back and runs it again.
+ */
+export function createPostgresIngestStore(pool: pg.Pool): IngestStore {
+  // A pooled connection the server drops while idle is discarded by the pool, which then emits "error": without a
+  // listener that would crash the process.
+  pool.on("error", () => {});
+  const runOnce = async <T>(fn: (tx: IngestTx) => Promise<T>): Promise<T> => {
+    const client = await pool.connect();
+    let broken = false;
+    // Dropped between two statements of the transaction: the next statement fails and the connection is discarded.
+    const onError = () => {
+      broken = true;
+    };
+    client.on("error", onError);
+    try {
+      await client.query("BEGIN ISOLATION LEVEL READ COMMITTED");
+      try {
+        const value = await fn(transactionOn(client));
+        await client.query("COMMIT");
+        return value;
+      } catch (error) {
+        await client.query("ROLLBACK").catch(() => {
+          broken = true;
+        });
+        throw error;
+      }
+    } catch (error) {
+      if (isUnavailable(error)) broken = true;
+      throw error;
+    } finally {
+      client.off("error", onError);
+      client.release(broken);
+    }
+  };
+
+  return {
+    async transaction(fn) {
+      for (let attempt = 1; ; attempt++) {
+        try {
+          return await guard(() => runOnce(fn));
+        } catch (error) {
+          const code = (error as { code?: unknown })?.code;
+          if (attempt >= MAX_ATTEMPTS || typeof code !== "string" || !RETRYABLE.has(code)) throw error;
+        }
+      }
+    },
+    async getIdempotent(relay, key) {
+      const { rows } = await guard(() =>
+        pool.query<{ body_hash: string; response: string }>(
+          "SELECT body_hash, response FROM idempotency_keys WHERE relay = $1 AND key = $2",
+          [relay, key],
+        ),
+      );
+      return rows[0] === undefined ? undefined : { bodyHash: rows[0].body_hash, response: rows[0].response };
+    },
+    async pruneIdempotency(beforeMs) {
+      const { rowCount } = await guard(() =>
+        pool.query("DELETE FROM idempotency_keys WHERE created_at < $1", [beforeMs]),
+      );
+      return rowCount ?? 0;
+    },
+  };
+}
+
+function transactionOn(client: pg.PoolClient): IngestTx {
+  return {
+    async lockIdempotent(relay, key) {
+      await client.query("SELECT pg_advisory_xact_lock(hashtextextended($1, 0))", [`idempotency:${relay}:${key}`]);
+      const { rows } = await client.query<{ body_hash: string; response: string }>(
+        "SELECT body_hash, response FROM idempotency_keys WHERE relay = $1 AND key = $2",
+        [relay, key],
+      );
+      return rows[0] === undefined ? undefined : { bodyHash: rows[0].body_hash, response: rows[0].response };
+    },
+    async lockTickets(ticketHashes) {
+      const found = new Map<string, StoredTicket>();
+      if (ticketHashes.length === 0) return found;
+      await client.query(
+        `SELECT pg_advisory_xact_lock(hashtextextended('ticket:' || h, 0))
+         FROM unnest($1::text[]) WITH ORDINALITY AS u(h, i) ORDER BY i`,
+        [ticketHashes],
+      );
+      const { rows } = await client.query<Record<string, string>>(
+        "SELECT * FROM tickets WHERE ticket_hash = ANY($1::text[])",
+        [ticketHashes],
+      );
+      for (const row of rows) found.set(row.ticket_hash!, ticketFromRow(row));
+      return found;
+    },
+    async findReceipts(keys) {
+      if (keys.length === 0) return [];
+      const { rows } = await client.query<{ i: string; receipt_id: Hex; epoch: string }>(
+        `SELECT k.i, r.receipt_id, r.epoch
+         FROM unnest($1::text[], $2::text[], $3::bigint[]) WITH ORDINALITY AS k(ticket_hash, segment, chunk, i)
+         JOIN receipts r ON r.ticket_hash = k.ticket_hash AND r.segment = k.segment AND r.chunk = k.chunk`,
+        [keys.map((k) => k.ticketHash), keys.map((k) => k.segment), keys.map((k) => k.chunk)],
+      );
+      const out: (StoredReceiptRef | undefined)[] = new Array(keys.length).fill(undefined);
+      for (const row of rows) out[Number(row.i) - 1] = { receiptId: row.receipt_id, epoch: Number(row.epoch) };
+      return out;
+    },
+    async epochPoolIds(epoch) {
+      const { rows } = await client.query<{ pool_id: string }>("SELECT pool_id FROM epoch_stats WHERE epoch = $1", [
+        epoch,
+      ]);
+      return rows.map((r) => r.pool_id);
+    },
+    async write(w) {
+      if (w.receipts.length > 0) {
+        const rs = w.receipts;
+        const { rowCount } = await client.query(
+          `INSERT INTO receipts (epoch, receipt_id, pool_id, ticket_hash, relay, segment, chunk, chunk_hash, size,
+             delivered_at, signature, accepted_at)
+           SELECT e, id, p, t, rl, s, c, ch, sz, d, sig, $12
+           FROM unnest($1::bigint[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::bigint[],
+             $8::text[], $9::bigint[], $10::bigint[], $11::text[]) WITH ORDINALITY
+             AS u(e, id, p, t, rl, s, c, ch, sz, d, sig, i)
+           ORDER BY i
+           ON CONFLICT (ticket_hash, segment, chunk) DO NOTHING`,
+          [
+            rs.map((r) => r.epoch),
+            rs.map((r) => r.receiptId),
+            rs.map((r) => r.poolId),
+            rs.map((r) => r.ticketHash),
+            rs.map((r) => r.relay),
+            rs.map((r) => r.segment),
+            rs.map((r) => r.chunk),
+            rs.map((r) => r.chunkHash),
+            rs.map((r) => r.size),
+            rs.map((r) => r.deliveredAt.toString()),
+            rs.map((r) => r.signature),
+            w.nowMs,
+          ],
+        );
+        if (rowCount !== rs.length) throw conflict("a receipt's uniqueness key was taken meanwhile");
+      }
+      for (const t of w.ticketBytes) {
+        const { rowCount } = await client.query(
+          `UPDATE tickets SET bytes_accepted = bytes_accepted + $2
+           WHERE ticket_hash = $1 AND bytes_accepted = $3 AND bytes_accepted + $2 <= max_bytes::numeric
+           RETURNING bytes_accepted`,
+          [t.ticketHash, (t.to - t.from).toString(), t.from.toString()],
+        );
+        if (rowCount !== 1) throw conflict(`ticket ${t.ticketHash}'s bytes changed meanwhile or would pass maxBytes`);
+      }
+      if (w.newTickets.length > 0) {
+        const ts = w.newTickets;
+        const { rowCount } = await client.query(
+          `INSERT INTO tickets (ticket_hash, pool_id, stream_id, viewer, not_before, not_after, max_bytes, signature,
+             signer, bytes_accepted, created_at)
+           SELECT h, p, s, v, nb, na, mb, sig, sg, b, $11
+           FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[], $8::text[],
+             $9::text[], $10::bigint[]) AS u(h, p, s, v, nb, na, mb, sig, sg, b)
+           WHERE b <= mb::numeric
+           ON CONFLICT (ticket_hash) DO NOTHING`,
+          [
+            ts.map((t) => t.ticketHash),
+            ts.map((t) => t.signed.ticket.poolId),
+            ts.map((t) => t.signed.ticket.streamId),
+            ts.map((t) => t.signed.ticket.viewer),
+            ts.map((t) => t.signed.ticket.notBefore.toString()),
+            ts.map((t) => t.signed.ticket.notAfter.toString()),
+            ts.map((t) => t.signed.ticket.maxBytes.toString()),
+            ts.map((t) => t.signed.signature),
+            ts.map((t) => t.signer),
+            ts.map((t) => t.bytesAccepted.toString()),
+            w.nowMs,
+          ],
+        );
+        if (rowCount !== ts.length) throw conflict("a ticket was stored meanwhile");
+      }
+      if (w.stats.length > 0) {
+        // Sorted, so two transactions lock the same totals rows in the same order.
+        const ss = [...w.stats].sort(
+          (a, b) => a.epoch - b.epoch || (a.poolId < b.poolId ? -1 : a.poolId > b.poolId ? 1 : 0),
+        );
+        await client.query(
+          `INSERT INTO epoch_stats (epoch, pool_id, receipt_count, bytes)
+           SELECT e, p, n, b FROM unnest($1::bigint[], $2::text[], $3::bigint[], $4::bigint[]) WITH ORDINALITY
+             AS u(e, p, n, b, i) ORDER BY i
+           ON CONFLICT (epoch, pool_id) DO UPDATE SET receipt_count = epoch_stats.receipt_count + excluded.receipt_count,
+             bytes = epoch_stats.bytes + excluded.bytes`,
+          [ss.map((s) => s.epoch), ss.map((s) => s.poolId), ss.map((s) => s.receipts), ss.map((s) => s.bytes)],
+        );
+      }
+      const i = w.idempotent;
+      await client.query(
+        "INSERT INTO idempotency_keys (relay, key, body_hash, response, created_at) VALUES ($1, $2, $3, $4, $5)",
+        [i.relay, i.key, i.bodyHash, i.response, w.nowMs],
+      );
+    },
+  };
+}
+
+function ticketFromRow(row: Record<string, string>): StoredTicket {
+  return {
+    signed: {
+      ticket: {
+        poolId: row.pool_id as Hex,
+        streamId: row.stream_id as Hex,
+        viewer: row.viewer as Hex,
+        notBefore: BigInt(row.not_before!),
+        notAfter: BigInt(row.not_after!),
+        maxBytes: BigInt(row.max_bytes!),
+      },
+      signature: row.signature as Hex,
+    },
+    bytesAccepted: BigInt(row.bytes_accepted!),
+  };
+}
+
+function conflict(what: string): Error {
+  return Object.assign(new Error(`Ingest conflict: ${what}; the batch is rolled back.`), { code: "INGEST_CONFLICT" });
+}
+
+function isUnavailable(error: unknown): boolean {
+  const code = (error as { code?: unknown })?.code;
+  if (typeof code === "string") return UNAVAILABLE_CODES.has(code) || UNAVAILABLE_SQLSTATE.test(code);
+  // node-postgres reports a connection lost mid-query or a connect timeout without a code.
+  return error instanceof Error && /Connection terminated|timeout exceeded when trying to connect/i.test(error.message);
+}
+
+/** Runs `fn`, rethrowing an outage of the database as an error with code STORAGE_UNAVAILABLE (its cause kept). */
+async function guard<T>(fn: () => Promise<T>): Promise<T> {
+  try {
+    return await fn();
+  } catch (error) {
+    if (!isUnavailable(error)) throw error;
+    throw Object.assign(new Error(`PostgreSQL is unavailable: ${(error as Error).message}`, { cause: error }), {
+      code: "STORAGE_UNAVAILABLE",
+    });
+  }
+}

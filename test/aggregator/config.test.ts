@@ -154,7 +154,7 @@ describe("aggregator configuration", () => {
       posting: { privateKey: KEY },
     });
     const c = loadConfig({ file, env: { MESHPAY_HTTP_PORT: "9200" }, warn: (m) => warnings.push(m) });
-    assert.equal(c.chain.logChunkBlocks, 700);
+    assert.equal(c.chain.logBlockRange, 700);
     assert.equal(c.posting.privateKey, KEY);
     assert.equal(c.http.port, 9200);
     assert.deepEqual(warnings.sort(), [
@@ -185,7 +185,7 @@ describe("aggregator configuration", () => {
     });
     assert.equal(c.log.level, "debug");
     assert.equal(c.chain.fromBlock, 12345678901234567890n);
-    assert.equal(c.chain.logChunkBlocks, 100);
+    assert.equal(c.chain.logBlockRange, 100);
     assert.equal(c.storage.path, "/srv/rel.db", "a path from the environment is relative to the cwd");
   });
 

@@ -78,7 +78,7 @@ export function loadConfig(
       pollIntervalMs: c.chain.pollIntervalMs,
       confirmations: c.chain.confirmations,
       fromBlock: c.chain.fromBlock,
-      logChunkBlocks: c.chain.logBlockRange,
+      logBlockRange: c.chain.logBlockRange,
       requestTimeoutMs: c.chain.requestTimeoutMs,
     },
     posting: { ...c.posting, privateKey: c.privateKey },

@@ -189,6 +189,20 @@ describe("aggregator configuration", () => {
     assert.equal(c.storage.path, "/srv/rel.db", "a path from the environment is relative to the cwd");
   });
 
+  it("refuses an old name set beside its new one (a file key, or a variable with another value)", () => {
+    const env = { MESHPAY_AGGREGATOR_PRIVATE_KEY: KEY };
+    const both = { chain: { ...minimal.chain, logChunkBlocks: 900, logBlockRange: 800 } };
+    assert.equal(
+      fieldOf(() => loadConfig({ file: write("both.json", both), env, warn: () => {} })),
+      "chain.logChunkBlocks",
+    );
+    const twoPorts = { ...env, MESHPAY_HTTP_PORT: "1", MESHPAY_AGGREGATOR_HTTP_PORT: "2" };
+    assert.equal(
+      fieldOf(() => loadConfig({ file: write("both-env.json", minimal), env: twoPorts, warn: () => {} })),
+      "http.port",
+    );
+  });
+
   it("exits with code 2 and a message naming the field when started with an invalid file", () => {
     const file = write("bad.json", { ...minimal, chain: { ...minimal.chain, pollIntervalMs: -5 } });
     const r = spawnSync(

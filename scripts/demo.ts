@@ -305,13 +305,15 @@ async function main() {
   writeFileSync(
     resolve(work, "verifier.json"),
     JSON.stringify({
-      rpcUrl,
-      chainId,
-      distributor,
-      startBlock: String(fromBlock),
-      confirmations: 0,
-      pollIntervalMs: 250,
-      dataDir: resolve(work, "verifier"),
+      chain: {
+        rpcUrl,
+        chainId,
+        distributor,
+        fromBlock: String(fromBlock),
+        confirmations: 0,
+        pollIntervalMs: 250,
+      },
+      storage: { dir: resolve(work, "verifier") },
       http: { host: "127.0.0.1", port: verifierPort, publicUrl: `http://127.0.0.1:${verifierPort}` },
       audit: { challenge: true },
       claims: {
@@ -320,7 +322,7 @@ async function main() {
         batchWaitMs: 500,
         tokenPerEth: { [token]: String(ASSUMED_ETH_USD * 1e6) },
       },
-      logLevel: "info",
+      log: { level: "info" },
     }),
   );
   start("verifier", ["src/verifier/main.ts", "--config", resolve(work, "verifier.json")], {

@@ -167,16 +167,18 @@ export async function runP2pSession(o: P2pSessionOptions) {
       writeFileSync(
         join(o.workDir, "verifier.json"),
         JSON.stringify({
-          rpcUrl: nodeUrl,
-          chainId,
-          distributor,
-          startBlock: String(deployment.fromBlock),
-          confirmations: 0,
-          pollIntervalMs: 250,
-          dataDir: join(o.workDir, "verifier"),
+          chain: {
+            rpcUrl: nodeUrl,
+            chainId,
+            distributor,
+            fromBlock: String(deployment.fromBlock),
+            confirmations: 0,
+            pollIntervalMs: 250,
+          },
+          storage: { dir: join(o.workDir, "verifier") },
           http: { host: "127.0.0.1", port: verifierPort, publicUrl: verifierUrl },
           audit: { challenge: true },
-          logLevel: "info",
+          log: { level: "info" },
         }),
       );
       start("verifier", ["src/verifier/main.ts", "--config", join(o.workDir, "verifier.json")], {

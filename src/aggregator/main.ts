@@ -34,7 +34,10 @@ program
   .action(async (options: { config?: string; to: string }) => {
     try {
       // Backing up needs only storage.path: posting settings are not checked.
-      const config = loadConfig({ file: options.config, env: { ...process.env, MESHPAY_POSTING_ENABLED: "false" } });
+      const config = loadConfig({
+        file: options.config,
+        env: { ...process.env, MESHPAY_AGGREGATOR_POSTING_ENABLED: "false" },
+      });
       const { pages } = await backupDatabase(config.storage.path, options.to);
       process.stdout.write(
         `backed up ${config.storage.path} to ${options.to} (${pages} pages); copy ${config.storage.bundleDir} too\n`,

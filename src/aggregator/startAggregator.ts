@@ -262,7 +262,7 @@ export async function startAggregator(
     pools,
     confirmations: config.chain.confirmations,
     fromBlock: config.chain.fromBlock,
-    chunkBlocks: config.chain.logChunkBlocks,
+    chunkBlocks: config.chain.logBlockRange,
     metrics,
     logger: logger.child({ component: "follower" }),
   });

@@ -36,7 +36,7 @@ describe("aggregator configuration", () => {
     const file = write("ok.json", { ...minimal, storage: { path: "data/a.db" }, http: { port: 9000 } });
     const c = loadConfig({
       file,
-      env: { MESHPAY_AGGREGATOR_PRIVATE_KEY: KEY, MESHPAY_HTTP_PORT: "9100" },
+      env: { MESHPAY_AGGREGATOR_PRIVATE_KEY: KEY, MESHPAY_AGGREGATOR_HTTP_PORT: "9100" },
     });
     assert.equal(c.http.port, 9100);
     assert.equal(c.http.publicUrl, "http://127.0.0.1:9100");
@@ -104,14 +104,101 @@ describe("aggregator configuration", () => {
     );
     assert.equal(
       fieldOf(() => loadConfig({ file: write("j.json", minimal), env: {} })),
-      "posting.privateKey",
+      "privateKey",
     );
     assert.equal(
       fieldOf(() => loadConfig({ file: write("k.json", minimal), env: { MESHPAY_AGGREGATOR_PRIVATE_KEY: "0x1234" } })),
-      "posting.privateKey",
+      "privateKey",
     );
     assert.equal(
-      fieldOf(() => loadConfig({ file: write("l.json", minimal), env: { ...env, MESHPAY_HTTP_PORT: "eighty" } })),
+      fieldOf(() =>
+        loadConfig({ file: write("l.json", minimal), env: { ...env, MESHPAY_AGGREGATOR_HTTP_PORT: "eighty" } }),
+      ),
+      "http.port",
+    );
+  });
+
+  it("lists every wrong setting at once, each with its path, and names the variable a wrong value came from", () => {
+    const file = write("many.json", {
+      chain: { rpcUrl: "ftp://x" },
+      http: { port: 70000, prot: 1 },
+      storage: { synchronous: "OFF" },
+    });
+    try {
+      loadConfig({ file, env: { MESHPAY_AGGREGATOR_PRIVATE_KEY: "0x1234", MESHPAY_CONFIRMATIONS: "many" } });
+      assert.fail("expected CONFIG_INVALID");
+    } catch (err) {
+      assert.ok(err instanceof AggregatorError, String(err));
+      assert.equal(err.code, "CONFIG_INVALID");
+      const problems = err.data!.problems as { path: string; env?: string; message: string }[];
+      assert.deepEqual(problems.map((p) => p.path).sort(), [
+        "chain.confirmations",
+        "chain.distributor",
+        "chain.rpcUrl",
+        "http.port",
+        "http.prot",
+        "privateKey",
+        "storage.synchronous",
+      ]);
+      assert.equal(problems.find((p) => p.path === "chain.confirmations")!.env, "MESHPAY_CONFIRMATIONS");
+      assert.equal(problems.find((p) => p.path === "privateKey")!.env, "MESHPAY_AGGREGATOR_PRIVATE_KEY");
+      assert.ok(!err.shortMessage.includes("0x1234"), "a wrong key is not echoed");
+      assert.match(err.shortMessage, /http\.port: expected an integer in \[0, 65535\], got 70000/);
+    }
+  });
+
+  it("still reads deprecated names (logChunkBlocks, posting.privateKey, MESHPAY_HTTP_PORT), warning once for each", () => {
+    const warnings: string[] = [];
+    const file = write("old.json", {
+      chain: { ...minimal.chain, logChunkBlocks: 700 },
+      posting: { privateKey: KEY },
+    });
+    const c = loadConfig({ file, env: { MESHPAY_HTTP_PORT: "9200" }, warn: (m) => warnings.push(m) });
+    assert.equal(c.chain.logBlockRange, 700);
+    assert.equal(c.posting.privateKey, KEY);
+    assert.equal(c.http.port, 9200);
+    assert.deepEqual(warnings.sort(), [
+      "config key chain.logChunkBlocks is deprecated; use chain.logBlockRange",
+      "config key posting.privateKey is deprecated; use privateKey",
+      "environment variable MESHPAY_HTTP_PORT is deprecated; use MESHPAY_AGGREGATOR_HTTP_PORT",
+    ]);
+    const both = write("both.json", { chain: { ...minimal.chain, logChunkBlocks: 700, logBlockRange: 800 } });
+    assert.equal(
+      fieldOf(() => loadConfig({ file: both, env: { MESHPAY_AGGREGATOR_PRIVATE_KEY: KEY } })),
+      "chain.logChunkBlocks",
+    );
+  });
+
+  it("lets the shared variables (MESHPAY_LOG_LEVEL, MESHPAY_FROM_BLOCK, MESHPAY_LOG_BLOCK_RANGE) override the file", () => {
+    const file = write("env.json", { ...minimal, log: { level: "info" }, chain: { ...minimal.chain, fromBlock: 5 } });
+    const c = loadConfig({
+      file,
+      env: {
+        MESHPAY_AGGREGATOR_PRIVATE_KEY: KEY,
+        MESHPAY_LOG_LEVEL: "debug",
+        MESHPAY_FROM_BLOCK: "12345678901234567890",
+        MESHPAY_LOG_BLOCK_RANGE: "100",
+        MESHPAY_AGGREGATOR_STORAGE_PATH: "rel.db",
+      },
+      cwd: "/srv",
+      warn: () => assert.fail("no deprecated name was used"),
+    });
+    assert.equal(c.log.level, "debug");
+    assert.equal(c.chain.fromBlock, 12345678901234567890n);
+    assert.equal(c.chain.logBlockRange, 100);
+    assert.equal(c.storage.path, "/srv/rel.db", "a path from the environment is relative to the cwd");
+  });
+
+  it("refuses an old name set beside its new one (a file key, or a variable with another value)", () => {
+    const env = { MESHPAY_AGGREGATOR_PRIVATE_KEY: KEY };
+    const both = { chain: { ...minimal.chain, logChunkBlocks: 900, logBlockRange: 800 } };
+    assert.equal(
+      fieldOf(() => loadConfig({ file: write("both.json", both), env, warn: () => {} })),
+      "chain.logChunkBlocks",
+    );
+    const twoPorts = { ...env, MESHPAY_HTTP_PORT: "1", MESHPAY_AGGREGATOR_HTTP_PORT: "2" };
+    assert.equal(
+      fieldOf(() => loadConfig({ file: write("both-env.json", minimal), env: twoPorts, warn: () => {} })),
       "http.port",
     );
   });

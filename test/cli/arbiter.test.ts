@@ -106,16 +106,18 @@ describe("meshpay arbiter", () => {
     writeFileSync(
       configFile,
       JSON.stringify({
-        rpcUrl: chain.node.url,
-        distributor: chain.deployment.distributor,
-        startBlock: Number(chain.deployment.fromBlock),
-        confirmations: 0,
-        pollIntervalMs: 200,
-        dataDir: join(dataDir, "data"),
+        chain: {
+          rpcUrl: chain.node.url,
+          distributor: chain.deployment.distributor,
+          fromBlock: Number(chain.deployment.fromBlock),
+          confirmations: 0,
+          pollIntervalMs: 200,
+        },
+        storage: { dir: join(dataDir, "data") },
         http: { host: "127.0.0.1", port },
         audit: { bundleDeadlineSeconds: 5, bundleTimeoutMs: 5_000 },
         claims: { enabled: false },
-        logLevel: "silent",
+        log: { level: "silent" },
       }),
     );
     verifier = await startVerifierProcess({

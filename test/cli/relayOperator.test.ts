@@ -147,16 +147,18 @@ describe("meshpay for relay operators", () => {
     writeFileSync(
       join(dataDir, "verifier.json"),
       JSON.stringify({
-        rpcUrl: chain.node.url,
-        distributor: chain.deployment.distributor,
-        startBlock: Number(chain.deployment.fromBlock),
-        confirmations: 0,
-        pollIntervalMs: 200,
-        dataDir: ".",
+        chain: {
+          rpcUrl: chain.node.url,
+          distributor: chain.deployment.distributor,
+          fromBlock: Number(chain.deployment.fromBlock),
+          confirmations: 0,
+          pollIntervalMs: 200,
+        },
+        storage: { dir: "." },
         http: { host: "127.0.0.1", port },
         audit: { challenge: false },
         claims: { batchWaitMs: 0, minDeadlineSeconds: 30, tokenPerEth: { [chain.deployment.token]: "3000000000" } },
-        logLevel: "silent",
+        log: { level: "silent" },
       }),
     );
     const config = loadVerifierConfig({

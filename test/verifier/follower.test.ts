@@ -9,7 +9,7 @@ describe("chain follower", () => {
   it("processes a post only once it has the configured confirmations", async () => {
     const chain = await setupVerifierChain();
     const driver = await createEpochDriver(chain);
-    const verifier = await startTestVerifier(chain, { confirmations: 3 });
+    const verifier = await startTestVerifier(chain, { chain: { confirmations: 3 } });
     try {
       const v = chain.makeViewer();
       await driver.post(0n, {

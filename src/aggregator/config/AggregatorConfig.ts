@@ -42,7 +42,7 @@ export type AggregatorConfig = {
     confirmations: number;
     /** First block to read logs from (the distributor's deployment block). */
     fromBlock: bigint;
-    logChunkBlocks: number;
+    logBlockRange: number;
     requestTimeoutMs: number;
   };
   posting: {

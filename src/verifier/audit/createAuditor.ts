@@ -185,7 +185,7 @@ export function createAuditor(options: AuditorOptions) {
       if (!prevRow) {
         updateAudit(post.id, {
           status: "blocked",
-          last_error: `epoch ${post.epoch - 1n} was never seen posted before this post (is startBlock after it?)`,
+          last_error: `epoch ${post.epoch - 1n} was never seen posted before this post (is chain.fromBlock after it?)`,
         });
         return;
       }

@@ -279,16 +279,18 @@ async function startVerifier(chain: CliChain): Promise<{ url: string; stop(): Pr
   writeFileSync(
     configFile,
     JSON.stringify({
-      rpcUrl: chain.node.url,
-      distributor: chain.deployment.distributor,
-      startBlock: Number(chain.deployment.fromBlock),
-      confirmations: 0,
-      pollIntervalMs: 300,
-      dataDir: join(dataDir, "data"),
+      chain: {
+        rpcUrl: chain.node.url,
+        distributor: chain.deployment.distributor,
+        fromBlock: Number(chain.deployment.fromBlock),
+        confirmations: 0,
+        pollIntervalMs: 300,
+      },
+      storage: { dir: join(dataDir, "data") },
       http: { host: "127.0.0.1", port },
       audit: { bundleDeadlineSeconds: 5, bundleTimeoutMs: 5_000 },
       claims: { enabled: false },
-      logLevel: "silent",
+      log: { level: "silent" },
     }),
   );
   const child = spawn(

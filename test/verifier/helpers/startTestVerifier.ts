@@ -20,6 +20,7 @@ export function makeDataDir(prefix = "meshpay-verifier-"): string {
   return dir;
 }
 
+/** Writes <dir>/verifier.json; `overrides` replace top-level sections, except `chain`, whose keys are merged. */
 export function writeVerifierConfig(
   dir: string,
   chain: Pick<VerifierChain, "distributor" | "deployBlock" | "token">,
@@ -27,17 +28,20 @@ export function writeVerifierConfig(
 ): string {
   const file = join(dir, "verifier.json");
   const config = {
-    rpcUrl: "http://127.0.0.1:1",
-    distributor: chain.distributor.address,
-    startBlock: Number(chain.deployBlock),
-    confirmations: 0,
-    pollIntervalMs: 200,
-    dataDir: "./data",
     http: { host: "127.0.0.1", port: 0 },
+    storage: { dir: "./data" },
     audit: { bundleDeadlineSeconds: 5, bundleTimeoutMs: 2_000 },
     claims: { batchWaitMs: 0, minDeadlineSeconds: 30, tokenPerEth: { [chain.token.address]: "3000000000" } },
-    logLevel: process.env.VERIFIER_TEST_LOG ?? "silent",
+    log: { level: process.env.VERIFIER_TEST_LOG ?? "silent" },
     ...overrides,
+    chain: {
+      rpcUrl: "http://127.0.0.1:1",
+      distributor: chain.distributor.address,
+      fromBlock: Number(chain.deployBlock),
+      confirmations: 0,
+      pollIntervalMs: 200,
+      ...(overrides.chain as Record<string, unknown> | undefined),
+    },
   };
   writeFileSync(file, JSON.stringify(config, null, 2));
   return file;

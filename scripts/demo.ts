@@ -28,6 +28,7 @@ import {
 } from "viem";
 import { privateKeyToAccount } from "viem/accounts";
 import { rewardDistributorAbi } from "../src/contracts/abis.ts";
+import { parseBundleBytes } from "../src/protocol/bundle/parseBundleBytes.ts";
 import { toJsonSafe } from "../src/protocol/utils/toJsonSafe.ts";
 import { createSimulation } from "../src/simulator/createSimulation.ts";
 import { recordResults } from "./bench/results.ts";
@@ -480,12 +481,8 @@ async function main() {
   // ---------------------------------------------------------------- summary
   step("Summary");
   const receipts = await gasReport(client, distributor, fromBlock);
-  const latest = await fetch(`${aggregatorUrl}/v1/epochs/${lastTrafficEpoch}/bundle`).then((r) => r.text());
-  const leaves = latest
-    .trim()
-    .split("\n")
-    .map((l) => JSON.parse(l))
-    .filter((l) => l.type === "leaf");
+  const latest = await fetch(`${aggregatorUrl}/v1/epochs/${lastTrafficEpoch}/bundle`).then((r) => r.arrayBuffer());
+  const { leaves } = parseBundleBytes(new Uint8Array(latest));
   const decimals = 6;
   const totalEarned = leaves.reduce((s, l) => s + BigInt(l.cumulativeAmount), 0n);
   const bytesTotal = swarm.totals.acceptedBytes;

@@ -16,6 +16,7 @@ import {
 } from "viem";
 import { generatePrivateKey, privateKeyToAccount } from "viem/accounts";
 import { rewardDistributorAbi } from "../../src/contracts/abis.ts";
+import { parseBundleBytes } from "../../src/protocol/bundle/parseBundleBytes.ts";
 import { runMeshpayJson } from "../lib/runMeshpayJson.ts";
 import { encodeTestStream } from "./encodeTestStream.ts";
 import { startOrigin } from "./startOrigin.ts";
@@ -324,12 +325,11 @@ export async function runP2pSession(o: P2pSessionOptions) {
     for (let e = firstEpoch; e <= lastEpoch; e++) {
       const r = await fetch(`${aggregatorUrl}/v1/epochs/${e}/bundle`);
       if (!r.ok) continue;
-      for (const line of (await r.text()).trim().split("\n")) {
-        const l = JSON.parse(line);
-        if (l.type !== "leaf" || l.poolId?.toLowerCase() !== poolId.toLowerCase()) continue;
+      for (const l of parseBundleBytes(new Uint8Array(await r.arrayBuffer())).leaves) {
+        if (l.poolId.toLowerCase() !== poolId.toLowerCase()) continue;
         const c = credited.get(l.account.toLowerCase()) ?? { bytes: 0n, earned: 0n };
         c.bytes += BigInt(l.epochBytes);
-        c.earned = BigInt(l.cumulativeAmount);
+        c.earned = l.cumulativeAmount;
         credited.set(l.account.toLowerCase(), c);
       }
     }

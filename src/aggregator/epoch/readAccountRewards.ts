@@ -1,4 +1,5 @@
 import { encodeFunctionData, type PublicClient } from "viem";
+import type { AccountRewards, PoolRewards } from "../../client/types.ts";
 import { rewardDistributorAbi } from "../../contracts/abis.ts";
 import { rewardLeafToJson } from "../../protocol/bundle/rewardLeafToJson.ts";
 import type { RewardLeafJson } from "../../protocol/bundle/types.ts";
@@ -16,32 +17,9 @@ export type AccountRewardsSources = {
   pools: PoolRegistry;
 };
 
-export type PoolRewardsView = {
-  poolId: Hex;
-  token: Hex | null;
-  cumulativeAmount: string;
-  claimed: string;
-  claimable: string;
-  pending: { amount: string; epoch: number | null; claimableAt: number | null };
-  claim: null | {
-    epoch: number;
-    root: Hex;
-    bundleHash: Hex;
-    leaf: RewardLeafJson;
-    leafHash: Hex;
-    proof: Hex[];
-    transaction: { to: Address; data: Hex };
-  };
-};
-
-export type AccountRewardsView = {
-  account: Address;
-  block: number;
-  clock: number;
-  latestPostedEpoch: number | null;
-  latestClaimableEpoch: number | null;
-  pools: PoolRewardsView[];
-};
+/** The wire shapes of GET /v1/accounts/:account/rewards are the typed client's (one type per concept). */
+export type PoolRewardsView = PoolRewards;
+export type AccountRewardsView = AccountRewards;
 
 /**
  * What `account` has earned, per pool it has a leaf in the latest epoch this aggregator has on chain: the leaf's

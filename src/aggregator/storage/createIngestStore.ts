@@ -1,6 +1,8 @@
 import type Database from "better-sqlite3";
 import type { Hex } from "../../protocol/types.ts";
 import type { IngestStore, IngestTx, StoredReceiptRef, StoredTicket } from "./IngestStore.ts";
+import { ingestConflict } from "./ingestConflict.ts";
+import { ticketFromRow } from "./ticketFromRow.ts";
 
 /**
  * The ingest store on SQLite: the hot path's SQL as prepared better-sqlite3 statements (drizzle's query builder costs
@@ -87,11 +89,11 @@ export function createIngestStore(sqlite: Database.Database): IngestStore {
           r.signature,
           w.nowMs,
         );
-        if (changes !== 1) throw conflict(`receipt ${r.receiptId} (its uniqueness key was taken meanwhile)`);
+        if (changes !== 1) throw ingestConflict(`receipt ${r.receiptId} (its uniqueness key was taken meanwhile)`);
       }
       for (const t of w.ticketBytes) {
         if (updateTicket.run(Number(t.to), t.ticketHash, Number(t.from)).changes !== 1)
-          throw conflict(`ticket ${t.ticketHash} (its bytes changed meanwhile)`);
+          throw ingestConflict(`ticket ${t.ticketHash} (its bytes changed meanwhile)`);
       }
       for (const t of w.newTickets) {
         const k = t.signed.ticket;
@@ -138,25 +140,4 @@ export function createIngestStore(sqlite: Database.Database): IngestStore {
     getIdempotent: async (relay, key) => readIdempotent(relay, key),
     pruneIdempotency: async (beforeMs) => prune.run(beforeMs).changes,
   };
-}
-
-function ticketFromRow(row: Record<string, string | number>): StoredTicket {
-  return {
-    signed: {
-      ticket: {
-        poolId: row.pool_id as Hex,
-        streamId: row.stream_id as Hex,
-        viewer: row.viewer as Hex,
-        notBefore: BigInt(row.not_before!),
-        notAfter: BigInt(row.not_after!),
-        maxBytes: BigInt(row.max_bytes!),
-      },
-      signature: row.signature as Hex,
-    },
-    bytesAccepted: BigInt(row.bytes_accepted!),
-  };
-}
-
-function conflict(what: string): Error {
-  return Object.assign(new Error(`Ingest conflict: ${what}; the batch is rolled back.`), { code: "INGEST_CONFLICT" });
 }

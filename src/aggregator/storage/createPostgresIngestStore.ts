@@ -1,6 +1,8 @@
 import type pg from "pg";
 import type { Hex } from "../../protocol/types.ts";
 import type { IngestStore, IngestTx, StoredReceiptRef, StoredTicket } from "./IngestStore.ts";
+import { ingestConflict } from "./ingestConflict.ts";
+import { ticketFromRow } from "./ticketFromRow.ts";
 
 /** How many times a transaction is run again after a deadlock, a serialization failure or a lost race. */
 const MAX_ATTEMPTS = 5;
@@ -153,7 +155,7 @@ function transactionOn(client: pg.PoolClient): IngestTx {
             w.nowMs,
           ],
         );
-        if (rowCount !== rs.length) throw conflict("a receipt's uniqueness key was taken meanwhile");
+        if (rowCount !== rs.length) throw ingestConflict("a receipt's uniqueness key was taken meanwhile");
       }
       for (const t of w.ticketBytes) {
         const { rowCount } = await client.query(
@@ -162,7 +164,8 @@ function transactionOn(client: pg.PoolClient): IngestTx {
            RETURNING bytes_accepted`,
           [t.ticketHash, (t.to - t.from).toString(), t.from.toString()],
         );
-        if (rowCount !== 1) throw conflict(`ticket ${t.ticketHash}'s bytes changed meanwhile or would pass maxBytes`);
+        if (rowCount !== 1)
+          throw ingestConflict(`ticket ${t.ticketHash}'s bytes changed meanwhile or would pass maxBytes`);
       }
       if (w.newTickets.length > 0) {
         const ts = w.newTickets;
@@ -188,7 +191,7 @@ function transactionOn(client: pg.PoolClient): IngestTx {
             w.nowMs,
           ],
         );
-        if (rowCount !== ts.length) throw conflict("a ticket was stored meanwhile");
+        if (rowCount !== ts.length) throw ingestConflict("a ticket was stored meanwhile");
       }
       if (w.stats.length > 0) {
         // Sorted, so two transactions lock the same totals rows in the same order.
@@ -211,27 +214,6 @@ function transactionOn(client: pg.PoolClient): IngestTx {
       );
     },
   };
-}
-
-function ticketFromRow(row: Record<string, string>): StoredTicket {
-  return {
-    signed: {
-      ticket: {
-        poolId: row.pool_id as Hex,
-        streamId: row.stream_id as Hex,
-        viewer: row.viewer as Hex,
-        notBefore: BigInt(row.not_before!),
-        notAfter: BigInt(row.not_after!),
-        maxBytes: BigInt(row.max_bytes!),
-      },
-      signature: row.signature as Hex,
-    },
-    bytesAccepted: BigInt(row.bytes_accepted!),
-  };
-}
-
-function conflict(what: string): Error {
-  return Object.assign(new Error(`Ingest conflict: ${what}; the batch is rolled back.`), { code: "INGEST_CONFLICT" });
 }
 
 function isUnavailable(error: unknown): boolean {

@@ -2,6 +2,7 @@ import { ProtocolError } from "../errors/ProtocolError.ts";
 import type { Address, Hex, RewardLeaf } from "../types.ts";
 import { signedChunkReceiptFromJson } from "../wire/signedChunkReceiptFromJson.ts";
 import { signedViewerTicketFromJson } from "../wire/signedViewerTicketFromJson.ts";
+import { checkHeaderCounts } from "./checkHeaderCounts.ts";
 import { malformedBundle as malformed } from "./malformedBundle.ts";
 import { rewardLeafFromJson } from "./rewardLeafFromJson.ts";
 import { BUNDLE_FORMAT, BUNDLE_V1, type BundleHeader, type BundleItem } from "./types.ts";
@@ -163,17 +164,7 @@ export function createBundleReader(options: ReadBundleOptions = {}): BundleReade
     finish() {
       if (line === 0) throw malformed(1, "(file)", "the bundle is empty");
       if (!ended) throw malformed(line, "(file)", "the end line is missing (truncated download?)");
-      if (header) {
-        const said: [keyof typeof counts, keyof BundleHeader][] = [
-          ["pool", "poolCount"],
-          ["ticket", "ticketCount"],
-          ["receipt", "receiptCount"],
-          ["leaf", "leafCount"],
-        ];
-        for (const [kind, key] of said)
-          if (header[key] !== counts[kind])
-            throw malformed(1, key, `the header's ${key} is ${header[key]}, the file has ${counts[kind]}`);
-      }
+      if (header) checkHeaderCounts(header, counts, (key, message) => malformed(1, key, message));
     },
   };
 }

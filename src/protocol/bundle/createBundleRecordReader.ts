@@ -1,5 +1,6 @@
 import type { Address, Hex } from "../types.ts";
 import { bytesToHex } from "../utils/bytes.ts";
+import { checkHeaderCounts } from "./checkHeaderCounts.ts";
 import type { ReadBundleOptions } from "./createBundleReader.ts";
 import { malformedBundle } from "./malformedBundle.ts";
 import { BUNDLE_RECORD, type BundleHeader, type BundleItem } from "./types.ts";
@@ -324,17 +325,7 @@ export function createBundleRecordReader(options: ReadBundleOptions = {}): Bundl
       if (carry) throw malformed(record + 1, "(file)", "the bundle ends inside a record (truncated?)");
       if (record === 0 && !fromLeaves) throw malformed(1, "(file)", "the bundle is empty");
       if (!ended) throw malformed(record, "(file)", "the end record is missing (truncated download?)");
-      if (header) {
-        const said: [keyof typeof counts, keyof BundleHeader][] = [
-          ["pool", "poolCount"],
-          ["ticket", "ticketCount"],
-          ["receipt", "receiptCount"],
-          ["leaf", "leafCount"],
-        ];
-        for (const [kind, key] of said)
-          if (header[key] !== counts[kind])
-            throw malformed(1, key, `the header's ${key} is ${header[key]}, the file has ${counts[kind]}`);
-      }
+      if (header) checkHeaderCounts(header, counts, (key, message) => malformed(1, key, message));
     },
   };
 }

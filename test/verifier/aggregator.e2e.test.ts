@@ -141,12 +141,10 @@ describe("verifier against the real aggregator's faults", { concurrency: 2 }, ()
         const verPort = await freePort();
         const url = `http://127.0.0.1:${verPort}`;
         const verConfig = writeVerifierConfig(dir, chain, {
-          rpcUrl: node.url,
-          confirmations: 1,
-          pollIntervalMs: 200,
+          chain: { rpcUrl: node.url, confirmations: 1, pollIntervalMs: 200 },
           http: { host: "127.0.0.1", port: verPort },
           audit: { bundleDeadlineSeconds: 2, bundleTimeoutMs: 2_000 },
-          logLevel: "warn",
+          log: { level: "warn" },
           claims: { batchWaitMs: 0, minDeadlineSeconds: 30, tokenPerEth: { [chain.token.address]: "3000000000" } },
         });
         procs.push(

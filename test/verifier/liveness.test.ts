@@ -20,11 +20,9 @@ describe("verifier liveness and readiness", () => {
     const port = await freePort();
     const url = `http://127.0.0.1:${port}`;
     const configFile = writeVerifierConfig(makeDataDir(), chain, {
-      rpcUrl: node.url,
-      confirmations: 1,
-      pollIntervalMs: 150,
+      chain: { rpcUrl: node.url, confirmations: 1, pollIntervalMs: 150 },
       http: { host: "127.0.0.1", port },
-      logLevel: "warn",
+      log: { level: "warn" },
     });
     verifier = await startVerifierProcess({
       configFile,

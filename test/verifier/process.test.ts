@@ -44,12 +44,10 @@ describe("verifier process", () => {
     const port = await freePort();
     url = `http://127.0.0.1:${port}`;
     configFile = writeVerifierConfig(makeDataDir(), chain, {
-      rpcUrl: node.url,
-      confirmations: 1,
-      pollIntervalMs: 150,
+      chain: { rpcUrl: node.url, confirmations: 1, pollIntervalMs: 150 },
       http: { host: "127.0.0.1", port },
       claims: { batchWaitMs: 0, minDeadlineSeconds: 30, tokenPerEth: { [chain.token.address]: "3000000000" } },
-      logLevel: "info",
+      log: { level: "info" },
     });
   });
   after(async () => {
@@ -62,7 +60,10 @@ describe("verifier process", () => {
 
   it("refuses to start with an invalid configuration (exit code 2, every problem named)", () => {
     const bad = join(makeDataDir(), "bad.json");
-    writeFileSync(bad, JSON.stringify({ rpcUrl: "nope", distributor: "0x12", confirmations: -1, unknownSetting: 1 }));
+    writeFileSync(
+      bad,
+      JSON.stringify({ chain: { rpcUrl: "nope", distributor: "0x12", confirmations: -1 }, unknownSetting: 1 }),
+    );
     const r = spawnSync(NODE, [resolve(ROOT, "src/verifier/main.ts"), "--config", bad], {
       cwd: ROOT,
       env: { ...process.env, MESHPAY_VERIFIER_PRIVATE_KEY: "" },
@@ -70,10 +71,10 @@ describe("verifier process", () => {
     });
     assert.equal(r.status, 2);
     for (const text of [
-      "rpcUrl must be",
-      "distributor must be",
-      "confirmations must be",
-      "unknownSetting is not a known setting",
+      "chain.rpcUrl: expected an http\\(s\\)",
+      "chain.distributor: expected a 0x-prefixed 20-byte hex address",
+      "chain.confirmations: expected an integer",
+      "unknownSetting: unknown setting",
     ])
       assert.match(r.stderr, new RegExp(text));
   });

@@ -540,7 +540,7 @@ async function ensureCloseDatabase(receipts: number, relays: number): Promise<st
 /** Child mode: close epoch 0 of the cached database; report time, phases and peak RSS. */
 async function childClose(dbPath: string, outDir: string): Promise<void> {
   const result = await prepareEpoch({
-    dbPath,
+    source: { engine: "sqlite", path: dbPath },
     bundleDir: outDir,
     epoch: 0,
     attempt: 1,

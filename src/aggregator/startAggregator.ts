@@ -241,7 +241,7 @@ export async function startAggregator(
       epochs,
       pools,
       epochParams: identity,
-      dbPath: config.storage.path,
+      source: { engine: "sqlite", path: config.storage.path },
       bundleDir: config.storage.bundleDir,
       publicUrl: config.http.publicUrl,
       autoRegister: config.posting.autoRegister,

@@ -59,7 +59,7 @@ describe("epoch close (prepareEpoch) on a real SQLite file", () => {
   const rawAmount = (bytes: bigint, price: bigint) => (bytes * price) / 1_000_000_000n;
 
   const input = (epoch: number, attempt: number, extra: Partial<PrepareEpochInput> = {}): PrepareEpochInput => ({
-    dbPath,
+    source: { engine: "sqlite", path: dbPath },
     bundleDir: join(dir, "bundles"),
     epoch,
     attempt,

@@ -9,12 +9,14 @@ import { EMPTY_EPOCH_ROOT } from "../../protocol/tree/emptyEpochRoot.ts";
 import type { Address, Hex, Keccak256 } from "../../protocol/types.ts";
 import { type EpochSnapshot, openEpochSnapshot } from "../storage/openEpochSnapshot.ts";
 import { createBundleFile } from "./createBundleFile.ts";
+import type { EpochSource } from "./EpochSource.ts";
 import type { EpochCredit, EpochTamper, EpochTamperFactory, EpochTamperRef } from "./EpochTamper.ts";
 import { readBundleLeaves } from "./readBundleLeaves.ts";
 
 /** Everything an epoch close needs besides the receipts in the database. JSON-safe (it crosses a worker boundary). */
 export type PrepareEpochInput = {
-  dbPath: string;
+  /** The database the receipts are read from. */
+  source: EpochSource;
   bundleDir: string;
   epoch: number;
   attempt: number;
@@ -74,7 +76,9 @@ const FLUSH_BYTES = 1 << 20;
 export async function prepareEpoch(input: PrepareEpochInput): Promise<PrepareEpochResult> {
   const started = performance.now();
   const keccak = await createFastKeccak256();
-  const snapshot = openEpochSnapshot(input.dbPath);
+  if (input.source.engine !== "sqlite")
+    throw new Error(`An epoch close from ${input.source.engine} is not supported yet.`);
+  const snapshot = openEpochSnapshot(input.source.path);
   try {
     // One read transaction for every query: ingest keeps committing (other epochs) meanwhile.
     const result = await snapshot.read(() => prepareFrom(snapshot, input, keccak));

@@ -10,6 +10,7 @@ import { ZERO_HASH } from "../../protocol/constants.ts";
 import type { Address, Hex } from "../../protocol/types.ts";
 import type { ChainHead, EpochEvent } from "../chain/createChainFollower.ts";
 import type { PoolRegistry } from "../chain/createPoolRegistry.ts";
+import type { EpochSource } from "../epoch/EpochSource.ts";
 import type { EpochTamperRef } from "../epoch/EpochTamper.ts";
 import type { PrepareEpochInput, PrepareEpochResult } from "../epoch/prepareEpoch.ts";
 import type { AggregatorMetrics } from "../metrics/createMetrics.ts";
@@ -49,7 +50,8 @@ export type PosterOptions = {
   epochs: EpochStore;
   pools: PoolRegistry;
   epochParams: { genesisTime: number; epochSeconds: number; graceSeconds: number };
-  dbPath: string;
+  /** The database epoch closes read (passed on to runPrepare). */
+  source: EpochSource;
   bundleDir: string;
   publicUrl: string;
   autoRegister: boolean;
@@ -334,7 +336,7 @@ export function createPoster(o: PosterOptions): Poster {
     const tamper = o.tamperFor?.(epoch, { everOnChain }) ?? null;
     const attempt = epochs.nextAttempt(epoch);
     const input: PrepareEpochInput = {
-      dbPath: o.dbPath,
+      source: o.source,
       bundleDir: o.bundleDir,
       epoch,
       attempt,

@@ -126,7 +126,7 @@ describe("EPOCH_POOL_LIMIT at ingest (real ingest pipeline, SQLite file)", () =>
 
   it("closes the epoch with one pool total per paid pool and every accepted receipt in the bundle", async () => {
     const result = await prepareEpoch({
-      dbPath,
+      source: { engine: "sqlite", path: dbPath },
       bundleDir: join(dir, "bundles"),
       epoch: 0,
       attempt: 1,

@@ -21,6 +21,7 @@ import { createIngestor, type Ingestor } from "./ingest/createIngestor.ts";
 import { createManifestIndex } from "./ingest/createManifestIndex.ts";
 import { createMetrics } from "./metrics/createMetrics.ts";
 import { createPoster, type PosterOptions } from "./posting/createPoster.ts";
+import type { ChainStore } from "./storage/ChainStore.ts";
 import { createChainStore } from "./storage/createChainStore.ts";
 import { createEpochStore } from "./storage/createEpochStore.ts";
 import { createIngestStore } from "./storage/createIngestStore.ts";
@@ -64,7 +65,7 @@ export async function startAggregator(
   const chainStore = createChainStore(database);
   const epochs = createEpochStore(database);
   const metrics = createMetrics();
-  const pools = createPoolRegistry(chainStore.loadPools());
+  const pools = createPoolRegistry(await chainStore.loadPools());
   const manifests =
     config.ingest.contentBindingPools.length > 0
       ? createManifestIndex({ pools, requiredPools: config.ingest.contentBindingPools })
@@ -72,7 +73,9 @@ export async function startAggregator(
   const client = createChainClient({ rpcUrl: config.chain.rpcUrl, timeoutMs: config.chain.requestTimeoutMs });
   const leafIndex = createLeafIndex();
 
-  let identity: Identity | undefined = readIdentity(chainStore, config);
+  let identity: Identity | undefined = await readIdentity(chainStore, config);
+  /** The follower's cursor as last read from the database (undefined before the first sync). */
+  let syncedBlock = await chainStore.getCursor();
   let ingestor: Ingestor | undefined;
   let firstSyncDone = false;
   let lastSyncAt: number | null = null;
@@ -83,12 +86,11 @@ export async function startAggregator(
 
   const ready = () => {
     if (!identity || !ingestor) return { ready: false, reason: "reading the deployment's parameters from the chain" };
-    if (!firstSyncDone && chainStore.getCursor() === undefined)
-      return { ready: false, reason: "reading pools from the chain" };
+    if (!firstSyncDone && syncedBlock === undefined) return { ready: false, reason: "reading pools from the chain" };
     return { ready: true };
   };
 
-  const health = () => {
+  const health = async () => {
     const r = ready();
     const reasons: string[] = [];
     if (!r.ready) reasons.push(r.reason!);
@@ -115,7 +117,7 @@ export async function startAggregator(
           distributor: config.chain.distributor,
           headBlock: headInfo?.block ?? null,
           headLagSeconds: lag,
-          syncedBlock: chainStore.getCursor()?.toString() ?? null,
+          syncedBlock: syncedBlock?.toString() ?? null,
           lastSyncAt,
           lastError: lastChainError,
         },
@@ -195,7 +197,7 @@ export async function startAggregator(
   const setup = async () => {
     if (!identity) {
       identity = await fetchIdentity(client, config);
-      chainStore.setValue("identity", JSON.stringify(identity));
+      await chainStore.setValue("identity", JSON.stringify(identity));
       logger.info({ ...identity }, "deployment parameters read from the chain");
     }
     const domain = { chainId: identity.chainId, verifyingContract: config.chain.distributor };
@@ -221,7 +223,7 @@ export async function startAggregator(
       },
       rateLimit: config.rateLimit,
       metrics,
-      closedThrough: epochs.latestClosed() ?? -1,
+      closedThrough: (await epochs.latestClosed()) ?? -1,
       maxPoolsPerEpoch: identity.maxPoolTotals ?? MAX_POOL_TOTALS,
     });
     const account = config.posting.privateKey ? privateKeyToAccount(config.posting.privateKey) : undefined;
@@ -272,12 +274,13 @@ export async function startAggregator(
     try {
       if (!ingestor) await setup();
       const { head, events, caughtUp } = await follower.sync();
+      syncedBlock = await chainStore.getCursor();
       headInfo = { block: Number(head.number), timestamp: head.timestamp };
       lastSyncAt = Date.now();
       if (lastChainError) logger.info("chain RPC reachable again");
       lastChainError = null;
       if (caughtUp) firstSyncDone = true;
-      poster!.noteEvents(events);
+      await poster!.noteEvents(events);
       if (caughtUp && !stopping) await poster!.tick(head);
     } catch (err) {
       const message =
@@ -347,9 +350,9 @@ export async function startAggregator(
   };
 }
 
-function readIdentity(store: ReturnType<typeof createChainStore>, config: AggregatorConfig): Identity | undefined {
-  const saved = store.getValue("identity");
-  const distributor = store.getValue("distributor");
+async function readIdentity(store: ChainStore, config: AggregatorConfig): Promise<Identity | undefined> {
+  const saved = await store.getValue("identity");
+  const distributor = await store.getValue("distributor");
   if (distributor !== undefined && distributor !== config.chain.distributor)
     throw new AggregatorError(
       "CONFIG_INVALID",
@@ -357,7 +360,7 @@ function readIdentity(store: ReturnType<typeof createChainStore>, config: Aggreg
         `${distributor}, not ${config.chain.distributor}.`,
       { status: 500, data: { field: "chain.distributor" } },
     );
-  if (distributor === undefined) store.setValue("distributor", config.chain.distributor);
+  if (distributor === undefined) await store.setValue("distributor", config.chain.distributor);
   if (saved === undefined) return undefined;
   const identity = JSON.parse(saved) as Identity;
   if (config.chain.chainId !== undefined && config.chain.chainId !== identity.chainId)

@@ -293,6 +293,12 @@ export async function startAggregator(
         // Another process is the closer: it follows the chain into the shared database; this one reads the pools.
         for (const p of await chainStore.loadPools()) pools.set(p);
         syncedBlock = await chainStore.getCursor();
+        // Epochs the closer closed meanwhile: refuse their receipts here too (from the next batch on; the barrier
+        // that waits for other processes' batches in flight is the ingest store's).
+        const closed = await epochs.latestClosed();
+        if (closed !== undefined) await ingestor?.closeThrough(closed);
+        if (lastChainError) logger.info("reading the shared database again");
+        lastChainError = null;
       } else {
         const { head, events, caughtUp } = await follower.sync();
         syncedBlock = await chainStore.getCursor();

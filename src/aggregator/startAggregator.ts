@@ -63,7 +63,7 @@ type Identity = {
  * Storage is the SQLite file (`storage.path`), or PostgreSQL when `storage.url` is set (openAggregatorStorage). On
  * PostgreSQL several processes may share the database: every one serves ingest and reads, and only the one holding
  * the closer role (acquireLeadership, contended in the background) follows the chain into the database, closes
- * epochs and posts; the others re-read the pools and the closed epochs from the database every poll interval.
+ * epochs and posts; the others re-read the pools from the database every poll interval.
  */
 export async function startAggregator(
   config: AggregatorConfig,
@@ -318,10 +318,8 @@ export async function startAggregator(
         // Another process is the closer: it follows the chain into the shared database; this one reads the pools.
         for (const p of await chainStore.loadPools()) pools.set(p);
         syncedBlock = await chainStore.getCursor();
-        // Epochs the closer closed meanwhile: refuse their receipts here too (from the next batch on; the barrier
-        // that waits for other processes' batches in flight is the ingest store's).
-        const closed = await epochs.latestClosed();
-        if (closed !== undefined) await ingestor?.closeThrough(closed);
+        // Epochs the closer closes are refused here through the ingest store's barrier (the closed epoch is shared in
+        // the database), not by this loop.
         if (lastChainError) logger.info("reading the shared database again");
         lastChainError = null;
       } else {

@@ -298,8 +298,14 @@ function transactionOn(client: pg.PoolClient, closedThrough: number): IngestTx {
 function isUnavailable(error: unknown): boolean {
   const code = (error as { code?: unknown })?.code;
   if (typeof code === "string") return UNAVAILABLE_CODES.has(code) || UNAVAILABLE_SQLSTATE.test(code);
-  // node-postgres reports a connection lost mid-query or a connect timeout without a code.
-  return error instanceof Error && /Connection terminated|timeout exceeded when trying to connect/i.test(error.message);
+  // node-postgres reports a connection lost mid-query, a query on a connection it saw fail, or a connect timeout
+  // without a code.
+  return (
+    error instanceof Error &&
+    /Connection terminated|connection error and is not queryable|timeout exceeded when trying to connect/i.test(
+      error.message,
+    )
+  );
 }
 
 /** Runs `fn`, rethrowing an outage of the database as an error with code STORAGE_UNAVAILABLE (its cause kept). */

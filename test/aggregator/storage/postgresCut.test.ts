@@ -31,7 +31,13 @@ type Post = { status: number; headers: Headers; body: { code?: string; accepted?
 
 /** The app's POST /v1/receipts on an ingestor whose store reaches PostgreSQL through a proxy. */
 async function withCutApp(
-  fn: (t: { b: PostgresBackend; proxy: TcpProxy; post(key: string, batch: Batch): Promise<Post> }) => Promise<void>,
+  fn: (t: {
+    b: PostgresBackend;
+    proxy: TcpProxy;
+    /** The app's ingestor (its store behind the proxy). */
+    ingestor: Ingestor;
+    post(key: string, batch: Batch): Promise<Post>;
+  }) => Promise<void>,
   idleInTransactionTimeoutMs?: number,
 ) {
   await withPostgres(1, async (b) => {
@@ -65,6 +71,7 @@ async function withCutApp(
       await fn({
         b,
         proxy,
+        ingestor,
         async post(key, batch) {
           const res = await fetch(`${base}/v1/receipts`, {
             method: "POST",
@@ -218,5 +225,18 @@ describe("ingest on PostgreSQL cut off through a TCP proxy (POST /v1/receipts of
       assert.equal(retry.status, 200);
       assert.deepEqual(outcomes(retry.body as never), ["EPOCH_CLOSED", "EPOCH_CLOSED", "EPOCH_CLOSED"]);
     }, 1000);
+  });
+
+  it("refuses to close while the database is cut (503, nothing raised), and closes after restore", async () => {
+    await withCutApp(async ({ b, proxy, ingestor, post }) => {
+      proxy.cut();
+      await assert.rejects(ingestor.closeThrough(0), { code: "SERVICE_UNAVAILABLE", status: 503 });
+      proxy.restore();
+      const rows = await b.query("SELECT value FROM ingest_state WHERE name = 'closed_through'");
+      assert.equal(Number(rows[0]!.value), -1, "nothing raised in the database");
+      await ingestor.closeThrough(0);
+      const batch = batchOf("closed-after-restore", { count: 1 });
+      assert.deepEqual(outcomes((await post("after", batch)).body as never), ["EPOCH_CLOSED"]);
+    });
   });
 });

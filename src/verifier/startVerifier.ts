@@ -150,7 +150,7 @@ export async function startVerifier(args: {
       let ok = await step("follow", async () => {
         const rounds = await follower.poll();
         for (const r of rounds) if (r.reorgedTo !== undefined) metrics.reorgs.inc();
-        metrics.lastProcessedBlock.set(Number(follower.cursor().number));
+        metrics.lastProcessedBlock.set(Number((await follower.cursor()).number));
         metrics.chainHead.set(Number(follower.head()));
       });
       if (txSender) ok = (await step("transactions", () => txSender.reconcile())) && ok;
@@ -178,8 +178,8 @@ export async function startVerifier(args: {
     metrics,
     bodyLimitBytes: config.http.bodyLimitBytes,
     logger: logger.child({ part: "http" }),
-    health: () => {
-      const cursor = follower.cursor().number;
+    health: async () => {
+      const cursor = (await follower.cursor()).number;
       const head = follower.head();
       const fresh = Date.now() - lastRoundOk < Math.max(30_000, 10 * config.pollIntervalMs);
       return {
@@ -190,7 +190,7 @@ export async function startVerifier(args: {
         lastProcessedBlock: cursor.toString(),
         chainHead: head.toString(),
         lagBlocks: head >= 0n ? (head - cursor).toString() : null,
-        pendingTransactions: txSender?.pendingCount() ?? 0,
+        pendingTransactions: (await txSender?.pendingCount()) ?? 0,
         lastRoundAt: lastRoundOk ? new Date(lastRoundOk).toISOString() : null,
         lastError,
       };
@@ -244,7 +244,7 @@ export async function startVerifier(args: {
       while (running) await running;
       server.closeAllConnections();
       await new Promise<void>((resolve) => server.close(() => resolve()));
-      store.close();
+      await store.close();
       logger.info("verifier stopped");
     },
   };

@@ -17,6 +17,7 @@ import { VerifierError } from "./errors/VerifierError.ts";
 import { createChainFollower } from "./follower/createChainFollower.ts";
 import { createVerifierApp } from "./http/createVerifierApp.ts";
 import { createVerifierMetrics } from "./metrics/createVerifierMetrics.ts";
+import { openPostgresVerifierStore } from "./storage/openPostgresVerifierStore.ts";
 import { openVerifierStore } from "./storage/openVerifierStore.ts";
 import { createTxSender } from "./tx/createTxSender.ts";
 
@@ -56,7 +57,9 @@ export async function startVerifier(args: {
   const metrics = createVerifierMetrics();
   // With port 0 the real port is known once listening; the default public URL follows it.
   let publicUrl = config.http.publicUrl;
-  const store = openVerifierStore(join(config.dataDir, "verifier.db"));
+  const store = config.postgres
+    ? await openPostgresVerifierStore(config.postgres)
+    : openVerifierStore(join(config.dataDir, "verifier.db"));
   const keccak = await createFastKeccak256();
   const facts = await createChainFacts({
     client,

@@ -29,6 +29,8 @@ export async function openPostgresVerifierStore(args: {
   url: string;
   schema: string;
   poolSize?: number;
+  /** What its connections are named in pg_stat_activity (default meshpay-verifier). */
+  applicationName?: string;
 }): Promise<VerifierStore> {
   if (!/^[a-z_][a-z0-9_]{0,62}$/.test(args.schema))
     throw new Error(`Not a schema name: ${JSON.stringify(args.schema)} (lowercase letters, digits and _).`);
@@ -36,6 +38,7 @@ export async function openPostgresVerifierStore(args: {
     connectionString: args.url,
     options: `-c search_path=${args.schema}`,
     max: args.poolSize ?? 5,
+    application_name: args.applicationName ?? "meshpay-verifier",
     connectionTimeoutMillis: 10_000,
     types,
   });

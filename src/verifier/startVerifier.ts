@@ -58,7 +58,15 @@ export async function startVerifier(args: {
   // With port 0 the real port is known once listening; the default public URL follows it.
   let publicUrl = config.http.publicUrl;
   const store = config.postgres
-    ? await openPostgresVerifierStore(config.postgres)
+    ? await openPostgresVerifierStore({
+        ...config.postgres,
+        // Another verifier took the schema during an outage: stop the loop rather than send what it sends too.
+        onLockLost: (err) => {
+          logger.fatal({ err }, "another verifier took this verifier's PostgreSQL schema: stopping the loop");
+          stopped = true;
+          if (timer) clearTimeout(timer);
+        },
+      })
     : openVerifierStore(join(config.dataDir, "verifier.db"));
   const keccak = await createFastKeccak256();
   const facts = await createChainFacts({

@@ -1,6 +1,7 @@
 import pg from "pg";
 import { guardPostgresOutage } from "../../protocol/node/guardPostgresOutage.ts";
 import { createPostgresVerifierSql } from "./createPostgresVerifierSql.ts";
+import { holdPostgresVerifierLock } from "./holdPostgresVerifierLock.ts";
 import { migrateVerifierPostgresDatabase } from "./migrateVerifierPostgresDatabase.ts";
 import type { VerifierStore } from "./openVerifierStore.ts";
 
@@ -22,7 +23,8 @@ const types = {
  * Opens the verifier's store on PostgreSQL: a pool of at most `poolSize` connections whose search_path is `schema`
  * (created if missing), migrated from the same list as the SQLite file (migrateVerifierPostgresDatabase). Commits are
  * durable when they return (PostgreSQL's default synchronous_commit), as synchronous=FULL makes them on SQLite: a
- * signed transaction is recorded before it is broadcast. One verifier process per schema (docs/operations.md). A
+ * signed transaction is recorded before it is broadcast. One verifier process per schema, held by an advisory lock
+ * (holdPostgresVerifierLock): a second one is refused at start. A
  * database unreachable at start is an error with code STORAGE_UNAVAILABLE.
  */
 export async function openPostgresVerifierStore(args: {
@@ -31,17 +33,19 @@ export async function openPostgresVerifierStore(args: {
   poolSize?: number;
   /** What its connections are named in pg_stat_activity (default meshpay-verifier). */
   applicationName?: string;
+  /** Called when another verifier took the schema while this one's lock connection was down (holdPostgresVerifierLock). */
+  onLockLost?: (error: Error) => void;
 }): Promise<VerifierStore> {
   if (!/^[a-z_][a-z0-9_]{0,62}$/.test(args.schema))
     throw new Error(`Not a schema name: ${JSON.stringify(args.schema)} (lowercase letters, digits and _).`);
-  const pool = new pg.Pool({
+  const connection = {
     connectionString: args.url,
     options: `-c search_path=${args.schema}`,
-    max: args.poolSize ?? 5,
     application_name: args.applicationName ?? "meshpay-verifier",
     connectionTimeoutMillis: 10_000,
     types,
-  });
+  };
+  const pool = new pg.Pool({ ...connection, max: args.poolSize ?? 5 });
   const sql = createPostgresVerifierSql(pool);
   try {
     const client = await guardPostgresOutage(() => pool.connect());
@@ -59,5 +63,28 @@ export async function openPostgresVerifierStore(args: {
     await pool.end().catch(() => {});
     throw error;
   }
-  return { sql, close: () => sql.close() };
+  let lock: Awaited<ReturnType<typeof holdPostgresVerifierLock>>;
+  try {
+    lock = await guardPostgresOutage(() =>
+      holdPostgresVerifierLock({
+        connect: async () => {
+          const client = new pg.Client(connection);
+          await client.connect();
+          return client;
+        },
+        schema: args.schema,
+        ...(args.onLockLost ? { onLost: args.onLockLost } : {}),
+      }),
+    );
+  } catch (error) {
+    await pool.end().catch(() => {});
+    throw error;
+  }
+  return {
+    sql,
+    async close() {
+      await sql.close();
+      await lock.release();
+    },
+  };
 }

@@ -299,7 +299,21 @@ for (const engine of engines)
       }));
   });
 
-describe("verifier store on PostgreSQL: outages", () => {
+describe("verifier store on PostgreSQL: one verifier per schema, and outages", () => {
+  it("refuses a second verifier on the same schema while the first runs, and lets it in once the first is gone", () =>
+    withPostgresSchema(async (s) => {
+      const first = await openPostgresVerifierStore({ url: testPostgresUrl, schema: s.name });
+      const started = Date.now();
+      await assert.rejects(
+        openPostgresVerifierStore({ url: testPostgresUrl, schema: s.name }),
+        /Another verifier process holds the PostgreSQL schema .*one verifier per schema/,
+      );
+      assert.ok(Date.now() - started >= 9_000, "it waited for a killed predecessor's session to end first");
+      await first.close();
+      const second = await openPostgresVerifierStore({ url: testPostgresUrl, schema: s.name });
+      await second.close();
+    }));
+
   it("is STORAGE_UNAVAILABLE when the database cannot be reached at start", async () => {
     await assert.rejects(
       openPostgresVerifierStore({ url: "postgres://postgres@127.0.0.1:1/test", schema: "verifier" }),

@@ -138,6 +138,9 @@ export async function startVerifier(args: {
       : undefined;
 
   let lastRoundOk = 0;
+  /** The follower's cursor and the unsettled transactions as of the last round: /readyz answers without the database. */
+  let lastCursor = (await follower.cursor()).number;
+  let pendingTransactions = (await txSender?.pendingCount()) ?? 0;
   let lastError: string | null = null;
   let running: Promise<void> | undefined;
   let stopped = false;
@@ -161,7 +164,8 @@ export async function startVerifier(args: {
       let ok = await step("follow", async () => {
         const rounds = await follower.poll();
         for (const r of rounds) if (r.reorgedTo !== undefined) metrics.reorgs.inc();
-        metrics.lastProcessedBlock.set(Number((await follower.cursor()).number));
+        lastCursor = (await follower.cursor()).number;
+        metrics.lastProcessedBlock.set(Number(lastCursor));
         metrics.chainHead.set(Number(follower.head()));
       });
       if (txSender) ok = (await step("transactions", () => txSender.reconcile())) && ok;
@@ -169,6 +173,11 @@ export async function startVerifier(args: {
       if (txSender) ok = (await step("transactions", () => txSender.reconcile())) && ok;
       ok = (await step("disputes", () => disputes.tick())) && ok;
       if (claims) ok = (await step("claims", () => claims.tick())) && ok;
+      if (txSender)
+        ok =
+          (await step("transactions", async () => {
+            pendingTransactions = await txSender.pendingCount();
+          })) && ok;
       if (ok) {
         lastRoundOk = Date.now();
         lastError = null;
@@ -190,7 +199,7 @@ export async function startVerifier(args: {
     bodyLimitBytes: config.http.bodyLimitBytes,
     logger: logger.child({ part: "http" }),
     health: async () => {
-      const cursor = (await follower.cursor()).number;
+      const cursor = lastCursor;
       const head = follower.head();
       const fresh = Date.now() - lastRoundOk < Math.max(30_000, 10 * config.pollIntervalMs);
       return {
@@ -201,7 +210,7 @@ export async function startVerifier(args: {
         lastProcessedBlock: cursor.toString(),
         chainHead: head.toString(),
         lagBlocks: head >= 0n ? (head - cursor).toString() : null,
-        pendingTransactions: (await txSender?.pendingCount()) ?? 0,
+        pendingTransactions,
         lastRoundAt: lastRoundOk ? new Date(lastRoundOk).toISOString() : null,
         lastError,
       };

@@ -57,6 +57,9 @@ export async function startVerifier(args: {
   const metrics = createVerifierMetrics();
   // With port 0 the real port is known once listening; the default public URL follows it.
   let publicUrl = config.http.publicUrl;
+  /** Set by close() (or when the PostgreSQL schema was taken by another verifier): no further round is scheduled. */
+  let stopped = false;
+  let timer: NodeJS.Timeout | undefined;
   const store = config.postgres
     ? await openPostgresVerifierStore({
         ...config.postgres,
@@ -143,8 +146,6 @@ export async function startVerifier(args: {
   let pendingTransactions = (await txSender?.pendingCount()) ?? 0;
   let lastError: string | null = null;
   let running: Promise<void> | undefined;
-  let stopped = false;
-  let timer: NodeJS.Timeout | undefined;
 
   /** One round of every loop, serialised (a round never overlaps another). */
   async function tick(): Promise<void> {

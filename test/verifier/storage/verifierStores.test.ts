@@ -177,6 +177,11 @@ for (const engine of engines)
           await audits.replaceTicketUsage("p0", 0, usage);
           await audits.replaceTicketUsage("p0", 0, usage);
           assert.deepEqual(await audits.getTicketUsage("p0", "0xt1"), { bytes: 2n ** 70n, keys: ["a", "b"] });
+          const bulk = new Map(
+            Array.from({ length: 1234 }, (_, i) => [`0xbulk${i}`, { bytes: BigInt(i), keys: [`k${i}`] }]),
+          );
+          await audits.replaceTicketUsage("p1", 1, bulk);
+          assert.deepEqual(await audits.listTicketUsage("p1", [...bulk.keys()]), bulk);
           const many = ["0xt2", ...Array.from({ length: 1200 }, (_, i) => `0xnone${i}`)];
           assert.deepEqual(await audits.listTicketUsage("p0", many), new Map([["0xt2", { bytes: 5n, keys: [] }]]));
           const bytes = new Uint8Array([123, 0, 255, 34]);

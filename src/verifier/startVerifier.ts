@@ -17,6 +17,7 @@ import { VerifierError } from "./errors/VerifierError.ts";
 import { createChainFollower } from "./follower/createChainFollower.ts";
 import { createVerifierApp } from "./http/createVerifierApp.ts";
 import { createVerifierMetrics } from "./metrics/createVerifierMetrics.ts";
+import { openPostgresVerifierStore } from "./storage/openPostgresVerifierStore.ts";
 import { openVerifierStore } from "./storage/openVerifierStore.ts";
 import { createTxSender } from "./tx/createTxSender.ts";
 
@@ -56,7 +57,20 @@ export async function startVerifier(args: {
   const metrics = createVerifierMetrics();
   // With port 0 the real port is known once listening; the default public URL follows it.
   let publicUrl = config.http.publicUrl;
-  const store = openVerifierStore(join(config.dataDir, "verifier.db"));
+  /** Set by close() (or when the PostgreSQL schema was taken by another verifier): no further round is scheduled. */
+  let stopped = false;
+  let timer: NodeJS.Timeout | undefined;
+  const store = config.postgres
+    ? await openPostgresVerifierStore({
+        ...config.postgres,
+        // Another verifier took the schema during an outage: stop the loop rather than send what it sends too.
+        onLockLost: (err) => {
+          logger.fatal({ err }, "another verifier took this verifier's PostgreSQL schema: stopping the loop");
+          stopped = true;
+          if (timer) clearTimeout(timer);
+        },
+      })
+    : openVerifierStore(join(config.dataDir, "verifier.db"));
   const keccak = await createFastKeccak256();
   const facts = await createChainFacts({
     client,
@@ -127,10 +141,11 @@ export async function startVerifier(args: {
       : undefined;
 
   let lastRoundOk = 0;
+  /** The follower's cursor and the unsettled transactions as of the last round: /readyz answers without the database. */
+  let lastCursor = (await follower.cursor()).number;
+  let pendingTransactions = (await txSender?.pendingCount()) ?? 0;
   let lastError: string | null = null;
   let running: Promise<void> | undefined;
-  let stopped = false;
-  let timer: NodeJS.Timeout | undefined;
 
   /** One round of every loop, serialised (a round never overlaps another). */
   async function tick(): Promise<void> {
@@ -150,7 +165,8 @@ export async function startVerifier(args: {
       let ok = await step("follow", async () => {
         const rounds = await follower.poll();
         for (const r of rounds) if (r.reorgedTo !== undefined) metrics.reorgs.inc();
-        metrics.lastProcessedBlock.set(Number(follower.cursor().number));
+        lastCursor = (await follower.cursor()).number;
+        metrics.lastProcessedBlock.set(Number(lastCursor));
         metrics.chainHead.set(Number(follower.head()));
       });
       if (txSender) ok = (await step("transactions", () => txSender.reconcile())) && ok;
@@ -158,6 +174,11 @@ export async function startVerifier(args: {
       if (txSender) ok = (await step("transactions", () => txSender.reconcile())) && ok;
       ok = (await step("disputes", () => disputes.tick())) && ok;
       if (claims) ok = (await step("claims", () => claims.tick())) && ok;
+      if (txSender)
+        ok =
+          (await step("transactions", async () => {
+            pendingTransactions = await txSender.pendingCount();
+          })) && ok;
       if (ok) {
         lastRoundOk = Date.now();
         lastError = null;
@@ -178,8 +199,8 @@ export async function startVerifier(args: {
     metrics,
     bodyLimitBytes: config.http.bodyLimitBytes,
     logger: logger.child({ part: "http" }),
-    health: () => {
-      const cursor = follower.cursor().number;
+    health: async () => {
+      const cursor = lastCursor;
       const head = follower.head();
       const fresh = Date.now() - lastRoundOk < Math.max(30_000, 10 * config.pollIntervalMs);
       return {
@@ -190,7 +211,7 @@ export async function startVerifier(args: {
         lastProcessedBlock: cursor.toString(),
         chainHead: head.toString(),
         lagBlocks: head >= 0n ? (head - cursor).toString() : null,
-        pendingTransactions: txSender?.pendingCount() ?? 0,
+        pendingTransactions,
         lastRoundAt: lastRoundOk ? new Date(lastRoundOk).toISOString() : null,
         lastError,
       };
@@ -244,7 +265,7 @@ export async function startVerifier(args: {
       while (running) await running;
       server.closeAllConnections();
       await new Promise<void>((resolve) => server.close(() => resolve()));
-      store.close();
+      await store.close();
       logger.info("verifier stopped");
     },
   };

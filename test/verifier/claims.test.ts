@@ -247,13 +247,12 @@ describe("paid claims", () => {
       assert.equal(paid.status, "paid");
       assert.equal(paid.txHash, submitted.txHash);
       assert.equal(await balanceOf(recipient), 5_000_000n - BigInt(paid.fee));
-      const txs = verifier.store.sqlite
-        .prepare(
-          "SELECT COUNT(*) AS n FROM transactions WHERE kind = 'claims' AND ref IN (SELECT ref FROM transactions " +
-            "WHERE hash = ?)",
-        )
-        .get(submitted.txHash) as { n: number };
-      assert.equal(txs.n, 1);
+      const txs = await verifier.store.sql.get<{ n: number }>(
+        "SELECT COUNT(*) AS n FROM transactions WHERE kind = 'claims' AND ref IN (SELECT ref FROM transactions " +
+          "WHERE hash = ?)",
+        [submitted.txHash],
+      );
+      assert.equal(txs?.n, 1);
     } finally {
       await chain.rpc("evm_setAutomine", [true]);
     }

@@ -40,7 +40,7 @@ describe("chain follower", () => {
         receipts: v.receipts({ relay: chain.relays[0]!.address, epoch: 0n, count: 1 }),
       });
       await verifier.tick();
-      const cursorBefore = verifier.follower.cursor().number;
+      const cursorBefore = (await verifier.follower.cursor()).number;
       await verifier.close();
       // While it is down: two more epochs.
       await driver.post(1n, {
@@ -52,13 +52,13 @@ describe("chain follower", () => {
         receipts: v.receipts({ relay: chain.relays[0]!.address, epoch: 2n, count: 1 }),
       });
       verifier = await startTestVerifier(chain, {}, dir);
-      assert.equal(verifier.follower.cursor().number, cursorBefore, "the cursor was persisted");
+      assert.equal((await verifier.follower.cursor()).number, cursorBefore, "the cursor was persisted");
       await verifier.tick();
       for (const e of [0, 1, 2]) {
         const body = await (await fetch(`${verifier.url}/v1/epochs/${e}`)).json();
         assert.equal(body.audit.status, "ok", `epoch ${e}`);
       }
-      assert.equal((verifier.store.sqlite.prepare("SELECT COUNT(*) AS n FROM posts").get() as { n: number }).n, 3);
+      assert.equal((await verifier.store.sql.get<{ n: number }>("SELECT COUNT(*) AS n FROM posts"))?.n, 3);
     } finally {
       await verifier.close();
       await driver.close();
@@ -92,7 +92,7 @@ describe("chain follower", () => {
       const after = await (await fetch(`${verifier.url}/v1/epochs/0`)).json();
       assert.equal(after.post.root, b.bundle.root);
       assert.equal(after.audit.status, "ok");
-      const posts = verifier.store.sqlite.prepare("SELECT root FROM posts").all() as { root: string }[];
+      const posts = await verifier.store.sql.all<{ root: string }>("SELECT root FROM posts");
       assert.deepEqual(
         posts.map((p) => p.root),
         [b.bundle.root],

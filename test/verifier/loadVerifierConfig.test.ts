@@ -76,6 +76,38 @@ describe("loadVerifierConfig", () => {
     );
   });
 
+  it("stays on SQLite without storage.url, and reads storage.url and storage.schema for PostgreSQL (never echoing the URL)", () => {
+    const env = {
+      MESHPAY_RPC_URL: "http://127.0.0.1:8545",
+      MESHPAY_DISTRIBUTOR: DIST,
+      MESHPAY_VERIFIER_PRIVATE_KEY: KEY,
+    };
+    assert.equal(loadVerifierConfig({ env }).postgres, undefined);
+    const url = "postgres://meshpay:secret@db:5432/meshpay";
+    assert.deepEqual(loadVerifierConfig({ env: { ...env, MESHPAY_VERIFIER_STORAGE_URL: url } }).postgres, {
+      url,
+      schema: "verifier",
+    });
+    const { file } = write({ storage: { url, schema: "ops_verifier" } });
+    assert.deepEqual(loadVerifierConfig({ file, env }).postgres, { url, schema: "ops_verifier" });
+    const problems = problemsOf(() =>
+      loadVerifierConfig({
+        env: {
+          ...env,
+          MESHPAY_VERIFIER_STORAGE_URL: "mysql://root:hunter2@db/x",
+          MESHPAY_VERIFIER_STORAGE_SCHEMA: "a;b",
+        },
+      }),
+    );
+    assert.deepEqual(
+      problems.map((p) => p.text),
+      [
+        "storage.url (MESHPAY_VERIFIER_STORAGE_URL): expected a postgres:// or postgresql:// URL, got an invalid value",
+        'storage.schema (MESHPAY_VERIFIER_STORAGE_SCHEMA): expected a schema name (lowercase letters, digits and _, not starting with a digit, at most 63), got "a;b"',
+      ],
+    );
+  });
+
   it("needs a key to challenge or relay claims, and none to only audit", () => {
     const env = { MESHPAY_RPC_URL: "http://127.0.0.1:8545", MESHPAY_DISTRIBUTOR: DIST };
     const [missing] = problemsOf(() => loadVerifierConfig({ env }));

@@ -113,7 +113,7 @@ describe("verifier OpenAPI document: every documented answer of a real verifier 
       disputes: verifier.disputes,
       claims: verifier.claims,
       metrics: createVerifierMetrics(),
-      health: () => ({ ok: true }),
+      health: async () => ({ ok: true }),
       bodyLimitBytes: 1024,
     });
     assert.deepEqual(listAppRoutes(app), listDocumentRoutes(doc));

@@ -66,12 +66,12 @@ export function createAuditor(options: AuditorOptions) {
   const evidenceUri = (hash: Hex) => `${options.publicUrl().replace(/\/+$/, "")}/v1/evidence/${hash}`;
 
   /** Stores evidence and marks the post faulty with it (a later finding never replaces an earlier one). */
-  function recordFaulty(
+  async function recordFaulty(
     post: PostedEpoch,
     findings: Finding[],
     recomputation: Record<string, unknown> | null,
     omitted?: Record<string, unknown>,
-  ): Hex {
+  ): Promise<Hex> {
     const evidence = buildEvidence({
       chainId: facts.chainId,
       distributor: facts.distributor,
@@ -81,8 +81,8 @@ export function createAuditor(options: AuditorOptions) {
       ...(omitted ? { omitted } : {}),
       challenger: txSender?.account ?? ("0x0000000000000000000000000000000000000000" as Address),
     });
-    audits.transaction(() => {
-      audits.insertEvidence({
+    await audits.transaction(async () => {
+      await audits.insertEvidence({
         hash: evidence.hash,
         postId: post.id,
         epoch: Number(post.epoch),
@@ -90,7 +90,7 @@ export function createAuditor(options: AuditorOptions) {
         bytes: evidence.bytes,
         createdAt: Date.now(),
       });
-      updateAudit(post.id, {
+      await updateAudit(post.id, {
         status: "faulty",
         fault: evidence.document.fault,
         findings: JSON.stringify(findings.map((f) => ({ code: f.code, message: f.message, count: f.count }))),
@@ -136,12 +136,12 @@ export function createAuditor(options: AuditorOptions) {
   async function auditPost(row: PostRow, chainNow: bigint): Promise<void> {
     const post = rowToPost(row);
     const now = Date.now();
-    let audit = getAudit(post.id);
+    let audit = await getAudit(post.id);
     if (!audit) {
-      audits.insertPendingAudit(post.id, Number(post.epoch), now);
-      audit = getAudit(post.id)!;
+      await audits.insertPendingAudit(post.id, Number(post.epoch), now);
+      audit = (await getAudit(post.id))!;
     }
-    updateAudit(post.id, { attempts: audit.attempts + 1 });
+    await updateAudit(post.id, { attempts: audit.attempts + 1 });
     const started = performance.now();
 
     const got = await obtainBundle(post);
@@ -150,7 +150,7 @@ export function createAuditor(options: AuditorOptions) {
       const deadline =
         chainNow >= post.postedAt + options.bundleDeadlineSeconds || waited >= options.bundleDeadlineSeconds;
       if (!deadline) {
-        updateAudit(post.id, { status: "pending", last_error: got.error });
+        await updateAudit(post.id, { status: "pending", last_error: got.error });
         logger?.info({ epoch: post.epoch.toString(), error: got.error }, "bundle not available yet; will retry");
         return;
       }
@@ -174,16 +174,16 @@ export function createAuditor(options: AuditorOptions) {
           firstAttempt: new Date(audit.first_attempt_at ?? now).toISOString(),
           lastAttempt: new Date(now).toISOString(),
         });
-      recordFaulty(post, findings.list(), null);
+      await recordFaulty(post, findings.list(), null);
       return;
     }
 
     // The previous epoch's post this one was built on, and its leaves.
     let previous: { bundleHash: Hex; leaves: readonly RewardLeaf[] } | null = null;
     if (post.epoch > 0n) {
-      const prevRow = posts.getPreviousPost(post);
+      const prevRow = await posts.getPreviousPost(post);
       if (!prevRow) {
-        updateAudit(post.id, {
+        await updateAudit(post.id, {
           status: "blocked",
           last_error: `epoch ${post.epoch - 1n} was never seen posted before this post (is chain.fromBlock after it?)`,
         });
@@ -196,7 +196,7 @@ export function createAuditor(options: AuditorOptions) {
         prevBundle = undefined;
       }
       if (!prevBundle) {
-        updateAudit(post.id, {
+        await updateAudit(post.id, {
           status: "blocked",
           last_error:
             `the bundle of epoch ${post.epoch - 1n} (post ${prevRow.id}) is not available: cumulative ` +
@@ -226,7 +226,7 @@ export function createAuditor(options: AuditorOptions) {
 
     // Ticket usage for later epochs: only what this epoch validly credited.
     const rec = result.recomputation;
-    audits.transaction(() => {
+    await audits.transaction(async () => {
       const usage = new Map<string, TicketUsage>();
       for (const a of rec?.accepted ?? []) {
         const u = usage.get(a.ticketHash) ?? { bytes: 0n, keys: [] };
@@ -234,12 +234,12 @@ export function createAuditor(options: AuditorOptions) {
         u.keys.push(getUniquenessKey(a.signed.receipt));
         usage.set(a.ticketHash, u);
       }
-      audits.replaceTicketUsage(post.id, Number(post.epoch), usage);
-      updateAudit(post.id, { recomputed_root: rec?.root ?? null });
+      await audits.replaceTicketUsage(post.id, Number(post.epoch), usage);
+      await updateAudit(post.id, { recomputed_root: rec?.root ?? null });
     });
 
     if (result.findings.length === 0) {
-      updateAudit(post.id, {
+      await updateAudit(post.id, {
         status: "ok",
         fault: null,
         findings: "[]",
@@ -253,7 +253,7 @@ export function createAuditor(options: AuditorOptions) {
       );
       return;
     }
-    recordFaulty(post, result.findings, summarizeRecomputation(result));
+    await recordFaulty(post, result.findings, summarizeRecomputation(result));
   }
 
   function summarizeRecomputation(r: BundleAudit): Record<string, unknown> | null {
@@ -279,7 +279,7 @@ export function createAuditor(options: AuditorOptions) {
 
   /** Challenges one faulty epoch if it still can and should be. */
   async function challengeStep(audit: AuditRow): Promise<void> {
-    const row = posts.getPost(audit.post_id);
+    const row = await posts.getPost(audit.post_id);
     if (!row) return;
     if (row.rejected_by !== null) return updateAudit(audit.post_id, { challenge_status: "not_needed" });
     if (!txSender) return updateAudit(audit.post_id, { challenge_status: "disabled" });
@@ -362,11 +362,11 @@ export function createAuditor(options: AuditorOptions) {
       client.readContract({ address: facts.distributor, abi: distributorAbi, functionName: "clock" }),
     ]);
     if (c.status !== 1) return;
-    const rejected = posts.getPost(audit.post_id)?.rejected_by !== null;
+    const rejected = (await posts.getPost(audit.post_id))?.rejected_by !== null;
     if (!rejected && clock < BigInt(c.openedAt) + facts.config.arbiterTimeout) return;
     // One resolution per challenge: a post challenged again after an expiry has another challenge to close.
     const ref = `challenge:${audit.challenge_id}`;
-    if (txs.hasLive("expire", ref)) return;
+    if (await txs.hasLive("expire", ref)) return;
     const data = encodeFunctionData({
       abi: distributorAbi,
       functionName: "resolveExpiredChallenge",
@@ -402,14 +402,14 @@ export function createAuditor(options: AuditorOptions) {
     const postId = outcome.tx.ref;
     if (outcome.status === "mined") {
       const opened = findChallengeOpened(outcome.receipt);
-      updateAudit(postId, {
+      await updateAudit(postId, {
         challenge_status: "opened",
         ...(opened === undefined ? {} : { challenge_id: Number(opened) }),
       });
       metrics?.challenges.inc({ outcome: "opened" });
       logger?.warn({ post: postId, challengeId: opened?.toString(), tx: outcome.tx.hash }, "challenge opened");
     } else {
-      updateAudit(postId, { challenge_status: "failed", last_error: `challenge transaction ${outcome.status}` });
+      await updateAudit(postId, { challenge_status: "failed", last_error: `challenge transaction ${outcome.status}` });
       metrics?.challenges.inc({ outcome: "failed" });
     }
   }
@@ -437,10 +437,10 @@ export function createAuditor(options: AuditorOptions) {
     async tick(): Promise<void> {
       const latest = await client.getBlock({ blockTag: "latest" });
       const chainNow = latest.timestamp;
-      const rows = audits.listPostsToAudit();
+      const rows = await audits.listPostsToAudit();
       for (const row of rows) {
         if (row.rejected_by !== null) {
-          audits.markRejected(row.id, row.epoch, Date.now());
+          await audits.markRejected(row.id, row.epoch, Date.now());
           continue;
         }
         try {
@@ -448,20 +448,23 @@ export function createAuditor(options: AuditorOptions) {
         } catch (err) {
           logger?.error({ err, epoch: row.epoch, post: row.id }, "audit failed (will retry)");
           metrics?.loopErrors.inc({ loop: "audit" });
-          if (getAudit(row.id))
-            updateAudit(row.id, { status: "error", last_error: String((err as Error).message ?? err).slice(0, 500) });
+          if (await getAudit(row.id))
+            await updateAudit(row.id, {
+              status: "error",
+              last_error: String((err as Error).message ?? err).slice(0, 500),
+            });
         }
       }
       // An expiry rejects nothing: the faulty post stands, so it is challenged again while its window is open (the
       // challenge step finds it missed once the window is over).
-      for (const audit of audits.listExpiredChallenges()) {
+      for (const audit of await audits.listExpiredChallenges()) {
         logger?.warn(
           { epoch: audit.epoch, post: audit.post_id, challengeId: audit.challenge_id },
           "our challenge expired unanswered and the faulty post stands: challenging it again if its window allows",
         );
-        updateAudit(audit.post_id, { challenge_status: "pending" });
+        await updateAudit(audit.post_id, { challenge_status: "pending" });
       }
-      const faulty = audits.listAuditsToChallenge();
+      const faulty = await audits.listAuditsToChallenge();
       for (const audit of faulty) {
         try {
           await challengeStep(audit);
@@ -470,7 +473,7 @@ export function createAuditor(options: AuditorOptions) {
           metrics?.loopErrors.inc({ loop: "challenge" });
         }
       }
-      const opened = audits.listOpenedChallenges();
+      const opened = await audits.listOpenedChallenges();
       for (const audit of opened) {
         try {
           await expireStep(audit);
@@ -482,9 +485,9 @@ export function createAuditor(options: AuditorOptions) {
     },
     getAudit,
     /** The audit of the live post of `epoch` (or of its latest post). */
-    getEpochAudit(epoch: bigint): { post: PostRow; audit: AuditRow | undefined } | undefined {
-      const post = posts.getLatestPost(epoch);
-      return post ? { post, audit: getAudit(post.id) } : undefined;
+    async getEpochAudit(epoch: bigint): Promise<{ post: PostRow; audit: AuditRow | undefined } | undefined> {
+      const post = await posts.getLatestPost(epoch);
+      return post ? { post, audit: await getAudit(post.id) } : undefined;
     },
     recordFaulty,
     evidenceUri,

@@ -12,13 +12,13 @@ import type { VerifierStore } from "../storage/openVerifierStore.ts";
  * each earlier epoch only the post `post` was built on (the latest post of that epoch before it). Epochs since the
  * earliest ticket's notBefore whose post was never audited with its bundle in hand are listed as missing.
  */
-export function loadCarryFromStore(args: {
+export async function loadCarryFromStore(args: {
   store: VerifierStore;
   post: PostedEpoch;
   tickets: readonly SignedViewerTicket[];
   epochParams: EpochParams;
   verifier: ReceiptVerifier;
-}): TicketCarry {
+}): Promise<TicketCarry> {
   const audits = createAuditStore(args.store);
   const posts = createPostStore(args.store);
   const carry: TicketCarry = { seen: new Set(), bytes: new Map(), missingEpochs: [] };
@@ -31,17 +31,15 @@ export function loadCarryFromStore(args: {
     if (e < first) first = e;
   }
   // The post each earlier epoch had when `post` was made.
-  const basis = posts.listBasisPosts(first, args.post);
-  const audited = new Set(audits.listRecomputedPostIds());
+  const basis = await posts.listBasisPosts(first, args.post);
+  const audited = new Set(await audits.listRecomputedPostIds());
   const byEpoch = new Map(basis.map((b) => [b.epoch, b.id]));
   for (let e = Number(first); e < Number(args.post.epoch); e++) {
     const id = byEpoch.get(e);
     if (!id || !audited.has(id)) carry.missingEpochs.push(BigInt(e));
   }
   for (const { id } of basis) {
-    for (const h of hashes) {
-      const usage = audits.getTicketUsage(id, h);
-      if (!usage) continue;
+    for (const [h, usage] of await audits.listTicketUsage(id, hashes)) {
       carry.bytes.set(h, (carry.bytes.get(h) ?? 0n) + usage.bytes);
       for (const k of usage.keys) carry.seen.add(k);
     }

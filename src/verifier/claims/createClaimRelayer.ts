@@ -102,8 +102,8 @@ export function createClaimRelayer(options: ClaimRelayerOptions) {
       functionName: "epochInfo",
       args: [epoch],
     });
-    const post = posts.getActivePost(epoch);
-    const audit = post ? audits.getAudit(post.id) : undefined;
+    const post = await posts.getActivePost(epoch);
+    const audit = post ? await audits.getAudit(post.id) : undefined;
     if (
       !post ||
       post.root !== info.root.toLowerCase() ||
@@ -248,7 +248,7 @@ export function createClaimRelayer(options: ClaimRelayerOptions) {
           data: { deadline: a.deadline.toString(), chainTime: latest.timestamp.toString() },
         },
       );
-    const existing = claims.findLiveClaim(a.poolId, a.account, a.nonce);
+    const existing = await claims.findLiveClaim(a.poolId, a.account, a.nonce);
     // A retry of an authorization still in flight gets its claim back (idempotent); anything else that reuses the
     // nonce is refused: as a replay once the nonce is used, as a conflicting duplicate before.
     if (
@@ -327,7 +327,7 @@ export function createClaimRelayer(options: ClaimRelayerOptions) {
       );
     const id = `clm_${randomUUID()}`;
     const now = Date.now();
-    claims.insertQueued({
+    await claims.insertQueued({
       id,
       poolId: a.poolId,
       account: a.account,
@@ -344,11 +344,11 @@ export function createClaimRelayer(options: ClaimRelayerOptions) {
     });
     metrics?.claims.inc({ status: "queued" });
     logger?.info({ claim: id, poolId: a.poolId, account: a.account, amount: amount.toString() }, "claim queued");
-    return { created: true, claim: view(getRow(id)!) };
+    return { created: true, claim: view((await getRow(id))!) };
   }
 
-  const fail = (row: ClaimRow, code: string, message: string) => {
-    update(row.id, { status: "failed", error_code: code, error_message: message });
+  const fail = async (row: ClaimRow, code: string, message: string) => {
+    await update(row.id, { status: "failed", error_code: code, error_message: message });
     metrics?.claims.inc({ status: "failed" });
     logger?.warn({ claim: row.id, code, message }, "claim failed");
   };
@@ -390,7 +390,7 @@ export function createClaimRelayer(options: ClaimRelayerOptions) {
 
   /** Builds and sends one batch from the queue, if there is one worth sending. */
   async function sendBatch(force: boolean): Promise<void> {
-    const queued = claims.listQueued(batchSize);
+    const queued = await claims.listQueued(batchSize);
     if (queued.length === 0) return;
     if (!force && queued.length < batchSize && Date.now() - queued[0]!.created_at < batchWaitMs) return;
     const latest = await client.getBlock({ blockTag: "latest" });
@@ -398,7 +398,7 @@ export function createClaimRelayer(options: ClaimRelayerOptions) {
     const inBatch = new Map<string, Prepared>();
     for (const row of queued) {
       if (BigInt(row.deadline) <= latest.timestamp + 5n) {
-        fail(
+        await fail(
           row,
           "AUTHORIZATION_EXPIRED",
           `The authorization expired (deadline ${row.deadline}) before it could be submitted.`,
@@ -407,7 +407,7 @@ export function createClaimRelayer(options: ClaimRelayerOptions) {
       }
       const chain = await readClaimed(row.pool_id, row.account);
       if (BigInt(row.nonce) < chain.nonce) {
-        fail(
+        await fail(
           row,
           "AUTHORIZATION_NONCE_USED",
           `Nonce ${row.nonce} was used or retired (a direct claim, a newer authorization or a revocation) before ` +
@@ -421,7 +421,7 @@ export function createClaimRelayer(options: ClaimRelayerOptions) {
       if (other !== undefined && BigInt(other.row.nonce) >= BigInt(row.nonce)) continue;
       const bound = (await readClaimRelayer(row.account as Address)).toLowerCase();
       if (bound !== zeroAddress && bound !== txSender.account.toLowerCase()) {
-        fail(
+        await fail(
           row,
           "RELAYER_NOT_ALLOWED",
           `The account bound its claim authorizations to relayer ${bound} before this claim was submitted.`,
@@ -432,13 +432,14 @@ export function createClaimRelayer(options: ClaimRelayerOptions) {
       try {
         resolved = await resolveLeaf(row);
       } catch (err) {
-        if (err instanceof VerifierError && err.code === "LEAF_PROOF_INVALID") fail(row, err.code, err.shortMessage);
+        if (err instanceof VerifierError && err.code === "LEAF_PROOF_INVALID")
+          await fail(row, err.code, err.shortMessage);
         if (!(err instanceof VerifierError)) throw err;
         continue;
       }
       const amount = resolved.leaf.cumulativeAmount - chain.amount;
       if (amount <= 0n) {
-        fail(row, "NOTHING_DUE", "Nothing is due any more: the account's cumulative amount was already claimed.");
+        await fail(row, "NOTHING_DUE", "Nothing is due any more: the account's cumulative amount was already claimed.");
         continue;
       }
       const entry: Prepared = {
@@ -464,7 +465,7 @@ export function createClaimRelayer(options: ClaimRelayerOptions) {
       const ok: Prepared[] = [];
       for (const p of batch) {
         const single = await estimate(encode([{ p, fee: p.maxFee < p.amount ? p.maxFee : p.amount }]));
-        if ("error" in single) fail(p.row, "CLAIM_REVERTED", `The claim would revert: ${single.error}.`);
+        if ("error" in single) await fail(p.row, "CLAIM_REVERTED", `The claim would revert: ${single.error}.`);
         else ok.push(p);
       }
       batch = ok;
@@ -489,9 +490,9 @@ export function createClaimRelayer(options: ClaimRelayerOptions) {
       data: encode(items),
       gas: (est.gas * 5n) / 4n + 10_000n,
       gasPrice,
-      record: (txId, hash) => {
+      record: async (txId, hash) => {
         for (const { p, fee } of items)
-          update(p.row.id, {
+          await update(p.row.id, {
             status: "submitted",
             tx_id: txId,
             tx_hash: hash,
@@ -507,17 +508,17 @@ export function createClaimRelayer(options: ClaimRelayerOptions) {
     metrics?.claims.inc({ status: "submitted" }, items.length);
   }
 
-  function onClaimsTx(outcome: TxOutcome): void {
-    const rows = claims.listSubmittedIn(outcome.tx.id);
+  async function onClaimsTx(outcome: TxOutcome): Promise<void> {
+    const rows = await claims.listSubmittedIn(outcome.tx.id);
     if (outcome.status === "mined") {
       const paid = paidEvents(outcome.receipt);
       for (const row of rows) {
         const ev = paid.find((p) => p.poolId === row.pool_id && p.account === row.account);
         if (!ev) {
-          requeue(row, "CLAIM_NOT_PAID", "The transaction was mined without paying this claim.");
+          await requeue(row, "CLAIM_NOT_PAID", "The transaction was mined without paying this claim.");
           continue;
         }
-        update(row.id, {
+        await update(row.id, {
           status: "paid",
           amount: ev.amount.toString(),
           fee: ev.fee.toString(),
@@ -535,16 +536,16 @@ export function createClaimRelayer(options: ClaimRelayerOptions) {
         outcome.status === "dropped"
           ? ["TRANSACTION_DROPPED", `The claim transaction was dropped: ${outcome.reason}.`]
           : ["CLAIM_REVERTED", "The claim transaction reverted."];
-      for (const row of rows) requeue(row, code, message);
+      for (const row of rows) await requeue(row, code, message);
     }
   }
 
-  function requeue(row: ClaimRow, code: string, message: string): void {
+  async function requeue(row: ClaimRow, code: string, message: string): Promise<void> {
     if (row.attempts >= maxAttempts) {
-      fail(row, code, `${message} Gave up after ${row.attempts} attempts.`);
+      await fail(row, code, `${message} Gave up after ${row.attempts} attempts.`);
       return;
     }
-    update(row.id, { status: "queued", tx_id: null, tx_hash: null, error_code: code, error_message: message });
+    await update(row.id, { status: "queued", tx_id: null, tx_hash: null, error_code: code, error_message: message });
   }
 
   function paidEvents(receipt: TransactionReceipt): { poolId: string; account: string; amount: bigint; fee: bigint }[] {
@@ -583,8 +584,8 @@ export function createClaimRelayer(options: ClaimRelayerOptions) {
 
   return {
     submit,
-    get(id: string): Record<string, unknown> | undefined {
-      const row = getRow(id);
+    async get(id: string): Promise<Record<string, unknown> | undefined> {
+      const row = await getRow(id);
       return row ? view(row) : undefined;
     },
     /** Sends a batch when one is due (`force`: do not wait for a fuller batch). */

@@ -19,6 +19,8 @@ export type VerifierConfig = {
   logBlockRange: bigint;
   /** Directory for the SQLite file (verifier.db) and the bundle cache (bundles/): `storage.dir`. */
   dataDir: string;
+  /** When set (`storage.url`, `storage.schema`), the store is on PostgreSQL, not in verifier.db. */
+  postgres: { url: string; schema: string } | undefined;
   /** Key of the challenger / relayer account. From MESHPAY_VERIFIER_PRIVATE_KEY. */
   privateKey: Hex | undefined;
   /** `bodyLimitBytes` is the file's `http.maxBodyBytes`. */
@@ -121,6 +123,7 @@ export function loadVerifierConfig(args: {
     pollIntervalMs: c.chain.pollIntervalMs,
     logBlockRange: BigInt(c.chain.logBlockRange),
     dataDir: c.storage.dir,
+    postgres: c.storage.url === undefined ? undefined : { url: c.storage.url, schema: c.storage.schema },
     privateKey: c.privateKey,
     http: { host: c.http.host, port: c.http.port, publicUrl: publicUrlOf(c.http), bodyLimitBytes: c.http.maxBodyBytes },
     audit: c.audit,

@@ -1,3 +1,4 @@
+import { postgresSettingKinds as pg } from "../../service/config/postgresSettingKinds.ts";
 import { section } from "../../service/config/section.ts";
 import { setting } from "../../service/config/setting.ts";
 import { settingKinds as k } from "../../service/config/settingKinds.ts";
@@ -9,8 +10,15 @@ const shared = sharedSettings({ port: 8547, confirmations: 2, logBlockRange: 200
 export const verifierConfigSchema = section({
   http: section(shared.http),
   storage: section({
-    /** verifier.db (SQLite) and bundles/. */
+    /** verifier.db (SQLite, unless `url` is set) and bundles/. */
     dir: setting(k.path, { fallback: ".data/verifier" }),
+    /** postgres://…: the verifier's tables live in PostgreSQL instead of verifier.db. */
+    url: setting(pg.url),
+    /**
+     * The PostgreSQL schema of the verifier's tables (its connections' search_path). Not the aggregator's: both keep
+     * their migrations in a `schema_migrations` table (docs/operations.md, "PostgreSQL").
+     */
+    schema: setting(pg.schema, { fallback: "verifier" }),
   }),
   chain: section(shared.chain),
   audit: section({

@@ -168,9 +168,9 @@ export function createDisputeDesk(options: {
   }
 
   async function processDispute(id: string): Promise<void> {
-    const row = getRow(id)!;
+    const row = (await getRow(id))!;
     const req = decodeStored(row.request);
-    const postRow = posts.getActivePost(req.epoch);
+    const postRow = await posts.getActivePost(req.epoch);
     if (!postRow)
       return update(id, {
         status: "waiting",
@@ -200,7 +200,7 @@ export function createDisputeDesk(options: {
         },
         post.id,
       );
-    const audit = auditor.getAudit(post.id);
+    const audit = await auditor.getAudit(post.id);
     if (!audit || !["ok", "faulty"].includes(audit.status) || !bundles.has(post.bundleHash))
       return update(id, {
         status: "waiting",
@@ -221,7 +221,7 @@ export function createDisputeDesk(options: {
     );
     let previousLeaves: readonly RewardLeaf[] = [];
     if (post.epoch > 0n) {
-      const prev = posts.getPreviousPost(post);
+      const prev = await posts.getPreviousPost(post);
       const prevBundle = prev ? bundles.parsed(prev.bundle_hash as Hex) : undefined;
       if (!prevBundle)
         return update(id, {
@@ -242,7 +242,7 @@ export function createDisputeDesk(options: {
     const candidates = req.receipts
       .map((signed, index) => ({ signed, index }))
       .filter((_, i) => !inBundle.has(ids[i]!));
-    const carry = loadCarryFromStore({
+    const carry = await loadCarryFromStore({
       store,
       post,
       tickets: [...tickets.values()],
@@ -344,7 +344,7 @@ export function createDisputeDesk(options: {
     const bundleKeys = new Set(bundle.leaves.map(key));
     for (const l of rec.leaves) if (!bundleKeys.has(key(l))) differing.push({ bundle: null as never, recomputed: l });
     const usedTickets = new Set(omitted.map((a) => a.ticketHash));
-    const evidenceHash = auditor.recordFaulty(
+    const evidenceHash = await auditor.recordFaulty(
       post,
       findings.list(),
       {
@@ -369,15 +369,21 @@ export function createDisputeDesk(options: {
           : {}),
       },
     );
-    finish(id, "challenge_pending", summary, post.id, evidenceHash);
+    await finish(id, "challenge_pending", summary, post.id, evidenceHash);
     logger?.warn(
       { dispute: id, epoch: post.epoch.toString(), omitted: omitted.length },
       "dispute: receipts omitted from the epoch; challenging",
     );
   }
 
-  function finish(id: string, status: string, result: unknown, postId: string, evidenceHash?: Hex | null): void {
-    update(id, { status, result: JSON.stringify(result), post_id: postId, evidence_hash: evidenceHash ?? null });
+  async function finish(
+    id: string,
+    status: string,
+    result: unknown,
+    postId: string,
+    evidenceHash?: Hex | null,
+  ): Promise<void> {
+    await update(id, { status, result: JSON.stringify(result), post_id: postId, evidence_hash: evidenceHash ?? null });
     metrics?.disputes.inc({ status });
   }
 
@@ -399,15 +405,15 @@ export function createDisputeDesk(options: {
   }
 
   /** The dispute as the API shows it; the challenge's fate comes from the audit and the chain. */
-  function view(id: string): Record<string, unknown> | undefined {
-    const row = getRow(id);
+  async function view(id: string): Promise<Record<string, unknown> | undefined> {
+    const row = await getRow(id);
     if (!row) return undefined;
     const result = row.result ? (JSON.parse(row.result) as Record<string, unknown>) : {};
     let status = row.status;
     let challenge: Record<string, unknown> | undefined;
     if ((status === "challenge_pending" || status === "covered") && row.post_id) {
-      const audit = auditor.getAudit(row.post_id);
-      const c = audit?.challenge_id ? posts.getChallenge(audit.challenge_id) : undefined;
+      const audit = await auditor.getAudit(row.post_id);
+      const c = audit?.challenge_id ? await posts.getChallenge(audit.challenge_id) : undefined;
       if (audit)
         challenge = {
           status: audit.challenge_status,
@@ -446,7 +452,7 @@ export function createDisputeDesk(options: {
         receipts: req.receipts.map((r) => signedChunkReceiptToJson(r)),
         ...(req.answers ? { answers: Object.fromEntries(req.answers) } : {}),
       };
-      disputes.insertDispute({
+      await disputes.insertDispute({
         id,
         epoch: Number(req.epoch),
         relay: req.relay,
@@ -458,14 +464,14 @@ export function createDisputeDesk(options: {
         await processDispute(id);
       } catch (err) {
         logger?.error({ err, dispute: id }, "dispute evaluation failed (will retry)");
-        update(id, { status: "waiting" });
+        await update(id, { status: "waiting" });
       }
-      return view(id)!;
+      return (await view(id))!;
     },
     view,
     /** Re-evaluates disputes that were waiting for a post or an audit. */
     async tick(): Promise<void> {
-      for (const id of disputes.listWaitingIds()) {
+      for (const id of await disputes.listWaitingIds()) {
         try {
           await processDispute(id);
         } catch (err) {

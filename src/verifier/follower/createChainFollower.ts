@@ -50,7 +50,7 @@ export type FollowResult = { from: bigint; to: bigint; events: number; reorgedTo
 /**
  * Follows the distributor's epoch and challenge events into the store, reorg-safe: only blocks at least
  * `confirmations` deep are read; the last processed block (number and hash) is persisted with the events it
- * produced in one SQLite transaction, so a restart resumes exactly there and catches up; every poll re-checks the
+ * produced in one database transaction, so a restart resumes exactly there and catches up; every poll re-checks the
  * hashes of the cursor block and of recent blocks that held events, and on a mismatch rolls the store back to the
  * last block still on the chain (posts, challenges, rejections and resolutions after it are undone) and reads again.
  */
@@ -62,8 +62,8 @@ export function createChainFollower(options: FollowerOptions) {
   const reorgDepth = options.reorgDepth ?? 64;
   let head = -1n;
 
-  const getCursor = (): { number: bigint; hash: Hex | null } =>
-    followerStore.getCursor() ?? { number: options.startBlock - 1n, hash: null };
+  const getCursor = async (): Promise<{ number: bigint; hash: Hex | null }> =>
+    (await followerStore.getCursor()) ?? { number: options.startBlock - 1n, hash: null };
   const setCursor = (number: bigint, hash: Hex | null) => followerStore.setCursor(number, hash);
 
   const blockHash = async (number: bigint): Promise<Hex | null> => {
@@ -77,7 +77,7 @@ export function createChainFollower(options: FollowerOptions) {
 
   /** Finds the lowest processed block no longer on the chain; undefined when everything still matches. */
   const findReorg = async (cursor: { number: bigint; hash: Hex | null }): Promise<bigint | undefined> => {
-    const checks = followerStore.listBlocksAfter(Number(cursor.number) - reorgDepth);
+    const checks = await followerStore.listBlocksAfter(Number(cursor.number) - reorgDepth);
     if (cursor.hash) checks.push({ number: Number(cursor.number), hash: cursor.hash });
     for (const c of checks) {
       const actual = await blockHash(BigInt(c.number));
@@ -91,7 +91,7 @@ export function createChainFollower(options: FollowerOptions) {
   async function pollOnce(): Promise<FollowResult | undefined> {
     head = await client.getBlockNumber();
     const target = head - BigInt(options.confirmations);
-    let cursor = getCursor();
+    let cursor = await getCursor();
     const bad = await findReorg(cursor);
     let reorgedTo: bigint | undefined;
     if (bad !== undefined) {
@@ -100,9 +100,12 @@ export function createChainFollower(options: FollowerOptions) {
         { firstBadBlock: bad.toString(), rollbackTo: to.toString() },
         "chain reorganisation: rolling back processed events",
       );
-      rollback(bad);
-      setCursor(to, to >= 0n ? await blockHash(to) : null);
-      cursor = getCursor();
+      const hash = to >= 0n ? await blockHash(to) : null;
+      await followerStore.transaction(async () => {
+        await rollback(bad);
+        await setCursor(to, hash);
+      });
+      cursor = await getCursor();
       reorgedTo = to;
     }
     const from = cursor.number + 1n;
@@ -119,13 +122,13 @@ export function createChainFollower(options: FollowerOptions) {
         logger?.warn({ block: l.blockNumber.toString() }, "logs and blocks disagree (reorg in progress): retrying");
         return undefined;
       }
-    followerStore.transaction(() => {
+    await followerStore.transaction(async () => {
       released.clear();
-      for (const l of logs) apply(l, blockInfo.get(l.blockNumber)!.timestamp);
+      for (const l of logs) await apply(l, blockInfo.get(l.blockNumber)!.timestamp);
       for (const n of new Set(logs.map((l) => l.blockNumber)))
-        followerStore.putBlock(Number(n), blockInfo.get(n)!.hash);
-      followerStore.pruneBlocks(Number(to) - 4 * reorgDepth);
-      setCursor(to, blockInfo.get(to)!.hash);
+        await followerStore.putBlock(Number(n), blockInfo.get(n)!.hash);
+      await followerStore.pruneBlocks(Number(to) - 4 * reorgDepth);
+      await setCursor(to, blockInfo.get(to)!.hash);
     });
     if (logs.length > 0)
       logger?.debug({ from: from.toString(), to: to.toString(), events: logs.length }, "processed chain events");
@@ -135,7 +138,7 @@ export function createChainFollower(options: FollowerOptions) {
   /** EpochReplaced of a re-post, by transaction, until its EpochPosted (emitted right after it, same transaction). */
   const released = new Map<string, { poolId: string; amount: string }[]>();
 
-  function apply(l: FollowedLog, timestamp: bigint): void {
+  async function apply(l: FollowedLog, timestamp: bigint): Promise<void> {
     const block = Number(l.blockNumber);
     switch (l.eventName) {
       case "EpochReplaced":
@@ -148,7 +151,7 @@ export function createChainFollower(options: FollowerOptions) {
         const a = l.args;
         const freed = released.get(l.transactionHash);
         released.delete(l.transactionHash);
-        followerStore.insertPost({
+        await followerStore.insertPost({
           id: `${l.transactionHash}:${l.logIndex}`,
           epoch: Number(a.epoch),
           aggregator: a.aggregator.toLowerCase(),
@@ -169,7 +172,7 @@ export function createChainFollower(options: FollowerOptions) {
         break;
       }
       case "EpochRejected":
-        followerStore.rejectPosts({
+        await followerStore.rejectPosts({
           epoch: Number(l.args.epoch),
           end: Number(l.args.end),
           challengeId: Number(l.args.challengeId),
@@ -178,7 +181,7 @@ export function createChainFollower(options: FollowerOptions) {
         });
         break;
       case "ChallengeOpened":
-        followerStore.insertChallenge({
+        await followerStore.insertChallenge({
           id: Number(l.args.challengeId),
           epoch: Number(l.args.epoch),
           challenger: l.args.challenger.toLowerCase(),
@@ -191,7 +194,7 @@ export function createChainFollower(options: FollowerOptions) {
         });
         break;
       default:
-        followerStore.resolveChallenge(Number(l.args.challengeId), resolutions[l.eventName], block);
+        await followerStore.resolveChallenge(Number(l.args.challengeId), resolutions[l.eventName], block);
     }
   }
 
@@ -208,7 +211,7 @@ export function createChainFollower(options: FollowerOptions) {
       return out;
     },
     /** The last processed block. */
-    cursor: () => getCursor(),
+    cursor: (): Promise<{ number: bigint; hash: Hex | null }> => getCursor(),
     /** The chain head seen by the last poll. */
     head: () => head,
   };

@@ -8,8 +8,8 @@ import type { ClaimRelayer } from "../claims/createClaimRelayer.ts";
 import type { DisputeDesk } from "../disputes/createDisputeDesk.ts";
 import { VerifierError } from "../errors/VerifierError.ts";
 import type { VerifierMetrics } from "../metrics/createVerifierMetrics.ts";
-import { createAuditStore } from "../storage/createAuditStore.ts";
-import { createPostStore } from "../storage/createPostStore.ts";
+import { type AuditRow, createAuditStore } from "../storage/createAuditStore.ts";
+import { createPostStore, type PostRow } from "../storage/createPostStore.ts";
 import type { VerifierStore } from "../storage/openVerifierStore.ts";
 // This API's OpenAPI 3.1 document (checked against the real answers by test/verifier/openapi.test.ts).
 import openApiDocument from "./openapi.json" with { type: "json" };
@@ -24,7 +24,7 @@ export type VerifierAppDeps = {
   claims: ClaimRelayer | undefined;
   metrics: VerifierMetrics;
   /** What /readyz (and its older name /healthz) reports; `ok: false` answers 503. */
-  health: () => Record<string, unknown> & { ok: boolean };
+  health: () => Promise<Record<string, unknown> & { ok: boolean }>;
   bodyLimitBytes: number;
   logger?: Logger;
 };
@@ -68,8 +68,8 @@ export function createVerifierApp(deps: VerifierAppDeps): express.Express {
   app.get("/livez", (_req, res) => {
     res.json({ ok: true });
   });
-  const ready = (_req: Request, res: Response) => {
-    const h = deps.health();
+  const ready = async (_req: Request, res: Response) => {
+    const h = await deps.health();
     res.status(h.ok ? 200 : 503).json(h);
   };
   app.get("/readyz", ready);
@@ -82,27 +82,34 @@ export function createVerifierApp(deps: VerifierAppDeps): express.Express {
     res.json(openApiDocument);
   });
 
-  app.get("/v1/evidence/:hash", (req, res) => {
+  app.get("/v1/evidence/:hash", async (req, res) => {
     const hash = String(req.params.hash).toLowerCase();
     if (!/^0x[0-9a-f]{64}$/.test(hash))
       throw new VerifierError("REQUEST_INVALID", "The evidence hash must be 0x-hex of 32 bytes.", {
         data: { path: "hash" },
       });
-    const bytes = audits.getEvidence(hash);
+    const bytes = await audits.getEvidence(hash);
     if (!bytes) throw new VerifierError("NOT_FOUND", `No evidence with hash ${hash}.`, { status: 404 });
     res.type("application/json").send(bytes);
   });
 
-  const challengeStatus = (id: number) => posts.getChallenge(id)?.status;
-  app.get("/v1/epochs/:epoch", (req, res) => {
+  /** A post and its audit as the API shows them, with the on-chain status of the audit's challenge. */
+  const viewOf = async (post: PostRow, audit: AuditRow | undefined) =>
+    epochView(
+      post,
+      audit,
+      audit?.challenge_id == null ? null : ((await posts.getChallenge(audit.challenge_id))?.status ?? null),
+      auditor,
+    );
+  app.get("/v1/epochs/:epoch", async (req, res) => {
     const epoch = parseEpoch(String(req.params.epoch));
-    const found = auditor.getEpochAudit(epoch);
+    const found = await auditor.getEpochAudit(epoch);
     if (!found) throw new VerifierError("NOT_FOUND", `Epoch ${epoch} has not been seen posted.`, { status: 404 });
-    res.json(epochView(challengeStatus, found.post, found.audit, auditor));
+    res.json(await viewOf(found.post, found.audit));
   });
   // Every post seen, newest first (chain order: block, then log index); a page starts before the last post of the
   // previous one, so posts that arrive during a walk never shift it.
-  app.get("/v1/epochs", (req, res) => {
+  app.get("/v1/epochs", async (req, res) => {
     const { limit, after } = readPageQuery(req, pageError, {
       list: "posts",
       defaultLimit: 100,
@@ -117,11 +124,11 @@ export function createVerifierApp(deps: VerifierAppDeps): express.Express {
           : undefined,
     });
     // One more than asked tells whether a next page exists.
-    const rows = after ? posts.listPostsBefore(after, limit + 1) : posts.listRecentPosts(limit + 1);
+    const rows = after ? await posts.listPostsBefore(after, limit + 1) : await posts.listRecentPosts(limit + 1);
     const page = rows.slice(0, limit);
     const last = page.at(-1);
     res.json({
-      posts: page.map((p) => epochView(challengeStatus, p, auditor.getAudit(p.id), auditor)),
+      posts: await Promise.all(page.map(async (p) => viewOf(p, await auditor.getAudit(p.id)))),
       nextCursor: rows.length > limit && last ? encodePageCursor("posts", [last.block_number, last.log_index]) : null,
     });
   });
@@ -131,8 +138,8 @@ export function createVerifierApp(deps: VerifierAppDeps): express.Express {
     const view = await disputes.submit(req.body, epoch === undefined ? {} : { epoch });
     res.status(view.status === "waiting" || view.status === "received" ? 202 : 201).json(view);
   });
-  app.get("/v1/disputes/:id", (req, res) => {
-    const view = disputes.view(String(req.params.id));
+  app.get("/v1/disputes/:id", async (req, res) => {
+    const view = await disputes.view(String(req.params.id));
     if (!view) throw new VerifierError("NOT_FOUND", `No dispute ${req.params.id}.`, { status: 404 });
     res.json(view);
   });
@@ -142,9 +149,9 @@ export function createVerifierApp(deps: VerifierAppDeps): express.Express {
     const { created, claim } = await claims.submit(req.body);
     res.status(created ? 202 : 200).json(claim);
   });
-  app.get("/v1/claims/:id", (req, res) => {
+  app.get("/v1/claims/:id", async (req, res) => {
     if (!claims) throw new VerifierError("CLAIMS_DISABLED", "This verifier does not relay claims.", { status: 503 });
-    const claim = claims.get(String(req.params.id));
+    const claim = await claims.get(String(req.params.id));
     if (!claim) throw new VerifierError("NOT_FOUND", `No claim ${req.params.id}.`, { status: 404 });
     res.json(claim);
   });
@@ -161,6 +168,13 @@ export function createVerifierApp(deps: VerifierAppDeps): express.Express {
       return res.status(400).json({ code: "REQUEST_INVALID_JSON", message: "The body is not valid JSON." });
     if (typeof e.status === "number" && e.status >= 400 && e.status < 500)
       return res.status(e.status).json({ code: "REQUEST_INVALID", message: String((err as Error).message) });
+    if ((err as { code?: unknown })?.code === "STORAGE_UNAVAILABLE") {
+      req.log.warn({ err, method: req.method, path: req.path }, "database unavailable");
+      res.setHeader("Retry-After", "2");
+      return res
+        .status(503)
+        .json({ code: "SERVICE_UNAVAILABLE", message: "The database is not answering; retry with backoff." });
+    }
     req.log.error({ err, method: req.method, path: req.path }, "request failed");
     const unavailable = /fetch failed|ECONNREFUSED|HttpRequestError|timed out/i.test(
       String((err as Error)?.message ?? err),
@@ -183,7 +197,6 @@ function parseEpoch(s: string): bigint {
 }
 
 function epochView(
-  onChainStatus: (challengeId: number) => string | undefined,
   post: {
     id: string;
     epoch: number;
@@ -195,7 +208,8 @@ function epochView(
     posted_at_s: number;
     rejected_by: number | null;
   },
-  audit: ReturnType<Auditor["getAudit"]>,
+  audit: AuditRow | undefined,
+  onChainStatus: string | null,
   auditor: Auditor,
 ): Record<string, unknown> {
   return {
@@ -223,7 +237,7 @@ function epochView(
           challenge: {
             status: audit.challenge_status,
             challengeId: audit.challenge_id === null ? null : String(audit.challenge_id),
-            onChain: audit.challenge_id === null ? null : (onChainStatus(audit.challenge_id) ?? null),
+            onChain: audit.challenge_id === null ? null : onChainStatus,
           },
         }
       : null,

@@ -1,5 +1,6 @@
 import type { Hex } from "../../protocol/types.ts";
 import type { VerifierStore } from "./openVerifierStore.ts";
+import { updateRow } from "./updateRow.ts";
 
 export type DisputeRow = {
   id: string;
@@ -14,38 +15,35 @@ export type DisputeRow = {
   updated_at: number;
 };
 
-export type DisputeStore = ReturnType<typeof createDisputeStore>;
-
 /** Disputes relays filed: the request as received, its status and the result once evaluated. */
-export function createDisputeStore(store: VerifierStore) {
-  const { sqlite } = store;
-  const q = {
-    get: sqlite.prepare<[string], DisputeRow>("SELECT * FROM disputes WHERE id = ?"),
-    insert: sqlite.prepare<[string, number, string | null, string, number, number]>(
-      `INSERT INTO disputes (id, epoch, relay, request, status, created_at, updated_at)
-       VALUES (?, ?, ?, ?, 'received', ?, ?)`,
-    ),
-    waiting: sqlite.prepare<[], { id: string }>(
-      "SELECT id FROM disputes WHERE status IN ('received', 'waiting') ORDER BY created_at ASC",
-    ),
-  };
+export type DisputeStore = {
+  getDispute(id: string): Promise<DisputeRow | undefined>;
+  /** Sets `fields` of dispute `id` (and its updated_at). */
+  updateDispute(id: string, fields: Partial<DisputeRow>): Promise<void>;
+  /** Records a dispute as received. */
+  insertDispute(d: { id: string; epoch: number; relay: string | null; request: string; now: number }): Promise<void>;
+  /** Disputes not evaluated yet (received, or waiting for a post or an audit), oldest first. */
+  listWaitingIds(): Promise<string[]>;
+};
 
+/** The dispute store on `store`'s engine (its SQL runs on both). */
+export function createDisputeStore(store: VerifierStore): DisputeStore {
+  const { sql } = store;
   return {
-    getDispute: (id: string): DisputeRow | undefined => q.get.get(id),
-    /** Sets `fields` of dispute `id` (and its updated_at). */
-    updateDispute(id: string, fields: Partial<DisputeRow>): void {
-      const keys = Object.keys(fields);
-      sqlite
-        .prepare(
-          `UPDATE disputes SET ${keys.map((k) => `${k} = @${k}`).join(", ")}, updated_at = @updated_at WHERE id = @id`,
+    getDispute: (id) => sql.get<DisputeRow>("SELECT * FROM disputes WHERE id = ?", [id]),
+    updateDispute: (id, fields) => updateRow(sql, "disputes", "id", id, fields),
+    async insertDispute(d) {
+      await sql.run(
+        `INSERT INTO disputes (id, epoch, relay, request, status, created_at, updated_at)
+         VALUES (?, ?, ?, ?, 'received', ?, ?)`,
+        [d.id, d.epoch, d.relay, d.request, d.now, d.now],
+      );
+    },
+    listWaitingIds: async () =>
+      (
+        await sql.all<{ id: string }>(
+          "SELECT id FROM disputes WHERE status IN ('received', 'waiting') ORDER BY created_at ASC",
         )
-        .run({ ...fields, updated_at: Date.now(), id });
-    },
-    /** Records a dispute as received. */
-    insertDispute(d: { id: string; epoch: number; relay: string | null; request: string; now: number }): void {
-      q.insert.run(d.id, d.epoch, d.relay, d.request, d.now, d.now);
-    },
-    /** Disputes not evaluated yet (received, or waiting for a post or an audit), oldest first. */
-    listWaitingIds: (): string[] => q.waiting.all().map((r) => r.id),
+      ).map((r) => r.id),
   };
 }

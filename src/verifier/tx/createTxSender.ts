@@ -24,13 +24,16 @@ export type TxRequest = {
   value?: bigint;
   gas: bigint;
   gasPrice: bigint;
-  /** Runs inside the SQLite transaction that records the signed transaction, before anything is broadcast. */
-  record?: (txId: number, hash: Hex) => void;
+  /**
+   * Runs inside the database transaction that records the signed transaction, before anything is broadcast (what it
+   * writes through the stores commits with the record, or neither does).
+   */
+  record?: (txId: number, hash: Hex) => Promise<void>;
 };
 
 /**
  * Sends the verifier's transactions so that a crash never causes a double submission: each transaction is signed
- * locally with an explicit nonce and recorded (hash, raw bytes, nonce) in SQLite, together with whatever the caller
+ * locally with an explicit nonce and recorded (hash, raw bytes, nonce) in the database, together with whatever the caller
  * marks as submitted, before it is broadcast. `reconcile()` (run at start and on every tick) looks each unsettled
  * transaction up: mined or reverted → handed to the kind's handler; unknown to the node → broadcast again (the same
  * bytes, so at most one can ever be mined); its nonce used by something else → dropped, and the handler requeues.
@@ -55,7 +58,7 @@ export function createTxSender(options: {
 
   const nextNonce = async (): Promise<number> => {
     const pending = await client.getTransactionCount({ address: account.address, blockTag: "pending" });
-    const max = txStore.getMaxNonce();
+    const max = await txStore.getMaxNonce();
     return Math.max(pending, max === null ? 0 : max + 1);
   };
 
@@ -100,8 +103,8 @@ export function createTxSender(options: {
         })) as Hex;
         const hash = keccak256(raw) as Hex;
         const now = Date.now();
-        const id = txStore.transaction(() => {
-          const txId = txStore.insertSigned({
+        const id = await txStore.transaction(async () => {
+          const txId = await txStore.insertSigned({
             kind: req.kind,
             ref: req.ref,
             nonce,
@@ -111,25 +114,25 @@ export function createTxSender(options: {
             gasLimit: req.gas,
             now,
           });
-          req.record?.(txId, hash);
+          await req.record?.(txId, hash);
           return txId;
         });
         const sent = await broadcast({ id, hash, raw });
         if (sent !== "sent" && sent !== "unknown") {
           logger?.error({ kind: req.kind, ref: req.ref, hash, error: sent }, "the node refused a transaction");
-          txStore.markDropped(id, sent.slice(0, 500), Date.now());
-          const tx = txStore.getTx(id)!;
+          await txStore.markDropped(id, sent.slice(0, 500), Date.now());
+          const tx = (await txStore.getTx(id))!;
           await handlers.get(req.kind)?.({ status: "dropped", tx, reason: sent });
           return tx;
         }
         logger?.info({ kind: req.kind, ref: req.ref, hash, nonce }, "transaction broadcast");
-        return txStore.getTx(id)!;
+        return (await txStore.getTx(id))!;
       });
     },
     /** Settles every recorded transaction that is not settled yet (see above). */
     reconcile(): Promise<void> {
       return locked(async () => {
-        const open = txStore.listSigned();
+        const open = await txStore.listSigned();
         if (open.length === 0) return;
         const latestNonce = await client.getTransactionCount({ address: account.address, blockTag: "latest" });
         for (const tx of open) {
@@ -151,7 +154,7 @@ export function createTxSender(options: {
             };
             logger?.info({ kind: tx.kind, ref: tx.ref, hash: tx.hash, status }, "transaction settled");
             await handlers.get(tx.kind)?.({ status, tx: row, receipt });
-            txStore.markSettled(tx.id, {
+            await txStore.markSettled(tx.id, {
               status,
               minedBlock: Number(receipt.blockNumber),
               gasUsed: receipt.gasUsed,
@@ -168,7 +171,7 @@ export function createTxSender(options: {
               tx: { ...tx, status: "dropped", error: reason },
               reason,
             });
-            txStore.markDropped(tx.id, reason, Date.now());
+            await txStore.markDropped(tx.id, reason, Date.now());
           } else {
             const sent = await broadcast(tx);
             if (sent !== "sent" && sent !== "unknown")
@@ -178,7 +181,7 @@ export function createTxSender(options: {
       });
     },
     /** Transactions recorded but not settled yet. */
-    pendingCount(): number {
+    pendingCount(): Promise<number> {
       return txStore.countSigned();
     },
   };

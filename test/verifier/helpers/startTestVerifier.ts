@@ -2,10 +2,13 @@
 // loader (a file plus environment), with its own SQLite file and data directory.
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
-import { join } from "node:path";
+import { basename, join } from "node:path";
+import { after } from "node:test";
+import pg from "pg";
 import { pino } from "pino";
 import { loadVerifierConfig } from "../../../src/verifier/config/loadVerifierConfig.ts";
 import { startVerifier } from "../../../src/verifier/startVerifier.ts";
+import { testPostgresUrl } from "../../aggregator/helpers/withPostgresSchema.ts";
 import type { VerifierChain } from "./verifierChain.ts";
 
 const dirs: string[] = [];
@@ -47,15 +50,40 @@ export function writeVerifierConfig(
   return file;
 }
 
-/** The verifier with its loop off: the test drives it with `tick()`. */
+/**
+ * The verifier with its loop off: the test drives it with `tick()`. With VERIFIER_TEST_ENGINE=postgres its store is
+ * on the test PostgreSQL instead, in a fresh schema named after its data directory (dropped when it closes; a second
+ * start on the same directory, a restart, finds the same schema).
+ */
 export async function startTestVerifier(
   chain: VerifierChain,
   overrides: Record<string, unknown> = {},
   dir = makeDataDir(),
 ) {
-  const file = writeVerifierConfig(dir, chain, overrides);
+  const postgres = process.env.VERIFIER_TEST_ENGINE === "postgres";
+  const schema = `t_${basename(dir)
+    .replace(/[^a-z0-9]/gi, "")
+    .toLowerCase()}`;
+  const storage = postgres
+    ? { storage: { dir: "./data", url: testPostgresUrl, schema, ...(overrides.storage as object | undefined) } }
+    : {};
+  const file = writeVerifierConfig(dir, chain, { ...overrides, ...storage });
   const config = loadVerifierConfig({ file, env: { MESHPAY_VERIFIER_PRIVATE_KEY: chain.verifierKey } });
   const logger = pino({ level: config.logLevel });
   const verifier = await startVerifier({ config, transport: chain.transport, logger, loop: false });
+  if (postgres) schemas.add(schema);
   return Object.assign(verifier, { dir, config });
 }
+
+const schemas = new Set<string>();
+// The schemas of this test file's verifiers, dropped once its tests are done.
+after(async () => {
+  if (schemas.size === 0) return;
+  const admin = new pg.Client({ connectionString: testPostgresUrl });
+  await admin.connect();
+  try {
+    for (const s of schemas) await admin.query(`DROP SCHEMA IF EXISTS ${s} CASCADE`);
+  } finally {
+    await admin.end();
+  }
+});

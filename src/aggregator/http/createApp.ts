@@ -500,7 +500,7 @@ function epochParam(req: Request): number {
  */
 function toAggregatorError(err: unknown): AggregatorError {
   if (err instanceof AggregatorError) return err;
-  // A read of the PostgreSQL stores during an outage (guardPostgres): worth a retry, like ingest's 503.
+  // A read of the PostgreSQL stores during an outage (guardPostgresOutage): worth a retry, like ingest's 503.
   if ((err as { code?: unknown })?.code === "STORAGE_UNAVAILABLE")
     return new AggregatorError("SERVICE_UNAVAILABLE", "Storage is unavailable right now; retry with backoff.", {
       status: 503,

@@ -1,6 +1,6 @@
 import type pg from "pg";
+import { guardPostgresOutage } from "../../protocol/node/guardPostgresOutage.ts";
 import type { ChainStore, ChainStoreWrites } from "./ChainStore.ts";
-import { guardPostgres } from "./guardPostgres.ts";
 import { poolsFromRows } from "./poolsFromRows.ts";
 import { runPostgresTransaction } from "./runPostgresTransaction.ts";
 
@@ -14,13 +14,13 @@ type Queryable = Pick<pg.ClientBase, "query">;
 export function createPostgresChainStore(pool: pg.Pool): ChainStore {
   pool.on("error", () => {});
   const getValue = async (key: string) => {
-    const { rows } = await guardPostgres(() =>
+    const { rows } = await guardPostgresOutage(() =>
       pool.query<{ value: string }>("SELECT value FROM chain_state WHERE key = $1", [key]),
     );
     return rows[0]?.value;
   };
   return {
-    ...writesOn((text, values) => guardPostgres(() => pool.query(text, values)).then(() => {})),
+    ...writesOn((text, values) => guardPostgresOutage(() => pool.query(text, values)).then(() => {})),
     transaction: (fn) =>
       runPostgresTransaction(pool, (client) => fn(writesOn((text, values) => query(client, text, values)))),
     getValue,

@@ -1,6 +1,6 @@
 import type pg from "pg";
+import { guardPostgresOutage } from "../../protocol/node/guardPostgresOutage.ts";
 import type { EpochPost, EpochStore, PostTransaction } from "./EpochStore.ts";
-import { guardPostgres } from "./guardPostgres.ts";
 import { runPostgresTransaction } from "./runPostgresTransaction.ts";
 
 type Queryable = Pick<pg.ClientBase, "query">;
@@ -45,7 +45,7 @@ function epochPostFrom(row: Record<string, unknown>): EpochPost {
 export function createPostgresEpochStore(pool: pg.Pool, now: () => number = Date.now): EpochStore {
   pool.on("error", () => {});
   const rows = async <R extends pg.QueryResultRow>(text: string, values: unknown[] = []) =>
-    (await guardPostgres(() => pool.query<R>(text, values))).rows;
+    (await guardPostgresOutage(() => pool.query<R>(text, values))).rows;
   const posts = async (where: string, values: unknown[], tail = "ORDER BY epoch, attempt") =>
     (await rows(`SELECT ${POST_COLUMNS} FROM epoch_posts WHERE ${where} ${tail}`, values)).map(epochPostFrom);
   const first = async (where: string, values: unknown[], order: string) =>
@@ -59,7 +59,7 @@ export function createPostgresEpochStore(pool: pg.Pool, now: () => number = Date
     );
   };
   const updateNow = (epoch: number, attempt: number, set: Record<string, unknown>) =>
-    guardPostgres(() => update(pool, epoch, attempt, set)).then(() => {});
+    guardPostgresOutage(() => update(pool, epoch, attempt, set)).then(() => {});
   const maxEpoch = async (where: string) => {
     const [row] = await rows<{ e: string | null }>(`SELECT MAX(epoch) AS e FROM epoch_posts WHERE ${where}`);
     return row?.e == null ? undefined : Number(row.e);

@@ -1,4 +1,6 @@
 import type pg from "pg";
+import { guardPostgresOutage } from "../../protocol/node/guardPostgresOutage.ts";
+import { isPostgresUnavailable } from "../../protocol/node/isPostgresUnavailable.ts";
 import type { Hex } from "../../protocol/types.ts";
 import type { IngestStore, IngestTx, StoredReceiptRef, StoredTicket } from "./IngestStore.ts";
 import { ingestConflict } from "./ingestConflict.ts";
@@ -8,9 +10,6 @@ import { ticketFromRow } from "./ticketFromRow.ts";
 const MAX_ATTEMPTS = 5;
 /** SQLSTATEs after which the whole transaction is run again: deadlock, serialization failure, unique violation. */
 const RETRYABLE = new Set(["40P01", "40001", "23505", "INGEST_CONFLICT"]);
-/** Node socket errors and SQLSTATE classes that mean the database is unreachable or refusing work right now. */
-const UNAVAILABLE_CODES = new Set(["ECONNREFUSED", "ECONNRESET", "ETIMEDOUT", "ENOTFOUND", "EHOSTUNREACH", "EPIPE"]);
-const UNAVAILABLE_SQLSTATE = /^(08|53|57P0[1-3])/;
 /**
  * The epoch-close barrier's advisory lock key, one per schema (one aggregator database may share a PostgreSQL
  * database with others): every ingest transaction holds it shared, closeThrough takes it exclusively.
@@ -84,7 +83,7 @@ export function createPostgresIngestStore(pool: pg.Pool, options: PostgresIngest
         throw error;
       }
     } catch (error) {
-      if (isUnavailable(error)) broken = true;
+      if (isPostgresUnavailable(error)) broken = true;
       throw error;
     } finally {
       client.off("error", onError);
@@ -96,7 +95,7 @@ export function createPostgresIngestStore(pool: pg.Pool, options: PostgresIngest
     async transaction(fn) {
       for (let attempt = 1; ; attempt++) {
         try {
-          return await guard(() => runOnce(fn));
+          return await guardPostgresOutage(() => runOnce(fn));
         } catch (error) {
           const code = (error as { code?: unknown })?.code;
           if (attempt >= MAX_ATTEMPTS || typeof code !== "string" || !RETRYABLE.has(code)) throw error;
@@ -104,7 +103,7 @@ export function createPostgresIngestStore(pool: pg.Pool, options: PostgresIngest
       }
     },
     async getIdempotent(relay, key) {
-      const { rows } = await guard(() =>
+      const { rows } = await guardPostgresOutage(() =>
         pool.query<{ body_hash: string; response: string }>(
           "SELECT body_hash, response FROM idempotency_keys WHERE relay = $1 AND key = $2",
           [relay, key],
@@ -113,14 +112,14 @@ export function createPostgresIngestStore(pool: pg.Pool, options: PostgresIngest
       return rows[0] === undefined ? undefined : { bodyHash: rows[0].body_hash, response: rows[0].response };
     },
     async pruneIdempotency(beforeMs) {
-      const { rowCount } = await guard(() =>
+      const { rowCount } = await guardPostgresOutage(() =>
         pool.query("DELETE FROM idempotency_keys WHERE created_at < $1", [beforeMs]),
       );
       return rowCount ?? 0;
     },
     async closeThrough(epoch) {
       if (!Number.isSafeInteger(epoch)) throw new Error(`closeThrough needs a whole epoch number, got ${epoch}`);
-      await guard(async () => {
+      await guardPostgresOutage(async () => {
         const client = await pool.connect();
         let broken = false;
         const onError = () => {
@@ -143,7 +142,7 @@ export function createPostgresIngestStore(pool: pg.Pool, options: PostgresIngest
           await client.query("ROLLBACK").catch(() => {
             broken = true;
           });
-          if (isUnavailable(error)) broken = true;
+          if (isPostgresUnavailable(error)) broken = true;
           throw error;
         } finally {
           client.off("error", onError);
@@ -293,29 +292,4 @@ function transactionOn(client: pg.PoolClient, closedThrough: number): IngestTx {
       );
     },
   };
-}
-
-function isUnavailable(error: unknown): boolean {
-  const code = (error as { code?: unknown })?.code;
-  if (typeof code === "string") return UNAVAILABLE_CODES.has(code) || UNAVAILABLE_SQLSTATE.test(code);
-  // node-postgres reports a connection lost mid-query, a query on a connection it saw fail, or a connect timeout
-  // without a code.
-  return (
-    error instanceof Error &&
-    /Connection terminated|connection error and is not queryable|timeout exceeded when trying to connect/i.test(
-      error.message,
-    )
-  );
-}
-
-/** Runs `fn`, rethrowing an outage of the database as an error with code STORAGE_UNAVAILABLE (its cause kept). */
-async function guard<T>(fn: () => Promise<T>): Promise<T> {
-  try {
-    return await fn();
-  } catch (error) {
-    if (!isUnavailable(error)) throw error;
-    throw Object.assign(new Error(`PostgreSQL is unavailable: ${(error as Error).message}`, { cause: error }), {
-      code: "STORAGE_UNAVAILABLE",
-    });
-  }
 }

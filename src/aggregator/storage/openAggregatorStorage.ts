@@ -1,4 +1,5 @@
 import pg from "pg";
+import { guardPostgresOutage } from "../../protocol/node/guardPostgresOutage.ts";
 import type { AggregatorConfig } from "../config/AggregatorConfig.ts";
 import type { EpochSource } from "../epoch/EpochSource.ts";
 import type { ChainStore } from "./ChainStore.ts";
@@ -9,7 +10,6 @@ import { createPostgresChainStore } from "./createPostgresChainStore.ts";
 import { createPostgresEpochStore } from "./createPostgresEpochStore.ts";
 import { createPostgresIngestStore } from "./createPostgresIngestStore.ts";
 import type { EpochStore } from "./EpochStore.ts";
-import { guardPostgres } from "./guardPostgres.ts";
 import type { IngestStore } from "./IngestStore.ts";
 import { migratePostgresDatabase } from "./migratePostgresDatabase.ts";
 import { openDatabase } from "./openDatabase.ts";
@@ -75,7 +75,7 @@ export function openAggregatorStorage(storage: AggregatorConfig["storage"]): Agg
     source: { engine: "postgres", url: storage.url, schema: storage.schema },
     label: `postgres schema ${storage.schema}`,
     prepare: () =>
-      guardPostgres(async () => {
+      guardPostgresOutage(async () => {
         const client = await pool.connect();
         try {
           await createSchema(client, storage.schema);
@@ -85,7 +85,7 @@ export function openAggregatorStorage(storage: AggregatorConfig["storage"]): Agg
         }
       }),
     ping: async () => {
-      await guardPostgres(() => pool.query("SELECT 1"));
+      await guardPostgresOutage(() => pool.query("SELECT 1"));
     },
     close: () => pool.end(),
   };

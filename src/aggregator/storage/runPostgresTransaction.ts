@@ -1,14 +1,14 @@
 import type pg from "pg";
-import { guardPostgres } from "./guardPostgres.ts";
-import { isPostgresUnavailable } from "./isPostgresUnavailable.ts";
+import { guardPostgresOutage } from "../../protocol/node/guardPostgresOutage.ts";
+import { isPostgresUnavailable } from "../../protocol/node/isPostgresUnavailable.ts";
 
 /**
  * Runs `fn` in one READ COMMITTED transaction on one connection checked out of `pool`: committed when the returned
  * promise resolves, rolled back when it rejects. A connection that broke meanwhile is discarded, not returned to the
- * pool. An outage is thrown with code STORAGE_UNAVAILABLE (guardPostgres).
+ * pool. An outage is thrown with code STORAGE_UNAVAILABLE (guardPostgresOutage).
  */
 export function runPostgresTransaction<T>(pool: pg.Pool, fn: (client: pg.PoolClient) => Promise<T>): Promise<T> {
-  return guardPostgres(async () => {
+  return guardPostgresOutage(async () => {
     const client = await pool.connect();
     let broken = false;
     const onError = () => {

@@ -20,11 +20,16 @@ import { createApp } from "./http/createApp.ts";
 import { createIngestor, type Ingestor } from "./ingest/createIngestor.ts";
 import { createManifestIndex } from "./ingest/createManifestIndex.ts";
 import { createMetrics } from "./metrics/createMetrics.ts";
+import { acquireLeadership, type Leadership } from "./posting/acquireLeadership.ts";
 import { createPoster, type PosterOptions } from "./posting/createPoster.ts";
-import { createChainStore } from "./storage/createChainStore.ts";
-import { createEpochStore } from "./storage/createEpochStore.ts";
-import { createIngestStore } from "./storage/createIngestStore.ts";
-import { openDatabase } from "./storage/openDatabase.ts";
+import type { ChainStore } from "./storage/ChainStore.ts";
+import { openAggregatorStorage } from "./storage/openAggregatorStorage.ts";
+
+/**
+ * The closer's role (on PostgreSQL): the one process of a deployment that follows the chain into the database,
+ * closes epochs and posts. The schema is appended, so deployments in other schemas of one database do not contend.
+ */
+const CLOSER_ROLE = "meshpay.aggregator.closer";
 
 export type RunningAggregator = {
   /** The base URL the HTTP server listens on. */
@@ -60,11 +65,10 @@ export async function startAggregator(
   options: { logger?: Logger; onFatal?: (err: unknown) => void; seams?: AggregatorSeams } = {},
 ): Promise<RunningAggregator> {
   const logger = options.logger ?? pino({ level: config.log.level, base: { service: "meshpay-aggregator" } });
-  const database = openDatabase(config.storage.path, { synchronous: config.storage.synchronous });
-  const chainStore = createChainStore(database);
-  const epochs = createEpochStore(database);
+  const storage = await openAggregatorStorage(config.storage);
+  const { chain: chainStore, epochs } = storage;
   const metrics = createMetrics();
-  const pools = createPoolRegistry(chainStore.loadPools());
+  const pools = createPoolRegistry(await chainStore.loadPools());
   const manifests =
     config.ingest.contentBindingPools.length > 0
       ? createManifestIndex({ pools, requiredPools: config.ingest.contentBindingPools })
@@ -72,7 +76,15 @@ export async function startAggregator(
   const client = createChainClient({ rpcUrl: config.chain.rpcUrl, timeoutMs: config.chain.requestTimeoutMs });
   const leafIndex = createLeafIndex();
 
-  let identity: Identity | undefined = readIdentity(chainStore, config);
+  let identity: Identity | undefined;
+  try {
+    identity = await readIdentity(chainStore, config, storage.label);
+  } catch (err) {
+    await storage.close();
+    throw err;
+  }
+  /** The follower's cursor as last read from the database (undefined before the first sync). */
+  let syncedBlock = await chainStore.getCursor();
   let ingestor: Ingestor | undefined;
   let firstSyncDone = false;
   let lastSyncAt: number | null = null;
@@ -80,15 +92,17 @@ export async function startAggregator(
   let headInfo: { block: number; timestamp: number } | null = null;
   let stopping = false;
   let poster: ReturnType<typeof createPoster> | undefined;
+  /** On PostgreSQL, the closer role while this process holds it (on SQLite the one process always acts as closer). */
+  let closer: Leadership | undefined;
+  const closing = () => storage.engine === "sqlite" || closer !== undefined;
 
   const ready = () => {
     if (!identity || !ingestor) return { ready: false, reason: "reading the deployment's parameters from the chain" };
-    if (!firstSyncDone && chainStore.getCursor() === undefined)
-      return { ready: false, reason: "reading pools from the chain" };
+    if (!firstSyncDone && syncedBlock === undefined) return { ready: false, reason: "reading pools from the chain" };
     return { ready: true };
   };
 
-  const health = () => {
+  const health = async () => {
     const r = ready();
     const reasons: string[] = [];
     if (!r.ready) reasons.push(r.reason!);
@@ -99,7 +113,7 @@ export async function startAggregator(
     if (posting?.lastError) reasons.push(`posting: ${posting.lastError}`);
     let storageOk = true;
     try {
-      database.ping();
+      await storage.ping();
     } catch {
       storageOk = false;
       reasons.push("storage unreadable");
@@ -115,7 +129,7 @@ export async function startAggregator(
           distributor: config.chain.distributor,
           headBlock: headInfo?.block ?? null,
           headLagSeconds: lag,
-          syncedBlock: chainStore.getCursor()?.toString() ?? null,
+          syncedBlock: syncedBlock?.toString() ?? null,
           lastSyncAt,
           lastError: lastChainError,
         },
@@ -127,7 +141,11 @@ export async function startAggregator(
             }
           : null,
         posting: posting ?? { enabled: config.posting.enabled },
-        storage: { ok: storageOk },
+        storage: {
+          ok: storageOk,
+          engine: storage.engine,
+          ...(storage.engine === "postgres" ? { closer: closer !== undefined } : {}),
+        },
       },
     };
   };
@@ -190,12 +208,12 @@ export async function startAggregator(
   });
   const port = (server.address() as AddressInfo).port;
   const url = `http://${config.http.host}:${port}`;
-  logger.info({ url, db: config.storage.path }, "listening");
+  logger.info({ url, db: storage.label }, "listening");
 
   const setup = async () => {
     if (!identity) {
       identity = await fetchIdentity(client, config);
-      chainStore.setValue("identity", JSON.stringify(identity));
+      await chainStore.setValue("identity", JSON.stringify(identity));
       logger.info({ ...identity }, "deployment parameters read from the chain");
     }
     const domain = { chainId: identity.chainId, verifyingContract: config.chain.distributor };
@@ -205,7 +223,7 @@ export async function startAggregator(
         : await createNodeReceiptVerifier({ domain });
     ingestor = createIngestor({
       ...(manifests ? { contentBinding: manifests } : {}),
-      store: createIngestStore(database.sqlite),
+      store: storage.ingest,
       pools,
       verifier,
       epochParams: {
@@ -221,7 +239,7 @@ export async function startAggregator(
       },
       rateLimit: config.rateLimit,
       metrics,
-      closedThrough: epochs.latestClosed() ?? -1,
+      closedThrough: (await epochs.latestClosed()) ?? -1,
       maxPoolsPerEpoch: identity.maxPoolTotals ?? MAX_POOL_TOTALS,
     });
     const account = config.posting.privateKey ? privateKeyToAccount(config.posting.privateKey) : undefined;
@@ -241,7 +259,7 @@ export async function startAggregator(
       epochs,
       pools,
       epochParams: identity,
-      source: { engine: "sqlite", path: config.storage.path },
+      source: storage.source,
       bundleDir: config.storage.bundleDir,
       publicUrl: config.http.publicUrl,
       autoRegister: config.posting.autoRegister,
@@ -271,14 +289,21 @@ export async function startAggregator(
   const round = async () => {
     try {
       if (!ingestor) await setup();
-      const { head, events, caughtUp } = await follower.sync();
-      headInfo = { block: Number(head.number), timestamp: head.timestamp };
-      lastSyncAt = Date.now();
-      if (lastChainError) logger.info("chain RPC reachable again");
-      lastChainError = null;
-      if (caughtUp) firstSyncDone = true;
-      poster!.noteEvents(events);
-      if (caughtUp && !stopping) await poster!.tick(head);
+      if (!closing()) {
+        // Another process is the closer: it follows the chain into the shared database; this one reads the pools.
+        for (const p of await chainStore.loadPools()) pools.set(p);
+        syncedBlock = await chainStore.getCursor();
+      } else {
+        const { head, events, caughtUp } = await follower.sync();
+        syncedBlock = await chainStore.getCursor();
+        headInfo = { block: Number(head.number), timestamp: head.timestamp };
+        lastSyncAt = Date.now();
+        if (lastChainError) logger.info("chain RPC reachable again");
+        lastChainError = null;
+        if (caughtUp) firstSyncDone = true;
+        await poster!.noteEvents(events);
+        if (caughtUp && !stopping && closing()) await poster!.tick(head);
+      }
     } catch (err) {
       const message =
         err instanceof Error ? ((err as { shortMessage?: string }).shortMessage ?? err.message) : String(err);
@@ -303,7 +328,7 @@ export async function startAggregator(
   } catch (err) {
     if (err instanceof AggregatorError && err.code === "CONFIG_INVALID") {
       await new Promise<void>((resolve) => server.close(() => resolve()));
-      database.close();
+      await storage.close();
       throw err;
     }
     lastChainError = err instanceof Error ? err.message : String(err);
@@ -331,6 +356,35 @@ export async function startAggregator(
     }
   })();
 
+  // On PostgreSQL, contend for the closer role in the background (HTTP and ingest never wait for it): when the
+  // database frees it (the closer died, or its session broke) this process takes over at its next round.
+  const stopContending = new AbortController();
+  const stopped = new Promise<void>((resolve) => stopContending.signal.addEventListener("abort", () => resolve()));
+  const contention = (async () => {
+    if (storage.engine !== "postgres") return;
+    const role = `${CLOSER_ROLE}:${config.storage.schema}`;
+    while (!stopping) {
+      let held: Leadership;
+      try {
+        held = await acquireLeadership({ url: config.storage.url!, role, signal: stopContending.signal });
+      } catch (err) {
+        if ((err as { code?: string }).code === "ABORTED") return;
+        logger.warn({ err: (err as Error).message }, "contending for the closer role failed; retrying");
+        continue;
+      }
+      closer = held;
+      logger.info({ role }, "this process is the closer: it follows the chain and posts");
+      wake?.();
+      const lost = await Promise.race([held.lost, stopped.then(() => undefined)]);
+      closer = undefined;
+      if (lost === undefined) {
+        await held.release();
+        return;
+      }
+      logger.warn({ err: lost.message }, "closer role lost: no more following or posting until it is held again");
+    }
+  })();
+
   return {
     url,
     port,
@@ -341,23 +395,25 @@ export async function startAggregator(
       server.closeIdleConnections();
       await new Promise<void>((resolve) => server.close(() => resolve()));
       await loop;
-      database.close();
+      stopContending.abort();
+      await contention;
+      await storage.close();
       logger.info("stopped");
     },
   };
 }
 
-function readIdentity(store: ReturnType<typeof createChainStore>, config: AggregatorConfig): Identity | undefined {
-  const saved = store.getValue("identity");
-  const distributor = store.getValue("distributor");
+async function readIdentity(store: ChainStore, config: AggregatorConfig, label: string): Promise<Identity | undefined> {
+  const saved = await store.getValue("identity");
+  const distributor = await store.getValue("distributor");
   if (distributor !== undefined && distributor !== config.chain.distributor)
     throw new AggregatorError(
       "CONFIG_INVALID",
-      `Invalid configuration: chain.distributor: the database ${config.storage.path} belongs to distributor ` +
+      `Invalid configuration: chain.distributor: the database ${label} belongs to distributor ` +
         `${distributor}, not ${config.chain.distributor}.`,
       { status: 500, data: { field: "chain.distributor" } },
     );
-  if (distributor === undefined) store.setValue("distributor", config.chain.distributor);
+  if (distributor === undefined) await store.setValue("distributor", config.chain.distributor);
   if (saved === undefined) return undefined;
   const identity = JSON.parse(saved) as Identity;
   if (config.chain.chainId !== undefined && config.chain.chainId !== identity.chainId)

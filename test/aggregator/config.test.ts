@@ -47,6 +47,34 @@ describe("aggregator configuration", () => {
     assert.equal(c.http.maxBodyBytes, 4 * 1024 * 1024);
   });
 
+  it("selects PostgreSQL with storage.url (schema public unless storage.schema), SQLite without it", () => {
+    const env = { MESHPAY_AGGREGATOR_PRIVATE_KEY: KEY };
+    const sqlite = loadConfig({ file: write("sq.json", minimal), env });
+    assert.equal(sqlite.storage.url, undefined);
+    assert.equal(sqlite.storage.schema, "public");
+    const url = "postgres://meshpay:s3cret@db.internal:5432/meshpay";
+    const pgFile = loadConfig({ file: write("pg.json", { ...minimal, storage: { url, schema: "agg_1" } }), env });
+    assert.deepEqual([pgFile.storage.url, pgFile.storage.schema], [url, "agg_1"]);
+    const fromEnv = loadConfig({
+      file: write("pg2.json", minimal),
+      env: { ...env, MESHPAY_AGGREGATOR_STORAGE_URL: url },
+    });
+    assert.deepEqual([fromEnv.storage.url, fromEnv.storage.schema], [url, "public"]);
+    assert.equal(
+      fieldOf(() => loadConfig({ file: write("pg3.json", { ...minimal, storage: { schema: "Agg; DROP" } }), env })),
+      "storage.schema",
+    );
+    // A wrong URL is refused without echoing it (it may hold a password).
+    try {
+      loadConfig({ file: write("pg4.json", { ...minimal, storage: { url: "mysql://u:hunter2@h/db" } }), env });
+      assert.fail("a mysql:// URL was accepted");
+    } catch (err) {
+      assert.ok(err instanceof AggregatorError && err.code === "CONFIG_INVALID", String(err));
+      assert.equal(err.data!.field, "storage.url");
+      assert.doesNotMatch(JSON.stringify({ m: err.message, d: err.data }), /hunter2/);
+    }
+  });
+
   it("refuses fault settings (file or environment), naming the field and the test entry point that has them", () => {
     const env = { MESHPAY_AGGREGATOR_PRIVATE_KEY: KEY };
     const refused = (options: Parameters<typeof loadConfig>[0]) => {

@@ -198,7 +198,7 @@ describe("aggregator OpenAPI document: every documented answer of a real aggrega
       metrics,
       logger: pino({ enabled: false }),
       readiness: () => ({ ready: true }),
-      health: () => ({ status: 200, body: {} }),
+      health: async () => ({ status: 200, body: {} }),
       manifests: createManifestIndex({ pools, requiredPools: [p2] }),
     });
     database.sqlite.close();

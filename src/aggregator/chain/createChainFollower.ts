@@ -3,7 +3,7 @@ import { type PublicClient, parseEventLogs } from "viem";
 import { rewardDistributorAbi } from "../../contracts/abis.ts";
 import type { Address, Hex } from "../../protocol/types.ts";
 import type { AggregatorMetrics } from "../metrics/createMetrics.ts";
-import type { ChainStore } from "../storage/createChainStore.ts";
+import type { ChainStore } from "../storage/ChainStore.ts";
 import type { PoolRegistry } from "./createPoolRegistry.ts";
 
 /** Events the poster cares about, as the follower saw them (in chain order). */
@@ -67,7 +67,7 @@ export function createChainFollower(options: {
       metrics.chainHeadLag.set(Math.max(0, Date.now() / 1000 - head.timestamp));
       const target = head.number - BigInt(options.confirmations);
       const events: EpochEvent[] = [];
-      let cursor = store.getCursor() ?? options.fromBlock - 1n;
+      let cursor = (await store.getCursor()) ?? options.fromBlock - 1n;
       for (let chunk = 0; chunk < MAX_CHUNKS_PER_SYNC && cursor < target; chunk++) {
         const from = cursor + 1n;
         const to = from + BigInt(options.chunkBlocks) - 1n < target ? from + BigInt(options.chunkBlocks) - 1n : target;
@@ -105,7 +105,7 @@ export function createChainFollower(options: {
           balances.set(poolId, { unallocated: info.unallocated, owed: info.owed });
         }
 
-        store.transaction(() => {
+        await store.transaction(async (tx) => {
           for (const log of logs) {
             const block = Number(log.blockNumber);
             const logIndex = log.logIndex;
@@ -114,7 +114,7 @@ export function createChainFollower(options: {
                 const a = log.args;
                 const poolId = a.poolId.toLowerCase() as Hex;
                 const at = times.get(log.blockNumber)!;
-                store.insertPool({
+                await tx.insertPool({
                   poolId,
                   token: a.token.toLowerCase() as Address,
                   owner: a.owner.toLowerCase() as Address,
@@ -122,20 +122,20 @@ export function createChainFollower(options: {
                   createdBlock: block,
                   createdAt: at,
                 });
-                store.insertSigner({
+                await tx.insertSigner({
                   poolId,
                   blockNumber: block,
                   logIndex,
                   since: at,
                   signer: a.ticketSigner.toLowerCase() as Address,
                 });
-                store.upsertPrice({ poolId, fromEpoch: 0, pricePerGb: a.pricePerGB.toString(), blockNumber: block });
+                await tx.upsertPrice({ poolId, fromEpoch: 0, pricePerGb: a.pricePerGB.toString(), blockNumber: block });
                 poolsChanged = true;
                 break;
               }
               case "PoolPriceChanged": {
                 const a = log.args;
-                store.upsertPrice({
+                await tx.upsertPrice({
                   poolId: a.poolId.toLowerCase() as Hex,
                   fromEpoch: Number(a.fromEpoch),
                   pricePerGb: a.pricePerGB.toString(),
@@ -146,7 +146,7 @@ export function createChainFollower(options: {
               }
               case "PoolTicketSignerRotated": {
                 const a = log.args;
-                store.insertSigner({
+                await tx.insertSigner({
                   poolId: a.poolId.toLowerCase() as Hex,
                   blockNumber: block,
                   logIndex,
@@ -192,10 +192,10 @@ export function createChainFollower(options: {
               }
             }
           }
-          for (const [poolId, b] of balances) store.updateBalances(poolId, { ...b, block: Number(to) });
-          store.setCursor(to);
+          for (const [poolId, b] of balances) await tx.updateBalances(poolId, { ...b, block: Number(to) });
+          await tx.setCursor(to);
         });
-        if (poolsChanged || balances.size > 0) for (const p of store.loadPools()) pools.set(p);
+        if (poolsChanged || balances.size > 0) for (const p of await store.loadPools()) pools.set(p);
         if (logs.length > 0)
           logger.debug({ from: Number(from), to: Number(to), logs: logs.length }, "chain logs processed");
         cursor = to;

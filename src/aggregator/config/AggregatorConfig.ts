@@ -36,6 +36,13 @@ export type AggregatorConfig = {
     /** Where epoch bundles are written. */
     bundleDir: string;
     synchronous: "FULL" | "NORMAL";
+    /**
+     * postgres://… of a PostgreSQL database: the aggregator then keeps everything there (several processes may share
+     * it) instead of the SQLite file at `path`. Absent: SQLite.
+     */
+    url: string | undefined;
+    /** The PostgreSQL schema holding the tables (set as search_path on every connection); "public" by default. */
+    schema: string;
   };
   chain: {
     rpcUrl: string;

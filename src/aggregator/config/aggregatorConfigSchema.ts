@@ -28,6 +28,8 @@ export const aggregatorConfigSchema = section({
     path: setting(k.path, { fallback: "./.data/aggregator.db" }),
     bundleDir: setting(k.path, { fallback: "./.data/bundles" }),
     synchronous: setting(k.oneOf(["FULL", "NORMAL"] as const), { fallback: "FULL" }),
+    url: setting(k.postgresUrl),
+    schema: setting(k.sqlIdentifier, { fallback: "public" }),
   }),
   chain: section({
     ...shared.chain,

@@ -6,7 +6,7 @@ import type { RewardLeafJson } from "../../protocol/bundle/types.ts";
 import type { Address, Hex } from "../../protocol/types.ts";
 import type { PoolRegistry } from "../chain/createPoolRegistry.ts";
 import { AggregatorError } from "../errors/AggregatorError.ts";
-import type { EpochPost, EpochStore } from "../storage/createEpochStore.ts";
+import type { EpochPost, EpochStore } from "../storage/EpochStore.ts";
 import type { LeafIndex, LeafProof } from "./createLeafIndex.ts";
 
 export type AccountRewardsSources = {
@@ -61,7 +61,7 @@ export async function readAccountRewards(s: AccountRewardsSources, account: Addr
   };
 
   // The latest epoch posted: this aggregator's newest live post, or the claimable epoch if the chain is ahead of it.
-  const newest = s.epochs.latestLive();
+  const newest = await s.epochs.latestLive();
   const latestEpoch = Math.max(newest?.epoch ?? -1, claimableEpoch ?? -1);
   const view: AccountRewardsView = {
     account,
@@ -72,13 +72,14 @@ export async function readAccountRewards(s: AccountRewardsSources, account: Addr
     pools: [],
   };
   if (latestEpoch < 0) return view;
-  const posted = await onChain(newest?.epoch === latestEpoch ? newest : s.epochs.live(latestEpoch), latestEpoch);
+  const posted = await onChain(newest?.epoch === latestEpoch ? newest : await s.epochs.live(latestEpoch), latestEpoch);
   const leaves = await s.leafIndex.findAccount(posted.post.bundlePath, posted.post.leavesOffset, account);
   if (leaves.length === 0) return view;
 
   let claimable: { post: EpochPost; leaves: Map<string, LeafProof> } | undefined;
   if (claimableEpoch !== null) {
-    const c = claimableEpoch === latestEpoch ? posted : await onChain(s.epochs.live(claimableEpoch), claimableEpoch);
+    const c =
+      claimableEpoch === latestEpoch ? posted : await onChain(await s.epochs.live(claimableEpoch), claimableEpoch);
     const found =
       c.post === posted.post ? leaves : await s.leafIndex.findAccount(c.post.bundlePath, c.post.leavesOffset, account);
     claimable = { post: c.post, leaves: new Map(found.map((l) => [l.leaf.poolId.toLowerCase(), l])) };

@@ -16,7 +16,7 @@ import type { Ingestor } from "../ingest/createIngestor.ts";
 import type { ManifestIndex } from "../ingest/createManifestIndex.ts";
 import { registerManifestRoute } from "../ingest/registerManifestRoute.ts";
 import type { AggregatorMetrics } from "../metrics/createMetrics.ts";
-import type { EpochPost, EpochStore } from "../storage/createEpochStore.ts";
+import type { EpochPost, EpochStore } from "../storage/EpochStore.ts";
 import { getBodyDecoder } from "./getBodyDecoder.ts";
 // This API's OpenAPI 3.1 document (checked against the real answers by test/aggregator/openapi.test.ts).
 import openApiDocument from "./openapi.json" with { type: "json" };
@@ -39,7 +39,7 @@ export type AppOptions = {
   /** Whether ingest may run (the chain follower has caught up once); the reason when not. */
   readiness: () => { ready: boolean; reason?: string };
   /** GET /healthz: HTTP status and body. */
-  health: () => { status: number; body: Record<string, unknown> };
+  health: () => Promise<{ status: number; body: Record<string, unknown> }>;
   now?: () => number;
   /** Content binding: POST /v1/manifests feeds it (only when some pool requires it). */
   manifests?: ManifestIndex;
@@ -166,7 +166,7 @@ export function createApp(o: AppOptions): express.Express {
   });
 
   // Newest first, from the current epoch down to 0; a page starts below the last epoch of the previous one.
-  app.get("/v1/epochs", route("GET /v1/epochs"), (req, res) => {
+  app.get("/v1/epochs", route("GET /v1/epochs"), async (req, res) => {
     const current = currentEpoch();
     const { limit, after } = readPageQuery(req, pageError, {
       list: "epochs",
@@ -177,9 +177,9 @@ export function createApp(o: AppOptions): express.Express {
     });
     const to = after === undefined ? current + 1 : Math.min(after, current + 1);
     const from = Math.max(0, to - limit);
-    const stats = o.epochs.statsRange(from, to);
+    const stats = await o.epochs.statsRange(from, to);
     const items = [];
-    for (let e = to - 1; e >= from; e--) items.push(epochView(e, stats.get(e), false));
+    for (let e = to - 1; e >= from; e--) items.push(await epochView(e, stats.get(e), false));
     res.json({
       currentEpoch: current,
       epochs: items,
@@ -187,15 +187,15 @@ export function createApp(o: AppOptions): express.Express {
     });
   });
 
-  app.get("/v1/epochs/:epoch", route("GET /v1/epochs/:epoch"), (req, res) => {
+  app.get("/v1/epochs/:epoch", route("GET /v1/epochs/:epoch"), async (req, res) => {
     const epoch = epochParam(req);
-    res.json(epochView(epoch, o.epochs.statsRange(epoch, epoch + 1).get(epoch), true));
+    res.json(await epochView(epoch, (await o.epochs.statsRange(epoch, epoch + 1)).get(epoch), true));
   });
 
   /** Streams the bundle of `epoch` (the one with ?hash= when given): whole, or from its first leaf line. */
-  const sendBundle = (req: Request, res: Response, part: "whole" | "leaves") => {
+  const sendBundle = async (req: Request, res: Response, part: "whole" | "leaves") => {
     const epoch = epochParam(req);
-    const post = postFor(req, epoch);
+    const post = await postFor(req, epoch);
     if (!post?.servable)
       throw new AggregatorError(
         "BUNDLE_NOT_FOUND",
@@ -253,14 +253,14 @@ export function createApp(o: AppOptions): express.Express {
           ? { bundleHash: bundleHash.toLowerCase(), poolId: poolId.toLowerCase(), account: account.toLowerCase() }
           : undefined,
     });
-    let post = postFor(req, epoch);
+    let post = await postFor(req, epoch);
     if (after) {
       if (req.query.hash !== undefined && post?.bundleHash.toLowerCase() !== after.bundleHash)
         throw new AggregatorError("CURSOR_INVALID", "cursor was made for another bundle than hash names.", {
           status: 400,
           data: { path: "cursor" },
         });
-      post = o.epochs.byBundleHash(epoch, after.bundleHash);
+      post = await o.epochs.byBundleHash(epoch, after.bundleHash);
     }
     if (!post?.servable)
       throw new AggregatorError("BUNDLE_NOT_FOUND", `No bundle of epoch ${epoch} is available.`, {
@@ -295,7 +295,7 @@ export function createApp(o: AppOptions): express.Express {
       const epoch = epochParam(req);
       const poolId = param(req, "poolId", BYTES32, "a 0x-prefixed 32-byte pool id");
       const account = param(req, "account", ADDRESS, "a 0x-prefixed 20-byte address");
-      const post = postFor(req, epoch);
+      const post = await postFor(req, epoch);
       if (!post)
         throw new AggregatorError("EPOCH_NOT_FOUND", `Epoch ${epoch} has no reward tree yet.`, {
           status: 404,
@@ -339,8 +339,8 @@ export function createApp(o: AppOptions): express.Express {
   app.get("/livez", route("GET /livez"), (_req, res) => {
     res.json({ ok: true });
   });
-  const ready = (_req: Request, res: Response) => {
-    const h = o.health();
+  const ready = async (_req: Request, res: Response) => {
+    const h = await o.health();
     res.status(h.status).json(h.body);
   };
   app.get("/readyz", route("GET /readyz"), ready);
@@ -427,11 +427,11 @@ export function createApp(o: AppOptions): express.Express {
     };
   }
 
-  function epochView(epoch: number, stats: { receiptCount: number; bytes: number } | undefined, detail: boolean) {
+  async function epochView(epoch: number, stats: { receiptCount: number; bytes: number } | undefined, detail: boolean) {
     const { genesisTime, epochSeconds, graceSeconds } = o.epochParams;
     const startsAt = genesisTime + epoch * epochSeconds;
     const closesAt = startsAt + epochSeconds + graceSeconds;
-    const post = o.epochs.current(epoch);
+    const post = await o.epochs.current(epoch);
     const status = post ? post.state : now() < closesAt * 1000 ? "open" : "closed";
     const view = {
       epoch,
@@ -443,10 +443,10 @@ export function createApp(o: AppOptions): express.Express {
       bytes: String(stats?.bytes ?? 0),
       post: post ? postView(post) : null,
     };
-    return detail ? { ...view, attempts: o.epochs.attempts(epoch).map(postView) } : view;
+    return detail ? { ...view, attempts: (await o.epochs.attempts(epoch)).map(postView) } : view;
   }
 
-  function postFor(req: Request, epoch: number): EpochPost | undefined {
+  async function postFor(req: Request, epoch: number): Promise<EpochPost | undefined> {
     const hash = req.query.hash;
     if (hash === undefined) return o.epochs.current(epoch);
     if (typeof hash !== "string" || !BYTES32.test(hash))

@@ -14,7 +14,7 @@ import type { EpochSource } from "../epoch/EpochSource.ts";
 import type { EpochTamperRef } from "../epoch/EpochTamper.ts";
 import type { PrepareEpochInput, PrepareEpochResult } from "../epoch/prepareEpoch.ts";
 import type { AggregatorMetrics } from "../metrics/createMetrics.ts";
-import { type EpochPost, type EpochStore, postStates, type ReplacedEpochData } from "../storage/createEpochStore.ts";
+import { type EpochPost, type EpochStore, postStates, type ReplacedEpochData } from "../storage/EpochStore.ts";
 import { createBlockWaitWatch } from "./createBlockWaitWatch.ts";
 
 export type PosterStatus = {
@@ -34,7 +34,7 @@ export type Poster = {
   /** One round of the state machine against a chain head: resolve, reconcile, close, prepare, submit. */
   tick(head: ChainHead): Promise<void>;
   /** Epoch events from the follower (challenges, rejections, posts by others). */
-  noteEvents(events: EpochEvent[]): void;
+  noteEvents(events: EpochEvent[]): Promise<void>;
   status(): PosterStatus;
 };
 
@@ -152,12 +152,12 @@ export function createPoster(o: PosterOptions): Poster {
       ...fees,
     })) as Hex;
     const txHash = keccak256(raw);
-    epochs.recordSubmission(a.epoch, a.attempt, { txHash, nonce, raw });
+    await epochs.recordSubmission(a.epoch, a.attempt, { txHash, nonce, raw });
     return { raw, txHash };
   };
 
   const resolveSubmitted = async (a: EpochPost): Promise<void> => {
-    const txs = epochs.transactions(a.epoch, a.attempt);
+    const txs = await epochs.transactions(a.epoch, a.attempt);
     for (const t of [...txs].reverse()) {
       const receipt = await client.getTransactionReceipt({ hash: t.txHash as Hex }).catch((err: unknown) => {
         if (isNotFound(err)) return undefined;
@@ -166,7 +166,7 @@ export function createPoster(o: PosterOptions): Poster {
       if (!receipt) continue;
       if (receipt.status === "success") {
         const block = await client.getBlock({ blockNumber: receipt.blockNumber });
-        epochs.markMined(a.epoch, a.attempt, {
+        await epochs.markMined(a.epoch, a.attempt, {
           block: Number(receipt.blockNumber),
           txHash: t.txHash as Hex,
           postedAt: Number(block.timestamp),
@@ -177,7 +177,7 @@ export function createPoster(o: PosterOptions): Poster {
           "epoch posted",
         );
       } else {
-        epochs.markFailed(a.epoch, a.attempt, `transaction ${t.txHash} reverted in block ${receipt.blockNumber}`);
+        await epochs.markFailed(a.epoch, a.attempt, `transaction ${t.txHash} reverted in block ${receipt.blockNumber}`);
         metrics.postFailures.inc({ reason: "reverted" });
         logger.warn(
           { epoch: a.epoch, attempt: a.attempt, txHash: t.txHash },
@@ -200,7 +200,7 @@ export function createPoster(o: PosterOptions): Poster {
       const ours = logs.find((l) => mine.has(l.transactionHash.toLowerCase()));
       if (ours) {
         const block = await client.getBlock({ blockNumber: ours.blockNumber });
-        epochs.markMined(a.epoch, a.attempt, {
+        await epochs.markMined(a.epoch, a.attempt, {
           block: Number(ours.blockNumber),
           txHash: ours.transactionHash,
           postedAt: Number(block.timestamp),
@@ -208,7 +208,7 @@ export function createPoster(o: PosterOptions): Poster {
         metrics.postsMined.inc();
         return;
       }
-      epochs.markFailed(a.epoch, a.attempt, `nonce ${a.nonce} was used by another transaction`);
+      await epochs.markFailed(a.epoch, a.attempt, `nonce ${a.nonce} was used by another transaction`);
       metrics.postFailures.inc({ reason: "nonce_taken" });
       logger.warn(
         { epoch: a.epoch, attempt: a.attempt, nonce: a.nonce },
@@ -219,7 +219,7 @@ export function createPoster(o: PosterOptions): Poster {
     // Still pending, or lost (RPC outage, node restart): send again, with higher fees once it has waited long enough.
     const last = txs.at(-1);
     if (!last) {
-      epochs.markFailed(a.epoch, a.attempt, "submitted without a recorded transaction");
+      await epochs.markFailed(a.epoch, a.attempt, "submitted without a recorded transaction");
       return;
     }
     if (now() - last.createdAt < o.resendAfterMs) {
@@ -257,10 +257,11 @@ export function createPoster(o: PosterOptions): Poster {
     });
     const last = logs.at(-1);
     if (!last) return false;
-    for (const a of epochs.attempts(epoch)) {
-      if (!epochs.transactions(epoch, a.attempt).some((t) => t.txHash === last.transactionHash.toLowerCase())) continue;
+    for (const a of await epochs.attempts(epoch)) {
+      if (!(await epochs.transactions(epoch, a.attempt)).some((t) => t.txHash === last.transactionHash.toLowerCase()))
+        continue;
       const block = await client.getBlock({ blockNumber: last.blockNumber });
-      epochs.markMined(epoch, a.attempt, {
+      await epochs.markMined(epoch, a.attempt, {
         block: Number(last.blockNumber),
         txHash: last.transactionHash,
         postedAt: Number(block.timestamp),
@@ -322,7 +323,7 @@ export function createPoster(o: PosterOptions): Poster {
       };
     }
     const poolInputs: PrepareEpochInput["pools"] = [];
-    for (const { poolId } of epochs.stats(epoch)) {
+    for (const { poolId } of await epochs.stats(epoch)) {
       const [info, price] = await Promise.all([
         read<{ unallocated: bigint; owed: bigint }>("poolInfo", [poolId], snapshotBlock),
         read<bigint>("priceAt", [poolId, BigInt(epoch)], snapshotBlock),
@@ -330,11 +331,11 @@ export function createPoster(o: PosterOptions): Poster {
       const available = info.unallocated + releasedBy(replaced, poolId, info.owed);
       poolInputs.push({ poolId, pricePerGB: price.toString(), available: available.toString() });
     }
-    const everOnChain = epochs
-      .attempts(epoch)
-      .some((a) => a.state === "mined" || a.state === "claimable" || a.state === "rejected");
+    const everOnChain = (await epochs.attempts(epoch)).some(
+      (a) => a.state === "mined" || a.state === "claimable" || a.state === "rejected",
+    );
     const tamper = o.tamperFor?.(epoch, { everOnChain }) ?? null;
-    const attempt = epochs.nextAttempt(epoch);
+    const attempt = await epochs.nextAttempt(epoch);
     const input: PrepareEpochInput = {
       source: o.source,
       bundleDir: o.bundleDir,
@@ -359,7 +360,7 @@ export function createPoster(o: PosterOptions): Poster {
     const result = await o.runPrepare(input);
     metrics.epochCloseDuration.observe(result.seconds);
     const bundleUri = `${o.publicUrl}/v1/epochs/${epoch}/bundle?hash=${result.bundleHash}`;
-    epochs.insertPrepared(result, {
+    await epochs.insertPrepared(result, {
       bundleUri,
       snapshotBlock: Number(snapshotBlock),
       previousBundleHash: input.previous?.bundleHash ?? ZERO_HASH,
@@ -388,7 +389,7 @@ export function createPoster(o: PosterOptions): Poster {
       },
       "epoch closed",
     );
-    return epochs.get(epoch, attempt)!;
+    return (await epochs.get(epoch, attempt))!;
   };
 
   /**
@@ -415,7 +416,7 @@ export function createPoster(o: PosterOptions): Poster {
   const submit = async (a: EpochPost): Promise<void> => {
     const stale = await staleReason(a);
     if (stale) {
-      epochs.markFailed(a.epoch, a.attempt, stale);
+      await epochs.markFailed(a.epoch, a.attempt, stale);
       metrics.postFailures.inc({ reason: "stale" });
       logger.warn({ epoch: a.epoch, attempt: a.attempt, reason: stale }, "prepared post is stale; preparing anew");
       return;
@@ -450,7 +451,7 @@ export function createPoster(o: PosterOptions): Poster {
         return;
       }
       // Anything unexpected: a fresh attempt next tick.
-      epochs.markFailed(a.epoch, a.attempt, `the post would revert with ${reason}`);
+      await epochs.markFailed(a.epoch, a.attempt, `the post would revert with ${reason}`);
       metrics.postFailures.inc({ reason: "estimate_failed" });
       logger.warn({ epoch: a.epoch, attempt: a.attempt, reason }, "the post would revert; preparing a new attempt");
       return;
@@ -475,32 +476,32 @@ export function createPoster(o: PosterOptions): Poster {
     state.waitingFor = null;
     waitingForBlock = null;
     try {
-      for (const a of epochs.inState("submitted")) await resolveSubmitted(a);
+      for (const a of await epochs.inState("submitted")) await resolveSubmitted(a);
       const sys = await read<{ nextEpoch: bigint; paused: boolean }>("systemState", [], head.number);
       const next = Number(sys.nextEpoch);
       state.nextEpoch = next;
       metrics.nextEpoch.set(next);
       // Live attempts at or above the chain's next epoch are no longer on chain: rejected (or reorged away).
-      for (const a of epochs.liveFrom(next)) {
+      for (const a of await epochs.liveFrom(next)) {
         if ((a.minedBlock ?? Number.MAX_SAFE_INTEGER) > Number(head.number)) continue;
-        epochs.markRejected(a.epoch, a.attempt);
+        await epochs.markRejected(a.epoch, a.attempt);
         logger.warn(
           { epoch: a.epoch, attempt: a.attempt },
           "epoch no longer on chain (rejected): it will be posted again",
         );
       }
-      for (const a of epochs.inState("mined", 64)) {
+      for (const a of await epochs.inState("mined", 64)) {
         if (a.epoch >= next || (a.minedBlock ?? Number.MAX_SAFE_INTEGER) > Number(head.number)) break;
         if (!(await read<boolean>("isClaimable", [BigInt(a.epoch)], head.number))) break;
-        epochs.markClaimable(a.epoch, a.attempt);
+        await epochs.markClaimable(a.epoch, a.attempt);
         logger.info({ epoch: a.epoch, attempt: a.attempt }, "epoch claimable");
       }
-      refreshGauges();
+      await refreshGauges();
       if (sys.paused) {
         state.waitingFor = "the guardian to unpause the contract";
         return;
       }
-      if (epochs.inState("submitted").length > 0) {
+      if ((await epochs.inState("submitted")).length > 0) {
         state.waitingFor = "the submitted post to be mined";
         waitingForBlock = state.waitingFor;
         return;
@@ -518,8 +519,8 @@ export function createPoster(o: PosterOptions): Poster {
       }
       let previous: EpochPost | undefined;
       if (epoch > 0) {
-        previous = epochs.live(epoch - 1);
-        if (!previous && (await findPostedElsewhere(epoch - 1))) previous = epochs.live(epoch - 1);
+        previous = await epochs.live(epoch - 1);
+        if (!previous && (await findPostedElsewhere(epoch - 1))) previous = await epochs.live(epoch - 1);
         if (!previous) {
           state.halted =
             `epoch ${epoch - 1} is on chain but this database has no post of it: cannot continue its ` +
@@ -529,9 +530,13 @@ export function createPoster(o: PosterOptions): Poster {
       }
       state.halted = null;
       const previousHash = previous?.bundleHash ?? ZERO_HASH;
-      let attempt = epochs.latestPrepared(epoch);
+      let attempt = await epochs.latestPrepared(epoch);
       if (attempt && attempt.previousBundleHash !== previousHash) {
-        epochs.markFailed(attempt.epoch, attempt.attempt, "prepared on a previous epoch that is no longer on chain");
+        await epochs.markFailed(
+          attempt.epoch,
+          attempt.attempt,
+          "prepared on a previous epoch that is no longer on chain",
+        );
         attempt = undefined;
       }
       if (!(await ensureRegistered())) return;
@@ -548,28 +553,28 @@ export function createPoster(o: PosterOptions): Poster {
     }
   };
 
-  const refreshGauges = () => {
-    const counts = epochs.countByState();
+  const refreshGauges = async () => {
+    const counts = await epochs.countByState();
     for (const s of postStates) metrics.epochsByState.set({ state: s }, counts.get(s) ?? 0);
-    metrics.latestClaimableEpoch.set(epochs.latestClaimable() ?? -1);
+    metrics.latestClaimableEpoch.set((await epochs.latestClaimable()) ?? -1);
   };
 
   return {
     tick,
-    noteEvents(events) {
+    async noteEvents(events) {
       for (const ev of events) {
         if (ev.kind === "challenged") {
-          const live = epochs.live(ev.epoch);
+          const live = await epochs.live(ev.epoch);
           if (live) {
-            epochs.setChallenge(live.epoch, live.attempt, ev.challengeId);
+            await epochs.setChallenge(live.epoch, live.attempt, ev.challengeId);
             logger.warn({ epoch: ev.epoch, challengeId: ev.challengeId }, "epoch challenged");
           }
         } else if (ev.kind === "rejected") {
           // EpochRejected(epoch, challengeId, end) rejects [epoch, end); challengeId 0 is a revocation.
           for (let e = ev.epoch; e < ev.end; e++) {
-            const live = epochs.live(e);
+            const live = await epochs.live(e);
             if (!live || (live.minedBlock ?? 0) > ev.block) continue;
-            epochs.markRejected(live.epoch, live.attempt, e === ev.epoch ? ev.challengeId : undefined);
+            await epochs.markRejected(live.epoch, live.attempt, e === ev.epoch ? ev.challengeId : undefined);
             logger.warn(
               { epoch: e, challengeId: ev.challengeId, revoked: ev.challengeId === "0" },
               "epoch rejected on chain: it will be posted again with repostEpoch",

@@ -1,30 +1,14 @@
 import { and, asc, desc, eq, gte, inArray, lt, sql } from "drizzle-orm";
 import type { Hex } from "../../protocol/types.ts";
-import type { PrepareEpochResult } from "../epoch/prepareEpoch.ts";
+import type { EpochPost, EpochStore, PostState } from "./EpochStore.ts";
 import type { AggregatorDatabase } from "./openDatabase.ts";
 import { epochPosts, epochStats, excludedReceipts, postTransactions } from "./schema.ts";
-
-export type PostState = "prepared" | "submitted" | "mined" | "claimable" | "rejected" | "failed";
-export const postStates: readonly PostState[] = ["prepared", "submitted", "mined", "claimable", "rejected", "failed"];
-
-export type EpochPost = typeof epochPosts.$inferSelect & { state: PostState };
-export type PostTransaction = typeof postTransactions.$inferSelect;
 
 /** States in which an attempt is (or may become) the epoch's root on chain. */
 const LIVE: PostState[] = ["mined", "claimable"];
 
-export type EpochStore = ReturnType<typeof createEpochStore>;
-
-/** The EpochData of the rejected post an attempt replaces (amounts as decimal strings), and its dataHash. */
-export type ReplacedEpochData = {
-  aggregator: Hex;
-  bundleHash: Hex;
-  poolTotals: { poolId: Hex; amount: string }[];
-  dataHash: Hex;
-};
-
-/** The posting state machine's records (epoch_posts, post_transactions) and the per-epoch ingest totals. */
-export function createEpochStore(database: AggregatorDatabase, now: () => number = Date.now) {
+/** The epoch store on SQLite, through drizzle (each method's work is done, synchronously, before it resolves). */
+export function createEpochStore(database: AggregatorDatabase, now: () => number = Date.now): EpochStore {
   const { db, sqlite } = database;
   const tx = <T>(fn: () => T): T => sqlite.transaction(fn).immediate();
   const update = (epoch: number, attempt: number, set: Partial<typeof epochPosts.$inferInsert>) =>
@@ -36,7 +20,7 @@ export function createEpochStore(database: AggregatorDatabase, now: () => number
 
   return {
     /** Next attempt number for `epoch`. */
-    nextAttempt(epoch: number): number {
+    async nextAttempt(epoch: number) {
       const row = db
         .select({ a: sql<number | null>`MAX(${epochPosts.attempt})` })
         .from(epochPosts)
@@ -48,10 +32,7 @@ export function createEpochStore(database: AggregatorDatabase, now: () => number
      * Records a prepared attempt (and the receipts its close left out); older unsent attempts of the epoch are
      * superseded.
      */
-    insertPrepared(
-      r: PrepareEpochResult,
-      meta: { bundleUri: string; snapshotBlock: number; previousBundleHash: Hex; replaced: ReplacedEpochData | null },
-    ): void {
+    async insertPrepared(r, meta) {
       tx(() => {
         db.update(epochPosts)
           .set({ state: "failed", error: "superseded by a newer attempt before it was sent", updatedAt: now() })
@@ -89,14 +70,14 @@ export function createEpochStore(database: AggregatorDatabase, now: () => number
             .run();
       });
     },
-    get(epoch: number, attempt: number): EpochPost | undefined {
+    async get(epoch: number, attempt: number) {
       return db
         .select()
         .from(epochPosts)
         .where(and(eq(epochPosts.epoch, epoch), eq(epochPosts.attempt, attempt)))
         .get() as EpochPost | undefined;
     },
-    attempts(epoch: number): EpochPost[] {
+    async attempts(epoch: number) {
       return db
         .select()
         .from(epochPosts)
@@ -104,7 +85,7 @@ export function createEpochStore(database: AggregatorDatabase, now: () => number
         .orderBy(asc(epochPosts.attempt))
         .all() as EpochPost[];
     },
-    inState(state: PostState, limit = 1000): EpochPost[] {
+    async inState(state: PostState, limit = 1000) {
       return db
         .select()
         .from(epochPosts)
@@ -114,7 +95,7 @@ export function createEpochStore(database: AggregatorDatabase, now: () => number
         .all() as EpochPost[];
     },
     /** The attempt that is the epoch's root on chain (mined or claimable), if any. */
-    live(epoch: number): EpochPost | undefined {
+    async live(epoch: number) {
       return db
         .select()
         .from(epochPosts)
@@ -123,7 +104,7 @@ export function createEpochStore(database: AggregatorDatabase, now: () => number
         .get() as EpochPost | undefined;
     },
     /** The newest epoch's live attempt (the latest root this aggregator has on chain), if any. */
-    latestLive(): EpochPost | undefined {
+    async latestLive() {
       return db
         .select()
         .from(epochPosts)
@@ -132,14 +113,14 @@ export function createEpochStore(database: AggregatorDatabase, now: () => number
         .get() as EpochPost | undefined;
     },
     /** Live attempts at or above `epoch` (after a rejection, or a reorg, these are no longer on chain). */
-    liveFrom(epoch: number): EpochPost[] {
+    async liveFrom(epoch: number) {
       return db
         .select()
         .from(epochPosts)
         .where(and(gte(epochPosts.epoch, epoch), inArray(epochPosts.state, LIVE)))
         .all() as EpochPost[];
     },
-    latestPrepared(epoch: number): EpochPost | undefined {
+    async latestPrepared(epoch: number) {
       return db
         .select()
         .from(epochPosts)
@@ -148,7 +129,7 @@ export function createEpochStore(database: AggregatorDatabase, now: () => number
         .get() as EpochPost | undefined;
     },
     /** The attempt the API shows for an epoch: the latest one that was not abandoned. */
-    current(epoch: number): EpochPost | undefined {
+    async current(epoch: number) {
       return db
         .select()
         .from(epochPosts)
@@ -156,7 +137,7 @@ export function createEpochStore(database: AggregatorDatabase, now: () => number
         .orderBy(desc(epochPosts.attempt))
         .get() as EpochPost | undefined;
     },
-    byBundleHash(epoch: number, bundleHash: string): EpochPost | undefined {
+    async byBundleHash(epoch: number, bundleHash: string) {
       return db
         .select()
         .from(epochPosts)
@@ -165,7 +146,7 @@ export function createEpochStore(database: AggregatorDatabase, now: () => number
         .get() as EpochPost | undefined;
     },
     /** Records a signed transaction and moves the attempt to submitted, in one transaction, before broadcasting. */
-    recordSubmission(epoch: number, attempt: number, t: { txHash: Hex; nonce: number; raw: Hex }): void {
+    async recordSubmission(epoch: number, attempt: number, t) {
       tx(() => {
         db.insert(postTransactions)
           .values({ txHash: t.txHash, epoch, attempt, nonce: t.nonce, rawTransaction: t.raw, createdAt: now() })
@@ -174,7 +155,7 @@ export function createEpochStore(database: AggregatorDatabase, now: () => number
         update(epoch, attempt, { state: "submitted", nonce: t.nonce, txHash: t.txHash, error: null });
       });
     },
-    transactions(epoch: number, attempt: number): PostTransaction[] {
+    async transactions(epoch: number, attempt: number) {
       return db
         .select()
         .from(postTransactions)
@@ -183,7 +164,7 @@ export function createEpochStore(database: AggregatorDatabase, now: () => number
         .all();
     },
     /** Marks an attempt mined; any older live attempt of the same epoch was rejected (it was re-posted). */
-    markMined(epoch: number, attempt: number, m: { block: number; txHash: Hex; postedAt: number }): void {
+    async markMined(epoch: number, attempt: number, m) {
       tx(() => {
         db.update(epochPosts)
           .set({ state: "rejected", updatedAt: now() })
@@ -198,23 +179,23 @@ export function createEpochStore(database: AggregatorDatabase, now: () => number
         });
       });
     },
-    markFailed(epoch: number, attempt: number, error: string): void {
+    async markFailed(epoch: number, attempt: number, error: string) {
       update(epoch, attempt, { state: "failed", error });
     },
-    markRejected(epoch: number, attempt: number, challengeId?: string): void {
+    async markRejected(epoch: number, attempt: number, challengeId?: string) {
       update(epoch, attempt, { state: "rejected", ...(challengeId === undefined ? {} : { challengeId }) });
     },
-    markClaimable(epoch: number, attempt: number): void {
+    async markClaimable(epoch: number, attempt: number) {
       update(epoch, attempt, { state: "claimable" });
     },
-    setChallenge(epoch: number, attempt: number, challengeId: string): void {
+    async setChallenge(epoch: number, attempt: number, challengeId: string) {
       update(epoch, attempt, { challengeId });
     },
-    setError(epoch: number, attempt: number, error: string | null): void {
+    async setError(epoch: number, attempt: number, error: string | null) {
       update(epoch, attempt, { error });
     },
     /** Pools with receipts in `epoch` and their ingest totals. */
-    stats(epoch: number): { poolId: Hex; receiptCount: number; bytes: number }[] {
+    async stats(epoch: number) {
       return db
         .select({ poolId: epochStats.poolId, receiptCount: epochStats.receiptCount, bytes: epochStats.bytes })
         .from(epochStats)
@@ -223,7 +204,7 @@ export function createEpochStore(database: AggregatorDatabase, now: () => number
         .all() as { poolId: Hex; receiptCount: number; bytes: number }[];
     },
     /** Ingest totals of epochs in [from, to). */
-    statsRange(from: number, to: number): Map<number, { receiptCount: number; bytes: number }> {
+    async statsRange(from: number, to: number) {
       const rows = db
         .select({
           epoch: epochStats.epoch,
@@ -237,7 +218,7 @@ export function createEpochStore(database: AggregatorDatabase, now: () => number
       return new Map(rows.map((r) => [r.epoch, { receiptCount: r.receiptCount, bytes: r.bytes }]));
     },
     /** Attempts per state (for the metrics gauge). */
-    countByState(): Map<string, number> {
+    async countByState() {
       const rows = db
         .select({ state: epochPosts.state, n: sql<number>`COUNT(*)` })
         .from(epochPosts)
@@ -246,7 +227,7 @@ export function createEpochStore(database: AggregatorDatabase, now: () => number
       return new Map(rows.map((r) => [r.state, r.n]));
     },
     /** The latest epoch with any post attempt (it was closed), or undefined. */
-    latestClosed(): number | undefined {
+    async latestClosed() {
       return (
         db
           .select({ e: sql<number | null>`MAX(${epochPosts.epoch})` })
@@ -255,7 +236,7 @@ export function createEpochStore(database: AggregatorDatabase, now: () => number
       );
     },
     /** The latest claimable epoch this aggregator posted, or undefined. */
-    latestClaimable(): number | undefined {
+    async latestClaimable() {
       return (
         db
           .select({ e: sql<number | null>`MAX(${epochPosts.epoch})` })

@@ -92,6 +92,26 @@ export const settingKinds = {
     };
   },
 
+  /** A postgres:// (or postgresql://) connection URL; never echoed in an error (it may hold a password). */
+  postgresUrl: {
+    expected: "a postgres:// URL",
+    secret: true,
+    parse: (v) => {
+      if (typeof v !== "string") return INVALID;
+      try {
+        return ["postgres:", "postgresql:"].includes(new URL(v).protocol) ? v : INVALID;
+      } catch {
+        return INVALID;
+      }
+    },
+  } satisfies SettingKind<string>,
+
+  /** A PostgreSQL schema name: a plain lowercase identifier (it goes into search_path unquoted). */
+  sqlIdentifier: {
+    expected: "a lowercase SQL identifier (a-z, 0-9, _; not starting with a digit; at most 63 characters)",
+    parse: (v) => (typeof v === "string" && /^[a-z_][a-z0-9_]{0,62}$/.test(v) ? v : INVALID),
+  } satisfies SettingKind<string>,
+
   /** An EVM address, returned lowercase. */
   address: {
     expected: "a 0x-prefixed 20-byte hex address",

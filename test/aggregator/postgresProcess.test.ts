@@ -1,0 +1,157 @@
+import assert from "node:assert/strict";
+import { readFileSync } from "node:fs";
+import { after, before, describe, it } from "node:test";
+import type { Hex } from "viem";
+import { hardhat } from "viem/chains";
+import {
+  type AggregatorProcess,
+  aggregatorConfig,
+  freePort,
+  makeWorkDir,
+  postBatch,
+  startAggregatorProcess,
+  waitFor,
+  waitHealthy,
+} from "./helpers/aggregatorProcess.ts";
+import {
+  createFundedPool,
+  type Deployment,
+  deployMeshpay,
+  type LocalChain,
+  roles,
+  startLocalChain,
+} from "./helpers/localChain.ts";
+import { addressOf, createSigner, keyFor, viewerSession } from "./helpers/receipts.ts";
+import { testPostgresUrl, withPostgresSchema } from "./helpers/withPostgresSchema.ts";
+
+const EPOCH = 3600;
+
+type Health = { status: string; storage: { ok: boolean; engine: string; closer?: boolean } };
+const health = async (p: AggregatorProcess) => (await (await fetch(`${p.url}/readyz`)).json()) as Health;
+
+describe("aggregator processes on one PostgreSQL schema (storage.url, local chain)", () => {
+  let chain: LocalChain;
+  let d: Deployment;
+  const tsKey = keyFor("pg-process-ticket-signer");
+
+  before(async () => {
+    chain = await startLocalChain();
+    d = await deployMeshpay(chain, { epochSeconds: EPOCH, graceSeconds: 60, genesisAgo: 2 * EPOCH + 120 });
+  });
+  after(async () => {
+    await chain?.stop();
+  });
+
+  it("share ingest exactly once, elect one closer, and hand the role over when the closer is SIGKILLed", async () => {
+    await withPostgresSchema(async (schema) => {
+      const poolId = await createFundedPool(chain, d, {
+        pricePerGB: 10n ** 9n,
+        funding: 10n ** 12n,
+        ticketSigner: addressOf(tsKey),
+      });
+      const start = async (name: string) => {
+        const dir = makeWorkDir(`pg-${name}`);
+        return startAggregatorProcess({
+          dir,
+          config: aggregatorConfig({
+            dir,
+            port: await freePort(),
+            rpcUrl: chain.rpcUrl,
+            distributor: d.distributor,
+            fromBlock: d.fromBlock,
+            overrides: {
+              storage: { url: testPostgresUrl, schema: schema.name },
+              posting: { enabled: false },
+            },
+          }),
+          waitReady: false,
+        });
+      };
+      const procs = [await start("a"), await start("b")];
+      const db = await schema.connect();
+      try {
+        const logs = () => procs.map((p) => readFileSync(p.logPath, "utf8")).join("\n----\n");
+        await Promise.all(procs.map((p) => waitHealthy(p, 60_000))).catch((err) => {
+          throw new Error(`${(err as Error).message}\n${logs()}`);
+        });
+        const closers = async () =>
+          (await Promise.all(procs.map(async (p) => ((await health(p)).storage.closer ? p : undefined)))).filter(
+            (p) => p !== undefined,
+          );
+        const [first] = await waitFor("one closer", async () => {
+          const c = await closers();
+          return c.length === 1 ? c : undefined;
+        });
+        for (const p of procs) assert.equal((await health(p)).storage.engine, "postgres");
+        await new Promise((r) => setTimeout(r, 1500));
+        assert.equal((await closers()).length, 1, "still exactly one closer");
+        const other = procs.find((p) => p !== first)!;
+
+        // Both serve the pools the closer followed into the database.
+        for (const p of procs)
+          await waitFor("the pool in GET /v1/pools", async () => {
+            const res = await (await fetch(`${p.url}/v1/pools`)).json();
+            return res.pools.some((x: { poolId: string }) => x.poolId === poolId);
+          });
+
+        // The same batch sent to both at once is stored once, and both answer the same.
+        const signer = createSigner({ chainId: hardhat.id, verifyingContract: d.distributor });
+        const relay = chain.account(roles.relay).address.toLowerCase() as Hex;
+        const s = viewerSession(signer, {
+          poolId,
+          ticketSignerKey: tsKey,
+          viewerLabel: "pg-viewer",
+          notBefore: BigInt(d.genesisTime) * 1000n,
+          notAfter: BigInt(Date.now()) + 3_600_000n,
+          maxBytes: 10n ** 12n,
+        });
+        const rs = [0, 1, 2, 3].map((c) =>
+          s.receipt({ relay, segment: 1n, chunk: c, size: 1000, deliveredAt: BigInt(Date.now()) }),
+        );
+        const batch = { relay, tickets: [s.signedTicket], receipts: rs.map((r) => r.json) };
+        const answers = await Promise.all(procs.map((p) => postBatch(p.url, batch, "pg-same-key")));
+        for (const a of answers) assert.equal(a.status, 200, JSON.stringify(a.body));
+        assert.deepEqual(answers[0]!.body, answers[1]!.body);
+        assert.equal(answers[0]!.body.accepted, 4);
+        const count = async () => Number((await db.query("SELECT COUNT(*) AS n FROM receipts")).rows[0].n);
+        assert.equal(await count(), 4);
+        // Another key with the same receipts through the non-closer: already accepted, nothing new stored.
+        const again = await postBatch(other.url, batch, "pg-other-key");
+        assert.equal(again.body.alreadyAccepted, 4);
+        assert.equal(await count(), 4);
+
+        // The closer dies: the other takes the role over and follows the chain (a pool created now shows up).
+        await first!.kill("SIGKILL");
+        const killedAt = Date.now();
+        await waitFor(
+          "the other process to become the closer",
+          async () => (await health(other)).storage.closer,
+          20_000,
+        );
+        const takeoverMs = Date.now() - killedAt;
+        assert.ok(takeoverMs < 15_000, `took over in ${takeoverMs} ms`);
+        const newPool = await createFundedPool(chain, d, {
+          pricePerGB: 10n ** 9n,
+          funding: 0n,
+          ticketSigner: addressOf(keyFor("pg-second-signer")),
+        });
+        await waitFor("the new closer to follow a new pool", async () => {
+          const res = await (await fetch(`${other.url}/v1/pools`)).json();
+          return res.pools.some((x: { poolId: string }) => x.poolId === newPool);
+        });
+
+        // A process started now is ready from the shared database and is not the closer.
+        const late = await start("c");
+        procs.push(late);
+        await waitHealthy(late, 60_000);
+        const h = await health(late);
+        assert.equal(h.storage.closer, false);
+        const pools = await (await fetch(`${late.url}/v1/pools`)).json();
+        assert.ok(pools.pools.some((x: { poolId: string }) => x.poolId === newPool));
+      } finally {
+        await db.end();
+        await Promise.all(procs.map((p) => p.kill("SIGTERM")));
+      }
+    });
+  });
+});

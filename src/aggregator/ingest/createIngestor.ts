@@ -42,9 +42,11 @@ export type Ingestor = {
   /** Deletes stored idempotent responses past their TTL. */
   prune(): Promise<number>;
   /**
-   * Refuses receipts for `epoch` and every earlier one from now on, whatever the clock says: the poster calls it
-   * before closing an epoch, so a clock stepping back can never slip a receipt into an epoch being closed. Resolves
-   * once every batch in flight when it was called has committed or failed, so the close then reads all of them.
+   * Refuses receipts for `epoch` and every earlier one from now on, whatever the clock says, in every ingest process
+   * on the database (IngestStore.closeThrough stores it): the poster calls it before closing an epoch, so a clock
+   * stepping back can never slip a receipt into an epoch being closed. Resolves once every batch that could still
+   * commit a receipt of those epochs (in any process) has committed or failed, so the close then reads all of them.
+   * Rejects with 503 SERVICE_UNAVAILABLE when the storage is; the close must not go on then.
    */
   closeThrough(epoch: number): Promise<void>;
 };
@@ -60,7 +62,10 @@ export type IngestorOptions = {
   now?: () => number;
   /** Content binding: receipts of a bound pool must match the broadcaster's segment manifest. */
   contentBinding?: Pick<ManifestIndex, "check">;
-  /** Epochs up to this one are closed already (from the database at start-up). */
+  /**
+   * Epochs up to this one are closed already (from the database at start-up). Only a head start: every batch also
+   * reads the stored value (IngestTx.closedThrough) that closeThrough raises in any process.
+   */
   closedThrough?: number;
   /**
    * The most pools one epoch may pay (the distributor's maxPoolTotals(), default MAX_POOL_TOTALS): receipts of a
@@ -100,8 +105,6 @@ export function createIngestor(options: IngestorOptions): Ingestor {
   const limiter = createRateLimiter(options.rateLimit);
   let closedThrough = options.closedThrough ?? -1;
   const maxPoolsPerEpoch = options.maxPoolsPerEpoch ?? MAX_POOL_TOTALS;
-
-  const inflight = new Set<Promise<unknown>>();
 
   const replay = (previous: IdempotentResponse, relay: string, idempotencyKey: string, bodyHash: string) => {
     if (previous.bodyHash !== bodyHash)
@@ -171,6 +174,11 @@ export function createIngestor(options: IngestorOptions): Ingestor {
     // PostgreSQL store may run it again after a deadlock.
     const outcome = await guardStorage(() =>
       store.transaction(async (tx): Promise<{ replayOf: IdempotentResponse } | { json: string; counts: Counts }> => {
+        // Read inside the transaction, under the store's epoch-close barrier: a closeThrough that raises it after
+        // this read waits for this transaction to end, so a receipt of a closed epoch is never committed after the
+        // closer's barrier (whichever process closes). The in-memory value only answers sooner.
+        const closed = Math.max(closedThrough, await tx.closedThrough());
+        if (closed > closedThrough) closedThrough = closed;
         const stored = await tx.lockIdempotent(relay, idempotencyKey);
         if (stored) return { replayOf: stored };
         const storedTickets = await tx.lockTickets(ticketHashes);
@@ -211,14 +219,27 @@ export function createIngestor(options: IngestorOptions): Ingestor {
         const accepted = new Map<string, { receiptId: Hex; epoch: number }>();
         const rows: ReceiptRow[] = [];
         // The pools each epoch already pays (stored, or accepted in this batch): one post lists at most maxPoolsPerEpoch.
-        const epochPools = new Map<number, Set<string>>();
-        const poolsOf = async (epoch: number): Promise<Set<string>> => {
-          let set = epochPools.get(epoch);
-          if (!set) {
-            set = new Set((await tx.epochPoolIds(epoch)).map((p) => p.toLowerCase()));
-            epochPools.set(epoch, set);
+        // Read without a lock first; a pool new to the epoch is checked against the set read again under the epoch's
+        // pool lock (held to the commit), so concurrent batches of any processes cannot together pass the limit.
+        const epochPools = new Map<number, { set: Set<string>; locked: boolean }>();
+        const poolsOf = async (epoch: number): Promise<{ set: Set<string>; locked: boolean }> => {
+          let entry = epochPools.get(epoch);
+          if (!entry) {
+            entry = { set: new Set((await tx.epochPoolIds(epoch)).map((p) => p.toLowerCase())), locked: false };
+            epochPools.set(epoch, entry);
           }
-          return set;
+          return entry;
+        };
+        /** Whether the epoch may pay `poolId` (lowercase), and the count it pays (for the refusal's message). */
+        const mayPay = async (epoch: number, poolId: string): Promise<{ ok: boolean; paid: number }> => {
+          const entry = await poolsOf(epoch);
+          if (entry.set.has(poolId)) return { ok: true, paid: entry.set.size };
+          if (!entry.locked) {
+            for (const p of await tx.lockEpochPools(epoch)) entry.set.add(p.toLowerCase());
+            entry.locked = true;
+            if (entry.set.has(poolId)) return { ok: true, paid: entry.set.size };
+          }
+          return { ok: entry.set.size < maxPoolsPerEpoch, paid: entry.set.size };
         };
         const stats = new Map<string, { epoch: number; poolId: Hex; receipts: number; bytes: number }>();
         const results: ReceiptResult[] = new Array(batch.receipts.length);
@@ -291,7 +312,7 @@ export function createIngestor(options: IngestorOptions): Ingestor {
           }
           if (
             result.epoch !== undefined &&
-            Number(result.epoch) <= closedThrough &&
+            Number(result.epoch) <= closed &&
             !result.errors.some((e) => e.code === "EPOCH_CLOSED")
           )
             extra.push({
@@ -300,12 +321,12 @@ export function createIngestor(options: IngestorOptions): Ingestor {
               field: "receipt.deliveredAt",
             });
           if (result.epoch !== undefined && result.ok && extra.length === 0) {
-            const paid = await poolsOf(Number(result.epoch));
-            if (!paid.has(r.poolId.toLowerCase()) && paid.size >= maxPoolsPerEpoch)
+            const paid = await mayPay(Number(result.epoch), r.poolId.toLowerCase());
+            if (!paid.ok)
               extra.push({
                 code: "EPOCH_POOL_LIMIT",
                 message:
-                  `Epoch ${result.epoch} already pays ${paid.size} pools, the most one post can carry ` +
+                  `Epoch ${result.epoch} already pays ${paid.paid} pools, the most one post can carry ` +
                   `(maxPoolTotals): receipts of pool ${r.poolId} are refused for this epoch; later epochs take them.`,
                 field: "receipt.poolId",
               });
@@ -343,7 +364,7 @@ export function createIngestor(options: IngestorOptions): Ingestor {
             signature: signed.signature,
           });
           accepted.set(key, { receiptId, epoch });
-          (await poolsOf(epoch)).add(r.poolId.toLowerCase());
+          (await poolsOf(epoch)).set.add(r.poolId.toLowerCase());
           ticket.bytes += BigInt(r.size);
           ticket.used = true;
           const statKey = `${epoch}:${r.poolId}`;
@@ -396,17 +417,11 @@ export function createIngestor(options: IngestorOptions): Ingestor {
   };
 
   return {
-    ingest(input) {
-      const batch = run(input);
-      inflight.add(batch);
-      const done = () => inflight.delete(batch);
-      batch.then(done, done);
-      return batch;
-    },
+    ingest: run,
     prune: () => guardStorage(() => store.pruneIdempotency(now() - limits.idempotencyTtlSeconds * 1000)),
-    closeThrough(epoch) {
+    async closeThrough(epoch) {
       if (epoch > closedThrough) closedThrough = epoch;
-      return Promise.allSettled([...inflight]).then(() => {});
+      await guardStorage(() => store.closeThrough(epoch));
     },
   };
 }

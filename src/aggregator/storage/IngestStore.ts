@@ -48,14 +48,27 @@ export type IngestWrites = {
  * or store a receipt under the same ticket in between.
  */
 export type IngestTx = {
+  /**
+   * The latest closed epoch (receipts of it and earlier ones are refused), as stored when the transaction started,
+   * -1 when none. The transaction holds the epoch-close barrier: an IngestStore.closeThrough that raises the value
+   * after this read resolves only once this transaction has ended, so a batch either reads the raised value or is
+   * committed before the closer reads the epoch.
+   */
+  closedThrough(): Promise<number>;
   /** The stored response of (relay, key), if any; locks the key. */
   lockIdempotent(relay: string, key: string): Promise<IdempotentResponse | undefined>;
   /** The stored tickets among `ticketHashes` (by hash); locks every one of them, stored or not. */
   lockTickets(ticketHashes: readonly Hex[]): Promise<Map<string, StoredTicket>>;
   /** The stored receipt with each key (undefined when none), in the order of `keys`. */
   findReceipts(keys: readonly UniquenessKey[]): Promise<(StoredReceiptRef | undefined)[]>;
-  /** The pools with accepted receipts in `epoch` (from its ingest totals). */
+  /** The pools with accepted receipts in `epoch` (from its ingest totals), read without a lock. */
   epochPoolIds(epoch: number): Promise<string[]>;
+  /**
+   * Like epochPoolIds, read after locking the addition of pools to `epoch` until the transaction ends: a transaction
+   * about to credit a pool new to the epoch calls it, so two transactions (of any processes) never both add a pool
+   * and take the epoch past its pool limit. Transactions that only credit pools the epoch already pays never wait.
+   */
+  lockEpochPools(epoch: number): Promise<string[]>;
   /**
    * Stores the batch. Throws (so the transaction rolls back) if the database contradicts what the transaction read:
    * a receipt key taken, a ticket stored or its bytes changed meanwhile, bytes past a ticket's maxBytes.
@@ -79,4 +92,11 @@ export type IngestStore = {
   getIdempotent(relay: string, key: string): Promise<IdempotentResponse | undefined>;
   /** Deletes idempotent responses older than `beforeMs`; returns how many. */
   pruneIdempotency(beforeMs: number): Promise<number>;
+  /**
+   * Raises the stored closed epoch to `epoch` (never lowers it) for every ingest process on the database, and
+   * resolves once every ingest transaction that may have read an older value has ended (committed or rolled back):
+   * from then on no receipt of an epoch <= `epoch` can be committed, and what was committed is readable by the
+   * closer. Rejects (nothing raised) when the storage is unavailable.
+   */
+  closeThrough(epoch: number): Promise<void>;
 };

@@ -12,7 +12,8 @@ import { ticketFromRow } from "./ticketFromRow.ts";
  * with synchronous = FULL), and the transactions of this store run one after another. better-sqlite3 is synchronous:
  * every IngestTx method has done its work when it returns its (already resolved) promise, so while a transaction
  * runs its function only awaits those, no I/O callback of another request runs inside it, and the locks IngestTx
- * promises are the write lock itself.
+ * promises are the write lock itself. The epoch-close barrier is the queue too: closeThrough raises the stored value
+ * in a transaction of its own, after every transaction begun before it.
  */
 export function createIngestStore(sqlite: Database.Database): IngestStore {
   const begin = sqlite.prepare("BEGIN IMMEDIATE");
@@ -50,6 +51,13 @@ export function createIngestStore(sqlite: Database.Database): IngestStore {
     "INSERT INTO idempotency_keys (relay, key, body_hash, response, created_at) VALUES (?, ?, ?, ?, ?)",
   );
   const prune = sqlite.prepare("DELETE FROM idempotency_keys WHERE created_at < ?");
+  const getClosedThrough = sqlite
+    .prepare<[], number>("SELECT value FROM ingest_state WHERE name = 'closed_through'")
+    .pluck();
+  const raiseClosedThrough = sqlite.prepare<[number]>(
+    `INSERT INTO ingest_state (name, value) VALUES ('closed_through', ?)
+     ON CONFLICT (name) DO UPDATE SET value = MAX(value, excluded.value)`,
+  );
 
   const readIdempotent = (relay: string, key: string) => {
     const row = getIdempotent.get(relay, key);
@@ -57,6 +65,7 @@ export function createIngestStore(sqlite: Database.Database): IngestStore {
   };
 
   const tx: IngestTx = {
+    closedThrough: async () => getClosedThrough.get() ?? -1,
     lockIdempotent: async (relay, key) => readIdempotent(relay, key),
     async lockTickets(ticketHashes) {
       const found = new Map<string, StoredTicket>();
@@ -73,6 +82,8 @@ export function createIngestStore(sqlite: Database.Database): IngestStore {
       });
     },
     epochPoolIds: async (epoch) => epochPools.all(epoch).map((r) => r.pool_id),
+    // The write lock already keeps every other transaction out.
+    lockEpochPools: async (epoch) => epochPools.all(epoch).map((r) => r.pool_id),
     async write(w) {
       for (const r of w.receipts) {
         const { changes } = insertReceipt.run(
@@ -118,26 +129,33 @@ export function createIngestStore(sqlite: Database.Database): IngestStore {
   };
 
   let queue: Promise<unknown> = Promise.resolve();
+  const transaction: IngestStore["transaction"] = (fn) => {
+    const run = queue.then(async () => {
+      begin.run();
+      try {
+        const value = await fn(tx);
+        commit.run();
+        return value;
+      } catch (error) {
+        if (sqlite.inTransaction) rollback.run();
+        throw error;
+      }
+    });
+    queue = run.then(
+      () => {},
+      () => {},
+    );
+    return run;
+  };
   return {
-    transaction(fn) {
-      const run = queue.then(async () => {
-        begin.run();
-        try {
-          const value = await fn(tx);
-          commit.run();
-          return value;
-        } catch (error) {
-          if (sqlite.inTransaction) rollback.run();
-          throw error;
-        }
-      });
-      queue = run.then(
-        () => {},
-        () => {},
-      );
-      return run;
-    },
+    transaction,
     getIdempotent: async (relay, key) => readIdempotent(relay, key),
     pruneIdempotency: async (beforeMs) => prune.run(beforeMs).changes,
+    // Queued behind every transaction begun before it (they run one after another), so it resolves after them.
+    async closeThrough(epoch) {
+      await transaction(async () => {
+        raiseClosedThrough.run(epoch);
+      });
+    },
   };
 }

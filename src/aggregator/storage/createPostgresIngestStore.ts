@@ -11,6 +11,21 @@ const RETRYABLE = new Set(["40P01", "40001", "23505", "INGEST_CONFLICT"]);
 /** Node socket errors and SQLSTATE classes that mean the database is unreachable or refusing work right now. */
 const UNAVAILABLE_CODES = new Set(["ECONNREFUSED", "ECONNRESET", "ETIMEDOUT", "ENOTFOUND", "EHOSTUNREACH", "EPIPE"]);
 const UNAVAILABLE_SQLSTATE = /^(08|53|57P0[1-3])/;
+/**
+ * The epoch-close barrier's advisory lock key, one per schema (one aggregator database may share a PostgreSQL
+ * database with others): every ingest transaction holds it shared, closeThrough takes it exclusively.
+ */
+const EPOCH_CLOSE_KEY = "hashtextextended('meshpay.ingest.epoch-close:' || current_schema(), 0)";
+
+export type PostgresIngestStoreOptions = {
+  /**
+   * How long (ms) the server lets an ingest transaction sit idle between two statements before it ends the session
+   * (idle_in_transaction_session_timeout, set per transaction). A process cut off from the database without the
+   * connection being closed (a network partition, a frozen host) would otherwise hold its locks, and with them the
+   * epoch-close barrier and every batch queued behind it, until TCP gives up. Default 30,000; 0 turns it off.
+   */
+  idleInTransactionTimeoutMs?: number;
+};
 
 /**
  * The ingest store on PostgreSQL, shared by any number of aggregator processes on one database (the tables of
@@ -22,8 +37,28 @@ const UNAVAILABLE_SQLSTATE = /^(08|53|57P0[1-3])/;
  * previous holder committed. `write` checks again what it relies on (receipts inserted with ON CONFLICT DO NOTHING
  * on the uniqueness key and counted, ticket bytes moved only from the value read and never past max_bytes, new
  * tickets and the idempotent response inserted once): a contradiction rolls the transaction back and runs it again.
+ *
+ * Across processes, two more advisory locks: the epoch-close barrier (EPOCH_CLOSE_KEY), taken shared by every
+ * transaction in the round trip of its BEGIN and followed by the read of `ingest_state.closed_through` in a
+ * statement of its own (READ COMMITTED takes a snapshot per statement, so the read sees everything committed before
+ * the lock was granted); closeThrough raises the value and takes the key exclusively in one transaction, so it waits
+ * for every transaction holding the key (which may have read the old value), and a transaction asking for the key
+ * meanwhile queues behind it and reads the raised value. And one per epoch (lockEpochPools) that serializes the
+ * transactions adding a pool new to that epoch. Lock order within a transaction: barrier, idempotency key, tickets,
+ * epochs (in the order met; a rare cycle between two epochs is a deadlock PostgreSQL detects, retried here).
  */
-export function createPostgresIngestStore(pool: pg.Pool): IngestStore {
+export function createPostgresIngestStore(pool: pg.Pool, options: PostgresIngestStoreOptions = {}): IngestStore {
+  const idleMs = options.idleInTransactionTimeoutMs ?? 30_000;
+  if (!Number.isSafeInteger(idleMs) || idleMs < 0)
+    throw new Error(`idleInTransactionTimeoutMs must be a whole number of ms >= 0, got ${idleMs}`);
+  // One round trip (simple query protocol, several statements): begin, bound the idle time, join the barrier, read
+  // the closed epoch after it.
+  const beginSql = [
+    "BEGIN ISOLATION LEVEL READ COMMITTED",
+    `SET LOCAL idle_in_transaction_session_timeout = ${idleMs}`,
+    `SELECT pg_advisory_xact_lock_shared(${EPOCH_CLOSE_KEY})`,
+    "SELECT value FROM ingest_state WHERE name = 'closed_through'",
+  ].join("; ");
   // A pooled connection the server drops while idle is discarded by the pool, which then emits "error": without a
   // listener that would crash the process.
   pool.on("error", () => {});
@@ -36,9 +71,10 @@ export function createPostgresIngestStore(pool: pg.Pool): IngestStore {
     };
     client.on("error", onError);
     try {
-      await client.query("BEGIN ISOLATION LEVEL READ COMMITTED");
       try {
-        const value = await fn(transactionOn(client));
+        const results = (await client.query(beginSql)) as unknown as pg.QueryResult<{ value: string }>[];
+        const closedThrough = Number(results[3]?.rows[0]?.value ?? -1);
+        const value = await fn(transactionOn(client, closedThrough));
         await client.query("COMMIT");
         return value;
       } catch (error) {
@@ -82,11 +118,51 @@ export function createPostgresIngestStore(pool: pg.Pool): IngestStore {
       );
       return rowCount ?? 0;
     },
+    async closeThrough(epoch) {
+      if (!Number.isSafeInteger(epoch)) throw new Error(`closeThrough needs a whole epoch number, got ${epoch}`);
+      await guard(async () => {
+        const client = await pool.connect();
+        let broken = false;
+        const onError = () => {
+          broken = true;
+        };
+        client.on("error", onError);
+        try {
+          await client.query("BEGIN");
+          // Raised first, then the barrier: every transaction granted the key before this one may have read the
+          // old value and is waited for; every one granted it after this commits reads the raised value (locks are
+          // released after the commit is visible).
+          await client.query(
+            `INSERT INTO ingest_state (name, value) VALUES ('closed_through', $1)
+             ON CONFLICT (name) DO UPDATE SET value = GREATEST(ingest_state.value, excluded.value)`,
+            [epoch],
+          );
+          await client.query(`SELECT pg_advisory_xact_lock(${EPOCH_CLOSE_KEY})`);
+          await client.query("COMMIT");
+        } catch (error) {
+          await client.query("ROLLBACK").catch(() => {
+            broken = true;
+          });
+          if (isUnavailable(error)) broken = true;
+          throw error;
+        } finally {
+          client.off("error", onError);
+          client.release(broken);
+        }
+      });
+    },
   };
 }
 
-function transactionOn(client: pg.PoolClient): IngestTx {
+function transactionOn(client: pg.PoolClient, closedThrough: number): IngestTx {
+  const poolIdsOf = async (epoch: number) => {
+    const { rows } = await client.query<{ pool_id: string }>("SELECT pool_id FROM epoch_stats WHERE epoch = $1", [
+      epoch,
+    ]);
+    return rows.map((r) => r.pool_id);
+  };
   return {
+    closedThrough: async () => closedThrough,
     async lockIdempotent(relay, key) {
       await client.query("SELECT pg_advisory_xact_lock(hashtextextended($1, 0))", [`idempotency:${relay}:${key}`]);
       const { rows } = await client.query<{ body_hash: string; response: string }>(
@@ -122,11 +198,14 @@ function transactionOn(client: pg.PoolClient): IngestTx {
       for (const row of rows) out[Number(row.i) - 1] = { receiptId: row.receipt_id, epoch: Number(row.epoch) };
       return out;
     },
-    async epochPoolIds(epoch) {
-      const { rows } = await client.query<{ pool_id: string }>("SELECT pool_id FROM epoch_stats WHERE epoch = $1", [
-        epoch,
+    epochPoolIds: poolIdsOf,
+    async lockEpochPools(epoch) {
+      await client.query("SELECT pg_advisory_xact_lock(hashtextextended($1 || current_schema() || ':' || $2, 0))", [
+        "meshpay.ingest.epoch-pools:",
+        String(epoch),
       ]);
-      return rows.map((r) => r.pool_id);
+      // A statement of its own, after the lock: it sees every pool the previous holder added.
+      return poolIdsOf(epoch);
     },
     async write(w) {
       if (w.receipts.length > 0) {
@@ -219,8 +298,14 @@ function transactionOn(client: pg.PoolClient): IngestTx {
 function isUnavailable(error: unknown): boolean {
   const code = (error as { code?: unknown })?.code;
   if (typeof code === "string") return UNAVAILABLE_CODES.has(code) || UNAVAILABLE_SQLSTATE.test(code);
-  // node-postgres reports a connection lost mid-query or a connect timeout without a code.
-  return error instanceof Error && /Connection terminated|timeout exceeded when trying to connect/i.test(error.message);
+  // node-postgres reports a connection lost mid-query, a query on a connection it saw fail, or a connect timeout
+  // without a code.
+  return (
+    error instanceof Error &&
+    /Connection terminated|connection error and is not queryable|timeout exceeded when trying to connect/i.test(
+      error.message,
+    )
+  );
 }
 
 /** Runs `fn`, rethrowing an outage of the database as an error with code STORAGE_UNAVAILABLE (its cause kept). */

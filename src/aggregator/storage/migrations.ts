@@ -141,4 +141,18 @@ export const migrations: readonly Migration[] = [
       "ALTER TABLE epoch_posts ADD COLUMN replaced TEXT",
     ],
   },
+  {
+    version: 3,
+    name: "ingest closed through",
+    statements: [
+      // Ingest state shared by every ingest process on the database; `closed_through` is the latest epoch whose
+      // receipts are refused (the closer raises it before reading an epoch). An existing database starts at its
+      // latest prepared epoch, which ingest already refused.
+      `CREATE TABLE ingest_state (
+        name TEXT PRIMARY KEY NOT NULL,
+        value INTEGER NOT NULL
+      ) STRICT`,
+      `INSERT INTO ingest_state (name, value) SELECT 'closed_through', COALESCE(MAX(epoch), -1) FROM epoch_posts`,
+    ],
+  },
 ];

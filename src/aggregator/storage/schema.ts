@@ -181,3 +181,12 @@ export const chainState = sqliteTable("chain_state", {
   key: text("key").primaryKey(),
   value: text("value").notNull(),
 });
+
+/**
+ * Ingest state every ingest process shares (migration 3). `closed_through`: the latest epoch whose receipts ingest
+ * refuses; raised (never lowered) by IngestStore.closeThrough before the closer reads an epoch.
+ */
+export const ingestState = sqliteTable("ingest_state", {
+  name: text("name").primaryKey(),
+  value: integer("value").notNull(),
+});

@@ -15,7 +15,7 @@ import { superviseWorkers } from "./superviseWorkers.ts";
  * do across processes (nor write from several at once), so that is refused with CONFIG_INVALID naming storage.url.
  */
 export function runAggregatorCluster(config: AggregatorConfig, workers: number): Promise<number> {
-  if (workers > 1 && !usesPostgres(config))
+  if (workers > 1 && config.storage.url === undefined)
     throw new AggregatorError(
       "CONFIG_INVALID",
       `Invalid configuration: storage.url: ${workers} workers need PostgreSQL (storage.url = postgres://…); on ` +
@@ -47,9 +47,4 @@ export function runAggregatorCluster(config: AggregatorConfig, workers: number):
     logger.info({ code }, "all workers stopped");
     return code;
   });
-}
-
-/** Whether the configuration stores in PostgreSQL (`storage.url`) rather than the SQLite file. */
-function usesPostgres(config: AggregatorConfig): boolean {
-  return typeof (config.storage as { url?: unknown }).url === "string";
 }

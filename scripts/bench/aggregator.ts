@@ -5,6 +5,9 @@
 //                            signature check (receipt digest + libsecp256k1 recovery + signer check) measured in the
 //                            same run on the same core                                                target >= 0.5
 //   ingest.ratioVsNoble      the same ingest over an ingest whose signature path recovers with @noble/curves  >= 10
+//   ingest.pg.ratioVsSqlite  one PostgreSQL-backed process over one SQLite-backed process, the same pre-signed load
+//                            (100,000 receipts in batches of 2,000, two connections a process), unpinned    >= 0.8
+//   ingest.pg.scaling2       two PostgreSQL-backed processes on one schema over one, the same load           >= 1.5
 //   epochClose.1m.seconds    closing an epoch of 1,000,000 receipts from 100,000 relays: read, credit, rewards,
 //                            receipts roots, reward tree, bundle written and hashed (child process)     <= 60 s
 //   epochClose.1m.peakMiB    peak RSS of that child
@@ -13,14 +16,16 @@
 //
 // The 1M-receipt epoch is generated once (signed receipts, inserted straight into a SQLite file) and cached in
 // .data/bench/ (gitignored); later runs only measure the close. --quick: small sizes, nothing recorded;
-// --generate-only: build the cached 1M-receipt database and exit; --close-only: only the epoch-close figures.
+// --generate-only: build the cached 1M-receipt database and exit; --close-only: only the epoch-close figures;
+// --only ingest.pg: only the PostgreSQL ingest figures (MESHPAY_TEST_PG_URL, default the local test database).
 import { execFileSync, spawn } from "node:child_process";
-import { existsSync, mkdirSync, mkdtempSync, renameSync, rmSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, renameSync, rmSync, writeFileSync } from "node:fs";
 import { Agent, request } from "node:http";
 import { createRequire } from "node:module";
-import { tmpdir } from "node:os";
+import { loadavg, tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import Database from "better-sqlite3";
+import pg from "pg";
 import { createPublicClient, createWalletClient, type Hex, http, parseEther } from "viem";
 import { mnemonicToAccount } from "viem/accounts";
 import { hardhat } from "viem/chains";
@@ -33,6 +38,9 @@ import { createFastKeccak256 } from "../../src/protocol/hash/createFastKeccak256
 import { createNodeReceiptVerifier } from "../../src/protocol/node/createNodeReceiptVerifier.ts";
 import { publicKeyToAddress } from "../../src/protocol/signature/publicKeyToAddress.ts";
 import type { ChunkReceipt, MeshpayDomain, ViewerTicket } from "../../src/protocol/types.ts";
+import { type PresignedBatch, presignBatches } from "../../test/aggregator/helpers/presignBatches.ts";
+import { addressOf, keyFor } from "../../test/aggregator/helpers/receipts.ts";
+import { sendLoad } from "../../test/aggregator/helpers/sendLoad.ts";
 import { type BenchFigure, recordResults } from "./results.ts";
 import { xorshift } from "./xorshift.ts";
 
@@ -434,6 +442,201 @@ async function benchIngest(figures: Record<string, BenchFigure>): Promise<void> 
   }
 }
 
+// ------------------------------------------------------------------------------------------ ingest on PostgreSQL
+
+/** CPU seconds (user + system) a process has used so far, from /proc (0 once it is gone). */
+function cpuSecondsOf(pid: number): number {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, "utf8");
+    const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
+    return (Number(fields[11]) + Number(fields[12])) / 100;
+  } catch {
+    return 0;
+  }
+}
+
+/** The pids of the PostgreSQL server's processes (its backends do the ingest transactions' work). */
+function postgresPids(): number[] {
+  try {
+    return execFileSync("pgrep", ["-x", "postgres"], { encoding: "utf8" }).trim().split("\n").map(Number);
+  } catch {
+    return [];
+  }
+}
+
+type IngestSide = {
+  name: string;
+  /** The `storage` section of each process's config (one process per entry). */
+  storage: (dir: string) => Record<string, unknown>;
+  processes: number;
+};
+
+/**
+ * Starts the side's aggregator processes (unpinned: on PostgreSQL the database shares the cores), warms each up with
+ * its own batch, then sends `measured` to all of them, two connections each, and returns the accepted receipts per
+ * second and where the CPU went meanwhile (cores: CPU seconds over wall seconds).
+ */
+async function measureSide(
+  chainUrl: string,
+  distributor: Hex,
+  side: IngestSide,
+  warm: PresignedBatch[],
+  measured: PresignedBatch[],
+): Promise<{ rate: number; cores: { aggregators: number; postgres: number; loadGenerator: number } }> {
+  const dir = mkdtempSync(join(tmpdir(), `meshpay-bench-${side.name}-`));
+  const children: ReturnType<typeof spawn>[] = [];
+  try {
+    const urls: string[] = [];
+    for (let i = 0; i < side.processes; i++) {
+      const port = await freePort();
+      const config = {
+        http: { host: "127.0.0.1", port },
+        storage: { bundleDir: join(dir, "bundles"), ...side.storage(dir) },
+        chain: { rpcUrl: chainUrl, distributor, pollIntervalMs: 1000 },
+        posting: { enabled: false },
+        rateLimit: { requestsPerSecond: 1e6, requestBurst: 1e6, receiptsPerSecond: 1e9, receiptBurst: 1e9 },
+        log: { level: "warn" },
+      };
+      writeFileSync(join(dir, `config-${i}.json`), JSON.stringify(config));
+      const child = spawn(
+        nodeBin,
+        [resolve(root, "src/aggregator/main.ts"), "--config", join(dir, `config-${i}.json`)],
+        {
+          cwd: root,
+          stdio: ["ignore", "ignore", "inherit"],
+        },
+      );
+      children.push(child);
+      urls.push(`http://127.0.0.1:${port}`);
+    }
+    for (const url of urls)
+      for (let i = 0; ; i++) {
+        const ok = await fetch(`${url}/healthz`).then(
+          (r) => r.status === 200,
+          () => false,
+        );
+        if (ok) break;
+        if (i > 600) throw new Error(`${side.name}: aggregator did not start`);
+        await new Promise((r) => setTimeout(r, 100));
+      }
+    // Every process warms up (JIT, caches, pool connections) on batches of its own before the clock starts.
+    for (const [i, batch] of warm.entries()) {
+      const warmUp = await sendLoad({ targets: [urls[i % urls.length]!], batches: [batch], keepAnswers: false });
+      if (warmUp.outcomes[0]!.status !== 200)
+        throw new Error(`${side.name}: warm-up answered ${warmUp.outcomes[0]!.status}`);
+    }
+    const pids = children.map((c) => c.pid!);
+    const pgPids = postgresPids();
+    const before = {
+      agg: pids.reduce((s, p) => s + cpuSecondsOf(p), 0),
+      pg: pgPids.reduce((s, p) => s + cpuSecondsOf(p), 0),
+      self: process.cpuUsage(),
+    };
+    const load = await sendLoad({ targets: urls, batches: measured, connectionsPerTarget: 2, keepAnswers: false });
+    const seconds = load.elapsedMs / 1000;
+    const self = process.cpuUsage(before.self);
+    const cores = {
+      aggregators: (pids.reduce((s, p) => s + cpuSecondsOf(p), 0) - before.agg) / seconds,
+      postgres: (postgresPids().reduce((s, p) => s + cpuSecondsOf(p), 0) - before.pg) / seconds,
+      loadGenerator: (self.user + self.system) / 1e6 / seconds,
+    };
+    const expected = measured.reduce((s, b) => s + b.receiptIds.length, 0);
+    const failed = load.outcomes.find((o) => o.status !== 200);
+    if (failed) throw new Error(`${side.name}: a batch answered ${failed.status}`);
+    if (load.accepted !== expected) throw new Error(`${side.name}: accepted ${load.accepted} of ${expected}`);
+    return { rate: load.accepted / seconds, cores };
+  } finally {
+    for (const child of children) child.kill("SIGTERM");
+    await Promise.all(children.map((c) => (c.exitCode === null ? new Promise((r) => c.once("exit", r)) : undefined)));
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+/**
+ * ingest.pg.ratioVsSqlite and ingest.pg.scaling2: the same pre-signed load (signed once, before any clock starts)
+ * sent to one SQLite-backed process, one PostgreSQL-backed process and two PostgreSQL-backed processes (one schema,
+ * as two machines behind a load balancer), each side on fresh storage, one after the other in this run.
+ */
+async function benchIngestPostgres(figures: Record<string, BenchFigure>): Promise<void> {
+  const pgUrl = process.env.MESHPAY_TEST_PG_URL ?? "postgres://postgres@127.0.0.1:5432/test";
+  console.log(
+    `load average before the PostgreSQL ingest runs: ${loadavg()
+      .map((l) => l.toFixed(2))
+      .join(" ")}`,
+  );
+  const chain = await startChain();
+  const admin = new pg.Client({ connectionString: pgUrl });
+  await admin.connect();
+  const schemas: string[] = [];
+  try {
+    const signerKey = keyFor("bench-pg-ticket-signer");
+    const d = await deploy(chain.url, addressOf(signerKey));
+    const perBatch = 2000;
+    const batches = quick ? 8 : 50;
+    const t0 = performance.now();
+    const all = [
+      ...presignBatches({
+        domain: { chainId: 31337, verifyingContract: d.distributor },
+        poolId: d.poolId,
+        ticketSignerKey: signerKey,
+        relays: Array.from({ length: 8 }, (_, i) => `0x${(i + 1).toString(16).padStart(2, "0").repeat(20)}` as Hex),
+        label: "bench-pg",
+        batches: 2 + batches,
+        receiptsPerBatch: perBatch,
+      }),
+    ];
+    console.log(
+      `pre-signed ${(all.length * perBatch).toLocaleString()} receipts in ${((performance.now() - t0) / 1000).toFixed(1)} s`,
+    );
+    const [warm, measured] = [all.slice(0, 2), all.slice(2)];
+    const pgSide = (processes: number): IngestSide => ({
+      name: `pg${processes}`,
+      processes,
+      storage: () => {
+        const schema = `bench_${Math.random().toString(36).slice(2, 10)}`;
+        schemas.push(schema);
+        return { url: pgUrl, schema };
+      },
+    });
+    const sides: IngestSide[] = [
+      { name: "sqlite", processes: 1, storage: (dir) => ({ path: join(dir, "agg.db") }) },
+      pgSide(1),
+      pgSide(2),
+    ];
+    const results: Record<string, Awaited<ReturnType<typeof measureSide>>> = {};
+    for (const side of sides) {
+      // One schema per side: its processes share it.
+      const storage = side.storage;
+      let shared: Record<string, unknown> | undefined;
+      results[side.name] = await measureSide(
+        chain.url,
+        d.distributor,
+        { ...side, storage: (dir) => (shared ??= storage(dir)) },
+        warm,
+        measured,
+      );
+      const r = results[side.name]!;
+      console.log(
+        `${side.name}: ${side.processes} process(es), ${r.rate.toFixed(0)} receipts/s; cores used: aggregators ` +
+          `${r.cores.aggregators.toFixed(2)}, postgres ${r.cores.postgres.toFixed(2)}, load generator ` +
+          `${r.cores.loadGenerator.toFixed(2)}`,
+      );
+    }
+    const ratio = results.pg1!.rate / results.sqlite!.rate;
+    const scaling = results.pg2!.rate / results.pg1!.rate;
+    console.log(
+      `ingest.pg.ratioVsSqlite ${ratio.toFixed(3)} (target >= 0.8), ingest.pg.scaling2 ${scaling.toFixed(3)} (target >= 1.5)`,
+    );
+    figures["ingest.pg.ratioVsSqlite"] = { value: Number(ratio.toFixed(3)), unit: "x" };
+    figures["ingest.pg.scaling2"] = { value: Number(scaling.toFixed(3)), unit: "x" };
+    figures["ingest.pg.receiptsPerSecond"] = { value: Math.round(results.pg1!.rate), unit: "receipts/s" };
+  } finally {
+    for (const schema of schemas) await admin.query(`DROP SCHEMA IF EXISTS ${schema} CASCADE`);
+    await admin.end();
+    await chain.stop();
+  }
+}
+
 // ------------------------------------------------------------------------------------------ 1M epoch close
 
 const CLOSE_DOMAIN: MeshpayDomain = { chainId: 31337, verifyingContract: "0x5fbdb2315678afecb367f032d93f642f64180aa3" };
@@ -614,7 +817,14 @@ async function benchClose(figures: Record<string, BenchFigure>): Promise<void> {
 if (process.argv[2] === "--child-raw-verify") await childRawVerify();
 else if (process.argv[2] === "--child-close") await childClose(process.argv[3]!, process.argv[4]!);
 else if (process.argv[2] === "--generate-only") await ensureCloseDatabase(1_000_000, 100_000);
-else if (process.argv.includes("--close-only")) {
+else if (process.argv.includes("--only") && process.argv[process.argv.indexOf("--only") + 1] === "ingest.pg") {
+  const figures: Record<string, BenchFigure> = {};
+  await benchIngestPostgres(figures);
+  if (!quick) {
+    recordResults(figures);
+    console.log("recorded:", figures);
+  }
+} else if (process.argv.includes("--close-only")) {
   const figures: Record<string, BenchFigure> = {};
   await benchClose(figures);
   if (!quick) {
@@ -628,6 +838,7 @@ else if (process.argv.includes("--close-only")) {
       `benchmarks${quick ? " (quick: small sizes, nothing recorded)" : ""}${hasTaskset ? "" : " (no taskset: processes are not pinned)"}`,
   );
   await benchIngest(figures);
+  await benchIngestPostgres(figures);
   await benchClose(figures);
   if (!quick) {
     recordResults(figures);

@@ -227,6 +227,7 @@ describe("aggregator processes on one PostgreSQL schema, under faults (real proc
           retryDelayMs: 250,
         });
         const takeovers: number[] = [];
+        const startedAt = Date.now();
         for (let k = 0; k < 20; k++) {
           await new Promise((r) => setTimeout(r, 800 + uniform() * 2200));
           // Every third kill is the closer's (posting may be mid-way), the others hit any process.
@@ -234,10 +235,21 @@ describe("aggregator processes on one PostgreSQL schema, under faults (real proc
           const victim =
             k % 3 === 0 && current.length === 1 ? current[0]! : slots[Math.floor(uniform() * slots.length)]!;
           const wasCloser = current.includes(victim);
+          // What the posting state machine was doing (the latest attempt's state) when the closer died.
+          const posting = wasCloser
+            ? (
+                await db.query(
+                  "SELECT epoch, state FROM epoch_posts ORDER BY updated_at DESC, epoch DESC, attempt DESC LIMIT 1",
+                )
+              ).rows[0]
+            : undefined;
           await victim.proc.kill("SIGKILL");
           const killedAt = Date.now();
           events.push(
-            `${((killedAt % 1e6) / 1000).toFixed(1)} s: SIGKILL ${victim.name}${wasCloser ? " (closer)" : ""}`,
+            `${((killedAt - startedAt) / 1000).toFixed(1)} s: SIGKILL ${victim.name}` +
+              (wasCloser
+                ? ` (closer; latest post: ${posting ? `epoch ${posting.epoch} ${posting.state}` : "none"})`
+                : ""),
           );
           victim.proc = await startAggregatorProcess({
             dir: victim.dir,
@@ -293,6 +305,7 @@ describe("aggregator processes on one PostgreSQL schema, under faults (real proc
           500,
         );
         const epochs = posted.map((e) => Number(e.args.epoch));
+        events.push(`epochs posted: ${epochs.join(", ")}`);
         assert.equal(new Set(epochs).size, epochs.length, `an epoch posted twice: ${epochs.join(", ")}`);
         const replaced = parseEventLogs({
           abi: rewardDistributorAbi,
@@ -302,11 +315,18 @@ describe("aggregator processes on one PostgreSQL schema, under faults (real proc
         assert.equal(replaced.length, 0, "no epoch was replaced");
         for (const epoch of new Set(acknowledged.values())) {
           assert.ok(epochs.includes(epoch), `epoch ${epoch} (with acknowledged receipts) not posted`);
+          // The posting transaction the chain mined for it (recorded before it was sent), and the attempt it carried.
+          const event = posted.find((e) => Number(e.args.epoch) === epoch)!;
           const post = await db.query(
-            "SELECT receipt_count::int AS n FROM epoch_posts WHERE epoch = $1 AND mined_block IS NOT NULL",
-            [epoch],
+            `SELECT p.receipt_count::int AS n FROM post_transactions t
+               JOIN epoch_posts p ON p.epoch = t.epoch AND p.attempt = t.attempt WHERE t.tx_hash = $1`,
+            [event.transactionHash.toLowerCase()],
           );
-          assert.equal(post.rows.length, 1, `epoch ${epoch}: one mined post`);
+          assert.equal(
+            post.rows.length,
+            1,
+            `epoch ${epoch}: the mined transaction ${event.transactionHash} is recorded`,
+          );
           const count = await db.query(
             `SELECT COUNT(*)::int AS n FROM receipts r WHERE r.epoch = $1
                AND NOT EXISTS (SELECT 1 FROM excluded_receipts x WHERE x.epoch = r.epoch AND x.receipt_id = r.receipt_id)`,

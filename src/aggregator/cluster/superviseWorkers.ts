@@ -53,6 +53,8 @@ export function superviseWorkers(options: SupervisorOptions): Supervisor {
   const restartTimers = new Map<number, NodeJS.Timeout>();
   const deathsInARow = new Array<number>(options.count).fill(0);
   let stopping = false;
+  /** The signal stop() forwarded: a worker still starting (no handler yet) dies of it, which is a clean stop too. */
+  let stopSignal: NodeJS.Signals | undefined;
   let code = 0;
   let finish: (code: number) => void = () => {};
   const exited = new Promise<number>((resolve) => {
@@ -73,7 +75,8 @@ export function superviseWorkers(options: SupervisorOptions): Supervisor {
     worker.onExit((exitCode, signal) => {
       running.delete(slot);
       if (stopping) {
-        if (exitCode !== 0) code = code === CONFIG_INVALID_EXIT ? code : 1;
+        if (exitCode !== 0 && (signal === null || signal !== stopSignal))
+          code = code === CONFIG_INVALID_EXIT ? code : 1;
         return settleIfDone();
       }
       if (exitCode === CONFIG_INVALID_EXIT) {
@@ -99,6 +102,7 @@ export function superviseWorkers(options: SupervisorOptions): Supervisor {
   const stopAll = (signal: NodeJS.Signals): Promise<number> => {
     if (!stopping) {
       stopping = true;
+      stopSignal = signal;
       for (const timer of restartTimers.values()) clearTimeout(timer);
       restartTimers.clear();
       for (const worker of running.values()) worker.kill(signal);

@@ -4,7 +4,11 @@ import { describe, it } from "node:test";
 import { type SupervisedWorker, superviseWorkers } from "../../../src/aggregator/cluster/superviseWorkers.ts";
 
 /** A worker that exits when told (`die`), or on kill() with the code `onKill` gives (undefined: it ignores it). */
-type FakeWorker = SupervisedWorker & { slot: number; signals: NodeJS.Signals[]; die(code: number | null): void };
+type FakeWorker = SupervisedWorker & {
+  slot: number;
+  signals: NodeJS.Signals[];
+  die(code: number | null, signal?: NodeJS.Signals): void;
+};
 
 function fakeCluster(onKill: (signal: NodeJS.Signals) => number | null | undefined = () => 0) {
   const forked: FakeWorker[] = [];
@@ -19,13 +23,13 @@ function fakeCluster(onKill: (signal: NodeJS.Signals) => number | null | undefin
       kill(signal) {
         worker.signals.push(signal);
         const code = signal === "SIGKILL" ? null : onKill(signal);
-        if (code !== undefined) setImmediate(() => worker.die(code));
+        if (code !== undefined) setImmediate(() => worker.die(code, signal));
       },
       onExit: (listener) => events.once("exit", listener),
-      die(code) {
+      die(code, signal) {
         if (!alive) return;
         alive = false;
-        events.emit("exit", code, code === null ? "SIGKILL" : null);
+        events.emit("exit", code, code === null ? (signal ?? "SIGKILL") : null);
       },
     };
     forked.push(worker);
@@ -71,6 +75,13 @@ describe("superviseWorkers", () => {
     await sleep(30);
     assert.equal(c.forked.length, 3);
     assert.deepEqual(s.pids(), []);
+  });
+
+  it("counts a worker that died of the forwarded signal (still starting, no handler yet) as stopped cleanly", async () => {
+    // Exit code null: the forwarded SIGTERM itself ended the worker.
+    const starting = fakeCluster(() => null);
+    const s = superviseWorkers({ count: 1, fork: starting.fork, logger: quiet });
+    assert.equal(await s.stop("SIGTERM"), 0);
   });
 
   it("cancels a pending restart on stop", async () => {

@@ -59,6 +59,11 @@ type Identity = {
  * Starts the aggregator: storage (migrated), the HTTP API, the chain loop (follower + poster). The HTTP server is
  * up at once; POST /v1/receipts answers 503 until the deployment's parameters are known and the pools have been
  * read (from the chain, or from the database of a previous run while the RPC is unreachable).
+ *
+ * Storage is the SQLite file (`storage.path`), or PostgreSQL when `storage.url` is set (openAggregatorStorage). On
+ * PostgreSQL several processes may share the database: every one serves ingest and reads, and only the one holding
+ * the closer role (acquireLeadership, contended in the background) follows the chain into the database, closes
+ * epochs and posts; the others re-read the pools and the closed epochs from the database every poll interval.
  */
 export async function startAggregator(
   config: AggregatorConfig,
@@ -293,6 +298,12 @@ export async function startAggregator(
         // Another process is the closer: it follows the chain into the shared database; this one reads the pools.
         for (const p of await chainStore.loadPools()) pools.set(p);
         syncedBlock = await chainStore.getCursor();
+        // Epochs the closer closed meanwhile: refuse their receipts here too (from the next batch on; the barrier
+        // that waits for other processes' batches in flight is the ingest store's).
+        const closed = await epochs.latestClosed();
+        if (closed !== undefined) await ingestor?.closeThrough(closed);
+        if (lastChainError) logger.info("reading the shared database again");
+        lastChainError = null;
       } else {
         const { head, events, caughtUp } = await follower.sync();
         syncedBlock = await chainStore.getCursor();

@@ -120,12 +120,35 @@ describe("aggregator processes on one PostgreSQL schema (storage.url, local chai
         assert.equal(again.body.alreadyAccepted, 4);
         assert.equal(await count(), 4);
 
+        // The closer's lock session is cut (the process lives on): it learns it lost the role, and the role is held
+        // again (by either process) within a few seconds; never by two.
+        const cut = await db.query(
+          `SELECT pg_terminate_backend(a.pid) FROM pg_stat_activity a JOIN pg_locks l ON l.pid = a.pid
+           WHERE a.application_name = $1 AND l.locktype = 'advisory' AND l.granted`,
+          [`meshpay meshpay.aggregator.closer:${schema.name}`],
+        );
+        assert.equal(cut.rowCount, 1, "one session holds the closer lock");
+        await waitFor(
+          "the cut closer to notice",
+          async () => readFileSync(first!.logPath, "utf8").includes("closer role lost"),
+          10_000,
+        );
+        const [current] = await waitFor(
+          "a closer again",
+          async () => {
+            const c = await closers();
+            return c.length === 1 ? c : undefined;
+          },
+          15_000,
+        );
+        const survivor = procs.find((p) => p !== current)!;
+
         // The closer dies: the other takes the role over and follows the chain (a pool created now shows up).
-        await first!.kill("SIGKILL");
+        await current!.kill("SIGKILL");
         const killedAt = Date.now();
         await waitFor(
           "the other process to become the closer",
-          async () => (await health(other)).storage.closer,
+          async () => (await health(survivor)).storage.closer,
           20_000,
         );
         const takeoverMs = Date.now() - killedAt;
@@ -136,7 +159,7 @@ describe("aggregator processes on one PostgreSQL schema (storage.url, local chai
           ticketSigner: addressOf(keyFor("pg-second-signer")),
         });
         await waitFor("the new closer to follow a new pool", async () => {
-          const res = await (await fetch(`${other.url}/v1/pools`)).json();
+          const res = await (await fetch(`${survivor.url}/v1/pools`)).json();
           return res.pools.some((x: { poolId: string }) => x.poolId === newPool);
         });
 

@@ -494,9 +494,19 @@ function epochParam(req: Request): number {
   return Number(param(req, "epoch", EPOCH, "a non-negative integer epoch number"));
 }
 
-/** Any thrown value as an AggregatorError: ours as is, express/Node 4xx as REQUEST_INVALID, the rest INTERNAL. */
+/**
+ * Any thrown value as an AggregatorError: ours as is, a storage outage as 503 SERVICE_UNAVAILABLE, express/Node 4xx as
+ * REQUEST_INVALID, the rest INTERNAL.
+ */
 function toAggregatorError(err: unknown): AggregatorError {
   if (err instanceof AggregatorError) return err;
+  // A read of the PostgreSQL stores during an outage (guardPostgres): worth a retry, like ingest's 503.
+  if ((err as { code?: unknown })?.code === "STORAGE_UNAVAILABLE")
+    return new AggregatorError("SERVICE_UNAVAILABLE", "Storage is unavailable right now; retry with backoff.", {
+      status: 503,
+      cause: err,
+      data: { reason: "STORAGE_UNAVAILABLE" },
+    });
   const status =
     (err as { status?: unknown; statusCode?: unknown })?.status ?? (err as { statusCode?: unknown })?.statusCode;
   const type = (err as { type?: unknown })?.type;

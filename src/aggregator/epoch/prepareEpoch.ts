@@ -141,6 +141,8 @@ async function prepareFrom(
     }
     credit = undefined;
   };
+  // Asked for now, read in pass 2: the database can sort them by receiptId while pass 1 runs.
+  const byId = snapshot.receiptsById(epoch);
   for await (const batch of snapshot.receiptsByLeaf(epoch, histories.size > 0)) {
     for (const [receiptId, poolId, relay, size, ticketHash, deliveredAt, signer] of batch) {
       if (poolId !== pool || relay !== relayOf) {
@@ -281,7 +283,7 @@ async function prepareFrom(
     }
     let e = 0;
     let written = 0;
-    for await (const batch of snapshot.receiptsById(epoch))
+    for await (const batch of byId)
       for (const receipt of batch) {
         if (dropped.size > 0 && dropped.has(receipt.receiptId)) continue;
         while (e < extras.length && extras[e]!.receiptId <= receipt.receiptId) {

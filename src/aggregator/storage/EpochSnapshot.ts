@@ -30,7 +30,10 @@ export type EpochSnapshot = {
    * each receipt's ticket signer (only needed when a pool rotated its signer).
    */
   receiptsByLeaf(epoch: number, withSigners: boolean): AsyncIterable<EpochReceiptRef[]>;
-  /** Pass 2: every receipt of `epoch` with its bundle fields, in batches, in ascending receiptId order. */
+  /**
+   * Pass 2: every receipt of `epoch` with its bundle fields, in batches, in ascending receiptId order. May start
+   * the query at once (PostgreSQL sorts on a second connection meanwhile): ask for it before pass 1, iterate after.
+   */
   receiptsById(epoch: number): AsyncIterable<BundleReceiptRow[]>;
   /** The stored tickets of `epoch`'s receipts, each once, in batches, in ascending ticketHash order. */
   tickets(epoch: number): AsyncIterable<BundleTicketRow[]>;

@@ -18,51 +18,85 @@ const RECEIPT_COLUMNS =
 type ReceiptColumns = [string, string, string, string, string, string, string, string, string, string];
 
 /**
- * Opens an aggregator database on PostgreSQL (`url`, tables in `schema`) for an epoch close: one connection, every
- * query of the close inside one REPEATABLE READ READ ONLY transaction (a snapshot: ingest keeps committing other
- * epochs meanwhile), receipts streamed through server-side cursors (DECLARE … CURSOR, FETCH), sorted by the
+ * Opens an aggregator database on PostgreSQL (`url`, tables in `schema`) for an epoch close: two connections reading
+ * one snapshot (REPEATABLE READ READ ONLY, the second importing the first's exported snapshot: ingest keeps
+ * committing other epochs meanwhile; pass 2's sort runs on the second while pass 1 streams from the first), receipts streamed through server-side cursors (DECLARE … CURSOR, FETCH), sorted by the
  * database (bytewise, COLLATE "C", whatever the database's collation), so this process holds one batch of rows at
  * a time.
  */
 export async function openPostgresEpochSnapshot(url: string, schema: string): Promise<EpochSnapshot> {
-  const client = new pg.Client({ connectionString: url, application_name: "meshpay-epoch-close" });
-  await client.connect();
+  const connect = async () => {
+    const c = new pg.Client({ connectionString: url, application_name: "meshpay-epoch-close" });
+    await c.connect();
+    try {
+      await c.query(`SET search_path TO ${c.escapeIdentifier(schema)}`);
+    } catch (err) {
+      await c.end();
+      throw err;
+    }
+    return c;
+  };
+  const client = await connect();
+  let second: pg.Client;
   try {
-    await client.query(`SET search_path TO ${client.escapeIdentifier(schema)}`);
+    second = await connect();
   } catch (err) {
     await client.end();
     throw err;
   }
   let cursors = 0;
-  /** Streams `sql` (a SELECT) through a cursor, FETCH_ROWS at a time, the next batch requested before one is used. */
-  async function* stream(sql: string, params: unknown[]): AsyncGenerator<unknown[][]> {
+  /**
+   * Streams `sql` (a SELECT) on connection `c` through a cursor, FETCH_ROWS at a time, the next batch requested
+   * before one is used. Eager: the cursor is declared and its first batch asked for at once (a sort starts on the
+   * server), before the result is iterated.
+   */
+  function stream(c: pg.Client, sql: string, params: unknown[]): AsyncIterable<unknown[][]> {
     const name = `epoch_close_${++cursors}`;
-    await client.query(`DECLARE ${name} NO SCROLL CURSOR FOR ${sql}`, params);
+    const declared = c.query(`DECLARE ${name} NO SCROLL CURSOR FOR ${sql}`, params);
     const fetch = () =>
-      client.query<unknown[]>({ text: `FETCH ${FETCH_ROWS} FROM ${name}`, rowMode: "array" }).then((r) => r.rows);
-    try {
-      let next = fetch();
-      for (;;) {
-        const rows = await next;
-        if (rows.length === 0) break;
-        next = rows.length < FETCH_ROWS ? Promise.resolve([]) : fetch();
-        yield rows;
-      }
-    } finally {
-      await client.query(`CLOSE ${name}`).catch(() => {});
-    }
+      c.query<unknown[]>({ text: `FETCH ${FETCH_ROWS} FROM ${name}`, rowMode: "array" }).then((r) => r.rows);
+    const first = fetch();
+    // Failures surface when iterated (or end the transaction unseen when it never is).
+    declared.catch(() => {});
+    first.catch(() => {});
+    return {
+      async *[Symbol.asyncIterator]() {
+        await declared;
+        try {
+          let next = first;
+          for (;;) {
+            const rows = await next;
+            if (rows.length === 0) break;
+            next = rows.length < FETCH_ROWS ? Promise.resolve([]) : fetch();
+            yield rows;
+          }
+        } finally {
+          await c.query(`CLOSE ${name}`).catch(() => {});
+        }
+      },
+    };
   }
+  const end = async (sql: string) => {
+    await Promise.all([client.query(sql), second.query(sql)]);
+  };
 
   return {
     async read<T>(fn: () => Promise<T>): Promise<T> {
+      // The second connection reads the same snapshot (exported by the first), so the two sorts overlap.
       await client.query("BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY");
       try {
         await client.query(`SET LOCAL work_mem = '${WORK_MEM}'`);
+        const { rows } = await client.query<{ id: string }>("SELECT pg_export_snapshot() AS id");
+        await second.query("BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY");
+        const id = rows[0]!.id;
+        if (!/^[0-9A-F-]+$/i.test(id)) throw new Error(`PostgreSQL exported an unexpected snapshot id: ${id}`);
+        await second.query(`SET TRANSACTION SNAPSHOT '${id}'`);
+        await second.query(`SET LOCAL work_mem = '${WORK_MEM}'`);
         const result = await fn();
-        await client.query("COMMIT");
+        await end("COMMIT");
         return result;
       } catch (err) {
-        await client.query("ROLLBACK").catch(() => {});
+        await end("ROLLBACK").catch(() => {});
         throw err;
       }
     },
@@ -73,7 +107,7 @@ export async function openPostgresEpochSnapshot(url: string, schema: string): Pr
            ORDER BY r.pool_id COLLATE "C", r.relay COLLATE "C"`
         : `SELECT receipt_id, pool_id, relay, size, ticket_hash, delivered_at FROM receipts WHERE epoch = $1
            ORDER BY pool_id COLLATE "C", relay COLLATE "C"`;
-      for await (const rows of stream(sql, [epoch])) {
+      for await (const rows of stream(client, sql, [epoch])) {
         const batch: EpochReceiptRef[] = new Array(rows.length);
         for (let i = 0; i < rows.length; i++) {
           const r = rows[i] as string[];
@@ -90,15 +124,19 @@ export async function openPostgresEpochSnapshot(url: string, schema: string): Pr
         yield batch;
       }
     },
-    async *receiptsById(epoch) {
+    receiptsById(epoch) {
+      // On the second connection, started now: the server sorts while pass 1 reads on the first.
       const sql = `SELECT ${RECEIPT_COLUMNS} FROM receipts WHERE epoch = $1 ORDER BY receipt_id COLLATE "C"`;
-      for await (const rows of stream(sql, [epoch])) yield rows.map((r) => toReceipt(r as ReceiptColumns));
+      const rows = stream(second, sql, [epoch]);
+      return (async function* () {
+        for await (const batch of rows) yield batch.map((r) => toReceipt(r as ReceiptColumns));
+      })();
     },
     async *tickets(epoch) {
       const sql = `SELECT t.ticket_hash, t.pool_id, t.stream_id, t.viewer, t.not_before, t.not_after, t.max_bytes,
           t.signature FROM tickets t WHERE t.ticket_hash IN (SELECT ticket_hash FROM receipts WHERE epoch = $1)
         ORDER BY t.ticket_hash COLLATE "C"`;
-      for await (const rows of stream(sql, [epoch]))
+      for await (const rows of stream(client, sql, [epoch]))
         yield rows.map((r) => {
           const [ticketHash, poolId, streamId, viewer, notBefore, notAfter, maxBytes, signature] = r as string[];
           return { ticketHash, poolId, streamId, viewer, notBefore, notAfter, maxBytes, signature } as BundleTicketRow;
@@ -122,7 +160,7 @@ export async function openPostgresEpochSnapshot(url: string, schema: string): Pr
       return row && toReceipt(row as ReceiptColumns);
     },
     async close() {
-      await client.end();
+      await Promise.all([client.end(), second.end()]);
     },
   };
 }

@@ -6,7 +6,8 @@
 //                            same run on the same core                                                target >= 0.5
 //   ingest.ratioVsNoble      the same ingest over an ingest whose signature path recovers with @noble/curves  >= 10
 //   ingest.pg.ratioVsSqlite  one PostgreSQL-backed process over one SQLite-backed process, the same pre-signed load
-//                            (100,000 receipts in batches of 2,000, two connections a process), unpinned    >= 0.8
+//                            (100,000 receipts in batches of 2,000, two connections a process), unpinned;
+//                            the sides take turns twice and each side's best run counts                  >= 0.8
 //   ingest.pg.scaling2       two PostgreSQL-backed processes on one schema over one, the same load           >= 1.5
 //   epochClose.1m.seconds    closing an epoch of 1,000,000 receipts from 100,000 relays: read, credit, rewards,
 //                            receipts roots, reward tree, bundle written and hashed (child process)     <= 60 s
@@ -608,25 +609,27 @@ async function benchIngestPostgres(figures: Record<string, BenchFigure>): Promis
       pgSide(1),
       pgSide(2),
     ];
+    // The sides take turns, twice (other load on the machine comes and goes); each side's best run counts.
     const results: Record<string, Awaited<ReturnType<typeof measureSide>>> = {};
-    for (const side of sides) {
-      // One schema per side: its processes share it.
-      const storage = side.storage;
-      let shared: Record<string, unknown> | undefined;
-      results[side.name] = await measureSide(
-        chain.url,
-        d.distributor,
-        { ...side, storage: (dir) => (shared ??= storage(dir)) },
-        warm,
-        measured,
-      );
-      const r = results[side.name]!;
-      console.log(
-        `${side.name}: ${side.processes} process(es), ${r.rate.toFixed(0)} receipts/s; cores used: aggregators ` +
-          `${r.cores.aggregators.toFixed(2)}, postgres ${r.cores.postgres.toFixed(2)}, load generator ` +
-          `${r.cores.loadGenerator.toFixed(2)}`,
-      );
-    }
+    for (let round = 0; round < (quick ? 1 : 2); round++)
+      for (const side of sides) {
+        // Fresh storage for every run; the processes of one run share it (one schema).
+        const storage = side.storage;
+        let shared: Record<string, unknown> | undefined;
+        const r = await measureSide(
+          chain.url,
+          d.distributor,
+          { ...side, storage: (dir) => (shared ??= storage(dir)) },
+          warm,
+          measured,
+        );
+        console.log(
+          `${side.name}: ${side.processes} process(es), ${r.rate.toFixed(0)} receipts/s; cores used: aggregators ` +
+            `${r.cores.aggregators.toFixed(2)}, postgres ${r.cores.postgres.toFixed(2)}, load generator ` +
+            `${r.cores.loadGenerator.toFixed(2)}; load average ${loadavg()[0]!.toFixed(2)}`,
+        );
+        if (!results[side.name] || r.rate > results[side.name]!.rate) results[side.name] = r;
+      }
     const ratio = results.pg1!.rate / results.sqlite!.rate;
     const scaling = results.pg2!.rate / results.pg1!.rate;
     console.log(

@@ -626,7 +626,8 @@ async function benchIngestPostgres(figures: Record<string, BenchFigure>): Promis
         console.log(
           `${side.name}: ${side.processes} process(es), ${r.rate.toFixed(0)} receipts/s; cores used: aggregators ` +
             `${r.cores.aggregators.toFixed(2)}, postgres ${r.cores.postgres.toFixed(2)}, load generator ` +
-            `${r.cores.loadGenerator.toFixed(2)}; load average ${loadavg()[0]!.toFixed(2)}`,
+            `${r.cores.loadGenerator.toFixed(2)}; ${(((r.cores.aggregators + r.cores.postgres) / r.rate) * 1e6).toFixed(0)} ` +
+            `CPU µs a receipt (aggregators + postgres); load average ${loadavg()[0]!.toFixed(2)}`,
         );
         if (!results[side.name] || r.rate > results[side.name]!.rate) results[side.name] = r;
       }

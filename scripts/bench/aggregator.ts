@@ -9,6 +9,7 @@
 //                            (100,000 receipts in batches of 2,000, two connections a process), unpinned;
 //                            the sides take turns twice and each side's best run counts                  >= 0.8
 //   ingest.pg.scaling2       two PostgreSQL-backed processes on one schema over one, the same load           >= 1.5
+//                            (also printed, not recorded: one process run with --workers 2 over one process)
 //   epochClose.1m.seconds    closing an epoch of 1,000,000 receipts from 100,000 relays: read, credit, rewards,
 //                            receipts roots, reward tree, bundle written and hashed (child process)     <= 60 s
 //   epochClose.1m.peakMiB    peak RSS of that child
@@ -461,6 +462,18 @@ function cpuSecondsOf(pid: number): number {
   }
 }
 
+/** The pids of the processes whose parent is `pid`. */
+function childPids(pid: number): number[] {
+  try {
+    return execFileSync("pgrep", ["-P", String(pid)], { encoding: "utf8" })
+      .trim()
+      .split("\n")
+      .map(Number);
+  } catch {
+    return [];
+  }
+}
+
 /** The pids of the PostgreSQL server's processes (its backends do the ingest transactions' work). */
 function postgresPids(): number[] {
   try {
@@ -475,6 +488,8 @@ type IngestSide = {
   /** The `storage` section of each process's config (one process per entry). */
   storage: (dir: string) => Record<string, unknown>;
   processes: number;
+  /** Each process run as `--workers <workers>` (node:cluster workers behind its one port). */
+  workers?: number;
 };
 
 /**
@@ -506,7 +521,12 @@ async function measureSide(
       writeFileSync(join(dir, `config-${i}.json`), JSON.stringify(config));
       const child = spawn(
         nodeBin,
-        [resolve(root, "src/aggregator/main.ts"), "--config", join(dir, `config-${i}.json`)],
+        [
+          resolve(root, "src/aggregator/main.ts"),
+          "--config",
+          join(dir, `config-${i}.json`),
+          ...(side.workers ? ["--workers", String(side.workers)] : []),
+        ],
         {
           cwd: root,
           stdio: ["ignore", "ignore", "inherit"],
@@ -531,7 +551,8 @@ async function measureSide(
       if (warmUp.outcomes[0]!.status !== 200)
         throw new Error(`${side.name}: warm-up answered ${warmUp.outcomes[0]!.status}`);
     }
-    const pids = children.map((c) => c.pid!);
+    // The processes and their cluster workers, if any.
+    const pids = children.flatMap((c) => [c.pid!, ...childPids(c.pid!)]);
     const pgPids = postgresPids();
     const before = {
       agg: pids.reduce((s, p) => s + cpuSecondsOf(p), 0),
@@ -608,6 +629,7 @@ async function benchIngestPostgres(figures: Record<string, BenchFigure>): Promis
       { name: "sqlite", processes: 1, storage: (dir) => ({ path: join(dir, "agg.db") }) },
       pgSide(1),
       pgSide(2),
+      { ...pgSide(1), name: "pg-workers2", workers: 2 },
     ];
     // The sides take turns, twice (other load on the machine comes and goes); each side's best run counts.
     const results: Record<string, Awaited<ReturnType<typeof measureSide>>> = {};
@@ -632,6 +654,10 @@ async function benchIngestPostgres(figures: Record<string, BenchFigure>): Promis
         if (!results[side.name] || r.rate > results[side.name]!.rate) results[side.name] = r;
       }
     const ratio = results.pg1!.rate / results.sqlite!.rate;
+    console.log(
+      `one process with --workers 2 (one port, the primary handing connections out): ` +
+        `${(results["pg-workers2"]!.rate / results.pg1!.rate).toFixed(3)}x one process`,
+    );
     const scaling = results.pg2!.rate / results.pg1!.rate;
     console.log(
       `ingest.pg.ratioVsSqlite ${ratio.toFixed(3)} (target >= 0.8), ingest.pg.scaling2 ${scaling.toFixed(3)} (target >= 1.5)`,

@@ -6,7 +6,7 @@
 //                            same run on the same core                                                target >= 0.5
 //   ingest.ratioVsNoble      the same ingest over an ingest whose signature path recovers with @noble/curves  >= 10
 //   ingest.pg.ratioVsSqlite  one PostgreSQL-backed process over one SQLite-backed process, the same pre-signed load
-//                            (100,000 receipts in batches of 2,000, two connections a process), unpinned;
+//                            (100,000 receipts in batches of 2,000, four connections a process), unpinned;
 //                            the sides take turns twice and each side's best run counts                  >= 0.8
 //   ingest.pg.scaling2       two PostgreSQL-backed processes on one schema over one, the same load           >= 1.5
 //                            (also printed, not recorded: one process run with --workers 2 over one process)
@@ -483,6 +483,12 @@ function postgresPids(): number[] {
   }
 }
 
+/**
+ * Requests in flight per process: enough that a PostgreSQL-backed process always has a batch to verify while others
+ * wait on database round trips (as a real one, with many relays), the same for every side.
+ */
+const CONNECTIONS_PER_PROCESS = 4;
+
 type IngestSide = {
   name: string;
   /** The `storage` section of each process's config (one process per entry). */
@@ -494,7 +500,7 @@ type IngestSide = {
 
 /**
  * Starts the side's aggregator processes (unpinned: on PostgreSQL the database shares the cores), warms each up with
- * its own batch, then sends `measured` to all of them, two connections each, and returns the accepted receipts per
+ * its own batch, then sends `measured` to all of them (CONNECTIONS_PER_PROCESS each), and returns the accepted receipts per
  * second and where the CPU went meanwhile (cores: CPU seconds over wall seconds).
  */
 async function measureSide(
@@ -547,7 +553,14 @@ async function measureSide(
       }
     // Every process warms up (JIT, caches, pool connections) on batches of its own before the clock starts.
     for (const [i, batch] of warm.entries()) {
-      const warmUp = await sendLoad({ targets: [urls[i % urls.length]!], batches: [batch], keepAnswers: false });
+      // A cluster worker may still be starting when its sibling already answers /healthz: retry its 503.
+      const warmUp = await sendLoad({
+        targets: [urls[i % urls.length]!],
+        batches: [batch],
+        keepAnswers: false,
+        attempts: 120,
+        retryDelayMs: 250,
+      });
       if (warmUp.outcomes[0]!.status !== 200)
         throw new Error(`${side.name}: warm-up answered ${warmUp.outcomes[0]!.status}`);
     }
@@ -559,7 +572,12 @@ async function measureSide(
       pg: pgPids.reduce((s, p) => s + cpuSecondsOf(p), 0),
       self: process.cpuUsage(),
     };
-    const load = await sendLoad({ targets: urls, batches: measured, connectionsPerTarget: 2, keepAnswers: false });
+    const load = await sendLoad({
+      targets: urls,
+      batches: measured,
+      connectionsPerTarget: CONNECTIONS_PER_PROCESS,
+      keepAnswers: false,
+    });
     const seconds = load.elapsedMs / 1000;
     const self = process.cpuUsage(before.self);
     const cores = {

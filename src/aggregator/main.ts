@@ -32,7 +32,8 @@ program
     // A worker forked by the primary runs the same command line: it is one aggregator process.
     if (cluster.isWorker) return runAggregatorProcess(options);
     try {
-      const config = loadConfig({ file: options.config });
+      // Read here for http.workers and storage.url only; the process (each worker) reads it again and warns then.
+      const config = loadConfig({ file: options.config, warn: () => {} });
       const workers = options.workers ?? config.http.workers;
       if (workers === 1) return runAggregatorProcess(options);
       const code = await runAggregatorCluster(config, workers);

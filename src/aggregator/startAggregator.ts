@@ -63,17 +63,17 @@ type Identity = {
  * Storage is the SQLite file (`storage.path`), or PostgreSQL when `storage.url` is set (openAggregatorStorage). On
  * PostgreSQL several processes may share the database: every one serves ingest and reads, and only the one holding
  * the closer role (acquireLeadership, contended in the background) follows the chain into the database, closes
- * epochs and posts; the others re-read the pools and the closed epochs from the database every poll interval.
+ * epochs and posts; the others re-read the pools from the database every poll interval.
  */
 export async function startAggregator(
   config: AggregatorConfig,
   options: { logger?: Logger; onFatal?: (err: unknown) => void; seams?: AggregatorSeams } = {},
 ): Promise<RunningAggregator> {
   const logger = options.logger ?? pino({ level: config.log.level, base: { service: "meshpay-aggregator" } });
-  const storage = await openAggregatorStorage(config.storage);
+  const storage = openAggregatorStorage(config.storage);
   const { chain: chainStore, epochs } = storage;
   const metrics = createMetrics();
-  const pools = createPoolRegistry(await chainStore.loadPools());
+  const pools = createPoolRegistry();
   const manifests =
     config.ingest.contentBindingPools.length > 0
       ? createManifestIndex({ pools, requiredPools: config.ingest.contentBindingPools })
@@ -82,14 +82,29 @@ export async function startAggregator(
   const leafIndex = createLeafIndex();
 
   let identity: Identity | undefined;
-  try {
-    identity = await readIdentity(chainStore, config, storage.label);
-  } catch (err) {
-    await storage.close();
-    throw err;
-  }
   /** The follower's cursor as last read from the database (undefined before the first sync). */
-  let syncedBlock = await chainStore.getCursor();
+  let syncedBlock: bigint | undefined;
+  /** Whether the database has been prepared and its pools, identity and cursor read (see openStorage). */
+  let storageOpen = false;
+  /** Prepares the database (PostgreSQL: migrates it) and reads what the process starts from. */
+  const openStorage = async () => {
+    await storage.prepare();
+    for (const p of await chainStore.loadPools()) pools.set(p);
+    identity = await readIdentity(chainStore, config, storage.label);
+    syncedBlock = await chainStore.getCursor();
+    storageOpen = true;
+  };
+  // A database that contradicts the configuration fails the start; PostgreSQL unreachable does not (HTTP answers 503
+  // until it is reachable, and the chain loop keeps trying).
+  try {
+    await openStorage();
+  } catch (err) {
+    if ((err as { code?: unknown }).code !== "STORAGE_UNAVAILABLE") {
+      await storage.close();
+      throw err;
+    }
+    logger.warn({ err: (err as Error).message }, "storage unreachable at start; retrying");
+  }
   let ingestor: Ingestor | undefined;
   let firstSyncDone = false;
   let lastSyncAt: number | null = null;
@@ -102,6 +117,7 @@ export async function startAggregator(
   const closing = () => storage.engine === "sqlite" || closer !== undefined;
 
   const ready = () => {
+    if (!storageOpen) return { ready: false, reason: "waiting for the database" };
     if (!identity || !ingestor) return { ready: false, reason: "reading the deployment's parameters from the chain" };
     if (!firstSyncDone && syncedBlock === undefined) return { ready: false, reason: "reading pools from the chain" };
     return { ready: true };
@@ -293,15 +309,17 @@ export async function startAggregator(
   let lastPrune = 0;
   const round = async () => {
     try {
+      if (!storageOpen) {
+        await openStorage();
+        logger.info({ db: storage.label }, "storage reachable: its pools and identity read");
+      }
       if (!ingestor) await setup();
       if (!closing()) {
         // Another process is the closer: it follows the chain into the shared database; this one reads the pools.
         for (const p of await chainStore.loadPools()) pools.set(p);
         syncedBlock = await chainStore.getCursor();
-        // Epochs the closer closed meanwhile: refuse their receipts here too (from the next batch on; the barrier
-        // that waits for other processes' batches in flight is the ingest store's).
-        const closed = await epochs.latestClosed();
-        if (closed !== undefined) await ingestor?.closeThrough(closed);
+        // Epochs the closer closes are refused here through the ingest store's barrier (the closed epoch is shared in
+        // the database), not by this loop.
         if (lastChainError) logger.info("reading the shared database again");
         lastChainError = null;
       } else {
@@ -335,7 +353,7 @@ export async function startAggregator(
 
   // A configuration the chain contradicts (another chain, no contract) fails the start; an unreachable RPC does not.
   try {
-    await setup();
+    if (storageOpen) await setup();
   } catch (err) {
     if (err instanceof AggregatorError && err.code === "CONFIG_INVALID") {
       await new Promise<void>((resolve) => server.close(() => resolve()));

@@ -1,5 +1,6 @@
 import assert from "node:assert/strict";
 import { readFileSync } from "node:fs";
+import { createConnection, createServer, type Server, type Socket } from "node:net";
 import { after, before, describe, it } from "node:test";
 import type { Hex } from "viem";
 import { hardhat } from "viem/chains";
@@ -174,6 +175,85 @@ describe("aggregator processes on one PostgreSQL schema (storage.url, local chai
       } finally {
         await db.end();
         await Promise.all(procs.map((p) => p.kill("SIGTERM")));
+      }
+    });
+  });
+
+  it("starts while PostgreSQL is unreachable: live, 503 with Retry-After, then ready and ingesting once it is back", async () => {
+    await withPostgresSchema(async (schema) => {
+      const poolId = await createFundedPool(chain, d, {
+        pricePerGB: 10n ** 9n,
+        funding: 10n ** 12n,
+        ticketSigner: addressOf(tsKey),
+      });
+      // A TCP proxy to the database that refuses every connection until `up`.
+      const target = new URL(testPostgresUrl);
+      let up = false;
+      const sockets = new Set<Socket>();
+      const proxy: Server = createServer((socket) => {
+        if (!up) return socket.destroy();
+        const server = createConnection({ host: target.hostname, port: Number(target.port || 5432) });
+        for (const s of [socket, server]) {
+          sockets.add(s);
+          s.on("error", () => {});
+          s.on("close", () => sockets.delete(s));
+        }
+        socket.pipe(server).pipe(socket);
+      });
+      const proxyPort = await freePort();
+      await new Promise<void>((resolve) => proxy.listen(proxyPort, "127.0.0.1", resolve));
+      const dir = makeWorkDir("pg-down");
+      const url = new URL(testPostgresUrl);
+      url.port = String(proxyPort);
+      const agg = await startAggregatorProcess({
+        dir,
+        config: aggregatorConfig({
+          dir,
+          port: await freePort(),
+          rpcUrl: chain.rpcUrl,
+          distributor: d.distributor,
+          fromBlock: d.fromBlock,
+          overrides: { storage: { url: url.toString(), schema: schema.name }, posting: { enabled: false } },
+        }),
+        waitReady: false,
+      });
+      try {
+        await waitFor("/livez", async () => (await fetch(`${agg.url}/livez`).catch(() => undefined))?.status === 200);
+        const ready = await fetch(`${agg.url}/readyz`);
+        assert.equal(ready.status, 503);
+        const body = (await ready.json()) as Health;
+        assert.equal(body.status, "starting");
+        assert.equal(body.storage.ok, false);
+        const signer = createSigner({ chainId: hardhat.id, verifyingContract: d.distributor });
+        const relay = chain.account(roles.relay).address.toLowerCase() as Hex;
+        const s = viewerSession(signer, {
+          poolId,
+          ticketSignerKey: tsKey,
+          viewerLabel: "pg-down-viewer",
+          notBefore: BigInt(d.genesisTime) * 1000n,
+          notAfter: BigInt(Date.now()) + 3_600_000n,
+          maxBytes: 10n ** 12n,
+        });
+        const batch = {
+          relay,
+          tickets: [s.signedTicket],
+          receipts: [s.receipt({ relay, segment: 1n, chunk: 0, size: 1000, deliveredAt: BigInt(Date.now()) }).json],
+        };
+        const refused = await postBatch(agg.url, batch, "pg-down-1");
+        assert.equal(refused.status, 503);
+        assert.equal(refused.body.code, "SERVICE_UNAVAILABLE");
+        assert.ok(refused.headers.get("retry-after"));
+
+        up = true;
+        await waitHealthy(agg, 60_000);
+        const accepted = await postBatch(agg.url, batch, "pg-down-1");
+        assert.equal(accepted.status, 200, JSON.stringify(accepted.body));
+        assert.equal(accepted.body.accepted, 1);
+        assert.match(readFileSync(agg.logPath, "utf8"), /storage unreachable at start/);
+      } finally {
+        await agg.kill("SIGTERM");
+        for (const socket of sockets) socket.destroy();
+        await new Promise((resolve) => proxy.close(resolve));
       }
     });
   });

@@ -2,7 +2,6 @@ import { encodeFunctionData, type PublicClient } from "viem";
 import type { AccountRewards, PoolRewards } from "../../client/types.ts";
 import { rewardDistributorAbi } from "../../contracts/abis.ts";
 import { rewardLeafToJson } from "../../protocol/bundle/rewardLeafToJson.ts";
-import type { RewardLeafJson } from "../../protocol/bundle/types.ts";
 import type { Address, Hex } from "../../protocol/types.ts";
 import type { PoolRegistry } from "../chain/createPoolRegistry.ts";
 import { AggregatorError } from "../errors/AggregatorError.ts";

@@ -7,6 +7,10 @@ const UNAVAILABLE_SQLSTATE = /^(08|53|57P0[1-3])/;
 export function isPostgresUnavailable(error: unknown): boolean {
   const code = (error as { code?: unknown })?.code;
   if (typeof code === "string") return UNAVAILABLE_CODES.has(code) || UNAVAILABLE_SQLSTATE.test(code);
-  // node-postgres reports a connection lost mid-query or a connect timeout without a code.
-  return error instanceof Error && /Connection terminated|timeout exceeded when trying to connect/i.test(error.message);
+  // node-postgres reports a connection lost mid-query, a query on a client whose connection already failed ("Client
+  // has encountered a connection error and is not queryable") or a connect timeout without a code.
+  return (
+    error instanceof Error &&
+    /Connection terminated|not queryable|timeout exceeded when trying to connect/i.test(error.message)
+  );
 }

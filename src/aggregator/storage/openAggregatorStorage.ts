@@ -26,17 +26,24 @@ export type AggregatorStorage = {
   source: EpochSource;
   /** Names the database in logs and messages (the SQLite path, or the PostgreSQL schema; never a password). */
   label: string;
+  /**
+   * Brings the schema up to date before the stores are used: nothing to do on SQLite (opened migrated); on
+   * PostgreSQL, creates the schema if missing and migrates it. Rejects with code STORAGE_UNAVAILABLE while the
+   * database cannot be reached (call it again later).
+   */
+  prepare(): Promise<void>;
   /** Runs a trivial query; rejects when the database cannot be read (the health check). */
   ping(): Promise<void>;
   close(): Promise<void>;
 };
 
 /**
- * Opens the aggregator's storage as `config.storage` says: the SQLite file at `path` (migrated), or, with `url`, the
- * PostgreSQL database (a pg.Pool whose every connection has search_path = `schema`; the schema is created if missing
- * and migrated by migratePostgresDatabase, safe with several processes starting at once).
+ * Opens the aggregator's storage as `config.storage` says: the SQLite file at `path` (opened and migrated now), or,
+ * with `url`, the PostgreSQL database (a pg.Pool whose every connection has search_path = `schema`; nothing is
+ * connected until `prepare`, which creates the schema if missing and migrates it with migratePostgresDatabase, safe
+ * with several processes starting at once).
  */
-export async function openAggregatorStorage(storage: AggregatorConfig["storage"]): Promise<AggregatorStorage> {
+export function openAggregatorStorage(storage: AggregatorConfig["storage"]): AggregatorStorage {
   if (storage.url === undefined) {
     const database = openDatabase(storage.path, { synchronous: storage.synchronous });
     return {
@@ -46,6 +53,7 @@ export async function openAggregatorStorage(storage: AggregatorConfig["storage"]
       ingest: createIngestStore(database.sqlite),
       source: { engine: "sqlite", path: storage.path },
       label: storage.path,
+      prepare: async () => {},
       ping: async () => database.ping(),
       close: async () => database.close(),
     };
@@ -59,20 +67,6 @@ export async function openAggregatorStorage(storage: AggregatorConfig["storage"]
     application_name: "meshpay-aggregator",
   });
   pool.on("error", () => {});
-  try {
-    await guardPostgres(async () => {
-      const client = await pool.connect();
-      try {
-        await createSchema(client, storage.schema);
-        await migratePostgresDatabase(client);
-      } finally {
-        client.release();
-      }
-    });
-  } catch (error) {
-    await pool.end().catch(() => {});
-    throw error;
-  }
   return {
     engine: "postgres",
     chain: createPostgresChainStore(pool),
@@ -80,6 +74,16 @@ export async function openAggregatorStorage(storage: AggregatorConfig["storage"]
     ingest: createPostgresIngestStore(pool),
     source: { engine: "postgres", url: storage.url, schema: storage.schema },
     label: `postgres schema ${storage.schema}`,
+    prepare: () =>
+      guardPostgres(async () => {
+        const client = await pool.connect();
+        try {
+          await createSchema(client, storage.schema);
+          await migratePostgresDatabase(client);
+        } finally {
+          client.release();
+        }
+      }),
     ping: async () => {
       await guardPostgres(() => pool.query("SELECT 1"));
     },

@@ -75,7 +75,7 @@ const FLUSH_BYTES = 1 << 20;
  * bytes per (relay, pool), computes amounts with pro-rata scaling, cumulative amounts on top of the previous bundle's
  * leaves, receipts roots and the reward tree (protocol library: computeEpochRewardsFromRoots, buildRewardTree), and
  * writes the epoch bundle (docs/bundle.md) with its keccak256. Deterministic: the same receipts and inputs give the
- * same bytes on either engine. Streams: pass 1 reads the receipts sorted by (pool, relay) and keeps one leaf's
+ * same bytes on either engine. Streams: pass 1 reads the receipts sorted by (relay, pool) and keeps one leaf's
  * receipt ids at a time (dropped once its receipts root is computed), pass 2 reads them sorted by receiptId straight
  * into the file; memory holds the leaves, the epoch's ticket hashes and the bundle writer's dictionaries, not the
  * receipts.
@@ -93,8 +93,8 @@ export async function prepareEpoch(input: PrepareEpochInput): Promise<PrepareEpo
   }
 }
 
-/** One (relay, pool)'s credit while pass 1 reads it: the receipt ids are dropped once the root is known. */
-type LeafCredit = { account: Hex; poolId: Hex; bytes: number; receiptIds: Hex[]; receiptsRoot: Hex };
+/** One (relay, pool)'s credit while pass 1 reads it (and, for a credits hook, until the hook has run). */
+type LeafCredit = { account: Hex; poolId: Hex; bytes: number; receiptIds: Hex[] };
 
 async function prepareFrom(
   snapshot: EpochSnapshot,
@@ -125,9 +125,10 @@ async function prepareFrom(
   // and demos only) keeps every credited receipt id.
   const holdIds = tamper?.credits !== undefined;
 
-  // Pass 1 ((pool, relay) order): credits and receipts roots per (relay, pool), the tickets used, the receipts left
-  // out (pass 2 skips them).
-  const credits: LeafCredit[] = [];
+  // Pass 1 ((relay, pool) order): credits and receipts roots per (relay, pool), the tickets used, the receipts left
+  // out (pass 2 skips them). Without a credits hook each leaf's receipt ids are dropped as soon as its root is known.
+  const held: LeafCredit[] = [];
+  const rewardCredits: RootedRewardCredit[] = [];
   const ticketHashes = new Set<string>();
   const dropped = new Set<string>();
   let receiptCount = 0;
@@ -135,10 +136,13 @@ async function prepareFrom(
   let relayOf = "";
   let credit: LeafCredit | undefined;
   const finishLeaf = () => {
-    if (credit && !holdIds) {
-      credit.receiptsRoot = getReceiptsRoot(credit.receiptIds, keccak);
-      credit.receiptIds = [];
-    }
+    if (credit && !holdIds)
+      rewardCredits.push({
+        account: credit.account,
+        poolId: credit.poolId,
+        bytes: BigInt(credit.bytes),
+        receiptsRoot: getReceiptsRoot(credit.receiptIds, keccak),
+      });
     credit = undefined;
   };
   // Asked for now, read in pass 2: the database can sort them by receiptId while pass 1 runs.
@@ -146,10 +150,11 @@ async function prepareFrom(
   for await (const batch of snapshot.receiptsByLeaf(epoch, histories.size > 0)) {
     for (const [receiptId, poolId, relay, size, ticketHash, deliveredAt, signer] of batch) {
       if (poolId !== pool || relay !== relayOf) {
-        if (poolId < pool || (poolId === pool && relay < relayOf))
-          throw new Error(`Epoch ${epoch}: the snapshot listed receipts out of (pool, relay) order.`);
+        if (relay < relayOf || (relay === relayOf && poolId < pool))
+          throw new Error(`Epoch ${epoch}: the snapshot listed receipts out of (relay, pool) order.`);
         finishLeaf();
-        pool = poolId;
+        // One string per pool for every leaf of it.
+        if (poolId !== pool) pool = poolId;
         relayOf = relay;
       }
       const signers = histories.get(poolId);
@@ -169,8 +174,8 @@ async function prepareFrom(
         continue;
       }
       if (!credit) {
-        credit = { account: relay, poolId, bytes: 0, receiptIds: [], receiptsRoot: ZERO_HASH };
-        credits.push(credit);
+        credit = { account: relay, poolId: pool as Hex, bytes: 0, receiptIds: [] };
+        if (holdIds) held.push(credit);
       }
       credit.bytes += size;
       credit.receiptIds.push(receiptId);
@@ -186,7 +191,7 @@ async function prepareFrom(
   const extras: BundleReceipt[] = [];
   if (tamper?.credits) {
     const note = tamper.credits({
-      credits,
+      credits: held,
       addReceipt(receipt) {
         extras.push(receipt);
         receiptCount++;
@@ -194,29 +199,25 @@ async function prepareFrom(
     });
     if (note !== undefined) tampered = note;
   }
-  if (holdIds)
-    for (const c of credits) {
-      c.receiptsRoot = getReceiptsRoot(c.receiptIds, keccak);
-      c.receiptIds = [];
-    }
+  for (const c of held)
+    rewardCredits.push({
+      account: c.account,
+      poolId: c.poolId,
+      bytes: BigInt(c.bytes),
+      receiptsRoot: getReceiptsRoot(c.receiptIds, keccak),
+    });
+  held.length = 0;
   extras.sort((a, b) => (a.receiptId < b.receiptId ? -1 : a.receiptId > b.receiptId ? 1 : 0));
 
   // Rewards: pools with credits, previous leaves, pro-rata scaling.
   const poolInput = new Map(input.pools.map((p) => [p.poolId.toLowerCase(), p]));
   const rewardPools: RewardPool[] = [];
-  for (const poolId of new Set(credits.map((c) => c.poolId))) {
+  for (const poolId of new Set(rewardCredits.map((c) => c.poolId))) {
     const p = poolInput.get(poolId);
     if (!p) throw new Error(`No price and balance given for pool ${poolId}, which has receipts in epoch ${epoch}.`);
     rewardPools.push({ poolId, pricePerGB: BigInt(p.pricePerGB), balance: BigInt(p.available) });
   }
   const previousLeaves = input.previous ? await readBundleLeaves(input.previous.path, input.previous.leavesOffset) : [];
-  const rewardCredits: RootedRewardCredit[] = credits.map((c) => ({
-    account: c.account,
-    poolId: c.poolId,
-    bytes: BigInt(c.bytes),
-    receiptsRoot: c.receiptsRoot,
-  }));
-  credits.length = 0;
   const { leaves, poolTotals } = computeEpochRewardsFromRoots({
     pools: rewardPools,
     credits: rewardCredits,

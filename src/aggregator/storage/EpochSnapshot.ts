@@ -25,8 +25,9 @@ export type EpochSnapshot = {
   /** Runs `fn` inside one read snapshot (a read transaction; REPEATABLE READ on PostgreSQL). */
   read<T>(fn: () => Promise<T>): Promise<T>;
   /**
-   * Pass 1: every receipt of `epoch`, in batches, in ascending (poolId, relay) order (bytewise), so each
-   * (pool, relay)'s receipts come together; in no particular order within one (pool, relay). `withSigners`: fill
+   * Pass 1: every receipt of `epoch`, in batches, in ascending (relay, poolId) order (bytewise), so each
+   * (relay, pool)'s receipts come together; in no particular order within one (relay, pool). Relay first: the
+   * relays of an epoch differ early in their bytes, pools often share long prefixes (a cheaper sort). `withSigners`: fill
    * each receipt's ticket signer (only needed when a pool rotated its signer).
    */
   receiptsByLeaf(epoch: number, withSigners: boolean): AsyncIterable<EpochReceiptRef[]>;

@@ -104,9 +104,9 @@ export async function openPostgresEpochSnapshot(url: string, schema: string): Pr
       const sql = withSigners
         ? `SELECT r.receipt_id, r.pool_id, r.relay, r.size, r.ticket_hash, r.delivered_at, COALESCE(t.signer, '')
            FROM receipts r LEFT JOIN tickets t ON t.ticket_hash = r.ticket_hash WHERE r.epoch = $1
-           ORDER BY r.pool_id COLLATE "C", r.relay COLLATE "C"`
+           ORDER BY r.relay COLLATE "C", r.pool_id COLLATE "C"`
         : `SELECT receipt_id, pool_id, relay, size, ticket_hash, delivered_at FROM receipts WHERE epoch = $1
-           ORDER BY pool_id COLLATE "C", relay COLLATE "C"`;
+           ORDER BY relay COLLATE "C", pool_id COLLATE "C"`;
       for await (const rows of stream(client, sql, [epoch])) {
         const batch: EpochReceiptRef[] = new Array(rows.length);
         for (let i = 0; i < rows.length; i++) {

@@ -24,7 +24,7 @@ export function openSqliteEpochSnapshot(dbPath: string): EpochSnapshot {
     byLeaf: sqlite
       .prepare<[number], [Hex, Hex, Hex, number, Hex, number]>(
         `SELECT receipt_id, pool_id, relay, size, ticket_hash, delivered_at FROM receipts WHERE epoch = ?
-         ORDER BY pool_id, relay`,
+         ORDER BY relay, pool_id`,
       )
       .raw(true),
     byId: sqlite

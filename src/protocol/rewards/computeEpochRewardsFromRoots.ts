@@ -27,24 +27,29 @@ export function computeEpochRewardsFromRoots(args: {
   const pools = new Map<string, RewardPool>();
   for (const p of args.pools) pools.set(p.poolId.toLowerCase(), p);
 
-  type Entry = { account: Hex; poolId: Hex; previous: bigint; bytes: bigint; receiptsRoot: Hex; credited: boolean };
-  const entries = new Map<string, Entry>();
-  const keyOf = (poolId: string, account: string) => `${poolId.toLowerCase()}:${account.toLowerCase()}`;
-  for (const [i, leaf] of (args.previous ?? []).entries()) {
-    const key = keyOf(leaf.poolId, leaf.account);
-    if (entries.has(key))
+  // No map keyed by (pool, account): at 10^6 leaves its keys alone would cost more than the leaves. The entries are
+  // sorted by (poolId, account) instead, and a previous leaf meets its credit next to it.
+  type Entry = { account: Hex; poolId: Hex; previous: bigint; bytes: bigint; receiptsRoot: Hex; index: number };
+  const byKey = (a: Entry, b: Entry) =>
+    a.poolId < b.poolId ? -1 : a.poolId > b.poolId ? 1 : a.account < b.account ? -1 : a.account > b.account ? 1 : 0;
+  const previous: Entry[] = (args.previous ?? []).map((leaf, index) => ({
+    account: leaf.account.toLowerCase() as Hex,
+    poolId: leaf.poolId.toLowerCase() as Hex,
+    previous: leaf.cumulativeAmount,
+    bytes: 0n,
+    receiptsRoot: ZERO_HASH,
+    index,
+  }));
+  previous.sort((a, b) => byKey(a, b) || a.index - b.index);
+  for (let k = 1; k < previous.length; k++)
+    if (byKey(previous[k - 1]!, previous[k]!) === 0) {
+      const i = previous[k]!.index;
+      const leaf = args.previous![i]!;
       throw new ProtocolError("INVALID_ARGUMENT", `previous[${i}] repeats (${leaf.account}, ${leaf.poolId}).`, {
         field: `previous[${i}]`,
       });
-    entries.set(key, {
-      account: leaf.account.toLowerCase() as Hex,
-      poolId: leaf.poolId.toLowerCase() as Hex,
-      previous: leaf.cumulativeAmount,
-      bytes: 0n,
-      receiptsRoot: ZERO_HASH,
-      credited: false,
-    });
-  }
+    }
+  const credited: Entry[] = [];
   for (const [i, c] of args.credits.entries()) {
     if (typeof c.bytes !== "bigint" || c.bytes < 0n)
       throw new ProtocolError("INVALID_ARGUMENT", `credits[${i}].bytes must be a bigint ≥ 0.`, {
@@ -57,33 +62,39 @@ export function computeEpochRewardsFromRoots(args: {
         { field: `credits[${i}].poolId` },
       );
     if (c.bytes === 0n && c.receiptsRoot === ZERO_HASH) continue;
-    const key = keyOf(c.poolId, c.account);
-    const e = entries.get(key);
-    if (e?.credited)
+    credited.push({
+      account: c.account.toLowerCase() as Hex,
+      poolId: c.poolId.toLowerCase() as Hex,
+      previous: 0n,
+      bytes: c.bytes,
+      receiptsRoot: c.receiptsRoot,
+      index: i,
+    });
+  }
+  credited.sort((a, b) => byKey(a, b) || a.index - b.index);
+  for (let k = 1; k < credited.length; k++)
+    if (byKey(credited[k - 1]!, credited[k]!) === 0) {
+      const c = args.credits[credited[k]!.index]!;
       throw new ProtocolError(
         "INVALID_ARGUMENT",
-        `credits[${i}] repeats (${c.account}, ${c.poolId}): receipts roots cannot be merged.`,
-        { field: `credits[${i}]` },
+        `credits[${credited[k]!.index}] repeats (${c.account}, ${c.poolId}): receipts roots cannot be merged.`,
+        { field: `credits[${credited[k]!.index}]` },
       );
-    if (e) {
-      e.bytes = c.bytes;
-      e.receiptsRoot = c.receiptsRoot;
-      e.credited = true;
-    } else
-      entries.set(key, {
-        account: c.account.toLowerCase() as Hex,
-        poolId: c.poolId.toLowerCase() as Hex,
-        previous: 0n,
-        bytes: c.bytes,
-        receiptsRoot: c.receiptsRoot,
-        credited: true,
-      });
+    }
+  // Merge the two sorted lists; a previous leaf and a credit of the same (pool, account) become one entry.
+  const sorted: Entry[] = [];
+  for (let p = 0, c = 0; p < previous.length || c < credited.length; ) {
+    const order = p === previous.length ? 1 : c === credited.length ? -1 : byKey(previous[p]!, credited[c]!);
+    if (order < 0) sorted.push(previous[p++]!);
+    else if (order > 0) sorted.push(credited[c++]!);
+    else {
+      const e = credited[c++]!;
+      e.previous = previous[p++]!.previous;
+      sorted.push(e);
+    }
   }
-
-  const sorted = [...entries.values()].sort((a, b) =>
-    a.poolId < b.poolId ? -1 : a.poolId > b.poolId ? 1 : a.account < b.account ? -1 : a.account > b.account ? 1 : 0,
-  );
-  entries.clear();
+  previous.length = 0;
+  credited.length = 0;
   const leaves: RewardLeaf[] = [];
   const poolTotals: PoolTotal[] = [];
   for (let start = 0; start < sorted.length; ) {

@@ -8,6 +8,11 @@ export type AggregatorConfig = {
     /** Base URL others reach this service at; bundle URIs posted on chain start with it. */
     publicUrl: string;
     maxBodyBytes: number;
+    /**
+     * Aggregator processes `meshpay-aggregator` runs as workers of one primary (node:cluster, sharing the port).
+     * More than one needs PostgreSQL (`storage.url`): the workers elect their one closer through the database.
+     */
+    workers: number;
   };
   ingest: {
     maxReceiptsPerBatch: number;

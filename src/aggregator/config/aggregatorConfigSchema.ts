@@ -7,7 +7,10 @@ const shared = sharedSettings({ port: 8080, confirmations: 0, logBlockRange: 500
 
 /** The aggregator's configuration file (docs/operations.md, "Settings", lists every key; a test keeps it so). */
 export const aggregatorConfigSchema = section({
-  http: section(shared.http),
+  http: section({
+    ...shared.http,
+    workers: setting(k.int(1, 256), { fallback: 1 }),
+  }),
   ingest: section({
     maxReceiptsPerBatch: setting(k.int(1, 5000), { fallback: 5000 }),
     maxTicketsPerBatch: setting(k.int(1, 1000), { fallback: 1000 }),

@@ -67,7 +67,13 @@ export function loadConfig(
     });
   const c = read.config;
   return {
-    http: { host: c.http.host, port: c.http.port, publicUrl: publicUrlOf(c.http), maxBodyBytes: c.http.maxBodyBytes },
+    http: {
+      host: c.http.host,
+      port: c.http.port,
+      publicUrl: publicUrlOf(c.http),
+      maxBodyBytes: c.http.maxBodyBytes,
+      workers: c.http.workers,
+    },
     ingest: { ...c.ingest, contentBindingPools: [...c.ingest.contentBindingPools] },
     rateLimit: c.rateLimit,
     storage: c.storage,

@@ -1,7 +1,7 @@
 import type { BundleReceiptRow as BundleReceipt } from "../../protocol/bundle/types.ts";
 import type { PoolTotal, RewardPool } from "../../protocol/rewards/computeEpochRewards.ts";
 import type { Hex, Keccak256, RewardLeaf } from "../../protocol/types.ts";
-import type { EpochSnapshot } from "../storage/openEpochSnapshot.ts";
+import type { EpochSnapshot } from "../storage/EpochSnapshot.ts";
 
 /**
  * A seam of prepareEpoch for tests and demos that need a wrong epoch (a verifier has something to catch). The
@@ -25,10 +25,16 @@ export type EpochTamper = {
   publish?(file: { fileHash: Hex; path: string }): { bundleHash?: Hex; servable?: boolean; note?: string };
 };
 
-/** Bytes credited to one (account, pool) in the epoch, and the receipts its receiptsRoot covers. */
+/**
+ * Bytes credited to one (account, pool) in the epoch, and the receipts its receiptsRoot covers (a close with a
+ * `credits` hook holds them all for it; without one, each leaf's ids are dropped once its root is computed).
+ */
 export type EpochCredit = { account: Hex; poolId: Hex; bytes: number; receiptIds: Hex[] };
 
-/** What a tamper factory gets: the epoch being prepared and a read-only handle on its database snapshot. */
+/**
+ * What a tamper factory gets: the epoch being prepared and a read-only handle on its database snapshot (either engine;
+ * its queries are async).
+ */
 export type EpochTamperContext = {
   epoch: number;
   attempt: number;

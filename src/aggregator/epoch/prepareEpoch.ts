@@ -3,14 +3,20 @@ import { join } from "node:path";
 import type { BundleReceiptRow as BundleReceipt } from "../../protocol/bundle/types.ts";
 import { ZERO_HASH } from "../../protocol/constants.ts";
 import { createFastKeccak256 } from "../../protocol/hash/createFastKeccak256.ts";
-import { computeEpochRewards, type RewardCredit, type RewardPool } from "../../protocol/rewards/computeEpochRewards.ts";
+import type { RewardPool } from "../../protocol/rewards/computeEpochRewards.ts";
+import {
+  computeEpochRewardsFromRoots,
+  type RootedRewardCredit,
+} from "../../protocol/rewards/computeEpochRewardsFromRoots.ts";
 import { buildRewardTree } from "../../protocol/tree/buildRewardTree.ts";
 import { EMPTY_EPOCH_ROOT } from "../../protocol/tree/emptyEpochRoot.ts";
+import { getReceiptsRoot } from "../../protocol/tree/getReceiptsRoot.ts";
 import type { Address, Hex, Keccak256 } from "../../protocol/types.ts";
-import { type EpochSnapshot, openEpochSnapshot } from "../storage/openEpochSnapshot.ts";
+import type { EpochSnapshot } from "../storage/EpochSnapshot.ts";
+import { openEpochSnapshot } from "../storage/openEpochSnapshot.ts";
 import { createBundleFile } from "./createBundleFile.ts";
 import type { EpochSource } from "./EpochSource.ts";
-import type { EpochCredit, EpochTamper, EpochTamperFactory, EpochTamperRef } from "./EpochTamper.ts";
+import type { EpochTamper, EpochTamperFactory, EpochTamperRef } from "./EpochTamper.ts";
 import { readBundleLeaves } from "./readBundleLeaves.ts";
 
 /** Everything an epoch close needs besides the receipts in the database. JSON-safe (it crosses a worker boundary). */
@@ -61,32 +67,34 @@ export type PrepareEpochResult = {
   phases: Record<string, number>;
 };
 
-type Credit = EpochCredit;
-
 /** Encoded record bytes written to the file (and hashed) at a time. */
 const FLUSH_BYTES = 1 << 20;
 
 /**
- * Closes one epoch: reads its receipts (a consistent read snapshot of the database), credits bytes per
- * (relay, pool), computes amounts with pro-rata scaling, cumulative amounts on top of the previous bundle's
- * leaves, receipts roots and the reward tree (protocol library: computeEpochRewards, buildRewardTree), and writes
- * the epoch bundle (docs/bundle.md) with its keccak256. Deterministic: the same receipts and inputs give the same
- * bytes. Memory holds one string per receipt id plus the leaves; receipts stream from SQLite to the file.
+ * Closes one epoch: reads its receipts (a consistent read snapshot of the database, SQLite or PostgreSQL), credits
+ * bytes per (relay, pool), computes amounts with pro-rata scaling, cumulative amounts on top of the previous bundle's
+ * leaves, receipts roots and the reward tree (protocol library: computeEpochRewardsFromRoots, buildRewardTree), and
+ * writes the epoch bundle (docs/bundle.md) with its keccak256. Deterministic: the same receipts and inputs give the
+ * same bytes on either engine. Streams: pass 1 reads the receipts sorted by (relay, pool) and keeps one leaf's
+ * receipt ids at a time (dropped once its receipts root is computed), pass 2 reads them sorted by receiptId straight
+ * into the file; memory holds the leaves, the epoch's ticket hashes and the bundle writer's dictionaries, not the
+ * receipts.
  */
 export async function prepareEpoch(input: PrepareEpochInput): Promise<PrepareEpochResult> {
   const started = performance.now();
   const keccak = await createFastKeccak256();
-  if (input.source.engine !== "sqlite")
-    throw new Error(`An epoch close from ${input.source.engine} is not supported yet.`);
-  const snapshot = openEpochSnapshot(input.source.path);
+  const snapshot = await openEpochSnapshot(input.source);
   try {
-    // One read transaction for every query: ingest keeps committing (other epochs) meanwhile.
+    // One read snapshot for every query: ingest keeps committing (other epochs) meanwhile.
     const result = await snapshot.read(() => prepareFrom(snapshot, input, keccak));
     return { ...result, seconds: (performance.now() - started) / 1000 };
   } finally {
-    snapshot.close();
+    await snapshot.close();
   }
 }
+
+/** One (relay, pool)'s credit while pass 1 reads it (and, for a credits hook, until the hook has run). */
+type LeafCredit = { account: Hex; poolId: Hex; bytes: number; receiptIds: Hex[] };
 
 async function prepareFrom(
   snapshot: EpochSnapshot,
@@ -108,64 +116,82 @@ async function prepareFrom(
   const histories = new Map(
     input.signerHistories.filter((h) => h.signers.length > 1).map((h) => [h.poolId, h.signers]),
   );
-  const signerCache = new Map<string, string>();
   const excluded: { receiptId: Hex; reason: string }[] = [];
 
   const tamper = input.tamper ? await loadTamper(input.tamper, input, keccak, snapshot) : undefined;
   const keepReceipt = tamper?.keepReceipt?.bind(tamper);
   let tampered: string | null = null;
+  // A credits hook may list more receipt ids under a credit, so its roots wait until after it: such a close (tests
+  // and demos only) keeps every credited receipt id.
+  const holdIds = tamper?.credits !== undefined;
 
-  // Pass 1 (acceptance order, through the epoch index): credits per (relay, pool), the tickets used, the receipts
-  // left out, and each included receipt's row id and receiptId for the bundle's receiptId order.
-  const credits = new Map<string, Credit>();
+  // Pass 1 ((relay, pool) order): credits and receipts roots per (relay, pool), the tickets used, the receipts left
+  // out (pass 2 skips them). Without a credits hook each leaf's receipt ids are dropped as soon as its root is known.
+  const held: LeafCredit[] = [];
+  const rewardCredits: RootedRewardCredit[] = [];
   const ticketHashes = new Set<string>();
-  const ids: Hex[] = [];
-  let rowIds = new Float64Array(1 << 16);
-  for (const [rowId, receiptId, poolId, relay, size, ticketHash, deliveredAt] of snapshot.iterateEpochReceipts(epoch)) {
-    const signers = histories.get(poolId);
-    if (signers) {
-      let signer = signerCache.get(ticketHash);
-      if (signer === undefined) {
-        signer = snapshot.getTicketSigner(ticketHash) ?? "";
-        signerCache.set(ticketHash, signer);
+  const dropped = new Set<string>();
+  let receiptCount = 0;
+  let pool = "";
+  let relayOf = "";
+  let credit: LeafCredit | undefined;
+  const finishLeaf = () => {
+    if (credit && !holdIds)
+      rewardCredits.push({
+        account: credit.account,
+        poolId: credit.poolId,
+        bytes: BigInt(credit.bytes),
+        receiptsRoot: getReceiptsRoot(credit.receiptIds, keccak),
+      });
+    credit = undefined;
+  };
+  // Asked for now, read in pass 2: the database can sort them by receiptId while pass 1 runs.
+  const byId = snapshot.receiptsById(epoch);
+  for await (const batch of snapshot.receiptsByLeaf(epoch, histories.size > 0)) {
+    for (const [receiptId, poolId, relay, size, ticketHash, deliveredAt, signer] of batch) {
+      if (poolId !== pool || relay !== relayOf) {
+        if (relay < relayOf || (relay === relayOf && poolId < pool))
+          throw new Error(`Epoch ${epoch}: the snapshot listed receipts out of (relay, pool) order.`);
+        finishLeaf();
+        // One string per pool for every leaf of it.
+        if (poolId !== pool) pool = poolId;
+        relayOf = relay;
       }
-      const inForce = signerAt(signers, Math.floor(deliveredAt / 1000));
-      if (signer !== inForce) {
-        excluded.push({
-          receiptId,
-          reason: `ticket signed by ${signer}, but the pool's ticket signer at delivery was ${inForce}`,
-        });
+      const signers = histories.get(poolId);
+      if (signers) {
+        const inForce = signerAt(signers, Math.floor(deliveredAt / 1000));
+        if (signer !== inForce) {
+          excluded.push({
+            receiptId,
+            reason: `ticket signed by ${signer}, but the pool's ticket signer at delivery was ${inForce}`,
+          });
+          dropped.add(receiptId);
+          continue;
+        }
+      }
+      if (keepReceipt && !keepReceipt({ receiptId, poolId, relay, size })) {
+        dropped.add(receiptId);
         continue;
       }
+      if (!credit) {
+        credit = { account: relay, poolId: pool as Hex, bytes: 0, receiptIds: [] };
+        if (holdIds) held.push(credit);
+      }
+      credit.bytes += size;
+      credit.receiptIds.push(receiptId);
+      ticketHashes.add(ticketHash);
+      receiptCount++;
     }
-    if (keepReceipt && !keepReceipt({ receiptId, poolId, relay, size })) continue;
-    const key = poolId + relay;
-    let c = credits.get(key);
-    if (!c) {
-      c = { account: relay, poolId, bytes: 0, receiptIds: [] };
-      credits.set(key, c);
-    }
-    c.bytes += size;
-    c.receiptIds.push(receiptId);
-    ticketHashes.add(ticketHash);
-    if (ids.length === rowIds.length) {
-      const grown = new Float64Array(rowIds.length * 2);
-      grown.set(rowIds);
-      rowIds = grown;
-    }
-    rowIds[ids.length] = rowId;
-    ids.push(receiptId);
   }
+  finishLeaf();
+  excluded.sort((a, b) => (a.receiptId < b.receiptId ? -1 : a.receiptId > b.receiptId ? 1 : 0));
   phase("read");
-  const order = sortByReceiptId(ids);
-  let receiptCount = ids.length;
-  phase("sort");
 
   // The tamper seam (never in production): credited bytes and extra receipts.
   const extras: BundleReceipt[] = [];
   if (tamper?.credits) {
     const note = tamper.credits({
-      credits: [...credits.values()],
+      credits: held,
       addReceipt(receipt) {
         extras.push(receipt);
         receiptCount++;
@@ -173,31 +199,32 @@ async function prepareFrom(
     });
     if (note !== undefined) tampered = note;
   }
+  for (const c of held)
+    rewardCredits.push({
+      account: c.account,
+      poolId: c.poolId,
+      bytes: BigInt(c.bytes),
+      receiptsRoot: getReceiptsRoot(c.receiptIds, keccak),
+    });
+  held.length = 0;
   extras.sort((a, b) => (a.receiptId < b.receiptId ? -1 : a.receiptId > b.receiptId ? 1 : 0));
 
-  // Rewards: pools with credits, previous leaves, pro-rata scaling, receipts roots.
+  // Rewards: pools with credits, previous leaves, pro-rata scaling.
   const poolInput = new Map(input.pools.map((p) => [p.poolId.toLowerCase(), p]));
   const rewardPools: RewardPool[] = [];
-  for (const poolId of new Set([...credits.values()].map((c) => c.poolId))) {
+  for (const poolId of new Set(rewardCredits.map((c) => c.poolId))) {
     const p = poolInput.get(poolId);
     if (!p) throw new Error(`No price and balance given for pool ${poolId}, which has receipts in epoch ${epoch}.`);
     rewardPools.push({ poolId, pricePerGB: BigInt(p.pricePerGB), balance: BigInt(p.available) });
   }
   const previousLeaves = input.previous ? await readBundleLeaves(input.previous.path, input.previous.leavesOffset) : [];
-  const rewardCredits: RewardCredit[] = [...credits.values()].map((c) => ({
-    account: c.account,
-    poolId: c.poolId,
-    bytes: BigInt(c.bytes),
-    receiptIds: c.receiptIds,
-  }));
-  credits.clear();
-  const { leaves, poolTotals } = computeEpochRewards({
+  const { leaves, poolTotals } = computeEpochRewardsFromRoots({
     pools: rewardPools,
     credits: rewardCredits,
     previous: previousLeaves,
-    keccak,
   });
   rewardCredits.length = 0;
+  previousLeaves.length = 0;
   phase("rewards");
   if (tamper?.leaves) {
     const note = tamper.leaves({ leaves, poolTotals, pools: rewardPools });
@@ -206,11 +233,10 @@ async function prepareFrom(
   const postedTotal = new Map(poolTotals.map((t) => [t.poolId, t.amount]));
 
   const root = leaves.length === 0 ? EMPTY_EPOCH_ROOT : buildRewardTree(leaves, keccak).root;
-  const sortedTickets = [...ticketHashes].sort();
-  ticketHashes.clear();
+  const ticketCount = ticketHashes.size;
   phase("tree");
 
-  // Pass 2: the file.
+  // Pass 2: the file (tickets and receipts in the database's order).
   mkdirSync(input.bundleDir, { recursive: true });
   const path = join(input.bundleDir, `epoch-${epoch}-attempt-${input.attempt}.bundle`);
   const file = await createBundleFile(path, FLUSH_BYTES);
@@ -230,7 +256,7 @@ async function prepareFrom(
       snapshotBlock: input.snapshotBlock,
       root,
       poolCount: poolTotals.length,
-      ticketCount: sortedTickets.length,
+      ticketCount,
       receiptCount,
       leafCount: leaves.length,
     });
@@ -245,45 +271,30 @@ async function prepareFrom(
         total: postedTotal.get(t.poolId)!,
       });
     }
-    for (const hash of sortedTickets) {
-      const t = snapshot.getTicket(hash);
-      if (!t) throw new Error(`Ticket ${hash} of an epoch ${epoch} receipt is missing from the database.`);
-      w.ticket({
-        ticketHash: t.ticket_hash!,
-        poolId: t.pool_id!,
-        streamId: t.stream_id!,
-        viewer: t.viewer!,
-        notBefore: t.not_before!,
-        notAfter: t.not_after!,
-        maxBytes: t.max_bytes!,
-        signature: t.signature!,
-      });
-      file.flushIfFull();
+    for await (const batch of snapshot.tickets(epoch))
+      for (const t of batch) {
+        // Tickets only of receipts left out are not listed.
+        if (!ticketHashes.delete(t.ticketHash)) continue;
+        w.ticket(t);
+        file.flushIfFull();
+      }
+    if (ticketHashes.size > 0) {
+      const missing = [...ticketHashes].sort()[0];
+      throw new Error(`Ticket ${missing} of an epoch ${epoch} receipt is missing from the database.`);
     }
     let e = 0;
     let written = 0;
-    for (let k = 0; k < order.length; k++) {
-      const [receiptId, poolId, ticketHash, relay, segment, chunk, chunkHash, size, deliveredAt, signature] =
-        snapshot.getReceiptByRowId(rowIds[order[k]!]!)!;
-      while (e < extras.length && extras[e]!.receiptId <= receiptId) {
-        w.receipt(extras[e++]!);
+    for await (const batch of byId)
+      for (const receipt of batch) {
+        if (dropped.size > 0 && dropped.has(receipt.receiptId)) continue;
+        while (e < extras.length && extras[e]!.receiptId <= receipt.receiptId) {
+          w.receipt(extras[e++]!);
+          written++;
+        }
+        w.receipt(receipt);
         written++;
+        file.flushIfFull();
       }
-      w.receipt({
-        receiptId,
-        poolId,
-        ticketHash,
-        relay,
-        segment,
-        chunk,
-        chunkHash,
-        size,
-        deliveredAt: String(deliveredAt),
-        signature,
-      });
-      written++;
-      file.flushIfFull();
-    }
     while (e < extras.length) {
       w.receipt(extras[e++]!);
       written++;
@@ -316,22 +327,13 @@ async function prepareFrom(
     leavesOffset,
     poolTotals: poolTotals.map((t) => ({ poolId: t.poolId, amount: postedTotal.get(t.poolId)!.toString() })),
     receiptCount,
-    ticketCount: sortedTickets.length,
+    ticketCount,
     leafCount: leaves.length,
     excluded,
     servable: published.servable ?? true,
     tampered,
     phases,
   };
-}
-
-/** Indexes of `ids` in ascending receiptId order (52-bit numeric prefixes first, then the full string). */
-function sortByReceiptId(ids: readonly string[]): Uint32Array {
-  const prefix = new Float64Array(ids.length);
-  for (let i = 0; i < ids.length; i++) prefix[i] = Number.parseInt(ids[i]!.slice(2, 15), 16);
-  const order = new Uint32Array(ids.length);
-  for (let i = 0; i < order.length; i++) order[i] = i;
-  return order.sort((a, b) => prefix[a]! - prefix[b]! || (ids[a]! < ids[b]! ? -1 : ids[a]! > ids[b]! ? 1 : 0));
 }
 
 function signerAt(signers: { since: number; signer: string }[], timestamp: number): string {

@@ -2,8 +2,7 @@ import { ProtocolError } from "../errors/ProtocolError.ts";
 import { keccak256 } from "../hash/keccak256.ts";
 import { getReceiptsRoot } from "../tree/getReceiptsRoot.ts";
 import type { Address, Hex, Keccak256, RewardLeaf } from "../types.ts";
-import { getRewardAmount } from "./getRewardAmount.ts";
-import { scalePoolAmounts } from "./scalePoolAmounts.ts";
+import { computeEpochRewardsFromRoots, type RootedRewardCredit } from "./computeEpochRewardsFromRoots.ts";
 
 /** A pool as the reward computation sees it at epoch close. */
 export type RewardPool = {
@@ -42,7 +41,8 @@ export type EpochRewards = { leaves: RewardLeaf[]; poolTotals: PoolTotal[] };
  * exceeds its balance every amount becomes floor(raw · balance / Σraw). cumulativeAmount = previous
  * cumulative + epochAmount. Every (account, pool) in `previous` keeps a leaf (epochBytes = epochAmount = 0,
  * receiptsRoot = bytes32(0) when nothing new). Several credits for the same (account, pool) are merged.
- * Leaves come sorted by (poolId, account), lowercase hex. Throws POOL_UNKNOWN for a credit in a pool
+ * Leaves come sorted by (poolId, account), lowercase hex (computeEpochRewardsFromRoots does the arithmetic, once
+ * each (account, pool)'s receiptsRoot is known). Throws POOL_UNKNOWN for a credit in a pool
  * not in `pools`, INVALID_ARGUMENT for negative bytes or a duplicated previous leaf.
  */
 export function computeEpochRewards(args: {
@@ -52,26 +52,19 @@ export function computeEpochRewards(args: {
   keccak?: Keccak256;
 }): EpochRewards {
   const keccak = args.keccak ?? keccak256;
-  const pools = new Map<string, RewardPool>();
-  for (const p of args.pools) pools.set(p.poolId.toLowerCase(), p);
-
-  type Entry = { account: Hex; poolId: Hex; previous: bigint; bytes: bigint; receiptIds: Hex[] };
-  const entries = new Map<string, Entry>();
+  const pools = new Set(args.pools.map((p) => p.poolId.toLowerCase()));
+  // Duplicated previous leaves are refused first, as computeEpochRewardsFromRoots would (before any credit check).
+  const previousKeys = new Set<string>();
   const keyOf = (poolId: string, account: string) => `${poolId.toLowerCase()}:${account.toLowerCase()}`;
   for (const [i, leaf] of (args.previous ?? []).entries()) {
     const key = keyOf(leaf.poolId, leaf.account);
-    if (entries.has(key))
+    if (previousKeys.has(key))
       throw new ProtocolError("INVALID_ARGUMENT", `previous[${i}] repeats (${leaf.account}, ${leaf.poolId}).`, {
         field: `previous[${i}]`,
       });
-    entries.set(key, {
-      account: leaf.account.toLowerCase() as Hex,
-      poolId: leaf.poolId.toLowerCase() as Hex,
-      previous: leaf.cumulativeAmount,
-      bytes: 0n,
-      receiptIds: [],
-    });
+    previousKeys.add(key);
   }
+  const merged = new Map<string, { account: Hex; poolId: Hex; bytes: bigint; receiptIds: Hex[] }>();
   for (const [i, c] of args.credits.entries()) {
     if (typeof c.bytes !== "bigint" || c.bytes < 0n)
       throw new ProtocolError("INVALID_ARGUMENT", `credits[${i}].bytes must be a bigint ≥ 0.`, {
@@ -87,54 +80,19 @@ export function computeEpochRewards(args: {
       );
     if (c.bytes === 0n && c.receiptIds.length === 0) continue;
     const key = keyOf(c.poolId, c.account);
-    let e = entries.get(key);
+    let e = merged.get(key);
     if (!e) {
-      e = {
-        account: c.account.toLowerCase() as Hex,
-        poolId: c.poolId.toLowerCase() as Hex,
-        previous: 0n,
-        bytes: 0n,
-        receiptIds: [],
-      };
-      entries.set(key, e);
+      e = { account: c.account.toLowerCase() as Hex, poolId: c.poolId.toLowerCase() as Hex, bytes: 0n, receiptIds: [] };
+      merged.set(key, e);
     }
     e.bytes += c.bytes;
     for (const id of c.receiptIds) e.receiptIds.push(id);
   }
-
-  const sorted = [...entries.values()].sort((a, b) =>
-    a.poolId < b.poolId ? -1 : a.poolId > b.poolId ? 1 : a.account < b.account ? -1 : a.account > b.account ? 1 : 0,
-  );
-  const byPool = new Map<string, Entry[]>();
-  for (const e of sorted) {
-    const list = byPool.get(e.poolId);
-    if (list) list.push(e);
-    else byPool.set(e.poolId, [e]);
-  }
-
-  const leaves: RewardLeaf[] = [];
-  const poolTotals: PoolTotal[] = [];
-  for (const [poolId, list] of byPool) {
-    const pool = pools.get(poolId);
-    const raw = list.map((e) => (pool ? getRewardAmount(e.bytes, pool.pricePerGB) : 0n));
-    const amounts = pool ? scalePoolAmounts(raw, pool.balance) : raw;
-    let bytes = 0n;
-    let rawAmount = 0n;
-    let amount = 0n;
-    list.forEach((e, i) => {
-      bytes += e.bytes;
-      rawAmount += raw[i]!;
-      amount += amounts[i]!;
-      leaves.push({
-        account: e.account,
-        poolId: e.poolId,
-        cumulativeAmount: e.previous + amounts[i]!,
-        epochBytes: e.bytes,
-        epochAmount: amounts[i]!,
-        receiptsRoot: getReceiptsRoot(e.receiptIds, keccak),
-      });
-    });
-    if (pool) poolTotals.push({ poolId: poolId as Hex, bytes, rawAmount, amount, scaled: rawAmount > pool.balance });
-  }
-  return { leaves, poolTotals };
+  const credits: RootedRewardCredit[] = [...merged.values()].map((e) => ({
+    account: e.account,
+    poolId: e.poolId,
+    bytes: e.bytes,
+    receiptsRoot: getReceiptsRoot(e.receiptIds, keccak),
+  }));
+  return computeEpochRewardsFromRoots({ pools: args.pools, credits, previous: args.previous });
 }

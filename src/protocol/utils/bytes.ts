@@ -7,7 +7,6 @@ for (let i = 0; i < 6; i++) {
   HEX_VALUES[65 + i] = 10 + i;
   HEX_VALUES[97 + i] = 10 + i;
 }
-const BYTE_HEX: string[] = Array.from({ length: 256 }, (_, i) => i.toString(16).padStart(2, "0"));
 
 /** True when `value` is `0x` followed by exactly `bytes * 2` hex digits (any case). */
 export function isHexOfLength(value: unknown, bytes: number): value is Hex {
@@ -51,10 +50,23 @@ export function hexToBytes(hex: string, length: number | undefined, field: strin
 
 /** bytes → lowercase 0x-hex. */
 export function bytesToHex(bytes: Uint8Array, start = 0, end = bytes.length): Hex {
-  let s = "0x";
-  for (let i = start; i < end; i++) s += BYTE_HEX[bytes[i]!];
-  return s as Hex;
+  // Decoded from ASCII codes in one go: a flat string, not a rope of 2-character pieces (a rope costs ~1 KiB a
+  // 32-byte hash for as long as it is kept, e.g. 10^6 receipts roots of an epoch close).
+  const n = Math.max(0, end - start);
+  const out = n <= 64 ? HEX_SCRATCH : new Uint8Array(2 + 2 * n);
+  out[0] = 48;
+  out[1] = 120;
+  for (let i = 0; i < n; i++) {
+    const b = bytes[start + i]!;
+    out[2 + 2 * i] = HEX_CODES[b >> 4]!;
+    out[3 + 2 * i] = HEX_CODES[b & 15]!;
+  }
+  return ASCII.decode(out.subarray(0, 2 + 2 * n)) as Hex;
 }
+
+const HEX_CODES = Uint8Array.from("0123456789abcdef", (c) => c.charCodeAt(0));
+const HEX_SCRATCH = new Uint8Array(2 + 2 * 64);
+const ASCII = new TextDecoder();
 
 const U64 = new BigUint64Array(1);
 const U64_BYTES = new Uint8Array(U64.buffer);

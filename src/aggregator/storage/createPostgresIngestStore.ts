@@ -73,8 +73,13 @@ export function createPostgresIngestStore(pool: pg.Pool, options: PostgresIngest
       try {
         const results = (await client.query(beginSql)) as unknown as pg.QueryResult<{ value: string }>[];
         const closedThrough = Number(results[3]?.rows[0]?.value ?? -1);
-        const value = await fn(transactionOn(client, closedThrough));
-        await client.query("COMMIT");
+        const tx = transactionOn(client, closedThrough);
+        const value = await fn(tx);
+        // The batch's shared rows (its pools' epoch_stats totals, which every batch of a pool updates) are written in
+        // the round trip of the COMMIT: their row locks are then held only inside the server, never while this
+        // process's event loop is busy checking another batch's signatures (a lock held across that stalled every
+        // other process's batches of the same pool behind it).
+        await client.query(tx.commitSql());
         return value;
       } catch (error) {
         await client.query("ROLLBACK").catch(() => {
@@ -153,7 +158,9 @@ export function createPostgresIngestStore(pool: pg.Pool, options: PostgresIngest
   };
 }
 
-function transactionOn(client: pg.PoolClient, closedThrough: number): IngestTx {
+function transactionOn(client: pg.PoolClient, closedThrough: number): IngestTx & { commitSql(): string } {
+  /** Statements `write` leaves for the COMMIT's round trip (simple query protocol: literals, no parameters). */
+  let atCommit: string[] = [];
   const poolIdsOf = async (epoch: number) => {
     const { rows } = await client.query<{ pool_id: string }>("SELECT pool_id FROM epoch_stats WHERE epoch = $1", [
       epoch,
@@ -161,6 +168,7 @@ function transactionOn(client: pg.PoolClient, closedThrough: number): IngestTx {
     return rows.map((r) => r.pool_id);
   };
   return {
+    commitSql: () => [...atCommit, "COMMIT"].join("; "),
     closedThrough: async () => closedThrough,
     async lockIdempotent(relay, key) {
       await client.query("SELECT pg_advisory_xact_lock(hashtextextended($1, 0))", [`idempotency:${relay}:${key}`]);
@@ -235,15 +243,15 @@ function transactionOn(client: pg.PoolClient, closedThrough: number): IngestTx {
         );
         if (rowCount !== rs.length) throw ingestConflict("a receipt's uniqueness key was taken meanwhile");
       }
-      for (const t of w.ticketBytes) {
+      if (w.ticketBytes.length > 0) {
+        const tb = w.ticketBytes;
         const { rowCount } = await client.query(
-          `UPDATE tickets SET bytes_accepted = bytes_accepted + $2
-           WHERE ticket_hash = $1 AND bytes_accepted = $3 AND bytes_accepted + $2 <= max_bytes::numeric
-           RETURNING bytes_accepted`,
-          [t.ticketHash, (t.to - t.from).toString(), t.from.toString()],
+          `UPDATE tickets t SET bytes_accepted = t.bytes_accepted + u.d
+           FROM unnest($1::text[], $2::numeric[], $3::numeric[]) AS u(h, d, f)
+           WHERE t.ticket_hash = u.h AND t.bytes_accepted = u.f AND t.bytes_accepted + u.d <= t.max_bytes::numeric`,
+          [tb.map((t) => t.ticketHash), tb.map((t) => (t.to - t.from).toString()), tb.map((t) => t.from.toString())],
         );
-        if (rowCount !== 1)
-          throw ingestConflict(`ticket ${t.ticketHash}'s bytes changed meanwhile or would pass maxBytes`);
+        if (rowCount !== tb.length) throw ingestConflict("a ticket's bytes changed meanwhile or would pass maxBytes");
       }
       if (w.newTickets.length > 0) {
         const ts = w.newTickets;
@@ -271,25 +279,31 @@ function transactionOn(client: pg.PoolClient, closedThrough: number): IngestTx {
         );
         if (rowCount !== ts.length) throw ingestConflict("a ticket was stored meanwhile");
       }
+      const lit = (v: string | number) => (typeof v === "number" ? String(v) : client.escapeLiteral(v));
+      const commit: string[] = [];
       if (w.stats.length > 0) {
         // Sorted, so two transactions lock the same totals rows in the same order.
         const ss = [...w.stats].sort(
           (a, b) => a.epoch - b.epoch || (a.poolId < b.poolId ? -1 : a.poolId > b.poolId ? 1 : 0),
         );
-        await client.query(
-          `INSERT INTO epoch_stats (epoch, pool_id, receipt_count, bytes)
-           SELECT e, p, n, b FROM unnest($1::bigint[], $2::text[], $3::bigint[], $4::bigint[]) WITH ORDINALITY
-             AS u(e, p, n, b, i) ORDER BY i
+        for (const x of [ss.map((s) => s.epoch), ss.map((s) => s.receipts), ss.map((s) => s.bytes)].flat())
+          if (!Number.isSafeInteger(x)) throw new Error(`epoch_stats values must be whole numbers, got ${x}`);
+        commit.push(
+          `INSERT INTO epoch_stats (epoch, pool_id, receipt_count, bytes) VALUES ${ss
+            .map((s) => `(${lit(s.epoch)}, ${lit(s.poolId)}, ${lit(s.receipts)}, ${lit(s.bytes)})`)
+            .join(", ")}
            ON CONFLICT (epoch, pool_id) DO UPDATE SET receipt_count = epoch_stats.receipt_count + excluded.receipt_count,
              bytes = epoch_stats.bytes + excluded.bytes`,
-          [ss.map((s) => s.epoch), ss.map((s) => s.poolId), ss.map((s) => s.receipts), ss.map((s) => s.bytes)],
         );
       }
       const i = w.idempotent;
-      await client.query(
-        "INSERT INTO idempotency_keys (relay, key, body_hash, response, created_at) VALUES ($1, $2, $3, $4, $5)",
-        [i.relay, i.key, i.bodyHash, i.response, w.nowMs],
+      if (!Number.isSafeInteger(w.nowMs)) throw new Error(`nowMs must be a whole number of ms, got ${w.nowMs}`);
+      commit.push(
+        `INSERT INTO idempotency_keys (relay, key, body_hash, response, created_at) VALUES (${lit(i.relay)}, ${lit(
+          i.key,
+        )}, ${lit(i.bodyHash)}, ${lit(i.response)}, ${lit(w.nowMs)})`,
       );
+      atCommit = commit;
     },
   };
 }

@@ -241,9 +241,10 @@ describe("epoch close from PostgreSQL gives the SQLite close's bytes", () => {
     }
   });
 
-  it("closes from PostgreSQL in the close's worker thread too", async () => {
+  it("closes from PostgreSQL in the close's worker thread too, with its heap capped", async () => {
     const tamper = faultTamperRef({ kind: "drop-relay-receipts", epoch: 0 });
-    const r = await closeBoth(sources, input(0, 40, { tamper }), dir, runPrepareEpochInWorker);
+    const inWorker = (i: PrepareEpochInput) => runPrepareEpochInWorker(i, { heapLimitMiB: 256 });
+    const r = await closeBoth(sources, input(0, 40, { tamper }), dir, inWorker);
     assert.ok(r.tampered?.startsWith("drop-relay-receipts"));
   });
 });

@@ -287,7 +287,11 @@ export async function startAggregator(
       resendAfterMs: config.posting.resendAfterMs,
       closeDelayMs: config.posting.closeDelayMs,
       ...options.seams,
-      runPrepare: runPrepareEpochInWorker,
+      runPrepare: (input) =>
+        runPrepareEpochInWorker(
+          input,
+          config.storage.closeHeapMib === undefined ? {} : { heapLimitMiB: config.storage.closeHeapMib },
+        ),
       onClose: async (epoch) => ingestor?.closeThrough(epoch),
       metrics,
       logger: logger.child({ component: "poster" }),

@@ -30,6 +30,7 @@ export const aggregatorConfigSchema = section({
     synchronous: setting(k.oneOf(["FULL", "NORMAL"] as const), { fallback: "FULL" }),
     url: setting(k.postgresUrl),
     schema: setting(k.sqlIdentifier, { fallback: "public" }),
+    closeHeapMib: setting(k.int(256, 1_048_576, "MiB")),
   }),
   chain: section({
     ...shared.chain,

@@ -688,6 +688,11 @@ async function benchIngestPostgres(figures: Record<string, BenchFigure>): Promis
     figures["ingest.pg.ratioVsSqlite"] = { value: Number(ratio.toFixed(3)), unit: "x" };
     figures["ingest.pg.scaling2"] = { value: Number(scaling.toFixed(3)), unit: "x" };
     figures["ingest.pg.receiptsPerSecond"] = { value: Math.round(results.pg1!.rate), unit: "receipts/s" };
+    // The other deployment of two processes the issue names: workers of one `--workers 2` process on one port.
+    figures["ingest.pg.scaling2Workers"] = {
+      value: Number((results["pg-workers2"]!.rate / results.pg1!.rate).toFixed(3)),
+      unit: "x",
+    };
   } finally {
     for (const schema of schemas) await admin.query(`DROP SCHEMA IF EXISTS ${schema} CASCADE`);
     await admin.end();

@@ -102,8 +102,8 @@ describe("loadVerifierConfig", () => {
     assert.deepEqual(
       problems.map((p) => p.text),
       [
-        "storage.url (MESHPAY_VERIFIER_STORAGE_URL): expected a postgres:// or postgresql:// URL, got an invalid value",
-        'storage.schema (MESHPAY_VERIFIER_STORAGE_SCHEMA): expected a schema name (lowercase letters, digits and _, not starting with a digit, at most 63), got "a;b"',
+        "storage.url (MESHPAY_VERIFIER_STORAGE_URL): expected a postgres:// URL, got an invalid value",
+        'storage.schema (MESHPAY_VERIFIER_STORAGE_SCHEMA): expected a lowercase SQL identifier (a-z, 0-9, _; not starting with a digit; at most 63 characters), got "a;b"',
       ],
     );
   });

@@ -1,4 +1,3 @@
-import { postgresSettingKinds as pg } from "../../service/config/postgresSettingKinds.ts";
 import { section } from "../../service/config/section.ts";
 import { setting } from "../../service/config/setting.ts";
 import { settingKinds as k } from "../../service/config/settingKinds.ts";
@@ -13,12 +12,12 @@ export const verifierConfigSchema = section({
     /** verifier.db (SQLite, unless `url` is set) and bundles/. */
     dir: setting(k.path, { fallback: ".data/verifier" }),
     /** postgres://…: the verifier's tables live in PostgreSQL instead of verifier.db. */
-    url: setting(pg.url),
+    url: setting(k.postgresUrl),
     /**
      * The PostgreSQL schema of the verifier's tables (its connections' search_path). Not the aggregator's: both keep
      * their migrations in a `schema_migrations` table (docs/operations.md, "PostgreSQL").
      */
-    schema: setting(pg.schema, { fallback: "verifier" }),
+    schema: setting(k.sqlIdentifier, { fallback: "verifier" }),
   }),
   chain: section(shared.chain),
   audit: section({

@@ -4,6 +4,7 @@ import { isPostgresUnavailable } from "../../protocol/node/isPostgresUnavailable
 import type { Hex } from "../../protocol/types.ts";
 import type { IngestStore, IngestTx, StoredReceiptRef, StoredTicket } from "./IngestStore.ts";
 import { ingestConflict } from "./ingestConflict.ts";
+import { runPostgresTransaction } from "./runPostgresTransaction.ts";
 import { ticketFromRow } from "./ticketFromRow.ts";
 
 /** How many times a transaction is run again after a deadlock, a serialization failure or a lost race. */
@@ -124,35 +125,16 @@ export function createPostgresIngestStore(pool: pg.Pool, options: PostgresIngest
     },
     async closeThrough(epoch) {
       if (!Number.isSafeInteger(epoch)) throw new Error(`closeThrough needs a whole epoch number, got ${epoch}`);
-      await guardPostgresOutage(async () => {
-        const client = await pool.connect();
-        let broken = false;
-        const onError = () => {
-          broken = true;
-        };
-        client.on("error", onError);
-        try {
-          await client.query("BEGIN");
-          // Raised first, then the barrier: every transaction granted the key before this one may have read the
-          // old value and is waited for; every one granted it after this commits reads the raised value (locks are
-          // released after the commit is visible).
-          await client.query(
-            `INSERT INTO ingest_state (name, value) VALUES ('closed_through', $1)
-             ON CONFLICT (name) DO UPDATE SET value = GREATEST(ingest_state.value, excluded.value)`,
-            [epoch],
-          );
-          await client.query(`SELECT pg_advisory_xact_lock(${EPOCH_CLOSE_KEY})`);
-          await client.query("COMMIT");
-        } catch (error) {
-          await client.query("ROLLBACK").catch(() => {
-            broken = true;
-          });
-          if (isPostgresUnavailable(error)) broken = true;
-          throw error;
-        } finally {
-          client.off("error", onError);
-          client.release(broken);
-        }
+      await runPostgresTransaction(pool, async (client) => {
+        // Raised first, then the barrier: every transaction granted the key before this one may have read the old
+        // value and is waited for; every one granted it after this commits reads the raised value (locks are released
+        // after the commit is visible).
+        await client.query(
+          `INSERT INTO ingest_state (name, value) VALUES ('closed_through', $1)
+           ON CONFLICT (name) DO UPDATE SET value = GREATEST(ingest_state.value, excluded.value)`,
+          [epoch],
+        );
+        await client.query(`SELECT pg_advisory_xact_lock(${EPOCH_CLOSE_KEY})`);
       });
     },
   };

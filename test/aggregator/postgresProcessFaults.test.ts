@@ -293,7 +293,8 @@ describe("aggregator processes on one PostgreSQL schema, under faults (real proc
         await assertCreditedOnce(db);
 
         // The epochs of the acknowledged receipts get closed and posted, each once, with every receipt stored for it.
-        const lastEpoch = Math.max(...acknowledged.values());
+        let lastEpoch = -1;
+        for (const epoch of acknowledged.values()) if (epoch > lastEpoch) lastEpoch = epoch;
         const posted = await waitFor(
           `epoch ${lastEpoch} posted`,
           async () => {

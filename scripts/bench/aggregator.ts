@@ -654,9 +654,9 @@ async function benchIngestPostgres(figures: Record<string, BenchFigure>): Promis
       pgSide(2),
       { ...pgSide(1), name: "pg-workers2", workers: 2 },
     ];
-    // The sides take turns, twice (other load on the machine comes and goes); each side's best run counts.
+    // The sides take turns, three times (other load on the machine comes and goes); each side's best run counts.
     const results: Record<string, Awaited<ReturnType<typeof measureSide>>> = {};
-    for (let round = 0; round < (quick ? 1 : 2); round++)
+    for (let round = 0; round < (quick ? 1 : 3); round++)
       for (const side of sides) {
         // Fresh storage for every run; the processes of one run share it (one schema).
         const storage = side.storage;

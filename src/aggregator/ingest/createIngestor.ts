@@ -8,7 +8,14 @@ import { signedChunkReceiptFromJson } from "../../protocol/wire/signedChunkRecei
 import type { PoolRegistry } from "../chain/createPoolRegistry.ts";
 import { AggregatorError } from "../errors/AggregatorError.ts";
 import type { AggregatorMetrics } from "../metrics/createMetrics.ts";
-import type { IdempotentResponse, IngestStore, ReceiptRow, StoredReceiptRef } from "../storage/IngestStore.ts";
+import type {
+  IdempotentResponse,
+  IngestStore,
+  IngestWrites,
+  ReceiptRow,
+  StoredReceiptRef,
+} from "../storage/IngestStore.ts";
+import { ingestConflict } from "../storage/ingestConflict.ts";
 import type { ManifestIndex } from "./createManifestIndex.ts";
 import { createRateLimiter, type RateLimitSettings } from "./createRateLimiter.ts";
 import { memoizeTicketChecks } from "./memoizeTicketChecks.ts";
@@ -172,6 +179,12 @@ export function createIngestor(options: IngestorOptions): Ingestor {
     // reads lock the idempotency key and the batch's tickets against every other ingest transaction, so its checks
     // (duplicates, bytes under maxBytes) still hold when it writes. All state of an attempt lives inside: a
     // PostgreSQL store may run it again after a deadlock.
+    //
+    // Stored receipts are looked up first unless the store lets the insert find them (optimisticReceiptInsert). Then
+    // the first attempt assumes none of the batch's receipts is stored; it is run again, looking them up, when the
+    // insert meets a taken key (write throws INGEST_CONFLICT) or when a receipt it refuses is stored after all (a
+    // relay's retry of a stored receipt is answered already_accepted whatever a check would say of it now).
+    let lookUpStored = !store.optimisticReceiptInsert;
     const outcome = await guardStorage(() =>
       store.transaction(async (tx): Promise<{ replayOf: IdempotentResponse } | { json: string; counts: Counts }> => {
         // Read inside the transaction, under the store's epoch-close barrier: a closeThrough that raises it after
@@ -183,9 +196,9 @@ export function createIngestor(options: IngestorOptions): Ingestor {
         if (stored) return { replayOf: stored };
         const storedTickets = await tx.lockTickets(ticketHashes);
         // The stored receipts the batch may repeat (a ticket the database does not hold has no stored receipt).
-        const probes = decoded.flatMap((d) =>
-          "receipt" in d && storedTickets.has(d.receipt.ticketHash) ? [d.receipt] : [],
-        );
+        const probes = lookUpStored
+          ? decoded.flatMap((d) => ("receipt" in d && storedTickets.has(d.receipt.ticketHash) ? [d.receipt] : []))
+          : [];
         const found = await tx.findReceipts(
           probes.map((r) => ({ ticketHash: r.ticketHash, segment: r.segment.toString(), chunk: r.chunk })),
         );
@@ -376,6 +389,29 @@ export function createIngestor(options: IngestorOptions): Ingestor {
           results[index] = { index, receiptId, status: "accepted", epoch };
           counts.accepted++;
         }
+        const writeBatch = async (writes: IngestWrites) => {
+          try {
+            await tx.write(writes);
+          } catch (error) {
+            // A taken key (or ticket bytes moved): the store runs the batch again, this time looking stored receipts up.
+            if ((error as { code?: unknown })?.code === "INGEST_CONFLICT") lookUpStored = true;
+            throw error;
+          }
+        };
+        if (!lookUpStored) {
+          // Refused on the assumption that nothing is stored: if one of them is, the answer may be wrong (a retry).
+          const refused = decoded.flatMap((d, i) =>
+            "receipt" in d && results[i]!.status === "rejected" && storedTickets.has(d.receipt.ticketHash)
+              ? [{ ticketHash: d.receipt.ticketHash, segment: d.receipt.segment.toString(), chunk: d.receipt.chunk }]
+              : [],
+          );
+          if (refused.length > 0 && (await tx.findReceipts(refused)).some((f) => f !== undefined)) {
+            lookUpStored = true;
+            throw ingestConflict(
+              "a refused receipt of the batch is stored; it is checked again against stored receipts",
+            );
+          }
+        }
         const used = [...ticketStates.values()].filter((t): t is TicketState => t?.used === true);
         const response: IngestResponse = {
           idempotencyKey,
@@ -385,7 +421,7 @@ export function createIngestor(options: IngestorOptions): Ingestor {
           results,
         };
         const json = JSON.stringify(response);
-        await tx.write({
+        await writeBatch({
           nowMs,
           receipts: rows,
           ticketBytes: used

@@ -83,6 +83,15 @@ export type IngestTx = {
  */
 export type IngestStore = {
   /**
+   * Whether the ingestor may write a batch's receipts before looking for stored ones: true when a uniqueness key
+   * already taken makes `write` throw INGEST_CONFLICT and `transaction` run the batch again (PostgreSQL, where the
+   * lookup is a join over the batch's keys that costs about a fifth of the database's work a receipt, and the insert
+   * checks the same unique index anyway). The ingestor then skips findReceipts on a batch's first attempt and calls
+   * it on the attempt after a conflict. False: findReceipts first, always (SQLite: an in-process index probe, and a
+   * transaction that is never run twice).
+   */
+  readonly optimisticReceiptInsert: boolean;
+  /**
    * Runs `fn` in one transaction, committed (durably) when the returned promise resolves and rolled back when it
    * rejects. `fn` may be run more than once (a PostgreSQL deadlock or serialization failure is retried), so it must
    * keep its state inside.

@@ -148,6 +148,7 @@ export function createIngestStore(sqlite: Database.Database): IngestStore {
     return run;
   };
   return {
+    optimisticReceiptInsert: false,
     transaction,
     getIdempotent: async (relay, key) => readIdempotent(relay, key),
     pruneIdempotency: async (beforeMs) => prune.run(beforeMs).changes,

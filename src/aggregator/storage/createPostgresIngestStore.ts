@@ -98,6 +98,7 @@ export function createPostgresIngestStore(pool: pg.Pool, options: PostgresIngest
   };
 
   return {
+    optimisticReceiptInsert: true,
     async transaction(fn) {
       for (let attempt = 1; ; attempt++) {
         try {

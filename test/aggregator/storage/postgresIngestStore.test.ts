@@ -159,6 +159,32 @@ for (const [name, using] of [
       });
     });
 
+    it("answers already_accepted to a retry of stored receipts whose ticket has no bytes left (not a refusal)", async () => {
+      await using(1, async (b) => {
+        const ingestor = await ingestorOn(b.stores[0]!);
+        const a = session("conf-full", 2000n);
+        const receipts = [0, 1].map(
+          (i) => a.receipt({ relay: R1, segment: 1n, chunk: i, size: 1000, deliveredAt: at(10 + i) }).json,
+        );
+        const first = await submit(ingestor, "full-1", { relay: R1, tickets: [a.signedTicket], receipts });
+        assert.equal(first.answer.accepted, 2);
+        // Checked as new, both would pass maxBytes; they are stored, so the batch is a retry.
+        const retry = await submit(ingestor, "full-2", { relay: R1, tickets: [], receipts });
+        assert.deepEqual(
+          retry.answer.results.map((r) => r.status),
+          ["already_accepted", "already_accepted"],
+        );
+        // A stored receipt and a new one: the new one is refused (no bytes left), the stored one is a retry.
+        const more = a.receipt({ relay: R1, segment: 1n, chunk: 2, size: 1, deliveredAt: at(12) }).json;
+        const mixed = await submit(ingestor, "full-3", { relay: R1, tickets: [], receipts: [receipts[1]!, more] });
+        assert.deepEqual(
+          mixed.answer.results.map((r) => r.status),
+          ["already_accepted", "rejected"],
+        );
+        assert.deepEqual(await b.totals(a.ticketHash), { receipts: 2, bytes: 2000n });
+      });
+    });
+
     it("refuses bytes past the ticket's maxBytes and stores nothing of a refused receipt", async () => {
       await using(1, async (b) => {
         const ingestor = await ingestorOn(b.stores[0]!);

@@ -1,8 +1,8 @@
 import type pg from "pg";
 import { guardPostgresOutage } from "../../protocol/node/guardPostgresOutage.ts";
+import { runPostgresTransaction } from "../../protocol/node/runPostgresTransaction.ts";
 import type { ChainStore, ChainStoreWrites } from "./ChainStore.ts";
 import { poolsFromRows } from "./poolsFromRows.ts";
-import { runPostgresTransaction } from "./runPostgresTransaction.ts";
 
 type Queryable = Pick<pg.ClientBase, "query">;
 

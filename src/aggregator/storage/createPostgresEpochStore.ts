@@ -1,7 +1,7 @@
 import type pg from "pg";
 import { guardPostgresOutage } from "../../protocol/node/guardPostgresOutage.ts";
+import { runPostgresTransaction } from "../../protocol/node/runPostgresTransaction.ts";
 import type { EpochPost, EpochStore, PostTransaction } from "./EpochStore.ts";
-import { runPostgresTransaction } from "./runPostgresTransaction.ts";
 
 type Queryable = Pick<pg.ClientBase, "query">;
 

@@ -1,10 +1,9 @@
 import type pg from "pg";
 import { guardPostgresOutage } from "../../protocol/node/guardPostgresOutage.ts";
-import { isPostgresUnavailable } from "../../protocol/node/isPostgresUnavailable.ts";
+import { runPostgresTransaction } from "../../protocol/node/runPostgresTransaction.ts";
 import type { Hex } from "../../protocol/types.ts";
 import type { IngestStore, IngestTx, StoredReceiptRef, StoredTicket } from "./IngestStore.ts";
 import { ingestConflict } from "./ingestConflict.ts";
-import { runPostgresTransaction } from "./runPostgresTransaction.ts";
 import { ticketFromRow } from "./ticketFromRow.ts";
 
 /** How many times a transaction is run again after a deadlock, a serialization failure or a lost race. */
@@ -62,39 +61,24 @@ export function createPostgresIngestStore(pool: pg.Pool, options: PostgresIngest
   // A pooled connection the server drops while idle is discarded by the pool, which then emits "error": without a
   // listener that would crash the process.
   pool.on("error", () => {});
-  const runOnce = async <T>(fn: (tx: IngestTx) => Promise<T>): Promise<T> => {
-    const client = await pool.connect();
-    let broken = false;
-    // Dropped between two statements of the transaction: the next statement fails and the connection is discarded.
-    const onError = () => {
-      broken = true;
-    };
-    client.on("error", onError);
-    try {
-      try {
-        const results = (await client.query(beginSql)) as unknown as pg.QueryResult<{ value: string }>[];
-        const closedThrough = Number(results[3]?.rows[0]?.value ?? -1);
-        const tx = transactionOn(client, closedThrough);
-        const value = await fn(tx);
+  const runOnce = <T>(fn: (tx: IngestTx) => Promise<T>): Promise<T> => {
+    let tx: (IngestTx & { commitSql(): string }) | undefined;
+    return runPostgresTransaction(
+      pool,
+      (client, begun) => {
+        const closedThrough = Number((begun as pg.QueryResult<{ value: string }>[])[3]?.rows[0]?.value ?? -1);
+        tx = transactionOn(client, closedThrough);
+        return fn(tx);
+      },
+      {
+        begin: beginSql,
         // The batch's shared rows (its pools' epoch_stats totals, which every batch of a pool updates) are written in
         // the round trip of the COMMIT: their row locks are then held only inside the server, never while this
         // process's event loop is busy checking another batch's signatures (a lock held across that stalled every
         // other process's batches of the same pool behind it).
-        await client.query(tx.commitSql());
-        return value;
-      } catch (error) {
-        await client.query("ROLLBACK").catch(() => {
-          broken = true;
-        });
-        throw error;
-      }
-    } catch (error) {
-      if (isPostgresUnavailable(error)) broken = true;
-      throw error;
-    } finally {
-      client.off("error", onError);
-      client.release(broken);
-    }
+        commit: () => tx!.commitSql(),
+      },
+    );
   };
 
   return {
@@ -102,7 +86,7 @@ export function createPostgresIngestStore(pool: pg.Pool, options: PostgresIngest
     async transaction(fn) {
       for (let attempt = 1; ; attempt++) {
         try {
-          return await guardPostgresOutage(() => runOnce(fn));
+          return await runOnce(fn);
         } catch (error) {
           const code = (error as { code?: unknown })?.code;
           if (attempt >= MAX_ATTEMPTS || typeof code !== "string" || !RETRYABLE.has(code)) throw error;

@@ -1,7 +1,7 @@
 import { AsyncLocalStorage } from "node:async_hooks";
 import type pg from "pg";
 import { guardPostgresOutage } from "../../protocol/node/guardPostgresOutage.ts";
-import { isPostgresUnavailable } from "../../protocol/node/isPostgresUnavailable.ts";
+import { runPostgresTransaction } from "../../protocol/node/runPostgresTransaction.ts";
 import type { SqlValue, VerifierSql } from "./VerifierSql.ts";
 
 /** `?` placeholders as PostgreSQL's `$1`, `$2`, … (the stores' SQL has no `?` inside a literal). */
@@ -35,32 +35,7 @@ export function createPostgresVerifierSql(pool: pg.Pool): VerifierSql {
     run: async (sql: string, params?: readonly SqlValue[]) => (await query(sql, params)).rowCount ?? 0,
     async transaction<T>(fn: () => Promise<T>): Promise<T> {
       if (current.getStore() !== undefined) return fn();
-      const client = await guardPostgresOutage(() => pool.connect());
-      let broken = false;
-      const onError = () => {
-        broken = true;
-      };
-      client.on("error", onError);
-      try {
-        await guardPostgresOutage(() => client.query("BEGIN"));
-        try {
-          const value = await current.run(client, fn);
-          await guardPostgresOutage(() => client.query("COMMIT"));
-          return value;
-        } catch (error) {
-          await client.query("ROLLBACK").catch(() => {
-            broken = true;
-          });
-          throw error;
-        }
-      } catch (error) {
-        const cause = (error as { cause?: unknown }).cause ?? error;
-        if (isPostgresUnavailable(cause)) broken = true;
-        throw error;
-      } finally {
-        client.off("error", onError);
-        client.release(broken);
-      }
+      return runPostgresTransaction(pool, (client) => current.run(client, fn));
     },
     close: () => pool.end(),
   };

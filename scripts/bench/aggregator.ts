@@ -37,6 +37,7 @@ import pg from "pg";
 import { createPublicClient, createWalletClient, type Hex, http, parseEther } from "viem";
 import { mnemonicToAccount } from "viem/accounts";
 import { hardhat } from "viem/chains";
+import type { EpochSource } from "../../src/aggregator/epoch/EpochSource.ts";
 import { prepareEpoch } from "../../src/aggregator/epoch/prepareEpoch.ts";
 import { migrations } from "../../src/aggregator/storage/migrations.ts";
 import { openDatabase } from "../../src/aggregator/storage/openDatabase.ts";
@@ -803,10 +804,26 @@ async function ensureCloseDatabase(receipts: number, relays: number): Promise<st
   return path;
 }
 
-/** Child mode: close epoch 0 of the cached database; report time, phases and peak RSS. */
-async function childClose(dbPath: string, outDir: string): Promise<void> {
+/**
+ * What a close child reports: the close's seconds, its phases (seconds; the *Cpu ones CPU time), receipts and leaves
+ * closed, the bundle's bytes and the child's peak RSS (MiB).
+ */
+type CloseReport = {
+  seconds: number;
+  phases: Record<string, number>;
+  receipts: number;
+  leaves: number;
+  bytes: number;
+  peakMiB: number;
+};
+
+/**
+ * Child mode (--child-close, --child-close-pg): close epoch 0 of the cached database or schema `source` into
+ * `outDir`; write its CloseReport to stdout.
+ */
+async function childClose(source: EpochSource, outDir: string): Promise<void> {
   const result = await prepareEpoch({
-    source: { engine: "sqlite", path: dbPath },
+    source,
     bundleDir: outDir,
     epoch: 0,
     attempt: 1,
@@ -822,16 +839,31 @@ async function childClose(dbPath: string, outDir: string): Promise<void> {
     previous: null,
     tamper: null,
   });
-  process.stdout.write(
-    JSON.stringify({
-      seconds: result.seconds,
-      phases: result.phases,
-      receipts: result.receiptCount,
-      leaves: result.leafCount,
-      bytes: result.bytes,
-      peakMiB: process.resourceUsage().maxRSS / 1024,
-    }),
-  );
+  const report: CloseReport = {
+    seconds: result.seconds,
+    phases: result.phases,
+    receipts: result.receiptCount,
+    leaves: result.leafCount,
+    bytes: result.bytes,
+    peakMiB: process.resourceUsage().maxRSS / 1024,
+  };
+  process.stdout.write(JSON.stringify(report));
+}
+
+/**
+ * Runs a close child (`args`: node's flags, this script, the child mode and its arguments) to its end and returns
+ * its report.
+ */
+function runCloseChild(args: string[]): CloseReport {
+  return JSON.parse(execFileSync(nodeBin, args, { encoding: "utf8", maxBuffer: 1 << 20 })) as CloseReport;
+}
+
+/** A close report's wall-clock phases as text ("name 1.2 s, …"; the CPU-time phases left out). */
+function closePhases(r: CloseReport): string {
+  return Object.entries(r.phases)
+    .filter(([k]) => !k.endsWith("Cpu"))
+    .map(([k, v]) => `${k} ${v.toFixed(1)} s`)
+    .join(", ");
 }
 
 async function benchClose(figures: Record<string, BenchFigure>): Promise<void> {
@@ -845,26 +877,11 @@ async function benchClose(figures: Record<string, BenchFigure>): Promise<void> {
     throw new Error(`${dbPath} holds ${count} receipts, expected ${receipts}: delete it to regenerate`);
   const outDir = mkdtempSync(join(tmpdir(), "meshpay-bench-close-"));
   try {
-    const out = execFileSync(nodeBin, [resolve(import.meta.filename), "--child-close", dbPath, outDir], {
-      encoding: "utf8",
-      maxBuffer: 1 << 20,
-    });
-    const r = JSON.parse(out) as {
-      seconds: number;
-      phases: Record<string, number>;
-      receipts: number;
-      leaves: number;
-      bytes: number;
-      peakMiB: number;
-    };
-    const phases = Object.entries(r.phases)
-      .filter(([k]) => !k.endsWith("Cpu"))
-      .map(([k, v]) => `${k} ${v.toFixed(1)} s`)
-      .join(", ");
+    const r = runCloseChild([resolve(import.meta.filename), "--child-close", dbPath, outDir]);
     console.log(
       `epoch close: ${r.receipts.toLocaleString()} receipts, ${r.leaves.toLocaleString()} leaves, bundle ` +
         `${(r.bytes / 2 ** 20).toFixed(0)} MiB (${(r.bytes / r.receipts).toFixed(1)} bytes a receipt) in ` +
-        `${r.seconds.toFixed(1)} s (${phases}); peak RSS ` +
+        `${r.seconds.toFixed(1)} s (${closePhases(r)}); peak RSS ` +
         `${r.peakMiB.toFixed(0)} MiB`,
     );
     if (!quick) {
@@ -990,37 +1007,6 @@ async function ensurePgCloseSchema(receipts: number, relays: number): Promise<st
   }
 }
 
-/** Child mode: close epoch 0 of the cached PostgreSQL schema; report time, phases and peak RSS. */
-async function childClosePg(schema: string, outDir: string): Promise<void> {
-  const result = await prepareEpoch({
-    source: { engine: "postgres", url: benchPgUrl, schema },
-    bundleDir: outDir,
-    epoch: 0,
-    attempt: 1,
-    chainId: CLOSE_DOMAIN.chainId as number,
-    distributor: CLOSE_DOMAIN.verifyingContract,
-    genesisTime: CLOSE_GENESIS,
-    epochSeconds: 3600,
-    graceSeconds: 300,
-    snapshotBlock: 1,
-    // Underfunded on purpose, so every amount goes through pro-rata scaling.
-    pools: [{ poolId: CLOSE_POOL, pricePerGB: "1000000", available: "1000000" }],
-    signerHistories: [],
-    previous: null,
-    tamper: null,
-  });
-  process.stdout.write(
-    JSON.stringify({
-      seconds: result.seconds,
-      phases: result.phases,
-      receipts: result.receiptCount,
-      leaves: result.leafCount,
-      bytes: result.bytes,
-      peakMiB: process.resourceUsage().maxRSS / 1024,
-    }),
-  );
-}
-
 /**
  * epochClose.pg.10m.seconds / .peakMiB: closing an epoch of 10,000,000 receipts from 1,000,000 relays stored in
  * PostgreSQL, in a child process (its peak RSS: the close's memory, not the database server's).
@@ -1033,27 +1019,17 @@ async function benchClosePg(figures: Record<string, BenchFigure>): Promise<void>
   try {
     // The close's heap capped as runPrepareEpochInWorker's heapLimitMiB caps its worker: uncapped, V8 lets a
     // 4-minute close's garbage grow the heap to ~2.7 GiB on this 24 GiB machine (the live set peaks near 740 MiB).
-    const args = [`--max-old-space-size=${PG_CLOSE_HEAP_MIB}`, resolve(import.meta.filename), "--child-close-pg"];
-    const out = execFileSync(nodeBin, [...args, schema, outDir], {
-      encoding: "utf8",
-      maxBuffer: 1 << 20,
-    });
-    const r = JSON.parse(out) as {
-      seconds: number;
-      phases: Record<string, number>;
-      receipts: number;
-      leaves: number;
-      bytes: number;
-      peakMiB: number;
-    };
+    const r = runCloseChild([
+      `--max-old-space-size=${PG_CLOSE_HEAP_MIB}`,
+      resolve(import.meta.filename),
+      "--child-close-pg",
+      schema,
+      outDir,
+    ]);
     if (r.receipts !== receipts) throw new Error(`The close read ${r.receipts} receipts, expected ${receipts}.`);
-    const phases = Object.entries(r.phases)
-      .filter(([k]) => !k.endsWith("Cpu"))
-      .map(([k, v]) => `${k} ${v.toFixed(1)} s`)
-      .join(", ");
     console.log(
       `epoch close from PostgreSQL: ${r.receipts.toLocaleString()} receipts, ${r.leaves.toLocaleString()} leaves, ` +
-        `bundle ${(r.bytes / 2 ** 20).toFixed(0)} MiB in ${r.seconds.toFixed(1)} s (${phases}); peak RSS ` +
+        `bundle ${(r.bytes / 2 ** 20).toFixed(0)} MiB in ${r.seconds.toFixed(1)} s (${closePhases(r)}); peak RSS ` +
         `${r.peakMiB.toFixed(0)} MiB`,
     );
     if (!quick) {
@@ -1075,8 +1051,10 @@ const single: Record<string, (figures: Record<string, BenchFigure>) => Promise<v
 const only = process.argv.includes("--only") ? process.argv[process.argv.indexOf("--only") + 1] : undefined;
 
 if (process.argv[2] === "--child-raw-verify") await childRawVerify();
-else if (process.argv[2] === "--child-close") await childClose(process.argv[3]!, process.argv[4]!);
-else if (process.argv[2] === "--child-close-pg") await childClosePg(process.argv[3]!, process.argv[4]!);
+else if (process.argv[2] === "--child-close")
+  await childClose({ engine: "sqlite", path: process.argv[3]! }, process.argv[4]!);
+else if (process.argv[2] === "--child-close-pg")
+  await childClose({ engine: "postgres", url: benchPgUrl, schema: process.argv[3]! }, process.argv[4]!);
 else if (process.argv[2] === "--generate-only") await ensureCloseDatabase(1_000_000, 100_000);
 else if (only !== undefined) {
   const run = single[only];

@@ -4,15 +4,7 @@ import type { Hex } from "viem";
 import { hardhat } from "viem/chains";
 import type { AccountRewardsView, PoolRewardsView } from "../../src/aggregator/epoch/readAccountRewards.ts";
 import { rewardDistributorAbi, testTokenAbi } from "../../src/contracts/abis.ts";
-import {
-  type AggregatorProcess,
-  aggregatorConfig,
-  freePort,
-  makeWorkDir,
-  postBatch,
-  startAggregatorProcess,
-  waitFor,
-} from "./helpers/aggregatorProcess.ts";
+import { type AggregatorProcess, postBatch, waitFor } from "./helpers/aggregatorProcess.ts";
 import {
   createFundedPool,
   type Deployment,
@@ -22,6 +14,7 @@ import {
   startLocalChain,
 } from "./helpers/localChain.ts";
 import { addressOf, createSigner, keyFor, type Signer, viewerSession } from "./helpers/receipts.ts";
+import { startChainAggregator } from "./helpers/startChainAggregator.ts";
 
 const EPOCH_SECONDS = 5;
 // Long enough that "epoch a claimable, epoch b pending" lasts 15 s or more even on a loaded machine.
@@ -103,16 +96,8 @@ describe("GET /v1/accounts/:account/rewards: per pool, claimed, claimable now wi
     p2 = await createFundedPool(chain, d, { pricePerGB: PRICE, funding: 10n ** 12n, ticketSigner });
     relay = chain.account(roles.relay).address.toLowerCase() as Hex;
     signer = createSigner({ chainId: hardhat.id, verifyingContract: d.distributor });
-    const dir = makeWorkDir("account-rewards");
-    agg = await startAggregatorProcess({
-      dir,
-      config: aggregatorConfig({
-        dir,
-        port: await freePort(),
-        rpcUrl: chain.rpcUrl,
-        distributor: d.distributor,
-        fromBlock: d.fromBlock,
-      }),
+    agg = await startChainAggregator(chain, d, {
+      name: "account-rewards",
       env: { MESHPAY_AGGREGATOR_PRIVATE_KEY: chain.privateKey(roles.aggregator) },
     });
   });

@@ -4,16 +4,8 @@ import { after, before, describe, it } from "node:test";
 import { type Hex, parseEventLogs } from "viem";
 import { hardhat } from "viem/chains";
 import { rewardDistributorAbi } from "../../src/contracts/abis.ts";
-import {
-  type AggregatorProcess,
-  aggregatorConfig,
-  freePort,
-  makeWorkDir,
-  postBatch,
-  startAggregatorProcess,
-  waitFor,
-  waitHealthy,
-} from "./helpers/aggregatorProcess.ts";
+import { type AggregatorProcess, postBatch, waitFor } from "./helpers/aggregatorProcess.ts";
+import { findClosers } from "./helpers/findClosers.ts";
 import {
   createFundedPool,
   type Deployment,
@@ -23,6 +15,8 @@ import {
   startLocalChain,
 } from "./helpers/localChain.ts";
 import { addressOf, createSigner, keyFor, viewerSession } from "./helpers/receipts.ts";
+import { startChainAggregator } from "./helpers/startChainAggregator.ts";
+import { waitServingPool } from "./helpers/waitServingPool.ts";
 import { testPostgresUrl, withPostgresSchema } from "./helpers/withPostgresSchema.ts";
 
 const EPOCH_SECONDS = 5;
@@ -50,37 +44,21 @@ describe("epochs closed and posted from PostgreSQL by the closer of two processe
         funding: 10n ** 12n,
         ticketSigner: addressOf(tsKey),
       });
-      const start = async (name: string) => {
-        const dir = makeWorkDir(`pg-post-${name}`);
-        return startAggregatorProcess({
-          dir,
-          config: aggregatorConfig({
-            dir,
-            port: await freePort(),
-            rpcUrl: chain.rpcUrl,
-            distributor: d.distributor,
-            fromBlock: d.fromBlock,
-            overrides: {
-              storage: { url: testPostgresUrl, schema: schema.name },
-              posting: { enabled: true, autoRegister: true },
-            },
-          }),
+      const start = async (name: string) =>
+        startChainAggregator(chain, d, {
+          name: `pg-post-${name}`,
+          overrides: {
+            storage: { url: testPostgresUrl, schema: schema.name },
+            posting: { enabled: true, autoRegister: true },
+          },
           env: { MESHPAY_AGGREGATOR_PRIVATE_KEY: chain.privateKey(roles.aggregator) },
           waitReady: false,
         });
-      };
       const procs = [await start("a"), await start("b")];
       const logs = () => procs.map((p) => `${p.logPath}:\n${readFileSync(p.logPath, "utf8")}`).join("\n----\n");
       try {
-        await Promise.all(procs.map((p) => waitHealthy(p, 60_000)));
-        const closerOf = async () => {
-          for (const p of procs)
-            if (p.child.exitCode === null && p.child.signalCode === null) {
-              const h = (await (await fetch(`${p.url}/readyz`)).json()) as { storage: { closer?: boolean } };
-              if (h.storage.closer) return p;
-            }
-          return undefined;
-        };
+        await waitServingPool(procs, poolId);
+        const closerOf = async () => (await findClosers(procs))[0];
         const signer = createSigner({ chainId: hardhat.id, verifyingContract: d.distributor });
         const relay = chain.account(roles.relay).address.toLowerCase() as Hex;
         const epochOf = (ms: number) => Math.floor((ms / 1000 - d.genesisTime) / EPOCH_SECONDS);

@@ -4,16 +4,8 @@ import { createConnection, createServer, type Server, type Socket } from "node:n
 import { after, before, describe, it } from "node:test";
 import type { Hex } from "viem";
 import { hardhat } from "viem/chains";
-import {
-  type AggregatorProcess,
-  aggregatorConfig,
-  freePort,
-  makeWorkDir,
-  postBatch,
-  startAggregatorProcess,
-  waitFor,
-  waitHealthy,
-} from "./helpers/aggregatorProcess.ts";
+import { type AggregatorProcess, freePort, postBatch, waitFor, waitHealthy } from "./helpers/aggregatorProcess.ts";
+import { findClosers } from "./helpers/findClosers.ts";
 import {
   createFundedPool,
   type Deployment,
@@ -23,6 +15,8 @@ import {
   startLocalChain,
 } from "./helpers/localChain.ts";
 import { addressOf, createSigner, keyFor, viewerSession } from "./helpers/receipts.ts";
+import { startChainAggregator } from "./helpers/startChainAggregator.ts";
+import { waitServingPool } from "./helpers/waitServingPool.ts";
 import { testPostgresUrl, withPostgresSchema } from "./helpers/withPostgresSchema.ts";
 
 const EPOCH = 3600;
@@ -50,35 +44,18 @@ describe("aggregator processes on one PostgreSQL schema (storage.url, local chai
         funding: 10n ** 12n,
         ticketSigner: addressOf(tsKey),
       });
-      const start = async (name: string) => {
-        const dir = makeWorkDir(`pg-${name}`);
-        return startAggregatorProcess({
-          dir,
-          config: aggregatorConfig({
-            dir,
-            port: await freePort(),
-            rpcUrl: chain.rpcUrl,
-            distributor: d.distributor,
-            fromBlock: d.fromBlock,
-            overrides: {
-              storage: { url: testPostgresUrl, schema: schema.name },
-              posting: { enabled: false },
-            },
-          }),
+      const start = async (name: string) =>
+        startChainAggregator(chain, d, {
+          name: `pg-${name}`,
+          overrides: { storage: { url: testPostgresUrl, schema: schema.name }, posting: { enabled: false } },
           waitReady: false,
         });
-      };
       const procs = [await start("a"), await start("b")];
       const db = await schema.connect();
       try {
-        const logs = () => procs.map((p) => readFileSync(p.logPath, "utf8")).join("\n----\n");
-        await Promise.all(procs.map((p) => waitHealthy(p, 60_000))).catch((err) => {
-          throw new Error(`${(err as Error).message}\n${logs()}`);
-        });
-        const closers = async () =>
-          (await Promise.all(procs.map(async (p) => ((await health(p)).storage.closer ? p : undefined)))).filter(
-            (p) => p !== undefined,
-          );
+        // Both serve the pools the closer followed into the database.
+        await waitServingPool(procs, poolId);
+        const closers = () => findClosers(procs);
         const [first] = await waitFor("one closer", async () => {
           const c = await closers();
           return c.length === 1 ? c : undefined;
@@ -87,13 +64,6 @@ describe("aggregator processes on one PostgreSQL schema (storage.url, local chai
         await new Promise((r) => setTimeout(r, 1500));
         assert.equal((await closers()).length, 1, "still exactly one closer");
         const other = procs.find((p) => p !== first)!;
-
-        // Both serve the pools the closer followed into the database.
-        for (const p of procs)
-          await waitFor("the pool in GET /v1/pools", async () => {
-            const res = await (await fetch(`${p.url}/v1/pools`)).json();
-            return res.pools.some((x: { poolId: string }) => x.poolId === poolId);
-          });
 
         // The same batch sent to both at once is stored once, and both answer the same.
         const signer = createSigner({ chainId: hardhat.id, verifyingContract: d.distributor });
@@ -202,19 +172,11 @@ describe("aggregator processes on one PostgreSQL schema (storage.url, local chai
       });
       const proxyPort = await freePort();
       await new Promise<void>((resolve) => proxy.listen(proxyPort, "127.0.0.1", resolve));
-      const dir = makeWorkDir("pg-down");
       const url = new URL(testPostgresUrl);
       url.port = String(proxyPort);
-      const agg = await startAggregatorProcess({
-        dir,
-        config: aggregatorConfig({
-          dir,
-          port: await freePort(),
-          rpcUrl: chain.rpcUrl,
-          distributor: d.distributor,
-          fromBlock: d.fromBlock,
-          overrides: { storage: { url: url.toString(), schema: schema.name }, posting: { enabled: false } },
-        }),
+      const agg = await startChainAggregator(chain, d, {
+        name: "pg-down",
+        overrides: { storage: { url: url.toString(), schema: schema.name }, posting: { enabled: false } },
         waitReady: false,
       });
       try {

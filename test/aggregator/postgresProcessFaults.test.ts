@@ -2,7 +2,6 @@
 // machine's PostgreSQL (a fresh schema per test, dropped after): the same batch at two processes at once, and
 // SIGKILLs of ingest processes and of the closer at random moments under load.
 import assert from "node:assert/strict";
-import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { after, before, describe, it } from "node:test";
 import { type Hex, parseEventLogs } from "viem";
@@ -11,13 +10,12 @@ import { xorshift } from "../../scripts/bench/xorshift.ts";
 import { rewardDistributorAbi } from "../../src/contracts/abis.ts";
 import {
   type AggregatorProcess,
-  aggregatorConfig,
-  freePort,
   makeWorkDir,
   startAggregatorProcess,
   waitFor,
   waitHealthy,
 } from "./helpers/aggregatorProcess.ts";
+import { findClosers } from "./helpers/findClosers.ts";
 import {
   createFundedPool,
   type Deployment,
@@ -29,13 +27,13 @@ import {
 import { type PresignedBatch, presignBatches } from "./helpers/presignBatches.ts";
 import { addressOf, keyFor } from "./helpers/receipts.ts";
 import { type BatchOutcome, sendLoad } from "./helpers/sendLoad.ts";
+import { startChainAggregator } from "./helpers/startChainAggregator.ts";
+import { waitServingPool } from "./helpers/waitServingPool.ts";
 import { type PostgresSchema, testPostgresUrl, withPostgresSchema } from "./helpers/withPostgresSchema.ts";
 
 /** Short epochs, so that several close and are posted while the processes are being killed. */
 const EPOCH_SECONDS = 8;
 const GRACE_SECONDS = 1;
-
-type Readiness = { status: string; storage: { engine: string; closer?: boolean } };
 
 /** A process of the deployment, restartable on its port with the same config. */
 type Slot = { name: string; dir: string; config: Record<string, unknown>; proc: AggregatorProcess };
@@ -72,47 +70,28 @@ describe("aggregator processes on one PostgreSQL schema, under faults (real proc
     const bundles = makeWorkDir("pg-faults-bundles");
     const slots: Slot[] = [];
     for (let i = 0; i < count; i++) {
-      const dir = makeWorkDir(`pg-faults-${i}`);
-      const config = aggregatorConfig({
-        dir,
-        port: await freePort(),
-        rpcUrl: chain.rpcUrl,
-        distributor: d.distributor,
-        fromBlock: d.fromBlock,
+      const proc = await startChainAggregator(chain, d, {
+        name: `pg-faults-${i}`,
         overrides: {
           storage: { url: testPostgresUrl, schema: schema.name, bundleDir: join(bundles, "bundles") },
           posting: { enabled: posting, resendAfterMs: 5000 },
           log: { level: "warn" },
         },
+        env: env(),
+        waitReady: false,
       });
-      slots.push({
-        name: `p${i}`,
-        dir,
-        config,
-        proc: await startAggregatorProcess({ dir, config, env: env(), waitReady: false }),
-      });
+      slots.push({ name: `p${i}`, dir: proc.dir, config: proc.config, proc });
     }
-    const logs = () => slots.map((s) => `${s.name}: ${readFileSync(s.proc.logPath, "utf8")}`).join("\n----\n");
-    await Promise.all(slots.map((s) => waitHealthy(s.proc, 60_000))).catch((err) => {
-      throw new Error(`${(err as Error).message}\n${logs()}`);
-    });
-    // Every process has the pool (the closer follows it into the database, the others read it from there).
-    for (const s of slots)
-      await waitFor("the pool in GET /v1/pools", async () => {
-        const res = (await (await fetch(`${s.proc.url}/v1/pools`)).json()) as { pools: { poolId: string }[] };
-        return res.pools.some((p) => p.poolId === poolId);
-      });
+    await waitServingPool(
+      slots.map((s) => s.proc),
+      poolId,
+    );
     return slots;
   };
-  const readiness = async (p: AggregatorProcess): Promise<Readiness | undefined> =>
-    fetch(`${p.url}/readyz`, { signal: AbortSignal.timeout(2000) }).then(
-      async (r) => (await r.json()) as Readiness,
-      () => undefined,
-    );
-  const closers = async (slots: Slot[]) =>
-    (await Promise.all(slots.map(async (s) => ((await readiness(s.proc))?.storage.closer ? s : undefined)))).filter(
-      (s): s is Slot => s !== undefined,
-    );
+  const closers = async (slots: Slot[]) => {
+    const found = await findClosers(slots.map((s) => s.proc));
+    return slots.filter((s) => found.includes(s.proc));
+  };
   const load = (label: string, batches: number, receiptsPerBatch: number) =>
     presignBatches({
       domain: { chainId: hardhat.id, verifyingContract: d.distributor },

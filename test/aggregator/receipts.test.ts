@@ -7,15 +7,7 @@ import type { Hex } from "viem";
 import { hardhat } from "viem/chains";
 import { aggregatorErrorCodes } from "../../src/aggregator/errors/codes.ts";
 import { rewardDistributorAbi } from "../../src/contracts/abis.ts";
-import {
-  type AggregatorProcess,
-  aggregatorConfig,
-  freePort,
-  makeWorkDir,
-  postBatch,
-  startAggregatorProcess,
-  waitFor,
-} from "./helpers/aggregatorProcess.ts";
+import { type AggregatorProcess, postBatch, waitFor } from "./helpers/aggregatorProcess.ts";
 import { createFuzzer, type FuzzRequest } from "./helpers/fuzzRequests.ts";
 import {
   createFundedPool,
@@ -26,6 +18,7 @@ import {
   startLocalChain,
 } from "./helpers/localChain.ts";
 import { addressOf, createSigner, keyFor, type Signer, viewerSession } from "./helpers/receipts.ts";
+import { startChainAggregator } from "./helpers/startChainAggregator.ts";
 
 const EPOCH = 3600;
 
@@ -73,18 +66,7 @@ describe("POST /v1/receipts, its errors and the read endpoints (aggregator proce
     relay = chain.account(roles.relay).address.toLowerCase() as Hex;
     relay2 = chain.account(roles.relay2).address.toLowerCase() as Hex;
     signer = createSigner({ chainId: hardhat.id, verifyingContract: d.distributor });
-    const dir = makeWorkDir("receipts");
-    agg = await startAggregatorProcess({
-      dir,
-      config: aggregatorConfig({
-        dir,
-        port: await freePort(),
-        rpcUrl: chain.rpcUrl,
-        distributor: d.distributor,
-        fromBlock: d.fromBlock,
-        overrides: { posting: { enabled: false } },
-      }),
-    });
+    agg = await startChainAggregator(chain, d, { name: "receipts", overrides: { posting: { enabled: false } } });
   });
   after(async () => {
     await agg?.kill("SIGTERM");
@@ -564,20 +546,12 @@ describe("POST /v1/receipts, its errors and the read endpoints (aggregator proce
   });
 
   it("limits each relay's rate with 429 and Retry-After", async () => {
-    const dir = makeWorkDir("ratelimit");
-    const limited = await startAggregatorProcess({
-      dir,
-      config: aggregatorConfig({
-        dir,
-        port: await freePort(),
-        rpcUrl: chain.rpcUrl,
-        distributor: d.distributor,
-        fromBlock: d.fromBlock,
-        overrides: {
-          posting: { enabled: false },
-          rateLimit: { requestsPerSecond: 0.2, requestBurst: 2, receiptsPerSecond: 100, receiptBurst: 100 },
-        },
-      }),
+    const limited = await startChainAggregator(chain, d, {
+      name: "ratelimit",
+      overrides: {
+        posting: { enabled: false },
+        rateLimit: { requestsPerSecond: 0.2, requestBurst: 2, receiptsPerSecond: 100, receiptBurst: 100 },
+      },
     });
     try {
       const statuses = [];

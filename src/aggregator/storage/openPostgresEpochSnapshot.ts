@@ -1,7 +1,8 @@
 import pg from "pg";
-import type { BundleReceiptRow, BundleTicketRow } from "../../protocol/bundle/types.ts";
+import type { BundleTicketRow } from "../../protocol/bundle/types.ts";
 import type { Hex } from "../../protocol/types.ts";
 import type { EpochReceiptRef, EpochSnapshot } from "./EpochSnapshot.ts";
+import { RECEIPT_COLUMNS, type ReceiptColumns, receiptFromColumns } from "./receiptFromColumns.ts";
 
 /**
  * Rows fetched from a server-side cursor at a time (one round trip each; the next is in flight meanwhile). Small
@@ -15,11 +16,6 @@ const FETCH_ROWS = 2_000;
  * by (pool, relay) and by receiptId spills to disk past it; 64 MB keeps the merge passes few at 10^7 receipts.
  */
 const WORK_MEM = "64MB";
-
-const RECEIPT_COLUMNS =
-  "receipt_id, pool_id, ticket_hash, relay, segment, chunk, chunk_hash, size, delivered_at, signature";
-
-type ReceiptColumns = [string, string, string, string, string, string, string, string, string, string];
 
 /**
  * Opens an aggregator database on PostgreSQL (`url`, tables in `schema`) for an epoch close: two connections reading
@@ -133,7 +129,7 @@ export async function openPostgresEpochSnapshot(url: string, schema: string): Pr
       const sql = `SELECT ${RECEIPT_COLUMNS} FROM receipts WHERE epoch = $1 ORDER BY receipt_id COLLATE "C"`;
       const rows = stream(second, sql, [epoch]);
       return (async function* () {
-        for await (const batch of rows) yield batch.map((r) => toReceipt(r as ReceiptColumns));
+        for await (const batch of rows) yield batch.map((r) => receiptFromColumns(r as ReceiptColumns));
       })();
     },
     async *tickets(epoch) {
@@ -161,36 +157,10 @@ export async function openPostgresEpochSnapshot(url: string, schema: string): Pr
         rowMode: "array",
       });
       const row = r.rows[0];
-      return row && toReceipt(row as ReceiptColumns);
+      return row && receiptFromColumns(row as ReceiptColumns);
     },
     async close() {
       await Promise.all([client.end(), second.end()]);
     },
-  };
-}
-
-function toReceipt([
-  receiptId,
-  poolId,
-  ticketHash,
-  relay,
-  segment,
-  chunk,
-  chunkHash,
-  size,
-  deliveredAt,
-  signature,
-]: ReceiptColumns): BundleReceiptRow {
-  return {
-    receiptId,
-    poolId,
-    ticketHash,
-    relay,
-    segment,
-    chunk: Number(chunk),
-    chunkHash,
-    size: Number(size),
-    deliveredAt,
-    signature,
   };
 }

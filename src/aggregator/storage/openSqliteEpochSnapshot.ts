@@ -1,12 +1,11 @@
 import Database from "better-sqlite3";
-import type { BundleReceiptRow, BundleTicketRow } from "../../protocol/bundle/types.ts";
+import type { BundleTicketRow } from "../../protocol/bundle/types.ts";
 import type { Hex } from "../../protocol/types.ts";
 import type { EpochReceiptRef, EpochSnapshot } from "./EpochSnapshot.ts";
+import { RECEIPT_COLUMNS, type ReceiptColumns, receiptFromColumns } from "./receiptFromColumns.ts";
 
 /** Rows handed over at a time. */
 const BATCH = 10_000;
-
-type ReceiptColumns = [string, string, string, string, string, number, string, number, number, string];
 
 /**
  * Opens the aggregator's SQLite file read-only for an epoch close (the worker). SQLite sorts the receipts itself
@@ -17,8 +16,6 @@ export function openSqliteEpochSnapshot(dbPath: string): EpochSnapshot {
   const sqlite = new Database(dbPath, { readonly: true, fileMustExist: true });
   sqlite.pragma("busy_timeout = 5000");
   sqlite.pragma("cache_size = -65536");
-  const receiptColumns =
-    "receipt_id, pool_id, ticket_hash, relay, segment, chunk, chunk_hash, size, delivered_at, signature";
   const q = {
     ticketSigner: sqlite.prepare<[string], { signer: string }>("SELECT signer FROM tickets WHERE ticket_hash = ?"),
     byLeaf: sqlite
@@ -28,7 +25,7 @@ export function openSqliteEpochSnapshot(dbPath: string): EpochSnapshot {
       )
       .raw(true),
     byId: sqlite
-      .prepare<[number], ReceiptColumns>(`SELECT ${receiptColumns} FROM receipts WHERE epoch = ? ORDER BY receipt_id`)
+      .prepare<[number], ReceiptColumns>(`SELECT ${RECEIPT_COLUMNS} FROM receipts WHERE epoch = ? ORDER BY receipt_id`)
       .raw(true),
     tickets: sqlite
       .prepare<[number], [string, string, string, string, string, string, string, string]>(
@@ -40,7 +37,7 @@ export function openSqliteEpochSnapshot(dbPath: string): EpochSnapshot {
     lowestRelay: sqlite.prepare<[number], { relay: Hex }>("SELECT MIN(relay) AS relay FROM receipts WHERE epoch = ?"),
     firstReceiptOfRelay: sqlite
       .prepare<[number, string], ReceiptColumns>(
-        `SELECT ${receiptColumns} FROM receipts WHERE epoch = ? AND relay = ? ORDER BY receipt_id LIMIT 1`,
+        `SELECT ${RECEIPT_COLUMNS} FROM receipts WHERE epoch = ? AND relay = ? ORDER BY receipt_id LIMIT 1`,
       )
       .raw(true),
   };
@@ -56,52 +53,49 @@ export function openSqliteEpochSnapshot(dbPath: string): EpochSnapshot {
     },
     async *receiptsByLeaf(epoch, withSigners) {
       const signers = new Map<string, string>();
-      let batch: EpochReceiptRef[] = [];
-      for (const [receiptId, poolId, relay, size, ticketHash, deliveredAt] of q.byLeaf.iterate(epoch)) {
-        let signer = "";
-        if (withSigners) {
-          signer = signers.get(ticketHash) ?? "";
-          if (!signers.has(ticketHash)) {
-            signer = q.ticketSigner.get(ticketHash)?.signer ?? "";
-            signers.set(ticketHash, signer);
-          }
+      const signerOf = (ticketHash: string) => {
+        let signer = signers.get(ticketHash);
+        if (signer === undefined) {
+          signer = q.ticketSigner.get(ticketHash)?.signer ?? "";
+          signers.set(ticketHash, signer);
         }
-        batch.push([receiptId, poolId, relay, size, ticketHash, deliveredAt, signer]);
-        if (batch.length === BATCH) {
-          yield batch;
-          batch = [];
-        }
-      }
-      if (batch.length > 0) yield batch;
+        return signer;
+      };
+      yield* inBatches(
+        q.byLeaf.iterate(epoch),
+        ([receiptId, poolId, relay, size, ticketHash, deliveredAt]): EpochReceiptRef => [
+          receiptId,
+          poolId,
+          relay,
+          size,
+          ticketHash,
+          deliveredAt,
+          withSigners ? signerOf(ticketHash) : "",
+        ],
+      );
     },
     async *receiptsById(epoch) {
-      let batch: BundleReceiptRow[] = [];
-      for (const row of q.byId.iterate(epoch)) {
-        batch.push(toReceipt(row));
-        if (batch.length === BATCH) {
-          yield batch;
-          batch = [];
-        }
-      }
-      if (batch.length > 0) yield batch;
+      yield* inBatches(q.byId.iterate(epoch), receiptFromColumns);
     },
     async *tickets(epoch) {
-      let batch: BundleTicketRow[] = [];
-      for (const [ticketHash, poolId, streamId, viewer, notBefore, notAfter, maxBytes, signature] of q.tickets.iterate(
-        epoch,
-      )) {
-        batch.push({ ticketHash, poolId, streamId, viewer, notBefore, notAfter, maxBytes, signature });
-        if (batch.length === BATCH) {
-          yield batch;
-          batch = [];
-        }
-      }
-      if (batch.length > 0) yield batch;
+      yield* inBatches(
+        q.tickets.iterate(epoch),
+        ([ticketHash, poolId, streamId, viewer, notBefore, notAfter, maxBytes, signature]): BundleTicketRow => ({
+          ticketHash,
+          poolId,
+          streamId,
+          viewer,
+          notBefore,
+          notAfter,
+          maxBytes,
+          signature,
+        }),
+      );
     },
     getLowestRelay: async (epoch) => q.lowestRelay.get(epoch)?.relay ?? undefined,
     async getFirstReceiptOfRelay(epoch, relay) {
       const row = q.firstReceiptOfRelay.get(epoch, relay);
-      return row && toReceipt(row);
+      return row && receiptFromColumns(row);
     },
     async close() {
       sqlite.close();
@@ -109,28 +103,15 @@ export function openSqliteEpochSnapshot(dbPath: string): EpochSnapshot {
   };
 }
 
-function toReceipt([
-  receiptId,
-  poolId,
-  ticketHash,
-  relay,
-  segment,
-  chunk,
-  chunkHash,
-  size,
-  deliveredAt,
-  signature,
-]: ReceiptColumns): BundleReceiptRow {
-  return {
-    receiptId,
-    poolId,
-    ticketHash,
-    relay,
-    segment,
-    chunk,
-    chunkHash,
-    size,
-    deliveredAt: String(deliveredAt),
-    signature,
-  };
+/** `rows` mapped through `map`, BATCH at a time (the last batch shorter; none when there are no rows). */
+function* inBatches<R, T>(rows: Iterable<R>, map: (row: R) => T): Generator<T[]> {
+  let batch: T[] = [];
+  for (const row of rows) {
+    batch.push(map(row));
+    if (batch.length === BATCH) {
+      yield batch;
+      batch = [];
+    }
+  }
+  if (batch.length > 0) yield batch;
 }

@@ -12,7 +12,6 @@ const ZERO: Hex = `0x${"00".repeat(32)}`;
 const U64 = (1n << 64n) - 1n;
 const U32 = 0xffffffff;
 const U256 = (1n << 256n) - 1n;
-const NO_PREVIOUS_EPOCH = U256;
 const word = (label: string): Hex => keccak256(toHex(`meshpay commitment vector ${label}`));
 const address = (label: string): Hex => `0x${word(label).slice(26)}`;
 const abi = (types: string[], values: unknown[]) =>
@@ -76,7 +75,8 @@ const poolHash = (p: Pool) =>
       [p.poolId, p.total, p.uncappedTotal, p.scaleBalance, p.leavesRoot, p.leafCount],
     ),
   );
-type PoolAccount = { account: Hex; cumulativeAmount: bigint; epochCommitment: Hex; amount: bigint };
+// The value of a pool-account leaf packs two sums: baseAmount << 128 | (epochAmount + bonusAmount).
+type PoolAccount = { account: Hex; cumulativeAmount: bigint; epochCommitment: Hex; baseAmount: bigint; amount: bigint };
 const poolAccountHash = (a: PoolAccount) =>
   keccak256(abi(["address", "uint256", "bytes32"], [a.account, a.cumulativeAmount, a.epochCommitment]));
 type Ticket = {
@@ -244,14 +244,19 @@ const poolEntries = pools.map((poolId) => {
       account: l.account,
       cumulativeAmount: l.cumulativeAmount,
       epochCommitment: l.epochCommitment,
+      baseAmount: l.commitment.baseAmount,
       amount: l.commitment.epochAmount + l.commitment.bonusAmount,
     }))
     .sort((a, b) => byHex(a.account, b.account));
-  const leaves = rootOf(accounts.map((a) => ({ hash: poolAccountHash(a), sum: a.amount })));
+  const leaves = rootOf(accounts.map((a) => ({ hash: poolAccountHash(a), sum: (a.baseAmount << 128n) | a.amount })));
+  const uncappedTotal = claimLeaves
+    .filter((l) => l.poolId === poolId)
+    .reduce((s, l) => s + l.commitment.baseAmount, 0n);
+  if (leaves.rootSum >> 128n !== uncappedTotal) throw new Error("the high half of the root sum is uncappedTotal");
   const pool: Pool = {
     poolId,
-    total: leaves.rootSum,
-    uncappedTotal: claimLeaves.filter((l) => l.poolId === poolId).reduce((s, l) => s + l.commitment.baseAmount, 0n),
+    total: leaves.rootSum & ((1n << 128n) - 1n),
+    uncappedTotal,
     scaleBalance: 10n ** 20n,
     leavesRoot: leaves.rootHash,
     leafCount: BigInt(leaves.length),
@@ -276,7 +281,8 @@ const ticketEntries = tickets.map(({ ticketHash: hash, signatureHash }, t) => {
     bytesIn: tree.rootSum,
     receiptsOfTicketRoot: tree.rootHash,
     count: BigInt(tree.length),
-    prevEpoch: t === 0 ? NO_PREVIOUS_EPOCH : BigInt(40 + t),
+    // The epoch's own number (50) when the ticket has no earlier receipt.
+    prevEpoch: t === 0 ? 50n : BigInt(40 + t),
   };
   return { ticket, receipts, receiptsTree: tree, hash: ticketHash(ticket) };
 });
@@ -286,6 +292,55 @@ const ticketsTree = rootOf(
     .map((t) => ({ hash: t.hash, sum: t.ticket.bytesIn })),
 );
 
+const posted = [...poolEntries]
+  .sort((a, b) => byHex(a.pool.poolId, b.pool.poolId))
+  .filter((p) => p.pool.uncappedTotal > 0n || p.pool.total > 0n)
+  .map((p) => ({
+    poolId: p.pool.poolId,
+    total: p.pool.total,
+    uncappedTotal: p.pool.uncappedTotal,
+    scaleBalance: p.pool.scaleBalance,
+  }));
+const poolTotalsHash = keccak256(
+  encodeAbiParameters(
+    [
+      {
+        type: "tuple[]",
+        components: [
+          { name: "poolId", type: "bytes32" },
+          { name: "total", type: "uint256" },
+          { name: "uncappedTotal", type: "uint256" },
+          { name: "scaleBalance", type: "uint256" },
+        ],
+      },
+    ],
+    [posted],
+  ),
+);
+const data = {
+  aggregator: address("aggregator"),
+  bundleHash: word("bundle"),
+  poolTotalsHash,
+  poolsRoot: poolsTree.rootHash,
+  poolsCount: BigInt(poolsTree.length),
+  ticketsRoot: ticketsTree.rootHash,
+  ticketsCount: BigInt(ticketsTree.length),
+};
+const dataHash = keccak256(
+  abi(
+    ["address", "bytes32", "bytes32", "bytes32", "uint256", "bytes32", "uint256"],
+    [
+      data.aggregator,
+      data.bundleHash,
+      data.poolTotalsHash,
+      data.poolsRoot,
+      data.poolsCount,
+      data.ticketsRoot,
+      data.ticketsCount,
+    ],
+  ),
+);
+
 const json = {
   description:
     "The v2 commitments of docs/fraud-proofs.md, computed with viem's encodeAbiParameters and keccak256 (claim tree: " +
@@ -293,8 +348,11 @@ const json = {
     "double keccak); trees are position-bound sum trees (inner keccak256(abi.encode(lHash, lSum, rHash, rSum))) over " +
     "leaves sorted by their key. `epoch` is one coherent epoch: receipts -> relay receipts trees -> epochCommitment -> " +
     "claim leaves and pool accounts trees -> pools tree; receipts -> ticket receipts trees -> tickets tree. " +
-    "prevEpoch 2^256-1 means no earlier epoch.",
-  noPreviousEpoch: NO_PREVIOUS_EPOCH,
+    "The epoch is number 50; a ticket's prevEpoch 50 means no earlier epoch. A pool-account leaf's value is " +
+    "baseAmount << 128 | (epochAmount + bonusAmount). dataHash = keccak256(abi.encode(aggregator, bundleHash, " +
+    "poolTotalsHash, poolsRoot, poolsCount, ticketsRoot, ticketsCount)), poolTotalsHash = " +
+    "keccak256(abi.encode((bytes32 poolId, uint256 total, uint256 uncappedTotal, uint256 scaleBalance)[])).",
+  epochNumber: 50n,
   signatures,
   receiptNodes: receiptCases.map((r) => ({ ...r, hash: receiptHash(r) })),
   epochCommitments: commitmentCases.map((c) => ({ ...c, hash: commitmentHash(c) })),
@@ -334,6 +392,9 @@ const json = {
       receiptsTree: t.receiptsTree,
     })),
     ticketsTree,
+    posted,
+    data,
+    dataHash,
   },
 };
 writeFileSync(

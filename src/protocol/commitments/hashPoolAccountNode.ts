@@ -7,8 +7,8 @@ const buf = new Uint8Array(96);
 
 /**
  * Leaf hash of an account in its pool's accounts tree (`leavesRoot`): `keccak256(abi.encode(address account,
- * uint256 cumulativeAmount, bytes32 epochCommitment))` (token base units; the node's value is `amount` =
- * epochAmount + bonusAmount, not hashed). Throws INVALID_ARGUMENT naming the field (`account.cumulativeAmount`, …).
+ * uint256 cumulativeAmount, bytes32 epochCommitment))` (token base units; the node's value,
+ * packPoolAccountValue(baseAmount, epochAmount + bonusAmount), is not hashed). Throws INVALID_ARGUMENT naming the field (`account.cumulativeAmount`, …).
  */
 export function hashPoolAccountNode(
   node: Pick<PoolAccountNode, "account" | "cumulativeAmount" | "epochCommitment">,

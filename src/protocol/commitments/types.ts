@@ -60,9 +60,10 @@ export type ClaimLeaf = {
  * uint256 scaleBalance, bytes32 leavesRoot, uint256 leafCount))`, value `total`. */
 export type PoolNode = {
   readonly poolId: Hex;
-  /** Σ (epochAmount + bonusAmount) of the pool's leaves, token base units: the leaves tree's root sum. */
+  /** Σ (epochAmount + bonusAmount) of the pool's leaves, token base units: the low 128 bits of the leaves tree's
+   * root sum. */
   readonly total: bigint;
-  /** Σ baseAmount of the pool's leaves, token base units. */
+  /** Σ baseAmount of the pool's leaves, token base units: the high 128 bits of the leaves tree's root sum. */
   readonly uncappedTotal: bigint;
   /** The balance the pro-rata scaling used (the contract computes it at post), token base units. */
   readonly scaleBalance: bigint;
@@ -73,13 +74,16 @@ export type PoolNode = {
 };
 
 /** A leaf of a pool's accounts tree (`leavesRoot`): `keccak256(abi.encode(address account, uint256
- * cumulativeAmount, bytes32 epochCommitment))`, value `amount`. */
+ * cumulativeAmount, bytes32 epochCommitment))`, value `baseAmount << 128 | amount` (packPoolAccountValue: one path
+ * gives both sums, the root sum being `uncappedTotal << 128 | total`). */
 export type PoolAccountNode = {
   readonly account: Address;
   /** Token base units. */
   readonly cumulativeAmount: bigint;
   readonly epochCommitment: Hex;
-  /** epochAmount + bonusAmount of the claim leaf, token base units: the node's value. */
+  /** The claim leaf's baseAmount, token base units (< 2^128): the value's high half. */
+  readonly baseAmount: bigint;
+  /** epochAmount + bonusAmount of the claim leaf, token base units (< 2^128): the value's low half. */
   readonly amount: bigint;
 };
 
@@ -97,7 +101,7 @@ export type TicketNode = {
   readonly receiptsOfTicketRoot: Hex;
   /** Leaves of the ticket receipts tree. */
   readonly count: bigint;
-  /** The latest earlier epoch with a credited receipt of the ticket; NO_PREVIOUS_EPOCH (2^256 − 1) when none. */
+  /** The latest earlier epoch with a credited receipt of the ticket; the tree's own epoch when there is none. */
   readonly prevEpoch: bigint;
 };
 
@@ -145,3 +149,24 @@ export type ClaimTree = MerkleTree & { readonly leaves: readonly ClaimLeaf[] };
 
 /** A ticket's receipts tree (receiptsOfTicketRoot) with its receipts in tree order. */
 export type TicketReceiptsTree = PositionSumTree & { readonly receipts: readonly TicketReceiptNode[] };
+
+/** One posted pool total, as the distributor hashes it into `poolTotalsHash` (ascending poolId; token base units;
+ * `scaleBalance` as the distributor computed it at post). */
+export type PostedPoolTotal = {
+  readonly poolId: Hex;
+  readonly total: bigint;
+  readonly uncappedTotal: bigint;
+  readonly scaleBalance: bigint;
+};
+
+/** The preimage of an epoch's stored dataHash (version 2): the roots are those of the pools and tickets trees. */
+export type EpochDataV2 = {
+  readonly aggregator: Address;
+  readonly bundleHash: Hex;
+  /** hashPostedPoolTotals of the post's pool totals. */
+  readonly poolTotalsHash: Hex;
+  readonly poolsRoot: Hex;
+  readonly poolsCount: bigint;
+  readonly ticketsRoot: Hex;
+  readonly ticketsCount: bigint;
+};

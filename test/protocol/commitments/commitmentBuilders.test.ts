@@ -92,6 +92,7 @@ describe("keyed trees", () => {
       account: `0x${"11".repeat(20)}` as Hex,
       cumulativeAmount: 1n,
       epochCommitment: word("c"),
+      baseAmount: 1n,
       amount: 1n,
     };
     assert.throws(() => buildPoolAccountsTree([account, account]), invalid("entries[1].key"));

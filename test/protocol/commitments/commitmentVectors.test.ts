@@ -9,11 +9,12 @@ import { buildPoolsTree } from "../../../src/protocol/commitments/buildPoolsTree
 import { buildRelayReceiptsTree } from "../../../src/protocol/commitments/buildRelayReceiptsTree.ts";
 import { buildTicketReceiptsTree } from "../../../src/protocol/commitments/buildTicketReceiptsTree.ts";
 import { buildTicketsTree } from "../../../src/protocol/commitments/buildTicketsTree.ts";
-import { NO_PREVIOUS_EPOCH } from "../../../src/protocol/commitments/constants.ts";
 import { hashClaimLeaf } from "../../../src/protocol/commitments/hashClaimLeaf.ts";
 import { hashEpochCommitment } from "../../../src/protocol/commitments/hashEpochCommitment.ts";
+import { hashEpochDataV2 } from "../../../src/protocol/commitments/hashEpochDataV2.ts";
 import { hashPoolAccountNode } from "../../../src/protocol/commitments/hashPoolAccountNode.ts";
 import { hashPoolNode } from "../../../src/protocol/commitments/hashPoolNode.ts";
+import { hashPostedPoolTotals } from "../../../src/protocol/commitments/hashPostedPoolTotals.ts";
 import { hashReceiptNode } from "../../../src/protocol/commitments/hashReceiptNode.ts";
 import { hashSignature } from "../../../src/protocol/commitments/hashSignature.ts";
 import { hashTicketNode } from "../../../src/protocol/commitments/hashTicketNode.ts";
@@ -99,7 +100,6 @@ describe("commitment vectors (v2)", () => {
     for (const r of v.receiptNodes) assert.equal(hashReceiptNode(receiptOf(r)), r.hash);
     for (const c of v.epochCommitments) assert.equal(hashEpochCommitment(commitmentOf(c)), c.hash);
     for (const c of v.claimLeaves) assert.equal(hashClaimLeaf(claimOf(c)), c.hash);
-    assert.equal(BigInt(v.noPreviousEpoch), NO_PREVIOUS_EPOCH);
   });
 
   it("the epoch's relay receipts trees give each leaf's receiptsRoot, epochBytes and receiptCount", () => {
@@ -128,12 +128,14 @@ describe("commitment vectors (v2)", () => {
         account: a.account,
         cumulativeAmount: BigInt(a.cumulativeAmount),
         epochCommitment: a.epochCommitment,
+        baseAmount: BigInt(a.baseAmount),
         amount: BigInt(a.amount),
       }));
       for (const [i, a] of accounts.entries()) assert.equal(hashPoolAccountNode(a), [...p.accounts].reverse()[i].hash);
       const tree = buildPoolAccountsTree(accounts);
       assert.deepEqual(commitmentTree(tree), vectorTree(p.leavesTree));
       assert.equal(tree.rootHash, p.leavesRoot);
+      assert.equal(tree.rootSum, (BigInt(p.uncappedTotal) << 128n) | BigInt(p.total));
       assert.equal(hashPoolNode(poolOf(p)), p.hash);
       return { key: p.poolId, hash: p.hash, value: BigInt(p.total) };
     });
@@ -150,6 +152,21 @@ describe("commitment vectors (v2)", () => {
       return { key: t.ticketHash, hash: t.hash, value: BigInt(t.bytesIn) };
     });
     assert.deepEqual(commitmentTree(buildTicketsTree(entries.reverse())), vectorTree(v.epoch.ticketsTree));
-    assert.ok(v.epoch.tickets.some((t: Json) => BigInt(t.prevEpoch) === NO_PREVIOUS_EPOCH));
+    assert.ok(v.epoch.tickets.some((t: Json) => BigInt(t.prevEpoch) === BigInt(v.epochNumber)));
+  });
+
+  it("the posted totals and the epoch data hash as the vectors (dataHash v2)", () => {
+    const posted = v.epoch.posted.map((p: Json) => ({
+      poolId: p.poolId,
+      total: BigInt(p.total),
+      uncappedTotal: BigInt(p.uncappedTotal),
+      scaleBalance: BigInt(p.scaleBalance),
+    }));
+    assert.equal(hashPostedPoolTotals(posted), v.epoch.data.poolTotalsHash);
+    const d = v.epoch.data;
+    const data = { ...d, poolsCount: BigInt(d.poolsCount), ticketsCount: BigInt(d.ticketsCount) };
+    assert.equal(hashEpochDataV2(data), v.epoch.dataHash);
+    assert.equal(d.poolsRoot, v.epoch.poolsTree.rootHash);
+    assert.equal(d.ticketsRoot, v.epoch.ticketsTree.rootHash);
   });
 });

@@ -83,7 +83,8 @@ export type FraudEpochInput = {
 
 /** A FraudEpochInput with its trees built (buildFraudEpoch): what every proof builder reads. */
 export type FraudEpoch = FraudEpochInput & {
-  readonly claimTree: ClaimTree;
+  /** Undefined for an epoch without claim leaves (its root is EMPTY_EPOCH_ROOT). */
+  readonly claimTree: ClaimTree | undefined;
   /** claims[i]'s relay receipts tree (its leaves in the order of claims[i].receipts). */
   readonly relayTrees: readonly RelayReceiptsTree[];
   readonly poolsTree: PositionSumTree;

@@ -27,7 +27,13 @@ export function buildFraudEpoch(input: FraudEpochInput, keccak: Keccak256 = kecc
     hashes.forEach((h, i) => writeHex(flat, i * 32, h, 32, `leaf ${i}`));
     return buildPositionSumTree(flat, values, keccak);
   };
-  const claimTree = input.claims.length === 0 ? undefined : buildClaimTree(input.claims.map((c) => c.leaf), keccak);
+  const claimTree =
+    input.claims.length === 0
+      ? undefined
+      : buildClaimTree(
+          input.claims.map((c) => c.leaf),
+          keccak,
+        );
   const relayTrees = input.claims.map((c) => {
     const tree = sumTree(
       c.receipts.map((r) => hashReceiptNode(r.node, keccak)),

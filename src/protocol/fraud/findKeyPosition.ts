@@ -3,7 +3,11 @@
  * `{ found, index }`, index being the item with that key or the number of items whose key is below it. Items out
  * of order give an arbitrary answer (their order is the fault to prove first).
  */
-export function findKeyPosition(count: number, keyAt: (i: number) => string, key: string): { found: boolean; index: number } {
+export function findKeyPosition(
+  count: number,
+  keyAt: (i: number) => string,
+  key: string,
+): { found: boolean; index: number } {
   let lo = 0;
   let hi = count;
   while (lo < hi) {

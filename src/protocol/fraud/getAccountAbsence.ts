@@ -17,7 +17,11 @@ export function getAccountAbsence(epoch: FraudEpoch, poolId: Hex, account: Addre
     return { poolAbsent: true, pools: getNeighbours(epoch.poolsTree, leaves, pools.index) };
   }
   const pool = epoch.pools[pools.index]!;
-  const at = findKeyPosition(pool.accounts.length, (i) => pool.accounts[i]!.account.toLowerCase(), account.toLowerCase());
+  const at = findKeyPosition(
+    pool.accounts.length,
+    (i) => pool.accounts[i]!.account.toLowerCase(),
+    account.toLowerCase(),
+  );
   if (at.found) return undefined;
   const leaves: PoolAccountLeaf[] = pool.accounts.map(({ account, cumulativeAmount, epochCommitment }) => ({
     account,

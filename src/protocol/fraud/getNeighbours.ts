@@ -7,7 +7,11 @@ import type { Neighbours } from "./types.ts";
  * below it (the key would sit there), so `lower` is leaf position − 1 and `upper` leaf position, each with its path;
  * `hasLower` false at the start, `hasUpper` false at the end (both false: the tree is empty).
  */
-export function getNeighbours<Leaf>(tree: PositionSumTree, leaves: readonly Leaf[], position: number): Neighbours<Leaf> {
+export function getNeighbours<Leaf>(
+  tree: PositionSumTree,
+  leaves: readonly Leaf[],
+  position: number,
+): Neighbours<Leaf> {
   const hasLower = position > 0;
   const hasUpper = position < tree.length;
   return {

@@ -16,7 +16,7 @@ describe("browser path import graph", () => {
     const entries = files(root).filter((f) => f.endsWith(".ts") && !relative(root, f).startsWith("node/"));
     // The epoch bundle (writer, parser, leaf codec), the audit, the sum trees, and the v2 commitments
     // are part of the browser path.
-    for (const folder of ["bundle/", "audit/", "sumtree/", "commitments/"])
+    for (const folder of ["bundle/", "audit/", "sumtree/", "commitments/", "fraud/"])
       assert.ok(
         entries.some((f) => relative(root, f).startsWith(folder)),
         `${folder} is checked`,

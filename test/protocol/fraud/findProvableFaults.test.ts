@@ -221,4 +221,24 @@ describe("findProvableFaults", () => {
     const kinds = findProvableFaults(epoch, facts).map((f) => f.kind);
     assert.deepEqual([...new Set(kinds)], ["amount"]);
   });
+
+  it("a ticket leaf with bytesBefore but no earlier epoch is a maxBytes fault", () => {
+    const input = epochInput();
+    const epoch = buildFraudEpoch({ ...input, tickets: input.tickets.map((t) => ({ ...t, bytesBefore: 1n })) });
+    const faults = findProvableFaults(epoch, facts);
+    assert.deepEqual(
+      faults.map((f) => [f.kind, "mode" in f.proof ? f.proof.mode : undefined]),
+      [["maxBytes", 1]],
+    );
+  });
+
+  it("a posted total that differs from the pools tree is a poolTotal fault", () => {
+    const input = epochInput();
+    const epoch = buildFraudEpoch({ ...input, posted: input.posted.map((p) => ({ ...p, total: p.total + 1n })) });
+    const faults = findProvableFaults(epoch, facts);
+    assert.deepEqual(
+      faults.map((f) => [f.kind, "mode" in f.proof ? f.proof.mode : undefined]),
+      [["poolTotal", 2]],
+    );
+  });
 });

@@ -242,3 +242,26 @@ describe("findProvableFaults", () => {
     );
   });
 });
+
+describe("encodeFraudProof", () => {
+  it("encodes a relayTotal proof as IFraudProver's RelayTotalProof struct and decodes back to its fields", async () => {
+    const { decodeAbiParameters } = await import("viem");
+    const { encodeFraudProof } = await import("../../../src/protocol/fraud/encodeFraudProof.ts");
+    const { fraudProofAbi } = await import("../../../src/protocol/fraud/fraudProofAbi.ts");
+    const epoch = buildFraudEpoch(
+      epochInput((claims) =>
+        claims.map((c, i) => (i === 0 ? { ...c, commitment: { ...c.commitment, receiptCount: 9n } } : c)),
+      ),
+    );
+    const fault = findProvableFaults(epoch, facts).find((f) => f.kind === "relayTotal");
+    assert.ok(fault && fault.kind === "relayTotal");
+    const bytes = encodeFraudProof("relayTotal", fault.proof);
+    // biome-ignore lint/suspicious/noExplicitAny: the decoded struct.
+    const [decoded] = decodeAbiParameters([fraudProofAbi.relayTotal] as never, bytes) as any;
+    assert.equal(decoded.mode, 0);
+    assert.equal(decoded.claim.leaf.account.toLowerCase(), fault.proof.claim.leaf.account.toLowerCase());
+    assert.equal(decoded.claim.commitment.receiptCount, 9n);
+    assert.equal(decoded.node.receiptId, fault.proof.node!.receiptId);
+    assert.equal(decoded.opening.level, 0n);
+  });
+});

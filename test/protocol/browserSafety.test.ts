@@ -14,8 +14,9 @@ const files = (dir: string): string[] =>
 describe("browser path import graph", () => {
   it("everything outside src/protocol/node bundles for the browser with no Node built-ins or native secp256k1", async () => {
     const entries = files(root).filter((f) => f.endsWith(".ts") && !relative(root, f).startsWith("node/"));
-    // The epoch bundle (writer, parser, leaf codec), the audit and the sum trees are part of the browser path.
-    for (const folder of ["bundle/", "audit/", "sumtree/"])
+    // The epoch bundle (writer, parser, leaf codec), the audit, the sum trees, and the v2 commitments
+    // are part of the browser path.
+    for (const folder of ["bundle/", "audit/", "sumtree/", "commitments/", "fraud/"])
       assert.ok(
         entries.some((f) => relative(root, f).startsWith(folder)),
         `${folder} is checked`,

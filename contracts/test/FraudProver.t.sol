@@ -215,7 +215,7 @@ contract FraudProverTest is FraudFixture {
 
     function test_proveFault_amount_rejectsEpochWhoseLeafIgnoresThePriceInForce() public {
         World memory w = _world(_params(T_NONE));
-        source.setPrice(POOL, w.p.epoch, w.p.price + 1);
+        source.setPrice(POOL, w.p.epoch, w.p.price * 2);
         // The leaf followed the price in force; a changed checkpoint makes its amount provably wrong.
         _prove(w, 4, _amountProof(w, 0));
     }

@@ -222,7 +222,7 @@ struct BadSignatureProof {
 
 /// @notice Kind 1, badTicket: a credited receipt whose ticket is not valid for it.
 /// Fault: the ticket's signer ≠ `ticketSignerAt(poolId, deliveredAt / 1000)`, `deliveredAt ∉
-/// [notBefore·1000, notAfter·1000]`, `epochOf(deliveredAt) ≠ epoch`, `receipt.poolId` or `ticket.poolId` ≠ the leaf's
+/// [notBefore, notAfter]` (all unix ms), `epochOf(deliveredAt) ≠ epoch`, `receipt.poolId` or `ticket.poolId` ≠ the leaf's
 /// pool, or `receipt.relay` ≠ the leaf's account. Checked first: as badSignature (without the viewer signature),
 /// and `ticketLeaf` (key `receipt.ticketHash`) in the epoch's tickets tree with `keccak256(ticketSignature) =
 /// ticketLeaf.ticketSignatureHash`.

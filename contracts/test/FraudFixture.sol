@@ -162,8 +162,8 @@ abstract contract FraudFixture is Assertions {
             poolId: POOL,
             streamId: keccak256("stream"),
             viewer: vm.addr(VIEWER_KEY),
-            notBefore: uint64(t0),
-            notAfter: uint64(t0 + EPOCH_SECONDS),
+            notBefore: uint64(t0 * 1000),
+            notAfter: uint64((t0 + EPOCH_SECONDS) * 1000),
             maxBytes: uint64(w.p.tamper == T_MAX_BYTES ? total - 1 : total * 4)
         });
         w.ticketHash = MeshpayHashing.hashTicket(w.ticket);

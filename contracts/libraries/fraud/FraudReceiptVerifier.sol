@@ -94,7 +94,8 @@ contract FraudReceiptVerifier is FraudVerifierBase {
         if (p.receipt.poolId != poolId || p.ticket.poolId != poolId) return true;
         if (p.receipt.relay != p.credited.claim.leaf.account) return true;
         uint256 deliveredAt = p.receipt.deliveredAt;
-        if (deliveredAt < uint256(p.ticket.notBefore) * 1000 || deliveredAt > uint256(p.ticket.notAfter) * 1000) {
+        // Ticket windows and deliveredAt are both unix milliseconds (docs/protocol.md, "units").
+        if (deliveredAt < p.ticket.notBefore || deliveredAt > p.ticket.notAfter) {
             return true;
         }
         DistributorConfig memory config = source.config();

@@ -8,9 +8,10 @@ import {IFraudVerifier} from "./libraries/fraud/FraudVerifierBase.sol";
 /// @title FraudProver
 /// @notice One-transaction fraud proofs of issue 12 (docs/fraud-proofs.md). The checks of each kind live in three
 /// stateless verifier contracts (contracts/libraries/fraud/: receipts 0-2, totals 3, 4, 6, history 5, 7), deployed
-/// first and fixed here, because together they exceed one contract's 24,576 bytes. This contract reads the judged
-/// post from the distributor, routes the proof, and on success calls the distributor's `rejectProven`. No state, no
-/// upgrade, no funds.
+/// first and fixed here, because together they exceed one contract's 24,576 bytes. The distributor creates this
+/// contract in its constructor (so `source` is the distributor, whoever deploys it); the verifiers are stateless and
+/// are told the source on each call. This contract reads the judged post from the distributor, routes the proof, and
+/// on success calls the distributor's `rejectProven`. No state, no upgrade, no funds.
 contract FraudProver is IFraudProver {
     /// @inheritdoc IFraudProver
     IFraudProofSource public immutable source;
@@ -25,9 +26,9 @@ contract FraudProver is IFraudProver {
     uint8 private constant _STATUS_REVOCABLE = 2;
 
     /// @param source_ The distributor.
-    /// @param receiptVerifier_ A FraudReceiptVerifier of the same distributor.
-    /// @param totalsVerifier_ A FraudTotalsVerifier of the same distributor.
-    /// @param historyVerifier_ A FraudHistoryVerifier of the same distributor.
+    /// @param receiptVerifier_ A FraudReceiptVerifier.
+    /// @param totalsVerifier_ A FraudTotalsVerifier.
+    /// @param historyVerifier_ A FraudHistoryVerifier.
     constructor(
         IFraudProofSource source_,
         IFraudVerifier receiptVerifier_,
@@ -84,7 +85,7 @@ contract FraudProver is IFraudProver {
         else revert FraudProofUnknownKind(kind);
         (bytes32 root, bytes27 dataHash, uint256 seq, uint8 status) = source.fraudProofPost(epoch);
         if (status != _STATUS_PENDING && status != _STATUS_REVOCABLE) revert FraudProofEpochNotActionable(epoch, status);
-        verifier.verifyFault(epoch, root, dataHash, kind, proof);
+        verifier.verifyFault(source, epoch, root, dataHash, kind, proof);
         return seq;
     }
 }

@@ -112,9 +112,9 @@ abstract contract FraudFixture is Assertions {
         source = new FraudProofSourceHarness(GENESIS, EPOCH_SECONDS, 1 ether);
         prover = new FraudProver(
             source,
-            new FraudReceiptVerifier(source),
-            new FraudTotalsVerifier(source),
-            new FraudHistoryVerifier(source)
+            new FraudReceiptVerifier(),
+            new FraudTotalsVerifier(),
+            new FraudHistoryVerifier()
         );
         source.setProver(address(prover));
     }

@@ -18,10 +18,15 @@ import {FraudVerifierBase, IFraudVerifier} from "./FraudVerifierBase.sol";
 /// @notice Fault kinds about what carries from epoch to epoch: 5 cumulative, 7 maxBytes (docs/fraud-proofs.md; each
 /// proof struct's NatSpec in IFraudProver.sol gives its checks).
 contract FraudHistoryVerifier is FraudVerifierBase {
-    constructor(IFraudProofSource source_) FraudVerifierBase(source_) {}
-
     /// @inheritdoc IFraudVerifier
-    function verifyFault(uint256 epoch, bytes32 root, bytes27 dataHash, uint8 kind, bytes calldata proof)
+    function verifyFault(
+        IFraudProofSource source,
+        uint256 epoch,
+        bytes32 root,
+        bytes27 dataHash,
+        uint8 kind,
+        bytes calldata proof
+    )
         external
         view
         override
@@ -32,30 +37,30 @@ contract FraudHistoryVerifier is FraudVerifierBase {
             assembly ("memory-safe") {
                 p := offset
             }
-            _cumulative(epoch, root, dataHash, p);
+            _cumulative(source, epoch, root, dataHash, p);
         } else if (kind == KIND_MAX_BYTES) {
             MaxBytesProof calldata p;
             assembly ("memory-safe") {
                 p := offset
             }
-            _maxBytes(epoch, root, dataHash, p);
+            _maxBytes(source, epoch, root, dataHash, p);
         } else {
             revert IFraudProver.FraudProofUnknownKind(kind);
         }
     }
 
     /// @dev The previous epoch's claim root and dataHash (epoch 0 has none).
-    function _previous(uint256 epoch, uint8 kind) internal view returns (bytes32 root, bytes27 dataHash) {
+    function _previous(IFraudProofSource source, uint256 epoch, uint8 kind) internal view returns (bytes32 root, bytes27 dataHash) {
         _require(epoch != 0, kind, OTHER_EPOCH);
-        return _reference(epoch - 1);
+        return _reference(source, epoch - 1);
     }
 
-    function _cumulative(uint256 epoch, bytes32 root, bytes27 dataHash, CumulativeProof calldata p) internal view {
+    function _cumulative(IFraudProofSource source, uint256 epoch, bytes32 root, bytes27 dataHash, CumulativeProof calldata p) internal view {
         uint8 kind = KIND_CUMULATIVE;
         uint8 mode = p.mode;
         if (mode == 0) {
             _claim(root, p.current, kind);
-            (bytes32 previousRoot,) = _previous(epoch, kind);
+            (bytes32 previousRoot,) = _previous(source, epoch, kind);
             _claim(previousRoot, p.previous, kind);
             _require(
                 p.current.leaf.account == p.previous.leaf.account && p.current.leaf.poolId == p.previous.leaf.poolId,
@@ -76,7 +81,7 @@ contract FraudHistoryVerifier is FraudVerifierBase {
             }
             _fault(fault, kind);
         } else if (mode == 2) {
-            (bytes32 previousRoot,) = _previous(epoch, kind);
+            (bytes32 previousRoot,) = _previous(source, epoch, kind);
             _claim(previousRoot, p.previous, kind);
             _data(epoch, dataHash, p.data);
             _accountAbsent(p.data, p.previous.leaf.poolId, p.previous.leaf.account, p.absence, kind);
@@ -84,7 +89,7 @@ contract FraudHistoryVerifier is FraudVerifierBase {
         } else if (mode == 3) {
             _claim(root, p.current, kind);
             _require(p.current.commitment.prevCumulative != 0, kind, NO_FAULT);
-            (, bytes27 previousDataHash) = _previous(epoch, kind);
+            (, bytes27 previousDataHash) = _previous(source, epoch, kind);
             _data(epoch - 1, previousDataHash, p.previousData);
             _accountAbsent(p.previousData, p.current.leaf.poolId, p.current.leaf.account, p.absence, kind);
             _fault(true, kind);
@@ -123,12 +128,12 @@ contract FraudHistoryVerifier is FraudVerifierBase {
     }
 
     /// @dev `otherData` opens `otherEpoch`'s post, which must be posted.
-    function _otherData(uint256 otherEpoch, EpochDataV2 calldata otherData) internal view {
-        (, bytes27 otherHash) = _reference(otherEpoch);
+    function _otherData(IFraudProofSource source, uint256 otherEpoch, EpochDataV2 calldata otherData) internal view {
+        (, bytes27 otherHash) = _reference(source, otherEpoch);
         _data(otherEpoch, otherHash, otherData);
     }
 
-    function _maxBytes(uint256 epoch, bytes32 root, bytes27 dataHash, MaxBytesProof calldata p) internal view {
+    function _maxBytes(IFraudProofSource source, uint256 epoch, bytes32 root, bytes27 dataHash, MaxBytesProof calldata p) internal view {
         uint8 kind = KIND_MAX_BYTES;
         uint8 mode = p.mode;
         _data(epoch, dataHash, p.data);
@@ -153,7 +158,7 @@ contract FraudHistoryVerifier is FraudVerifierBase {
                 return;
             }
             _require(p.otherEpoch == prevEpoch, kind, OTHER_EPOCH);
-            _otherData(prevEpoch, p.otherData);
+            _otherData(source, prevEpoch, p.otherData);
             _ticket(p.otherData, p.otherTicket, p.otherTicketPath, kind);
             _require(p.otherTicket.ticketHash == p.ticket.ticketHash, kind, KEY_MISMATCH);
             bool fault;
@@ -164,7 +169,7 @@ contract FraudHistoryVerifier is FraudVerifierBase {
             _fault(fault, kind);
         } else if (mode == 2) {
             _require(prevEpoch < epoch && p.otherEpoch == prevEpoch, kind, OTHER_EPOCH);
-            _otherData(prevEpoch, p.otherData);
+            _otherData(source, prevEpoch, p.otherData);
             _ticketAbsent(p.otherData, p.ticket.ticketHash, p.ticketAbsence, kind);
             _fault(true, kind);
         } else if (mode == 3) {
@@ -172,7 +177,7 @@ contract FraudHistoryVerifier is FraudVerifierBase {
             _require(
                 prevEpoch <= epoch && other < epoch && (prevEpoch == epoch || other > prevEpoch), kind, OTHER_EPOCH
             );
-            _otherData(other, p.otherData);
+            _otherData(source, other, p.otherData);
             _ticket(p.otherData, p.otherTicket, p.otherTicketPath, kind);
             _require(p.otherTicket.ticketHash == p.ticket.ticketHash, kind, KEY_MISMATCH);
             _fault(true, kind);

@@ -20,10 +20,15 @@ import {FraudVerifierBase, IFraudVerifier} from "./FraudVerifierBase.sol";
 /// @notice Fault kinds about one credited receipt: 0 badSignature, 1 badTicket, 2 duplicate
 /// (docs/fraud-proofs.md; each proof struct's NatSpec in IFraudProver.sol gives its checks).
 contract FraudReceiptVerifier is FraudVerifierBase {
-    constructor(IFraudProofSource source_) FraudVerifierBase(source_) {}
-
     /// @inheritdoc IFraudVerifier
-    function verifyFault(uint256 epoch, bytes32 root, bytes27 dataHash, uint8 kind, bytes calldata proof)
+    function verifyFault(
+        IFraudProofSource source,
+        uint256 epoch,
+        bytes32 root,
+        bytes27 dataHash,
+        uint8 kind,
+        bytes calldata proof
+    )
         external
         view
         override
@@ -34,19 +39,19 @@ contract FraudReceiptVerifier is FraudVerifierBase {
             assembly ("memory-safe") {
                 p := offset
             }
-            _badSignature(root, p);
+            _badSignature(source, root, p);
         } else if (kind == KIND_BAD_TICKET) {
             BadTicketProof calldata p;
             assembly ("memory-safe") {
                 p := offset
             }
-            _badTicket(epoch, root, dataHash, p);
+            _badTicket(source, epoch, root, dataHash, p);
         } else if (kind == KIND_DUPLICATE) {
             DuplicateProof calldata p;
             assembly ("memory-safe") {
                 p := offset
             }
-            _duplicate(epoch, root, dataHash, p);
+            _duplicate(source, epoch, root, dataHash, p);
         } else {
             revert IFraudProver.FraudProofUnknownKind(kind);
         }
@@ -54,18 +59,18 @@ contract FraudReceiptVerifier is FraudVerifierBase {
 
     /// @dev The credited receipt, its signed form and id: `credited` in the epoch, `receiptId(receipt) =
     /// node.receiptId`, `ticketHash` of the ticket = `receipt.ticketHash`.
-    function _signedReceipt(bytes32 root, ReceiptMembership calldata credited, ChunkReceipt calldata receipt, uint8 kind)
+    function _signedReceipt(IFraudProofSource source, bytes32 root, ReceiptMembership calldata credited, ChunkReceipt calldata receipt, uint8 kind)
         internal
         view
     {
         _receipt(root, credited, kind);
-        bytes32 receiptId = MessageHashUtils.toTypedDataHash(_domainSeparator(), MeshpayHashing.hashReceipt(receipt));
+        bytes32 receiptId = MessageHashUtils.toTypedDataHash(_domainSeparator(source), MeshpayHashing.hashReceipt(receipt));
         _require(receiptId == credited.node.receiptId, kind, RECEIPT_MISMATCH);
     }
 
-    function _badSignature(bytes32 root, BadSignatureProof calldata p) internal view {
+    function _badSignature(IFraudProofSource source, bytes32 root, BadSignatureProof calldata p) internal view {
         uint8 kind = KIND_BAD_SIGNATURE;
-        _signedReceipt(root, p.credited, p.receipt, kind);
+        _signedReceipt(source, root, p.credited, p.receipt, kind);
         _require(keccak256(p.signature) == p.credited.node.signatureHash, kind, RECEIPT_MISMATCH);
         _require(MeshpayHashing.hashTicket(p.ticket) == p.receipt.ticketHash, kind, TICKET_MISMATCH);
         address signer = _recover(p.credited.node.receiptId, p.signature);
@@ -77,19 +82,19 @@ contract FraudReceiptVerifier is FraudVerifierBase {
         _fault(fault, kind);
     }
 
-    function _badTicket(uint256 epoch, bytes32 root, bytes27 dataHash, BadTicketProof calldata p) internal view {
+    function _badTicket(IFraudProofSource source, uint256 epoch, bytes32 root, bytes27 dataHash, BadTicketProof calldata p) internal view {
         uint8 kind = KIND_BAD_TICKET;
-        _signedReceipt(root, p.credited, p.receipt, kind);
+        _signedReceipt(source, root, p.credited, p.receipt, kind);
         _require(MeshpayHashing.hashTicket(p.ticket) == p.receipt.ticketHash, kind, TICKET_MISMATCH);
         _data(epoch, dataHash, p.data);
         _require(p.ticketLeaf.ticketHash == p.receipt.ticketHash, kind, KEY_MISMATCH);
         (bool member,) = _member(p.data.ticketsRoot, p.data.ticketsCount, CommitmentHashing.ticketLeaf(p.ticketLeaf), p.ticketPath);
         _require(member, kind, TICKET_NOT_IN_TREE);
         _require(keccak256(p.ticketSignature) == p.ticketLeaf.ticketSignatureHash, kind, RECEIPT_MISMATCH);
-        _fault(_ticketFault(epoch, p), kind);
+        _fault(_ticketFault(source, epoch, p), kind);
     }
 
-    function _ticketFault(uint256 epoch, BadTicketProof calldata p) internal view returns (bool) {
+    function _ticketFault(IFraudProofSource source, uint256 epoch, BadTicketProof calldata p) internal view returns (bool) {
         bytes32 poolId = p.credited.claim.leaf.poolId;
         if (p.receipt.poolId != poolId || p.ticket.poolId != poolId) return true;
         if (p.receipt.relay != p.credited.claim.leaf.account) return true;
@@ -101,17 +106,17 @@ contract FraudReceiptVerifier is FraudVerifierBase {
         DistributorConfig memory config = source.config();
         uint256 at = deliveredAt / 1000;
         if (at < config.genesisTime || (at - config.genesisTime) / config.epochSeconds != epoch) return true;
-        bytes32 digest = MessageHashUtils.toTypedDataHash(_domainSeparator(), p.receipt.ticketHash);
+        bytes32 digest = MessageHashUtils.toTypedDataHash(_domainSeparator(source), p.receipt.ticketHash);
         address signer = _recover(digest, p.ticketSignature);
         return signer == address(0) || signer != source.ticketSignerAt(poolId, at);
     }
 
-    function _duplicate(uint256 epoch, bytes32 root, bytes27 dataHash, DuplicateProof calldata p) internal view {
+    function _duplicate(IFraudProofSource source, uint256 epoch, bytes32 root, bytes27 dataHash, DuplicateProof calldata p) internal view {
         uint8 kind = KIND_DUPLICATE;
         if (p.mode == 0) {
             _require(p.otherEpoch <= epoch, kind, OTHER_EPOCH);
             bytes32 otherRoot = root;
-            if (p.otherEpoch != epoch) (otherRoot,) = _reference(p.otherEpoch);
+            if (p.otherEpoch != epoch) (otherRoot,) = _reference(source, p.otherEpoch);
             _receipt(root, p.first, kind);
             _receipt(otherRoot, p.second, kind);
             _require(

@@ -18,10 +18,15 @@ import {FraudVerifierBase, IFraudVerifier} from "./FraudVerifierBase.sol";
 /// @notice Fault kinds about sums and amounts: 3 relayTotal, 4 amount, 6 poolTotal (docs/fraud-proofs.md; each proof
 /// struct's NatSpec in IFraudProver.sol gives its checks).
 contract FraudTotalsVerifier is FraudVerifierBase {
-    constructor(IFraudProofSource source_) FraudVerifierBase(source_) {}
-
     /// @inheritdoc IFraudVerifier
-    function verifyFault(uint256 epoch, bytes32 root, bytes27 dataHash, uint8 kind, bytes calldata proof)
+    function verifyFault(
+        IFraudProofSource source,
+        uint256 epoch,
+        bytes32 root,
+        bytes27 dataHash,
+        uint8 kind,
+        bytes calldata proof
+    )
         external
         view
         override
@@ -38,7 +43,7 @@ contract FraudTotalsVerifier is FraudVerifierBase {
             assembly ("memory-safe") {
                 p := offset
             }
-            _amount(epoch, root, dataHash, p);
+            _amount(source, epoch, root, dataHash, p);
         } else if (kind == KIND_POOL_TOTAL) {
             PoolTotalProof calldata p;
             assembly ("memory-safe") {
@@ -67,7 +72,7 @@ contract FraudTotalsVerifier is FraudVerifierBase {
         }
     }
 
-    function _amount(uint256 epoch, bytes32 root, bytes27 dataHash, AmountProof calldata p) internal view {
+    function _amount(IFraudProofSource source, uint256 epoch, bytes32 root, bytes27 dataHash, AmountProof calldata p) internal view {
         uint8 kind = KIND_AMOUNT;
         _claim(root, p.claim, kind);
         _data(epoch, dataHash, p.data);

@@ -24,21 +24,24 @@ import {PositionSumTree} from "../PositionSumTree.sol";
 
 /// @notice A verifier of some fault kinds, called by the FraudProver (docs/fraud-proofs.md, "Contract (built)").
 interface IFraudVerifier {
-    /// @notice Returns normally when `proof` (abi.encode of the kind's struct) proves the post of `epoch` with claim
-    /// root `root` and stored `dataHash` faulty; reverts with an {IFraudProver} error otherwise.
-    function verifyFault(uint256 epoch, bytes32 root, bytes27 dataHash, uint8 kind, bytes calldata proof)
-        external
-        view;
+    /// @notice Returns normally when `proof` (abi.encode of the kind's struct) proves the post of `epoch` of `source`
+    /// (the distributor), with claim root `root` and stored `dataHash`, faulty; reverts with an {IFraudProver} error
+    /// otherwise. Stateless: a caller naming another source only learns about that source's posts.
+    function verifyFault(
+        IFraudProofSource source,
+        uint256 epoch,
+        bytes32 root,
+        bytes27 dataHash,
+        uint8 kind,
+        bytes calldata proof
+    ) external view;
 }
 
 /// @title FraudVerifierBase
 /// @notice The checks every fault kind shares: memberships (claim tree, PositionSumTree paths), epoch data openings,
-/// absence by neighbours and node openings. Stateless: the verifiers read the distributor through
-/// {IFraudProofSource} views only. Every helper either returns or reverts with {IFraudProver.FraudProofInvalid}.
+/// absence by neighbours and node openings. Stateless: the verifiers read the distributor the FraudProver names
+/// through {IFraudProofSource} views only. Every helper either returns or reverts with {IFraudProver.FraudProofInvalid}.
 abstract contract FraudVerifierBase is IFraudVerifier {
-    /// @notice The distributor whose posts are judged.
-    IFraudProofSource public immutable source;
-
     uint8 internal constant KIND_BAD_SIGNATURE = 0;
     uint8 internal constant KIND_BAD_TICKET = 1;
     uint8 internal constant KIND_DUPLICATE = 2;
@@ -71,12 +74,8 @@ abstract contract FraudVerifierBase is IFraudVerifier {
     bytes32 private constant _DOMAIN_TYPEHASH =
         keccak256("EIP712Domain(string name,string version,uint256 chainId,address verifyingContract)");
 
-    constructor(IFraudProofSource source_) {
-        source = source_;
-    }
-
     /// @dev The distributor's EIP-712 domain separator {name: "meshpay", version: "1", chainId, verifyingContract}.
-    function _domainSeparator() internal view returns (bytes32) {
+    function _domainSeparator(IFraudProofSource source) internal view returns (bytes32) {
         return keccak256(abi.encode(_DOMAIN_TYPEHASH, keccak256("meshpay"), keccak256("1"), block.chainid, source));
     }
 
@@ -145,7 +144,7 @@ abstract contract FraudVerifierBase is IFraudVerifier {
     }
 
     /// @dev The current post of a reference epoch (any status but none).
-    function _reference(uint256 epoch) internal view returns (bytes32 root, bytes27 dataHash) {
+    function _reference(IFraudProofSource source, uint256 epoch) internal view returns (bytes32 root, bytes27 dataHash) {
         uint8 status;
         (root, dataHash,, status) = source.fraudProofPost(epoch);
         if (status == 0) revert IFraudProver.FraudProofEpochNotPosted(epoch);

@@ -1,7 +1,7 @@
 import { type BundleReader, createBundleReader, type ReadBundleOptions } from "./createBundleReader.ts";
-import { createBundleRecordReader } from "./createBundleRecordReader.ts";
+import { type BundleRecordReader, createBundleRecordReader } from "./createBundleRecordReader.ts";
 import { malformedBundle as malformed } from "./malformedBundle.ts";
-import { BUNDLE_V2_MAGIC, type BundleItem } from "./types.ts";
+import { BUNDLE_V2_MAGIC, BUNDLE_V3, type BundleItem } from "./types.ts";
 
 export type BundleChunkReader = {
   /** Parses what `chunk` (the next bytes of the bundle, any split) completes and appends its items to `out`. */
@@ -9,31 +9,32 @@ export type BundleChunkReader = {
   /** Call once the bytes have ended (appends what a last unterminated v1 line held): throws when incomplete. */
   finish(out: BundleItem[]): void;
   /** The format, once the first bytes told it. */
-  readonly version: 1 | 2 | undefined;
+  readonly version: 1 | 2 | 3 | undefined;
 };
 
 const LEFT_BRACE = 0x7b;
 
 /**
- * The one bundle parser fed bytes, synchronously, either format (docs/bundle.md): the first bytes tell the version
- * (v2 starts with the magic "MPBUNDL" and its version byte, v1 with the `{` of its header line; from the leaves, a
- * v1 leaf line starts with `{` and a v2 leaf or end record with its type byte), then v1 lines go through
- * createBundleReader and v2 records through createBundleRecordReader. Holds a chunk and one unfinished line or
+ * The one bundle parser fed bytes, synchronously, any format (docs/bundle.md): the first bytes tell the version
+ * (v2 and v3 start with the magic "MPBUNDL" and their version byte, v1 with the `{` of its header line; from the
+ * leaves, a v1 leaf line starts with `{` and a binary leaf or end record with its type byte, of the format
+ * `options.leavesVersion`, default 2), then v1 lines go through createBundleReader and v2/v3 records through
+ * createBundleRecordReader. Holds a chunk and one unfinished line or
  * record. Throws ProtocolError BUNDLE_MALFORMED: field "format" when the bytes are no meshpay bundle, "version"
  * for a version this code does not read, else the line (v1) or record (v2) and field of the first problem.
  */
 export function createBundleChunkReader(options: ReadBundleOptions = {}): BundleChunkReader {
   const fromLeaves = options.startAt === "leaf";
-  let version: 1 | 2 | undefined;
+  let version: 1 | 2 | 3 | undefined;
   let head: Uint8Array = new Uint8Array(0);
   let v1: { reader: BundleReader; decoder: TextDecoder; rest: string } | undefined;
-  const v2 = createBundleRecordReader(options);
+  let records: BundleRecordReader | undefined;
 
   /** Decides the version from the first bytes; false while too few have arrived. */
   const sniff = (bytes: Uint8Array, final: boolean): boolean => {
     if (bytes.length === 0) return final;
     if (bytes[0] === LEFT_BRACE) version = 1;
-    else if (fromLeaves) version = 2;
+    else if (fromLeaves) version = options.leavesVersion ?? 2;
     else {
       const known = Math.min(bytes.length, 7);
       for (let i = 0; i < known; i++)
@@ -43,17 +44,17 @@ export function createBundleChunkReader(options: ReadBundleOptions = {}): Bundle
         if (final) throw malformed(1, "(file)", "the bundle ends inside its magic (truncated?)");
         return false;
       }
-      if (bytes[7] !== BUNDLE_V2_MAGIC[7])
-        throw malformed(1, "version", `unsupported bundle version ${bytes[7]} (this reader reads versions 1 and 2)`);
-      version = 2;
+      if (bytes[7] !== BUNDLE_V2_MAGIC[7] && bytes[7] !== BUNDLE_V3)
+        throw malformed(1, "version", `unsupported bundle version ${bytes[7]} (this reader reads versions 1 to 3)`);
+      version = bytes[7] === BUNDLE_V3 ? 3 : 2;
     }
-    if (version === 1)
-      v1 = { reader: createBundleReader(options), decoder: new TextDecoder("utf-8", { fatal: true }), rest: "" };
+    if (version !== 1) records = createBundleRecordReader(options, version);
+    else v1 = { reader: createBundleReader(options), decoder: new TextDecoder("utf-8", { fatal: true }), rest: "" };
     return true;
   };
   const feed = (bytes: Uint8Array, out: BundleItem[]) => {
-    if (version === 2) {
-      v2.push(bytes, out);
+    if (records) {
+      records.push(bytes, out);
       return;
     }
     const s = v1!;
@@ -80,7 +81,7 @@ export function createBundleChunkReader(options: ReadBundleOptions = {}): Bundle
           return;
         }
         head = new Uint8Array(0);
-        feed(version === 2 && !fromLeaves ? joined.subarray(8) : joined, out);
+        feed(records && !fromLeaves ? joined.subarray(8) : joined, out);
         return;
       }
       feed(chunk, out);
@@ -92,10 +93,10 @@ export function createBundleChunkReader(options: ReadBundleOptions = {}): Bundle
           createBundleReader(options).finish(); // no byte at all: "the bundle is empty"
           return;
         }
-        feed(version === 2 && !fromLeaves ? head.subarray(8) : head, out);
+        feed(records && !fromLeaves ? head.subarray(8) : head, out);
       }
-      if (version === 2) {
-        v2.finish();
+      if (records) {
+        records.finish();
         return;
       }
       const s = v1!;

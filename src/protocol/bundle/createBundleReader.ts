@@ -12,6 +12,11 @@ export type ReadBundleOptions = {
   startAt?: "header" | "leaf";
   /** Count ticket and receipt lines without decoding them (readers that want only pools and leaves). */
   skipTicketsAndReceipts?: boolean;
+  /**
+   * The binary format of a section read with `startAt: "leaf"` (it has no magic to tell it): 2 (default) or 3.
+   * Ignored when reading from the header (the magic tells the version) and for v1 lines.
+   */
+  leavesVersion?: 2 | 3;
 };
 
 export type BundleReader = {

@@ -3,7 +3,7 @@ import { bytesToHex } from "../utils/bytes.ts";
 import { checkHeaderCounts } from "./checkHeaderCounts.ts";
 import type { ReadBundleOptions } from "./createBundleReader.ts";
 import { malformedBundle } from "./malformedBundle.ts";
-import { BUNDLE_RECORD, type BundleHeader, type BundleItem } from "./types.ts";
+import { BUNDLE_RECORD, type BundleHeader, type BundleHeaderV3, type BundleItem } from "./types.ts";
 
 const malformed = (record: number, field: string, message: string) =>
   malformedBundle(record, field, message, undefined, "record");
@@ -29,7 +29,8 @@ const NEED_MORE = Symbol("need more bytes");
 type Dictionary = { width: number; bytes: Uint8Array; size: number };
 
 /**
- * The record half of the one bundle parser, for format version 2 (docs/bundle.md): decodes records and their
+ * The record half of the one bundle parser, for format versions 2 and 3 (docs/bundle.md; `version`, default 2: format
+ * 3's records are format 2's with more fields, decoded by the same code): decodes records and their
  * dictionary references and checks the structure exactly as createBundleReader does for v1 lines (one header;
  * then pools, tickets, receipts, leaves in that order; one end record; the counts of the end record and of the
  * header). Items are the same as v1's; their `line` is the 1-based record number (from where reading started).
@@ -37,7 +38,8 @@ type Dictionary = { width: number; bytes: Uint8Array; size: number };
  * hashes; bytes, not strings), never the bundle. Throws ProtocolError BUNDLE_MALFORMED with `line` (the record
  * number) and `field`.
  */
-export function createBundleRecordReader(options: ReadBundleOptions = {}): BundleRecordReader {
+export function createBundleRecordReader(options: ReadBundleOptions = {}, version: 2 | 3 = 2): BundleRecordReader {
+  const v3 = version === 3;
   const fromLeaves = options.startAt === "leaf";
   const keep = !options.skipTicketsAndReceipts;
   let stage = fromLeaves ? LEAF_STAGE : -1;
@@ -172,6 +174,13 @@ export function createBundleRecordReader(options: ReadBundleOptions = {}): Bundl
           receiptCount: count("receiptCount"),
           leafCount: count("leafCount"),
         };
+        if (v3) {
+          const h3 = h as BundleHeaderV3;
+          h3.poolsRoot = hex(32);
+          h3.poolsCount = u256("poolsCount");
+          h3.ticketsRoot = hex(32);
+          h3.ticketsCount = u256("ticketsCount");
+        }
         stage = index;
         header = h;
         return { type: "header", line, header: h };
@@ -187,9 +196,12 @@ export function createBundleRecordReader(options: ReadBundleOptions = {}): Bundl
           rawTotal: u256("rawTotal"),
           total: u256("total"),
         };
+        const extra = v3
+          ? { uncappedTotal: u256("uncappedTotal"), scaleBalance: u256("scaleBalance"), leafCount: u256("leafCount") }
+          : undefined;
         stage = index;
         counts.pool++;
-        return { type: "pool", line, ...pool };
+        return { type: "pool", line, ...pool, ...extra };
       }
       case BUNDLE_RECORD.ticket: {
         need(32);
@@ -203,6 +215,14 @@ export function createBundleRecordReader(options: ReadBundleOptions = {}): Bundl
         const notAfter = uint("ticket.notAfter");
         const maxBytes = uint("ticket.maxBytes");
         const sig = signature("signature");
+        const extra = v3
+          ? {
+              bytesBefore: u256("ticket.bytesBefore"),
+              bytesIn: u256("ticket.bytesIn"),
+              count: u256("ticket.count"),
+              prevEpoch: u256("ticket.prevEpoch"),
+            }
+          : undefined;
         stage = index;
         counts.ticket++;
         if (tickets.size >= ticketPools.length) {
@@ -217,6 +237,7 @@ export function createBundleRecordReader(options: ReadBundleOptions = {}): Bundl
           line,
           ticketHash,
           signed: { ticket: { poolId, streamId, viewer, notBefore, notAfter, maxBytes }, signature: sig },
+          ...extra,
         };
       }
       case BUNDLE_RECORD.receipt: {
@@ -241,6 +262,13 @@ export function createBundleRecordReader(options: ReadBundleOptions = {}): Bundl
         const size = u32("receipt.size");
         const deliveredAt = uint("receipt.deliveredAt");
         const sig = signature("signature");
+        const extra = v3
+          ? {
+              ticketRecord: t,
+              ticketPosition: t === 0 ? 0 : u32("ticketPosition"),
+              creditLeaf: count("creditLeaf"),
+            }
+          : undefined;
         stage = index;
         counts.receipt++;
         if (!keep) return undefined;
@@ -252,14 +280,36 @@ export function createBundleRecordReader(options: ReadBundleOptions = {}): Bundl
             receipt: { poolId, ticketHash, relay, segment, chunk, chunkHash, size, deliveredAt },
             signature: sig,
           },
+          ...extra,
         };
       }
       case BUNDLE_RECORD.leaf: {
+        const account = hex(20) as Address;
+        const poolId = ref(leafPools, "poolId", true);
+        const cumulativeAmount = u256("cumulativeAmount");
+        const epochBytes = u256("epochBytes");
+        if (v3) {
+          const leaf = {
+            account,
+            poolId,
+            cumulativeAmount,
+            epochBytes,
+            baseAmount: u256("baseAmount"),
+            epochAmount: u256("epochAmount"),
+            bonusAmount: u256("bonusAmount"),
+            receiptsRoot: hex(32),
+            receiptCount: u256("receiptCount"),
+            prevCumulative: u256("prevCumulative"),
+          };
+          stage = index;
+          counts.leaf++;
+          return { type: "leaf", line, ...leaf };
+        }
         const leaf = {
-          account: hex(20) as Address,
-          poolId: ref(leafPools, "poolId", true),
-          cumulativeAmount: u256("cumulativeAmount"),
-          epochBytes: u256("epochBytes"),
+          account,
+          poolId,
+          cumulativeAmount,
+          epochBytes,
           epochAmount: u256("epochAmount"),
           receiptsRoot: hex(32),
         };

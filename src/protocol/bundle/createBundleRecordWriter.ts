@@ -1,6 +1,16 @@
 import type { RewardLeaf } from "../types.ts";
 import type { BundleHeaderInput } from "./headerLine.ts";
-import { BUNDLE_RECORD, type BundlePool, type BundleReceiptRow, type BundleTicketRow } from "./types.ts";
+import {
+  BUNDLE_RECORD,
+  type BundleClaimLeaf,
+  type BundleHeaderV3,
+  type BundlePool,
+  type BundlePoolV3,
+  type BundleReceiptRow,
+  type BundleReceiptRowV3,
+  type BundleTicketRow,
+  type BundleTicketRowV3,
+} from "./types.ts";
 
 /** Encodes the records of a version-2 bundle (docs/bundle.md, version 2) into one growing buffer. */
 export type BundleRecordWriter = {
@@ -18,17 +28,46 @@ export type BundleRecordWriter = {
   take(): Uint8Array;
 };
 
+/** A format-3 header to write: format 2's (integers as bigint or number) and the post's tree commitments. */
+export type BundleHeaderInputV3 = BundleHeaderInput & Omit<BundleHeaderV3, keyof BundleHeaderInput>;
+
+/** Encodes the records of a version-3 bundle (docs/bundle.md, "Format 3"): format 2's records, extended. */
+export type BundleRecordWriterV3 = Omit<BundleRecordWriter, "header" | "pool" | "ticket" | "receipt" | "leaf"> & {
+  header(h: BundleHeaderInputV3): void;
+  pool(p: BundlePoolV3): void;
+  /** A ticket record; receipts of its ticketHash and poolId placed in a ticket's tree reference the first one. */
+  ticket(t: BundleTicketRowV3): void;
+  /** A receipt record; a defined `ticketPosition` needs a ticket record of its ticketHash and poolId before it. */
+  receipt(r: BundleReceiptRowV3): void;
+  leaf(l: BundleClaimLeaf): void;
+};
+
+/** What the writer writes: format 2 (the default) or format 3. */
+export type BundleRecordWriterOptions = { version?: 2 | 3 };
+
 const MAX_U64 = (1n << 64n) - 1n;
 const MAX_U256 = (1n << 256n) - 1n;
 
 /**
- * The version-2 record encoder (docs/bundle.md, version 2), canonical: every choice the format leaves to a writer is
+ * The record encoder of formats 2 and 3 (docs/bundle.md, "Format 2", "Format 3"; `options.version`, default 2; the
+ * caller writes the magic), canonical: every choice the format leaves to a writer is
  * fixed (minimal varints and amounts; a dictionary reference whenever the value is already in the dictionary, the
- * value itself only the first time), so the same records give the same bytes in any implementation. Inputs are
+ * value itself only the first time), so the same records give the same bytes in any implementation. Format 3's
+ * records are format 2's with more fields, written by the same code. Inputs are
  * trusted as in the v1 line writers: lowercase 0x-hex of the right length, decimal strings and safe integers from
- * the database; integers out of range throw (a bug, not bad input).
+ * the database; integers out of range throw (a bug, not bad input), as does a v3 receipt placed in a ticket's tree
+ * without a ticket record of its ticketHash and poolId before it.
  */
-export function createBundleRecordWriter(initialBytes = 1 << 20): BundleRecordWriter {
+export function createBundleRecordWriter(initialBytes?: number, options?: { version?: 2 }): BundleRecordWriter;
+export function createBundleRecordWriter(
+  initialBytes: number | undefined,
+  options: { version: 3 },
+): BundleRecordWriterV3;
+export function createBundleRecordWriter(
+  initialBytes = 1 << 20,
+  options: BundleRecordWriterOptions = {},
+): BundleRecordWriter | BundleRecordWriterV3 {
+  const v3 = options.version === 3;
   let buf = new Uint8Array(Math.max(initialBytes, 1024));
   let n = 0;
   const pools = new Map<string, number>();
@@ -96,9 +135,9 @@ export function createBundleRecordWriter(initialBytes = 1 << 20): BundleRecordWr
     buf[n++] = bytes;
     raw(sig, bytes);
   };
-  return {
+  const writer: BundleRecordWriterV3 = {
     header(h) {
-      room(256);
+      room(512);
       buf[n++] = BUNDLE_RECORD.header;
       varint(h.chainId);
       raw(h.distributor, 20);
@@ -113,9 +152,15 @@ export function createBundleRecordWriter(initialBytes = 1 << 20): BundleRecordWr
       varint(h.ticketCount);
       varint(h.receiptCount);
       varint(h.leafCount);
+      if (v3) {
+        raw(h.poolsRoot, 32);
+        u256(h.poolsCount);
+        raw(h.ticketsRoot, 32);
+        u256(h.ticketsCount);
+      }
     },
     pool(p) {
-      room(256);
+      room(512);
       buf[n++] = BUNDLE_RECORD.pool;
       raw(p.poolId, 32);
       if (!pools.has(p.poolId)) pools.set(p.poolId, pools.size + 1);
@@ -125,9 +170,14 @@ export function createBundleRecordWriter(initialBytes = 1 << 20): BundleRecordWr
       u256(p.epochBytes);
       u256(p.rawTotal);
       u256(p.total);
+      if (v3) {
+        u256(p.uncappedTotal);
+        u256(p.scaleBalance);
+        u256(p.leafCount);
+      }
     },
     ticket(t) {
-      room(256);
+      room(512);
       buf[n++] = BUNDLE_RECORD.ticket;
       raw(t.ticketHash, 32);
       ref(pools, t.poolId, 32);
@@ -137,15 +187,26 @@ export function createBundleRecordWriter(initialBytes = 1 << 20): BundleRecordWr
       varint(t.notAfter);
       varint(t.maxBytes);
       signature(t.signature);
+      if (v3) {
+        u256(t.bytesBefore);
+        u256(t.bytesIn);
+        u256(t.count);
+        u256(t.prevEpoch);
+      }
       ticketCount++;
       if (!tickets.has(t.ticketHash)) tickets.set(t.ticketHash, { k: ticketCount, poolId: t.poolId });
     },
     receipt(r) {
-      room(256);
+      room(512);
       buf[n++] = BUNDLE_RECORD.receipt;
       raw(r.receiptId, 32);
-      const t = tickets.get(r.ticketHash);
-      if (t !== undefined && t.poolId === r.poolId) varint(t.k);
+      const found = tickets.get(r.ticketHash);
+      const t = found !== undefined && found.poolId === r.poolId ? found : undefined;
+      // Format 3: t says which ticket's receipts tree holds the receipt (none: t = 0, written inline).
+      const inTicket = v3 ? r.ticketPosition !== undefined : t !== undefined;
+      if (v3 && inTicket && t === undefined)
+        throw new RangeError(`Bundle receipt ${r.receiptId}: placed in a ticket's tree without its ticket record.`);
+      if (inTicket) varint(t!.k);
       else {
         buf[n++] = 0;
         ref(pools, r.poolId, 32);
@@ -158,16 +219,26 @@ export function createBundleRecordWriter(initialBytes = 1 << 20): BundleRecordWr
       varint(r.size);
       varint(r.deliveredAt);
       signature(r.signature);
+      if (v3) {
+        if (inTicket) varint(r.ticketPosition!);
+        varint(r.creditLeaf);
+      }
     },
     leaf(l) {
-      room(256);
+      room(512);
       buf[n++] = BUNDLE_RECORD.leaf;
       raw(l.account, 20);
       ref(leafPools, l.poolId, 32);
       u256(l.cumulativeAmount);
       u256(l.epochBytes);
+      if (v3) u256(l.baseAmount);
       u256(l.epochAmount);
+      if (v3) u256(l.bonusAmount);
       raw(l.receiptsRoot, 32);
+      if (v3) {
+        u256(l.receiptCount);
+        u256(l.prevCumulative);
+      }
     },
     end(receiptCount, leafCount) {
       room(32);
@@ -186,6 +257,7 @@ export function createBundleRecordWriter(initialBytes = 1 << 20): BundleRecordWr
       return out;
     },
   };
+  return writer;
 }
 
 /** Value of one lowercase (or uppercase) hex digit. */

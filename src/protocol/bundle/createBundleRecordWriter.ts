@@ -197,15 +197,15 @@ export function createBundleRecordWriter(
       if (!tickets.has(t.ticketHash)) tickets.set(t.ticketHash, { k: ticketCount, poolId: t.poolId });
     },
     receipt(r) {
-      room(512);
-      buf[n++] = BUNDLE_RECORD.receipt;
-      raw(r.receiptId, 32);
       const found = tickets.get(r.ticketHash);
       const t = found !== undefined && found.poolId === r.poolId ? found : undefined;
       // Format 3: t says which ticket's receipts tree holds the receipt (none: t = 0, written inline).
       const inTicket = v3 ? r.ticketPosition !== undefined : t !== undefined;
       if (v3 && inTicket && t === undefined)
         throw new RangeError(`Bundle receipt ${r.receiptId}: placed in a ticket's tree without its ticket record.`);
+      room(512);
+      buf[n++] = BUNDLE_RECORD.receipt;
+      raw(r.receiptId, 32);
       if (inTicket) varint(t!.k);
       else {
         buf[n++] = 0;

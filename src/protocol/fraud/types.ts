@@ -81,6 +81,15 @@ export type FraudEpochInput = {
   readonly tickets: readonly FraudEpochTicket[];
 };
 
+/** What a post's EpochPosted event (and its calldata) says that its bundle cannot: buildFraudEpochInputFromBundle. */
+export type FraudEpochPost = {
+  readonly aggregator: Address;
+  /** keccak256 of the bundle's bytes, as posted. */
+  readonly bundleHash: Hex;
+  /** The posted pool totals (postEpoch's calldata), in the order posted. */
+  readonly posted: readonly PostedPoolTotal[];
+};
+
 /** A FraudEpochInput with its trees built (buildFraudEpoch): what every proof builder reads. */
 export type FraudEpoch = FraudEpochInput & {
   /** Undefined for an epoch without claim leaves (its root is EMPTY_EPOCH_ROOT). */

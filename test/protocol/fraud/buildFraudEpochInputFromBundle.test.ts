@@ -351,6 +351,22 @@ describe("buildFraudEpochInputFromBundle", () => {
     assert.equal(folded.rootSum, claim.commitment.epochBytes + 4096n);
   });
 
+  it("a receipt's size edited in an honest bundle is found as relayTotal, and its tree no longer explains receiptsRoot", async () => {
+    const e = epochBundle();
+    const items = await collect(e.bytes);
+    const at = items.findIndex((x) => x.type === "receipt");
+    const r = items[at] as BundleItem & { type: "receipt" };
+    const signed = { ...r.signed, receipt: { ...r.signed.receipt, size: r.signed.receipt.size + 1 } };
+    const edited = items.map((x, k) => (k === at ? { ...r, signed } : x)) as BundleItem[];
+    const epoch = buildFraudEpoch(await buildFraudEpochInputFromBundle(edited, e.post));
+    const kinds = findProvableFaults(epoch, facts).map((f) => f.kind);
+    assert.ok(kinds.includes("relayTotal"), kinds.join());
+    // Written back, the bytes would not hash to the posted bundleHash, and the rebuilt relay tree is not the committed one: a
+    // verifier compares roots before proving (such a bundle is the arbiter's case, its proofs would not verify).
+    const leaf = epoch.claims.findIndex((c) => c.receipts.some((x) => x.node.receiptId === r.receiptId));
+    assert.notEqual(epoch.relayTrees[leaf]!.rootHash, epoch.claims[leaf]!.commitment.receiptsRoot);
+  });
+
   it("refuses a bundle that is not format 3 and placements that describe no tree", async () => {
     const e = epochBundle();
     const items = await collect(e.bytes);

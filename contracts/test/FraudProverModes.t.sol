@@ -485,6 +485,19 @@ contract FraudProverModesTest is FraudFixture {
         _refused(w5, 7, _maxBytesBeforeProof(w5, w4), _invalid(7, 0));
     }
 
+    /// @dev A prevEpoch after the epoch itself needs no other epoch.
+    function test_proveFault_maxBytes_mode1PrevEpochAfterTheEpoch() public {
+        Params memory p = _params(T_NONE);
+        (p.ticketHasPrev, p.ticketPrevEpoch) = (true, p.epoch + 1);
+        World memory w = _world(p);
+        MaxBytesProof memory m;
+        m.mode = 1;
+        m.data = w.data;
+        m.ticket = w.ticketLeaf;
+        m.ticketPath = _ticketSumPath(w);
+        _prove(w, 7, abi.encode(m));
+    }
+
     /// @dev Epoch 5 names epoch 3 as the ticket's prevEpoch; epoch 3's tickets tree does not hold it.
     function test_proveFault_maxBytes_mode2PrevEpochWithoutTheTicket() public {
         World memory w3 = _world(_first(3)); // another ticket (its window starts at epoch 3)

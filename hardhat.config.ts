@@ -46,6 +46,8 @@ export default defineConfig({
     solidity: {
       fuzz: { runs: 256 },
       invariant: { runs: 64, depth: 32 },
+      // contracts/test/FraudCommitmentVectors.t.sol reads the shared commitment vectors (vm.readFile).
+      fsPermissions: { readFile: ["test/vectors/commitments.json"] },
     },
   },
   networks: {

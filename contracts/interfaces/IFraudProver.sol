@@ -122,9 +122,12 @@ struct SumPath {
 }
 
 /// @notice One node of a PositionSumTree opened to show that the tree is not well formed. `siblings` lead from the
-/// node to the root (`depthOf(n) - level` of them), `index` is its position among the nodes of its level.
-/// - `level ≥ 1`: `node.hash = hashNode(left, right)` and `node.sum ≠ left.sum + right.sum` (an overflow counts as
-///   different; in a pool's leavesRoot a carry between the two 128-bit halves does too);
+/// node to the root (`depthOf(n) - level` of them, `level ≤ depthOf(n)`), `index` is its position among the nodes of
+/// its level; `(node.hash, node.sum)` must fold along them to the root hash, and the root node itself (`level =
+/// depthOf(n)`, no siblings) must record the committed sum (epochBytes, bytesIn, or `uncappedTotal << 128 | total`).
+/// Otherwise the proof reverts with reason 13. The fault:
+/// - `level ≥ 1`: `node.hash = hashNode(left, right)` (reason 13 if not) and `node.sum ≠ left.sum + right.sum` (an
+///   overflow counts as different; in a pool's leavesRoot a carry between the two 128-bit halves does too);
 /// - `level = 0`, `index ≥ n`: a padding slot that is not the empty node `(0, 0)`;
 /// - `level = 0`, `index < n`: a leaf slot that is the empty node (the tree has fewer leaves than its `n`).
 struct SumNodeOpening {
@@ -256,8 +259,10 @@ struct DuplicateProof {
 }
 
 /// @notice Kind 3, relayTotal: a claim leaf's `epochBytes`/`receiptCount` that its receipts tree does not bear out.
-/// - mode 0 (path): `node` at `path` folds to `receiptsRoot` and: the root sum ≠ `epochBytes`, the path's length ≠
-///   `depthOf(receiptCount)`, `path.index ≥ receiptCount`, or `path.value ≠ node.size`;
+/// - mode 0 (path): `node` at `path` folds to `receiptsRoot` (a path of any length, `index < 2^length`; reason 4
+///   otherwise) and: the root sum ≠ `epochBytes`, the path's length ≠ `depthOf(receiptCount)`, `path.index ≥
+///   receiptCount`, or `path.value ≠ node.size` (a receipt node is 224 bytes, so it cannot pose as an inner node: a
+///   path of another length shows a receiptCount that is not the tree's);
 /// - mode 1 (node): `opening` shows the receipts tree not well formed (see {SumNodeOpening}).
 struct RelayTotalProof {
     uint8 mode;
@@ -278,16 +283,22 @@ struct AmountProof {
     SumPath poolPath;
 }
 
-/// @notice Kind 5, cumulative: an account's cumulative amount that does not follow from the previous epoch.
-/// - mode 0: `current` in `epoch`, `previous` in `epoch − 1`, same (account, pool), `current.commitment.
+/// @notice Kind 5, cumulative: an account's cumulative amount that does not follow from the previous epoch, or a
+/// claim leaf that its pool's accounting tree does not hold. `epoch − 1` must be posted (any status) where a mode
+/// reads it; `epoch = 0` has none (reason 14).
+/// - mode 0: `current` in `epoch`, `previous` in `epoch − 1`, same (account, pool) (reason 12), `current.commitment.
 ///   prevCumulative ≠ previous.leaf.cumulativeAmount`;
-/// - mode 1: `current.leaf.cumulativeAmount ≠ prevCumulative + epochAmount + bonusAmount`;
+/// - mode 1: `current` in `epoch` with `cumulativeAmount ≠ prevCumulative + epochAmount + bonusAmount` (an overflow
+///   counts as different);
 /// - mode 2 (dropped): `previous` in `epoch − 1`, `absence` of its (account, pool) in `epoch` (`data`);
-/// - mode 3 (no previous leaf): `current` with `prevCumulative ≠ 0`, `absence` of its (account, pool) in
-///   `epoch − 1` (`previousData`);
-/// - mode 4 (claim leaf not in the accounting tree): `current` in `epoch`, and `absence` of its (account, pool) in
-///   `data`, or `pool` (its pools-tree leaf) with `poolAccount` at `poolAccountPath` of the same account whose
+/// - mode 3 (no previous leaf): `current` in `epoch` with `prevCumulative ≠ 0` (reason 0 otherwise), `absence` of its
+///   (account, pool) in `epoch − 1` (`previousData`);
+/// - mode 4 (claim leaf absent from the accounting trees): `current` in `epoch`, `absence` of its (account, pool) in
+///   `data`;
+/// - mode 5 (claim leaf differs from its accounting leaf): `current` in `epoch`, `pool` (its pools-tree leaf, same
+///   poolId) at `poolPath` in `data`, `poolAccount` (same account) at `poolAccountPath` in `pool.leavesRoot`, whose
 ///   `(cumulativeAmount, epochCommitment)` differ from the claim leaf's.
+/// `previousData` is read by mode 3 only, `data` by modes 2, 4 and 5.
 struct CumulativeProof {
     uint8 mode;
     ClaimMembership current;
@@ -302,15 +313,16 @@ struct CumulativeProof {
 }
 
 /// @notice Kind 6, poolTotal: a pool total that its leaves or the posted totals do not bear out.
-/// - mode 0 (path): `account` (with its epochCommitment preimage `commitment`) at `accountPath` folds to
-///   `pool.leavesRoot` and: the root sum ≠ `uncappedTotal << 128 | total` (or either is ≥ 2^128), the path's length ≠
-///   `depthOf(leafCount)`, `accountPath.index ≥ leafCount`, or `accountPath.value ≠ baseAmount << 128 |
-///   (epochAmount + bonusAmount)`;
-/// - mode 1 (node): `opening` shows `pool.leavesRoot` not well formed;
+/// - mode 0 (path): `account` (with its epochCommitment preimage `commitment`, reason 3) at `accountPath` folds to
+///   `pool.leavesRoot` (any length, as relayTotal mode 0; reason 8 otherwise) and: the root sum ≠ `uncappedTotal <<
+///   128 | total` (or either is ≥ 2^128), the path's length ≠ `depthOf(leafCount)`, `accountPath.index ≥ leafCount`,
+///   or `accountPath.value ≠ baseAmount << 128 | (epochAmount + bonusAmount)` (or a half of it ≥ 2^128);
+/// - mode 1 (node): `opening` shows `pool.leavesRoot` not well formed, or `total` or `uncappedTotal` is ≥ 2^128;
 /// - mode 2 (posted): `posted` (hashing to `poolTotalsHash`) has no entry for `pool.poolId` while `pool.uncappedTotal
 ///   > 0` or `pool.total > 0`, or an entry whose (total, uncappedTotal, scaleBalance) differ from `pool`'s;
-/// - mode 3 (posted without a pool): `posted[postedIndex]`'s pool is absent from the pools tree (`absence`);
-/// - mode 4 (pools order): `pool` at a lower index than `other`, `pool.poolId ≥ other.poolId`;
+/// - mode 3 (posted without a pool): `posted` hashes to `poolTotalsHash` and `posted[postedIndex]`'s pool is absent
+///   from the pools tree (`absence`);
+/// - mode 4 (pools order): `pool` at a lower index than `other` (at `otherPath`), `pool.poolId ≥ other.poolId`;
 /// - mode 5 (accounts order): `account` at a lower index than `otherAccount` in `pool.leavesRoot`, `account.account ≥
 ///   otherAccount.account`.
 /// `pool` is at `poolPath` in `data`'s pools tree in every mode but 3.
@@ -333,7 +345,8 @@ struct PoolTotalProof {
 }
 
 /// @notice Kind 7, maxBytes: a ticket credited beyond its `maxBytes`, or a tickets-tree leaf whose accounting does
-/// not hold. `ticket` is at `ticketPath` in `data`'s tickets tree in every mode but 6.
+/// not hold. `data` opens the epoch in every mode; `ticket` is at `ticketPath` in `data`'s tickets tree in every mode
+/// but 6 (reason 9). Where a mode reads `otherEpoch`, that epoch must be posted (any status) and `otherData` open it.
 /// - mode 0 (over): `hashTicket(viewerTicket) = ticket.ticketHash` and `bytesBefore + bytesIn > maxBytes`;
 /// - mode 1 (bytesBefore): `ticket.prevEpoch > epoch`; or `= epoch` with `bytesBefore ≠ 0`; or `otherTicket` (same
 ///   ticketHash) in `otherEpoch = ticket.prevEpoch < epoch` (`otherData`) with `bytesBefore ≠ other.bytesBefore +
@@ -341,12 +354,19 @@ struct PoolTotalProof {
 /// - mode 2 (prevEpoch without the ticket): `ticketAbsence` of the ticket in `otherEpoch = ticket.prevEpoch < epoch`;
 /// - mode 3 (skipped epoch): `otherTicket` (same ticketHash) in `otherEpoch` with `ticket.prevEpoch < otherEpoch <
 ///   epoch` (or `otherEpoch < epoch` when `prevEpoch = epoch`);
-/// - mode 4 (path): `receipt` at `receiptPath` folds to `receiptsOfTicketRoot` and: the root sum ≠ `bytesIn`, the
-///   path's length ≠ `depthOf(count)` or `receiptPath.index ≥ count`;
+/// - mode 4 (path): `receipt` at `receiptPath` folds to `receiptsOfTicketRoot` (any length, `index < 2^length`) and:
+///   the root sum ≠ `bytesIn`, or — only for a `receipt` with `receiptId ≠ 0` — the path's length ≠ `depthOf(count)`
+///   or `receiptPath.index ≥ count` (reason 10 otherwise: a ticket-receipt leaf is 128 bytes, and the inner node
+///   over two padding slots is the zero leaf of value 0, which would otherwise pass for a receipt at another depth);
 /// - mode 5 (node): `opening` shows `receiptsOfTicketRoot` not well formed;
-/// - mode 6 (credited, not in its ticket's tree): `credited` in `epoch`, and `ticketAbsence` of its ticketHash in
-///   `data`, or `ticket` (its tickets-tree leaf) with `receiptAbsence` of its `(segment, chunk)`, or with `receipt`
-///   at that key whose relay or receiptId differ from the credited receipt's.
+/// - mode 6 (credited, ticket absent): `credited` in `epoch`, `ticketAbsence` of its node's ticketHash in `data`;
+/// - mode 7 (credited, receipt absent): `credited` in `epoch`, `ticket` (same ticketHash, reason 12) at
+///   `ticketPath`, `receiptAbsence` of the credited node's `(segment, chunk)` in `receiptsOfTicketRoot`;
+/// - mode 8 (credited, another receipt at its key): `credited` in `epoch`, `ticket` (same ticketHash) at
+///   `ticketPath`, `receipt` at `receiptPath` in `receiptsOfTicketRoot` with the credited node's `(segment, chunk)`
+///   (reason 12), whose relay ≠ the credited leaf's account, receiptId ≠ the node's, or recorded value
+///   (`receiptPath.value`) ≠ the node's size.
+/// Modes above 8 are refused (reason 1, once `credited` checks).
 struct MaxBytesProof {
     uint8 mode;
     EpochDataV2 data;
@@ -409,7 +429,7 @@ interface IFraudProver {
     /// pool-account leaf not in the pool's leavesRoot, 9 ticket leaf not in the tickets tree, 10 ticket-receipt leaf
     /// not in its tree, 11 absence proof malformed (not neighbours, not around the key), 12 the memberships do not
     /// share the key they must, 13 node opening does not fold to the root, 14 other epoch not allowed, 15 posted
-    /// totals preimage.
+    /// totals preimage, 16 `proof` is not `abi.encode` of one struct (a 0x20 head word, at least 64 bytes).
     error FraudProofInvalid(uint8 kind, uint8 reason);
     /// @notice `kind` is not a fault kind (0..7).
     error FraudProofUnknownKind(uint8 kind);

@@ -73,12 +73,48 @@ abstract contract FraudFixture is Assertions {
         uint256 scaleBalance;
         uint32[4] sizes;
         uint256 prevA; // relay A's cumulative before this epoch
+        uint256 prevB; // relay B's (0 in _params: a first leaf)
         uint8 tamper;
         uint256 claimPad;
         uint256 receiptPad;
         uint256 leavesPad;
         uint256 ticketPad;
+        // ---- history and tree shapes (FraudProverModes.t.sol); _params gives the honest single-epoch defaults ----
+        bytes32 pool;
+        address relayA;
+        address relayB;
+        uint64 segmentBase; // receipts' segments are segmentBase + i
+        uint256 ticketStartsBefore; // the ticket's window starts this many epochs before `epoch`...
+        uint256 ticketEpochs; // ...and lasts this many epochs (a ticket shared by consecutive epochs)
+        uint256 ticketBytesBefore;
+        bool ticketHasPrev;
+        uint256 ticketPrevEpoch; // the tickets-tree leaf's prevEpoch when ticketHasPrev, else `epoch`
+        uint8 ticketTree; // TT_* below
+        uint8 accountsTree; // AT_* below
+        uint256 relayCountA; // relay A's receiptCount when not 0
+        uint256 leafCount; // the pool's leafCount when not 0
+        bytes32 extraPool; // a second pools-tree leaf (no accounts) when not 0
+        bool extraPoolFirst; // ... placed before the fixture's pool
+        bytes32 extraPosted; // a posted total of a pool with no pools-tree leaf when not 0
     }
+
+    // Ticket receipts tree shapes: honest; count 3 over 4 receipts (non-empty padding); the 4th slot empty with count 4
+    // (an empty real slot); the inner node (1, 1) records its children's sum + 1 (bytesIn follows the root); the last
+    // receipt dropped (3 receipts, count 3); the tickets-tree leaf keyed by another ticketHash (ticketHash ^ 1); the
+    // first receipt's relay swapped.
+    uint8 internal constant TT_HONEST = 0;
+    uint8 internal constant TT_COUNT_LOW = 1;
+    uint8 internal constant TT_EMPTY_SLOT = 2;
+    uint8 internal constant TT_NODE_SUM = 3;
+    uint8 internal constant TT_DROP_LAST = 4;
+    uint8 internal constant TT_OTHER_HASH = 5;
+    uint8 internal constant TT_OTHER_RELAY = 6;
+    // Pool accounts tree shapes: honest; relay B's leaf keyed by ACCOUNT_GAP instead (B absent); relay B's leaf with
+    // cumulativeAmount + 1.
+    uint8 internal constant AT_HONEST = 0;
+    uint8 internal constant AT_B_ABSENT = 1;
+    uint8 internal constant AT_B_OTHER_CUMULATIVE = 2;
+    address internal constant ACCOUNT_GAP = address(0xB8);
 
     struct World {
         Params p;
@@ -106,6 +142,12 @@ abstract contract FraudFixture is Assertions {
         PositionSumTree.Node[] ticketPath;
         PostedPoolTotal[] posted;
         EpochDataV2 data;
+        uint256 poolIndex; // the fixture pool's index in the pools tree
+        PoolLeaf extra; // the extra pool's leaf (Params.extraPool)
+        uint256 extraIndex;
+        PositionSumTree.Node[] extraPath;
+        bytes32[] ticketReceiptHashes; // the ticket receipts tree's leaves as built (for openings)
+        uint256[] ticketReceiptSizes;
     }
 
     function _deployProver() internal {
@@ -126,6 +168,10 @@ abstract contract FraudFixture is Assertions {
         p.sizes = [uint32(1_000_000), 500_000, 750_000, 250_000];
         p.prevA = 12345;
         p.tamper = tamper;
+        p.pool = POOL;
+        p.relayA = RELAY_A;
+        p.relayB = RELAY_B;
+        p.ticketEpochs = 1;
     }
 
     function _domain() internal view returns (bytes32) {
@@ -146,24 +192,26 @@ abstract contract FraudFixture is Assertions {
         _claimTree(w);
         _poolTree(w);
         _ticketTree(w);
-        w.posted = new PostedPoolTotal[](1);
-        w.posted[0] = PostedPoolTotal(POOL, w.pool.total, w.pool.uncappedTotal, w.pool.scaleBalance);
+        w.posted = new PostedPoolTotal[](p.extraPosted == bytes32(0) ? 1 : 2);
+        w.posted[0] = PostedPoolTotal(p.pool, w.pool.total, w.pool.uncappedTotal, w.pool.scaleBalance);
+        if (p.extraPosted != bytes32(0)) w.posted[1] = PostedPoolTotal(p.extraPosted, 0, 0, p.scaleBalance);
         w.data.poolTotalsHash = CommitmentHashing.poolTotalsHash(w.posted);
         w.data.aggregator = address(0xA66);
         w.data.bundleHash = keccak256("bundle");
         source.setPost(p.epoch, w.claimRoot, CommitmentHashing.dataHash(w.data), POST_SEQ, 1);
-        source.setPrice(POOL, p.epoch, p.price);
-        source.setSigner(POOL, vm.addr(SIGNER_KEY));
+        source.setPrice(p.pool, p.epoch, p.price);
+        source.setSigner(p.pool, vm.addr(SIGNER_KEY));
     }
 
     function _ticketAndReceipts(World memory w, uint256 t0) private view {
         uint256 total = uint256(w.p.sizes[0]) + w.p.sizes[1] + w.p.sizes[2] + w.p.sizes[3];
+        uint256 from = t0 - w.p.ticketStartsBefore * EPOCH_SECONDS;
         w.ticket = ViewerTicket({
-            poolId: POOL,
+            poolId: w.p.pool,
             streamId: keccak256("stream"),
             viewer: vm.addr(VIEWER_KEY),
-            notBefore: uint64(t0 * 1000),
-            notAfter: uint64((t0 + EPOCH_SECONDS) * 1000),
+            notBefore: uint64(from * 1000),
+            notAfter: uint64((from + w.p.ticketEpochs * EPOCH_SECONDS) * 1000),
             maxBytes: uint64(w.p.tamper == T_MAX_BYTES ? total - 1 : total * 4)
         });
         w.ticketHash = MeshpayHashing.hashTicket(w.ticket);
@@ -171,10 +219,10 @@ abstract contract FraudFixture is Assertions {
         w.ticketSig = _sign(w.p.tamper == T_BAD_TICKET ? OTHER_KEY : SIGNER_KEY, ticketDigest);
         for (uint256 i; i < 4; ++i) {
             ChunkReceipt memory r = ChunkReceipt({
-                poolId: POOL,
+                poolId: w.p.pool,
                 ticketHash: w.ticketHash,
-                relay: i < 2 ? RELAY_A : RELAY_B,
-                segment: uint64(w.p.tamper == T_DUPLICATE && i == 2 ? 0 : i),
+                relay: i < 2 ? w.p.relayA : w.p.relayB,
+                segment: w.p.segmentBase + uint64(w.p.tamper == T_DUPLICATE && i == 2 ? 0 : i),
                 chunk: 0,
                 chunkHash: keccak256(abi.encode("chunk", i)),
                 size: w.p.sizes[i],
@@ -223,8 +271,8 @@ abstract contract FraudFixture is Assertions {
             c.epochBytes = w.p.tamper == T_RELAY_TOTAL && r == 0 ? sum + 1 : sum;
             c.baseAmount = c.epochBytes * w.p.price / 1e9;
             c.receiptsRoot = root;
-            c.receiptCount = count;
-            c.prevCumulative = r == 0 ? w.p.prevA : 0;
+            c.receiptCount = r == 0 && w.p.relayCountA != 0 ? w.p.relayCountA : count;
+            c.prevCumulative = r == 0 ? w.p.prevA : w.p.prevB;
             base[r] = c.baseAmount;
             uncapped += c.baseAmount;
         }
@@ -236,7 +284,7 @@ abstract contract FraudFixture is Assertions {
             uint256 cumulative = c.prevCumulative + c.epochAmount + c.bonusAmount;
             if (w.p.tamper == T_CUMULATIVE && r == 0) cumulative += 1;
             w.leaves[r] = ClaimLeafV2(
-                r == 0 ? RELAY_A : RELAY_B, POOL, cumulative, CommitmentHashing.epochCommitmentOf(c)
+                r == 0 ? w.p.relayA : w.p.relayB, w.p.pool, cumulative, CommitmentHashing.epochCommitmentOf(c)
             );
         }
     }
@@ -268,6 +316,8 @@ abstract contract FraudFixture is Assertions {
         for (uint256 r; r < 2; ++r) {
             EpochCommitmentV2 memory c = w.commitments[r];
             w.accounts[r] = PoolAccountLeaf(w.leaves[r].account, w.leaves[r].cumulativeAmount, w.leaves[r].epochCommitment);
+            if (r == 1 && w.p.accountsTree == AT_B_ABSENT) w.accounts[r].account = ACCOUNT_GAP;
+            if (r == 1 && w.p.accountsTree == AT_B_OTHER_CUMULATIVE) w.accounts[r].cumulativeAmount += 1;
             (, w.accountValues[r]) = CommitmentHashing.poolAccountValue(c.baseAmount, c.epochAmount, c.bonusAmount);
             hashes[r] = CommitmentHashing.poolAccountLeaf(w.accounts[r]);
             values[r] = w.accountValues[r];
@@ -283,8 +333,9 @@ abstract contract FraudFixture is Assertions {
             count = uint256(1) << (1 + w.p.leavesPad);
         }
         (w.accountPaths[0], w.accountPaths[1]) = (path0, path1);
+        if (w.p.leafCount != 0) count = w.p.leafCount;
         w.pool = PoolLeaf({
-            poolId: POOL,
+            poolId: w.p.pool,
             total: (sum & type(uint128).max) + (w.p.tamper == T_POOL_TOTAL ? 1 : 0),
             uncappedTotal: sum >> 128,
             scaleBalance: w.p.scaleBalance,
@@ -294,6 +345,17 @@ abstract contract FraudFixture is Assertions {
         w.data.poolsRoot = CommitmentHashing.poolLeaf(w.pool);
         w.data.poolsCount = 1;
         w.poolPath = new PositionSumTree.Node[](0);
+        if (w.p.extraPool != bytes32(0)) {
+            w.extra = PoolLeaf(w.p.extraPool, 0, 0, w.p.scaleBalance, bytes32(0), 0);
+            (w.poolIndex, w.extraIndex) = w.p.extraPoolFirst ? (uint256(1), uint256(0)) : (uint256(0), uint256(1));
+            bytes32[] memory leaves = new bytes32[](2);
+            uint256[] memory totals = new uint256[](2);
+            (leaves[w.poolIndex], totals[w.poolIndex]) = (CommitmentHashing.poolLeaf(w.pool), w.pool.total);
+            (leaves[w.extraIndex], totals[w.extraIndex]) = (CommitmentHashing.poolLeaf(w.extra), 0);
+            (w.data.poolsRoot,, w.poolPath) = FraudTrees.build(leaves, totals, w.poolIndex);
+            (,, w.extraPath) = FraudTrees.build(leaves, totals, w.extraIndex);
+            w.data.poolsCount = 2;
+        }
     }
 
     function _ticketTree(World memory w) private pure {
@@ -308,24 +370,40 @@ abstract contract FraudFixture is Assertions {
         for (uint256 k; k < 4; ++k) {
             ChunkReceipt memory r = w.receipts[idx[k]];
             w.ticketReceipts[k] = TicketReceiptLeaf(r.segment, r.chunk, r.relay, w.nodes[idx[k]].receiptId);
+            if (k == 0 && w.p.ticketTree == TT_OTHER_RELAY) {
+                w.ticketReceipts[k].relay = r.relay == w.p.relayA ? w.p.relayB : w.p.relayA;
+            }
             w.ticketReceiptValues[k] = r.size;
             hashes[k] = CommitmentHashing.ticketReceiptLeaf(w.ticketReceipts[k]);
             values[k] = r.size;
         }
-        bytes32 root;
-        uint256 sum;
-        for (uint256 k; k < 4; ++k) {
-            (root, sum, w.ticketReceiptPaths[k]) = FraudTrees.build(hashes, values, k);
+        uint256 count = 4;
+        uint8 shape = w.p.ticketTree;
+        if (shape == TT_COUNT_LOW) count = 3;
+        if (shape == TT_EMPTY_SLOT) (hashes[3], values[3]) = (bytes32(0), 0);
+        if (shape == TT_DROP_LAST) {
+            count = 3;
+            assembly ("memory-safe") {
+                mstore(hashes, 3)
+                mstore(values, 3)
+            }
+        }
+        (w.ticketReceiptHashes, w.ticketReceiptSizes) = (hashes, values);
+        FraudTrees.Opened memory o;
+        for (uint256 k; k < hashes.length; ++k) {
+            o = _ticketOpening(w, 0, k);
+            w.ticketReceiptPaths[k] = o.siblings;
         }
         w.ticketLeaf = TicketLeaf({
-            ticketHash: w.ticketHash,
+            ticketHash: shape == TT_OTHER_HASH ? w.ticketHash ^ bytes32(uint256(1)) : w.ticketHash,
             ticketSignatureHash: keccak256(w.ticketSig),
-            bytesBefore: 0,
-            bytesIn: sum,
-            receiptsOfTicketRoot: root,
-            count: 4,
-            prevEpoch: w.p.epoch
+            bytesBefore: w.p.ticketBytesBefore,
+            bytesIn: o.sum,
+            receiptsOfTicketRoot: o.root,
+            count: count,
+            prevEpoch: w.p.ticketHasPrev ? w.p.ticketPrevEpoch : w.p.epoch
         });
+        uint256 sum = o.sum;
         bytes32 ticketsRoot = CommitmentHashing.ticketLeaf(w.ticketLeaf);
         uint256 ticketsCount = 1;
         w.ticketPath = new PositionSumTree.Node[](0);
@@ -335,6 +413,18 @@ abstract contract FraudFixture is Assertions {
         }
         w.data.ticketsRoot = ticketsRoot;
         w.data.ticketsCount = ticketsCount;
+    }
+
+    /// @dev The ticket receipts tree's node (level, index) as built (TT_NODE_SUM's tampered node included).
+    function _ticketOpening(World memory w, uint256 level, uint256 index)
+        internal
+        pure
+        returns (FraudTrees.Opened memory)
+    {
+        bool bad = w.p.ticketTree == TT_NODE_SUM;
+        return FraudTrees.open(
+            w.ticketReceiptHashes, w.ticketReceiptSizes, level, index, bad ? 1 : 0, bad ? 1 : 0, bad ? 1 : 0
+        );
     }
 
     function _key(World memory w, uint256 i) private pure returns (uint256) {
@@ -368,7 +458,7 @@ abstract contract FraudFixture is Assertions {
     }
 
     function _poolSumPath(World memory w) internal pure returns (SumPath memory) {
-        return _path(0, w.pool.total, w.poolPath);
+        return _path(w.poolIndex, w.pool.total, w.poolPath);
     }
 
     // ---- one proof per kind (the first mode that the fixture's fault shows) ----

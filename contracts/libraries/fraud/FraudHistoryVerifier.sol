@@ -182,14 +182,16 @@ contract FraudHistoryVerifier is FraudVerifierBase {
             _require(p.otherTicket.ticketHash == p.ticket.ticketHash, kind, KEY_MISMATCH);
             _fault(true, kind);
         } else if (mode == 4) {
-            (bool member, uint256 rootSum) = _member(
+            (bool folds, uint256 rootSum, bool strict) = _fold(
                 p.ticket.receiptsOfTicketRoot,
                 p.ticket.count,
                 CommitmentHashing.ticketReceiptLeaf(p.receipt),
                 p.receiptPath
             );
-            _require(member, kind, TICKET_RECEIPT_NOT_IN_TREE);
-            _fault(rootSum != p.ticket.bytesIn, kind);
+            // A ticket-receipt leaf is 128 bytes: the inner node over two padding slots is the leaf (0, 0, 0, 0) of
+            // value 0, so only a leaf naming a receipt (receiptId ≠ 0) shows a wrong count by its path.
+            _require(folds && (strict || p.receipt.receiptId != 0), kind, TICKET_RECEIPT_NOT_IN_TREE);
+            _fault(!strict || rootSum != p.ticket.bytesIn, kind);
         } else {
             // mode 5
             _fault(_openingFault(p.ticket.receiptsOfTicketRoot, p.ticket.count, p.ticket.bytesIn, p.opening, false, kind), kind);

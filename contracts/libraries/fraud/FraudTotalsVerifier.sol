@@ -62,9 +62,10 @@ contract FraudTotalsVerifier is FraudVerifierBase {
         uint256 n = p.claim.commitment.receiptCount;
         uint256 epochBytes = p.claim.commitment.epochBytes;
         if (p.mode == 0) {
-            (bool member, uint256 rootSum) = _member(receiptsRoot, n, CommitmentHashing.receiptNode(p.node), p.path);
-            _require(member, kind, RECEIPT_NOT_IN_TREE);
-            _fault(rootSum != epochBytes || p.path.value != p.node.size, kind);
+            (bool folds, uint256 rootSum, bool strict) =
+                _fold(receiptsRoot, n, CommitmentHashing.receiptNode(p.node), p.path);
+            _require(folds, kind, RECEIPT_NOT_IN_TREE);
+            _fault(!strict || rootSum != epochBytes || p.path.value != p.node.size, kind);
         } else if (p.mode == 1) {
             _fault(_openingFault(receiptsRoot, n, epochBytes, p.opening, false, kind), kind);
         } else {
@@ -106,15 +107,15 @@ contract FraudTotalsVerifier is FraudVerifierBase {
             _require(
                 CommitmentHashing.epochCommitment(p.commitment) == p.account.epochCommitment, kind, COMMITMENT_PREIMAGE
             );
-            (bool member, uint256 rootSum) = _member(
+            (bool folds, uint256 rootSum, bool strict) = _fold(
                 p.pool.leavesRoot, p.pool.leafCount, CommitmentHashing.poolAccountLeaf(p.account), p.accountPath
             );
-            _require(member, kind, ACCOUNT_NOT_IN_TREE);
+            _require(folds, kind, ACCOUNT_NOT_IN_TREE);
             (bool fits, uint256 value) = CommitmentHashing.poolAccountValue(
                 p.commitment.baseAmount, p.commitment.epochAmount, p.commitment.bonusAmount
             );
             (bool totalsFit, uint256 committed) = _packedTotals(p.pool.total, p.pool.uncappedTotal);
-            _fault(!fits || !totalsFit || value != p.accountPath.value || rootSum != committed, kind);
+            _fault(!strict || !fits || !totalsFit || value != p.accountPath.value || rootSum != committed, kind);
         } else if (mode == 1) {
             (bool totalsFit, uint256 committed) = _packedTotals(p.pool.total, p.pool.uncappedTotal);
             _fault(

@@ -137,6 +137,24 @@ abstract contract FraudVerifierBase is IFraudVerifier {
         ok = computed == rootHash;
     }
 
+    /// @dev Whether the leaf `(leafHash, path.value)` folds along `path` (any length) to `rootHash`, the root sum it
+    /// gives, and whether the path is also a membership of the tree `(rootHash, n)` (`strict`: `depthOf(n)` siblings,
+    /// `index < n`). For the "path" modes of leaves whose preimage is not 128 bytes (a receipt node, a pool-account
+    /// leaf): such a leaf cannot pose as an inner node of an honest tree, so a path of another length, or to a slot
+    /// at or past `n`, shows that the committed `n` is not the tree's. False (not a revert) on `index ≥ 2^length`.
+    function _fold(bytes32 rootHash, uint256 n, bytes32 leafHash, SumPath calldata path)
+        internal
+        pure
+        returns (bool folds, uint256 rootSum, bool strict)
+    {
+        uint256 depth = path.siblings.length;
+        if (depth < 256 && path.index >> depth != 0) return (false, 0, false);
+        bytes32 computed;
+        (computed, rootSum,) = PositionSumTree.computeRoot(leafHash, path.value, path.index, path.siblings);
+        folds = computed == rootHash;
+        strict = path.index < n && depth == PositionSumTree.depthOf(n);
+    }
+
     /// @dev `d` hashes to `stored` (the epoch's dataHash).
     function _data(uint256 epoch, bytes27 stored, EpochDataV2 calldata d) internal pure {
         bytes27 given = CommitmentHashing.dataHash(d);

@@ -15,11 +15,13 @@ export type CumulativeFault =
   | { readonly mode: 2; readonly previous: FraudEpoch; readonly previousClaim: number }
   /** `claim` has prevCumulative ≠ 0 and no leaf in e − 1's accounting trees. */
   | { readonly mode: 3; readonly claim: number; readonly previous: FraudEpoch }
-  /** `claim` is not in its pool's leavesRoot as it is in the claim tree (absent, or other values at its key). */
+  /** `claim` is not in its pool's leavesRoot as it is in the claim tree: proven as absent (on-chain mode 4) or, when
+   * its account has a leaf there, as that leaf's other (cumulativeAmount, epochCommitment) (on-chain mode 5). */
   | { readonly mode: 4; readonly claim: number };
 
 /**
- * cumulative (kind 5): the memberships, data and absence proofs of the chosen mode. Throws INVALID_ARGUMENT when
+ * cumulative (kind 5): the memberships, data and absence proofs of the chosen mode. Fault mode 4 yields the proof of
+ * on-chain mode 4 (absent) or 5 (other values at the account's key), whichever holds. Throws INVALID_ARGUMENT when
  * the absence the mode needs does not hold (the account has a leaf there).
  */
 export function buildCumulativeProof(epoch: FraudEpoch, fault: CumulativeFault): CumulativeProof {
@@ -61,7 +63,7 @@ export function buildCumulativeProof(epoch: FraudEpoch, fault: CumulativeFault):
       const a = epoch.pools[p]!.accounts.findIndex((x) => x.account.toLowerCase() === leaf.account.toLowerCase());
       const { value: _, ...poolAccount } = epoch.pools[p]!.accounts[a]!;
       return {
-        mode: 4,
+        mode: 5,
         current,
         data: epoch.data,
         pool: getPoolLeaf(epoch, p),

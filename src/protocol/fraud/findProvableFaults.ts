@@ -132,12 +132,12 @@ export function findProvableFaults(claimed: FraudEpoch, facts: FraudFacts): Prov
   claimed.claims.forEach((c, ci) => {
     const { leaf, commitment: k } = c;
     const tree = claimed.relayTrees[ci]!;
-    if ((tree.rootSum !== k.epochBytes || BigInt(tree.length) !== k.receiptCount) && tree.length > 0)
+    if (tree.length > 0 && pathShows(tree.length, tree.rootSum, k.receiptCount, k.epochBytes))
       add({
         kind: "relayTotal",
         epoch: e,
         message: `Leaf ${leaf.account}/${leaf.poolId}: its receipts sum to ${tree.rootSum} bytes in ${tree.length}, it claims ${k.epochBytes} in ${k.receiptCount}.`,
-        proof: buildRelayTotalProof(claimed, ci),
+        proof: buildRelayTotalProof(claimed, ci, tree.length - 1),
       });
     const p = poolIndex.get(lower(leaf.poolId));
     if (p !== undefined) {
@@ -232,7 +232,8 @@ export function findProvableFaults(claimed: FraudEpoch, facts: FraudFacts): Prov
     });
     const tree = claimed.accountsTrees[pi]!;
     // One opened account (with its claim leaf's preimage) carries the root sum and depth, and its own value.
-    const opened = pool.accounts.findIndex((a) =>
+    // The last one: past leafCount when the tree has more leaves than it claims.
+    const opened = pool.accounts.findLastIndex((a) =>
       claimed.claims.some((c) => lower(c.leaf.epochCommitment) === lower(a.epochCommitment)),
     );
     const claimOf = (i: number) =>
@@ -244,10 +245,9 @@ export function findProvableFaults(claimed: FraudEpoch, facts: FraudFacts): Prov
       return a.value !== ((k.baseAmount << 128n) | (k.epochAmount + k.bonusAmount)) && i >= 0;
     });
     const sumsDiffer =
-      tree.rootSum !== ((pool.uncappedTotal << 128n) | pool.total) ||
       pool.total > HALF ||
       pool.uncappedTotal > HALF ||
-      BigInt(tree.length) !== pool.leafCount;
+      pathShows(tree.length, tree.rootSum, pool.leafCount, (pool.uncappedTotal << 128n) | pool.total);
     const at = badValue >= 0 ? badValue : sumsDiffer ? opened : -1;
     if (at >= 0)
       add({
@@ -297,12 +297,12 @@ export function findProvableFaults(claimed: FraudEpoch, facts: FraudFacts): Prov
         });
     });
     const tree = claimed.ticketReceiptsTrees[ti]!;
-    if ((tree.rootSum !== t.bytesIn || BigInt(tree.length) !== t.count) && tree.length > 0)
+    if (tree.length > 0 && pathShows(tree.length, tree.rootSum, t.count, t.bytesIn))
       add({
         kind: "maxBytes",
         epoch: e,
         message: `Ticket ${t.ticketHash}: its receipts sum to ${tree.rootSum} bytes in ${tree.length}, it claims ${t.bytesIn} in ${t.count}.`,
-        proof: buildMaxBytesProof(claimed, { mode: 4, ticket: ti }),
+        proof: buildMaxBytesProof(claimed, { mode: 4, ticket: ti, receipt: tree.length - 1 }),
       });
     const viewerTicket = ticketFor.get(lower(t.ticketHash));
     if (viewerTicket && t.bytesBefore + t.bytesIn > viewerTicket.maxBytes)
@@ -351,4 +351,19 @@ export function findProvableFaults(claimed: FraudEpoch, facts: FraudFacts): Prov
     }
   });
   return faults;
+}
+
+/**
+ * Whether a path to the last leaf of a tree of `length` leaves and root sum `rootSum` shows it is not the committed
+ * `(count, sum)` (the "path" modes of relayTotal, poolTotal and maxBytes): another sum, a depth other than
+ * depthOf(count), or that leaf at or past `count`. A `count` above `length` at the same depth needs a node opening
+ * (an empty real slot), which is not built: that fault is skipped.
+ */
+function pathShows(length: number, rootSum: bigint, count: bigint, sum: bigint): boolean {
+  const depthOf = (n: bigint) => {
+    let d = 0;
+    while (1n << BigInt(d) < n) d++;
+    return d;
+  };
+  return rootSum !== sum || depthOf(BigInt(length)) !== depthOf(count) || count < BigInt(length);
 }

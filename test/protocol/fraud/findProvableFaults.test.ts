@@ -4,139 +4,19 @@ import { hashClaimLeaf } from "../../../src/protocol/commitments/hashClaimLeaf.t
 import { hashEpochCommitment } from "../../../src/protocol/commitments/hashEpochCommitment.ts";
 import { hashReceiptNode } from "../../../src/protocol/commitments/hashReceiptNode.ts";
 import { hashSignature } from "../../../src/protocol/commitments/hashSignature.ts";
-import { getReceiptId } from "../../../src/protocol/eip712/getReceiptId.ts";
 import { buildFraudEpoch } from "../../../src/protocol/fraud/buildFraudEpoch.ts";
 import { findProvableFaults } from "../../../src/protocol/fraud/findProvableFaults.ts";
-import type { FraudEpochClaim, FraudEpochInput, FraudEpochReceipt } from "../../../src/protocol/fraud/types.ts";
+import type { FraudEpochClaim, FraudEpochInput } from "../../../src/protocol/fraud/types.ts";
 import { verifyPositionSumProof } from "../../../src/protocol/sumtree/verifyPositionSumProof.ts";
 import { verifyMerkleProof } from "../../../src/protocol/tree/verifyMerkleProof.ts";
-import type { Hex } from "../../../src/protocol/types.ts";
-import { addresses, domain, epochParams, genesisMs, makeSignedPair, poolId } from "../fixtures.ts";
+import { fraudEpochInput, fraudFacts } from "./fraudEpochFixture.ts";
+import { fraudScenarios, kindsAndModes } from "./fraudScenarios.ts";
 
-const PRICE = 1_000_000n;
-const facts = {
-  domain,
-  epochParams,
-  priceAt: () => PRICE,
-  ticketSignerAt: () => addresses.ticketSigner,
-  earlier: [],
-};
+const facts = fraudFacts();
 
 /** An honest epoch 0: 4 receipts of one ticket, two relays, one pool. `tamper` edits the claims before hashing. */
-function epochInput(tamper: (claims: FraudEpochClaim[]) => FraudEpochClaim[] = (c) => c): FraudEpochInput {
-  const byRelay = new Map<string, FraudEpochReceipt[]>();
-  let ticketSignature: Hex = "0x";
-  for (let i = 0; i < 4; i++) {
-    const relay = i % 2 === 0 ? addresses.relay : addresses.other;
-    const pair = makeSignedPair(
-      {},
-      { segment: BigInt(i), chunk: 0, relay, deliveredAt: genesisMs + BigInt(i) * 1000n },
-    );
-    ticketSignature = pair.ticket.signature;
-    const receipt = pair.receipt.receipt;
-    const r: FraudEpochReceipt = {
-      node: {
-        receiptId: getReceiptId(receipt, domain),
-        ticketHash: receipt.ticketHash,
-        segment: receipt.segment,
-        chunk: receipt.chunk,
-        size: receipt.size,
-        deliveredAt: receipt.deliveredAt,
-        signatureHash: hashSignature(pair.receipt.signature),
-      },
-      receipt,
-      signature: pair.receipt.signature,
-      ticket: pair.ticket.ticket,
-      ticketSignature,
-    };
-    byRelay.set(relay, [...(byRelay.get(relay) ?? []), r]);
-  }
-  const claims = tamper(
-    [...byRelay.entries()].map(([relay, rs]) => {
-      const receipts = rs.sort((a, b) => (a.node.receiptId < b.node.receiptId ? -1 : 1));
-      const epochBytes = receipts.reduce((s, r) => s + BigInt(r.node.size), 0n);
-      const baseAmount = (epochBytes * PRICE) / 1_000_000_000n;
-      const commitment = {
-        epochBytes,
-        baseAmount,
-        epochAmount: baseAmount,
-        bonusAmount: 0n,
-        receiptsRoot: "0x" as Hex,
-        receiptCount: BigInt(receipts.length),
-        prevCumulative: 0n,
-      };
-      return {
-        leaf: { account: relay as Hex, poolId, cumulativeAmount: baseAmount, epochCommitment: "0x" },
-        commitment,
-        receipts,
-      };
-    }),
-  );
-  // receiptsRoot and epochCommitment follow from the (possibly tampered) receipts and preimage.
-  const done = claims.map((c) => {
-    const root = buildFraudEpoch({
-      epoch: 0n,
-      aggregator: addresses.other,
-      bundleHash: `0x${"00".repeat(32)}`,
-      posted: [],
-      claims: [
-        {
-          ...c,
-          leaf: { ...c.leaf, epochCommitment: `0x${"00".repeat(32)}` },
-          commitment: { ...c.commitment, receiptsRoot: `0x${"00".repeat(32)}` },
-        },
-      ],
-      pools: [],
-      tickets: [],
-    }).relayTrees[0]!.rootHash;
-    const commitment = {
-      ...c.commitment,
-      receiptsRoot: c.commitment.receiptsRoot === "0x" ? root : c.commitment.receiptsRoot,
-    };
-    return { ...c, commitment, leaf: { ...c.leaf, epochCommitment: hashEpochCommitment(commitment) } };
-  });
-  const accounts = [...done]
-    .sort((a, b) => (a.leaf.account.toLowerCase() < b.leaf.account.toLowerCase() ? -1 : 1))
-    .map((c) => ({
-      account: c.leaf.account,
-      cumulativeAmount: c.leaf.cumulativeAmount,
-      epochCommitment: c.leaf.epochCommitment,
-      value: (c.commitment.baseAmount << 128n) | (c.commitment.epochAmount + c.commitment.bonusAmount),
-    }));
-  const total = done.reduce((s, c) => s + c.commitment.epochAmount, 0n);
-  const uncappedTotal = done.reduce((s, c) => s + c.commitment.baseAmount, 0n);
-  const scaleBalance = 10n ** 20n;
-  const ticket = done[0]!.receipts[0]!;
-  const ticketReceipts = done
-    .flatMap((c) =>
-      c.receipts.map((r) => ({
-        segment: r.node.segment,
-        chunk: r.node.chunk,
-        relay: c.leaf.account,
-        receiptId: r.node.receiptId,
-        size: r.node.size,
-      })),
-    )
-    .sort((a, b) => Number(a.segment - b.segment));
-  return {
-    epoch: 0n,
-    aggregator: addresses.other,
-    bundleHash: `0x${"ee".repeat(32)}`,
-    posted: [{ poolId, total, uncappedTotal, scaleBalance }],
-    claims: done,
-    pools: [{ poolId, total, uncappedTotal, scaleBalance, leafCount: BigInt(accounts.length), accounts }],
-    tickets: [
-      {
-        ticketHash: ticket.node.ticketHash,
-        ticketSignatureHash: hashSignature(ticket.ticketSignature),
-        bytesBefore: 0n,
-        bytesIn: ticketReceipts.reduce((s, r) => s + BigInt(r.size), 0n),
-        count: BigInt(ticketReceipts.length),
-        prevEpoch: 0n,
-        receipts: ticketReceipts,
-      },
-    ],
-  };
+function epochInput(tamper?: (claims: FraudEpochClaim[]) => FraudEpochClaim[]): FraudEpochInput {
+  return fraudEpochInput(tamper ? { claims: tamper } : {});
 }
 
 describe("findProvableFaults", () => {
@@ -240,6 +120,42 @@ describe("findProvableFaults", () => {
       faults.map((f) => [f.kind, "mode" in f.proof ? f.proof.mode : undefined]),
       [["poolTotal", 2]],
     );
+  });
+});
+
+describe("findProvableFaults on the shared scenarios (badTicket causes, duplicates, cross-epoch modes)", () => {
+  for (const scenario of fraudScenarios)
+    it(scenario.name, () => {
+      const { judged, earlier } = scenario.build();
+      const faults = findProvableFaults(judged, fraudFacts(earlier));
+      assert.deepEqual(kindsAndModes(faults), scenario.expected, faults.map((f) => f.message).join("\n"));
+      for (const f of faults) assert.equal(f.epoch, judged.epoch);
+    });
+
+  it("a duplicate across epochs names the earlier epoch and the same key", () => {
+    const scenario = fraudScenarios.find((s) => s.name.startsWith("duplicate: epoch 1"))!;
+    const { judged, earlier } = scenario.build();
+    for (const f of findProvableFaults(judged, fraudFacts(earlier))) {
+      assert.ok(f.kind === "duplicate" && f.proof.mode === 0);
+      assert.equal(f.proof.otherEpoch, 0n);
+      assert.equal(f.proof.first!.node.ticketHash, f.proof.second!.node.ticketHash);
+      assert.equal(f.proof.first!.node.segment, f.proof.second!.node.segment);
+      assert.notEqual(f.proof.first!.node.receiptId, f.proof.second!.node.receiptId);
+    }
+  });
+
+  it("the earlier epochs are what makes the cross-epoch faults: without them none is found", () => {
+    for (const scenario of fraudScenarios.filter((s) => s.build().earlier.length > 0)) {
+      const { judged } = scenario.build();
+      const kinds = kindsAndModes(findProvableFaults(judged, fraudFacts([])));
+      const crossEpoch = kinds.filter(
+        ([k, m]) =>
+          (k === "cumulative" && (m === 0 || m === 2 || m === 3)) ||
+          (k === "maxBytes" && m !== undefined && m <= 3 && m > 0) ||
+          (k === "duplicate" && m === 0),
+      );
+      assert.deepEqual(crossEpoch, [], scenario.name);
+    }
   });
 });
 

@@ -15,7 +15,8 @@ export type CumulativeFault =
   | { readonly mode: 2; readonly previous: FraudEpoch; readonly previousClaim: number }
   /** `claim` has prevCumulative ≠ 0 and no leaf in e − 1's accounting trees. */
   | { readonly mode: 3; readonly claim: number; readonly previous: FraudEpoch }
-  /** `claim` is not in its pool's leavesRoot as it is in the claim tree (absent, or other values at its key). */
+  /** `claim` is not in its pool's leavesRoot as it is in the claim tree: absent (the proof's mode 4), or other values
+   * at its key (the contract's mode 5). */
   | { readonly mode: 4; readonly claim: number };
 
 /**
@@ -61,7 +62,7 @@ export function buildCumulativeProof(epoch: FraudEpoch, fault: CumulativeFault):
       const a = epoch.pools[p]!.accounts.findIndex((x) => x.account.toLowerCase() === leaf.account.toLowerCase());
       const { value: _, ...poolAccount } = epoch.pools[p]!.accounts[a]!;
       return {
-        mode: 4,
+        mode: 5,
         current,
         data: epoch.data,
         pool: getPoolLeaf(epoch, p),

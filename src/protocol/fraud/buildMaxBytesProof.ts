@@ -19,7 +19,9 @@ export type MaxBytesFault =
   | { readonly mode: 3; readonly ticket: number; readonly other: FraudEpoch; readonly otherTicket: number }
   /** tickets[ticket]'s receipts tree does not sum to bytesIn or has another length than count (opens `receipt`). */
   | { readonly mode: 4; readonly ticket: number; readonly receipt?: number }
-  /** credited receipt `credited` is not in its ticket's receipts tree (ticket absent, key absent, or other fields). */
+  /** credited receipt `credited` is not in its ticket's receipts tree: the proof's mode is the contract's 6 (ticket
+   * absent from the tickets tree), 7 (its (segment, chunk) absent from the ticket's receipts tree) or 8 (that key
+   * holds another relay, receiptId or size). */
   | { readonly mode: 6; readonly credited: ReceiptLocation };
 
 /** maxBytes (kind 7): the tickets-tree leaf and path, and what the chosen mode opens. */
@@ -48,15 +50,14 @@ export function buildMaxBytesProof(epoch: FraudEpoch, fault: MaxBytesFault): Max
     const leaves: TicketReceiptLeaf[] = receipts.map(({ size: _, ...leaf }) => leaf);
     const tree = epoch.ticketReceiptsTrees[t.index]!;
     const base = {
-      mode: 6,
       data: epoch.data,
       ticket: getTicketLeaf(epoch, t.index),
       ticketPath: getSumPath(epoch.ticketsTree, t.index),
       credited,
     };
     return r.found
-      ? { ...base, receipt: leaves[r.index]!, receiptPath: getSumPath(tree, r.index) }
-      : { ...base, receiptAbsence: getNeighbours(tree, leaves, r.index) };
+      ? { mode: 8, ...base, receipt: leaves[r.index]!, receiptPath: getSumPath(tree, r.index) }
+      : { mode: 7, ...base, receiptAbsence: getNeighbours(tree, leaves, r.index) };
   }
   const base = {
     data: epoch.data,

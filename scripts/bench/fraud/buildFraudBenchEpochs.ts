@@ -10,7 +10,6 @@ import type {
 import { getReceiptId } from "../../../src/protocol/eip712/getReceiptId.ts";
 import { hashViewerTicket } from "../../../src/protocol/eip712/hashViewerTicket.ts";
 import { buildFraudEpoch } from "../../../src/protocol/fraud/buildFraudEpoch.ts";
-import { compareHex } from "../../../src/protocol/fraud/compareHex.ts";
 import type {
   FraudEpoch,
   FraudEpochClaim,
@@ -29,6 +28,7 @@ import type {
   MeshpayDomain,
   ViewerTicket,
 } from "../../../src/protocol/types.ts";
+import { bytesToHex } from "../../../src/protocol/utils/bytes.ts";
 import { xorshift } from "../xorshift.ts";
 
 /** What the fraud-proof gas bench builds its epochs from. */
@@ -96,8 +96,18 @@ export type FraudBenchEpochs = {
  */
 export function buildFraudBenchEpochs(o: FraudBenchOptions): FraudBenchEpochs {
   const log = o.log ?? (() => {});
+  // Random bytes drawn from one deterministic pool (xorshift): hex strings, lowercase like the library's.
   const rand = xorshift(0x5eed_f4a7);
-  const hex = (n: number): Hex => `0x${Buffer.from(rand(n)).toString("hex")}`;
+  let pool = rand(1 << 20);
+  let drawn = 0;
+  const hex = (n: number): Hex => {
+    if (drawn + n > pool.length) {
+      pool = rand(pool.length);
+      drawn = 0;
+    }
+    drawn += n;
+    return bytesToHex(pool, drawn - n, drawn);
+  };
   const n = 2 ** o.claimDepth;
   const receiptsPerLeaf = 2 ** o.receiptDepth;
   if (o.epoch < 1n) throw new Error("the judged epoch needs a previous epoch");
@@ -195,7 +205,7 @@ export function buildFraudBenchEpochs(o: FraudBenchOptions): FraudBenchEpochs {
         ticketSignature: t.signature,
       });
     }
-    return out.sort((a, b) => compareHex(a.node.receiptId, b.node.receiptId));
+    return out.sort((a, b) => byHex(a.node.receiptId, b.node.receiptId));
   };
 
   /** A claim leaf with its real epochCommitment preimage over `receipts` (`tamper` edits the preimage). */
@@ -260,6 +270,7 @@ export function buildFraudBenchEpochs(o: FraudBenchOptions): FraudBenchEpochs {
   };
 
   const EMPTY: FraudEpochReceipt[] = [];
+  const NO_TICKET_RECEIPTS: TicketReceiptNode[] = [];
   const SYNTHETIC_COMMITMENT: EpochCommitmentPreimage = {
     epochBytes: 0n,
     baseAmount: 0n,
@@ -269,12 +280,23 @@ export function buildFraudBenchEpochs(o: FraudBenchOptions): FraudBenchEpochs {
     receiptCount: 0n,
     prevCumulative: 0n,
   };
-  /** A synthetic claim leaf (random epochCommitment; its preimage is never opened). */
-  const syntheticClaim = (account: Address, pool: Hex, amount: bigint): FraudEpochClaim => ({
-    leaf: { account, poolId: pool, cumulativeAmount: amount * 3n, epochCommitment: hex(32) },
-    commitment: { ...SYNTHETIC_COMMITMENT, baseAmount: amount, epochAmount: amount },
-    receipts: EMPTY,
-  });
+  /** A synthetic claim leaf (random epochCommitment; its preimage is never opened, so all share one) and the
+   * amount its pool-account leaf carries. */
+  const syntheticAmount = new Map<FraudEpochClaim, bigint>();
+  const syntheticClaim = (account: Address, pool: Hex, amount: bigint): FraudEpochClaim => {
+    const claim = {
+      leaf: { account, poolId: pool, cumulativeAmount: amount * 3n, epochCommitment: hex(32) },
+      commitment: SYNTHETIC_COMMITMENT,
+      receipts: EMPTY,
+    };
+    syntheticAmount.set(claim, amount);
+    return claim;
+  };
+  const amountsOf = (c: FraudEpochClaim) => {
+    const amount = syntheticAmount.get(c);
+    if (amount !== undefined) return { base: amount, paid: amount };
+    return { base: c.commitment.baseAmount, paid: c.commitment.epochAmount + c.commitment.bonusAmount };
+  };
 
   /** The pools tree's leaves (sorted by poolId) over `claims`, each pool's accounts sorted by account. */
   const poolsOf = (claims: readonly FraudEpochClaim[], scaleBalance: bigint): FraudEpochPool[] => {
@@ -286,18 +308,18 @@ export function buildFraudBenchEpochs(o: FraudBenchOptions): FraudBenchEpochs {
       else byPool.set(k, [c]);
     }
     return [...byPool.entries()]
-      .sort(([a], [b]) => compareHex(a, b))
+      .sort(([a], [b]) => byHex(a, b))
       .map(([id, cs]) => {
         const accountsOf = cs
           .map((c) => ({
             account: c.leaf.account,
             cumulativeAmount: c.leaf.cumulativeAmount,
             epochCommitment: c.leaf.epochCommitment,
-            value: (c.commitment.baseAmount << 128n) | (c.commitment.epochAmount + c.commitment.bonusAmount),
+            value: (amountsOf(c).base << 128n) | amountsOf(c).paid,
           }))
-          .sort((a, b) => compareHex(a.account, b.account));
-        const total = cs.reduce((s, c) => s + c.commitment.epochAmount + c.commitment.bonusAmount, 0n);
-        const uncappedTotal = cs.reduce((s, c) => s + c.commitment.baseAmount, 0n);
+          .sort((a, b) => byHex(a.account, b.account));
+        const total = cs.reduce((s, c) => s + amountsOf(c).paid, 0n);
+        const uncappedTotal = cs.reduce((s, c) => s + amountsOf(c).base, 0n);
         return {
           poolId: id as Hex,
           total,
@@ -317,7 +339,7 @@ export function buildFraudBenchEpochs(o: FraudBenchOptions): FraudBenchEpochs {
         scaleBalance: p.scaleBalance,
       })),
       ...extra,
-    ].sort((a, b) => compareHex(a.poolId, b.poolId));
+    ].sort((a, b) => byHex(a.poolId, b.poolId));
   const scaleBalance = 10n ** 30n;
   const mid = BigInt(receiptsPerLeaf / 2);
 
@@ -349,7 +371,7 @@ export function buildFraudBenchEpochs(o: FraudBenchOptions): FraudBenchEpochs {
       tickets: [
         dupPreviousTicket,
         ticketOf(droppedTicket, [{ relay: dropped!, receipts: droppedSource.receipts }], 0n, previousEpoch),
-      ].sort((a, b) => compareHex(a.ticketHash, b.ticketHash)),
+      ].sort((a, b) => byHex(a.ticketHash, b.ticketHash)),
     },
     o.keccak,
   );
@@ -437,9 +459,9 @@ export function buildFraudBenchEpochs(o: FraudBenchOptions): FraudBenchEpochs {
       bytesIn: 0n,
       count: 0n,
       prevEpoch: o.epoch,
-      receipts: [],
+      receipts: NO_TICKET_RECEIPTS,
     });
-  tickets.sort((a, b) => compareHex(a.ticketHash, b.ticketHash));
+  tickets.sort((a, b) => byHex(a.ticketHash, b.ticketHash));
   const current = buildFraudEpoch(
     { epoch: o.epoch, aggregator: accounts[7]!, bundleHash: hex(32), posted, claims, pools, tickets },
     o.keccak,
@@ -468,4 +490,9 @@ export function buildFraudBenchEpochs(o: FraudBenchOptions): FraudBenchEpochs {
 
 function addressOf(key: Hex): Address {
   return privateKeyToAccount(key).address;
+}
+
+/** Order of two lowercase 0x-hex strings of one length (every key here is lowercase). */
+function byHex(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
 }

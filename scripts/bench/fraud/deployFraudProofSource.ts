@@ -67,10 +67,10 @@ export async function deployFraudProofSource(
       await send(await harness.write.setSigner([poolId, signer]));
     },
     async rejections() {
-      const count = await harness.read.rejectionCount();
+      const count = (await harness.read.rejectionCount()) as bigint;
       const out: { epoch: bigint; postSeq: bigint; prover: Address }[] = [];
       for (let i = 0n; i < count; i++) {
-        const [epoch, postSeq, prover] = await harness.read.rejections([i]);
+        const [epoch, postSeq, prover] = (await harness.read.rejections([i])) as readonly [bigint, bigint, Address];
         out.push({ epoch, postSeq, prover });
       }
       return out;

@@ -7,7 +7,13 @@ import { hashSignature } from "../../../src/protocol/commitments/hashSignature.t
 import { getReceiptId } from "../../../src/protocol/eip712/getReceiptId.ts";
 import { buildFraudEpoch } from "../../../src/protocol/fraud/buildFraudEpoch.ts";
 import { findProvableFaults } from "../../../src/protocol/fraud/findProvableFaults.ts";
-import type { FraudEpochClaim, FraudEpochInput, FraudEpochReceipt } from "../../../src/protocol/fraud/types.ts";
+import type {
+  CumulativeProof,
+  FraudEpochClaim,
+  FraudEpochInput,
+  FraudEpochReceipt,
+  MaxBytesProof,
+} from "../../../src/protocol/fraud/types.ts";
 import { verifyPositionSumProof } from "../../../src/protocol/sumtree/verifyPositionSumProof.ts";
 import { verifyMerkleProof } from "../../../src/protocol/tree/verifyMerkleProof.ts";
 import type { Hex } from "../../../src/protocol/types.ts";
@@ -239,6 +245,91 @@ describe("findProvableFaults", () => {
     assert.deepEqual(
       faults.map((f) => [f.kind, "mode" in f.proof ? f.proof.mode : undefined]),
       [["poolTotal", 2]],
+    );
+  });
+});
+
+describe("proof modes as the contract numbers them", () => {
+  const modes = (faults: ReturnType<typeof findProvableFaults>) =>
+    faults.map((f) => [f.kind, "mode" in f.proof ? f.proof.mode : undefined]);
+
+  it("a credited receipt whose (segment, chunk) is not in its ticket's receipts tree is maxBytes mode 7", () => {
+    const input = epochInput();
+    const epoch = buildFraudEpoch({
+      ...input,
+      tickets: input.tickets.map((t) => {
+        const receipts = t.receipts.filter((_, i) => i !== 1);
+        const bytesIn = receipts.reduce((s, r) => s + BigInt(r.size), 0n);
+        return { ...t, receipts, bytesIn, count: BigInt(receipts.length) };
+      }),
+    });
+    const faults = findProvableFaults(epoch, facts);
+    assert.deepEqual(modes(faults), [["maxBytes", 7]]);
+    const proof = faults[0]!.proof as MaxBytesProof;
+    assert.ok(proof.receiptAbsence?.hasLower && proof.receiptAbsence.hasUpper);
+    assert.equal(proof.ticketAbsence, undefined);
+  });
+
+  it("a credited receipt whose key holds another relay in its ticket's receipts tree is maxBytes mode 8", () => {
+    const input = epochInput();
+    const epoch = buildFraudEpoch({
+      ...input,
+      tickets: input.tickets.map((t) => ({
+        ...t,
+        receipts: t.receipts.map((r, i) => (i === 0 ? { ...r, relay: addresses.viewer } : r)),
+      })),
+    });
+    const faults = findProvableFaults(epoch, facts);
+    assert.deepEqual(modes(faults), [["maxBytes", 8]]);
+    assert.equal((faults[0]!.proof as MaxBytesProof).receipt?.relay, addresses.viewer);
+  });
+
+  it("a receipt whose ticket has no tickets-tree leaf is maxBytes mode 6", () => {
+    const epoch = buildFraudEpoch({ ...epochInput(), tickets: [] });
+    assert.deepEqual([...new Set(modes(findProvableFaults(epoch, facts)).map(String))], ["maxBytes,6"]);
+  });
+
+  it("a claim leaf whose accounts-tree leaf carries another cumulativeAmount is cumulative mode 5", () => {
+    const input = epochInput();
+    const epoch = buildFraudEpoch({
+      ...input,
+      pools: input.pools.map((p) => ({
+        ...p,
+        accounts: p.accounts.map((a, i) => (i === 0 ? { ...a, cumulativeAmount: a.cumulativeAmount + 1n } : a)),
+      })),
+    });
+    const faults = findProvableFaults(epoch, facts);
+    assert.deepEqual(modes(faults), [["cumulative", 5]]);
+    const proof = faults[0]!.proof as CumulativeProof;
+    assert.equal(proof.poolAccount?.cumulativeAmount, input.pools[0]!.accounts[0]!.cumulativeAmount + 1n);
+  });
+
+  it("a claim leaf missing from its pool's accounts tree is cumulative mode 4", () => {
+    const input = epochInput();
+    const epoch = buildFraudEpoch({
+      ...input,
+      pools: input.pools.map((p) => ({ ...p, accounts: p.accounts.slice(1), leafCount: p.leafCount - 1n })),
+    });
+    const kinds = modes(findProvableFaults(epoch, facts)).filter(([k]) => k === "cumulative");
+    assert.deepEqual(kinds, [["cumulative", 4]]);
+  });
+});
+
+describe("buildFraudEpoch", () => {
+  it("gives every claim and ticket without receipts the one empty tree (the empty node, 0 leaves)", () => {
+    const input = epochInput();
+    const epoch = buildFraudEpoch({
+      ...input,
+      claims: input.claims.map((c) => ({ ...c, receipts: [] })),
+      tickets: [...input.tickets, ...input.tickets].map((t) => ({ ...t, receipts: [] })),
+    });
+    const [a, b] = epoch.relayTrees;
+    assert.equal(a, b);
+    assert.deepEqual([a!.rootHash, a!.rootSum, a!.length], [`0x${"00".repeat(32)}`, 0n, 0]);
+    assert.equal(epoch.ticketReceiptsTrees[0], epoch.ticketReceiptsTrees[1]);
+    assert.deepEqual(
+      [epoch.ticketReceiptsTrees[0]!.rootHash, epoch.ticketReceiptsTrees[0]!.length],
+      [`0x${"00".repeat(32)}`, 0],
     );
   });
 });

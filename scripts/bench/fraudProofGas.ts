@@ -57,6 +57,11 @@ export type FraudProofGasRow = {
   readonly gas: bigint;
   /** Length of the `proof` argument in bytes. */
   readonly proofBytes: number;
+  /** Estimated gas of the same proof sent to checkFault (the check without rejectProven and the event; intrinsic
+   * gas and calldata included). */
+  readonly checkGas: bigint;
+  /** The transaction's calldata gas (EIP-2028: 16 a nonzero byte, 4 a zero byte; part of `gas`). */
+  readonly calldataGas: bigint;
   /** What the proof opens, for docs/gas.md. */
   readonly opens: string;
 };
@@ -182,6 +187,13 @@ export async function measureFraudProofGas(options: FraudProofGasOptions = {}): 
   for (const [kindIndex, kind] of fraudProofKinds.entries()) {
     const { proof, opens } = proofs[kind];
     const bytes = encodeFraudProof(kind, proof as never);
+    const checkGas = await publicClient.estimateContractGas({
+      address: prover.address,
+      abi: prover.abi,
+      functionName: "checkFault",
+      args: [EPOCH, kindIndex, bytes],
+      account: sender!.account,
+    });
     const hash = await prover.write.proveFault([EPOCH, kindIndex, bytes], { account: sender!.account });
     const receipt = await publicClient.waitForTransactionReceipt({ hash });
     if (receipt.status !== "success") throw new Error(`proveFault(${kind}) reverted`);
@@ -189,7 +201,16 @@ export async function measureFraudProofGas(options: FraudProofGasOptions = {}): 
     const rejected = rejections.length === 1 && rejections[0]!.epoch === EPOCH && rejections[0]!.postSeq === 2n;
     if (!rejected) throw new Error(`proveFault(${kind}) succeeded but the source did not record one rejection`);
     const mode = "mode" in proof ? Number(proof.mode) : 0;
-    rows.push({ kind, mode, gas: receipt.gasUsed, proofBytes: (bytes.length - 2) / 2, opens });
+    const { input } = await publicClient.getTransaction({ hash });
+    rows.push({
+      kind,
+      mode,
+      gas: receipt.gasUsed,
+      checkGas,
+      proofBytes: (bytes.length - 2) / 2,
+      calldataGas: calldataGas(input),
+      opens,
+    });
     log(`fraud bench: ${kind} (mode ${mode}): ${receipt.gasUsed} gas, ${(bytes.length - 2) / 2} proof bytes`);
     await before.restore();
   }
@@ -201,6 +222,13 @@ export async function measureFraudProofGas(options: FraudProofGasOptions = {}): 
     throw new Error(`the honest receipt's badSignature proof was not refused as "no fault": ${honestRefusal}`);
   log(`fraud bench: the honest receipt's badSignature proof is refused with ${honestRefusal}`);
   return { claimDepth, receiptDepth, ticketsDepth, postedPools, rows, honestRefusal, buildSeconds };
+}
+
+/** EIP-2028 calldata gas of `data`: 16 a nonzero byte, 4 a zero byte. */
+function calldataGas(data: Hex): bigint {
+  let gas = 0n;
+  for (let i = 2; i < data.length; i += 2) gas += data.slice(i, i + 2) === "00" ? 4n : 16n;
+  return gas;
 }
 
 /** The custom error a call reverts with, as `Name(arg, …)`; "no revert" when it returns. */
@@ -226,5 +254,14 @@ if (process.argv.some((arg) => resolve(arg) === fileURLToPath(import.meta.url)))
   recordResults(
     Object.fromEntries(result.rows.map((r) => [`gas.fraudProof.${r.kind}`, { value: Number(r.gas), unit: "gas" }])),
   );
-  console.table(result.rows.map(({ kind, mode, gas, proofBytes }) => ({ kind, mode, gas, proofBytes })));
+  console.table(
+    result.rows.map(({ kind, mode, gas, checkGas, calldataGas, proofBytes }) => ({
+      kind,
+      mode,
+      gas,
+      checkGas,
+      calldataGas,
+      proofBytes,
+    })),
+  );
 }

@@ -3,7 +3,7 @@
 # same run; all figures are merged into bench-results.json.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-echo "== gas (contract hot paths on real 2^10 and 2^20 reward trees)"
+echo "== gas (contract hot paths on real 2^10 and 2^20 reward trees; fraud proofs at depth 20 / 2^16 receipts)"
 npx hardhat run scripts/bench/gas.ts
 echo "== protocol (signature checking, tree building)"
 node scripts/bench/protocol.ts

@@ -1,7 +1,9 @@
 /**
  * Gas of the RewardDistributor's hot paths, measured on Hardhat's in-process chain with real reward trees of
  * 2^10 and 2^20 leaves (built with the protocol library, proofs identical to StandardMerkleTree's).
- * Every claimant holds none of the token before its first claim. Writes docs/gas.md and bench-results.json.
+ * Every claimant holds none of the token before its first claim. Then the fraud proofs of every fault kind
+ * (fraudProofGas.ts: epochs of 2^20 claim leaves, 2^16 receipts behind the faulty leaf). Writes docs/gas.md and
+ * bench-results.json.
  *
  * Run: npx hardhat run scripts/bench/gas.ts   (npm run bench runs it with the other benchmarks)
  */
@@ -16,6 +18,8 @@ import { createFastKeccak256 } from "../../src/protocol/hash/createFastKeccak256
 import { signClaimAuthorization } from "../../src/protocol/messages/signClaimAuthorization.ts";
 import { buildRewardTree, type RewardTree } from "../../src/protocol/tree/buildRewardTree.ts";
 import type { RewardLeaf } from "../../src/protocol/types.ts";
+import { formatFraudProofGasSection } from "./fraud/formatFraudProofGasSection.ts";
+import { measureFraudProofGas } from "./fraudProofGas.ts";
 import { recordResults } from "./results.ts";
 
 const EPOCH = 3_600n;
@@ -375,6 +379,7 @@ const d10 = await scenario(10);
 console.log("depth 10", d10);
 const d20 = await scenario(20);
 console.log("depth 20", d20);
+const fraud = await measureFraudProofGas({ connection });
 
 const fmt = (g: bigint) => Number(g).toLocaleString("en-US");
 const table = [
@@ -466,7 +471,8 @@ Where the gas goes in a claim (depth 20): 21,000 intrinsic, about 12,300 calldat
 10,240), three cold storage reads (claimable root, pool balance, claim state: 6,300), two writes (the claim
 state 20,000 first time / 2,900 after; the pool balance 2,900), the token transfer (about 32,000 to a fresh
 holder, 15,000 after) and the Claimed event (1,756). What the contract adds on top is about 2,500 gas.
-`;
+
+${formatFraudProofGasSection(fraud)}`;
 writeFileSync(resolve(import.meta.dirname, "../../docs/gas.md"), md);
 console.log(md);
 
@@ -483,5 +489,6 @@ recordResults({
   "gas.reject.worstCase": { value: Number(worst.rejectWorst), unit: "gas" },
   "gas.post.maxPools": { value: Number(worst.postMaxPools), unit: "gas" },
   "gas.repost.maxPools": { value: Number(worst.repost), unit: "gas" },
+  ...Object.fromEntries(fraud.rows.map((r) => [`gas.fraudProof.${r.kind}`, { value: Number(r.gas), unit: "gas" }])),
 });
 void zeroHash;
